@@ -1,0 +1,39 @@
+package io.llmgateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Immutable gateway settings read once from the environment at start-up.
+ *
+ * @param dataDir          {@code $LLM_GATEWAY_HOME}, else {@code $HOME/.llm-cli-gateway}
+ * @param sessionTtl       sessions unused for this long expire ({@code LLM_GATEWAY_SESSION_TTL_DAYS}, default 30)
+ * @param maxLineBytes     longest JSON-RPC line accepted on stdin ({@code LLM_GATEWAY_MAX_LINE_BYTES}, default 32 MiB)
+ * @param shutdownDrain    how long stdin EOF waits for in-flight responses before exiting
+ */
+public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain) {
+
+    public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+    public static GatewayConfig fromEnvironment(Map<String, String> env) {
+        return new GatewayConfig(
+                resolveDataDir(env),
+                Duration.ofDays(EnvValues.positiveLong(env, "LLM_GATEWAY_SESSION_TTL_DAYS", 30)),
+                (int) EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES),
+                Duration.ofMillis(EnvValues.positiveLong(env, "LLM_GATEWAY_SHUTDOWN_DRAIN_MS", 1500)));
+    }
+
+    /** HOME is read from the environment first: the JVM's user.home ignores it. */
+    static Path resolveDataDir(Map<String, String> env) {
+        String explicit = env.get("LLM_GATEWAY_HOME");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit).toAbsolutePath().normalize();
+        }
+        String home = env.get("HOME");
+        if (home == null || home.isBlank()) {
+            home = System.getProperty("user.home");
+        }
+        return Path.of(home, ".llm-cli-gateway").toAbsolutePath().normalize();
+    }
+}

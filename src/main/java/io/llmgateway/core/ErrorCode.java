@@ -1,0 +1,30 @@
+package io.llmgateway.core;
+
+/** Domain error codes reported as {@code structuredContent.errorCode}; never reuse one for another meaning. */
+public enum ErrorCode {
+    INVALID_ARGUMENT("invalid_argument"),
+    SESSION_NOT_FOUND("session_not_found"),
+    PROVIDER_MISMATCH("provider_mismatch"),
+    STORE_UNAVAILABLE("store_unavailable"),
+    CLI_NOT_FOUND("cli_not_found"),
+    CLI_ERROR("cli_error"),
+    TIMEOUT("timeout"),
+    IDLE_TIMEOUT("idle_timeout"),
+    OUTPUT_TOO_LARGE("output_too_large"),
+    AUTH_REQUIRED("auth_required"),
+    JOB_NOT_FOUND("job_not_found"),
+    QUEUE_FULL("queue_full"),
+    POLICY_DENIED("policy_denied"),
+    RATE_LIMITED("rate_limited"),
+    INTERNAL_ERROR("internal_error");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}
