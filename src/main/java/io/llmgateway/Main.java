@@ -1,5 +1,6 @@
 package io.llmgateway;
 
+import io.llmgateway.command.SetupCommand;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.store.JsonFileSessionStore;
 import java.io.FileOutputStream;
@@ -7,6 +8,7 @@ import java.io.FileDescriptor;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** Entry point: {@code java -jar llm-cli-gateway.jar [--version|--help]} serves MCP over stdio. */
@@ -20,10 +22,10 @@ public final class Main {
         PrintStream console = System.out;
         System.setOut(System.err);
 
-        if (args.length > 0) {
-            System.exit(runCommand(args, console));
-        }
         Map<String, String> env = System.getenv();
+        if (args.length > 0) {
+            System.exit(runCommand(args, env, console));
+        }
         GatewayConfig config;
         try {
             config = GatewayConfig.fromEnvironment(env);
@@ -41,8 +43,13 @@ public final class Main {
     }
 
     /** Offline commands; output goes to the console because no JSON-RPC session runs. */
-    private static int runCommand(String[] args, PrintStream console) {
+    private static int runCommand(String[] args, Map<String, String> env, PrintStream console) {
+        List<String> options = List.of(args).subList(1, args.length);
         switch (args[0]) {
+            case "setup" -> {
+                return new SetupCommand(env, GatewayConfig.resolveDataDir(env), Clock.systemUTC(),
+                        System.getProperty("os.name", "")).run(options, console, System.err);
+            }
             case "--version", "-V", "version" -> {
                 console.println(Gateway.NAME + " " + Version.current());
                 return 0;

@@ -25,7 +25,7 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
     }
 
     /** HOME is read from the environment first: the JVM's user.home ignores it. */
-    static Path resolveDataDir(Map<String, String> env) {
+    public static Path resolveDataDir(Map<String, String> env) {
         String explicit = env.get("LLM_GATEWAY_HOME");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit).toAbsolutePath().normalize();

@@ -1,0 +1,98 @@
+package io.llmgateway.ops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Registers the gateway in one host's config file: backup of the old file, then an atomic replacement. */
+public final class HostConfigFile {
+    private static final DateTimeFormatter BACKUP_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    private final HostClient client;
+    private final Path file;
+    private final Clock clock;
+
+    public HostConfigFile(HostClient client, Path file, Clock clock) {
+        this.client = client;
+        this.file = file;
+        this.clock = clock;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** What a write did: the backup of the previous file, if there was one. */
+    public record Written(Path file, Optional<Path> backup) {
+    }
+
+    /**
+     * Merges {@code entry} into the file, creating it (and its directory) when missing. The previous
+     * content is copied to {@code <file>.bak-<UTC time>} first; the file keeps its permissions.
+     *
+     * @throws IOException with a message naming the file when it cannot be read, merged or written
+     */
+    public Written register(ServerEntry entry) throws IOException {
+        // A symlinked config (dotfile managers) is updated where it really lives.
+        Path target = Files.exists(file) ? file.toRealPath() : file;
+        String existing = Files.exists(target) ? Files.readString(target, StandardCharsets.UTF_8) : null;
+        String merged;
+        try {
+            merged = client.usesToml()
+                    ? HostConfigMerge.mergeToml(existing, entry)
+                    : HostConfigMerge.mergeJson(existing, client.hostEntry(entry));
+        } catch (HostConfigMerge.InvalidHostConfigException e) {
+            throw new IOException("left " + file + " unchanged: " + e.getMessage());
+        }
+        Optional<Path> backup = Optional.empty();
+        Set<PosixFilePermission> mode = PrivateFiles.FILE_MODE;
+        if (existing != null) {
+            backup = Optional.of(backup(target));
+            if (POSIX) {
+                mode = Files.getPosixFilePermissions(target);
+            }
+        } else {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+        }
+        PrivateFiles.replaceAtomically(target, merged.getBytes(StandardCharsets.UTF_8), mode);
+        return new Written(target, backup);
+    }
+
+    private Path backup(Path target) throws IOException {
+        String base = target.getFileName() + ".bak-" + BACKUP_TIME.format(clock.instant());
+        Path backup = target.resolveSibling(base);
+        for (int i = 1; Files.exists(backup); i++) {
+            backup = target.resolveSibling(base + "-" + i);
+        }
+        Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES);
+        return backup;
+    }
+
+    /** The text a person would add by hand: the JSON entry under mcpServers, or the Codex TOML table. */
+    public String manualSnippet(ServerEntry entry) {
+        if (client.usesToml()) {
+            try {
+                return HostConfigMerge.mergeToml("", entry).strip();
+            } catch (HostConfigMerge.InvalidHostConfigException e) {
+                throw new IllegalStateException("an empty file always merges", e);
+            }
+        }
+        // The member to paste inside "mcpServers": the object without its outer braces.
+        String object = HostConfigMerge.jsonEntry(Map.of(ServerEntry.SERVER_NAME, client.hostEntry(entry)));
+        return object.lines().skip(1).limit(object.lines().count() - 2)
+                .map(line -> line.startsWith("  ") ? line.substring(2) : line)
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,225 @@
+package io.llmgateway.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.Json;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * The class-data-sharing archive for one (jar, Java runtime) pair, kept under
+ * {@code <data dir>/startup-archive/}. Its file name depends only on the jar's path and the Java
+ * home, so the flags written into a host's config stay valid; a stamp next to it records the jar
+ * fingerprint and JVM version it was trained on. An archive whose stamp does not match is stale: the
+ * JVM ignores it by itself when size or time differ, and {@link #refresh} replaces it.
+ *
+ * <p>Refreshes hold a kernel lock on {@code refresh.lock}, so concurrent gateways and {@code setup}
+ * train once; the archive and its stamp are replaced by atomic renames, so a JVM starting meanwhile
+ * maps either the old or the new file.
+ */
+public final class StartupArchive {
+    public static final String DIRECTORY = "startup-archive";
+    static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(120);
+
+    private static final ObjectMapper MAPPER = Json.newMapper();
+
+    private final Path directory;
+    private final Path java;
+    private final Path jar;
+    private final Clock clock;
+    private final ReentrantLock refreshLock = new ReentrantLock();
+
+    public StartupArchive(Path dataDir, Path java, Path jar, Clock clock) {
+        this.directory = dataDir.resolve(DIRECTORY);
+        this.java = java;
+        this.jar = jar.toAbsolutePath().normalize();
+        this.clock = clock;
+    }
+
+    /** The archive a host's JVM maps: {@code gateway-<hash of jar path and Java home>.jsa}. */
+    public Path file() {
+        return directory.resolve(baseName() + ".jsa");
+    }
+
+    Path stampFile() {
+        return directory.resolve(baseName() + ".json");
+    }
+
+    private String baseName() {
+        return "gateway-" + JarFingerprint.sha256(jar + "\n" + javaHome()).substring(0, 12);
+    }
+
+    /** The launch a host should use: this Java, the jar, and this archive. */
+    public GatewayLaunch launch() {
+        return new GatewayLaunch(java, jar, Optional.of(file()));
+    }
+
+    public ArchiveStatus status() {
+        if (!Files.isRegularFile(file())) {
+            return ArchiveStatus.missing(file());
+        }
+        Optional<ArchiveStamp> stamp = readStamp();
+        if (stamp.isEmpty()) {
+            return ArchiveStatus.stale(file(), "there is no readable record of what it was made from");
+        }
+        ArchiveStamp recorded = stamp.get();
+        if (!recorded.javaHome().equals(javaHome()) || !recorded.javaVersion().equals(javaVersion())) {
+            return ArchiveStatus.stale(file(), "it was made for Java " + recorded.javaVersion() + " at "
+                    + recorded.javaHome());
+        }
+        try {
+            if (!recorded.jar().equals(JarFingerprint.of(jar))) {
+                return ArchiveStatus.stale(file(), "the jar changed after it was made");
+            }
+        } catch (IOException e) {
+            return ArchiveStatus.stale(file(), "the jar cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        return ArchiveStatus.fresh(file(), recorded);
+    }
+
+    /**
+     * Trains a new archive unless the current one is fresh, waiting for a refresh another process is
+     * running. Blocks for the length of a training session (a few seconds).
+     */
+    public ArchiveStatus refresh() throws IOException {
+        return refresh(true).orElseThrow();
+    }
+
+    /** Like {@link #refresh()}, but returns empty at once when another refresh holds the lock. */
+    public Optional<ArchiveStatus> refreshUnlessBusy() throws IOException {
+        return refresh(false);
+    }
+
+    private Optional<ArchiveStatus> refresh(boolean wait) throws IOException {
+        PrivateFiles.createDirectories(directory);
+        if (wait) {
+            refreshLock.lock();
+        } else if (!refreshLock.tryLock()) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = PrivateFiles.openForWriting(directory.resolve("refresh.lock"))) {
+            FileLock lock = acquire(channel, wait);
+            if (lock == null) {
+                return Optional.empty();
+            }
+            try (lock) {
+                ArchiveStatus current = status();
+                if (current.fresh()) {
+                    return Optional.of(current);
+                }
+                return Optional.of(train());
+            }
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    private static FileLock acquire(FileChannel channel, boolean wait) throws IOException {
+        try {
+            return wait ? channel.lock() : channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            // Another instance in this JVM holds it: the same as another process holding it.
+            return null;
+        }
+    }
+
+    /** Runs under the refresh lock, so any temporary file present is a leftover of an interrupted run. */
+    private ArchiveStatus train() throws IOException {
+        deleteLeftovers();
+        JarFingerprint before = JarFingerprint.of(jar);
+        String suffix = ".tmp-" + ProcessHandle.current().pid();
+        Path dump = directory.resolve(baseName() + ".jsa" + suffix);
+        Path scratch = directory.resolve("training" + suffix);
+        PrivateFiles.createDirectories(scratch);
+        long started = System.nanoTime();
+        try {
+            ArchiveTrainer.train(new GatewayLaunch(java, jar, Optional.empty()), dump, scratch, TRAINING_TIMEOUT);
+            if (!before.equals(JarFingerprint.of(jar))) {
+                throw new IOException("the jar changed while the start-up archive was being made; run setup again");
+            }
+            PrivateFiles.restrictToOwner(dump);
+            ArchiveStamp stamp = new ArchiveStamp(before, javaHome(), javaVersion(), clock.instant().toString(),
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
+            // Archive first, stamp second: a crash in between leaves a stale-looking pair, never a trusted stale one.
+            PrivateFiles.moveAtomically(dump, file());
+            PrivateFiles.replaceAtomically(stampFile(), MAPPER.writeValueAsBytes(stamp), PrivateFiles.FILE_MODE);
+            return ArchiveStatus.fresh(file(), stamp);
+        } finally {
+            Files.deleteIfExists(dump);
+            deleteRecursively(scratch);
+        }
+    }
+
+    private void deleteLeftovers() throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (entry.getFileName().toString().contains(".tmp-")) {
+                    deleteRecursively(entry);
+                }
+            }
+        }
+    }
+
+    private Optional<ArchiveStamp> readStamp() {
+        try {
+            return Optional.of(MAPPER.readValue(stampFile().toFile(), ArchiveStamp.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static String javaHome() {
+        return System.getProperty("java.home");
+    }
+
+    private static String javaVersion() {
+        return System.getProperty("java.vm.version");
+    }
+
+    /** What an archive was made from; stored as JSON next to it. */
+    public record ArchiveStamp(JarFingerprint jar, String javaHome, String javaVersion, String createdAt,
+            long trainingMillis) {
+    }
+
+    /** Whether the archive can be trusted, and why not. */
+    public record ArchiveStatus(State state, Path file, String detail, Optional<ArchiveStamp> stamp) {
+        public enum State { FRESH, MISSING, STALE }
+
+        static ArchiveStatus fresh(Path file, ArchiveStamp stamp) {
+            return new ArchiveStatus(State.FRESH, file, "made " + stamp.createdAt() + " for this jar and Java",
+                    Optional.of(stamp));
+        }
+
+        static ArchiveStatus missing(Path file) {
+            return new ArchiveStatus(State.MISSING, file, "not made yet", Optional.empty());
+        }
+
+        static ArchiveStatus stale(Path file, String why) {
+            return new ArchiveStatus(State.STALE, file, "stale: " + why, Optional.empty());
+        }
+
+        public boolean fresh() {
+            return state == State.FRESH;
+        }
+    }
+}
