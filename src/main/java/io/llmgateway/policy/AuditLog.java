@@ -72,8 +72,8 @@ public final class AuditLog implements AutoCloseable {
             DataFiles.ensureDirectory(dataDir);
             this.rotationLock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The audit log in " + dataDir + " cannot be opened ("
-                    + e.getClass().getSimpleName() + "); check the directory's permissions.");
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The audit log in " + dataDir
+                    + " cannot be opened (" + e.getClass().getSimpleName() + "); check the directory's permissions.");
         }
     }
 
@@ -131,7 +131,8 @@ public final class AuditLog implements AutoCloseable {
     /** SHA-256 (hex) of the arguments' canonical JSON: the same arguments always give the same hash. */
     private String sha256(Map<String, ?> arguments) throws JsonProcessingException {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(canonicalJson.writeValueAsBytes(arguments)));
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            return HEX.formatHex(sha256.digest(canonicalJson.writeValueAsBytes(arguments)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }

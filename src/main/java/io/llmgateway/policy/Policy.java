@@ -38,7 +38,10 @@ public record Policy(
         return Optional.ofNullable(tools.get(tool));
     }
 
-    /** One line for start-up logs and {@code --check-policy}, e.g. "default deny, 21 tools listed, 2 hidden, 17 limits". */
+    /**
+     * One line for start-up logs and {@code --check-policy}, e.g.
+     * "default deny, 21 tools listed, 2 hidden, 17 limits, 0 argument rules".
+     */
     public String summary() {
         long limits = allToolLimits.size() + tools.values().stream().mapToLong(r -> r.limits().size()).sum();
         long argumentRules = tools.values().stream().mapToLong(r -> r.require().size() + r.denyIf().size()).sum();

@@ -66,12 +66,14 @@ public final class PolicyEnforcer implements AutoCloseable {
         String actionRule = "/tools/" + PolicyParser.pointerSegment(tool) + "/action";
         switch (rule.action()) {
             case DENY -> {
-                return denied(tool, actionRule, rule.reason() != null ? rule.reason() : "the tool is denied by the policy");
+                return denied(tool, actionRule,
+                        rule.reason() != null ? rule.reason() : "the tool is denied by the policy");
             }
             case REQUIRE_APPROVAL -> {
                 String why = rule.reason() != null ? " (" + rule.reason() + ")" : "";
                 return denied(tool, actionRule, "the policy requires approval for this tool" + why
-                        + ", and the gateway has no approval channel over stdio; an operator must allow it in the policy");
+                        + ", and the gateway has no approval channel over stdio;"
+                        + " an operator must allow it in the policy");
             }
             case ALLOW -> {
             }
@@ -84,8 +86,8 @@ public final class PolicyEnforcer implements AutoCloseable {
         }
         for (ArgumentRule denyIf : rule.denyIf()) {
             if (denyIf.holds(args)) {
-                return denied(tool, denyIf.rule(),
-                        denyIf.reason() != null ? denyIf.reason() : "the policy denies calls where " + denyIf.describe());
+                return denied(tool, denyIf.rule(), denyIf.reason() != null
+                        ? denyIf.reason() : "the policy denies calls where " + denyIf.describe());
             }
         }
         return null;

@@ -8,7 +8,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,15 +15,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The policy file, reloaded when it changes. At most once per {@code checkInterval} a call stats
  * the file (inode, mtime, size) and re-parses it when that changed. An invalid edit keeps the last
- * good policy and is logged and reported in {@link #status()}; a deleted file means no policy, as it
- * would after a restart.
+ * good policy and is logged and reported in {@link #status()}. Deleting an optional file means no
+ * policy, as it would after a restart; deleting a required one is treated as an invalid edit.
  */
 public final class PolicyFile {
-    public static final String ENV_VARIABLE = "LLM_GATEWAY_POLICY";
-    public static final String DEFAULT_NAME = "policy.json";
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFile.class);
 
+    private final PolicyLocation location;
     private final Path path;
     private final PolicyParser parser;
     private final Clock clock;
@@ -36,25 +34,20 @@ public final class PolicyFile {
     /**
      * Loads the file now.
      *
-     * @throws InvalidPolicyException if the file exists but is not a valid policy
+     * @throws InvalidPolicyException if the file is not a valid policy, or is required and missing
      */
-    public PolicyFile(Path path, PolicyParser parser, Clock clock, Duration checkInterval) {
-        this.path = Objects.requireNonNull(path, "path");
+    public PolicyFile(PolicyLocation location, PolicyParser parser, Clock clock, Duration checkInterval) {
+        this.location = location;
+        this.path = location.path();
         this.parser = parser;
         this.clock = clock;
         this.checkIntervalMillis = checkInterval.toMillis();
         Stamp stamp = stamp();
+        if (stamp == null && location.required()) {
+            throw new InvalidPolicyException(location.missingMessage());
+        }
         this.state = stamp == null ? State.NONE : new State(parser.parse(path), stamp, null, null);
         this.nextCheckMillis = clock.millis() + checkIntervalMillis;
-    }
-
-    /** {@code $LLM_GATEWAY_POLICY} if set, else {@code <dataDir>/policy.json}. */
-    public static Path resolvePath(Map<String, String> env, Path dataDir) {
-        String explicit = env.get(ENV_VARIABLE);
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit).toAbsolutePath().normalize();
-        }
-        return dataDir.resolve(DEFAULT_NAME);
     }
 
     /** The policy in force, reloaded first if the file changed. */
@@ -88,6 +81,10 @@ public final class PolicyFile {
         if (Objects.equals(stamp, previous.stamp) || alreadyRejected) {
             return;
         }
+        if (stamp == null && location.required()) {
+            reject(previous, null, location.missingMessage());
+            return;
+        }
         if (stamp == null) {
             LOG.warn("policy file {} was removed; all tools are allowed", path);
             state = State.NONE;
@@ -116,7 +113,7 @@ public final class PolicyFile {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new InvalidPolicyException(path.getFileName() + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw InvalidPolicyException.unreadable(path, e);
         }
     }
 

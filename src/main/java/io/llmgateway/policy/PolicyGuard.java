@@ -37,10 +37,11 @@ public final class PolicyGuard implements AutoCloseable {
      * Loads the policy ({@code $LLM_GATEWAY_POLICY} or {@code <dataDir>/policy.json}) and opens the
      * shared counters and the audit log in {@code dataDir}.
      *
-     * @throws InvalidPolicyException if the policy file exists but is invalid: refuse to start
+     * @throws InvalidPolicyException if the policy file is invalid, or named by the variable and
+     *                                 missing: refuse to start
      */
     public static PolicyGuard open(Path dataDir, Map<String, String> env, Clock clock) {
-        PolicyFile policyFile = new PolicyFile(PolicyFile.resolvePath(env, dataDir), new PolicyParser(), clock,
+        PolicyFile policyFile = new PolicyFile(PolicyLocation.resolve(env, dataDir), new PolicyParser(), clock,
                 PolicyFile.DEFAULT_CHECK_INTERVAL);
         PolicyCounters counters = new PolicyCounters(dataDir);
         AuditLog audit = new AuditLog(dataDir, AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP);
@@ -64,7 +65,8 @@ public final class PolicyGuard implements AutoCloseable {
         if (decision instanceof PolicyDecision.Denied denial) {
             AuditOutcome outcome = denial.code() == ErrorCode.RATE_LIMITED
                     ? AuditOutcome.RATE_LIMITED : AuditOutcome.DENIED;
-            audit.record(started, tool, arguments, outcome, denial.code().wireName(), denial.rule(), elapsedMs(started));
+            audit.record(started, tool, arguments, outcome, denial.code().wireName(), denial.rule(),
+                    elapsedMs(started));
             return adapter.denied(denial);
         }
         Reservation reservation = ((PolicyDecision.Allowed) decision).reservation();

@@ -53,7 +53,7 @@ public final class PolicyParser {
         try {
             content = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new InvalidPolicyException(source + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw InvalidPolicyException.unreadable(file, e);
         }
         return parse(source, content);
     }
@@ -74,7 +74,7 @@ public final class PolicyParser {
         } catch (JsonProcessingException e) {
             throw document.errorAt(e.getLocation(), "invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new InvalidPolicyException(source + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidPolicyException(source + ": cannot be parsed (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -151,7 +151,8 @@ public final class PolicyParser {
         }
 
         InvalidPolicyException errorAt(JsonLocation location, String problem) {
-            String where = location == null ? "" : " line " + location.getLineNr() + ", column " + location.getColumnNr();
+            String where = location == null ? ""
+                    : " line " + location.getLineNr() + ", column " + location.getColumnNr();
             return new InvalidPolicyException(source + where + ": " + problem);
         }
 
@@ -220,7 +221,8 @@ public final class PolicyParser {
             if (rule.has("action")) {
                 String name = string(path + ".action", rule.get("action"));
                 action = Arrays.stream(ToolAction.values()).filter(a -> a.wireName().equals(name)).findFirst()
-                        .orElseThrow(() -> doc.error(path + ".action", "must be \"deny\", \"require_approval\" or \"allow\""));
+                        .orElseThrow(() -> doc.error(path + ".action",
+                                "must be \"deny\", \"require_approval\" or \"allow\""));
             }
             String reason = optionalString(path + ".reason", rule.get("reason"));
             if (reason != null && action == ToolAction.ALLOW) {
@@ -284,7 +286,8 @@ public final class PolicyParser {
                 }
             }
             String reason = optionalString(path + ".reason", predicate.get("reason"));
-            return new ArgumentRule(argumentPath, segments.subList(1, segments.size()), op, value, pattern, reason, rule);
+            List<String> belowArgs = segments.subList(1, segments.size());
+            return new ArgumentRule(argumentPath, belowArgs, op, value, pattern, reason, rule);
         }
 
         private Pattern regex(String path, JsonNode value) {

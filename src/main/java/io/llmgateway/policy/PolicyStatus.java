@@ -20,7 +20,8 @@ public record PolicyStatus(Path path, boolean loaded, String summary, String rej
     /** One line, e.g. "policy /home/u/.llm-cli-gateway/policy.json: default deny, 21 tools listed, ...". */
     public String describe() {
         if (rejectedEdit == null) {
-            return loaded ? "policy " + path + ": " + summary : "policy: no file at " + path + "; all tools are allowed";
+            return loaded ? "policy " + path + ": " + summary
+                    : "policy: no file at " + path + "; all tools are allowed";
         }
         String inForce = loaded ? "previous version still in force: " + summary : "all tools are allowed";
         return "policy " + path + ": latest edit rejected (" + rejectedEdit + "); " + inForce;

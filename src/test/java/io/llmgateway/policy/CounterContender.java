@@ -24,7 +24,8 @@ public final class CounterContender {
         Path dataDir = Path.of(args[0]);
         int calls = Integer.parseInt(args[2]);
         Clock clock = Clock.fixed(Instant.parse(args[3]), ZoneOffset.UTC);
-        PolicyFile policy = new PolicyFile(dataDir.resolve("policy.json"), new PolicyParser(), clock, Duration.ZERO);
+        PolicyFile policy = new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false), new PolicyParser(),
+                clock, Duration.ZERO);
         int allowed = 0;
         System.out.println("ready");
         System.out.flush();

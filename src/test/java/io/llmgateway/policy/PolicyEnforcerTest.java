@@ -43,7 +43,8 @@ class PolicyEnforcerTest {
     }
 
     private PolicyEnforcer enforcer() {
-        PolicyFile file = new PolicyFile(dataDir.resolve("policy.json"), new PolicyParser(), clock, Duration.ZERO);
+        PolicyFile file = new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false), new PolicyParser(),
+                clock, Duration.ZERO);
         PolicyEnforcer enforcer = new PolicyEnforcer(file, new PolicyCounters(dataDir), clock);
         opened.add(enforcer);
         return enforcer;

@@ -36,7 +36,11 @@ class PolicyFileTest {
     }
 
     private PolicyFile open() {
-        return new PolicyFile(policyPath(), new PolicyParser(), clock, PolicyFile.DEFAULT_CHECK_INTERVAL);
+        return open(new PolicyLocation(policyPath(), false));
+    }
+
+    private PolicyFile open(PolicyLocation location) {
+        return new PolicyFile(location, new PolicyParser(), clock, PolicyFile.DEFAULT_CHECK_INTERVAL);
     }
 
     @Test
@@ -110,9 +114,24 @@ class PolicyFileTest {
     @Test
     void locationComesFromTheEnvironmentOrTheDataDirectory() {
         Path dataDir = Path.of("/data/gw");
-        assertEquals(dataDir.resolve("policy.json"), PolicyFile.resolvePath(Map.of(), dataDir));
-        assertEquals(dataDir.resolve("policy.json"), PolicyFile.resolvePath(Map.of("LLM_GATEWAY_POLICY", " "), dataDir));
-        assertEquals(Path.of("/etc/gw/rules.json"),
-                PolicyFile.resolvePath(Map.of("LLM_GATEWAY_POLICY", "/etc/gw/../gw/rules.json"), dataDir));
+        assertEquals(new PolicyLocation(dataDir.resolve("policy.json"), false), PolicyLocation.resolve(Map.of(), dataDir));
+        assertEquals(new PolicyLocation(dataDir.resolve("policy.json"), false),
+                PolicyLocation.resolve(Map.of("LLM_GATEWAY_POLICY", " "), dataDir));
+        assertEquals(new PolicyLocation(Path.of("/etc/gw/rules.json"), true),
+                PolicyLocation.resolve(Map.of("LLM_GATEWAY_POLICY", "/etc/gw/../gw/rules.json"), dataDir));
+    }
+
+    @Test
+    void aFileNamedByTheVariableMustExist() throws IOException {
+        PolicyLocation required = new PolicyLocation(policyPath(), true);
+        InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> open(required));
+        assertEquals("policy.json: the policy file named by LLM_GATEWAY_POLICY does not exist", e.getMessage());
+
+        write(DENY_ALL);
+        PolicyFile file = open(required);
+        Files.delete(policyPath());
+        clock.advance(Duration.ofSeconds(1));
+        assertFalse(file.current().allowUnlisted(), "the last good policy stays in force");
+        assertEquals(e.getMessage(), file.status().rejectedEdit());
     }
 }

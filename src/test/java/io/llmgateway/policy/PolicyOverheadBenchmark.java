@@ -42,7 +42,7 @@ public final class PolicyOverheadBenchmark {
             }
         };
         try (PolicyGuard guard = PolicyGuard.open(dataDir, Map.of(), clock);
-             PolicyEnforcer enforcer = new PolicyEnforcer(new PolicyFile(dataDir.resolve("policy.json"),
+             PolicyEnforcer enforcer = new PolicyEnforcer(new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false),
                      new PolicyParser(), clock, PolicyFile.DEFAULT_CHECK_INTERVAL), new PolicyCounters(dataDir), clock);
              AuditLog audit = new AuditLog(dataDir.resolve("audit-only"), AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
             System.out.println("data directory: " + dataDir + " (" + Files.getFileStore(dataDir).type() + ")");

@@ -39,8 +39,9 @@ class SharedCountersProcessTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int i = 0; i < 2; i++) {
-                enforcers.add(new PolicyEnforcer(new PolicyFile(dataDir.resolve("policy.json"), new PolicyParser(),
-                        clock, Duration.ZERO), new PolicyCounters(dataDir), clock));
+                PolicyFile policy = new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false),
+                        new PolicyParser(), clock, Duration.ZERO);
+                enforcers.add(new PolicyEnforcer(policy, new PolicyCounters(dataDir), clock));
             }
             List<Future<Integer>> results = new ArrayList<>();
             for (int thread = 0; thread < 4; thread++) {
