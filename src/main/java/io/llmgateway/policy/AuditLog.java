@@ -1,7 +1,6 @@
 package io.llmgateway.policy;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.ErrorCode;
@@ -9,6 +8,7 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -129,10 +130,12 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** SHA-256 (hex) of the arguments' canonical JSON: the same arguments always give the same hash. */
-    private String sha256(Map<String, ?> arguments) throws JsonProcessingException {
+    private String sha256(Map<String, ?> arguments) throws IOException {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            return HEX.formatHex(sha256.digest(canonicalJson.writeValueAsBytes(arguments)));
+            // Streamed into the digest: a megabyte prompt is never copied into a byte array.
+            canonicalJson.writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), arguments);
+            return HEX.formatHex(sha256.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }

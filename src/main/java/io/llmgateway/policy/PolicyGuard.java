@@ -1,12 +1,15 @@
 package io.llmgateway.policy;
 
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Policy enforcement plus audit around one tool call: the whole decorator a tool handler needs.
@@ -16,12 +19,13 @@ import java.util.function.Supplier;
  *         () -> inner.apply(exchange, request));
  * }</pre>
  *
- * A denied call returns {@link ToolCallAdapter#denied} without running. A permitted call keeps its
+ * A denied call returns {@link ToolCallAdapter#failed} without running. A permitted call keeps its
  * quota whatever result it returns; if it throws, the failure is taken as a protocol-level one
  * (JSON-RPC error), the quota is given back and the exception propagates. So wrap handlers that
  * already turn domain failures into {@code isError} results.
  */
 public final class PolicyGuard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyGuard.class);
     private final PolicyEnforcer enforcer;
     private final AuditLog audit;
     private final Clock clock;
@@ -58,23 +62,32 @@ public final class PolicyGuard implements AutoCloseable {
         return enforcer.status();
     }
 
-    /** Admits, runs and audits one call. */
+    /**
+     * Admits, runs and audits one call. Denials, and counters that cannot be updated (the call is
+     * then refused: fail closed), come back as {@link ToolCallAdapter#failed} results.
+     */
     public <R> R call(String tool, Map<String, ?> arguments, ToolCallAdapter<R> adapter, Supplier<R> invocation) {
         Instant started = clock.instant();
-        PolicyDecision decision = enforcer.admit(tool, arguments);
+        PolicyDecision decision;
+        try {
+            decision = enforcer.admit(tool, arguments);
+        } catch (GatewayException e) {
+            audit.record(started, tool, arguments, AuditOutcome.ERROR, e.code().wireName(), null, elapsedMs(started));
+            return adapter.failed(e);
+        }
         if (decision instanceof PolicyDecision.Denied denial) {
             AuditOutcome outcome = denial.code() == ErrorCode.RATE_LIMITED
                     ? AuditOutcome.RATE_LIMITED : AuditOutcome.DENIED;
             audit.record(started, tool, arguments, outcome, denial.code().wireName(), denial.rule(),
                     elapsedMs(started));
-            return adapter.denied(denial);
+            return adapter.failed(denial.toException());
         }
         Reservation reservation = ((PolicyDecision.Allowed) decision).reservation();
         R result;
         try {
             result = invocation.get();
         } catch (RuntimeException e) {
-            reservation.release();
+            releaseAfterProtocolError(reservation);
             audit.record(started, tool, arguments, AuditOutcome.PROTOCOL_ERROR, null, null, elapsedMs(started));
             throw e;
         }
@@ -82,6 +95,15 @@ public final class PolicyGuard implements AutoCloseable {
         audit.record(started, tool, arguments, outcome.isError() ? AuditOutcome.ERROR : AuditOutcome.OK,
                 outcome.errorCode(), null, elapsedMs(started));
         return result;
+    }
+
+    /** The original failure matters more than a refund that could not be made. */
+    private static void releaseAfterProtocolError(Reservation reservation) {
+        try {
+            reservation.release();
+        } catch (GatewayException e) {
+            LOG.warn("quota of a failed call could not be given back: {}", e.getMessage());
+        }
     }
 
     private long elapsedMs(Instant started) {

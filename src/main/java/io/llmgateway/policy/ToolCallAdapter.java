@@ -1,13 +1,19 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.GatewayException;
+
 /**
  * How {@link PolicyGuard} speaks the tools layer's result type {@code R} (e.g. an MCP
  * CallToolResult) without knowing it.
  */
 public interface ToolCallAdapter<R> {
 
-    /** The result to return for a denied call: an {@code isError} result, never a protocol error. */
-    R denied(PolicyDecision.Denied denial);
+    /**
+     * The {@code isError} result (never a protocol error) for a call refused before it ran: a
+     * policy denial ({@code policy_denied}/{@code rate_limited}, with {@code rule} and
+     * {@code retryAfterSeconds} in {@link GatewayException#details()}) or {@code store_unavailable}.
+     */
+    R failed(GatewayException failure);
 
     /** Classifies a result the tool returned, for the audit trail. */
     CallOutcome outcomeOf(R result);

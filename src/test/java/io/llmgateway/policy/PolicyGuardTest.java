@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.core.GatewayException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyGuardTest {
     /** A stand-in for the tools layer's result type. */
-    private record Result(boolean isError, String errorCode, String text) {
+    private record Result(boolean isError, String errorCode, String text, Map<String, Object> details) {
+        Result(boolean isError, String errorCode, String text) {
+            this(isError, errorCode, text, Map.of());
+        }
     }
 
     private static final ToolCallAdapter<Result> ADAPTER = new ToolCallAdapter<>() {
         @Override
-        public Result denied(PolicyDecision.Denied denial) {
-            return new Result(true, denial.code().wireName(), denial.message());
+        public Result failed(GatewayException failure) {
+            return new Result(true, failure.code().wireName(), failure.getMessage(), failure.details());
         }
 
         @Override
@@ -75,7 +79,8 @@ class PolicyGuardTest {
         assertSame(failure, run("t", failure));
         Result denied = run("t", new Result(false, null, "never"));
         assertEquals("rate_limited", denied.errorCode());
-        assertTrue(denied.text().startsWith("[POLICY DENIED] t: limit 1 per minute reached"));
+        assertEquals("[POLICY DENIED] t: limit 1 per minute reached; retry in 12 s", denied.text());
+        assertEquals(Map.of("rule", "/tools/t/limits/t_rate", "retryAfterSeconds", 12L), denied.details());
         assertEquals(1, invocations.get(), "a denied call does not run");
 
         List<JsonNode> lines = auditLines();
@@ -111,5 +116,17 @@ class PolicyGuardTest {
         assertFalse(guard.isListed("session_delete"));
         assertTrue(guard.isListed("t"));
         assertTrue(guard.status().loaded());
+    }
+
+    @Test
+    void countersThatCannotBeUpdatedRefuseTheCall() throws IOException {
+        Files.createDirectory(dataDir.resolve(PolicyCounters.FILE_NAME));
+        Result refused = run("t", new Result(false, null, "never"));
+        assertEquals("store_unavailable", refused.errorCode());
+        assertTrue(refused.text().startsWith("The policy counters in " + dataDir + " cannot be updated"), refused.text());
+        assertEquals(0, invocations.get());
+        JsonNode line = auditLines().get(0);
+        assertEquals("error", line.get("outcome").asText());
+        assertEquals("store_unavailable", line.get("errorCode").asText());
     }
 }

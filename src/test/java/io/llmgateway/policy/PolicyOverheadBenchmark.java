@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.GatewayException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ public final class PolicyOverheadBenchmark {
         Clock clock = Clock.systemUTC();
         ToolCallAdapter<String> adapter = new ToolCallAdapter<>() {
             @Override
-            public String denied(PolicyDecision.Denied denial) {
-                throw new IllegalStateException("benchmark call denied: " + denial.message());
+            public String failed(GatewayException failure) {
+                throw new IllegalStateException("benchmark call refused: " + failure.getMessage());
             }
 
             @Override
