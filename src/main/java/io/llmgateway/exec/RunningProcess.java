@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunningProcess {
     private static final Logger LOG = LoggerFactory.getLogger(RunningProcess.class);
+    private static final Duration MIN_PIPE_WAIT = Duration.ofMillis(100);
 
     private final Process process;
     private final ProcessSpec spec;
@@ -169,10 +170,12 @@ public final class RunningProcess {
         }
         // Normally the pipes reach EOF as soon as the process exits. If they do not, a descendant still
         // holds them (perhaps orphaned); after the grace period it is killed below, with anything else
-        // the run left running in the background.
-        boolean drained = awaitDrains(grace);
+        // the run left running in the background. Even with no grace, the drains get a moment to read
+        // what is left in the pipes.
+        Duration pipeWait = grace.compareTo(MIN_PIPE_WAIT) < 0 ? MIN_PIPE_WAIT : grace;
+        boolean drained = awaitDrains(pipeWait);
         tree.terminate(grace);
-        if (!drained && !awaitDrains(grace)) {
+        if (!drained && !awaitDrains(pipeWait)) {
             LOG.warn("Output pipes of run {} (pid {}) are still held open by a process outside the run; "
                     + "reporting the output captured so far", runId, process.pid());
         }
