@@ -120,13 +120,13 @@ public final class JsonFileSessionStore implements SessionStore {
     @SuppressWarnings("try") // the lock is held for the try block
     public <T> T read(Function<SessionState, T> query) {
         return withStore(() -> {
-            try (FileLock shared = lockChannel.lock(0, Long.MAX_VALUE, true)) {
+            try (FileLock shared = lock(true)) {
                 if (catchUp(false)) {
                     return query.apply(cache.state);
                 }
             }
             // A damaged file has to be moved aside, which takes the exclusive lock.
-            try (FileLock exclusive = lockChannel.lock()) {
+            try (FileLock exclusive = lock(false)) {
                 catchUp(true);
                 return query.apply(cache.state);
             }
@@ -137,7 +137,7 @@ public final class JsonFileSessionStore implements SessionStore {
     @SuppressWarnings("try") // the lock is held for the try block
     public <T> T update(Function<SessionState, Transaction<T>> transaction) {
         return withStore(() -> {
-            try (FileLock exclusive = lockChannel.lock()) {
+            try (FileLock exclusive = lock(false)) {
                 catchUp(true);
                 Transaction<T> decided = transaction.apply(cache.state);
                 if (!decided.changes().isEmpty()) {
@@ -207,6 +207,10 @@ public final class JsonFileSessionStore implements SessionStore {
                 StandardOpenOption.WRITE);
     }
 
+    private FileLock lock(boolean shared) throws IOException {
+        return StoreFiles.on(lockFile, () -> lockChannel.lock(0, Long.MAX_VALUE, shared));
+    }
+
     /** Brings the cache up to date with the files; false when a damaged file needs the exclusive lock. */
     private boolean catchUp(boolean exclusive) throws IOException {
         FileStamp snapshot = FileStamp.of(snapshotFile);
@@ -235,7 +239,7 @@ public final class JsonFileSessionStore implements SessionStore {
         forgetCache();
         Cache fresh = new Cache();
         if (snapshot != null) {
-            byte[] content = Files.readAllBytes(snapshotFile);
+            byte[] content = StoreFiles.on(snapshotFile, () -> Files.readAllBytes(snapshotFile));
             try {
                 SessionFileFormat.Snapshot decoded = format.readSnapshot(content);
                 fresh.state = decoded.state();
@@ -263,7 +267,9 @@ public final class JsonFileSessionStore implements SessionStore {
 
     /** Applies the journal's complete lines from {@code start} (0: from the header). */
     private boolean readJournal(long start, boolean exclusive) throws IOException {
-        byte[] content = StoreFiles.read(cache.journal, start, Math.toIntExact(cache.journal.size() - start));
+        FileChannel journal = cache.journal;
+        byte[] content = StoreFiles.on(journalFile,
+                () -> StoreFiles.read(journal, start, Math.toIntExact(journal.size() - start)));
         int from = 0;
         if (start == 0) {
             int headerEnd = indexOfNewline(content, 0);
@@ -321,18 +327,29 @@ public final class JsonFileSessionStore implements SessionStore {
             compact();
         } else if (!cache.journalApplies) {
             startJournal(cache.snapshotGeneration);
-        } else if (cache.journal.size() > cache.journalEnd) {
-            log.info("Discarding the incomplete last line of {} left by an interrupted write", journalFile);
-            cache.journal.truncate(cache.journalEnd);
-            cache.journal.force(false);
+        } else {
+            FileChannel journal = cache.journal;
+            long end = cache.journalEnd;
+            StoreFiles.on(journalFile, () -> {
+                if (journal.size() > end) {
+                    log.info("Discarding the incomplete last line of {} left by an interrupted write", journalFile);
+                    journal.truncate(end);
+                    journal.force(false);
+                }
+                return null;
+            });
         }
     }
 
     private void append(byte[] entry) throws IOException {
         long start = cache.journalEnd;
+        FileChannel journal = cache.journal;
         try {
-            StoreFiles.write(cache.journal, start, entry);
-            cache.journal.force(false);
+            StoreFiles.on(journalFile, () -> {
+                StoreFiles.write(journal, start, entry);
+                journal.force(false);
+                return null;
+            });
         } catch (IOException e) {
             rollBack(start);
             throw e;

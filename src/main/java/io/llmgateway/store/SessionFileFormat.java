@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.session.SessionChange;
@@ -41,12 +42,14 @@ final class SessionFileFormat {
             Comparator.comparing(SessionRecord::createdAt).thenComparing(SessionRecord::id);
 
     private final ObjectMapper mapper;
+    /** For whole lines; the snapshot is streamed, and trailing content is checked by hand there. */
+    private final ObjectReader lineReader;
 
     SessionFileFormat() {
         mapper = Json.newMapper()
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        lineReader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** A decoded {@code sessions.json}. */
@@ -77,6 +80,9 @@ final class SessionFileFormat {
     }
 
     Snapshot readSnapshot(byte[] content) throws MalformedStoreFileException {
+        if (content.length == 0) {
+            throw new MalformedStoreFileException("it is empty");
+        }
         try (JsonParser p = mapper.createParser(content)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedStoreFileException("it is not a JSON object");
@@ -173,9 +179,11 @@ final class SessionFileFormat {
     private JsonNode parseLine(byte[] buffer, int offset, int length) throws MalformedStoreFileException {
         JsonNode node;
         try {
-            node = mapper.readTree(buffer, offset, length);
+            node = lineReader.readTree(buffer, offset, length);
         } catch (JsonProcessingException e) {
-            throw notJson(e);
+            JsonLocation where = e.getLocation();
+            throw new MalformedStoreFileException(
+                    "it is not valid JSON" + (where == null ? "" : " at column " + where.getColumnNr()));
         } catch (IOException e) {
             throw new MalformedStoreFileException("it is not valid JSON text");
         }

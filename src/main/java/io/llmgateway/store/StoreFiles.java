@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -49,6 +50,26 @@ final class StoreFiles {
         }
     }
 
+    /** An I/O step on one file. */
+    interface FileStep<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step}, making sure a failure names {@code file}: channel operations throw plain
+     * IOExceptions that do not say which file they were about.
+     */
+    static <T> T on(Path file, FileStep<T> step) throws IOException {
+        try {
+            return step.run();
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FileSystemException(file.toString(), null,
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        }
+    }
+
     /** Writes a file's whole content. */
     interface Content {
         void writeTo(OutputStream out) throws IOException;
@@ -73,10 +94,13 @@ final class StoreFiles {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-            content.writeTo(out);
-            out.flush();
-            channel.force(true);
+            on(temp, () -> {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                content.writeTo(out);
+                out.flush();
+                channel.force(true);
+                return null;
+            });
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw e;
@@ -122,7 +146,10 @@ final class StoreFiles {
     /** Makes a rename in {@code directory} durable. */
     static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
+            on(directory, () -> {
+                channel.force(true);
+                return null;
+            });
         }
     }
 }
