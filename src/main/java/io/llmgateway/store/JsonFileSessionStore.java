@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An update appends one journal line and fsyncs it, so its cost does not grow with the number of
  * sessions (rewriting the whole file did: 79 ms per create at 10,000 sessions). When the journal
- * holds more than {@code max(2000, sessions / 2)} entries it is folded into a new snapshot
+ * holds more than {@code max(2000, sessions / 2)} changes it is folded into a new snapshot
  * (compaction). Each process keeps the state in memory; before every call it stats both files to
  * learn whether another process appended (journal size) or compacted (a new file), then applies only
  * the new lines, or reloads after a compaction.
@@ -58,7 +58,7 @@ public final class JsonFileSessionStore implements SessionStore {
     static final String SNAPSHOT_FILE = "sessions.json";
     static final String JOURNAL_FILE = "sessions.journal.jsonl";
     static final String LOCK_FILE = "sessions.lock";
-    static final int DEFAULT_COMPACTION_MIN_ENTRIES = 2000;
+    static final int DEFAULT_COMPACTION_MIN_CHANGES = 2000;
 
     private static final Logger log = LoggerFactory.getLogger(JsonFileSessionStore.class);
     private static final DateTimeFormatter QUARANTINE_TIME =
@@ -69,7 +69,7 @@ public final class JsonFileSessionStore implements SessionStore {
     private final Path journalFile;
     private final Path lockFile;
     private final Clock clock;
-    private final int compactionMinEntries;
+    private final int compactionMinChanges;
     private final SessionFileFormat format = new SessionFileFormat();
     private final ReentrantLock mutex = new ReentrantLock();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -84,17 +84,17 @@ public final class JsonFileSessionStore implements SessionStore {
      * so a broken data directory fails calls with {@code store_unavailable} until someone fixes it.
      */
     public JsonFileSessionStore(Path dataDir, Clock clock) {
-        this(dataDir, clock, DEFAULT_COMPACTION_MIN_ENTRIES);
+        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES);
     }
 
-    /** {@code compactionMinEntries}: journal entries always tolerated before compacting (tests use few). */
-    JsonFileSessionStore(Path dataDir, Clock clock, int compactionMinEntries) {
+    /** {@code compactionMinChanges}: journal changes always tolerated before compacting (tests use few). */
+    JsonFileSessionStore(Path dataDir, Clock clock, int compactionMinChanges) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.snapshotFile = this.dataDir.resolve(SNAPSHOT_FILE);
         this.journalFile = this.dataDir.resolve(JOURNAL_FILE);
         this.lockFile = this.dataDir.resolve(LOCK_FILE);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.compactionMinEntries = compactionMinEntries;
+        this.compactionMinChanges = compactionMinChanges;
     }
 
     /** What this process knows of the files, and the state they hold. */
@@ -111,7 +111,10 @@ public final class JsonFileSessionStore implements SessionStore {
         boolean journalApplies;
         /** Offset just after the last line consumed. */
         long journalEnd;
-        int journalEntries;
+        /** Transactions after the header, for line numbers in warnings. */
+        int journalLines;
+        /** Changes in the journal's lines, to decide when to compact. */
+        long journalChanges;
         /** A file was moved aside: write a fresh snapshot of what is left before the next append. */
         boolean needsCompaction;
     }
@@ -143,7 +146,8 @@ public final class JsonFileSessionStore implements SessionStore {
                 if (!decided.changes().isEmpty()) {
                     append(format.journalEntry(decided.changes()));
                     decided.changes().forEach(cache.state::apply);
-                    if (cache.journalEntries > Math.max(compactionMinEntries, cache.state.size() / 2)) {
+                    cache.journalChanges += decided.changes().size();
+                    if (cache.journalChanges > Math.max(compactionMinChanges, cache.state.size() / 2)) {
                         compactAfterCommit();
                     }
                 }
@@ -297,11 +301,12 @@ public final class JsonFileSessionStore implements SessionStore {
             try {
                 changes = format.readJournalEntry(content, from, newline - from);
             } catch (MalformedStoreFileException e) {
-                return journalDamaged(cache.journalEntries + 2, e, exclusive);
+                return journalDamaged(cache.journalLines + 2, e, exclusive);
             }
             changes.forEach(cache.state::apply);
             cache.journalEnd = start + newline + 1;
-            cache.journalEntries++;
+            cache.journalLines++;
+            cache.journalChanges += changes.size();
         }
         return true;
     }
@@ -355,7 +360,7 @@ public final class JsonFileSessionStore implements SessionStore {
             throw e;
         }
         cache.journalEnd = start + entry.length;
-        cache.journalEntries++;
+        cache.journalLines++;
     }
 
     /** Cuts off a failed append so that no process ever sees a change its caller was told had failed. */
@@ -396,7 +401,8 @@ public final class JsonFileSessionStore implements SessionStore {
         cache.journalGeneration = generation;
         cache.journalApplies = true;
         cache.journalEnd = cache.journal.size();
-        cache.journalEntries = 0;
+        cache.journalLines = 0;
+        cache.journalChanges = 0;
     }
 
     private void quarantine(Path file, String problem, String consequence) throws IOException {

@@ -124,7 +124,7 @@ class JsonFileSessionStoreProcessTest {
         private final List<String> lines = new CopyOnWriteArrayList<>();
         private final Thread reader;
 
-        Worker(Path dataDir, Path stderr, long operations, int compactionMinEntries, boolean waitForStart)
+        Worker(Path dataDir, Path stderr, long operations, int compactionMinChanges, boolean waitForStart)
                 throws IOException {
             this.stderr = stderr;
             List<String> command = List.of(
@@ -132,7 +132,7 @@ class JsonFileSessionStoreProcessTest {
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
                     "-cp", System.getProperty("java.class.path"),
                     StoreWorkerMain.class.getName(),
-                    dataDir.toString(), Long.toString(operations), Integer.toString(compactionMinEntries),
+                    dataDir.toString(), Long.toString(operations), Integer.toString(compactionMinChanges),
                     waitForStart ? "wait" : "run");
             process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             reader = new Thread(this::collectOutput, "store-worker-output");

@@ -55,8 +55,8 @@ class JsonFileSessionStoreTest {
         return new JsonFileSessionStore(dir, CLOCK);
     }
 
-    private JsonFileSessionStore open(int compactionMinEntries) {
-        return new JsonFileSessionStore(dir, CLOCK, compactionMinEntries);
+    private JsonFileSessionStore open(int compactionMinChanges) {
+        return new JsonFileSessionStore(dir, CLOCK, compactionMinChanges);
     }
 
     private Path snapshot() {
@@ -175,6 +175,20 @@ class JsonFileSessionStoreTest {
     }
 
     @Test
+    void oneLargeTransactionCountsAsManyChangesForCompaction() throws IOException {
+        List<SessionChange> puts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            puts.add(new SessionChange.Put(record(StoreTestSupport.newId(), ProviderId.CODEX)));
+        }
+        try (JsonFileSessionStore store = open(5)) {
+            store.update(state -> new Transaction<>(puts, null));
+            assertEquals(10, ids(store).size());
+        }
+        assertEquals(1, journalLines().size(), "compacted right away");
+        assertEquals(10, JSON.readTree(snapshot().toFile()).get("sessions").size());
+    }
+
+    @Test
     void readsSeeChangesMadeThroughAnotherInstance() {
         // Two instances on one directory stand in for two processes (used one at a time: see class docs).
         try (JsonFileSessionStore first = open(3); JsonFileSessionStore second = open(3)) {
@@ -202,7 +216,7 @@ class JsonFileSessionStoreTest {
     void journalLeftFromAnInterruptedCompactionIsIgnoredAndReplaced() throws IOException {
         Map<String, Object> before;
         byte[] oldJournal;
-        try (JsonFileSessionStore store = open(4)) {
+        try (JsonFileSessionStore store = open(8)) {
             for (int i = 0; i < 4; i++) {
                 create(store, ProviderId.CLAUDE);
             }
@@ -213,12 +227,12 @@ class JsonFileSessionStoreTest {
         // The compaction renamed its new snapshot in, then crashed before renaming the new journal in.
         Files.write(journal(), oldJournal);
         String added;
-        try (JsonFileSessionStore store = open(4)) {
+        try (JsonFileSessionStore store = open(8)) {
             assertEquals(before, contents(store));
             added = create(store, ProviderId.CODEX);
         }
         assertFalse(Arrays.equals(oldJournal, Files.readAllBytes(journal())), "the stale journal was replaced");
-        try (JsonFileSessionStore store = open(4)) {
+        try (JsonFileSessionStore store = open(8)) {
             Map<String, Object> after = contents(store);
             assertTrue(after.containsKey(added));
             assertEquals(before.size() + 2, after.size(), "one record and the codex pointer were added");

@@ -20,7 +20,7 @@ import java.util.Map;
  * them through the store, printing a line only after each update returned (i.e. was acknowledged).
  * Every transaction also increments a shared counter, so a lost update shows as a wrong count.
  *
- * <p>Arguments: data directory, number of operations (0: until killed), journal entries before
+ * <p>Arguments: data directory, number of operations (0: until killed), journal changes before
  * compaction, and optionally {@code wait} to print {@code ready} and start on a line from stdin.
  * Output: {@code created <id>}, {@code deleting <id>} (before the update) and {@code deleted <id>}.
  */
@@ -33,9 +33,9 @@ public final class StoreWorkerMain {
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]);
         long operations = Long.parseLong(args[1]);
-        int compactionMinEntries = Integer.parseInt(args[2]);
+        int compactionMinChanges = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(), compactionMinEntries)) {
+        try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(), compactionMinChanges)) {
             if (args.length > 3 && args[3].equals("wait")) {
                 out.println("ready");
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
