@@ -1,2 +1,76 @@
 package io.llmgateway;
-public final class Main { public static void main(String[] a) {} }
+
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.store.JsonFileSessionStore;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+
+/** Entry point: {@code java -jar llm-cli-gateway.jar [--version|--help]} serves MCP over stdio. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // stdout carries JSON-RPC only: keep the real stdout for the transport, send everything else to stderr.
+        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        PrintStream console = System.out;
+        System.setOut(System.err);
+
+        if (args.length > 0) {
+            System.exit(runCommand(args, console));
+        }
+        Map<String, String> env = System.getenv();
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("llm-cli-gateway: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Clock clock = Clock.systemUTC();
+        Gateway gateway = Gateway.start(config, new JsonFileSessionStore(config.dataDir(), clock), System.in,
+                protocolOut, clock);
+        gateway.awaitTermination();
+        gateway.close();
+        System.exit(0);
+    }
+
+    /** Offline commands; output goes to the console because no JSON-RPC session runs. */
+    private static int runCommand(String[] args, PrintStream console) {
+        switch (args[0]) {
+            case "--version", "-V", "version" -> {
+                console.println(Gateway.NAME + " " + Version.current());
+                return 0;
+            }
+            case "--help", "-h", "help" -> {
+                console.print(help());
+                return 0;
+            }
+            default -> {
+                System.err.println("llm-cli-gateway: unknown argument '" + args[0] + "'. Try --help.");
+                return 2;
+            }
+        }
+    }
+
+    private static String help() {
+        return """
+                llm-cli-gateway %s: an MCP server (stdio) that runs coding-agent CLIs headlessly.
+
+                Usage:
+                  java -jar llm-cli-gateway.jar            serve MCP over stdin/stdout (what agent hosts launch)
+                  java -jar llm-cli-gateway.jar --version  print the version
+                  java -jar llm-cli-gateway.jar --help     this text
+
+                Configuration is read from the environment (see README.md), e.g.
+                  LLM_GATEWAY_HOME               data directory (default $HOME/.llm-cli-gateway)
+                  LLM_GATEWAY_SESSION_TTL_DAYS   days without use before a session expires (default 30)
+                  LLM_GATEWAY_MAX_LINE_BYTES     longest JSON-RPC line accepted (default 33554432)
+                """.formatted(Version.current());
+    }
+}

@@ -1,0 +1,76 @@
+package io.llmgateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.core.Json;
+import io.llmgateway.session.SessionService;
+import io.llmgateway.session.SessionStore;
+import io.llmgateway.tools.GatewayTool;
+import io.llmgateway.tools.JsonSchemaSubset;
+import io.llmgateway.tools.McpToolBinding;
+import io.llmgateway.tools.SessionTools;
+import io.llmgateway.tools.ToolDecorator;
+import io.llmgateway.transport.StdioJsonRpcTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Wires one gateway: store, services, tools and the stdio transport. */
+public final class Gateway implements AutoCloseable {
+    public static final String NAME = "llm-cli-gateway";
+
+    private final StdioJsonRpcTransport transport;
+    private final McpSyncServer server;
+    private final SessionStore store;
+
+    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, SessionStore store) {
+        this.transport = transport;
+        this.server = server;
+        this.store = store;
+    }
+
+    /** Builds the server over the given streams and starts reading requests. */
+    public static Gateway start(GatewayConfig config, SessionStore store, InputStream in, OutputStream out,
+            Clock clock) {
+        ObjectMapper mapper = Json.newMapper();
+        JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
+        JsonSchemaSubset validator = new JsonSchemaSubset();
+
+        SessionService sessions = new SessionService(store, clock, config.sessionTtl());
+
+        List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
+        List<ToolDecorator> decorators = List.of();
+        McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
+
+        StdioJsonRpcTransport transport = new StdioJsonRpcTransport(mcpMapper, mapper, in, out,
+                config.maxLineBytes(), config.shutdownDrain());
+        McpSyncServer server = McpServer.sync(transport)
+                .serverInfo(NAME, Version.current())
+                .instructions("Runs coding-agent CLIs (Claude Code, Codex, Gemini, Grok, Mistral Vibe, Devin, Cursor) "
+                        + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations.")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .jsonMapper(mcpMapper)
+                .jsonSchemaValidator(validator)
+                .validateToolInputs(false)
+                .tools(tools.stream().map(binding::bind).toList())
+                .build();
+        transport.start();
+        return new Gateway(transport, server, store);
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        transport.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        store.close();
+    }
+}

@@ -1,0 +1,229 @@
+package io.llmgateway.session;
+
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.ProviderId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of gateway sessions: gw-* ids, at most one active session per provider, expiry after a TTL
+ * without use, and deleting or expiring the active session clears the pointer (nothing is promoted).
+ * Knows nothing about MCP; every method is one atomic store operation.
+ */
+public final class SessionService {
+    public static final String ID_PREFIX = "gw-";
+    public static final int MAX_DESCRIPTION_CHARS = 1000;
+    public static final int MAX_ID_CHARS = 128;
+    private static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_ID_CHARS + "}");
+    private static final Comparator<SessionRecord> NEWEST_USED_FIRST = Comparator
+            .comparing(SessionRecord::lastUsedAt).reversed().thenComparing(SessionRecord::id);
+
+    private final SessionStore store;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public SessionService(SessionStore store, Clock clock, Duration ttl) {
+        this.store = store;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    /** A record together with whether it is its provider's active session. */
+    public record SessionView(SessionRecord record, boolean active) {
+    }
+
+    public record SessionPage(int total, List<SessionView> sessions, Map<ProviderId, String> activeSessions,
+            List<String> warnings) {
+    }
+
+    public record ActiveChange(ProviderId cli, String activeSessionId, String previousActiveSessionId) {
+    }
+
+    public record Deletion(SessionRecord deleted, boolean wasActive) {
+    }
+
+    public SessionView create(ProviderId cli, String description, boolean setAsActive) {
+        String text = description == null ? cli.displayName() + " session" : checkDescription(description);
+        Instant now = now();
+        SessionRecord record = new SessionRecord(newId(), cli, text, now, now, null, Map.of());
+        return store.update(state -> {
+            List<SessionChange> changes = new ArrayList<>();
+            changes.add(new SessionChange.Put(record));
+            if (setAsActive) {
+                changes.add(new SessionChange.SetActive(cli, record.id()));
+            }
+            return new SessionStore.Transaction<>(changes, new SessionView(record, setAsActive));
+        });
+    }
+
+    public SessionPage list(Optional<ProviderId> cli, int limit, int offset) {
+        Instant now = now();
+        return store.read(state -> {
+            PriorityQueue<SessionRecord> newest = new PriorityQueue<>(NEWEST_USED_FIRST.reversed());
+            int total = 0;
+            int keep = offset + limit;
+            for (SessionRecord r : state.records()) {
+                if ((cli.isPresent() && r.cli() != cli.get()) || isExpired(r, now)) {
+                    continue;
+                }
+                total++;
+                if (keep > 0) {
+                    newest.add(r);
+                    if (newest.size() > keep) {
+                        newest.poll();
+                    }
+                }
+            }
+            List<SessionRecord> sorted = new ArrayList<>(newest);
+            sorted.sort(NEWEST_USED_FIRST);
+            Map<ProviderId, String> active = activeMap(state, now);
+            List<SessionView> page = sorted.subList(Math.min(offset, sorted.size()), sorted.size()).stream()
+                    .map(r -> new SessionView(r, r.id().equals(active.get(r.cli()))))
+                    .toList();
+            return new SessionPage(total, page, active, store.warnings());
+        });
+    }
+
+    public SessionView get(String id) {
+        checkId(id);
+        Instant now = now();
+        return store.read(state -> {
+            SessionRecord r = live(state, id, now);
+            return new SessionView(r, id.equals(state.activeId(r.cli()).orElse(null)));
+        });
+    }
+
+    /** The provider's active session, if it is set and not expired. */
+    public Optional<SessionRecord> active(ProviderId cli) {
+        Instant now = now();
+        return store.read(state -> state.activeId(cli).flatMap(state::get).filter(r -> !isExpired(r, now)));
+    }
+
+    public ActiveChange setActive(ProviderId cli, String id) {
+        if (id != null) {
+            checkId(id);
+        }
+        Instant now = now();
+        return store.update(state -> {
+            String previous = state.activeId(cli).flatMap(state::get).filter(r -> !isExpired(r, now))
+                    .map(SessionRecord::id).orElse(null);
+            if (id != null) {
+                SessionRecord r = live(state, id, now);
+                if (r.cli() != cli) {
+                    throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + id + " belongs to provider '"
+                            + r.cli().wireName() + "', not '" + cli.wireName() + "'; pass cli '" + r.cli().wireName() + "'.");
+                }
+            }
+            return SessionStore.Transaction.of(new ActiveChange(cli, id, previous), new SessionChange.SetActive(cli, id));
+        });
+    }
+
+    public Deletion delete(String id) {
+        checkId(id);
+        Instant now = now();
+        return store.update(state -> {
+            SessionRecord r = live(state, id, now);
+            boolean wasActive = id.equals(state.activeId(r.cli()).orElse(null));
+            return SessionStore.Transaction.of(new Deletion(r, wasActive), new SessionChange.Delete(id));
+        });
+    }
+
+    public int clearAll(Optional<ProviderId> cli) {
+        Instant now = now();
+        return store.update(state -> {
+            List<SessionChange> changes = new ArrayList<>();
+            int live = 0;
+            for (SessionRecord r : state.records()) {
+                if (cli.isEmpty() || r.cli() == cli.get()) {
+                    changes.add(new SessionChange.Delete(r.id()));
+                    if (!isExpired(r, now)) {
+                        live++;
+                    }
+                }
+            }
+            for (ProviderId p : ProviderId.values()) {
+                if ((cli.isEmpty() || p == cli.get()) && state.activeId(p).isPresent()) {
+                    changes.add(new SessionChange.SetActive(p, null));
+                }
+            }
+            return new SessionStore.Transaction<>(changes, live);
+        });
+    }
+
+    /** Physically removes expired records (they are already invisible); returns how many. */
+    public int purgeExpired() {
+        Instant now = now();
+        return store.update(state -> {
+            List<SessionChange> changes = state.records().stream().filter(r -> isExpired(r, now))
+                    .map(r -> (SessionChange) new SessionChange.Delete(r.id())).toList();
+            return new SessionStore.Transaction<>(changes, changes.size());
+        });
+    }
+
+    public List<String> warnings() {
+        return store.warnings();
+    }
+
+    boolean isExpired(SessionRecord r, Instant now) {
+        return r.lastUsedAt().plus(ttl).isBefore(now);
+    }
+
+    private SessionRecord live(SessionState state, String id, Instant now) {
+        SessionRecord r = state.get(id).orElseThrow(() -> new GatewayException(ErrorCode.SESSION_NOT_FOUND,
+                "No gateway session with id " + id + "; use session_list to see existing sessions."));
+        if (isExpired(r, now)) {
+            throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "Session " + id + " expired after "
+                    + ttl.toDays() + " days without use (LLM_GATEWAY_SESSION_TTL_DAYS); create a new one.");
+        }
+        return r;
+    }
+
+    private Map<ProviderId, String> activeMap(SessionState state, Instant now) {
+        Map<ProviderId, String> active = new EnumMap<>(ProviderId.class);
+        for (ProviderId p : ProviderId.values()) {
+            active.put(p, state.activeId(p).flatMap(state::get).filter(r -> !isExpired(r, now))
+                    .map(SessionRecord::id).orElse(null));
+        }
+        return active;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String newId() {
+        return ID_PREFIX + UUID.randomUUID();
+    }
+
+    /** Caller-supplied ids: at most 128 characters of [A-Za-z0-9._:-]. */
+    public static void checkId(String id) {
+        if (id == null || !ID_PATTERN.matcher(id).matches()) {
+            throw GatewayException.invalidArgument("Session ids are 1-" + MAX_ID_CHARS
+                    + " characters of letters, digits and . _ : - (e.g. gw-5f0c...); got "
+                    + (id == null ? "null" : id.length() > 40 ? "an invalid " + id.length() + "-character value" : "'" + id + "'"));
+        }
+    }
+
+    private static String checkDescription(String description) {
+        if (description.length() > MAX_DESCRIPTION_CHARS) {
+            throw GatewayException.invalidArgument("description must be at most " + MAX_DESCRIPTION_CHARS
+                    + " characters, got " + description.length());
+        }
+        if (description.indexOf('\0') >= 0) {
+            throw GatewayException.invalidArgument("description must not contain NUL characters");
+        }
+        return description;
+    }
+}

@@ -1,0 +1,131 @@
+package io.llmgateway.tools;
+
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates values against the small JSON Schema subset our tool schemas use: type, properties,
+ * required, additionalProperties (false or a schema), items, enum. Used for tool arguments and, plugged
+ * into the SDK, for structured results. Replacing the SDK's general validator also keeps its 2020-12
+ * meta-schema check (a few hundred ms of CPU) off the start-up path.
+ */
+public final class JsonSchemaSubset implements JsonSchemaValidator {
+
+    @Override
+    public ValidationResponse validate(Map<String, Object> schema, Object value) {
+        String problem = firstProblem(schema, value, "");
+        return problem == null ? ValidationResponse.asValid(null) : ValidationResponse.asInvalid(problem);
+    }
+
+    /** Null when valid, else one sentence naming the offending argument path. */
+    public String firstProblem(Map<String, Object> schema, Object value, String path) {
+        if (schema == null) {
+            return null;
+        }
+        Object type = schema.get("type");
+        if (type != null && !matchesType(type, value)) {
+            return describe(path) + " must be " + typeName(type) + (value == null ? " (got null)" : "");
+        }
+        Object allowed = schema.get("enum");
+        if (allowed instanceof Collection<?> options && !options.contains(value)) {
+            return describe(path) + " must be one of " + options;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return objectProblem(schema, map, path);
+        }
+        if (value instanceof List<?> list && schema.get("items") instanceof Map<?, ?> items) {
+            for (int i = 0; i < list.size(); i++) {
+                String problem = firstProblem(cast(items), list.get(i), path + "[" + i + "]");
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    private String objectProblem(Map<String, Object> schema, Map<?, ?> map, String path) {
+        Map<String, Object> properties = schema.get("properties") instanceof Map<?, ?> p ? cast(p) : Map.of();
+        if (schema.get("required") instanceof Collection<?> required) {
+            for (Object name : required) {
+                if (!map.containsKey(name)) {
+                    return "missing required argument '" + join(path, name.toString()) + "'";
+                }
+            }
+        }
+        Object additional = schema.get("additionalProperties");
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            Object propertySchema = properties.get(key);
+            String problem;
+            if (propertySchema instanceof Map<?, ?> ps) {
+                problem = firstProblem(cast(ps), entry.getValue(), join(path, key));
+            } else if (Boolean.FALSE.equals(additional)) {
+                problem = "unknown argument '" + join(path, key) + "'"
+                        + (properties.isEmpty() ? "" : " (expected: " + String.join(", ", properties.keySet()) + ")");
+            } else if (additional instanceof Map<?, ?> as) {
+                problem = firstProblem(cast(as), entry.getValue(), join(path, key));
+            } else {
+                problem = null;
+            }
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static boolean matchesType(Object type, Object value) {
+        if (type instanceof Collection<?> types) {
+            return types.stream().anyMatch(t -> matchesType(t, value));
+        }
+        return switch (type.toString()) {
+            case "string" -> value instanceof String;
+            case "boolean" -> value instanceof Boolean;
+            case "object" -> value instanceof Map;
+            case "array" -> value instanceof List;
+            case "null" -> value == null;
+            case "number" -> value instanceof Number;
+            case "integer" -> isInteger(value);
+            default -> true;
+        };
+    }
+
+    private static boolean isInteger(Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigInteger) {
+            return true;
+        }
+        if (value instanceof Number n) {
+            double d = n.doubleValue();
+            return !Double.isInfinite(d) && d == Math.rint(d);
+        }
+        return false;
+    }
+
+    private static String typeName(Object type) {
+        if (type instanceof Collection<?> types) {
+            return String.join(" or ", types.stream().map(JsonSchemaSubset::typeName).toList());
+        }
+        return switch (type.toString()) {
+            case "integer", "array", "object" -> "an " + type;
+            case "null" -> "null";
+            default -> "a " + type;
+        };
+    }
+
+    private static String describe(String path) {
+        return path.isEmpty() ? "arguments" : "argument '" + path + "'";
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+}

@@ -1,0 +1,114 @@
+package io.llmgateway.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns gateway tools into SDK tool specifications: validates arguments (schema violations become
+ * JSON-RPC -32602), maps GatewayException to {@code isError} results, and wraps the configured
+ * decorators around every handler (first decorator outermost).
+ */
+public final class McpToolBinding {
+    private static final Logger log = LoggerFactory.getLogger(McpToolBinding.class);
+
+    private final ObjectMapper mapper;
+    private final JsonSchemaSubset validator;
+    private final List<ToolDecorator> decorators;
+
+    public McpToolBinding(ObjectMapper mapper, JsonSchemaSubset validator, List<ToolDecorator> decorators) {
+        this.mapper = mapper;
+        this.validator = validator;
+        this.decorators = List.copyOf(decorators);
+    }
+
+    public McpServerFeatures.SyncToolSpecification bind(GatewayTool tool) {
+        ToolHandler handler = decorate(tool.definition(), innermost(tool));
+        McpSchema.Tool mcpTool = tool.definition().toMcpTool();
+        return McpServerFeatures.SyncToolSpecification.builder()
+                .tool(mcpTool)
+                .callHandler((exchange, request) -> toMcp(invoke(handler, tool.name(), exchange, request)))
+                .build();
+    }
+
+    /** The handler every decorator wraps: argument validation, then the tool, then error mapping. */
+    ToolHandler innermost(GatewayTool tool) {
+        Map<String, Object> inputSchema = tool.definition().inputSchema();
+        return call -> {
+            String problem = validator.firstProblem(inputSchema, call.arguments().asMap(), "");
+            if (problem != null) {
+                throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
+            }
+            try {
+                return tool.handler().handle(call);
+            } catch (GatewayException e) {
+                return ToolResult.error(e);
+            } catch (InvalidParamsException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                log.error("tool {} failed unexpectedly", tool.name(), e);
+                return ToolResult.error(ErrorCode.INTERNAL_ERROR,
+                        "Internal error in " + tool.name() + " (" + e.getClass().getSimpleName()
+                                + "); details are in the gateway's stderr log");
+            }
+        };
+    }
+
+    private ToolHandler decorate(ToolDefinition definition, ToolHandler handler) {
+        ToolHandler current = handler;
+        for (int i = decorators.size() - 1; i >= 0; i--) {
+            current = decorators.get(i).decorate(definition, current);
+        }
+        return current;
+    }
+
+    private ToolResult invoke(ToolHandler handler, String toolName, McpSyncServerExchange exchange,
+            McpSchema.CallToolRequest request) {
+        ProgressReporter progress = progressFor(exchange, request);
+        try {
+            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), progress));
+        } catch (InvalidParamsException e) {
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
+                    McpSchema.ErrorCodes.INVALID_PARAMS, e.getMessage(), null));
+        }
+    }
+
+    private static ProgressReporter progressFor(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Object token = request.meta() == null ? null : request.meta().get("progressToken");
+        if (token == null || exchange == null) {
+            return ProgressReporter.NONE;
+        }
+        return (progress, total, message) -> {
+            try {
+                exchange.progressNotification(new McpSchema.ProgressNotification(token, progress, total, message));
+            } catch (RuntimeException e) {
+                log.debug("progress notification failed: {}", e.toString());
+            }
+        };
+    }
+
+    private McpSchema.CallToolResult toMcp(ToolResult result) {
+        String text = result.text();
+        if (text == null) {
+            try {
+                text = mapper.writeValueAsString(result.structured());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unserialisable tool result", e);
+            }
+        }
+        return McpSchema.CallToolResult.builder()
+                .addTextContent(text)
+                .structuredContent(result.structured())
+                .isError(result.isError())
+                .build();
+    }
+}

@@ -1,0 +1,195 @@
+package io.llmgateway.tools;
+
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.session.SessionRecord;
+import io.llmgateway.session.SessionService;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The six session tools of the contract: thin adapters over {@link SessionService}. */
+public final class SessionTools {
+    static final int DEFAULT_LIST_LIMIT = 100;
+    static final int MAX_LIST_LIMIT = 1000;
+
+    private final SessionService sessions;
+
+    public SessionTools(SessionService sessions) {
+        this.sessions = sessions;
+    }
+
+    public List<GatewayTool> tools() {
+        return List.of(create(), list(), get(), setActive(), delete(), clearAll());
+    }
+
+    private GatewayTool create() {
+        ToolDefinition definition = new ToolDefinition("session_create", "Create gateway session",
+                "Create a gateway session record for a provider. NOTE: this is gateway bookkeeping (gw-* ID), not a "
+                        + "provider-native session; the provider's own session id is attached when a request runs under it.",
+                Schemas.input()
+                        .required("cli", cliSchema("Provider the session belongs to."))
+                        .optional("description", Schemas.string("Free text, at most 1,000 characters. Default: '<Provider> session'."))
+                        .optional("setAsActive", Schemas.bool("Make it the provider's active session (default true)."))
+                        .build(),
+                Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(false)).build(),
+                ToolDefinition.hints(false, false, false, false));
+        return new GatewayTool(definition, call -> {
+            Arguments args = call.arguments();
+            SessionService.SessionView view = sessions.create(args.provider("cli").orElseThrow(),
+                    args.string("description").orElse(null), args.bool("setAsActive", true));
+            return ToolResult.success(Structured.of("success", true, "session", sessionSummary(view)));
+        });
+    }
+
+    private GatewayTool list() {
+        ToolDefinition definition = new ToolDefinition("session_list", "List gateway sessions",
+                "List gateway session records and the active session per provider, optionally filtered by provider.",
+                Schemas.input()
+                        .optional("cli", cliSchema("Only sessions of this provider."))
+                        .optional("limit", Schemas.integer("Page size, default 100, at most 1,000."))
+                        .optional("offset", Schemas.integer("Number of sessions to skip (newest-used first)."))
+                        .build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("total", Schemas.integer("Number of sessions matching the filter."))
+                        .required("sessions", Schemas.arrayOf(sessionSchema(false), "This page, newest-used first."))
+                        .required("activeSessions", activeSessionsSchema())
+                        .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined corrupt file."))
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            Arguments args = call.arguments();
+            int limit = (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
+            int offset = (int) args.integerInRange("offset", 0, 0, 100_000_000);
+            SessionService.SessionPage page = sessions.list(args.provider("cli"), limit, offset);
+            Map<String, Object> result = Structured.of("success", true, "total", page.total(),
+                    "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
+                    "activeSessions", activeSessions(page.activeSessions()));
+            if (!page.warnings().isEmpty()) {
+                result.put("warnings", page.warnings());
+            }
+            return ToolResult.success(result);
+        });
+    }
+
+    private GatewayTool get() {
+        ToolDefinition definition = new ToolDefinition("session_get", "Get gateway session",
+                "Get one gateway session record by ID.",
+                Schemas.input().required("sessionId", Schemas.string("Gateway session id (gw-...).")).build(),
+                Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(true)).build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            SessionService.SessionView view = sessions.get(call.arguments().requiredString("sessionId"));
+            Map<String, Object> session = sessionSummary(view);
+            session.put("metadata", view.record().metadata());
+            return ToolResult.success(Structured.of("success", true, "session", session));
+        });
+    }
+
+    private GatewayTool setActive() {
+        ToolDefinition definition = new ToolDefinition("session_set_active", "Set active gateway session",
+                "Set or clear the active session for a provider; the active session is used when a request omits sessionId.",
+                Schemas.input()
+                        .required("cli", cliSchema("Provider whose active session changes."))
+                        .required("sessionId", Schemas.nullable(Schemas.string("Session to make active, or null to clear.")))
+                        .build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("cli", Schemas.string(null))
+                        .required("activeSessionId", Schemas.nullable(Schemas.string(null)))
+                        .required("previousActiveSessionId", Schemas.nullable(Schemas.string(null)))
+                        .build(),
+                ToolDefinition.hints(false, false, true, false));
+        return new GatewayTool(definition, call -> {
+            Arguments args = call.arguments();
+            SessionService.ActiveChange change = sessions.setActive(args.provider("cli").orElseThrow(),
+                    args.string("sessionId").orElse(null));
+            return ToolResult.success(Structured.of("success", true, "cli", change.cli().wireName(),
+                    "activeSessionId", change.activeSessionId(),
+                    "previousActiveSessionId", change.previousActiveSessionId()));
+        });
+    }
+
+    private GatewayTool delete() {
+        ToolDefinition definition = new ToolDefinition("session_delete", "Delete gateway session",
+                "Delete a gateway session record by ID.",
+                Schemas.input().required("sessionId", Schemas.string("Gateway session id (gw-...).")).build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("deletedSession", Schemas.output()
+                                .required("id", Schemas.string(null))
+                                .required("cli", Schemas.string(null))
+                                .required("description", Schemas.string(null)).build())
+                        .required("wasActive", Schemas.bool(null))
+                        .build(),
+                ToolDefinition.hints(false, true, true, false));
+        return new GatewayTool(definition, call -> {
+            SessionService.Deletion deletion = sessions.delete(call.arguments().requiredString("sessionId"));
+            SessionRecord r = deletion.deleted();
+            return ToolResult.success(Structured.of("success", true,
+                    "deletedSession", Structured.of("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
+                    "wasActive", deletion.wasActive()));
+        });
+    }
+
+    private GatewayTool clearAll() {
+        ToolDefinition definition = new ToolDefinition("session_clear_all", "Delete all gateway sessions",
+                "Delete all gateway session records, optionally scoped to one provider.",
+                Schemas.input().optional("cli", cliSchema("Only delete this provider's sessions.")).build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("deletedCount", Schemas.integer(null))
+                        .required("cli", Schemas.string("\"all\" or the provider."))
+                        .build(),
+                ToolDefinition.hints(false, true, true, false));
+        return new GatewayTool(definition, call -> {
+            Optional<ProviderId> cli = call.arguments().provider("cli");
+            int deleted = sessions.clearAll(cli);
+            return ToolResult.success(Structured.of("success", true, "deletedCount", deleted,
+                    "cli", cli.map(ProviderId::wireName).orElse("all")));
+        });
+    }
+
+    static Map<String, Object> cliSchema(String description) {
+        return Schemas.stringEnum(ProviderId.wireNames(), description);
+    }
+
+    static Map<String, Object> sessionSchema(boolean withMetadata) {
+        Schemas.ObjectSchema schema = Schemas.output()
+                .required("id", Schemas.string(null))
+                .required("cli", Schemas.string(null))
+                .required("description", Schemas.string(null))
+                .required("createdAt", Schemas.string("ISO-8601 UTC"))
+                .required("lastUsedAt", Schemas.string("ISO-8601 UTC"))
+                .required("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, once known.")))
+                .required("isActive", Schemas.bool(null));
+        if (withMetadata) {
+            schema.required("metadata", Schemas.stringMap(null));
+        }
+        return schema.build();
+    }
+
+    private static Map<String, Object> activeSessionsSchema() {
+        Schemas.ObjectSchema schema = Schemas.output();
+        for (String cli : ProviderId.wireNames()) {
+            schema.required(cli, Schemas.nullable(Schemas.string(null)));
+        }
+        return schema.build();
+    }
+
+    static Map<String, Object> sessionSummary(SessionService.SessionView view) {
+        SessionRecord r = view.record();
+        return Structured.of("id", r.id(), "cli", r.cli().wireName(), "description", r.description(),
+                "createdAt", r.createdAt().toString(), "lastUsedAt", r.lastUsedAt().toString(),
+                "nativeSessionId", r.nativeSessionId(), "isActive", view.active());
+    }
+
+    private static Map<String, Object> activeSessions(Map<ProviderId, String> active) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (ProviderId p : ProviderId.values()) {
+            result.put(p.wireName(), active.get(p));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,139 @@
+package io.llmgateway.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.support.InMemorySessionStore;
+import io.llmgateway.support.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SessionServiceTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    private final SessionService service = new SessionService(new InMemorySessionStore(), clock, Duration.ofDays(30));
+
+    @Test
+    void createsGatewayIdsWithDefaultDescriptionAndActivePointer() {
+        SessionService.SessionView view = service.create(ProviderId.CODEX, null, true);
+        assertTrue(view.record().id().matches("gw-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+        assertEquals("Codex session", view.record().description());
+        assertTrue(view.active());
+        assertEquals(view.record().id(), service.active(ProviderId.CODEX).orElseThrow().id());
+        assertNull(view.record().nativeSessionId());
+    }
+
+    @Test
+    void createWithoutActivatingLeavesPointerAlone() {
+        String first = service.create(ProviderId.CLAUDE, "first", true).record().id();
+        SessionService.SessionView second = service.create(ProviderId.CLAUDE, "second", false);
+        assertFalse(second.active());
+        assertEquals(first, service.active(ProviderId.CLAUDE).orElseThrow().id());
+    }
+
+    @Test
+    void onlyOneActiveSessionPerProvider() {
+        String a = service.create(ProviderId.CLAUDE, "a", true).record().id();
+        String b = service.create(ProviderId.CLAUDE, "b", true).record().id();
+        assertFalse(service.get(a).active());
+        assertTrue(service.get(b).active());
+        SessionService.ActiveChange change = service.setActive(ProviderId.CLAUDE, a);
+        assertEquals(b, change.previousActiveSessionId());
+        assertEquals(a, change.activeSessionId());
+    }
+
+    @Test
+    void setActiveRejectsOtherProvidersSessions() {
+        String gemini = service.create(ProviderId.GEMINI, null, false).record().id();
+        GatewayException e = assertThrows(GatewayException.class, () -> service.setActive(ProviderId.CLAUDE, gemini));
+        assertEquals(ErrorCode.PROVIDER_MISMATCH, e.code());
+        assertTrue(service.active(ProviderId.CLAUDE).isEmpty());
+    }
+
+    @Test
+    void setActiveRejectsUnknownAndAcceptsNull() {
+        assertEquals(ErrorCode.SESSION_NOT_FOUND,
+                assertThrows(GatewayException.class, () -> service.setActive(ProviderId.CLAUDE, "gw-missing")).code());
+        service.create(ProviderId.CLAUDE, null, true);
+        SessionService.ActiveChange cleared = service.setActive(ProviderId.CLAUDE, null);
+        assertNull(cleared.activeSessionId());
+        assertTrue(service.active(ProviderId.CLAUDE).isEmpty());
+    }
+
+    @Test
+    void deletingTheActiveSessionClearsThePointerWithoutPromotingAnother() {
+        String older = service.create(ProviderId.CLAUDE, "older", true).record().id();
+        String active = service.create(ProviderId.CLAUDE, "active", true).record().id();
+        SessionService.Deletion deletion = service.delete(active);
+        assertTrue(deletion.wasActive());
+        assertTrue(service.active(ProviderId.CLAUDE).isEmpty());
+        assertFalse(service.get(older).active());
+        assertEquals(ErrorCode.SESSION_NOT_FOUND, assertThrows(GatewayException.class, () -> service.get(active)).code());
+    }
+
+    @Test
+    void sessionsExpireAfterTtlWithoutUseAndExpiryClearsThePointer() {
+        String id = service.create(ProviderId.CLAUDE, null, true).record().id();
+        clock.advance(Duration.ofDays(30));
+        assertEquals(id, service.get(id).record().id(), "exactly at the TTL it is still alive");
+        clock.advance(Duration.ofMinutes(1));
+        GatewayException e = assertThrows(GatewayException.class, () -> service.get(id));
+        assertEquals(ErrorCode.SESSION_NOT_FOUND, e.code());
+        assertTrue(e.getMessage().contains("expired"));
+        assertTrue(service.active(ProviderId.CLAUDE).isEmpty());
+        assertEquals(0, service.list(Optional.empty(), 100, 0).total());
+        assertEquals(ErrorCode.SESSION_NOT_FOUND,
+                assertThrows(GatewayException.class, () -> service.setActive(ProviderId.CLAUDE, id)).code());
+        assertEquals(1, service.purgeExpired());
+    }
+
+    @Test
+    void clearAllIsScopedToOneProviderWhenAsked() {
+        service.create(ProviderId.CLAUDE, null, true);
+        service.create(ProviderId.CLAUDE, null, false);
+        String codex = service.create(ProviderId.CODEX, null, true).record().id();
+        assertEquals(2, service.clearAll(Optional.of(ProviderId.CLAUDE)));
+        assertTrue(service.active(ProviderId.CLAUDE).isEmpty());
+        assertEquals(codex, service.active(ProviderId.CODEX).orElseThrow().id());
+        assertEquals(1, service.list(Optional.empty(), 100, 0).total());
+        assertEquals(1, service.clearAll(Optional.empty()));
+        assertEquals(0, service.list(Optional.empty(), 100, 0).total());
+        assertTrue(service.active(ProviderId.CODEX).isEmpty());
+    }
+
+    @Test
+    void listIsNewestUsedFirstWithTotalAndPaging() {
+        for (int i = 0; i < 5; i++) {
+            service.create(ProviderId.CLAUDE, "s" + i, false);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        service.create(ProviderId.CODEX, "other", false);
+        SessionService.SessionPage page = service.list(Optional.of(ProviderId.CLAUDE), 2, 1);
+        assertEquals(5, page.total());
+        assertEquals(2, page.sessions().size());
+        assertEquals("s3", page.sessions().get(0).record().description());
+        assertEquals("s2", page.sessions().get(1).record().description());
+        assertEquals(0, service.list(Optional.empty(), 10, 50).sessions().size());
+    }
+
+    @Test
+    void rejectsBadIdsAndDescriptions() {
+        for (String bad : new String[] {"", "has space", "semi;colon", "x".repeat(129), "nul\0byte"}) {
+            assertEquals(ErrorCode.INVALID_ARGUMENT,
+                    assertThrows(GatewayException.class, () -> service.get(bad)).code(), bad);
+        }
+        assertEquals(ErrorCode.SESSION_NOT_FOUND,
+                assertThrows(GatewayException.class, () -> service.get("gw-ok.1:2_3-4" + "a".repeat(115))).code(),
+                "128 characters of the allowed set are a well-formed id");
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class,
+                () -> service.create(ProviderId.CLAUDE, "d".repeat(1001), true)).code());
+        assertEquals("d".repeat(1000), service.create(ProviderId.CLAUDE, "d".repeat(1000), true).record().description());
+    }
+}

@@ -1,0 +1,40 @@
+package io.llmgateway.support;
+
+import io.llmgateway.Gateway;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.session.SessionStore;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+
+/** A gateway over piped streams: the real stdio transport without a process. */
+public final class InProcessGateway implements AutoCloseable {
+    public final Gateway gateway;
+    public final StdioClient client;
+
+    public InProcessGateway(GatewayConfig config, SessionStore store, Clock clock) {
+        try {
+            PipedOutputStream clientOut = new PipedOutputStream();
+            PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
+            PipedOutputStream serverOut = new PipedOutputStream();
+            PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
+            gateway = Gateway.start(config, store, serverIn, serverOut, clock);
+            client = new StdioClient(clientOut, clientIn);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static GatewayConfig config(java.nio.file.Path dataDir) {
+        return new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES, Duration.ofMillis(1500));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        gateway.close();
+    }
+}
