@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Mutual exclusion across threads and processes on one data directory: an in-process lock plus a
  * kernel lock ({@link FileChannel#lock()}) on a dedicated file that is never deleted. The kernel
- * releases the lock when a process dies, so a crash cannot leave it stuck.
+ * releases the lock when a process dies, so a crash cannot leave it stuck. Use one instance per
+ * lock file per process: closing any descriptor of a file drops the process's locks on it.
  */
 final class InterProcessLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InterProcessLock.class);

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Policy enforcement plus audit around one tool call: the whole decorator a tool handler needs.
  *
  * <pre>{@code
- * handler = (exchange, request) -> guard.call(request.name(), request.arguments(), adapter,
- *         () -> inner.apply(exchange, request));
+ * ToolDecorator policy = (definition, next) -> call -> guard.call(call.toolName(),
+ *         call.arguments().asMap(), adapter, () -> next.handle(call));
  * }</pre>
  *
  * A denied call returns {@link ToolCallAdapter#failed} without running. A permitted call keeps its
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyGuard.class);
+
     private final PolicyEnforcer enforcer;
     private final AuditLog audit;
     private final Clock clock;
