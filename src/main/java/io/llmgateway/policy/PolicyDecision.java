@@ -40,9 +40,8 @@ public sealed interface PolicyDecision {
         public Map<String, Object> details() {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("rule", rule);
-            if (retryAfterSeconds != null) {
-                details.put("retryAfterSeconds", retryAfterSeconds);
-            }
+            // Always present: null tells an agent that waiting will not help.
+            details.put("retryAfterSeconds", retryAfterSeconds);
             return details;
         }
 
