@@ -1,6 +1,9 @@
 package io.llmgateway;
 
+import io.llmgateway.command.DoctorCommand;
 import io.llmgateway.command.SetupCommand;
+import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.ops.Doctor;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.policy.InvalidPolicyException;
 import io.llmgateway.policy.PolicyCheck;
@@ -60,6 +63,12 @@ public final class Main {
     private static int runCommand(String[] args, Map<String, String> env, PrintStream console) {
         List<String> options = List.of(args).subList(1, args.length);
         switch (args[0]) {
+            case "doctor" -> {
+                try (ProcessRunner runner = new ProcessRunner()) {
+                    return new DoctorCommand(Doctor.forEnvironment(env, runner, Clock.systemUTC()), Version.current())
+                            .run(options, console, System.err);
+                }
+            }
             case "setup" -> {
                 return new SetupCommand(env, GatewayConfig.resolveDataDir(env), Clock.systemUTC(),
                         System.getProperty("os.name", "")).run(options, console, System.err);

@@ -14,14 +14,19 @@ import java.util.Map;
  * the PATH of the child's environment (ProcessBuilder would search the JVM's), a path is taken as is,
  * relative paths against the child's working directory.
  */
-final class ExecutableResolver {
+public final class ExecutableResolver {
     private static final boolean WINDOWS =
             System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     private ExecutableResolver() {
     }
 
-    static Path resolve(String command, Map<String, String> environment, Path workingDir) {
+    /**
+     * The file {@code command} names for a child with {@code environment} running in {@code workingDir}.
+     *
+     * @throws ExecutableNotFoundException when there is none (the message says where it looked)
+     */
+    public static Path resolve(String command, Map<String, String> environment, Path workingDir) {
         if (command.indexOf('/') >= 0 || command.indexOf(File.separatorChar) >= 0) {
             return resolvePath(command, workingDir);
         }

@@ -9,7 +9,11 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +33,7 @@ import java.util.stream.Stream;
 public final class StartupArchive {
     public static final String DIRECTORY = "startup-archive";
     static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
 
     private static final ObjectMapper MAPPER = Json.newMapper();
 
@@ -84,6 +89,35 @@ public final class StartupArchive {
             return ArchiveStatus.stale(file(), "the jar cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         return ArchiveStatus.fresh(file(), recorded);
+    }
+
+    /**
+     * Starts the JVM with the archive required ({@code -Xshare:on}), which fails when the JVM would not
+     * map it. Empty when it maps; otherwise the JVM's complaint.
+     */
+    public Optional<String> verify() {
+        List<String> command = new ArrayList<>(launch().command());
+        command.replaceAll(arg -> arg.equals("-Xshare:auto") ? "-Xshare:on" : arg);
+        command.add("--version");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(VERIFY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
+            }
+            if (process.exitValue() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(output.lines().map(String::strip).filter(line -> !line.isEmpty())
+                    .reduce((first, second) -> first + " " + second).orElse("exit " + process.exitValue()));
+        } catch (IOException e) {
+            return Optional.of("could not start " + java + " (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
     }
 
     /**
