@@ -3,6 +3,7 @@ package io.llmgateway;
 import io.llmgateway.command.DoctorCommand;
 import io.llmgateway.command.SetupCommand;
 import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.ops.ArchiveUpkeep;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.policy.InvalidPolicyException;
@@ -54,6 +55,7 @@ public final class Main {
         System.err.println("llm-cli-gateway: " + policy.status().describe());
         Gateway gateway = Gateway.start(config, new JsonFileSessionStore(config.dataDir(), clock), policy, System.in,
                 protocolOut, clock);
+        ArchiveUpkeep.schedule(config.dataDir(), clock);
         gateway.awaitTermination();
         gateway.close();
         System.exit(0);
