@@ -22,6 +22,8 @@ public final class DataDirectoryCheck {
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** The store, policy files and their quarantined copies sit at the top; job directories one level down. */
+    private static final int SCAN_DEPTH = 2;
 
     private final Path dataDir;
 
@@ -86,7 +88,7 @@ public final class DataDirectoryCheck {
                         "chmod 700 '" + dataDir + "'"));
             }
             List<Path> open = new ArrayList<>();
-            try (Stream<Path> files = Files.walk(dataDir)) {
+            try (Stream<Path> files = Files.walk(dataDir, SCAN_DEPTH)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
                     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                             && !disjoint(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS), GROUP_OR_OTHER)) {
@@ -108,7 +110,7 @@ public final class DataDirectoryCheck {
     /** Files the store renamed to {@code <name>.corrupt-<time>} after finding them damaged. */
     private List<Check> quarantinedFiles() {
         List<Path> quarantined = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dataDir)) {
+        try (Stream<Path> files = Files.walk(dataDir, SCAN_DEPTH)) {
             files.filter(file -> file.getFileName().toString().contains(".corrupt-")).forEach(quarantined::add);
         } catch (IOException e) {
             return List.of();

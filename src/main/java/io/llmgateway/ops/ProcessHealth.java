@@ -1,0 +1,69 @@
+package io.llmgateway.ops;
+
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.policy.PolicyStatus;
+import io.llmgateway.session.SessionStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The state of this gateway process and what it depends on, for {@code llm_process_health}. */
+public final class ProcessHealth {
+    private final String version;
+    private final Path dataDir;
+    private final SessionStore store;
+    private final Supplier<PolicyStatus> policy;
+    private final Clock clock;
+
+    public ProcessHealth(String version, Path dataDir, SessionStore store, Supplier<PolicyStatus> policy, Clock clock) {
+        this.version = version;
+        this.dataDir = dataDir;
+        this.store = store;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * @param startedAt   when this process started (null if the platform does not say)
+     * @param storeStatus "ok", "degraded" (it works, but something was lost or is mis-set) or "unavailable"
+     * @param sessions    session records in the store, null when it cannot be read
+     * @param warnings    every problem found, one sentence each with what to do
+     */
+    public record Report(String version, long pid, Instant startedAt, Duration uptime, String java, Path dataDir,
+            String storeStatus, Integer sessions, List<String> storeWarnings, PolicyStatus policy, List<String> warnings) {
+    }
+
+    public Report report() {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        Instant startedAt = info.startInstant().orElse(null);
+        Duration uptime = startedAt == null ? Duration.ZERO : Duration.between(startedAt, clock.instant());
+        List<String> storeWarnings = new ArrayList<>();
+        Integer sessions = null;
+        String storeStatus;
+        try {
+            sessions = store.read(state -> state.size());
+            storeWarnings.addAll(store.warnings());
+            for (Check check : new DataDirectoryCheck(dataDir).run()) {
+                if (check.isProblem()) {
+                    storeWarnings.add(check.detail() + "; fix: " + check.fix());
+                }
+            }
+            storeStatus = storeWarnings.isEmpty() ? "ok" : "degraded";
+        } catch (GatewayException e) {
+            storeWarnings.add(e.getMessage());
+            storeStatus = "unavailable";
+        }
+        PolicyStatus policyStatus = policy.get();
+        List<String> warnings = new ArrayList<>(storeWarnings);
+        if (policyStatus.rejectedEdit() != null) {
+            warnings.add("policy: " + policyStatus.describe());
+        }
+        return new Report(version, ProcessHandle.current().pid(), startedAt, uptime,
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", dataDir,
+                storeStatus, sessions, storeWarnings, policyStatus, warnings);
+    }
+}

@@ -1,0 +1,196 @@
+package io.llmgateway.tools;
+
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.model.ModelAlias;
+import io.llmgateway.model.ModelCatalog;
+import io.llmgateway.model.ModelInfo;
+import io.llmgateway.model.ProviderModels;
+import io.llmgateway.ops.CliProber;
+import io.llmgateway.ops.CliStatus;
+import io.llmgateway.ops.ProcessHealth;
+import io.llmgateway.policy.PolicyStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The read-only operations tools: list_models, cli_versions, llm_process_health. */
+public final class OperationsTools {
+    private final ModelCatalog models;
+    private final CliProber prober;
+    private final ProcessHealth health;
+
+    public OperationsTools(ModelCatalog models, CliProber prober, ProcessHealth health) {
+        this.models = models;
+        this.prober = prober;
+        this.health = health;
+    }
+
+    public List<GatewayTool> tools() {
+        return List.of(listModels(), cliVersions(), processHealth());
+    }
+
+    private GatewayTool listModels() {
+        ToolDefinition definition = new ToolDefinition("list_models", "List models",
+                "List, per provider, the known models, aliases and the default model, merged from the gateway's bundled "
+                        + "table and the user's own CLI configuration; each entry says where it came from. Request tools "
+                        + "resolve the 'model' argument through the same table. Reads files only.",
+                Schemas.input().optional("cli", SessionTools.cliSchema("Only this provider.")).build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("providers", Schemas.arrayOf(providerModelsSchema(), "One entry per provider."))
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            Optional<ProviderId> cli = call.arguments().provider("cli");
+            List<ProviderModels> selected = cli.map(p -> List.of(models.models(p))).orElseGet(models::all);
+            return ToolResult.success(Structured.of("success", true,
+                    "providers", selected.stream().map(OperationsTools::providerModels).toList()));
+        });
+    }
+
+    private GatewayTool cliVersions() {
+        ToolDefinition definition = new ToolDefinition("cli_versions", "Provider CLI versions and login",
+                "Report, per provider CLI, whether it is installed, its path, version and login status. Runs each CLI's "
+                        + "own --version and login-status commands (read-only, in parallel, each bounded by "
+                        + CliProber.TIMEOUT_VARIABLE + ").",
+                Schemas.input().optional("cli", SessionTools.cliSchema("Only this provider.")).build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("timeoutMs", Schemas.integer("Time limit of each probe."))
+                        .required("providers", Schemas.arrayOf(cliStatusSchema(), "One entry per provider."))
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            List<ProviderId> selected = call.arguments().provider("cli").map(List::of)
+                    .orElse(List.of(ProviderId.values()));
+            return ToolResult.success(Structured.of("success", true, "timeoutMs", prober.timeout().toMillis(),
+                    "providers", prober.probe(selected).stream().map(OperationsTools::cliStatus).toList()));
+        });
+    }
+
+    private GatewayTool processHealth() {
+        ToolDefinition definition = new ToolDefinition("llm_process_health", "Gateway process health",
+                "Report this gateway process's health: version, uptime, data directory, session store health (e.g. a "
+                        + "quarantined file), and policy status.",
+                Schemas.input().build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("healthy", Schemas.bool("False when any warning below needs attention."))
+                        .required("gateway", Schemas.output()
+                                .required("version", Schemas.string(null))
+                                .required("pid", Schemas.integer(null))
+                                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                                .required("uptimeSeconds", Schemas.integer(null))
+                                .required("java", Schemas.string(null))
+                                .required("dataDir", Schemas.string(null))
+                                .build())
+                        .required("store", Schemas.output()
+                                .required("status", Schemas.stringEnum(List.of("ok", "degraded", "unavailable"), null))
+                                .required("sessions", Schemas.nullable(Schemas.integer("Session records, null when unreadable.")))
+                                .required("warnings", Schemas.stringArray(null))
+                                .build())
+                        .required("policy", Schemas.output()
+                                .required("path", Schemas.string(null))
+                                .required("loaded", Schemas.bool("False when there is no policy file: every tool is allowed."))
+                                .required("summary", Schemas.nullable(Schemas.string(null)))
+                                .required("rejectedEdit", Schemas.nullable(Schemas.string(
+                                        "Why the file's latest edit was not applied (the previous policy stays in force).")))
+                                .required("description", Schemas.string(null))
+                                .build())
+                        .required("warnings", Schemas.stringArray("Everything that needs attention, with what to do."))
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            ProcessHealth.Report report = health.report();
+            PolicyStatus policy = report.policy();
+            return ToolResult.success(Structured.of("success", true, "healthy", report.warnings().isEmpty(),
+                    "gateway", Structured.of("version", report.version(), "pid", report.pid(),
+                            "startedAt", report.startedAt() == null ? null : report.startedAt().toString(),
+                            "uptimeSeconds", report.uptime().toSeconds(), "java", report.java(),
+                            "dataDir", report.dataDir().toString()),
+                    "store", Structured.of("status", report.storeStatus(), "sessions", report.sessions(),
+                            "warnings", report.storeWarnings()),
+                    "policy", Structured.of("path", policy.path().toString(), "loaded", policy.loaded(),
+                            "summary", policy.summary(), "rejectedEdit", policy.rejectedEdit(),
+                            "description", policy.describe()),
+                    "warnings", report.warnings()));
+        });
+    }
+
+    private static Map<String, Object> providerModels(ProviderModels p) {
+        return Structured.of("cli", p.cli().wireName(),
+                "default", Structured.of("model", p.defaultModel(), "source", p.defaultSource().wireName(),
+                        "origin", p.defaultOrigin(), "note", p.defaultNote()),
+                "observedOn", p.observedOn(),
+                "models", p.models().stream().map(OperationsTools::model).toList(),
+                "aliases", p.aliases().stream().map(OperationsTools::alias).toList(),
+                "warnings", p.warnings());
+    }
+
+    private static Map<String, Object> model(ModelInfo m) {
+        return Structured.of("id", m.id(), "description", m.description(), "source", m.source().wireName(),
+                "origin", m.origin());
+    }
+
+    private static Map<String, Object> alias(ModelAlias a) {
+        return Structured.of("alias", a.alias(), "target", a.target(), "resolvedBy", a.resolvedBy().wireName(),
+                "source", a.source().wireName(), "origin", a.origin());
+    }
+
+    private static Map<String, Object> cliStatus(CliStatus s) {
+        return Structured.of("cli", s.cli().wireName(), "command", s.command(), "commandOverridden", s.overridden(),
+                "installed", s.installed(), "path", s.path(), "version", s.version(), "versionText", s.versionText(),
+                "login", Structured.of("status", s.login().state().wireName(), "method", s.login().method(),
+                        "detail", s.login().detail()),
+                "problem", s.problem(), "probeMs", s.probeMillis());
+    }
+
+    private static final List<String> SOURCES = List.of("bundled", "user-config", "environment");
+
+    private static Map<String, Object> providerModelsSchema() {
+        return Schemas.output()
+                .required("cli", Schemas.string(null))
+                .required("default", Schemas.output()
+                        .required("model", Schemas.nullable(Schemas.string("Null when the CLI chooses per account.")))
+                        .required("source", Schemas.stringEnum(SOURCES, null))
+                        .required("origin", Schemas.nullable(Schemas.string("File or variable it was read from.")))
+                        .required("note", Schemas.nullable(Schemas.string(null)))
+                        .build())
+                .required("observedOn", Schemas.nullable(Schemas.string("CLI version the bundled entries were read from.")))
+                .required("models", Schemas.arrayOf(Schemas.output()
+                        .required("id", Schemas.string(null))
+                        .required("description", Schemas.nullable(Schemas.string(null)))
+                        .required("source", Schemas.stringEnum(SOURCES, null))
+                        .required("origin", Schemas.nullable(Schemas.string(null)))
+                        .build(), null))
+                .required("aliases", Schemas.arrayOf(Schemas.output()
+                        .required("alias", Schemas.string(null))
+                        .required("target", Schemas.nullable(Schemas.string("Null when only the CLI knows.")))
+                        .required("resolvedBy", Schemas.stringEnum(List.of("cli", "gateway"),
+                                "cli: passed on, the CLI picks the model; gateway: replaced by target before the run."))
+                        .required("source", Schemas.stringEnum(SOURCES, null))
+                        .required("origin", Schemas.nullable(Schemas.string(null)))
+                        .build(), null))
+                .required("warnings", Schemas.stringArray("Configuration files that could not be read."))
+                .build();
+    }
+
+    private static Map<String, Object> cliStatusSchema() {
+        return Schemas.output()
+                .required("cli", Schemas.string(null))
+                .required("command", Schemas.string("Executable looked for."))
+                .required("commandOverridden", Schemas.bool("Set by LLM_GATEWAY_<PROVIDER>_COMMAND."))
+                .required("installed", Schemas.bool(null))
+                .required("path", Schemas.nullable(Schemas.string(null)))
+                .required("version", Schemas.nullable(Schemas.string(null)))
+                .required("versionText", Schemas.nullable(Schemas.string("First line of --version.")))
+                .required("login", Schemas.output()
+                        .required("status", Schemas.stringEnum(List.of("logged_in", "not_logged_in", "unknown"), null))
+                        .required("method", Schemas.nullable(Schemas.string(null)))
+                        .required("detail", Schemas.string(null))
+                        .build())
+                .required("problem", Schemas.nullable(Schemas.string("Why something could not be determined.")))
+                .required("probeMs", Schemas.integer(null))
+                .build();
+    }
+}
