@@ -33,7 +33,15 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(Path dataDir, Map<String, String> extraEnv, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar().toString()));
+        return start(dataDir, extraEnv, List.of(), args);
+    }
+
+    /** Launches with extra JVM flags before {@code -jar} (e.g. the flags README recommends). */
+    public static GatewayProcess start(Path dataDir, Map<String, String> extraEnv, List<String> jvmFlags, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
