@@ -249,6 +249,18 @@ class ProviderRequestProtocolTest {
     }
 
     @Test
+    void aRunningRequestDoesNotHoldUpOtherCalls() throws Exception {
+        int waiting = gw.client.send("tools/call", Map.of("name", "claude_request",
+                "arguments", Map.of("prompt", "FAKE_GATE", "workingDir", work.toString())));
+        assertContext(ok("codex", Map.of("prompt", "meanwhile", "workingDir", work.toString())), 1);
+        assertEquals(1, gw.client.callTool("session_list", Map.of()).get("structuredContent").get("total").asInt(),
+                "only the codex session exists: the claude request is still running");
+        Files.createFile(state.resolve("gate"));
+        JsonNode released = gw.client.awaitResponse(waiting).get("result");
+        assertFalse(released.get("isError").asBoolean(), released.toString());
+    }
+
+    @Test
     void optionsBecomeCliFlags() {
         ok("claude", Map.of("prompt", "p", "workingDir", work.toString(), "permissionMode", "plan",
                 "allowedTools", List.of("Bash(git *)")));

@@ -9,6 +9,7 @@
 #   FAKE_SILENT     print the start of the output, then hang silently
 #   FAKE_FLOOD      print output without end
 #   FAKE_EMPTY      exit 0 without printing anything
+#   FAKE_GATE       wait until the file "gate" appears in the state directory, then answer
 set -u
 : "${FAKE_CLI_STATE:?FAKE_CLI_STATE must name the fake CLIs state directory}"
 FAKE_CLI="$1"
@@ -87,6 +88,9 @@ common_triggers() {
   fi
   if prompt_has FAKE_EMPTY; then
     exit 0
+  fi
+  if prompt_has FAKE_GATE; then
+    while [ ! -e "$FAKE_CLI_STATE/gate" ]; do sleep 0.05; done
   fi
 }
 
