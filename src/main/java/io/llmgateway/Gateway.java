@@ -5,6 +5,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.provider.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.RequestSettings;
@@ -13,6 +14,7 @@ import io.llmgateway.session.SessionStore;
 import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.JsonSchemaSubset;
 import io.llmgateway.tools.McpToolBinding;
+import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.ProviderRequestTools;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
@@ -36,17 +38,20 @@ public final class Gateway implements AutoCloseable {
     private final McpSyncServer server;
     private final ProcessRunner runner;
     private final SessionStore store;
+    private final PolicyGuard policy;
 
-    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, ProcessRunner runner, SessionStore store) {
+    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, ProcessRunner runner, SessionStore store,
+            PolicyGuard policy) {
         this.transport = transport;
         this.server = server;
         this.runner = runner;
         this.store = store;
+        this.policy = policy;
     }
 
     /** Builds the server over the given streams and starts reading requests. */
-    public static Gateway start(GatewayConfig config, SessionStore store, InputStream in, OutputStream out,
-            Clock clock) {
+    public static Gateway start(GatewayConfig config, SessionStore store, PolicyGuard policy, InputStream in,
+            OutputStream out, Clock clock) {
         ObjectMapper mapper = Json.newMapper();
         JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         JsonSchemaSubset validator = new JsonSchemaSubset();
@@ -60,7 +65,8 @@ public final class Gateway implements AutoCloseable {
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
         tools.addAll(new ProviderRequestTools(requests, providers).tools());
-        List<ToolDecorator> decorators = List.of();
+        PolicyDecorator policyDecorator = new PolicyDecorator(policy);
+        List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
 
         StdioJsonRpcTransport transport = new StdioJsonRpcTransport(mcpMapper, mapper, in, out,
@@ -73,10 +79,11 @@ public final class Gateway implements AutoCloseable {
                 .jsonMapper(mcpMapper)
                 .jsonSchemaValidator(validator)
                 .validateToolInputs(false)
+                .addToolFilter((context, tool) -> policyDecorator.isListed(tool.name()))
                 .tools(tools.stream().map(binding::bind).toList())
                 .build();
         transport.start();
-        return new Gateway(transport, server, runner, store);
+        return new Gateway(transport, server, runner, store, policy);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -87,6 +94,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.close();
         runner.close();
+        policy.close();
         store.close();
     }
 }
