@@ -33,10 +33,6 @@ public final class ScratchFiles implements AutoCloseable {
         }
     }
 
-    public List<Path> files() {
-        return List.copyOf(files);
-    }
-
     @Override
     public void close() {
         for (Path file : files) {

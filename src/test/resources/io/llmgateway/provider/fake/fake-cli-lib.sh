@@ -9,7 +9,7 @@
 #   FAKE_SILENT     print the start of the output, then hang silently
 #   FAKE_FLOOD      print output without end
 #   FAKE_EMPTY      exit 0 without printing anything
-#   FAKE_GATE       wait until the file "gate" appears in the state directory, then answer
+#   FAKE_GATE       create the file "gate-waiting", wait until the file "gate" appears, then answer
 set -u
 : "${FAKE_CLI_STATE:?FAKE_CLI_STATE must name the fake CLIs state directory}"
 FAKE_CLI="$1"
@@ -90,6 +90,7 @@ common_triggers() {
     exit 0
   fi
   if prompt_has FAKE_GATE; then
+    touch "$FAKE_CLI_STATE/gate-waiting"
     while [ ! -e "$FAKE_CLI_STATE/gate" ]; do sleep 0.05; done
   fi
 }
