@@ -5,6 +5,9 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.model.ModelCatalog;
+import io.llmgateway.ops.CliProber;
+import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.provider.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
@@ -12,8 +15,10 @@ import io.llmgateway.provider.RequestSettings;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
 import io.llmgateway.tools.GatewayTool;
+import io.llmgateway.tools.GatewayResources;
 import io.llmgateway.tools.JsonSchemaSubset;
 import io.llmgateway.tools.McpToolBinding;
+import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.ProviderRequestTools;
 import io.llmgateway.tools.SessionTools;
@@ -59,12 +64,18 @@ public final class Gateway implements AutoCloseable {
         SessionService sessions = new SessionService(store, clock, config.sessionTtl());
         ProviderRegistry providers = ProviderRegistry.standard();
         ProcessRunner runner = new ProcessRunner();
+        ModelCatalog models = new ModelCatalog(config.environment());
         ProviderRequestService requests = new ProviderRequestService(providers, sessions, runner,
                 new RequestSettings(config.environment(), Path.of("").toAbsolutePath(), config.maxOutputBytes(),
-                        ProcessSpec.DEFAULT_KILL_GRACE));
+                        ProcessSpec.DEFAULT_KILL_GRACE), models);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
         tools.addAll(new ProviderRequestTools(requests, providers).tools());
+        // Operations: read-only tools and resources showing models, CLIs, health and sessions.
+        tools.addAll(new OperationsTools(models,
+                new CliProber(providers, runner, config.environment(), CliProber.timeoutFrom(config.environment())),
+                new ProcessHealth(Version.current(), config.dataDir(), store, policy::status)).tools());
+        GatewayResources resources = new GatewayResources(sessions, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
@@ -75,12 +86,14 @@ public final class Gateway implements AutoCloseable {
                 .serverInfo(NAME, Version.current())
                 .instructions("Runs coding-agent CLIs (Claude Code, Codex, Gemini, Grok, Mistral Vibe, Devin, Cursor) "
                         + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false).logging().build())
                 .jsonMapper(mcpMapper)
                 .jsonSchemaValidator(validator)
                 .validateToolInputs(false)
                 .addToolFilter((context, tool) -> policyDecorator.isListed(tool.name()))
                 .tools(tools.stream().map(binding::bind).toList())
+                .resources(resources.resources())
+                .resourceTemplates(resources.templates())
                 .build();
         transport.start();
         return new Gateway(transport, server, runner, store, policy);

@@ -1,6 +1,7 @@
 package io.llmgateway.ops;
 
 import io.llmgateway.config.EnvValues;
+import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.ExecutableResolver;
@@ -8,7 +9,10 @@ import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.exec.Termination;
-import io.llmgateway.core.GatewayException;
+import io.llmgateway.provider.LoginStatus;
+import io.llmgateway.provider.ProviderCli;
+import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.StatusContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,13 +37,15 @@ public final class CliProber {
     private static final long MAX_OUTPUT_BYTES = 64 * 1024;
     private static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+)+(?:-[0-9A-Za-z.]+)?");
 
+    private final ProviderRegistry registry;
     private final ProcessRunner runner;
     private final Map<String, String> env;
     private final Path home;
     private final Path workingDir;
     private final Duration timeout;
 
-    public CliProber(ProcessRunner runner, Map<String, String> env, Duration timeout) {
+    public CliProber(ProviderRegistry registry, ProcessRunner runner, Map<String, String> env, Duration timeout) {
+        this.registry = registry;
         this.runner = runner;
         this.env = Map.copyOf(env);
         this.home = Path.of(Optional.ofNullable(env.get("HOME")).filter(h -> !h.isBlank())
@@ -76,6 +82,7 @@ public final class CliProber {
     }
 
     private CompletableFuture<CliStatus> probeOne(ProviderId provider, ExecutorService pool) {
+        ProviderCli cli = registry.get(provider);
         long started = System.nanoTime();
         String override = env.get(provider.commandOverrideVariable());
         boolean overridden = override != null && !override.isBlank();
@@ -91,9 +98,8 @@ public final class CliProber {
         }
         StatusContext context = new Context(path);
         CompletableFuture<Optional<ProcessOutcome>> version = CompletableFuture.supplyAsync(
-                () -> context.run(ProviderStatusChecks.versionArgs(provider).toArray(String[]::new)), pool);
-        CompletableFuture<LoginStatus> login = CompletableFuture.supplyAsync(
-                () -> ProviderStatusChecks.login(provider, context), pool);
+                () -> context.run(cli.versionArgs().toArray(String[]::new)), pool);
+        CompletableFuture<LoginStatus> login = CompletableFuture.supplyAsync(() -> cli.loginStatus(context), pool);
         return version.thenCombine(login, (versionOutcome, loginStatus) -> {
             String versionText = versionOutcome.map(CliProber::firstLine).orElse(null);
             String versionNumber = versionText == null ? null : versionNumber(versionText);

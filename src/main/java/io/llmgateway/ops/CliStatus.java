@@ -1,6 +1,7 @@
 package io.llmgateway.ops;
 
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.LoginStatus;
 
 /**
  * What probing one provider CLI found.

@@ -4,6 +4,8 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.policy.PolicyCheck;
+import io.llmgateway.provider.LoginStatus;
+import io.llmgateway.provider.ProviderRegistry;
 import io.llmgateway.policy.PolicyLocation;
 import io.llmgateway.policy.PolicyParser;
 import io.llmgateway.store.JsonFileSessionStore;
@@ -26,12 +28,15 @@ import java.util.Optional;
 public final class Doctor {
     private final Map<String, String> env;
     private final Path dataDir;
+    private final ProviderRegistry registry;
     private final CliProber prober;
     private final Optional<StartupArchive> archive;
     private final Clock clock;
 
-    public Doctor(Map<String, String> env, Path dataDir, CliProber prober, Optional<StartupArchive> archive, Clock clock) {
+    public Doctor(Map<String, String> env, Path dataDir, ProviderRegistry registry, CliProber prober,
+            Optional<StartupArchive> archive, Clock clock) {
         this.env = env;
+        this.registry = registry;
         this.dataDir = dataDir;
         this.prober = prober;
         this.archive = archive;
@@ -53,7 +58,8 @@ public final class Doctor {
         }
         Optional<StartupArchive> archive = GatewayLaunch.runningJar()
                 .map(jar -> new StartupArchive(dataDir, GatewayLaunch.currentJava(), jar, clock));
-        return new Doctor(env, dataDir, new CliProber(runner, env, timeout), archive, clock);
+        ProviderRegistry registry = ProviderRegistry.standard();
+        return new Doctor(env, dataDir, registry, new CliProber(registry, runner, env, timeout), archive, clock);
     }
 
     public List<Check> run() {
@@ -134,7 +140,7 @@ public final class Doctor {
         return checks;
     }
 
-    private static Check provider(CliStatus status) {
+    private Check provider(CliStatus status) {
         String area = status.cli().wireName();
         if (!status.installed()) {
             if (status.problem() != null) {
@@ -152,7 +158,7 @@ public final class Doctor {
         return switch (login.state()) {
             case LOGGED_IN -> Check.ok(area, found + ", logged in" + (login.method() != null ? " (" + login.method() + ")" : ""));
             case NOT_LOGGED_IN -> Check.problem(area, found + ", not logged in: " + login.detail(),
-                    ProviderStatusChecks.loginHint(status.cli()));
+                    "run " + registry.get(status.cli()).loginHint());
             case UNKNOWN -> Check.info(area, found + ", login status unknown: " + login.detail());
         };
     }

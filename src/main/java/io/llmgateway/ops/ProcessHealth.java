@@ -4,7 +4,7 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.policy.PolicyStatus;
 import io.llmgateway.session.SessionStore;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,14 +17,12 @@ public final class ProcessHealth {
     private final Path dataDir;
     private final SessionStore store;
     private final Supplier<PolicyStatus> policy;
-    private final Clock clock;
 
-    public ProcessHealth(String version, Path dataDir, SessionStore store, Supplier<PolicyStatus> policy, Clock clock) {
+    public ProcessHealth(String version, Path dataDir, SessionStore store, Supplier<PolicyStatus> policy) {
         this.version = version;
         this.dataDir = dataDir;
         this.store = store;
         this.policy = policy;
-        this.clock = clock;
     }
 
     /**
@@ -38,9 +36,8 @@ public final class ProcessHealth {
     }
 
     public Report report() {
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        Instant startedAt = info.startInstant().orElse(null);
-        Duration uptime = startedAt == null ? Duration.ZERO : Duration.between(startedAt, clock.instant());
+        Instant startedAt = ProcessHandle.current().info().startInstant().orElse(null);
+        Duration uptime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
         List<String> storeWarnings = new ArrayList<>();
         Integer sessions = null;
         String storeStatus;

@@ -3,6 +3,7 @@ package io.llmgateway.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessOutcome;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,23 @@ public final class ClaudeCli implements ProviderCli {
     private static String sessionDescription(CliRun run) {
         Continuation c = run.request().continuation();
         return c.isResume() ? c.nativeSessionId() : "to continue";
+    }
+
+    /** {@code claude auth status --json}: {"loggedIn":bool,"authMethod":…}; exit 1 when not logged in. */
+    @Override
+    public LoginStatus loginStatus(StatusContext context) {
+        Optional<ProcessOutcome> outcome = context.run("auth", "status", "--json");
+        if (outcome.isEmpty()) {
+            return LoginStatus.unknown("`claude auth status` did not answer in time");
+        }
+        Optional<JsonNode> status = LoginChecks.jsonObject(outcome.get()).filter(s -> s.path("loggedIn").isBoolean());
+        if (status.isEmpty()) {
+            return LoginStatus.unknown("`claude auth status` answered in an unknown format (exit "
+                    + outcome.get().exitCode() + ")");
+        }
+        return status.get().get("loggedIn").asBoolean()
+                ? LoginStatus.loggedIn(status.get().path("authMethod").asText(null), "claude auth status")
+                : LoginStatus.notLoggedIn("claude auth status says not logged in");
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,24 @@ public final class CodexCli implements ProviderCli {
                     + " (no rollout found under its CODEX_HOME); check the id or start a new session."));
         }
         return Optional.empty();
+    }
+
+    /** {@code codex login status}: exit 0 when logged in ("Logged in using ChatGPT", "API key configured"). */
+    @Override
+    public LoginStatus loginStatus(StatusContext context) {
+        Optional<ProcessOutcome> outcome = context.run("login", "status");
+        if (outcome.isEmpty()) {
+            return LoginStatus.unknown("`codex login status` did not answer in time");
+        }
+        String text = LoginChecks.text(outcome.get());
+        if (LoginChecks.exitedZero(outcome.get())) {
+            String method = text.contains("chatgpt") ? "chatgpt" : text.contains("api key") ? "api_key" : null;
+            return LoginStatus.loggedIn(method, "codex login status");
+        }
+        if (text.contains("not logged in")) {
+            return LoginStatus.notLoggedIn("codex login status says not logged in");
+        }
+        return LoginStatus.unknown("`codex login status` exited with " + outcome.get().exitCode());
     }
 
     @Override

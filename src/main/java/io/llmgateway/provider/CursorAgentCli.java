@@ -77,6 +77,12 @@ public final class CursorAgentCli implements ProviderCli {
         return Optional.empty();
     }
 
+    /** {@code cursor-agent status}, read by its wording; CURSOR_API_KEY also authenticates. */
+    @Override
+    public LoginStatus loginStatus(StatusContext context) {
+        return LoginChecks.textStatus(context, "CURSOR_API_KEY", "status");
+    }
+
     @Override
     public String loginHint() {
         return "`cursor-agent login`, or set CURSOR_API_KEY in the gateway's environment";

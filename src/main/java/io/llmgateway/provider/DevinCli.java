@@ -49,6 +49,12 @@ public final class DevinCli implements ProviderCli {
         return CliOutput.builder().response(stdout.strip()).build();
     }
 
+    /** {@code devin auth status}, read by its wording; WINDSURF_API_KEY also authenticates. */
+    @Override
+    public LoginStatus loginStatus(StatusContext context) {
+        return LoginChecks.textStatus(context, "WINDSURF_API_KEY", "auth", "status");
+    }
+
     @Override
     public String loginHint() {
         return "`devin auth login`";

@@ -199,6 +199,13 @@ public final class GeminiCli implements ProviderCli {
         }
     }
 
+    /** Gemini has no status command: an API key, OAuth credentials or Google application-default credentials. */
+    @Override
+    public LoginStatus loginStatus(StatusContext context) {
+        return LoginChecks.credentials(context, List.of("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
+                List.of(".gemini/oauth_creds.json", ".gemini/.env", ".config/gcloud/application_default_credentials.json"));
+    }
+
     @Override
     public String loginHint() {
         return "`gemini` once in a terminal to sign in, or set GEMINI_API_KEY in the gateway's environment";

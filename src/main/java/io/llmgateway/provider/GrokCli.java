@@ -91,6 +91,13 @@ public final class GrokCli implements ProviderCli {
         return error != null && !error.isNull() ? error.asText() : JsonScan.text(event, "message");
     }
 
+    /** Grok has no status command: an API key, or the credentials {@code grok login} stores. */
+    @Override
+    public LoginStatus loginStatus(StatusContext context) {
+        return LoginChecks.credentials(context, List.of("XAI_API_KEY", "GROK_API_KEY"),
+                List.of(".grok/auth.json", ".config/grok/auth.json", ".grok/user-settings.json"));
+    }
+
     @Override
     public String loginHint() {
         return "`grok login`, or set XAI_API_KEY in the gateway's environment";

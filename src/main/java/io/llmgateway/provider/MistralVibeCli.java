@@ -2,6 +2,7 @@ package io.llmgateway.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ProviderId;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,6 +116,13 @@ public final class MistralVibeCli implements ProviderCli {
             }
         }
         return text.toString();
+    }
+
+    /** Vibe has no status command: MISTRAL_API_KEY, or the .env file {@code vibe --setup} writes. */
+    @Override
+    public LoginStatus loginStatus(StatusContext context) {
+        String envFile = context.env("VIBE_HOME").map(home -> Path.of(home, ".env").toString()).orElse(".vibe/.env");
+        return LoginChecks.credentials(context, List.of("MISTRAL_API_KEY"), List.of(envFile));
     }
 
     @Override

@@ -33,6 +33,17 @@ public interface ProviderCli {
         return Optional.empty();
     }
 
+    /** The arguments that make the CLI print its version and exit, quickly and offline. */
+    default List<String> versionArgs() {
+        return List.of("--version");
+    }
+
+    /**
+     * Whether the CLI is logged in, for {@code cli_versions} and {@code doctor}: its own status
+     * command where it has one, else the credentials it reads. Never returns account names or secrets.
+     */
+    LoginStatus loginStatus(StatusContext context);
+
     /** How a person logs the CLI in, completing "run ..." (e.g. "`claude auth login`, or set ANTHROPIC_API_KEY"). */
     String loginHint();
 

@@ -8,6 +8,7 @@ import io.llmgateway.exec.InputLimits;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +58,13 @@ public final class ProviderRequestService {
     private final ProcessRunner runner;
     private final RequestSettings settings;
     private final FailureClassifier failures;
+    private final ModelCatalog models;
 
+    /** {@code models} turns the gateway aliases list_models shows into the model names the CLIs get. */
     public ProviderRequestService(ProviderRegistry registry, SessionService sessions, ProcessRunner runner,
-            RequestSettings settings) {
+            RequestSettings settings, ModelCatalog models) {
         this.registry = registry;
+        this.models = models;
         this.sessions = sessions;
         this.runner = runner;
         this.settings = settings;
@@ -76,6 +80,9 @@ public final class ProviderRequestService {
         String correlationId = correlationId(request.correlationId());
         String prompt = checkPrompt(request.prompt());
         String model = checkModel(request.model());
+        if (model != null) {
+            model = models.resolve(cli, model).model();
+        }
         Duration timeout = duration("timeoutMs", request.timeoutMs(), DEFAULT_TIMEOUT);
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
         ProviderOptions options = ProviderOptions.of(provider.options(), request.options());

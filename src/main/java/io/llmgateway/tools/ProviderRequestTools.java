@@ -63,7 +63,8 @@ public final class ProviderRequestTools {
         String name = provider.id().displayName();
         Schemas.ObjectSchema schema = Schemas.input()
                 .required("prompt", Schemas.string("The task or question; at most 1,000,000 characters."))
-                .optional("model", Schemas.string("Model name as " + name + " knows it; default: the CLI's own."))
+                .optional("model", Schemas.string("Model name as " + name + " knows it, or an alias from list_models; "
+                        + "default: the CLI's own."))
                 .optional("sessionId", Schemas.string("A gateway session (gw-...) or " + name
                         + "'s own session id to continue."))
                 .optional("createNewSession", Schemas.bool("Start a new conversation on a new gateway session."))

@@ -9,6 +9,7 @@ import io.llmgateway.core.Json;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.Doctor;
+import io.llmgateway.provider.ProviderRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,8 +59,9 @@ class DoctorCommandTest {
     }
 
     private int doctor(String... args) {
-        Doctor doctor = new Doctor(env, dataDir, new CliProber(runner, env, Duration.ofSeconds(20)), Optional.empty(),
-                Clock.systemUTC());
+        ProviderRegistry registry = ProviderRegistry.standard();
+        Doctor doctor = new Doctor(env, dataDir, registry, new CliProber(registry, runner, env, Duration.ofSeconds(20)),
+                Optional.empty(), Clock.systemUTC());
         return new DoctorCommand(doctor, "9.9.9").run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }

@@ -18,6 +18,13 @@ class ModelCatalogTest {
     @TempDir
     Path home;
 
+    private Path write(String relative, String content) throws IOException {
+        Path file = home.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
     private ModelCatalog catalog(Map<String, String> extraEnv) {
         Map<String, String> env = new java.util.HashMap<>(extraEnv);
         env.put("HOME", home.toString());
@@ -69,9 +76,7 @@ class ModelCatalogTest {
 
     @Test
     void claudeSettingsSetTheDefaultAndAnUnknownChoiceIsListedAsAUserModel() throws IOException {
-        Path settings = home.resolve(".claude/settings.json");
-        Files.createDirectories(settings.getParent());
-        Files.writeString(settings, "{\"model\": \"claude-experimental-x\", \"permissions\": {}}");
+        Path settings = write(".claude/settings.json", "{\"model\": \"claude-experimental-x\", \"permissions\": {}}");
 
         ProviderModels claude = catalog(Map.of()).models(ProviderId.CLAUDE);
 
@@ -84,9 +89,7 @@ class ModelCatalogTest {
 
     @Test
     void aDefaultThatIsAKnownAliasIsNotListedAsAModel() throws IOException {
-        Path settings = home.resolve(".claude/settings.json");
-        Files.createDirectories(settings.getParent());
-        Files.writeString(settings, "{\"model\": \"opus\"}");
+        write(".claude/settings.json", "{\"model\": \"opus\"}");
         ProviderModels claude = catalog(Map.of()).models(ProviderId.CLAUDE);
         assertEquals("opus", claude.defaultModel());
         assertTrue(claude.models().stream().noneMatch(m -> m.id().equals("opus")));
@@ -94,9 +97,7 @@ class ModelCatalogTest {
 
     @Test
     void theCliVariableWinsOverItsSettingsFile() throws IOException {
-        Path settings = home.resolve(".claude/settings.json");
-        Files.createDirectories(settings.getParent());
-        Files.writeString(settings, "{\"model\": \"sonnet\"}");
+        write(".claude/settings.json", "{\"model\": \"sonnet\"}");
         ProviderModels claude = catalog(Map.of("ANTHROPIC_MODEL", "fable")).models(ProviderId.CLAUDE);
         assertEquals("fable", claude.defaultModel());
         assertEquals(ModelSource.ENVIRONMENT, claude.defaultSource());
@@ -105,9 +106,7 @@ class ModelCatalogTest {
 
     @Test
     void codexReadsTheModelOfTheSelectedProfile() throws IOException {
-        Path config = home.resolve(".codex/config.toml");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, "model = \"gpt-6-sol\"\nprofile = 'fast'\n\n[profiles.fast]\nmodel = \"gpt-6-luna\" # cheap\n"
+        Path config = write(".codex/config.toml", "model = \"gpt-6-sol\"\nprofile = 'fast'\n\n[profiles.fast]\nmodel = \"gpt-6-luna\" # cheap\n"
                 + "\n[profiles.deep]\nmodel = \"gpt-6-astra\"\n");
         assertEquals("gpt-6-luna", catalog(Map.of()).models(ProviderId.CODEX).defaultModel());
 
@@ -127,9 +126,7 @@ class ModelCatalogTest {
 
     @Test
     void geminiSettingsGiveTheDefaultAndTheUsersOwnAliasesWhichOverrideBundledOnes() throws IOException {
-        Path settings = home.resolve(".gemini/settings.json");
-        Files.createDirectories(settings.getParent());
-        Files.writeString(settings, "{\"model\": {\"name\": \"gemini-3-pro-preview\"}, \"modelConfigs\": {\"customAliases\": {"
+        Path settings = write(".gemini/settings.json", "{\"model\": {\"name\": \"gemini-3-pro-preview\"}, \"modelConfigs\": {\"customAliases\": {"
                 + "\"reviewer\": {\"modelConfig\": {\"model\": \"gemini-2.5-pro\"}}, \"flash\": {\"extends\": \"base\"}}}}");
 
         ModelCatalog catalog = catalog(Map.of());
@@ -158,9 +155,7 @@ class ModelCatalogTest {
 
     @Test
     void anUnreadableSettingsFileIsAWarningNotAnError() throws IOException {
-        Path settings = home.resolve(".claude/settings.json");
-        Files.createDirectories(settings.getParent());
-        Files.writeString(settings, "{not json");
+        Path settings = write(".claude/settings.json", "{not json");
         ProviderModels claude = catalog(Map.of()).models(ProviderId.CLAUDE);
         assertEquals(ModelSource.BUNDLED, claude.defaultSource());
         assertEquals(1, claude.warnings().size());

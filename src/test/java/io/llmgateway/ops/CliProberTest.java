@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.provider.LoginStatus;
+import io.llmgateway.provider.ProviderRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ class CliProberTest {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("PATH", bin.toString());
         env.put("HOME", home.toString());
-        return new CliProber(runner, env, timeout);
+        return new CliProber(ProviderRegistry.standard(), runner, env, timeout);
     }
 
     private static CliStatus status(List<CliStatus> all, ProviderId cli) {

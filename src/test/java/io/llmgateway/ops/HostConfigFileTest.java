@@ -81,26 +81,28 @@ class HostConfigFileTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
-    @Test
-    void refusesToRewriteAJsonFileItCannotParseAndLeavesItUntouched() throws IOException {
-        Path file = dir.resolve("mcp.json");
-        Files.writeString(file, "{ \"mcpServers\": { // a comment\n } }");
-        IOException e = assertThrows(IOException.class,
-                () -> new HostConfigFile(HostClient.CURSOR, file, CLOCK).register(ENTRY));
-        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
-        assertEquals("{ \"mcpServers\": { // a comment\n } }", Files.readString(file));
+    /** Registers into a file holding {@code content}, expecting a refusal that leaves the directory as it was. */
+    private String refusal(HostClient client, String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        IOException e = assertThrows(IOException.class, () -> new HostConfigFile(client, file, CLOCK).register(ENTRY));
+        assertEquals(content, Files.readString(file));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no backup or temp file left behind");
         }
+        return e.getMessage();
+    }
+
+    @Test
+    void refusesToRewriteAJsonFileItCannotParseAndLeavesItUntouched() throws IOException {
+        String message = refusal(HostClient.CURSOR, "mcp.json", "{ \"mcpServers\": { // a comment\n } }");
+        assertTrue(message.contains("not valid JSON"), message);
     }
 
     @Test
     void refusesAnMcpServersThatIsNotAnObject() throws IOException {
-        Path file = dir.resolve("mcp.json");
-        Files.writeString(file, "{\"mcpServers\": []}");
-        IOException e = assertThrows(IOException.class,
-                () -> new HostConfigFile(HostClient.CURSOR, file, CLOCK).register(ENTRY));
-        assertTrue(e.getMessage().contains("\"mcpServers\" is not an object"), e.getMessage());
+        String message = refusal(HostClient.CURSOR, "mcp.json", "{\"mcpServers\": []}");
+        assertTrue(message.contains("\"mcpServers\" is not an object"), message);
     }
 
     @Test
@@ -145,11 +147,8 @@ class HostConfigFileTest {
 
     @Test
     void refusesACodexServerDefinedAsAnInlineTable() throws IOException {
-        Path file = dir.resolve("config.toml");
-        Files.writeString(file, "[mcp_servers]\nllm-cli-gateway = { command = \"java\" }\n");
-        IOException e = assertThrows(IOException.class,
-                () -> new HostConfigFile(HostClient.CODEX, file, CLOCK).register(ENTRY));
-        assertTrue(e.getMessage().contains("inline table"), e.getMessage());
+        String message = refusal(HostClient.CODEX, "config.toml", "[mcp_servers]\nllm-cli-gateway = { command = \"java\" }\n");
+        assertTrue(message.contains("inline table"), message);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.llmgateway.ops;
+package io.llmgateway.provider;
 
 import java.util.Locale;
 import java.util.Objects;

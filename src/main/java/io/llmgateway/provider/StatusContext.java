@@ -1,4 +1,4 @@
-package io.llmgateway.ops;
+package io.llmgateway.provider;
 
 import io.llmgateway.exec.ProcessOutcome;
 import java.nio.file.Path;
