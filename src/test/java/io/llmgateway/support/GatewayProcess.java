@@ -1,0 +1,76 @@
+package io.llmgateway.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Spawns the shaded jar the way an agent host does: {@code java -jar llm-cli-gateway.jar}. */
+public final class GatewayProcess implements AutoCloseable {
+    public final Process process;
+    public final StdioClient client;
+    public final Path stderrFile;
+
+    private GatewayProcess(Process process, Path stderrFile) {
+        this.process = process;
+        this.stderrFile = stderrFile;
+        this.client = new StdioClient(process.getOutputStream(), process.getInputStream());
+    }
+
+    public static Path jar() {
+        String configured = System.getProperty("gateway.jar");
+        Path jar = Path.of(configured != null ? configured : "target/llm-cli-gateway.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("shaded jar missing at " + jar + ": run `mvn verify`, not only `mvn test`");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    public static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public static GatewayProcess start(Path dataDir, Map<String, String> extraEnv, String... args) throws IOException {
+        return start(dataDir, extraEnv, List.of(), args);
+    }
+
+    /** Launches with extra JVM flags before {@code -jar} (e.g. the flags README recommends). */
+    public static GatewayProcess start(Path dataDir, Map<String, String> extraEnv, List<String> jvmFlags, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
+        pb.environment().putAll(extraEnv);
+        Path stderr = Files.createTempFile("gateway-stderr", ".log");
+        pb.redirectError(stderr.toFile());
+        return new GatewayProcess(pb.start(), stderr);
+    }
+
+    public String stderr() {
+        try {
+            return Files.readString(stderrFile);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        client.closeInput();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+            Files.deleteIfExists(stderrFile);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException ignored) {
+            // temp file cleanup is best effort
+        }
+    }
+}
