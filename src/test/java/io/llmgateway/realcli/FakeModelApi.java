@@ -323,6 +323,16 @@ public final class FakeModelApi implements AutoCloseable {
                 + " user message(s) in context; last user text: '" + conversation.lastUserText() + "')";
     }
 
+    /** The exact reply {@code cli} gets for a conversation of {@code userMessages} turns ending with {@code lastUserText}. */
+    public static String expectedReply(RealCli cli, int userMessages, String lastUserText) {
+        String apiName = switch (cli) {
+            case CLAUDE -> "Anthropic";
+            case CODEX -> "OpenAI Responses";
+            case GEMINI -> "Gemini";
+        };
+        return reply(apiName, new Conversation(userMessages, lastUserText));
+    }
+
     /** Sleeps for FAKE_DELAY_MS and returns the FAKE_ERROR status to answer with, or null for a normal reply. */
     private static Integer honourTriggers(Conversation conversation) throws InterruptedException {
         Matcher delay = DELAY_TRIGGER.matcher(conversation.lastUserText());

@@ -15,10 +15,6 @@ public enum RealCli {
     CODEX("codex", "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"),
     GEMINI("gemini", "node_modules/.bin/gemini");
 
-    /** Shown when a real-CLI test is skipped. */
-    public static final String NOT_INSTALLED =
-            "the pinned provider CLIs are not installed: run scripts/install-clis.sh (cache: $LLM_GATEWAY_CLI_CACHE)";
-
     private final String cliName;
     private final String binaryInCache;
 
@@ -43,7 +39,13 @@ public enum RealCli {
         return Files.isExecutable(binary) ? Optional.of(binary) : Optional.empty();
     }
 
-    static Path cacheDir(Map<String, String> env) {
+    /** Why a real-CLI test is skipped or the benchmark refuses to run. */
+    public String notInstalled() {
+        return cliName + " is not installed in " + cacheDir(System.getenv())
+                + ": run scripts/install-clis.sh (it honours LLM_GATEWAY_CLI_CACHE)";
+    }
+
+    private static Path cacheDir(Map<String, String> env) {
         String explicit = env.get("LLM_GATEWAY_CLI_CACHE");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);

@@ -36,7 +36,7 @@ public record RealCliEnvironment(RealCli cli, Path binary, Path home, Path workD
 
     /** Creates the directories and config files under {@code root/<cli>/}; the binary must be installed. */
     public static RealCliEnvironment create(RealCli cli, Path root, FakeModelApi api) {
-        Path binary = cli.binary().orElseThrow(() -> new IllegalStateException(RealCli.NOT_INSTALLED));
+        Path binary = cli.binary().orElseThrow(() -> new IllegalStateException(cli.notInstalled()));
         try {
             Path base = root.resolve(cli.cliName());
             Path home = Files.createDirectories(base.resolve("home"));
