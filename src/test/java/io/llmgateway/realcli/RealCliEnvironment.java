@@ -13,8 +13,9 @@ import java.util.stream.Stream;
  * Everything one real CLI needs to run offline against a {@link FakeModelApi}: a throwaway HOME holding
  * the CLI's config files, a working directory, a temp directory, and a clean environment (nothing is
  * inherited from the test JVM except PATH, so a developer's real API keys never reach the CLI).
- * The settings are the ones docs/reference provider-clis.md found to work: retries off so API errors
- * surface at once, telemetry and update checks off.
+ * The settings are the ones observed to work on the pinned versions (reference provider-clis.md):
+ * retries off so API errors surface at once, telemetry and update checks off, models that need no
+ * metadata lookup or routing call.
  *
  * @param cli     which CLI
  * @param binary  its executable in the install cache
