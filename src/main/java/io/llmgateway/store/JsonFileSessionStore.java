@@ -1,7 +1,468 @@
 package io.llmgateway.store;
 
-/** TEMPORARY volatile stand-in so main compiles until the journaled file store lands (next merge). */
-public final class JsonFileSessionStore extends io.llmgateway.session.SessionStoreTmp {
-    public JsonFileSessionStore(java.nio.file.Path dataDir, java.time.Clock clock) {
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.session.SessionChange;
+import io.llmgateway.session.SessionState;
+import io.llmgateway.session.SessionStore;
+import io.llmgateway.store.StoreFiles.FileStamp;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable session store: a snapshot {@code sessions.json} plus an append-only journal
+ * {@code sessions.journal.jsonl} in the data directory, shared by every gateway process using it.
+ * File formats: {@link SessionFileFormat}.
+ *
+ * <p>An update appends one journal line and fsyncs it, so its cost does not grow with the number of
+ * sessions (rewriting the whole file did: 79 ms per create at 10,000 sessions). When the journal
+ * holds more than {@code max(2000, sessions / 2)} changes it is folded into a new snapshot
+ * (compaction). Each process keeps the state in memory; before every call it stats both files to
+ * learn whether another process appended (journal size) or compacted (a new file), then applies only
+ * the new lines, or reloads after a compaction.
+ *
+ * <p>Updates hold an exclusive kernel lock on {@code sessions.lock} (never deleted; the kernel drops
+ * it when a process dies), reads a shared one. The journal header names the snapshot generation it
+ * continues; a journal older than the snapshot is the leftover of a compaction interrupted between
+ * its two renames and is ignored. A last line without a newline is a write cut short by a crash: it
+ * never counts, and the next update truncates it.
+ *
+ * <p>Damaged files are never overwritten: a corrupt snapshot or journal is renamed to
+ * {@code <name>.corrupt-<UTC time>}, reported through {@link #warnings()} and the log, and the store
+ * carries on with what it could read.
+ *
+ * <p>Kernel record locks belong to the process and closing any descriptor of the lock file drops
+ * them, so use one instance per data directory per JVM; a mutex serialises its callers.
+ */
+public final class JsonFileSessionStore implements SessionStore {
+    static final String SNAPSHOT_FILE = "sessions.json";
+    static final String JOURNAL_FILE = "sessions.journal.jsonl";
+    static final String LOCK_FILE = "sessions.lock";
+    static final int DEFAULT_COMPACTION_MIN_CHANGES = 2000;
+
+    private static final Logger log = LoggerFactory.getLogger(JsonFileSessionStore.class);
+    private static final DateTimeFormatter QUARANTINE_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path dataDir;
+    private final Path snapshotFile;
+    private final Path journalFile;
+    private final Path lockFile;
+    private final Clock clock;
+    private final int compactionMinChanges;
+    private final SessionFileFormat format = new SessionFileFormat();
+    private final ReentrantLock mutex = new ReentrantLock();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+
+    // Guarded by mutex.
+    private FileChannel lockChannel;
+    private Cache cache;
+    private boolean closed;
+
+    /**
+     * Opens nothing yet: the directory (created 0700 if missing) and files are reached on each call,
+     * so a broken data directory fails calls with {@code store_unavailable} until someone fixes it.
+     */
+    public JsonFileSessionStore(Path dataDir, Clock clock) {
+        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES);
+    }
+
+    /** {@code compactionMinChanges}: journal changes always tolerated before compacting (tests use few). */
+    JsonFileSessionStore(Path dataDir, Clock clock, int compactionMinChanges) {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.snapshotFile = this.dataDir.resolve(SNAPSHOT_FILE);
+        this.journalFile = this.dataDir.resolve(JOURNAL_FILE);
+        this.lockFile = this.dataDir.resolve(LOCK_FILE);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.compactionMinChanges = compactionMinChanges;
+    }
+
+    /** What this process knows of the files, and the state they hold. */
+    private static final class Cache {
+        SessionState state = new SessionState();
+        /** Null when there is no (readable) snapshot. */
+        FileStamp snapshot;
+        long snapshotGeneration;
+        /** Null when there is no journal; kept open so its inode cannot be reused by a newer journal. */
+        FileChannel journal;
+        FileStamp journalStamp;
+        long journalGeneration = -1;
+        /** The header is complete and not older than the snapshot, so the lines count. */
+        boolean journalApplies;
+        /** Offset just after the last line consumed. */
+        long journalEnd;
+        /** Transactions after the header, for line numbers in warnings. */
+        int journalLines;
+        /** Changes in the journal's lines, to decide when to compact. */
+        long journalChanges;
+        /** A file was moved aside: write a fresh snapshot of what is left before the next append. */
+        boolean needsCompaction;
+    }
+
+    @Override
+    @SuppressWarnings("try") // the lock is held for the try block
+    public <T> T read(Function<SessionState, T> query) {
+        return withStore(() -> {
+            try (FileLock shared = lock(true)) {
+                if (catchUp(false)) {
+                    return query.apply(cache.state);
+                }
+            }
+            // A damaged file has to be moved aside, which takes the exclusive lock.
+            try (FileLock exclusive = lock(false)) {
+                catchUp(true);
+                return query.apply(cache.state);
+            }
+        });
+    }
+
+    @Override
+    @SuppressWarnings("try") // the lock is held for the try block
+    public <T> T update(Function<SessionState, Transaction<T>> transaction) {
+        return withStore(() -> {
+            try (FileLock exclusive = lock(false)) {
+                catchUp(true);
+                Transaction<T> decided = transaction.apply(cache.state);
+                if (!decided.changes().isEmpty()) {
+                    append(format.journalEntry(decided.changes()));
+                    decided.changes().forEach(cache.state::apply);
+                    cache.journalChanges += decided.changes().size();
+                    if (cache.journalChanges > Math.max(compactionMinChanges, cache.state.size() / 2)) {
+                        compactAfterCommit();
+                    }
+                }
+                return decided.result();
+            }
+        });
+    }
+
+    @Override
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    @Override
+    public void close() {
+        mutex.lock();
+        try {
+            closed = true;
+            forgetCache();
+            closeQuietly(lockChannel);
+            lockChannel = null;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private interface StoreCall<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T withStore(StoreCall<T> call) {
+        if (mutex.isHeldByCurrentThread()) {
+            throw new IllegalStateException("a query or transaction must not call the session store");
+        }
+        // An interrupt closes whichever NIO channel is busy; keep it pending until the call is over.
+        boolean interrupted = Thread.interrupted();
+        mutex.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the session store is closed");
+            }
+            openLockFile();
+            return call.run();
+        } catch (IOException e) {
+            forgetCache();
+            throw unavailable(e);
+        } finally {
+            mutex.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void openLockFile() throws IOException {
+        if (lockChannel != null && lockChannel.isOpen()) {
+            return;
+        }
+        StoreFiles.createPrivateDirectories(dataDir);
+        lockChannel = StoreFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+    }
+
+    private FileLock lock(boolean shared) throws IOException {
+        return StoreFiles.on(lockFile, () -> lockChannel.lock(0, Long.MAX_VALUE, shared));
+    }
+
+    /** Brings the cache up to date with the files; false when a damaged file needs the exclusive lock. */
+    private boolean catchUp(boolean exclusive) throws IOException {
+        FileStamp snapshot = FileStamp.of(snapshotFile);
+        FileStamp journal = FileStamp.of(journalFile);
+        boolean reload = cache == null
+                || !Objects.equals(snapshot, cache.snapshot)
+                || (journal == null ? cache.journal != null : !journal.sameFile(cache.journalStamp))
+                || (journal != null && !cache.journalApplies && journal.size() != cache.journalEnd)
+                || (journal != null && journal.size() < cache.journalEnd);
+        if (reload) {
+            if (!reload(snapshot, exclusive)) {
+                return false;
+            }
+        } else if (journal != null && journal.size() != cache.journalEnd) {
+            if (!readJournal(cache.journalEnd, exclusive)) {
+                return false;
+            }
+        }
+        if (exclusive) {
+            repair();
+        }
+        return true;
+    }
+
+    private boolean reload(FileStamp snapshot, boolean exclusive) throws IOException {
+        forgetCache();
+        Cache fresh = new Cache();
+        if (snapshot != null) {
+            byte[] content = StoreFiles.on(snapshotFile, () -> Files.readAllBytes(snapshotFile));
+            try {
+                SessionFileFormat.Snapshot decoded = format.readSnapshot(content);
+                fresh.state = decoded.state();
+                fresh.snapshotGeneration = decoded.generation();
+                fresh.snapshot = snapshot;
+            } catch (MalformedStoreFileException e) {
+                if (!exclusive) {
+                    return false;
+                }
+                quarantine(snapshotFile, e.getMessage(),
+                        "carried on without the sessions it held (fix that file and move it back while no gateway"
+                                + " runs to restore them)");
+                fresh.needsCompaction = true;
+            }
+        }
+        cache = fresh;
+        try {
+            fresh.journal = FileChannel.open(journalFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return true;
+        }
+        fresh.journalStamp = FileStamp.of(journalFile);
+        return readJournal(0, exclusive);
+    }
+
+    /** Applies the journal's complete lines from {@code start} (0: from the header). */
+    private boolean readJournal(long start, boolean exclusive) throws IOException {
+        FileChannel journal = cache.journal;
+        byte[] content = StoreFiles.on(journalFile,
+                () -> StoreFiles.read(journal, start, Math.toIntExact(journal.size() - start)));
+        int from = 0;
+        if (start == 0) {
+            int headerEnd = indexOfNewline(content, 0);
+            if (headerEnd < 0) {
+                // Not even the header was completely written, so nothing was ever committed to this file.
+                cache.journalEnd = content.length;
+                return true;
+            }
+            try {
+                cache.journalGeneration = format.readJournalHeader(content, 0, headerEnd);
+            } catch (MalformedStoreFileException e) {
+                return journalDamaged(1, e, exclusive);
+            }
+            if (cache.journalGeneration < cache.snapshotGeneration) {
+                // Left over from an interrupted compaction: the snapshot already holds its changes.
+                cache.journalEnd = content.length;
+                return true;
+            }
+            cache.journalApplies = true;
+            from = headerEnd + 1;
+            cache.journalEnd = from;
+        }
+        for (int newline; (newline = indexOfNewline(content, from)) >= 0; from = newline + 1) {
+            List<SessionChange> changes;
+            try {
+                changes = format.readJournalEntry(content, from, newline - from);
+            } catch (MalformedStoreFileException e) {
+                return journalDamaged(cache.journalLines + 2, e, exclusive);
+            }
+            changes.forEach(cache.state::apply);
+            cache.journalEnd = start + newline + 1;
+            cache.journalLines++;
+            cache.journalChanges += changes.size();
+        }
+        return true;
+    }
+
+    private boolean journalDamaged(int line, MalformedStoreFileException problem, boolean exclusive)
+            throws IOException {
+        if (!exclusive) {
+            return false;
+        }
+        closeQuietly(cache.journal);
+        cache.journal = null;
+        cache.journalStamp = null;
+        cache.journalApplies = false;
+        quarantine(journalFile, "line " + line + ": " + problem.getMessage(),
+                "carried on without the changes recorded from that line on");
+        cache.needsCompaction = true;
+        return true;
+    }
+
+    /** Under the exclusive lock: leaves a valid snapshot and a journal that new lines can be appended to. */
+    private void repair() throws IOException {
+        if (cache.needsCompaction || cache.snapshot == null) {
+            compact();
+        } else if (!cache.journalApplies) {
+            startJournal(cache.snapshotGeneration);
+        } else {
+            FileChannel journal = cache.journal;
+            long end = cache.journalEnd;
+            StoreFiles.on(journalFile, () -> {
+                if (journal.size() > end) {
+                    log.info("Discarding the incomplete last line of {} left by an interrupted write", journalFile);
+                    journal.truncate(end);
+                    journal.force(false);
+                }
+                return null;
+            });
+        }
+    }
+
+    private void append(byte[] entry) throws IOException {
+        long start = cache.journalEnd;
+        FileChannel journal = cache.journal;
+        try {
+            StoreFiles.on(journalFile, () -> {
+                StoreFiles.write(journal, start, entry);
+                journal.force(false);
+                return null;
+            });
+        } catch (IOException e) {
+            rollBack(start);
+            throw e;
+        }
+        cache.journalEnd = start + entry.length;
+        cache.journalLines++;
+    }
+
+    /** Cuts off a failed append so that no process ever sees a change its caller was told had failed. */
+    private void rollBack(long journalLength) {
+        try (FileChannel journal = FileChannel.open(journalFile, StandardOpenOption.WRITE)) {
+            journal.truncate(journalLength);
+            journal.force(false);
+        } catch (IOException e) {
+            log.warn("Could not remove a failed write from {} ({})", journalFile, reason(e));
+        }
+    }
+
+    /** The change is already durable, so a failed compaction must not fail the update: it is retried later. */
+    private void compactAfterCommit() {
+        try {
+            compact();
+        } catch (IOException e) {
+            forgetCache();
+            log.warn("Could not compact the session journal in {} ({}); a later update will retry", dataDir, reason(e));
+        }
+    }
+
+    private void compact() throws IOException {
+        long generation = Math.max(cache.snapshotGeneration, cache.journalGeneration) + 1;
+        SessionState state = cache.state;
+        StoreFiles.replaceAtomically(snapshotFile, out -> format.writeSnapshot(out, generation, state));
+        cache.snapshot = FileStamp.of(snapshotFile);
+        cache.snapshotGeneration = generation;
+        cache.needsCompaction = false;
+        startJournal(generation);
+    }
+
+    private void startJournal(long generation) throws IOException {
+        StoreFiles.replaceAtomically(journalFile, out -> out.write(format.journalHeader(generation)));
+        closeQuietly(cache.journal);
+        cache.journal = FileChannel.open(journalFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        cache.journalStamp = FileStamp.of(journalFile);
+        cache.journalGeneration = generation;
+        cache.journalApplies = true;
+        cache.journalEnd = cache.journal.size();
+        cache.journalLines = 0;
+        cache.journalChanges = 0;
+    }
+
+    private void quarantine(Path file, String problem, String consequence) throws IOException {
+        Path target = StoreFiles.moveAside(file, QUARANTINE_TIME.format(clock.instant()));
+        String warning = file.getFileName() + " is damaged (" + problem + "); moved it unchanged to " + target
+                + " and " + consequence + ".";
+        log.warn(warning);
+        warnings.add(warning);
+    }
+
+    private void forgetCache() {
+        if (cache != null) {
+            closeQuietly(cache.journal);
+            cache = null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing was written through it that is not already forced; the descriptor is gone either way.
+            log.debug("Closing a store file failed: {}", e.toString());
+        }
+    }
+
+    private static int indexOfNewline(byte[] content, int from) {
+        for (int i = from; i < content.length; i++) {
+            if (content[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private GatewayException unavailable(IOException e) {
+        String path = e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() : dataDir.toString();
+        return new GatewayException(ErrorCode.STORE_UNAVAILABLE,
+                "The session store cannot use " + path + " (" + reason(e) + "); make " + dataDir
+                        + " a directory this user can read and write, on a disk with free space,"
+                        + " or set LLM_GATEWAY_HOME to one.",
+                Map.of("path", path));
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

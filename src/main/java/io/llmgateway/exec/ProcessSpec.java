@@ -1,0 +1,157 @@
+package io.llmgateway.exec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to run and under which limits. Never run through a shell: {@link #command()} is the executable
+ * followed by its arguments, passed to the process as they are.
+ *
+ * @param command        executable (bare name looked up on {@code PATH} of {@link #environment()}, or a
+ *                       path) followed by the arguments
+ * @param workingDir     the child's working directory; must exist
+ * @param environment    the child's complete environment (nothing else is inherited)
+ * @param stdin          text written to the child's stdin as UTF-8, after which stdin is closed; null
+ *                       closes stdin at once (CLIs such as {@code codex exec} wait on an open stdin)
+ * @param wallTimeout    the whole tree is killed when the run takes longer
+ * @param idleTimeout    the whole tree is killed when neither stdout nor stderr produced output for this long
+ * @param maxOutputBytes cap per stream; exceeding it stops the run ({@link Termination#OUTPUT_TOO_LARGE})
+ * @param killGrace      how long processes get between SIGTERM and SIGKILL; also how long output pipes
+ *                       may stay open after the main process exited before their holders are killed
+ * @param listener       receives output lines as they arrive; null for none
+ */
+public record ProcessSpec(
+        List<String> command,
+        Path workingDir,
+        Map<String, String> environment,
+        String stdin,
+        Duration wallTimeout,
+        Duration idleTimeout,
+        long maxOutputBytes,
+        Duration killGrace,
+        OutputListener listener) {
+
+    public static final Duration DEFAULT_WALL_TIMEOUT = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final long DEFAULT_MAX_OUTPUT_BYTES = 20L * 1024 * 1024;
+    public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(2);
+
+    public ProcessSpec {
+        command = List.copyOf(command);
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("command must name an executable");
+        }
+        Objects.requireNonNull(workingDir, "workingDir");
+        environment = Map.copyOf(environment);
+        requirePositive(wallTimeout, "wallTimeout");
+        requirePositive(idleTimeout, "idleTimeout");
+        if (maxOutputBytes <= 0 || maxOutputBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxOutputBytes must be between 1 and 2^31-9, got " + maxOutputBytes);
+        }
+        if (killGrace.isNegative()) {
+            throw new IllegalArgumentException("killGrace must not be negative");
+        }
+    }
+
+    /** A builder for {@code executable args...}, inheriting this JVM's environment and working directory. */
+    public static Builder builder(String executable, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(executable);
+        command.addAll(List.of(args));
+        return new Builder(command);
+    }
+
+    public static Builder builder(List<String> command) {
+        return new Builder(new ArrayList<>(command));
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    /** Mutable, single-threaded builder; {@link #build()} validates. */
+    public static final class Builder {
+        private final List<String> command;
+        private Path workingDir = Path.of("").toAbsolutePath();
+        private final Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+        private String stdin;
+        private Duration wallTimeout = DEFAULT_WALL_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+        private Duration killGrace = DEFAULT_KILL_GRACE;
+        private OutputListener listener;
+
+        private Builder(List<String> command) {
+            this.command = command;
+        }
+
+        public Builder args(String... args) {
+            command.addAll(List.of(args));
+            return this;
+        }
+
+        public Builder workingDir(Path workingDir) {
+            this.workingDir = workingDir;
+            return this;
+        }
+
+        /** Replaces the whole environment (the default is this JVM's). */
+        public Builder environment(Map<String, String> environment) {
+            this.environment.clear();
+            this.environment.putAll(environment);
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        public Builder removeEnv(String name) {
+            environment.remove(name);
+            return this;
+        }
+
+        public Builder stdin(String stdin) {
+            this.stdin = stdin;
+            return this;
+        }
+
+        public Builder wallTimeout(Duration wallTimeout) {
+            this.wallTimeout = wallTimeout;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder maxOutputBytes(long maxOutputBytes) {
+            this.maxOutputBytes = maxOutputBytes;
+            return this;
+        }
+
+        public Builder killGrace(Duration killGrace) {
+            this.killGrace = killGrace;
+            return this;
+        }
+
+        public Builder listener(OutputListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public ProcessSpec build() {
+            return new ProcessSpec(command, workingDir, environment, stdin, wallTimeout, idleTimeout,
+                    maxOutputBytes, killGrace, listener);
+        }
+    }
+}

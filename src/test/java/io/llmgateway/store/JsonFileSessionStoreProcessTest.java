@@ -1,0 +1,223 @@
+package io.llmgateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.llmgateway.core.ProviderId;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several JVMs on one data directory, some of them killed with SIGKILL mid-stream. */
+class JsonFileSessionStoreProcessTest {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void concurrentProcessesNeverLoseAnUpdate() throws Exception {
+        Path dataDir = dir.resolve("data");
+        int operations = 45;
+        List<Worker> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                workers.add(new Worker(dataDir, dir.resolve("worker" + i + ".stderr"), operations, 5, true));
+            }
+            for (Worker worker : workers) {
+                worker.awaitLines(1);
+            }
+            for (Worker worker : workers) {
+                worker.start();
+            }
+            Set<String> created = new HashSet<>();
+            Set<String> deleted = new HashSet<>();
+            for (Worker worker : workers) {
+                worker.awaitExit();
+                created.addAll(worker.ids("created"));
+                deleted.addAll(worker.ids("deleted"));
+            }
+            assertEquals(3 * operations, created.size() + deleted.size(), "every operation was acknowledged");
+
+            Set<String> expected = new HashSet<>(created);
+            expected.removeAll(deleted);
+            expected.add(StoreWorkerMain.COUNTER_ID);
+            try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC())) {
+                assertEquals(expected, StoreTestSupport.ids(store));
+                assertEquals(3 * operations, store.read(StoreWorkerMain::counter),
+                        "each transaction saw the previous one's counter");
+                String active = store.read(state -> state.activeId(ProviderId.CLAUDE).orElse(null));
+                assertTrue(active == null || expected.contains(active), "the active pointer names a live session");
+                assertEquals(List.of(), store.warnings());
+            }
+        } finally {
+            workers.forEach(Worker::close);
+        }
+    }
+
+    @Test
+    void killedWritersNeverLoseAnAcknowledgedChange() throws Exception {
+        Path dataDir = dir.resolve("data");
+        Set<String> created = new HashSet<>();
+        Set<String> deleting = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
+        int acknowledged = 0;
+        int killed = 0;
+        for (int round = 0; round < 3; round++) {
+            List<Worker> workers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    workers.add(new Worker(dataDir, dir.resolve("round" + round + "-" + i + ".stderr"), 0, 3, false));
+                }
+                // Kill one, let the other run on a little, then kill it too: different points each time.
+                workers.get(0).awaitLines(4 + 5 * round);
+                workers.get(0).kill();
+                workers.get(1).awaitLines(workers.get(1).lineCount() + 3 + round);
+                workers.get(1).kill();
+                killed += 2;
+                for (Worker worker : workers) {
+                    created.addAll(worker.ids("created"));
+                    deleting.addAll(worker.ids("deleting"));
+                    deleted.addAll(worker.ids("deleted"));
+                    acknowledged += worker.ids("created").size() + worker.ids("deleted").size();
+                }
+            } finally {
+                workers.forEach(Worker::close);
+            }
+
+            Set<String> mustExist = new HashSet<>(created);
+            mustExist.removeAll(deleting);
+            try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC())) {
+                Set<String> ids = StoreTestSupport.ids(store);
+                assertTrue(ids.containsAll(mustExist), "round " + round + ": an acknowledged create is missing");
+                assertTrue(deleted.stream().noneMatch(ids::contains), "round " + round + ": a deleted session is back");
+                int counter = store.read(StoreWorkerMain::counter);
+                assertTrue(counter >= acknowledged && counter <= acknowledged + killed,
+                        "round " + round + ": counter " + counter + " for " + acknowledged + " acknowledged updates");
+                assertEquals(List.of(), store.warnings(), "a kill never leaves a damaged file");
+            }
+            try (Stream<Path> files = Files.list(dataDir)) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".corrupt-")));
+            }
+        }
+    }
+
+    /** One worker JVM running {@link StoreWorkerMain}, its stdout collected line by line as it arrives. */
+    private static final class Worker implements AutoCloseable {
+        private final Process process;
+        private final Path stderr;
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final Thread reader;
+
+        Worker(Path dataDir, Path stderr, long operations, int compactionMinChanges, boolean waitForStart)
+                throws IOException {
+            this.stderr = stderr;
+            List<String> command = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
+                    "-cp", System.getProperty("java.class.path"),
+                    StoreWorkerMain.class.getName(),
+                    dataDir.toString(), Long.toString(operations), Integer.toString(compactionMinChanges),
+                    waitForStart ? "wait" : "run");
+            process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            reader = new Thread(this::collectOutput, "store-worker-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void collectOutput() {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // The worker was killed: its output simply ends here.
+            }
+        }
+
+        int lineCount() {
+            return lines.size();
+        }
+
+        void awaitLines(int count) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (lines.size() < count) {
+                if (!process.isAlive() && lines.size() < count) {
+                    reader.join(TimeUnit.SECONDS.toMillis(5));
+                    if (lines.size() < count) {
+                        fail("worker exited with " + process.exitValue() + " after " + lines + ": " + errors());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("worker printed only " + lines.size() + " lines: " + errors());
+                }
+                Thread.sleep(5);
+            }
+        }
+
+        void start() throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write("go\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        void awaitExit() throws Exception {
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                fail("worker did not finish: " + errors());
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            assertEquals(0, process.exitValue(), errors());
+        }
+
+        void kill() throws Exception {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "a killed worker exits");
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+
+        /** Ids from the lines {@code <verb> <id>}. */
+        Set<String> ids(String verb) {
+            Set<String> ids = new HashSet<>();
+            for (String line : lines) {
+                if (line.startsWith(verb + " ")) {
+                    ids.add(line.substring(verb.length() + 1));
+                }
+            }
+            return ids;
+        }
+
+        private String errors() {
+            try {
+                return Files.readString(stderr);
+            } catch (IOException e) {
+                return "(no stderr: " + e.getMessage() + ")";
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
