@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Gateway overhead benchmark (not a test): the same fresh-session Claude and Codex requests, run by the real
- * CLIs against the loopback {@link FakeModelApi}, once bare (the CLI spawned directly, as
- * {@code claude -p --output-format json} and {@code codex exec --json --skip-git-repo-check -} with the
- * prompt on stdin) and once through a warm gateway ({@code claude_request} / {@code codex_request} over
+ * CLIs against the loopback {@link FakeModelApi}, once bare (the CLI spawned directly with the argv the
+ * gateway builds for a plain request, {@code claude -p --output-format=stream-json --verbose} and
+ * {@code codex exec --json --skip-git-repo-check -}, prompt on stdin) and once through a warm gateway ({@code claude_request} / {@code codex_request} over
  * stdio JSON-RPC to the spawned shaded jar). Repetitions are interleaved, alternating which side goes
  * first, after {@value #WARM_UP} discarded warm-up rounds. Prints, per CLI, the median bare time, the
  * median time via the gateway and the median of the paired differences (the overhead), in ms.
@@ -105,7 +105,7 @@ public final class GatewayOverheadBenchmark {
     private static long bare(Subject subject, String prompt) {
         RealCliEnvironment env = subject.env();
         List<String> command = switch (subject.cli()) {
-            case CLAUDE -> env.command("-p", "--output-format", "json");
+            case CLAUDE -> env.command("-p", "--output-format=stream-json", "--verbose");
             case CODEX -> env.command("exec", "--json", "--skip-git-repo-check", "-");
             case GEMINI -> throw new IllegalArgumentException("gemini is not benchmarked: node start-up dominates it");
         };
