@@ -28,11 +28,11 @@ import java.util.stream.Stream;
  * <p>Run: {@code scripts/install-clis.sh && scripts/bench.sh overhead [repetitions]} (default
  * {@value #DEFAULT_REPETITIONS}). Without bench.sh: {@code mvn -B -q -DskipTests package} then
  * {@code java -Dgateway.jar=target/llm-cli-gateway.jar -cp target/test-classes:target/llm-cli-gateway.jar
- * io.llmgateway.bench.GatewayOverheadBenchmark 20}. A gateway build without the request tools gets the bare
+ * io.llmgateway.bench.GatewayOverheadBenchmark 30}. A gateway build without the request tools gets the bare
  * side only.
  */
 public final class GatewayOverheadBenchmark {
-    private static final int DEFAULT_REPETITIONS = 20;
+    private static final int DEFAULT_REPETITIONS = 30;
     private static final int WARM_UP = 2;
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
     private static final int GATEWAY_CALL_SECONDS = 120;
@@ -134,9 +134,9 @@ public final class GatewayOverheadBenchmark {
         return elapsed;
     }
 
-    private static void report(List<Subject> subjects, int repetitions) {
-        System.out.printf("Gateway overhead, %d interleaved repetitions per side after %d warm-up rounds, fake model API on loopback%n%n",
-                repetitions, WARM_UP);
+    private static void report(List<Subject> subjects, int repetitions) throws IOException {
+        System.out.printf("Gateway overhead, %d interleaved repetitions per side after %d warm-up rounds, fake model API on loopback"
+                + " (load average at the end: %s)%n%n", repetitions, WARM_UP, loadAverage());
         System.out.println("| cli | bare median ms | via gateway median ms | overhead median ms (paired) |");
         System.out.println("|---|---|---|---|");
         for (Subject subject : subjects) {
@@ -152,6 +152,12 @@ public final class GatewayOverheadBenchmark {
             System.out.printf("| %s | %.1f | %.1f | %.1f |%n", subject.cli().cliName(), bare,
                     BenchStats.ofNanos(subject.gatewayNanos()).medianMs(), BenchStats.ofNanos(differences).medianMs());
         }
+    }
+
+    /** The 1-minute load average: on a shared machine the spread between runs follows it. */
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.isReadable(loadavg) ? Files.readString(loadavg).split(" ")[0] : "unknown";
     }
 
     private static void deleteTree(Path root) throws IOException {
