@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.support.GatewayProcess;
@@ -37,8 +36,7 @@ class RealCliGatewayIT extends RealCliFixture {
 
         try (GatewayProcess gateway = GatewayProcess.startIsolated(gatewayEnv)) {
             gateway.client.initialize();
-            // Until the provider tools are merged this build has none to drive; remove once they are on main.
-            assumeTrue(gateway.client.toolNames().contains(tool), "this gateway build has no " + tool + " tool yet");
+            assertTrue(gateway.client.toolNames().contains(tool), "the gateway lists " + tool);
 
             JsonNode first = succeeded(gateway, tool, Map.of("prompt", "first question", "workingDir", workingDir));
             String sessionId = first.get("sessionId").asText();
