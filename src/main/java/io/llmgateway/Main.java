@@ -107,6 +107,14 @@ public final class Main {
 
                 Usage:
                   java -jar llm-cli-gateway.jar            serve MCP over stdin/stdout (what agent hosts launch)
+                  java -jar llm-cli-gateway.jar setup [--client claude-desktop|cursor|claude-code|codex|all]
+                                                [--write] [--print] [--json]
+                                                           prepare the start-up archive and show (--write: merge,
+                                                           with a backup) each host's server entry; --print --client X
+                                                           prints only that entry as JSON
+                  java -jar llm-cli-gateway.jar doctor [--json]
+                                                           check Java, data directory, store, policy and every
+                                                           provider CLI; exit 0 only when healthy
                   java -jar llm-cli-gateway.jar --version  print the version
                   java -jar llm-cli-gateway.jar --help     this text
                   java -jar llm-cli-gateway.jar --check-policy FILE
@@ -120,6 +128,7 @@ public final class Main {
                   LLM_GATEWAY_<PROVIDER>_COMMAND executable of a provider CLI, e.g. LLM_GATEWAY_CLAUDE_COMMAND
                                                  (default: claude, codex, gemini, grok, vibe, devin, cursor-agent on PATH)
                   LLM_GATEWAY_POLICY             policy file (default <data dir>/policy.json; none = allow all)
+                  LLM_GATEWAY_PROBE_TIMEOUT_MS   time limit of each CLI version/login probe (default 5000)
                 """.formatted(Version.current());
     }
 }
