@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -95,7 +96,7 @@ public final class SetupCommand {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("jar", launch.jar().toString());
             result.put("java", launch.java().toString());
-            result.put("archive", Map.of("file", status.file().toString(), "state", status.state().name().toLowerCase(),
+            result.put("archive", Map.of("file", status.file().toString(), "state", status.state().name().toLowerCase(Locale.ROOT),
                     "detail", status.detail()));
             result.put("clients", reports);
             out.println(json(result, true));

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Whether the data directory can serve the gateway: a directory this user can write, private to them
- * (0700, files 0600), without files the store moved aside as damaged. Reads only: it creates nothing
- * in the data directory except a probe file it deletes at once.
+ * (0700, files 0600), without files the store moved aside as damaged. It creates nothing in the data
+ * directory except, when asked to test writing, a probe file it deletes at once.
  */
 public final class DataDirectoryCheck {
     static final String AREA = "data directory";
@@ -26,9 +26,12 @@ public final class DataDirectoryCheck {
     private static final int SCAN_DEPTH = 2;
 
     private final Path dataDir;
+    private final boolean probeWriting;
 
-    public DataDirectoryCheck(Path dataDir) {
+    /** {@code probeWriting}: create and delete a file to prove the directory is writable (doctor does; health reads only). */
+    public DataDirectoryCheck(Path dataDir, boolean probeWriting) {
         this.dataDir = dataDir;
+        this.probeWriting = probeWriting;
     }
 
     public List<Check> run() {
@@ -40,7 +43,7 @@ public final class DataDirectoryCheck {
                     "move it aside: mv '" + dataDir + "' '" + dataDir + ".old'"));
         }
         List<Check> checks = new ArrayList<>();
-        String writeProblem = writeProblem();
+        String writeProblem = probeWriting ? writeProblem() : null;
         if (writeProblem != null) {
             checks.add(Check.problem(AREA, dataDir + " is not writable (" + writeProblem + ")",
                     "give it back to your user: chown -R \"$(id -u)\" '" + dataDir + "' && chmod 700 '" + dataDir + "'"));

@@ -66,7 +66,7 @@ public final class Doctor {
         List<Check> checks = new ArrayList<>();
         checks.add(java());
         checks.add(configuration());
-        List<Check> directory = new DataDirectoryCheck(dataDir).run();
+        List<Check> directory = new DataDirectoryCheck(dataDir, true).run();
         checks.addAll(directory);
         if (Files.isDirectory(dataDir) && directory.stream().noneMatch(Check::isProblem)) {
             checks.add(store());

@@ -44,7 +44,7 @@ public final class ProcessHealth {
         try {
             sessions = store.read(state -> state.size());
             storeWarnings.addAll(store.warnings());
-            for (Check check : new DataDirectoryCheck(dataDir).run()) {
+            for (Check check : new DataDirectoryCheck(dataDir, false).run()) {
                 if (check.isProblem()) {
                     storeWarnings.add(check.detail() + "; fix: " + check.fix());
                 }

@@ -15,6 +15,8 @@ import java.util.Optional;
 
 /** The read-only operations tools: list_models, cli_versions, llm_process_health. */
 public final class OperationsTools {
+    private static final List<String> SOURCES = List.of("bundled", "user-config", "environment");
+
     private final ModelCatalog models;
     private final CliProber prober;
     private final ProcessHealth health;
@@ -144,8 +146,6 @@ public final class OperationsTools {
                         "detail", s.login().detail()),
                 "problem", s.problem(), "probeMs", s.probeMillis());
     }
-
-    private static final List<String> SOURCES = List.of("bundled", "user-config", "environment");
 
     private static Map<String, Object> providerModelsSchema() {
         return Schemas.output()
