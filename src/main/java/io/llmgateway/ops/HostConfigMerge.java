@@ -19,14 +19,14 @@ import java.util.regex.Pattern;
  * person can act on) rather than guessing when the file has a shape it does not understand.
  */
 final class HostConfigMerge {
+    private static final ObjectMapper MAPPER = Json.newMapper();
     /** For people's config files, not the wire: indented like JSON.stringify(value, null, 2), which the hosts write. */
-    private static final ObjectMapper PRETTY = Json.newMapper();
     private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter(Separators.createDefaultInstance()
             .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
             .withObjectEmptySeparator("")
             .withArrayEmptySeparator(""))
-            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
-            .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"));
     private static final String NAME = ServerEntry.SERVER_NAME;
     private static final Pattern TABLE_HEADER = Pattern.compile("^\\s*\\[\\[?\\s*([^\\]]*?)\\s*\\]\\]?\\s*(#.*)?$");
 
@@ -37,11 +37,11 @@ final class HostConfigMerge {
     static String mergeJson(String existing, Map<String, Object> entry) throws InvalidHostConfigException {
         ObjectNode root;
         if (existing == null || existing.isBlank()) {
-            root = PRETTY.createObjectNode();
+            root = MAPPER.createObjectNode();
         } else {
             JsonNode parsed;
             try {
-                parsed = PRETTY.readTree(existing);
+                parsed = MAPPER.readTree(existing);
             } catch (JsonProcessingException e) {
                 throw new InvalidHostConfigException("it is not valid JSON (line " + e.getLocation().getLineNr() + ")");
             }
@@ -55,14 +55,14 @@ final class HostConfigMerge {
             throw new InvalidHostConfigException("its \"mcpServers\" is not an object");
         }
         ObjectNode serverMap = servers instanceof ObjectNode object ? object : root.putObject("mcpServers");
-        serverMap.set(NAME, PRETTY.valueToTree(entry));
-        return jsonEntry(root) + System.lineSeparator();
+        serverMap.set(NAME, MAPPER.valueToTree(entry));
+        return jsonEntry(root) + "\n";
     }
 
     /** Indented JSON of {@code value}, as the merged files are written. */
     static String jsonEntry(Object value) {
         try {
-            return PRETTY.writer(PRINTER).writeValueAsString(value);
+            return MAPPER.writer(PRINTER).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serialisable as JSON", e);
         }
