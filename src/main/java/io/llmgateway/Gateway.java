@@ -3,11 +3,13 @@ package io.llmgateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.Json;
+import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
 import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.JsonSchemaSubset;
 import io.llmgateway.tools.McpToolBinding;
+import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
 import io.llmgateway.transport.StdioJsonRpcTransport;
@@ -28,16 +30,18 @@ public final class Gateway implements AutoCloseable {
     private final StdioJsonRpcTransport transport;
     private final McpSyncServer server;
     private final SessionStore store;
+    private final PolicyGuard policy;
 
-    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, SessionStore store) {
+    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, SessionStore store, PolicyGuard policy) {
         this.transport = transport;
         this.server = server;
         this.store = store;
+        this.policy = policy;
     }
 
     /** Builds the server over the given streams and starts reading requests. */
-    public static Gateway start(GatewayConfig config, SessionStore store, InputStream in, OutputStream out,
-            Clock clock) {
+    public static Gateway start(GatewayConfig config, SessionStore store, PolicyGuard policy, InputStream in,
+            OutputStream out, Clock clock) {
         ObjectMapper mapper = Json.newMapper();
         JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         JsonSchemaSubset validator = new JsonSchemaSubset();
@@ -45,7 +49,8 @@ public final class Gateway implements AutoCloseable {
         SessionService sessions = new SessionService(store, clock, config.sessionTtl());
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
-        List<ToolDecorator> decorators = List.of();
+        PolicyDecorator policyDecorator = new PolicyDecorator(policy);
+        List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
 
         StdioJsonRpcTransport transport = new StdioJsonRpcTransport(mcpMapper, mapper, in, out,
@@ -58,10 +63,11 @@ public final class Gateway implements AutoCloseable {
                 .jsonMapper(mcpMapper)
                 .jsonSchemaValidator(validator)
                 .validateToolInputs(false)
+                .addToolFilter((context, tool) -> policyDecorator.isListed(tool.name()))
                 .tools(tools.stream().map(binding::bind).toList())
                 .build();
         transport.start();
-        return new Gateway(transport, server, store);
+        return new Gateway(transport, server, store, policy);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -71,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        policy.close();
         store.close();
     }
 }

@@ -1,11 +1,16 @@
 package io.llmgateway;
 
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.policy.InvalidPolicyException;
+import io.llmgateway.policy.PolicyCheck;
+import io.llmgateway.policy.PolicyGuard;
+import io.llmgateway.policy.PolicyParser;
 import io.llmgateway.store.JsonFileSessionStore;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
@@ -33,7 +38,16 @@ public final class Main {
             return;
         }
         Clock clock = Clock.systemUTC();
-        Gateway gateway = Gateway.start(config, new JsonFileSessionStore(config.dataDir(), clock), System.in,
+        PolicyGuard policy;
+        try {
+            policy = PolicyGuard.open(config.dataDir(), env, clock);
+        } catch (InvalidPolicyException e) {
+            System.err.println("llm-cli-gateway: refusing to start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.err.println("llm-cli-gateway: " + policy.status().describe());
+        Gateway gateway = Gateway.start(config, new JsonFileSessionStore(config.dataDir(), clock), policy, System.in,
                 protocolOut, clock);
         gateway.awaitTermination();
         gateway.close();
@@ -46,6 +60,15 @@ public final class Main {
             case "--version", "-V", "version" -> {
                 console.println(Gateway.NAME + " " + Version.current());
                 return 0;
+            }
+            case "--check-policy" -> {
+                if (args.length != 2) {
+                    System.err.println("usage: java -jar llm-cli-gateway.jar --check-policy FILE");
+                    return 2;
+                }
+                PolicyCheck check = new PolicyParser().check(Path.of(args[1]));
+                (check.ok() ? console : System.err).println(check.message());
+                return check.ok() ? 0 : 1;
             }
             case "--help", "-h", "help" -> {
                 console.print(help());
@@ -66,11 +89,14 @@ public final class Main {
                   java -jar llm-cli-gateway.jar            serve MCP over stdin/stdout (what agent hosts launch)
                   java -jar llm-cli-gateway.jar --version  print the version
                   java -jar llm-cli-gateway.jar --help     this text
+                  java -jar llm-cli-gateway.jar --check-policy FILE
+                                                           validate a PolicyLayer-format policy file and exit
 
                 Configuration is read from the environment (see README.md), e.g.
                   LLM_GATEWAY_HOME               data directory (default $HOME/.llm-cli-gateway)
                   LLM_GATEWAY_SESSION_TTL_DAYS   days without use before a session expires (default 30)
                   LLM_GATEWAY_MAX_LINE_BYTES     longest JSON-RPC line accepted (default 33554432)
+                  LLM_GATEWAY_POLICY             policy file (default <data dir>/policy.json; none = allow all)
                 """.formatted(Version.current());
     }
 }

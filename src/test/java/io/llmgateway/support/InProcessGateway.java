@@ -2,6 +2,7 @@ package io.llmgateway.support;
 
 import io.llmgateway.Gateway;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.session.SessionStore;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -16,12 +17,17 @@ public final class InProcessGateway implements AutoCloseable {
     public final StdioClient client;
 
     public InProcessGateway(GatewayConfig config, SessionStore store, Clock clock) {
+        this(config, store, clock, java.util.Map.of());
+    }
+
+    /** {@code env} is what the gateway reads its environment from (e.g. LLM_GATEWAY_POLICY). */
+    public InProcessGateway(GatewayConfig config, SessionStore store, Clock clock, java.util.Map<String, String> env) {
         try {
             PipedOutputStream clientOut = new PipedOutputStream();
             PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
             PipedOutputStream serverOut = new PipedOutputStream();
             PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
-            gateway = Gateway.start(config, store, serverIn, serverOut, clock);
+            gateway = Gateway.start(config, store, PolicyGuard.open(config.dataDir(), env, clock), serverIn, serverOut, clock);
             client = new StdioClient(clientOut, clientIn);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,187 @@
+package io.llmgateway.policy;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail: one JSON line per tool call appended to {@code <dataDir>/audit.jsonl} (0600).
+ * A line holds the argument keys and a SHA-256 of the canonical JSON of the arguments (keys sorted,
+ * no whitespace), never the values themselves.
+ *
+ * <p>Several processes append safely: each line is one {@code write} on an {@code O_APPEND}
+ * descriptor, which the kernel places atomically at the end of the file. The file is opened per
+ * line, so after a rotation every process writes to the new file. When it reaches {@code maxBytes}
+ * it is rotated under {@link InterProcessLock} to {@code audit.jsonl.1} .. {@code .<keep>}.
+ *
+ * <p>No fsync per line: that would add milliseconds to every call. Once {@code write} returns the
+ * line survives a crash of the process; only a power loss or kernel crash can drop the latest lines.
+ */
+public final class AuditLog implements AutoCloseable {
+    public static final String FILE_NAME = "audit.jsonl";
+    public static final String LOCK_FILE_NAME = "audit.lock";
+    public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
+    public static final int DEFAULT_KEEP = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Path file;
+    private final long maxBytes;
+    private final int keep;
+    private final InterProcessLock rotationLock;
+    private final ObjectMapper canonicalJson =
+            Json.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private final long pid = ProcessHandle.current().pid();
+    private final AtomicBoolean failing = new AtomicBoolean();
+
+    /**
+     * @param maxBytes size at which {@code audit.jsonl} is rotated
+     * @param keep     rotated files kept ({@code audit.jsonl.1} is the newest)
+     */
+    public AuditLog(Path dataDir, long maxBytes, int keep) {
+        if (maxBytes < 1 || keep < 1) {
+            throw new IllegalArgumentException("maxBytes and keep must be positive");
+        }
+        this.file = dataDir.resolve(FILE_NAME);
+        this.maxBytes = maxBytes;
+        this.keep = keep;
+        try {
+            DataFiles.ensureDirectory(dataDir);
+            this.rotationLock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The audit log in " + dataDir
+                    + " cannot be opened (" + e.getClass().getSimpleName() + "); check the directory's permissions.");
+        }
+    }
+
+    /**
+     * Appends one line. Failing to write is logged (once until writing works again) and does not
+     * fail the call being audited.
+     *
+     * @param time       when the call started
+     * @param errorCode  the result's errorCode, or null
+     * @param rule       the policy rule that denied the call, or null
+     */
+    public void record(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
+                       String errorCode, String rule, long durationMs) {
+        try {
+            append(line(time, tool, arguments == null ? Map.of() : arguments, outcome, errorCode, rule, durationMs));
+            if (failing.compareAndSet(true, false)) {
+                LOG.info("audit log {} is writable again", file);
+            }
+        } catch (IOException e) {
+            if (failing.compareAndSet(false, true)) {
+                LOG.warn("cannot append to audit log {} ({}); calls continue unaudited until it works again",
+                        file, e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private byte[] line(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
+                        String errorCode, String rule, long durationMs) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator out = canonicalJson.getFactory().createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeStringField("time", time.toString());
+            out.writeStringField("tool", tool);
+            out.writeArrayFieldStart("argKeys");
+            for (String key : new TreeSet<>(arguments.keySet())) {
+                out.writeString(key);
+            }
+            out.writeEndArray();
+            out.writeStringField("argsSha256", sha256(arguments));
+            out.writeStringField("outcome", outcome.wireName());
+            if (errorCode != null) {
+                out.writeStringField("errorCode", errorCode);
+            }
+            if (rule != null) {
+                out.writeStringField("rule", rule);
+            }
+            out.writeNumberField("durationMs", durationMs);
+            out.writeNumberField("pid", pid);
+            out.writeEndObject();
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    /** SHA-256 (hex) of the arguments' canonical JSON: the same arguments always give the same hash. */
+    private String sha256(Map<String, ?> arguments) throws IOException {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            // Streamed into the digest: a megabyte prompt is never copied into a byte array.
+            canonicalJson.writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), arguments);
+            return HEX.formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
+    private void append(byte[] line) throws IOException {
+        long size;
+        try (FileChannel channel = DataFiles.open(file,
+                EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND))) {
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            size = channel.size();
+        }
+        if (size >= maxBytes) {
+            rotate();
+        }
+    }
+
+    private void rotate() throws IOException {
+        rotationLock.locked(() -> {
+            try {
+                if (Files.size(file) < maxBytes) {
+                    return null; // another process rotated first
+                }
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+            Files.deleteIfExists(rotated(keep));
+            for (int i = keep - 1; i >= 1; i--) {
+                if (Files.exists(rotated(i))) {
+                    Files.move(rotated(i), rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Files.move(file, rotated(1), StandardCopyOption.ATOMIC_MOVE);
+            return null;
+        });
+    }
+
+    private Path rotated(int index) {
+        return file.resolveSibling(FILE_NAME + "." + index);
+    }
+
+    @Override
+    public void close() {
+        rotationLock.close();
+    }
+}

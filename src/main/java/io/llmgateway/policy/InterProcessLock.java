@@ -1,0 +1,81 @@
+package io.llmgateway.policy;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mutual exclusion across threads and processes on one data directory: an in-process lock plus a
+ * kernel lock ({@link FileChannel#lock()}) on a dedicated file that is never deleted. The kernel
+ * releases the lock when a process dies, so a crash cannot leave it stuck. Use one instance per
+ * lock file per process: closing any descriptor of a file drops the process's locks on it.
+ */
+final class InterProcessLock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InterProcessLock.class);
+    private final Path lockFile;
+    private final ReentrantLock threads = new ReentrantLock();
+    private FileChannel channel;
+
+    InterProcessLock(Path lockFile) throws IOException {
+        this.lockFile = lockFile;
+        this.channel = openChannel();
+    }
+
+    /** Runs {@code action} holding both locks. */
+    <T> T locked(IoAction<T> action) throws IOException {
+        threads.lock();
+        try {
+            try (FileLock ignored = acquire()) {
+                return action.run();
+            }
+        } finally {
+            threads.unlock();
+        }
+    }
+
+    private FileLock acquire() throws IOException {
+        while (true) {
+            if (!channel.isOpen()) {
+                // An interrupt during lock() closes a FileChannel; reopen rather than fail forever.
+                channel = openChannel();
+            }
+            try {
+                return channel.lock();
+            } catch (OverlappingFileLockException e) {
+                // Another instance in this JVM holds the kernel lock (kernel locks are per process).
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+            }
+        }
+    }
+
+    private FileChannel openChannel() throws IOException {
+        return DataFiles.open(lockFile, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+    }
+
+    /** Closes the lock file; a failure is only logged, since the kernel drops the lock at exit anyway. */
+    @Override
+    public void close() {
+        threads.lock();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("closing {} failed: {}", lockFile, e.getClass().getSimpleName());
+        } finally {
+            threads.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    interface IoAction<T> {
+        T run() throws IOException;
+    }
+}

@@ -1,0 +1,112 @@
+package io.llmgateway.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.store.JsonFileSessionStore;
+import io.llmgateway.support.InProcessGateway;
+import io.llmgateway.support.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Policy enforcement through the real stdio transport, with an injected clock (no sleeping). */
+class PolicyProtocolTest {
+    @TempDir
+    Path dataDir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:48Z"));
+
+    private InProcessGateway start(String policyJson) throws Exception {
+        Path policy = dataDir.resolve("policy.json");
+        Files.writeString(policy, policyJson);
+        InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir),
+                new JsonFileSessionStore(dataDir, clock), clock, Map.of("LLM_GATEWAY_POLICY", policy.toString()));
+        gw.client.initialize();
+        return gw;
+    }
+
+    private static Set<String> listedTools(InProcessGateway gw) {
+        Set<String> names = new HashSet<>();
+        gw.client.request("tools/list", Map.of()).get("result").get("tools").forEach(t -> names.add(t.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    void hiddenToolsAreAbsentFromToolsListAndDeniedWhenCalled() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"hide\":[\"session_delete\",\"session_clear_all\"]}")) {
+            Set<String> names = listedTools(gw);
+            assertFalse(names.contains("session_delete"));
+            assertFalse(names.contains("session_clear_all"));
+            assertTrue(names.contains("session_create"));
+            JsonNode denied = gw.client.callTool("session_clear_all", Map.of());
+            assertDenied(denied, "policy_denied");
+        }
+    }
+
+    @Test
+    void defaultDenyAllowsOnlyListedTools() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"deny\",\"tools\":{\"session_list\":{}}}")) {
+            assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean());
+            JsonNode denied = gw.client.callTool("session_create", Map.of("cli", "claude"));
+            assertDenied(denied, "policy_denied");
+            assertEquals("/default", denied.get("structuredContent").get("rule").asText());
+        }
+    }
+
+    @Test
+    void argumentPredicatesDecide() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_create\":{"
+                + "\"deny_if\":[{\"path\":\"args.cli\",\"op\":\"eq\",\"value\":\"devin\"}],"
+                + "\"require\":[{\"path\":\"args.description\",\"op\":\"exists\"}]}}}")) {
+            assertDenied(gw.client.callTool("session_create", Map.of("cli", "claude")), "policy_denied");
+            assertDenied(gw.client.callTool("session_create", Map.of("cli", "devin", "description", "x")), "policy_denied");
+            assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude", "description", "x"))
+                    .get("isError").asBoolean());
+        }
+    }
+
+    @Test
+    void limitOfThreePerMinuteAllowsExactlyThreeWithCorrectRetryAfterAndHotReload() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_set_active\":{\"limits\":"
+                + "[{\"counter\":\"session_set_active_rate\",\"window\":\"minute\",\"max\":3,\"scope\":\"grant\"}]}}}")) {
+            Map<String, Object> args = new java.util.HashMap<>();
+            args.put("cli", "claude");
+            args.put("sessionId", null);
+            for (int i = 0; i < 3; i++) {
+                assertFalse(gw.client.callTool("session_set_active", args).get("isError").asBoolean(), "call " + (i + 1));
+            }
+            JsonNode limited = gw.client.callTool("session_set_active", args);
+            assertDenied(limited, "rate_limited");
+            JsonNode sc = limited.get("structuredContent");
+            assertEquals("/tools/session_set_active/limits/session_set_active_rate", sc.get("rule").asText());
+            assertEquals(12, sc.get("retryAfterSeconds").asInt(), "10:00:48 -> the next minute starts in 12 s");
+
+            clock.advance(Duration.ofSeconds(12));
+            assertFalse(gw.client.callTool("session_set_active", args).get("isError").asBoolean(), "new window");
+
+            // Hot reload: tighten the policy on disk; the counter already holds 1 call in this window.
+            Files.writeString(dataDir.resolve("policy.json"), "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_set_active\":{\"limits\":"
+                    + "[{\"counter\":\"session_set_active_rate\",\"window\":\"minute\",\"max\":1,\"scope\":\"grant\"}]}},\"hide\":[\"session_get\"]}");
+            clock.advance(Duration.ofSeconds(1));
+            assertDenied(gw.client.callTool("session_set_active", args), "rate_limited");
+            assertFalse(listedTools(gw).contains("session_get"));
+        }
+    }
+
+    static void assertDenied(JsonNode result, String code) {
+        assertTrue(result.get("isError").asBoolean(), result.toString());
+        assertTrue(result.get("content").get(0).get("text").asText().startsWith("[POLICY DENIED]"), result.toString());
+        assertEquals(code, result.get("structuredContent").get("errorCode").asText());
+        assertFalse(result.get("structuredContent").get("success").asBoolean());
+        assertTrue(result.get("structuredContent").has("rule"));
+        assertTrue(result.get("structuredContent").has("retryAfterSeconds"));
+    }
+}
