@@ -4,12 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.policy.PolicyGuard;
+import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.ProviderRequestService;
+import io.llmgateway.provider.RequestSettings;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
 import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.JsonSchemaSubset;
 import io.llmgateway.tools.McpToolBinding;
 import io.llmgateway.tools.PolicyDecorator;
+import io.llmgateway.tools.ProviderRequestTools;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
 import io.llmgateway.transport.StdioJsonRpcTransport;
@@ -19,6 +25,7 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +36,15 @@ public final class Gateway implements AutoCloseable {
 
     private final StdioJsonRpcTransport transport;
     private final McpSyncServer server;
+    private final ProcessRunner runner;
     private final SessionStore store;
     private final PolicyGuard policy;
 
-    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, SessionStore store, PolicyGuard policy) {
+    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, ProcessRunner runner, SessionStore store,
+            PolicyGuard policy) {
         this.transport = transport;
         this.server = server;
+        this.runner = runner;
         this.store = store;
         this.policy = policy;
     }
@@ -47,8 +57,14 @@ public final class Gateway implements AutoCloseable {
         JsonSchemaSubset validator = new JsonSchemaSubset();
 
         SessionService sessions = new SessionService(store, clock, config.sessionTtl());
+        ProviderRegistry providers = ProviderRegistry.standard();
+        ProcessRunner runner = new ProcessRunner();
+        ProviderRequestService requests = new ProviderRequestService(providers, sessions, runner,
+                new RequestSettings(config.environment(), Path.of("").toAbsolutePath(), config.maxOutputBytes(),
+                        ProcessSpec.DEFAULT_KILL_GRACE));
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
+        tools.addAll(new ProviderRequestTools(requests, providers).tools());
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
@@ -67,7 +83,7 @@ public final class Gateway implements AutoCloseable {
                 .tools(tools.stream().map(binding::bind).toList())
                 .build();
         transport.start();
-        return new Gateway(transport, server, store, policy);
+        return new Gateway(transport, server, runner, store, policy);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -77,6 +93,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        runner.close();
         policy.close();
         store.close();
     }

@@ -11,17 +11,39 @@ import java.util.Map;
  * @param sessionTtl       sessions unused for this long expire ({@code LLM_GATEWAY_SESSION_TTL_DAYS}, default 30)
  * @param maxLineBytes     longest JSON-RPC line accepted on stdin ({@code LLM_GATEWAY_MAX_LINE_BYTES}, default 32 MiB)
  * @param shutdownDrain    how long stdin EOF waits for in-flight responses before exiting
+ * @param maxOutputBytes   cap per output stream of one CLI run ({@code LLM_GATEWAY_MAX_OUTPUT_BYTES}, default 20 MiB)
+ * @param environment      the environment the gateway started with: passed through to the CLIs it runs,
+ *                         and where {@code LLM_GATEWAY_<PROVIDER>_COMMAND} overrides are read
  */
-public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain) {
+public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
+        long maxOutputBytes, Map<String, String> environment) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+    public static final long DEFAULT_MAX_OUTPUT_BYTES = 20L * 1024 * 1024;
+    /** The exec layer keeps captured output in one array per stream. */
+    static final long MAX_OUTPUT_BYTES = Integer.MAX_VALUE - 8;
+
+    public GatewayConfig {
+        environment = Map.copyOf(environment);
+    }
 
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         return new GatewayConfig(
                 resolveDataDir(env),
                 Duration.ofDays(EnvValues.positiveLong(env, "LLM_GATEWAY_SESSION_TTL_DAYS", 30)),
                 (int) EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES),
-                Duration.ofMillis(EnvValues.positiveLong(env, "LLM_GATEWAY_SHUTDOWN_DRAIN_MS", 1500)));
+                Duration.ofMillis(EnvValues.positiveLong(env, "LLM_GATEWAY_SHUTDOWN_DRAIN_MS", 1500)),
+                maxOutputBytes(env),
+                env);
+    }
+
+    private static long maxOutputBytes(Map<String, String> env) {
+        long value = EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES);
+        if (value > MAX_OUTPUT_BYTES) {
+            throw new IllegalArgumentException("LLM_GATEWAY_MAX_OUTPUT_BYTES must be at most " + MAX_OUTPUT_BYTES
+                    + ", got " + value);
+        }
+        return value;
     }
 
     /** HOME is read from the environment first: the JVM's user.home ignores it. */

@@ -12,6 +12,8 @@ public enum ErrorCode {
     IDLE_TIMEOUT("idle_timeout"),
     OUTPUT_TOO_LARGE("output_too_large"),
     AUTH_REQUIRED("auth_required"),
+    /** The run was stopped because the call was cancelled or the gateway is shutting down. */
+    CANCELLED("cancelled"),
     JOB_NOT_FOUND("job_not_found"),
     QUEUE_FULL("queue_full"),
     /** A job stopped by llm_job_cancel. */

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +55,12 @@ public final class SessionService {
     public record Deletion(SessionRecord deleted, boolean wasActive) {
     }
 
+    /** A provider request recorded on a session: the record before it (null when the run created it) and after. */
+    public record RecordedRun(SessionRecord before, SessionRecord after) {
+    }
+
     public SessionView create(ProviderId cli, String description, boolean setAsActive) {
-        String text = description == null ? cli.displayName() + " session" : checkDescription(description);
+        String text = description == null ? defaultDescription(cli) : checkDescription(description);
         Instant now = now();
         SessionRecord record = new SessionRecord(newId(), cli, text, now, now, null, Map.of());
         return store.update(state -> {
@@ -109,6 +114,48 @@ public final class SessionService {
     public Optional<SessionRecord> active(ProviderId cli) {
         Instant now = now();
         return store.read(state -> state.activeId(cli).flatMap(state::get).filter(r -> !isExpired(r, now)));
+    }
+
+    /** The live session of {@code cli} mapping to the provider-native id, the most recently used if several do. */
+    public Optional<SessionRecord> findByNativeId(ProviderId cli, String nativeSessionId) {
+        Instant now = now();
+        return store.read(state -> newestMapping(state, cli, nativeSessionId, now));
+    }
+
+    /**
+     * Records a request that ran under session {@code id}: the native session id it continued or started
+     * (null keeps the known one), lastUsedAt, and {@code metadata} merged into the record's (a null value
+     * removes the key). Empty when the session was deleted or expired while the request ran.
+     */
+    public Optional<RecordedRun> recordRun(String id, String nativeSessionId, Map<String, String> metadata) {
+        checkId(id);
+        Instant now = now();
+        return store.update(state -> {
+            Optional<SessionRecord> before = state.get(id).filter(r -> !isExpired(r, now));
+            if (before.isEmpty()) {
+                return SessionStore.Transaction.of(Optional.<RecordedRun>empty());
+            }
+            SessionRecord after = ranAt(before.get(), nativeSessionId, metadata, now);
+            return SessionStore.Transaction.of(Optional.of(new RecordedRun(before.get(), after)),
+                    new SessionChange.Put(after));
+        });
+    }
+
+    /**
+     * Records a request that ran outside a known gateway session: on the live session of {@code cli}
+     * mapping to {@code nativeSessionId} if there is one, else on a new record that is not made active.
+     * A null native id (the CLI reported none) always makes a new record.
+     */
+    public RecordedRun recordRunForNativeId(ProviderId cli, String nativeSessionId, Map<String, String> metadata) {
+        Instant now = now();
+        return store.update(state -> {
+            SessionRecord before = nativeSessionId == null ? null
+                    : newestMapping(state, cli, nativeSessionId, now).orElse(null);
+            SessionRecord base = before != null ? before
+                    : new SessionRecord(newId(), cli, defaultDescription(cli), now, now, null, Map.of());
+            SessionRecord after = ranAt(base, nativeSessionId, metadata, now);
+            return SessionStore.Transaction.of(new RecordedRun(before, after), new SessionChange.Put(after));
+        });
     }
 
     public ActiveChange setActive(ProviderId cli, String id) {
@@ -188,6 +235,32 @@ public final class SessionService {
                     + ttl.toDays() + " days without use (LLM_GATEWAY_SESSION_TTL_DAYS); create a new one.");
         }
         return r;
+    }
+
+    private Optional<SessionRecord> newestMapping(SessionState state, ProviderId cli, String nativeSessionId,
+            Instant now) {
+        return state.records().stream()
+                .filter(r -> r.cli() == cli && nativeSessionId.equals(r.nativeSessionId()) && !isExpired(r, now))
+                .min(NEWEST_USED_FIRST);
+    }
+
+    private static SessionRecord ranAt(SessionRecord record, String nativeSessionId, Map<String, String> metadata,
+            Instant now) {
+        Map<String, String> merged = new HashMap<>(record.metadata());
+        metadata.forEach((key, value) -> {
+            if (value == null) {
+                merged.remove(key);
+            } else {
+                merged.put(key, value);
+            }
+        });
+        return record.withLastUsedAt(now)
+                .withNativeSessionId(nativeSessionId != null ? nativeSessionId : record.nativeSessionId())
+                .withMetadata(merged);
+    }
+
+    private static String defaultDescription(ProviderId cli) {
+        return cli.displayName() + " session";
     }
 
     private Map<ProviderId, String> activeMap(SessionState state, Instant now) {

@@ -44,6 +44,11 @@ public final class Schemas {
         return schema;
     }
 
+    /** Any JSON object. */
+    public static Map<String, Object> object(String description) {
+        return typed("object", description);
+    }
+
     public static Map<String, Object> arrayOf(Map<String, Object> items, String description) {
         Map<String, Object> schema = typed("array", description);
         schema.put("items", items);

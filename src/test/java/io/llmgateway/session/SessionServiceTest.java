@@ -13,6 +13,8 @@ import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -135,5 +137,72 @@ class SessionServiceTest {
         assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class,
                 () -> service.create(ProviderId.CLAUDE, "d".repeat(1001), true)).code());
         assertEquals("d".repeat(1000), service.create(ProviderId.CLAUDE, "d".repeat(1000), true).record().description());
+    }
+    @Test
+    void recordRunStoresNativeIdLastUseAndMergedMetadata() {
+        String id = service.create(ProviderId.CLAUDE, null, false).record().id();
+        service.recordRun(id, null, Map.of("workingDir", "/w", "keep", "1")).orElseThrow();
+        clock.advance(Duration.ofMinutes(5));
+        Map<String, String> update = new HashMap<>();
+        update.put("workingDir", "/other");
+        update.put("keep", null);
+        SessionService.RecordedRun run = service.recordRun(id, "native-1", update).orElseThrow();
+        assertEquals(Map.of("workingDir", "/w", "keep", "1"), run.before().metadata());
+        assertNull(run.before().nativeSessionId());
+        SessionRecord after = service.get(id).record();
+        assertEquals(after, run.after());
+        assertEquals("native-1", after.nativeSessionId());
+        assertEquals(Map.of("workingDir", "/other"), after.metadata(), "a null value removes the key");
+        assertEquals(clock.instant(), after.lastUsedAt());
+        assertFalse(service.get(id).active(), "recording a run never activates a session");
+
+        service.recordRun(id, null, Map.of());
+        assertEquals("native-1", service.get(id).record().nativeSessionId(), "a null native id keeps the known one");
+    }
+
+    @Test
+    void recordRunOnADeletedOrExpiredSessionIsEmpty() {
+        String deleted = service.create(ProviderId.CODEX, null, false).record().id();
+        service.delete(deleted);
+        assertTrue(service.recordRun(deleted, "t", Map.of()).isEmpty());
+        String expired = service.create(ProviderId.CODEX, null, false).record().id();
+        clock.advance(Duration.ofDays(31));
+        assertTrue(service.recordRun(expired, "t", Map.of()).isEmpty());
+    }
+
+    @Test
+    void recordRunForNativeIdFindsTheMappingRecordOrCreatesAnInactiveOne() {
+        String active = service.create(ProviderId.GEMINI, null, true).record().id();
+        SessionService.RecordedRun created = service.recordRunForNativeId(ProviderId.GEMINI, "n-1", Map.of("k", "v"));
+        assertNull(created.before());
+        assertEquals("n-1", created.after().nativeSessionId());
+        assertEquals("Gemini session", created.after().description());
+        assertEquals(active, service.active(ProviderId.GEMINI).orElseThrow().id(), "new records are not made active");
+        assertEquals(created.after().id(), service.findByNativeId(ProviderId.GEMINI, "n-1").orElseThrow().id());
+
+        clock.advance(Duration.ofSeconds(1));
+        SessionService.RecordedRun again = service.recordRunForNativeId(ProviderId.GEMINI, "n-1", Map.of());
+        assertEquals(created.after(), again.before());
+        assertEquals(created.after().id(), again.after().id());
+        assertEquals(Map.of("k", "v"), again.after().metadata());
+        assertEquals(2, service.list(Optional.of(ProviderId.GEMINI), 10, 0).total());
+
+        assertTrue(service.findByNativeId(ProviderId.CLAUDE, "n-1").isEmpty(), "native ids are per provider");
+        SessionService.RecordedRun unknown = service.recordRunForNativeId(ProviderId.GEMINI, null, Map.of());
+        assertNull(unknown.before());
+        assertNull(unknown.after().nativeSessionId());
+        assertEquals(3, service.list(Optional.of(ProviderId.GEMINI), 10, 0).total(), "no native id: always a new record");
+    }
+
+    @Test
+    void findByNativeIdPrefersTheMostRecentlyUsedLiveRecord() {
+        String older = service.create(ProviderId.CODEX, null, false).record().id();
+        service.recordRun(older, "thread", Map.of());
+        clock.advance(Duration.ofSeconds(1));
+        String newer = service.create(ProviderId.CODEX, null, false).record().id();
+        service.recordRun(newer, "thread", Map.of());
+        assertEquals(newer, service.findByNativeId(ProviderId.CODEX, "thread").orElseThrow().id());
+        clock.advance(Duration.ofDays(31));
+        assertTrue(service.findByNativeId(ProviderId.CODEX, "thread").isEmpty(), "expired records are invisible");
     }
 }

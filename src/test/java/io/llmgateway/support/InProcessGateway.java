@@ -10,6 +10,7 @@ import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /** A gateway over piped streams: the real stdio transport without a process. */
 public final class InProcessGateway implements AutoCloseable {
@@ -35,7 +36,13 @@ public final class InProcessGateway implements AutoCloseable {
     }
 
     public static GatewayConfig config(java.nio.file.Path dataDir) {
-        return new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES, Duration.ofMillis(1500));
+        return config(dataDir, Map.of());
+    }
+
+    /** With {@code environment} as the gateway's environment (what the CLIs it runs see). */
+    public static GatewayConfig config(java.nio.file.Path dataDir, Map<String, String> environment) {
+        return new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES, Duration.ofMillis(1500),
+                GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES, environment);
     }
 
     @Override

@@ -1,0 +1,21 @@
+package io.llmgateway.provider;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A validated request as a provider's argv builder sees it.
+ *
+ * @param model      the requested model, or null for the CLI's default
+ * @param workingDir the directory the CLI runs in
+ */
+public record CliRequest(String prompt, String model, ProviderOptions options, Continuation continuation,
+        Path workingDir) {
+
+    public CliRequest {
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(continuation, "continuation");
+        Objects.requireNonNull(workingDir, "workingDir");
+    }
+}

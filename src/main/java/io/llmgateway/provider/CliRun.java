@@ -1,0 +1,17 @@
+package io.llmgateway.provider;
+
+import java.util.Objects;
+
+/**
+ * A finished CLI run as the failure checks see it.
+ *
+ * @param exitCode the CLI's exit status (the run ended by itself)
+ */
+public record CliRun(CliRequest request, int exitCode, String stdout, String stderr, CliOutput output) {
+    public CliRun {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(stdout, "stdout");
+        Objects.requireNonNull(stderr, "stderr");
+        Objects.requireNonNull(output, "output");
+    }
+}

@@ -1,0 +1,64 @@
+package io.llmgateway.provider;
+
+import io.llmgateway.core.ProviderId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One coding-agent CLI: how to run it headlessly for a request, how to read its output and how to
+ * recognise its own failures. Implementations are stateless; adding a provider means one new class
+ * and one line in {@link ProviderRegistry}.
+ */
+public interface ProviderCli {
+
+    ProviderId id();
+
+    /** What the CLI is and what it may do when run, for the request tool's description (one or two sentences). */
+    String summary();
+
+    /** Provider-specific request options; their names must differ from the common request arguments. */
+    List<ProviderOption> options();
+
+    /** The argv (after the executable), stdin and environment changes that run {@code request}. */
+    Invocation invocation(CliRequest request, ScratchFiles scratch);
+
+    /** Reads whatever the CLI printed, complete or not; never throws on unexpected output. */
+    CliOutput parse(String stdout, String stderr);
+
+    /**
+     * Recognises failures only this CLI reports in its own way (an unknown session, an untrusted
+     * directory, ...). Empty leaves the run to the checks every provider shares.
+     */
+    default Optional<CliFailure> classify(CliRun run) {
+        return Optional.empty();
+    }
+
+    /** How a person logs the CLI in, completing "run ..." (e.g. "`claude auth login`, or set ANTHROPIC_API_KEY"). */
+    String loginHint();
+
+    /**
+     * Whether the output carries the native session id, so that the gateway can continue the
+     * conversation later. CLIs that do not (text-only output) can still resume a native id given to them.
+     */
+    default boolean reportsSessionId() {
+        return true;
+    }
+
+    /** Whether the CLI keeps conversations per working directory, so a resume must run where it started. */
+    default boolean resumesPerDirectory() {
+        return false;
+    }
+
+    /** Whether token usage on a resumed conversation is cumulative over it rather than per request. */
+    default boolean reportsCumulativeUsage() {
+        return false;
+    }
+
+    /**
+     * Why a reply-less exit 0 is a failure for this CLI, when that is a known failure mode of it;
+     * empty when an empty reply is passed on as such.
+     */
+    default Optional<String> emptySuccessExplanation() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,384 @@
+package io.llmgateway.provider;
+
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ExecutableNotFoundException;
+import io.llmgateway.exec.InputLimits;
+import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.session.SessionRecord;
+import io.llmgateway.session.SessionService;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one prompt through a provider CLI and keeps its conversation in a gateway session. Which
+ * conversation a request continues (the contract's five rules):
+ * <ol>
+ * <li>{@code createNewSession} → a fresh conversation, recorded on a new session;</li>
+ * <li>{@code sessionId} = gw-… → that session (of this provider): its native conversation if known,
+ * else a fresh one whose native id is then recorded on it;</li>
+ * <li>any other {@code sessionId} → that native conversation, recorded on the session mapping to it
+ * (found or created);</li>
+ * <li>{@code resumeLatest} → the CLI's own "continue latest", recorded like 3;</li>
+ * <li>none → the provider's active session as in 2, else a fresh conversation on a new session that is
+ * not made active.</li>
+ * </ol>
+ * Contradictory combinations (createNewSession or resumeLatest with a sessionId, or both) are rejected.
+ * Knows nothing about MCP.
+ */
+public final class ProviderRequestService {
+    private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);
+
+    public static final int MAX_PROMPT_CHARS = 1_000_000;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+    static final int MAX_MODEL_CHARS = 200;
+    static final int MAX_CORRELATION_ID_CHARS = 200;
+    /** Session metadata: the directory the conversation ran in (Claude and Gemini resume only there). */
+    static final String WORKING_DIR_KEY = "workingDir";
+    /** Session metadata: the last cumulative token counts of a conversation (Codex), to report per-request usage. */
+    static final String USAGE_TOTAL_PREFIX = "usageTotal.";
+
+    private final ProviderRegistry registry;
+    private final SessionService sessions;
+    private final ProcessRunner runner;
+    private final RequestSettings settings;
+    private final FailureClassifier failures;
+
+    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, ProcessRunner runner,
+            RequestSettings settings) {
+        this.registry = registry;
+        this.sessions = sessions;
+        this.runner = runner;
+        this.settings = settings;
+        this.failures = new FailureClassifier(new SecretRedactor(settings.environment()));
+    }
+
+    /** Which session and conversation a request runs under. */
+    private record Plan(SessionRecord session, Continuation continuation) {
+    }
+
+    public ProviderResult run(ProviderId cli, ProviderRequest request) {
+        ProviderCli provider = registry.get(cli);
+        String correlationId = correlationId(request.correlationId());
+        String prompt = checkPrompt(request.prompt());
+        String model = checkModel(request.model());
+        Duration timeout = duration("timeoutMs", request.timeoutMs(), DEFAULT_TIMEOUT);
+        Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
+        ProviderOptions options = ProviderOptions.of(provider.options(), request.options());
+        Path requestedDir = workingDir(request.workingDir());
+        Plan plan = plan(provider, request);
+        Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
+        CliRequest cliRequest = new CliRequest(prompt, model, options, plan.continuation(), workingDir);
+
+        ProcessOutcome outcome;
+        CliOutput output;
+        try (ScratchFiles scratch = new ScratchFiles()) {
+            Invocation invocation = provider.invocation(cliRequest, scratch);
+            ProcessSpec spec = spec(provider, invocation, workingDir, timeout, idleTimeout);
+            log.info("{} request {}: {} in {}", cli.wireName(), correlationId, plan.continuation().kind(), workingDir);
+            outcome = execute(provider, spec);
+            output = provider.parse(outcome.stdout(), outcome.stderr());
+            try {
+                failures.check(provider, cliRequest, spec, outcome, output, correlationId);
+            } catch (GatewayException e) {
+                log.info("{} request {} failed after {} ms: {}", cli.wireName(), correlationId,
+                        outcome.duration().toMillis(), e.code().wireName());
+                throw e;
+            }
+        }
+        ProviderResult result = record(provider, plan, cliRequest, outcome, output, model, correlationId);
+        log.info("{} request {} finished in {} ms under {}", cli.wireName(), correlationId, result.durationMs(),
+                result.sessionId());
+        return result;
+    }
+
+    private Plan plan(ProviderCli provider, ProviderRequest request) {
+        String sessionId = request.sessionId();
+        if (request.createNewSession() && (sessionId != null || request.resumeLatest())) {
+            throw GatewayException.invalidArgument("createNewSession starts a new conversation, so it cannot be "
+                    + "combined with " + (sessionId != null ? "sessionId" : "resumeLatest") + "; send one of them.");
+        }
+        if (sessionId != null && request.resumeLatest()) {
+            throw GatewayException.invalidArgument("Send either sessionId (that conversation) or resumeLatest "
+                    + "(the latest one), not both.");
+        }
+        if (request.createNewSession()) {
+            return new Plan(null, Continuation.fresh());
+        }
+        if (sessionId != null) {
+            SessionService.checkId(sessionId);
+            if (sessionId.startsWith(SessionService.ID_PREFIX)) {
+                return underSession(provider, sessions.get(sessionId).record());
+            }
+            if (sessionId.startsWith("-")) {
+                throw GatewayException.invalidArgument("A native session id cannot start with '-'; got '" + sessionId + "'.");
+            }
+            return new Plan(sessions.findByNativeId(provider.id(), sessionId).orElse(null), Continuation.resume(sessionId));
+        }
+        if (request.resumeLatest()) {
+            return new Plan(null, Continuation.latest());
+        }
+        return sessions.active(provider.id()).map(active -> underSession(provider, active))
+                .orElseGet(() -> new Plan(null, Continuation.fresh()));
+    }
+
+    private static Plan underSession(ProviderCli provider, SessionRecord session) {
+        if (session.cli() != provider.id()) {
+            throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + session.id() + " belongs to provider '"
+                    + session.cli().wireName() + "', not '" + provider.id().wireName() + "'; use "
+                    + session.cli().wireName() + "_request for it, or another session.");
+        }
+        return new Plan(session, session.nativeSessionId() == null ? Continuation.fresh()
+                : Continuation.resume(session.nativeSessionId()));
+    }
+
+    /**
+     * The requested directory, else the one the session's conversation ran in, else the default. A CLI
+     * that keeps conversations per directory can resume one only where it ran.
+     */
+    private Path chooseWorkingDir(ProviderCli provider, Plan plan, Path requested) {
+        String recorded = plan.session() == null ? null : plan.session().metadata().get(WORKING_DIR_KEY);
+        if (recorded == null) {
+            return requested != null ? requested : settings.defaultWorkingDir();
+        }
+        Path recordedDir = Path.of(recorded);
+        boolean boundToDir = provider.resumesPerDirectory() && plan.continuation().isResume();
+        String name = FailureClassifier.name(provider);
+        if (requested == null) {
+            if (Files.isDirectory(recordedDir)) {
+                return recordedDir;
+            }
+            if (boundToDir) {
+                throw GatewayException.invalidArgument("Session " + plan.session().id() + " ran in " + recorded
+                        + ", which no longer exists, and " + name + " resumes a conversation only in its directory; "
+                        + "start a new session (createNewSession:true).");
+            }
+            return settings.defaultWorkingDir();
+        }
+        if (boundToDir && !requested.equals(recordedDir)) {
+            throw GatewayException.invalidArgument("Session " + plan.session().id() + " ran in " + recorded + " and "
+                    + name + " resumes a conversation only in its directory; omit workingDir (or pass " + recorded
+                    + "), or start a new session with createNewSession:true.");
+        }
+        return requested;
+    }
+
+    private ProcessSpec spec(ProviderCli provider, Invocation invocation, Path workingDir, Duration timeout,
+            Duration idleTimeout) {
+        List<String> command = new ArrayList<>();
+        command.add(executable(provider));
+        command.addAll(invocation.arguments());
+        int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
+        if (invocation.arguments().stream().anyMatch(a -> a.getBytes(StandardCharsets.UTF_8).length > maxArgumentBytes)) {
+            throw GatewayException.invalidArgument(FailureClassifier.name(provider) + " takes the prompt (and options) "
+                    + "as command-line arguments, and one argument may be at most " + maxArgumentBytes + " bytes; "
+                    + "shorten the prompt, e.g. by putting long material in a file in workingDir and referring to it.");
+        }
+        return ProcessSpec.builder(command)
+                .workingDir(workingDir)
+                .environment(invocation.environment(settings.environment()))
+                .stdin(invocation.stdin())
+                .wallTimeout(timeout)
+                .idleTimeout(idleTimeout)
+                .maxOutputBytes(settings.maxOutputBytes())
+                .killGrace(settings.killGrace())
+                .build();
+    }
+
+    private String executable(ProviderCli provider) {
+        String override = settings.environment().get(provider.id().commandOverrideVariable());
+        return override != null && !override.isBlank() ? override.strip() : provider.id().defaultCommand();
+    }
+
+    private ProcessOutcome execute(ProviderCli provider, ProcessSpec spec) {
+        try {
+            return runner.run(spec);
+        } catch (ExecutableNotFoundException e) {
+            String variable = provider.id().commandOverrideVariable();
+            String command = provider.id().defaultCommand();
+            boolean overridden = !command.equals(spec.command().get(0));
+            String message = overridden
+                    ? variable + " is set but does not name an executable file; fix it, or unset it to run '" + command
+                            + "' from PATH."
+                    : "The " + FailureClassifier.name(provider) + " ('" + command + "') was not found on the PATH of the "
+                            + "gateway's environment; install it, or set " + variable + " to its absolute path.";
+            throw new GatewayException(ErrorCode.CLI_NOT_FOUND, message, Map.of("cli", provider.id().wireName(),
+                    "command", overridden ? variable : command, "overrideVariable", variable));
+        }
+    }
+
+    private ProviderResult record(ProviderCli provider, Plan plan, CliRequest request, ProcessOutcome outcome,
+            CliOutput output, String model, String correlationId) {
+        List<String> warnings = new ArrayList<>(output.warnings());
+        Continuation continuation = plan.continuation();
+        String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
+                : continuation.isResume() ? continuation.nativeSessionId() : null;
+        if (continuation.isResume() && !nativeId.equals(continuation.nativeSessionId())) {
+            warnings.add(FailureClassifier.name(provider) + " continued the conversation under a new session id "
+                    + nativeId + " (was " + continuation.nativeSessionId() + "); the gateway session now maps to it.");
+        }
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put(WORKING_DIR_KEY, request.workingDir().toString());
+        if (provider.reportsCumulativeUsage()) {
+            putTotals(metadata, output.usage());
+        }
+        SessionService.RecordedRun recorded = recordRun(plan, provider.id(), nativeId, metadata, warnings);
+        Usage usage = provider.reportsCumulativeUsage()
+                ? perRequestUsage(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
+                : output.usage();
+        if (nativeId == null) {
+            String name = provider.id().displayName();
+            warnings.add(name + " did not report a session id, so the gateway cannot continue this conversation by "
+                    + "sessionId: a request with sessionId " + recorded.after().id() + " starts a new conversation. "
+                    + "To continue it, use resumeLatest:true (the latest conversation in this working directory) or "
+                    + "pass " + name + "'s own session id as sessionId.");
+        }
+        if (output.response().isBlank()) {
+            warnings.add(FailureClassifier.name(provider) + " returned an empty reply.");
+        }
+        return new ProviderResult(provider.id(), output.response(), recorded.after().id(), nativeId,
+                continuation.continuesConversation(), output.model() != null ? output.model() : model, usage,
+                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), correlationId,
+                outcome.stdoutTruncated() || outcome.stderrTruncated(), warnings);
+    }
+
+    private SessionService.RecordedRun recordRun(Plan plan, ProviderId cli, String nativeId,
+            Map<String, String> metadata, List<String> warnings) {
+        if (plan.session() != null) {
+            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(plan.session().id(), nativeId, metadata);
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
+            warnings.add("Session " + plan.session().id() + " was deleted or expired while the request ran; the "
+                    + "conversation is recorded under a new session.");
+        }
+        return sessions.recordRunForNativeId(cli, nativeId, metadata);
+    }
+
+    /**
+     * Codex reports usage cumulatively over a thread: this request's share is the difference to the totals
+     * the gateway recorded after the thread's previous request.
+     */
+    private static Usage perRequestUsage(ProviderCli provider, Continuation continuation, Usage cumulative,
+            SessionRecord before, String nativeId, List<String> warnings) {
+        if (!continuation.continuesConversation()) {
+            return cumulative;
+        }
+        Usage earlier = before != null && nativeId != null && nativeId.equals(before.nativeSessionId())
+                ? totals(before.metadata()) : null;
+        Usage delta = earlier == null ? null : cumulative.minus(earlier);
+        if (delta == null) {
+            warnings.add(provider.id().displayName() + " reports token usage cumulatively over a conversation and the "
+                    + "gateway has no comparable totals from its previous request, so this request's usage is unknown; "
+                    + "later requests in this session report their own usage.");
+            return Usage.UNKNOWN;
+        }
+        return delta;
+    }
+
+    private static void putTotals(Map<String, String> metadata, Usage usage) {
+        metadata.put(USAGE_TOTAL_PREFIX + "inputTokens", text(usage.inputTokens()));
+        metadata.put(USAGE_TOTAL_PREFIX + "outputTokens", text(usage.outputTokens()));
+        metadata.put(USAGE_TOTAL_PREFIX + "cacheReadTokens", text(usage.cacheReadTokens()));
+        metadata.put(USAGE_TOTAL_PREFIX + "cacheCreationTokens", text(usage.cacheCreationTokens()));
+    }
+
+    private static Usage totals(Map<String, String> metadata) {
+        Usage usage = new Usage(count(metadata, "inputTokens"), count(metadata, "outputTokens"),
+                count(metadata, "cacheReadTokens"), count(metadata, "cacheCreationTokens"));
+        return usage.isUnknown() ? null : usage;
+    }
+
+    private static String text(Long value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static Long count(Map<String, String> metadata, String key) {
+        try {
+            String value = metadata.get(USAGE_TOTAL_PREFIX + key);
+            return value == null ? null : Long.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String checkPrompt(String prompt) {
+        if (prompt == null || prompt.isBlank()) {
+            throw GatewayException.invalidArgument("prompt must not be empty.");
+        }
+        if (prompt.length() > MAX_PROMPT_CHARS) {
+            throw GatewayException.invalidArgument("prompt is " + prompt.length() + " characters; at most "
+                    + MAX_PROMPT_CHARS + " are allowed.");
+        }
+        if (prompt.indexOf('\0') >= 0) {
+            throw GatewayException.invalidArgument("prompt must not contain NUL characters.");
+        }
+        return prompt;
+    }
+
+    private static String checkModel(String model) {
+        if (model == null) {
+            return null;
+        }
+        if (model.isBlank() || model.length() > MAX_MODEL_CHARS || model.startsWith("-")
+                || model.chars().anyMatch(Character::isISOControl)) {
+            throw GatewayException.invalidArgument("model must be a model name of 1-" + MAX_MODEL_CHARS
+                    + " characters, not starting with '-' and without control characters.");
+        }
+        return model;
+    }
+
+    private static String correlationId(String given) {
+        if (given == null) {
+            return UUID.randomUUID().toString();
+        }
+        if (given.isBlank() || given.length() > MAX_CORRELATION_ID_CHARS || given.chars().anyMatch(Character::isISOControl)) {
+            throw GatewayException.invalidArgument("correlationId must be 1-" + MAX_CORRELATION_ID_CHARS
+                    + " characters without control characters.");
+        }
+        return given;
+    }
+
+    private static Duration duration(String name, Long millis, Duration defaultValue) {
+        if (millis == null) {
+            return defaultValue;
+        }
+        if (millis < 1 || millis > MAX_TIMEOUT.toMillis()) {
+            throw GatewayException.invalidArgument(name + " must be between 1 and " + MAX_TIMEOUT.toMillis()
+                    + " ms, got " + millis + ".");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    private static Path workingDir(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            Path dir = Path.of(value);
+            if (dir.isAbsolute() && Files.isDirectory(dir)) {
+                return dir.normalize();
+            }
+        } catch (InvalidPathException e) {
+            // reported below
+        }
+        throw GatewayException.invalidArgument("workingDir must be the absolute path of an existing directory; got '"
+                + Excerpts.head(value, 200) + "'.");
+    }
+}

@@ -1,0 +1,131 @@
+package io.llmgateway.tools;
+
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.ProviderCli;
+import io.llmgateway.provider.ProviderOption;
+import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.ProviderRequest;
+import io.llmgateway.provider.ProviderRequestService;
+import io.llmgateway.provider.ProviderResult;
+import io.llmgateway.provider.Usage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code <cli>_request} tools, one per registered provider: thin adapters over {@link ProviderRequestService}. */
+public final class ProviderRequestTools {
+    private final ProviderRequestService requests;
+    private final ProviderRegistry registry;
+
+    public ProviderRequestTools(ProviderRequestService requests, ProviderRegistry registry) {
+        this.requests = requests;
+        this.registry = registry;
+    }
+
+    public List<GatewayTool> tools() {
+        return registry.all().stream().map(this::tool).toList();
+    }
+
+    static String toolName(ProviderId cli) {
+        return cli.wireName() + "_request";
+    }
+
+    private GatewayTool tool(ProviderCli provider) {
+        ProviderId cli = provider.id();
+        ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
+                description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
+        return new GatewayTool(definition, call -> {
+            Arguments args = call.arguments();
+            Map<String, Object> options = new LinkedHashMap<>();
+            for (ProviderOption option : provider.options()) {
+                if (args.isSent(option.name())) {
+                    options.put(option.name(), args.asMap().get(option.name()));
+                }
+            }
+            ProviderResult result = requests.run(cli, new ProviderRequest(args.requiredString("prompt"),
+                    args.string("model").orElse(null), args.string("sessionId").orElse(null),
+                    args.bool("createNewSession", false), args.bool("resumeLatest", false),
+                    args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
+                    args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null), options));
+            return ToolResult.success(structured(result), result.response());
+        });
+    }
+
+    private static String description(ProviderCli provider) {
+        String name = provider.id().displayName();
+        return provider.summary() + " Returns its reply. Continues conversations: sessionId (a gw-* gateway session or "
+                + name + "'s own session id), resumeLatest (" + name + "'s latest conversation), otherwise the "
+                + "provider's active gateway session; createNewSession starts afresh. The result names the gateway "
+                + "session (gw-*) holding the conversation, plus usage, cost and duration where " + name + " reports them.";
+    }
+
+    private static Map<String, Object> inputSchema(ProviderCli provider) {
+        String name = provider.id().displayName();
+        Schemas.ObjectSchema schema = Schemas.input()
+                .required("prompt", Schemas.string("The task or question; at most 1,000,000 characters."))
+                .optional("model", Schemas.string("Model name as " + name + " knows it; default: the CLI's own."))
+                .optional("sessionId", Schemas.string("A gateway session (gw-...) or " + name
+                        + "'s own session id to continue."))
+                .optional("createNewSession", Schemas.bool("Start a new conversation on a new gateway session."))
+                .optional("resumeLatest", Schemas.bool("Continue " + name + "'s most recent conversation."))
+                .optional("workingDir", Schemas.string("Absolute path of an existing directory to run in; default: "
+                        + "the session's directory, else the gateway's."))
+                .optional("timeoutMs", Schemas.integer("Wall-clock limit in ms (default 1,800,000 = 30 min)."))
+                .optional("idleTimeoutMs", Schemas.integer("Stop when the CLI prints nothing for this many ms "
+                        + "(default 600,000 = 10 min)."))
+                .optional("correlationId", Schemas.string("Echoed in the result and the gateway's log; generated if absent."));
+        for (ProviderOption option : provider.options()) {
+            schema.optional(option.name(), optionSchema(option));
+        }
+        return schema.build();
+    }
+
+    private static Map<String, Object> optionSchema(ProviderOption option) {
+        return switch (option.type()) {
+            case STRING -> option.allowedValues().isEmpty() ? Schemas.string(option.description())
+                    : Schemas.stringEnum(option.allowedValues(), option.description());
+            case BOOLEAN -> Schemas.bool(option.description());
+            case INTEGER -> Schemas.integer(option.description());
+            case NUMBER -> Schemas.number(option.description());
+            case STRING_ARRAY -> Schemas.stringArray(option.description());
+            case STRING_MAP -> Schemas.stringMap(option.description());
+            case OBJECT -> Schemas.object(option.description());
+        };
+    }
+
+    private static Map<String, Object> outputSchema() {
+        Map<String, Object> count = Schemas.nullable(Schemas.integer(null));
+        return Schemas.output()
+                .required("success", Schemas.bool(null))
+                .required("cli", Schemas.string(null))
+                .required("response", Schemas.string("The reply text (also the text content)."))
+                .required("sessionId", Schemas.string("Gateway session (gw-...) holding the conversation."))
+                .required("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, if reported.")))
+                .required("resumed", Schemas.bool("Whether an earlier conversation was continued."))
+                .required("model", Schemas.nullable(Schemas.string(null)))
+                .required("usage", Schemas.output()
+                        .required("inputTokens", count)
+                        .required("outputTokens", count)
+                        .required("cacheReadTokens", count)
+                        .required("cacheCreationTokens", count)
+                        .build())
+                .required("costUsd", Schemas.nullable(Schemas.number(null)))
+                .required("durationMs", Schemas.integer(null))
+                .required("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .required("correlationId", Schemas.string(null))
+                .required("truncated", Schemas.bool("Whether the CLI's output was cut at the gateway's cap."))
+                .required("warnings", Schemas.stringArray(null))
+                .build();
+    }
+
+    private static Map<String, Object> structured(ProviderResult r) {
+        Usage u = r.usage();
+        return Structured.of("success", true, "cli", r.cli().wireName(), "response", r.response(),
+                "sessionId", r.sessionId(), "nativeSessionId", r.nativeSessionId(), "resumed", r.resumed(),
+                "model", r.model(),
+                "usage", Structured.of("inputTokens", u.inputTokens(), "outputTokens", u.outputTokens(),
+                        "cacheReadTokens", u.cacheReadTokens(), "cacheCreationTokens", u.cacheCreationTokens()),
+                "costUsd", r.costUsd(), "durationMs", r.durationMs(), "exitCode", r.exitCode(),
+                "correlationId", r.correlationId(), "truncated", r.truncated(), "warnings", r.warnings());
+    }
+}

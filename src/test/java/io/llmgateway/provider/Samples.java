@@ -1,0 +1,36 @@
+package io.llmgateway.provider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Test fixtures: CLI output samples and requests. */
+final class Samples {
+    private Samples() {
+    }
+
+    /** A file under src/test/resources/cli-samples. */
+    static String read(String name) {
+        try (InputStream in = Samples.class.getResourceAsStream("/cli-samples/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no sample " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static CliRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
+        return request(provider, prompt, null, continuation, options);
+    }
+
+    static CliRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
+            Map<String, Object> options) {
+        return new CliRequest(prompt, model, ProviderOptions.of(provider.options(), options), continuation,
+                Path.of("/tmp"));
+    }
+}
