@@ -53,7 +53,7 @@ public record JobRecord(
     /**
      * Why a job did not complete, in the shape the sync tool reports errors.
      *
-     * @param code    an ErrorCode wire name (e.g. {@code cli_error}, {@code timeout}, {@code job_cancelled})
+     * @param code    an ErrorCode wire name (e.g. {@code cli_error}, {@code timeout}, {@code cancelled}, {@code job_orphaned})
      * @param details extra fields of the sync tool's error result (e.g. exitCode, stderrExcerpt)
      */
     public record JobError(String code, String message, Map<String, Object> details) {

@@ -1,6 +1,7 @@
 package io.llmgateway.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
@@ -60,8 +61,7 @@ public final class JobService implements AutoCloseable {
     private volatile Instant lastRetentionSweep = Instant.MIN;
 
     /** A deferred request running in this process. */
-    private record OwnedRun(RunningProcess running, OutputTee tee, ProgressTracker progress,
-            CompletableFuture<?> recorded) {
+    private record OwnedRun(RunningProcess running, OutputTee tee, CompletableFuture<?> recorded) {
     }
 
     public JobService(Path dataDir, JobConfig config, ProviderRuns provider, ProcessRunner runner, JobLocks locks,
@@ -153,8 +153,8 @@ public final class JobService implements AutoCloseable {
                 }
             }
             checkCapacity(jobs, cli);
-            PreparedRun prepared = provider.prepare(cli, args);
-            ProcessSpec spec = runner.checked(prepared.spec());
+            PreparedRun prepared = provider.prepare(cli, args, true);
+            ProcessSpec spec = prepared.spec();
             JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.QUEUED, false, now(), null, null,
                     prepared.sessionId(), prepared.correlationId(), spec.workingDir().toString(), key,
                     prepared.context(), null, false, null, null, null);
@@ -278,8 +278,7 @@ public final class JobService implements AutoCloseable {
                 }
             }
         }
-        OwnedRun own = owned.get(id);
-        String progress = own != null ? own.progress().line() : progressFiles.line(id, files.stdout());
+        String progress = progressFiles.line(id, files.stdout());
         return new JobView(job, JobFiles.sizeOf(files.stdout()), JobFiles.sizeOf(files.stderr()), progress, position);
     }
 
@@ -472,7 +471,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private static JobRecord.JobError cancelledError() {
-        return new JobRecord.JobError(ErrorCode.JOB_CANCELLED.wireName(),
+        return new JobRecord.JobError(ErrorCode.CANCELLED.wireName(),
                 "The job was cancelled with llm_job_cancel; its process tree was killed.", Map.of());
     }
 
@@ -484,11 +483,12 @@ public final class JobService implements AutoCloseable {
      * Sends progress to {@code sink} after {@link JobConfig#progressDelay()}, once per interval.
      */
     public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
-        PreparedRun prepared = provider.prepare(cli, arguments);
+        PreparedRun prepared = provider.prepare(cli, arguments, false);
         ProcessSpec spec = prepared.spec();
         OutputTee tee = new OutputTee(spec.maxOutputBytes());
-        ProgressTracker progress = new ProgressTracker(mapper);
-        OutputListener own = (stream, line) -> {
+        // Parsing every line costs; only a client that asked for progress pays for it.
+        ProgressTracker progress = sink == ProgressSink.NONE ? null : new ProgressTracker(mapper);
+        OutputListener own = progress == null ? tee : (stream, line) -> {
             tee.onLine(stream, line);
             if (stream == OutputStreamKind.STDOUT) {
                 progress.onStdoutLine(line);
@@ -500,14 +500,14 @@ public final class JobService implements AutoCloseable {
             own.onLine(stream, line);
         };
         RunningProcess running = runner.start(withListener(spec, listener));
-        ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, progress);
+        ScheduledFuture<?> ticker = progress == null ? null : startTicker(sink, progress);
         try {
             Optional<ProcessOutcome> outcome = config.deferralEnabled()
                     ? running.await(config.syncDeadline()) : Optional.of(running.await());
             if (outcome.isPresent()) {
                 return new Completed(provider.complete(cli, prepared.context(), outcome.get()));
             }
-            return new Deferred(defer(cli, arguments, prepared, running, tee, progress));
+            return new Deferred(defer(cli, arguments, prepared, running, tee));
         } catch (InterruptedException e) {
             running.cancel();
             running.completion().toCompletableFuture().join();
@@ -536,7 +536,7 @@ public final class JobService implements AutoCloseable {
 
     /** Turns a running sync request into a job owned by this process; it is finalized when the run ends. */
     private JobRecord defer(ProviderId cli, Map<String, Object> arguments, PreparedRun prepared,
-            RunningProcess running, OutputTee tee, ProgressTracker progress) {
+            RunningProcess running, OutputTee tee) {
         Map<String, Object> args = new LinkedHashMap<>(arguments);
         String key = dedup.of(cli, args, provider.identify(cli, args));
         Instant started = now();
@@ -551,7 +551,7 @@ public final class JobService implements AutoCloseable {
             return null;
         });
         CompletableFuture<Void> recorded = new CompletableFuture<>();
-        owned.put(id, new OwnedRun(running, tee, progress, recorded));
+        owned.put(id, new OwnedRun(running, tee, recorded));
         LOG.info("Request of {} deferred as job {} after {} ms", cli.wireName(), id, config.syncDeadline().toMillis());
         running.completion().whenComplete((outcome, failure) -> {
             try {
@@ -640,7 +640,7 @@ public final class JobService implements AutoCloseable {
 
     /**
      * Stops watching. Deferred requests still running in this process cannot outlive it (their output
-     * comes through this process): their CLIs are stopped and the jobs marked failed with gateway_exited.
+     * comes through this process): their CLIs are stopped and the jobs marked cancelled, saying why.
      */
     @Override
     public void close() {
@@ -648,8 +648,8 @@ public final class JobService implements AutoCloseable {
         for (Map.Entry<String, OwnedRun> entry : Map.copyOf(owned).entrySet()) {
             String id = entry.getKey();
             io(() -> store.update(id, current -> current.status().isTerminal() ? current
-                    : current.ended(JobStatus.FAILED, now(), null, new JobRecord.JobError(
-                            ErrorCode.GATEWAY_EXITED.wireName(), "The gateway running this deferred request exited, "
+                    : current.ended(JobStatus.CANCELLED, now(), null, new JobRecord.JobError(
+                            ErrorCode.CANCELLED.wireName(), "The gateway running this deferred request exited, "
                             + "so its CLI was stopped; use " + current.cli().wireName()
                             + "_request_async for runs that must outlive the gateway.", Map.of()))));
             entry.getValue().running().cancel();

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** Where a job is in its life. Terminal states never change again. */
 public enum JobStatus {
-    /** Waiting for a free slot (see {@link JobConfig#maxRunning()}). */
+    /** Waiting for a free slot (see {@link io.llmgateway.config.JobConfig#maxRunning()}). */
     QUEUED,
     /** Its CLI process is running (or has exited and waits to be finalized). */
     RUNNING,
@@ -15,7 +15,7 @@ public enum JobStatus {
     COMPLETED,
     /** The CLI failed, timed out, produced too much output or could not be started. */
     FAILED,
-    /** Cancelled by llm_job_cancel; its process tree was killed. */
+    /** Stopped before it finished: by llm_job_cancel, or because the gateway running a deferred request exited. */
     CANCELLED,
     /** Its process disappeared without an exit status (e.g. killed while no gateway ran); output is kept. */
     ORPHANED;

@@ -20,11 +20,13 @@ public interface ProviderRuns {
     RequestIdentity identify(ProviderId cli, Map<String, Object> arguments);
 
     /**
-     * Resolves or creates the gateway session and builds the command; nothing runs yet.
+     * Resolves the gateway session and builds the command, its executable resolved; nothing runs yet.
      *
+     * @param reserveSession create the gw-* session record now when it would otherwise be created only
+     *                       when the run ends, so that a job can name it before it has a result
      * @throws io.llmgateway.core.GatewayException as the sync tool would (e.g. cli_not_found, session_not_found)
      */
-    PreparedRun prepare(ProviderId cli, Map<String, Object> arguments);
+    PreparedRun prepare(ProviderId cli, Map<String, Object> arguments, boolean reserveSession);
 
     /**
      * Turns a finished run into exactly the structured result the sync tool returns, recording the

@@ -71,11 +71,11 @@ public final class JobTools {
         input.put("properties", properties);
         ToolDefinition definition = new ToolDefinition(sync.name() + ASYNC_SUFFIX,
                 sync.title() == null ? null : sync.title() + " (async job)",
-                "Start a " + cli.displayName() + " request as a durable background job and return its jobId at once; "
-                        + "the CLI keeps running when the client times out or the gateway restarts. Poll "
-                        + "llm_job_status, read the reply with llm_job_result, stop it with llm_job_cancel. An identical "
-                        + "request within the dedup window returns the same job unless forceRefresh is true. "
-                        + "What the request does: " + sync.description(),
+                "Run a prompt through " + cli.displayName() + " like " + sync.name() + " (same arguments), but as a "
+                        + "durable background job: returns its jobId at once, and the CLI keeps running when the client "
+                        + "times out or the gateway restarts. Poll llm_job_status, read the reply with llm_job_result, "
+                        + "stop it with llm_job_cancel. An identical request within the dedup window returns the same "
+                        + "job unless forceRefresh is true.",
                 input,
                 Schemas.output()
                         .required("success", Schemas.bool(null))

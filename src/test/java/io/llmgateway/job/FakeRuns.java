@@ -48,7 +48,7 @@ final class FakeRuns implements ProviderRuns {
     }
 
     @Override
-    public PreparedRun prepare(ProviderId cli, Map<String, Object> arguments) {
+    public PreparedRun prepare(ProviderId cli, Map<String, Object> arguments, boolean reserveSession) {
         identify(cli, arguments);
         prepared.incrementAndGet();
         Object session = arguments.get("sessionId");

@@ -1,11 +1,10 @@
-package io.llmgateway.job;
+package io.llmgateway.config;
 
-import io.llmgateway.config.EnvValues;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Immutable job settings, read once from the environment at start-up.
+ * Immutable settings of durable jobs (see docs/JOBS.md), read once from the environment at start-up.
  *
  * @param syncDeadline          a sync request still running after this long is deferred into a job
  *                              ({@code LLM_GATEWAY_SYNC_DEADLINE_MS}, default 45 s; zero disables deferral)
