@@ -130,14 +130,15 @@ public final class ProviderRequestService {
     /**
      * Validates the request, plans its conversation and builds the command; nothing runs yet.
      *
-     * @param reserveSession create the session record now when the run would otherwise get one only at its
-     *                       end, so the caller can name it before the result exists (jobs)
+     * @param reserveSession for a new conversation, create its session record now rather than when the run
+     *                       ends, so the caller can name it before the result exists (jobs); a continued
+     *                       conversation is recorded on the session mapping to it, found when the run ends
      */
     public PreparedRequest prepare(ProviderId cli, ProviderRequest request, boolean reserveSession) {
         Checked checked = check(cli, request);
         ProviderCli provider = checked.provider();
         Plan plan = checked.plan();
-        if (reserveSession && plan.session() == null) {
+        if (reserveSession && plan.session() == null && !plan.continuation().continuesConversation()) {
             plan = new Plan(sessions.create(cli, null, false).record(), plan.continuation());
         }
         CliRequest cliRequest = checked.cliRequest();
