@@ -2,6 +2,7 @@
 # Runs a benchmark from src/test/java/io/llmgateway/bench against the freshly built shaded jar.
 #   scripts/bench.sh sessions     # issue 2: start-up, session round trips at 0/10k/100k sessions, two writers
 #   scripts/bench.sh jobs         # issue 4: submit → jobId, llm_job_status round trip, 50 jobs through the queue
+#   scripts/bench.sh overhead [n] # real claude/codex bare vs via the gateway (needs scripts/install-clis.sh)
 # Results go to stdout as Markdown rows; copy them into docs/PERFORMANCE.md with the machine description.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ cp=target/test-classes:target/llm-cli-gateway.jar
 case "$which" in
   sessions) main=io.llmgateway.bench.SessionBenchmark ;;
   jobs) main=io.llmgateway.bench.JobBenchmark ;;
+  overhead) main=io.llmgateway.bench.GatewayOverheadBenchmark ;;
   *) echo "unknown benchmark '$which'" >&2; exit 2 ;;
 esac
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)" >&2

@@ -69,13 +69,7 @@ public final class AuditLog implements AutoCloseable {
         this.file = dataDir.resolve(FILE_NAME);
         this.maxBytes = maxBytes;
         this.keep = keep;
-        try {
-            DataFiles.ensureDirectory(dataDir);
-            this.rotationLock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
-        } catch (IOException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The audit log in " + dataDir
-                    + " cannot be opened (" + e.getClass().getSimpleName() + "); check the directory's permissions.");
-        }
+        this.rotationLock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
     }
 
     /**

@@ -25,9 +25,9 @@ final class InterProcessLock implements AutoCloseable {
     private final ReentrantLock threads = new ReentrantLock();
     private FileChannel channel;
 
-    InterProcessLock(Path lockFile) throws IOException {
+    /** Opens nothing yet: an unusable directory fails the first call, not start-up, and may be fixed later. */
+    InterProcessLock(Path lockFile) {
         this.lockFile = lockFile;
-        this.channel = openChannel();
     }
 
     /** Runs {@code action} holding both locks. */
@@ -44,8 +44,8 @@ final class InterProcessLock implements AutoCloseable {
 
     private FileLock acquire() throws IOException {
         while (true) {
-            if (!channel.isOpen()) {
-                // An interrupt during lock() closes a FileChannel; reopen rather than fail forever.
+            if (channel == null || !channel.isOpen()) {
+                // First use, or an interrupt during lock() closed the channel: (re)open rather than fail forever.
                 channel = openChannel();
             }
             try {
@@ -58,6 +58,7 @@ final class InterProcessLock implements AutoCloseable {
     }
 
     private FileChannel openChannel() throws IOException {
+        DataFiles.ensureDirectory(lockFile.getParent());
         return DataFiles.open(lockFile, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
     }
 
@@ -66,7 +67,9 @@ final class InterProcessLock implements AutoCloseable {
     public void close() {
         threads.lock();
         try {
-            channel.close();
+            if (channel != null) {
+                channel.close();
+            }
         } catch (IOException e) {
             LOG.warn("closing {} failed: {}", lockFile, e.getClass().getSimpleName());
         } finally {

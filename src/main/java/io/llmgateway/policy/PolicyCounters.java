@@ -50,12 +50,7 @@ public final class PolicyCounters implements AutoCloseable {
 
     public PolicyCounters(Path dataDir) {
         this.file = dataDir.resolve(FILE_NAME);
-        try {
-            DataFiles.ensureDirectory(dataDir);
-            this.lock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
-        } catch (IOException e) {
-            throw unavailable(e);
-        }
+        this.lock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
     }
 
     /**

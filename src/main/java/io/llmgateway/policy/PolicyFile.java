@@ -113,6 +113,10 @@ public final class PolicyFile {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
+            if (!Files.isDirectory(path.getParent())) {
+                // An unusable data directory holds no policy; the store reports it as store_unavailable.
+                return null;
+            }
             throw InvalidPolicyException.unreadable(path, e);
         }
     }

@@ -77,10 +77,6 @@ public record CliOutput(String response, String nativeSessionId, String model, U
             return this;
         }
 
-        public String response() {
-            return response;
-        }
-
         public String model() {
             return model;
         }

@@ -15,18 +15,18 @@ import java.util.List;
  * recognised where a line starts with '{' (leading whitespace allowed); callers read fields by key.
  * Each character is read at most twice (a failed attempt stops at the first bad token, mostly at once).
  */
-public final class JsonScan {
+final class JsonScan {
     private static final ObjectMapper MAPPER = Json.newMapper();
 
     private JsonScan() {
     }
 
-    public static List<JsonNode> objects(String text) {
+    static List<JsonNode> objects(String text) {
         return values(text, false);
     }
 
     /** Like {@link #objects} but also arrays: values where a line starts with '{' or '['. */
-    public static List<JsonNode> objectsAndArrays(String text) {
+    static List<JsonNode> objectsAndArrays(String text) {
         return values(text, true);
     }
 
@@ -72,24 +72,24 @@ public final class JsonScan {
     }
 
     /** The field as text, or null when it is missing, null or not a scalar. */
-    public static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
     }
 
     /** The field as a whole number, or null when it is missing or not a number. */
-    public static Long count(JsonNode node, String field) {
+    static Long count(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isNumber() ? value.asLong() : null;
     }
 
-    public static Double number(JsonNode node, String field) {
+    static Double number(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isNumber() ? value.asDouble() : null;
     }
 
     /** Parses {@code text} as one JSON value, or returns null when it is not JSON. */
-    public static JsonNode parse(String text) {
+    static JsonNode parse(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (IOException e) {
@@ -101,7 +101,7 @@ public final class JsonScan {
      * CLIs pass API errors through as JSON text, e.g. {@code {"error":{"message":"...","type":"..."}}},
      * sometimes inside other text: the inner message and its type or status, or the text unchanged.
      */
-    public static String apiErrorMessage(String text) {
+    static String apiErrorMessage(String text) {
         if (text == null) {
             return null;
         }

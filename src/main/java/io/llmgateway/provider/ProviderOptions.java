@@ -57,10 +57,6 @@ public final class ProviderOptions {
         return new ProviderOptions(checked);
     }
 
-    public boolean isPresent(String name) {
-        return values.containsKey(name);
-    }
-
     public Optional<String> string(String name) {
         return Optional.ofNullable((String) values.get(name));
     }

@@ -52,8 +52,6 @@ public final class ProviderRequestService {
     static final int MAX_CORRELATION_ID_CHARS = 200;
     /** Session metadata: the directory the conversation ran in (Claude and Gemini resume only there). */
     static final String WORKING_DIR_KEY = "workingDir";
-    /** Session metadata: the last cumulative token counts of a conversation (Codex), to report per-request usage. */
-    static final String USAGE_TOTAL_PREFIX = "usageTotal.";
 
     private final ProviderRegistry registry;
     private final SessionService sessions;
@@ -324,11 +322,11 @@ public final class ProviderRequestService {
         Map<String, String> metadata = new HashMap<>();
         metadata.put(WORKING_DIR_KEY, request.workingDir().toString());
         if (provider.reportsCumulativeUsage()) {
-            putTotals(metadata, output.usage());
+            CumulativeUsage.remember(metadata, output.usage());
         }
         SessionService.RecordedRun recorded = recordRun(sessionId, provider.id(), nativeId, metadata, warnings);
         Usage usage = provider.reportsCumulativeUsage()
-                ? perRequestUsage(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
+                ? CumulativeUsage.perRequest(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
                 : output.usage();
         if (nativeId == null) {
             String name = provider.id().displayName();
@@ -357,53 +355,6 @@ public final class ProviderRequestService {
                     + "conversation is recorded under a new session.");
         }
         return sessions.recordRunForNativeId(cli, nativeId, metadata);
-    }
-
-    /**
-     * Codex reports usage cumulatively over a thread: this request's share is the difference to the totals
-     * the gateway recorded after the thread's previous request.
-     */
-    private static Usage perRequestUsage(ProviderCli provider, Continuation continuation, Usage cumulative,
-            SessionRecord before, String nativeId, List<String> warnings) {
-        if (!continuation.continuesConversation()) {
-            return cumulative;
-        }
-        Usage earlier = before != null && nativeId != null && nativeId.equals(before.nativeSessionId())
-                ? totals(before.metadata()) : null;
-        Usage delta = earlier == null ? null : cumulative.minus(earlier);
-        if (delta == null) {
-            warnings.add(provider.id().displayName() + " reports token usage cumulatively over a conversation and the "
-                    + "gateway has no comparable totals from its previous request, so this request's usage is unknown; "
-                    + "later requests in this session report their own usage.");
-            return Usage.UNKNOWN;
-        }
-        return delta;
-    }
-
-    private static void putTotals(Map<String, String> metadata, Usage usage) {
-        metadata.put(USAGE_TOTAL_PREFIX + "inputTokens", text(usage.inputTokens()));
-        metadata.put(USAGE_TOTAL_PREFIX + "outputTokens", text(usage.outputTokens()));
-        metadata.put(USAGE_TOTAL_PREFIX + "cacheReadTokens", text(usage.cacheReadTokens()));
-        metadata.put(USAGE_TOTAL_PREFIX + "cacheCreationTokens", text(usage.cacheCreationTokens()));
-    }
-
-    private static Usage totals(Map<String, String> metadata) {
-        Usage usage = new Usage(count(metadata, "inputTokens"), count(metadata, "outputTokens"),
-                count(metadata, "cacheReadTokens"), count(metadata, "cacheCreationTokens"));
-        return usage.isUnknown() ? null : usage;
-    }
-
-    private static String text(Long value) {
-        return value == null ? null : value.toString();
-    }
-
-    private static Long count(Map<String, String> metadata, String key) {
-        try {
-            String value = metadata.get(USAGE_TOTAL_PREFIX + key);
-            return value == null ? null : Long.valueOf(value);
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static String checkPrompt(String prompt) {

@@ -1,7 +1,6 @@
 package io.llmgateway.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +39,7 @@ class ProviderOptionsTest {
         Map<String, Object> values = new HashMap<>();
         values.put("mode", null);
         ProviderOptions options = ProviderOptions.of(DECLARED, values);
-        assertFalse(options.isPresent("mode"));
+        assertTrue(options.string("mode").isEmpty());
         assertTrue(options.strings("list").isEmpty());
     }
 

@@ -39,13 +39,32 @@ public final class GatewayProcess implements AutoCloseable {
     /** Launches with extra JVM flags before {@code -jar} (e.g. the flags README recommends). */
     public static GatewayProcess start(Path dataDir, Map<String, String> extraEnv, List<String> jvmFlags, String... args)
             throws IOException {
+        ProcessBuilder pb = builder(jvmFlags, args);
+        pb.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
+        pb.environment().putAll(extraEnv);
+        return launch(pb);
+    }
+
+    /**
+     * Launches with exactly {@code environment}, nothing inherited from the test JVM: the real-CLI tests
+     * hand the gateway a CLI's offline environment, which a developer's own API keys must not leak into.
+     */
+    public static GatewayProcess startIsolated(Map<String, String> environment, String... args) throws IOException {
+        ProcessBuilder pb = builder(List.of(), args);
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        return launch(pb);
+    }
+
+    private static ProcessBuilder builder(List<String> jvmFlags, String... args) {
         List<String> command = new ArrayList<>(List.of(javaExecutable()));
         command.addAll(jvmFlags);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
-        pb.environment().putAll(extraEnv);
+        return new ProcessBuilder(command);
+    }
+
+    private static GatewayProcess launch(ProcessBuilder pb) throws IOException {
         Path stderr = Files.createTempFile("gateway-stderr", ".log");
         pb.redirectError(stderr.toFile());
         return new GatewayProcess(pb.start(), stderr);

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StdioClient implements AutoCloseable {
     private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final int DEFAULT_WAIT_SECONDS = 20;
 
     private final OutputStream toServer;
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
@@ -111,17 +112,33 @@ public final class StdioClient implements AutoCloseable {
 
     /** The {@code result} of a tools/call (fails on a JSON-RPC error). */
     public JsonNode callTool(String name, Map<String, ?> arguments) {
-        JsonNode response = request("tools/call", Map.of("name", name, "arguments", arguments));
+        return callTool(name, arguments, DEFAULT_WAIT_SECONDS);
+    }
+
+    /** As {@link #callTool(String, Map)}, waiting up to {@code seconds} (a real CLI run may take longer). */
+    public JsonNode callTool(String name, Map<String, ?> arguments, int seconds) {
+        JsonNode response = awaitResponse(send("tools/call", Map.of("name", name, "arguments", arguments)), seconds);
         if (response.has("error")) {
             throw new AssertionError("tools/call " + name + " failed: " + response.get("error"));
         }
         return response.get("result");
     }
 
+    /** The names tools/list returns. */
+    public List<String> toolNames() {
+        List<String> names = new ArrayList<>();
+        request("tools/list", Map.of()).get("result").get("tools").forEach(tool -> names.add(tool.get("name").asText()));
+        return names;
+    }
+
     public JsonNode awaitResponse(Object id) {
-        JsonNode node = awaitMatching(n -> n.has("id") && !n.has("method") && n.get("id").asText().equals(String.valueOf(id)), 20);
+        return awaitResponse(id, DEFAULT_WAIT_SECONDS);
+    }
+
+    public JsonNode awaitResponse(Object id, int seconds) {
+        JsonNode node = awaitMatching(n -> n.has("id") && !n.has("method") && n.get("id").asText().equals(String.valueOf(id)), seconds);
         if (node == null) {
-            throw new AssertionError("no response for id " + id + " within 20 s; bad lines: " + badLines);
+            throw new AssertionError("no response for id " + id + " within " + seconds + " s; bad lines: " + badLines);
         }
         return node;
     }

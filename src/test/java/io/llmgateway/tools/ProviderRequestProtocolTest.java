@@ -249,6 +249,35 @@ class ProviderRequestProtocolTest {
     }
 
     @Test
+    void aRunningRequestDoesNotHoldUpOtherCalls() throws Exception {
+        int waiting = gw.client.send("tools/call", Map.of("name", "claude_request",
+                "arguments", Map.of("prompt", "FAKE_GATE", "workingDir", work.toString())));
+        awaitGate();
+        assertContext(ok("codex", Map.of("prompt", "meanwhile", "workingDir", work.toString())), 1);
+        assertEquals(1, gw.client.callTool("session_list", Map.of()).get("structuredContent").get("total").asInt(),
+                "only the codex session exists: the claude request is still running");
+        Files.createFile(state.resolve("gate"));
+        JsonNode released = gw.client.awaitResponse(waiting).get("result");
+        assertFalse(released.get("isError").asBoolean(), released.toString());
+    }
+
+    @Test
+    void aSessionDeletedWhileItsRequestRunsIsNotLost() throws Exception {
+        String gw1 = ok("codex", Map.of("prompt", "one", "workingDir", work.toString())).get("sessionId").asText();
+        int running = gw.client.send("tools/call", Map.of("name", "codex_request",
+                "arguments", Map.of("prompt", "FAKE_GATE", "sessionId", gw1)));
+        awaitGate();
+        gw.client.callTool("session_delete", Map.of("sessionId", gw1));
+        Files.createFile(state.resolve("gate"));
+        JsonNode result = gw.client.awaitResponse(running).get("result").get("structuredContent");
+        assertContext(result, 2);
+        assertNotEquals(gw1, result.get("sessionId").asText());
+        assertTrue(result.get("warnings").toString().contains("was deleted or expired while the request ran"));
+        assertEquals(result.get("nativeSessionId").asText(),
+                session(result.get("sessionId").asText()).get("nativeSessionId").asText());
+    }
+
+    @Test
     void optionsBecomeCliFlags() {
         ok("claude", Map.of("prompt", "p", "workingDir", work.toString(), "permissionMode", "plan",
                 "allowedTools", List.of("Bash(git *)")));
@@ -415,6 +444,14 @@ class ProviderRequestProtocolTest {
             JsonNode response = gw.client.request("tools/call", Map.of("name", "claude_request", "arguments", args));
             assertEquals(-32602, response.get("error").get("code").asInt(), args.toString());
         }
+    }
+
+    /** Waits until a fake CLI is held at the gate (FAKE_GATE), i.e. its request is running. */
+    private void awaitGate() throws InterruptedException {
+        for (int i = 0; i < 1000 && !Files.exists(state.resolve("gate-waiting")); i++) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(state.resolve("gate-waiting")), "the fake CLI never reached the gate");
     }
 
     private JsonNode ok(String cli, Map<String, ?> args) {

@@ -9,6 +9,7 @@
 #   FAKE_SILENT     print the start of the output, then hang silently
 #   FAKE_FLOOD      print output without end
 #   FAKE_EMPTY      exit 0 without printing anything
+#   FAKE_GATE       create the file "gate-waiting", wait until the file "gate" appears, then answer
 set -u
 : "${FAKE_CLI_STATE:?FAKE_CLI_STATE must name the fake CLIs state directory}"
 FAKE_CLI="$1"
@@ -87,6 +88,10 @@ common_triggers() {
   fi
   if prompt_has FAKE_EMPTY; then
     exit 0
+  fi
+  if prompt_has FAKE_GATE; then
+    touch "$FAKE_CLI_STATE/gate-waiting"
+    while [ ! -e "$FAKE_CLI_STATE/gate" ]; do sleep 0.05; done
   fi
 }
 

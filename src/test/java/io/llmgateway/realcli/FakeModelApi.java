@@ -1,0 +1,366 @@
+package io.llmgateway.realcli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.llmgateway.core.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A loopback model API that the real claude, codex and gemini CLIs accept: Anthropic Messages (SSE),
+ * OpenAI Responses (SSE) and Gemini ({@code streamGenerateContent?alt=sse} and {@code generateContent}).
+ *
+ * <p>The canned reply echoes how many user messages the request carried and the last user text, e.g.
+ * {@code Hello from the fake Anthropic API (2 user message(s) in context; last user text: 'again')}, so a
+ * test can prove that a resumed session sent its history. The last user text steers the reply:
+ * {@code FAKE_ERROR_<status>} (400, 401, 429, 500, ...) answers with that HTTP status and a provider-shaped
+ * error body; {@code FAKE_DELAY_MS=<n>} waits n ms before answering. Every request is recorded.
+ */
+public final class FakeModelApi implements AutoCloseable {
+
+    /** Fixed token counts reported in every successful reply's usage. */
+    public static final int INPUT_TOKENS = 11;
+    public static final int OUTPUT_TOKENS = 7;
+
+    /** One HTTP request as received; {@code query} is null when there was none. */
+    public record RecordedRequest(String method, String path, String query, String body) {
+    }
+
+    /** What a request's conversation holds: user turns (context the CLIs inject is not counted) and the last one's text. */
+    record Conversation(int userMessages, String lastUserText) {
+    }
+
+    private static final Pattern ERROR_TRIGGER = Pattern.compile("FAKE_ERROR_(\\d{3})");
+    private static final Pattern DELAY_TRIGGER = Pattern.compile("FAKE_DELAY_MS=(\\d+)");
+    private static final Pattern GEMINI_PATH = Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger replyIds = new AtomicInteger();
+
+    private FakeModelApi(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Starts a server on 127.0.0.1 and an ephemeral port. */
+    public static FakeModelApi start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "fake-model-api");
+            thread.setDaemon(true);
+            return thread;
+        });
+        FakeModelApi api = new FakeModelApi(server, executor);
+        server.createContext("/", api::handle);
+        server.setExecutor(executor);
+        server.start();
+        return api;
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The recorded POSTs whose path contains {@code pathFragment} (e.g. "/v1/messages", ":streamGenerateContent"). */
+    public List<RecordedRequest> posts(String pathFragment) {
+        return requests.stream().filter(r -> r.method().equals("POST") && r.path().contains(pathFragment)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            requests.add(new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(), body));
+            if (!method.equals("POST")) {
+                // claude probes the base URL with HEAD / before its first request.
+                exchange.sendResponseHeaders(method.equals("HEAD") ? 200 : 404, -1);
+                return;
+            }
+            Matcher gemini = GEMINI_PATH.matcher(path);
+            if (path.endsWith("/v1/messages/count_tokens")) {
+                sendJson(exchange, 200, mapper.createObjectNode().put("input_tokens", INPUT_TOKENS));
+            } else if (path.endsWith("/v1/messages")) {
+                answerAnthropic(exchange, mapper.readTree(body));
+            } else if (path.endsWith("/v1/responses")) {
+                answerResponses(exchange, mapper.readTree(body));
+            } else if (gemini.find()) {
+                answerGemini(exchange, mapper.readTree(body), gemini.group(1), gemini.group(2));
+            } else {
+                sendJson(exchange, 404, mapper.createObjectNode().put("error", "the fake model API does not serve " + path));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- Anthropic Messages
+
+    private void answerAnthropic(HttpExchange exchange, JsonNode request) throws IOException, InterruptedException {
+        Conversation conversation = anthropicConversation(request);
+        Integer errorStatus = honourTriggers(conversation);
+        if (errorStatus != null) {
+            ObjectNode error = mapper.createObjectNode().put("type", "error");
+            error.putObject("error").put("type", errorStatus == 401 ? "authentication_error" : "api_error")
+                    .put("message", "fake error " + errorStatus);
+            sendJson(exchange, errorStatus, error);
+            return;
+        }
+        String text = reply("Anthropic", conversation);
+        String model = request.path("model").asText("claude-fake");
+        ObjectNode message = mapper.createObjectNode().put("id", "msg_fake_" + replyIds.incrementAndGet())
+                .put("type", "message").put("role", "assistant").put("model", model);
+        if (!request.path("stream").asBoolean(false)) {
+            message.putArray("content").addObject().put("type", "text").put("text", text);
+            message.put("stop_reason", "end_turn").putNull("stop_sequence");
+            message.set("usage", anthropicUsage(OUTPUT_TOKENS));
+            sendJson(exchange, 200, message);
+            return;
+        }
+        message.putArray("content");
+        message.putNull("stop_reason").putNull("stop_sequence");
+        message.set("usage", anthropicUsage(1));
+        ObjectNode start = mapper.createObjectNode().put("type", "message_start");
+        start.set("message", message);
+        ObjectNode blockStart = mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
+        blockStart.putObject("content_block").put("type", "text").put("text", "");
+        ObjectNode delta = mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        delta.putObject("delta").put("type", "text_delta").put("text", text);
+        ObjectNode messageDelta = mapper.createObjectNode().put("type", "message_delta");
+        messageDelta.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
+        messageDelta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
+        sendEvents(exchange, List.of(start, blockStart, delta,
+                mapper.createObjectNode().put("type", "content_block_stop").put("index", 0),
+                messageDelta, mapper.createObjectNode().put("type", "message_stop")), true);
+    }
+
+    private ObjectNode anthropicUsage(int outputTokens) {
+        return mapper.createObjectNode().put("input_tokens", INPUT_TOKENS).put("output_tokens", outputTokens)
+                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0);
+    }
+
+    /** The list may end with a role:"system" entry; user turns that only carry tool results are not counted. */
+    Conversation anthropicConversation(JsonNode request) {
+        return conversation(request.path("messages"), message -> message.path("role").asText().equals("user"),
+                message -> textsOf(message.path("content"), "text", "text"));
+    }
+
+    // ---------------------------------------------------------------- OpenAI Responses
+
+    private void answerResponses(HttpExchange exchange, JsonNode request) throws IOException, InterruptedException {
+        Conversation conversation = responsesConversation(request);
+        Integer errorStatus = honourTriggers(conversation);
+        if (errorStatus != null) {
+            ObjectNode error = mapper.createObjectNode();
+            error.putObject("error").put("message", "fake error " + errorStatus)
+                    .put("type", errorStatus == 400 ? "invalid_request_error" : "server_error")
+                    .putNull("code").putNull("param");
+            sendJson(exchange, errorStatus, error);
+            return;
+        }
+        int id = replyIds.incrementAndGet();
+        String text = reply("OpenAI Responses", conversation);
+        String model = request.path("model").asText("gpt-fake");
+        String itemId = "msg_fake_" + id;
+        ObjectNode item = mapper.createObjectNode().put("id", itemId).put("type", "message")
+                .put("role", "assistant").put("status", "completed");
+        item.putArray("content").addObject().put("type", "output_text").put("text", text).putArray("annotations");
+        ObjectNode inProgress = responseObject("resp_fake_" + id, model, "in_progress");
+        ObjectNode completed = responseObject("resp_fake_" + id, model, "completed");
+        completed.putArray("output").add(item);
+        ObjectNode usage = completed.putObject("usage").put("input_tokens", INPUT_TOKENS);
+        usage.putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.put("output_tokens", OUTPUT_TOKENS);
+        usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        usage.put("total_tokens", INPUT_TOKENS + OUTPUT_TOKENS);
+
+        ObjectNode created = mapper.createObjectNode().put("type", "response.created");
+        created.set("response", inProgress);
+        ObjectNode added = mapper.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
+        added.putObject("item").put("id", itemId).put("type", "message").put("role", "assistant")
+                .put("status", "in_progress").putArray("content");
+        ObjectNode delta = mapper.createObjectNode().put("type", "response.output_text.delta").put("item_id", itemId)
+                .put("output_index", 0).put("content_index", 0).put("delta", text);
+        ObjectNode done = mapper.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+        done.set("item", item);
+        ObjectNode finished = mapper.createObjectNode().put("type", "response.completed");
+        finished.set("response", completed);
+        sendEvents(exchange, List.of(created, added, delta, done, finished), true);
+    }
+
+    private ObjectNode responseObject(String id, String model, String status) {
+        ObjectNode response = mapper.createObjectNode().put("id", id).put("object", "response")
+                .put("created_at", 0).put("status", status).put("model", model);
+        if (!status.equals("completed")) {
+            response.putArray("output");
+        }
+        return response;
+    }
+
+    /** codex sends its environment and instructions as extra user messages wrapped in tags; they are not turns. */
+    Conversation responsesConversation(JsonNode request) {
+        return conversation(request.path("input"),
+                item -> item.path("role").asText().equals("user") && !item.path("type").asText("message").equals("function_call_output"),
+                item -> textsOf(item.path("content"), "input_text", "text"));
+    }
+
+    // ---------------------------------------------------------------- Gemini
+
+    private void answerGemini(HttpExchange exchange, JsonNode request, String model, String operation)
+            throws IOException, InterruptedException {
+        if (operation.equals("countTokens")) {
+            sendJson(exchange, 200, mapper.createObjectNode().put("totalTokens", INPUT_TOKENS));
+            return;
+        }
+        Conversation conversation = geminiConversation(request);
+        Integer errorStatus = honourTriggers(conversation);
+        if (errorStatus != null) {
+            ObjectNode error = mapper.createObjectNode();
+            error.putObject("error").put("code", errorStatus).put("message", "fake error " + errorStatus)
+                    .put("status", geminiStatus(errorStatus));
+            sendJson(exchange, errorStatus, error);
+            return;
+        }
+        replyIds.incrementAndGet();
+        ObjectNode chunk = mapper.createObjectNode();
+        ObjectNode candidate = chunk.putArray("candidates").addObject();
+        ObjectNode content = candidate.putObject("content").put("role", "model");
+        content.putArray("parts").addObject().put("text", reply("Gemini", conversation));
+        candidate.put("finishReason", "STOP").put("index", 0);
+        chunk.putObject("usageMetadata").put("promptTokenCount", INPUT_TOKENS)
+                .put("candidatesTokenCount", OUTPUT_TOKENS).put("totalTokenCount", INPUT_TOKENS + OUTPUT_TOKENS);
+        chunk.put("modelVersion", model);
+        if (operation.equals("streamGenerateContent")) {
+            sendEvents(exchange, List.of(chunk), false);
+        } else {
+            sendJson(exchange, 200, chunk);
+        }
+    }
+
+    private static String geminiStatus(int httpStatus) {
+        return switch (httpStatus) {
+            case 400 -> "INVALID_ARGUMENT";
+            case 401 -> "UNAUTHENTICATED";
+            case 403 -> "PERMISSION_DENIED";
+            case 429 -> "RESOURCE_EXHAUSTED";
+            default -> "INTERNAL";
+        };
+    }
+
+    Conversation geminiConversation(JsonNode request) {
+        return conversation(request.path("contents"), content -> content.path("role").asText("user").equals("user"),
+                content -> textsOf(content.path("parts"), null, "text"));
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    /**
+     * Counts the entries that are user turns: role user and at least one text that is not context the CLI
+     * injected (text starting with a tag such as {@code <environment_context>} or {@code <system-reminder>}).
+     */
+    private static Conversation conversation(JsonNode entries, Predicate<JsonNode> isUser, Function<JsonNode, List<String>> texts) {
+        int count = 0;
+        String last = "";
+        for (JsonNode entry : entries) {
+            if (!isUser.test(entry)) {
+                continue;
+            }
+            List<String> typed = texts.apply(entry).stream().filter(t -> !t.stripLeading().startsWith("<")).toList();
+            if (!typed.isEmpty()) {
+                count++;
+                last = typed.get(typed.size() - 1).strip();
+            }
+        }
+        return new Conversation(count, last);
+    }
+
+    /** Texts of a content value: a plain string, or an array of parts of {@code type} (any type when null). */
+    private static List<String> textsOf(JsonNode content, String type, String field) {
+        List<String> texts = new ArrayList<>();
+        if (content.isTextual()) {
+            texts.add(content.asText());
+        }
+        for (JsonNode part : content) {
+            if ((type == null || part.path("type").asText().equals(type)) && part.path(field).isTextual()) {
+                texts.add(part.path(field).asText());
+            }
+        }
+        return texts;
+    }
+
+    private static String reply(String apiName, Conversation conversation) {
+        return "Hello from the fake " + apiName + " API (" + conversation.userMessages()
+                + " user message(s) in context; last user text: '" + conversation.lastUserText() + "')";
+    }
+
+    /** The exact reply {@code cli} gets for a conversation of {@code userMessages} turns ending with {@code lastUserText}. */
+    public static String expectedReply(RealCli cli, int userMessages, String lastUserText) {
+        String apiName = switch (cli) {
+            case CLAUDE -> "Anthropic";
+            case CODEX -> "OpenAI Responses";
+            case GEMINI -> "Gemini";
+        };
+        return reply(apiName, new Conversation(userMessages, lastUserText));
+    }
+
+    /** Sleeps for FAKE_DELAY_MS and returns the FAKE_ERROR status to answer with, or null for a normal reply. */
+    private static Integer honourTriggers(Conversation conversation) throws InterruptedException {
+        Matcher delay = DELAY_TRIGGER.matcher(conversation.lastUserText());
+        if (delay.find()) {
+            Thread.sleep(Long.parseLong(delay.group(1)));
+        }
+        Matcher error = ERROR_TRIGGER.matcher(conversation.lastUserText());
+        return error.find() ? Integer.valueOf(error.group(1)) : null;
+    }
+
+    private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /** Server-sent events; Anthropic and OpenAI name each event after its type, Gemini sends bare data lines. */
+    private void sendEvents(HttpExchange exchange, List<ObjectNode> events, boolean named) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (ObjectNode event : events) {
+            String frame = (named ? "event: " + event.path("type").asText() + "\n" : "")
+                    + "data: " + mapper.writeValueAsString(event) + "\n\n";
+            out.write(frame.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+}
