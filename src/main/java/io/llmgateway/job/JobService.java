@@ -75,7 +75,8 @@ public final class JobService implements AutoCloseable {
         this.launcher = new SupervisorLauncher();
         this.dedup = new DedupKey(mapper);
         this.progressFiles = new ProgressFiles(mapper);
-        this.scheduler = Executors.newScheduledThreadPool(1, task -> {
+        // One thread watches the jobs directory, one sends progress: a slow pass must not delay progress.
+        this.scheduler = Executors.newScheduledThreadPool(2, task -> {
             Thread thread = new Thread(task, "jobs-watch");
             thread.setDaemon(true);
             return thread;
@@ -331,7 +332,7 @@ public final class JobService implements AutoCloseable {
         }));
         if (marked.status() == JobStatus.RUNNING) {
             stopProcesses(marked);
-            awaitTerminal(id);
+            awaitTerminal(id, marked);
         }
         return new Cancellation(store.require(id), before.status());
     }
@@ -351,10 +352,12 @@ public final class JobService implements AutoCloseable {
         CliProcess.stop(store.files(job.id()));
     }
 
-    private void awaitTerminal(String id) {
+    /** Waits until the job is finalized and, for a supervised job, its supervisor has exited. */
+    private void awaitTerminal(String id, JobRecord job) {
+        ProcessRef supervisor = job.deferred() ? null : job.runner();
         long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            if (refresh(store.require(id)).status().isTerminal()) {
+            if (refresh(store.require(id)).status().isTerminal() && (supervisor == null || !supervisor.isAlive())) {
                 return;
             }
             try {
@@ -483,6 +486,7 @@ public final class JobService implements AutoCloseable {
      * Sends progress to {@code sink} after {@link JobConfig#progressDelay()}, once per interval.
      */
     public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
+        Instant requested = now();
         PreparedRun prepared = provider.prepare(cli, arguments, false);
         ProcessSpec spec = prepared.spec();
         OutputTee tee = new OutputTee(spec.maxOutputBytes());
@@ -504,15 +508,20 @@ public final class JobService implements AutoCloseable {
         try {
             Optional<ProcessOutcome> outcome = config.deferralEnabled()
                     ? running.await(config.syncDeadline()) : Optional.of(running.await());
-            if (outcome.isPresent()) {
-                return new Completed(provider.complete(cli, prepared.context(), outcome.get()));
+            if (outcome.isEmpty()) {
+                try {
+                    return new Deferred(defer(cli, arguments, requested, prepared, running, tee));
+                } catch (GatewayException e) {
+                    LOG.warn("Cannot defer a {} request ({}); the call waits for it instead", cli.wireName(), e.getMessage());
+                    outcome = Optional.of(running.await());
+                }
             }
-            return new Deferred(defer(cli, arguments, prepared, running, tee));
+            return new Completed(provider.complete(cli, prepared.context(), outcome.get()));
         } catch (InterruptedException e) {
             running.cancel();
             running.completion().toCompletableFuture().join();
             Thread.currentThread().interrupt();
-            throw new GatewayException(ErrorCode.CLI_ERROR, "The request was interrupted and its CLI stopped.");
+            throw new GatewayException(ErrorCode.CANCELLED, "The request was cancelled and its CLI stopped.");
         } finally {
             if (ticker != null) {
                 ticker.cancel(false);
@@ -523,9 +532,9 @@ public final class JobService implements AutoCloseable {
     private ScheduledFuture<?> startTicker(ProgressSink sink, ProgressTracker progress) {
         long start = System.nanoTime();
         return scheduler.scheduleAtFixedRate(() -> {
-            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             String line = progress.line();
-            sink.progress(seconds, "running for " + seconds + " s" + (line == null ? "" : "; " + line));
+            sink.progress(millis / 1000.0, "running for " + millis / 1000 + " s" + (line == null ? "" : "; " + line));
         }, config.progressDelay().toMillis(), config.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -535,12 +544,10 @@ public final class JobService implements AutoCloseable {
     }
 
     /** Turns a running sync request into a job owned by this process; it is finalized when the run ends. */
-    private JobRecord defer(ProviderId cli, Map<String, Object> arguments, PreparedRun prepared,
+    private JobRecord defer(ProviderId cli, Map<String, Object> arguments, Instant requested, PreparedRun prepared,
             RunningProcess running, OutputTee tee) {
-        Map<String, Object> args = new LinkedHashMap<>(arguments);
-        String key = dedup.of(cli, args, provider.identify(cli, args));
-        Instant started = now();
-        JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.RUNNING, true, started, started, null,
+        String key = dedup.of(cli, arguments, provider.identify(cli, arguments));
+        JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
                 prepared.context(), self, false, null, null, null);
         String id = record.id();
@@ -644,7 +651,13 @@ public final class JobService implements AutoCloseable {
      */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        // No interrupts: they would close a file channel in the middle of a pass.
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Map.Entry<String, OwnedRun> entry : Map.copyOf(owned).entrySet()) {
             String id = entry.getKey();
             io(() -> store.update(id, current -> current.status().isTerminal() ? current

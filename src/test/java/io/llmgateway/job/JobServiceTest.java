@@ -58,7 +58,7 @@ class JobServiceTest {
     }
 
     @AfterEach
-    void stopEverything() {
+    void stopEverything() throws InterruptedException {
         if (!services.isEmpty()) {
             JobService any = services.get(0);
             for (JobRecord job : any.list(Optional.empty(), Optional.empty(), 1000, 0).jobs()) {
@@ -69,6 +69,23 @@ class JobServiceTest {
         }
         services.forEach(JobService::close);
         runners.forEach(ProcessRunner::close);
+        assertNoProcessLeft();
+    }
+
+    /** Supervisors write exit.json just before they exit: give the last ones a moment. */
+    static void assertNoProcessLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> left = liveDescendants();
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+            left = liveDescendants();
+        }
+        assertEquals(List.of(), left, "no process may outlive a test");
+    }
+
+    private static List<String> liveDescendants() {
+        return ProcessHandle.current().descendants().filter(p -> new ProcessRef(p.pid(), 0).isAlive())
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     }
 
     private JobService service(JobConfig config, Clock clock) {

@@ -63,7 +63,7 @@ class JobToolsProtocolTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         JsonNode jobs = call("llm_job_list", Map.of("limit", 500)).get("jobs");
         for (JsonNode job : jobs) {
             String status = job.get("status").asText();
@@ -73,6 +73,11 @@ class JobToolsProtocolTest {
         }
         gw.close();
         assertTrue(gw.client.nonJsonRpcLines().isEmpty());
+        // Supervisors write exit.json just before they exit: give the last ones a moment.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
         assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(), "no process survives");
     }
