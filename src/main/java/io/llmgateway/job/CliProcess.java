@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job's CLI process as recorded in cli.pid ({@code <pid> <startMillis> <runId>}), so that any gateway
- * can stop it: a deferred request of another gateway, or a CLI whose supervisor is gone.
+ * The job's CLI process as recorded in cli.pid ({@code <pid> <startMillis> <runId> <machine>}), written by
+ * whoever started it, so that any gateway can stop it: a deferred request of another gateway, or a CLI
+ * whose supervisor is gone.
  */
 final class CliProcess {
     private static final Logger LOG = LoggerFactory.getLogger(CliProcess.class);
@@ -21,10 +22,14 @@ final class CliProcess {
     private CliProcess() {
     }
 
-    static void record(JobFiles files, long pid, String runId) throws IOException {
-        ProcessRef cli = ProcessHandle.of(pid).map(ProcessRef::of).orElse(new ProcessRef(pid, 0));
-        JobFiles.replaceVisibly(files.cliPid(), (cli.pid() + " " + cli.startMillis() + " " + runId + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+    /** Records a just-started CLI; nothing when it is already gone (there is nothing left to stop). */
+    static void record(JobFiles files, ProcessHandle process, String runId) throws IOException {
+        ProcessRef cli = ProcessRef.of(process);
+        if (cli.startMillis() == 0) {
+            return;
+        }
+        JobFiles.replaceVisibly(files.cliPid(), String.join(" ", Long.toString(cli.pid()),
+                Long.toString(cli.startMillis()), runId, cli.machine() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Kills the recorded CLI and every process of its run, if it still runs; waits until they are gone. */
@@ -38,12 +43,12 @@ final class CliProcess {
             LOG.warn("Cannot read {}: {}", files.cliPid(), e.getMessage());
             return;
         }
-        if (fields.length != 3) {
+        if (fields.length != 4 || "0".equals(fields[1])) {
             return;
         }
         Optional<ProcessHandle> cli;
         try {
-            cli = new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1])).handle();
+            cli = new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[3]).handle();
         } catch (NumberFormatException e) {
             return;
         }

@@ -64,9 +64,7 @@ final class CliSupervisor {
             return finish(new ExitReport(null, null, 0, false, false,
                     "Could not start '" + settings.command().get(0) + "': " + e.getMessage(), 0, runId));
         }
-        ProcessRef cli = ProcessRef.of(process.toHandle());
-        JobFiles.replaceVisibly(files.cliPid(), (cli.pid() + " " + cli.startMillis() + " " + runId + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        CliProcess.record(files, process.toHandle(), runId);
         // The CLI holds its stdin open already; the prompt need not stay on disk.
         LaunchFiles.delete(files);
         LOG.info("job CLI started as pid {} (run {})", process.pid(), runId);
@@ -84,7 +82,7 @@ final class CliSupervisor {
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         Termination termination = stop != null ? stop : Termination.EXITED;
         return finish(new ExitReport(exitCode, termination.name(), durationMs, stdoutTruncated, stderrTruncated,
-                null, cli.pid(), runId));
+                null, process.pid(), runId));
     }
 
     /** Waits for the CLI to exit; returns why the supervisor must stop it, or null when it exited by itself. */

@@ -43,7 +43,8 @@ final class JobRecordFormat {
         if (r.runner() == null) {
             node.putNull("runner");
         } else {
-            node.putObject("runner").put("pid", r.runner().pid()).put("startMillis", r.runner().startMillis());
+            node.putObject("runner").put("pid", r.runner().pid()).put("startMillis", r.runner().startMillis())
+                    .put("machine", r.runner().machine());
         }
         node.put("cancelRequested", r.cancelRequested());
         node.put("exitCode", r.exitCode());
@@ -83,7 +84,8 @@ final class JobRecordFormat {
                     text(node, "workingDir"),
                     text(node, "dedupKey"),
                     node.path("context").isObject() ? mapper.convertValue(node.get("context"), STRING_MAP) : Map.of(),
-                    runner.isObject() ? new ProcessRef(runner.path("pid").asLong(), runner.path("startMillis").asLong()) : null,
+                    runner.isObject() ? new ProcessRef(runner.path("pid").asLong(), runner.path("startMillis").asLong(),
+                            text(runner, "machine")) : null,
                     node.path("cancelRequested").asBoolean(false),
                     node.path("exitCode").isIntegralNumber() ? node.get("exitCode").asInt() : null,
                     node.path("result").isObject() ? mapper.convertValue(node.get("result"), OBJECT_MAP) : null,

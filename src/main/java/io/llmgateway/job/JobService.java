@@ -11,7 +11,9 @@ import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.exec.RunningProcess;
+import io.llmgateway.exec.Termination;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -160,7 +162,14 @@ public final class JobService implements AutoCloseable {
                     prepared.sessionId(), prepared.correlationId(), spec.workingDir().toString(), key,
                     prepared.context(), null, false, null, null, null);
             store.create(record);
-            LaunchFiles.write(store.files(record.id()), spec);
+            try {
+                LaunchFiles.write(store.files(record.id()), spec);
+            } catch (IOException e) {
+                LaunchFiles.delete(store.files(record.id()));
+                store.write(record.ended(JobStatus.FAILED, now(), null, new JobRecord.JobError(
+                        ErrorCode.STORE_UNAVAILABLE.wireName(), "The job's launch files could not be written.", Map.of())));
+                throw e;
+            }
             dispatchLocked();
             return new Submission(store.require(record.id()), false);
         }));
@@ -398,6 +407,10 @@ public final class JobService implements AutoCloseable {
         if (job.runner() == null || !job.runner().isAlive()) {
             return io(() -> orphan(job.id()));
         }
+        if (job.cancelRequested() && !job.deferred()) {
+            // Asked from a gateway that cannot signal the supervisor (another pid namespace): signal it from here.
+            job.runner().handle().ifPresent(ProcessHandle::destroy);
+        }
         return job;
     }
 
@@ -431,7 +444,7 @@ public final class JobService implements AutoCloseable {
 
     private JobRecord finalState(JobRecord current, ProcessOutcome outcome) {
         Integer exitCode = outcome.reportedExitCode();
-        if (current.cancelRequested() || outcome.termination() == io.llmgateway.exec.Termination.CANCELLED) {
+        if (current.cancelRequested() || outcome.termination() == Termination.CANCELLED) {
             return current.ended(JobStatus.CANCELLED, now(), exitCode, cancelledError());
         }
         try {
@@ -554,7 +567,10 @@ public final class JobService implements AutoCloseable {
         io(() -> {
             store.create(record);
             tee.attach(store.files(id));
-            CliProcess.record(store.files(id), running.pid(), running.runId());
+            Optional<ProcessHandle> process = ProcessHandle.of(running.pid());
+            if (process.isPresent()) {
+                CliProcess.record(store.files(id), process.get(), running.runId());
+            }
             return null;
         });
         CompletableFuture<Void> recorded = new CompletableFuture<>();
@@ -580,7 +596,7 @@ public final class JobService implements AutoCloseable {
                 ExitReport exit = new ExitReport(outcome.exitCode(), outcome.termination().name(),
                         outcome.duration().toMillis(), outcome.stdoutTruncated(), outcome.stderrTruncated(), null,
                         outcome.pid(), outcome.runId());
-                JobFiles.replaceAtomically(store.files(id).exit(), exit.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                JobFiles.replaceAtomically(store.files(id).exit(), exit.toJson().getBytes(StandardCharsets.UTF_8));
                 finalizeJob(id, outcome);
             } else {
                 LOG.error("Supervising deferred job {} failed", id, failure);

@@ -84,7 +84,7 @@ class JobServiceTest {
     }
 
     private static List<String> liveDescendants() {
-        return ProcessHandle.current().descendants().filter(p -> new ProcessRef(p.pid(), 0).isAlive())
+        return ProcessHandle.current().descendants().filter(p -> new ProcessRef(p.pid(), 0, null).isAlive())
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     }
 
@@ -134,7 +134,7 @@ class JobServiceTest {
 
     private static void awaitGone(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (new ProcessRef(pid, 0).isAlive()) {
+        while (new ProcessRef(pid, 0, null).isAlive()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("process " + pid + " is still running");
             }
