@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Durable jobs across gateway processes, with the shaded jar: a job outlives its gateway (kill -9 and
@@ -148,34 +150,30 @@ class JobJarIT {
                 .get("nativeSessionId").asText(), "the session's native id is recorded by the gateway that finished the job");
     }
 
-    @Test
-    void aJobOutlivesKillDashNineOfItsGatewayAndTheNextGatewayFinishesIt() throws Exception {
-        GatewayProcess first = gateway();
-        JsonNode submitted = call(first, "claude_request_async", Map.of("prompt", "SLOW=5 survive the kill",
-                "workingDir", work.toString()));
-        String jobId = submitted.get("jobId").asText();
-        String sessionId = submitted.get("sessionId").asText();
-        killDashNine(first);
-        assertTrue(supervisor(jobDir(jobId)).isPresent(), "the job outlives its gateway");
-
-        GatewayProcess second = gateway();
-        await(second, jobId, "completed");
-        assertCompletedWithFullOutput(second, jobId, sessionId, "survive the kill");
+    /** How the gateway that started a job goes away. */
+    enum GatewayEnd {
+        KILL_DASH_NINE, CLEAN_EOF
     }
 
-    @Test
-    void aJobOutlivesACleanExitOfItsGateway() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GatewayEnd.class)
+    void aJobOutlivesItsGatewayAndTheNextGatewayFinishesIt(GatewayEnd end) throws Exception {
         GatewayProcess first = gateway();
-        JsonNode submitted = call(first, "claude_request_async", Map.of("prompt", "SLOW=5 survive the exit",
+        String words = "survive " + end;
+        JsonNode submitted = call(first, "claude_request_async", Map.of("prompt", "SLOW=5 " + words,
                 "workingDir", work.toString()));
         String jobId = submitted.get("jobId").asText();
-        first.client.closeInput();
-        assertEquals(0, first.process.waitFor());
+        if (end == GatewayEnd.KILL_DASH_NINE) {
+            killDashNine(first);
+        } else {
+            first.client.closeInput();
+            assertEquals(0, first.process.waitFor());
+        }
         assertTrue(supervisor(jobDir(jobId)).isPresent(), "the job outlives its gateway");
 
         GatewayProcess second = gateway();
         await(second, jobId, "completed");
-        assertCompletedWithFullOutput(second, jobId, submitted.get("sessionId").asText(), "survive the exit");
+        assertCompletedWithFullOutput(second, jobId, submitted.get("sessionId").asText(), words);
     }
 
     @Test
