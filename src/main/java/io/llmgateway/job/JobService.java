@@ -644,17 +644,18 @@ public final class JobService implements AutoCloseable {
     public int sweepRetention() {
         Instant cutoff = now().minus(config.retention());
         lastRetentionSweep = now();
-        int removed = 0;
-        for (JobRecord job : io(store::all)) {
-            Instant finished = job.finishedAt() != null ? job.finishedAt() : job.createdAt();
-            if (job.status().isTerminal() && finished.isBefore(cutoff)) {
-                io(() -> {
+        // Under the directory lock, so that gateways sweeping at the same time do not trip over each other.
+        int removed = io(() -> store.withDirectoryLock(() -> {
+            int count = 0;
+            for (JobRecord job : store.all()) {
+                Instant finished = job.finishedAt() != null ? job.finishedAt() : job.createdAt();
+                if (job.status().isTerminal() && finished.isBefore(cutoff)) {
                     store.delete(job.id());
-                    return null;
-                });
-                removed++;
+                    count++;
+                }
             }
-        }
+            return count;
+        }));
         if (removed > 0) {
             LOG.info("Removed {} jobs finished more than {} days ago", removed, config.retention().toDays());
         }
