@@ -264,6 +264,7 @@ public final class JobService implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("Could not start the supervisor of job {}: {}", id, e.toString());
                 LaunchFiles.delete(files);
+                provider.abandon(current.cli(), current.context());
                 return current.started(null, now()).ended(JobStatus.FAILED, now(), null, new JobRecord.JobError(
                         ErrorCode.CLI_ERROR.wireName(), "Could not start the job's supervisor process: "
                         + e.getMessage(), Map.of()));
@@ -305,9 +306,6 @@ public final class JobService implements AutoCloseable {
         JobFiles files = store.files(id);
         Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
         OutputPage page = io(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal()));
-        if (job.result() == null && job.status() == JobStatus.COMPLETED) {
-            throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Job " + id + " is completed but has no result.");
-        }
         return new JobResult(job, page);
     }
 
@@ -334,6 +332,7 @@ public final class JobService implements AutoCloseable {
         JobRecord marked = io(() -> store.update(id, current -> {
             if (current.status() == JobStatus.QUEUED) {
                 LaunchFiles.delete(store.files(id));
+                provider.abandon(current.cli(), current.context());
                 return current.ended(JobStatus.CANCELLED, now(), null, cancelledError());
             }
             return current.status() == JobStatus.RUNNING && !current.cancelRequested()
@@ -469,6 +468,7 @@ public final class JobService implements AutoCloseable {
             }
             CliProcess.stop(store.files(id)); // an unsupervised CLI left running would never be reported
             LaunchFiles.delete(store.files(id));
+            provider.abandon(current.cli(), current.context());
             if (current.cancelRequested()) {
                 // Cancelled before its supervisor could handle the signal (it was still starting).
                 return current.ended(JobStatus.CANCELLED, now(), null, cancelledError());
@@ -516,7 +516,13 @@ public final class JobService implements AutoCloseable {
             previous.onLine(stream, line);
             own.onLine(stream, line);
         };
-        RunningProcess running = runner.start(withListener(spec, listener));
+        RunningProcess running;
+        try {
+            running = runner.start(withListener(spec, listener));
+        } catch (RuntimeException e) {
+            provider.abandon(cli, prepared.context());
+            throw e;
+        }
         ScheduledFuture<?> ticker = progress == null ? null : startTicker(sink, progress);
         try {
             Optional<ProcessOutcome> outcome = config.deferralEnabled()
@@ -532,9 +538,10 @@ public final class JobService implements AutoCloseable {
             return new Completed(provider.complete(cli, prepared.context(), outcome.get()));
         } catch (InterruptedException e) {
             running.cancel();
-            running.completion().toCompletableFuture().join();
+            ProcessOutcome cancelled = running.completion().toCompletableFuture().join();
             Thread.currentThread().interrupt();
-            throw new GatewayException(ErrorCode.CANCELLED, "The request was cancelled and its CLI stopped.");
+            // Reports the cancellation as the provider layer words it, and cleans up after the run.
+            return new Completed(provider.complete(cli, prepared.context(), cancelled));
         } finally {
             if (ticker != null) {
                 ticker.cancel(false);
@@ -559,20 +566,32 @@ public final class JobService implements AutoCloseable {
     /** Turns a running sync request into a job owned by this process; it is finalized when the run ends. */
     private JobRecord defer(ProviderId cli, Map<String, Object> arguments, Instant requested, PreparedRun prepared,
             RunningProcess running, OutputTee tee) {
-        String key = dedup.of(cli, arguments, provider.identify(cli, arguments));
+        String key;
+        try {
+            key = dedup.of(cli, arguments, provider.identify(cli, arguments));
+        } catch (GatewayException e) {
+            key = null; // e.g. its session was deleted meanwhile: the job just cannot be found by dedup
+        }
         JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
                 prepared.context(), self, false, null, null, null);
         String id = record.id();
-        io(() -> {
+        try {
             store.create(record);
             tee.attach(store.files(id));
             Optional<ProcessHandle> process = ProcessHandle.of(running.pid());
             if (process.isPresent()) {
                 CliProcess.record(store.files(id), process.get(), running.runId());
             }
-            return null;
-        });
+        } catch (IOException e) {
+            tee.close();
+            try {
+                store.delete(id);
+            } catch (IOException cleanup) {
+                LOG.warn("Could not remove the half-created job {}: {}", id, cleanup.getMessage());
+            }
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files cannot be written (" + e.getMessage() + ").");
+        }
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         owned.put(id, new OwnedRun(running, tee, recorded));
         LOG.info("Request of {} deferred as job {} after {} ms", cli.wireName(), id, config.syncDeadline().toMillis());

@@ -36,4 +36,7 @@ public interface ProviderRuns {
      * @throws io.llmgateway.core.GatewayException for a failed run, as the sync tool reports it
      */
     Map<String, Object> complete(ProviderId cli, Map<String, String> context, ProcessOutcome outcome);
+
+    /** Cleans up after a prepared run that will never be completed (e.g. scratch files it would have read). */
+    void abandon(ProviderId cli, Map<String, String> context);
 }

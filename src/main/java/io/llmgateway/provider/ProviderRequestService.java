@@ -190,6 +190,11 @@ public final class ProviderRequestService {
         }
     }
 
+    /** Cleans up after a prepared request that will never run to completion (its scratch files). */
+    public void abandon(Map<String, String> preparedContext) {
+        RunContext.of(preparedContext).deleteScratchFiles();
+    }
+
     private Plan plan(ProviderCli provider, ProviderRequest request) {
         String sessionId = request.sessionId();
         if (request.createNewSession() && (sessionId != null || request.resumeLatest())) {

@@ -40,6 +40,11 @@ public final class ProviderJobRuns implements ProviderRuns {
         return ProviderRequestTools.structured(requests.complete(cli, context, outcome));
     }
 
+    @Override
+    public void abandon(ProviderId cli, Map<String, String> context) {
+        requests.abandon(context);
+    }
+
     private ProviderRequest request(ProviderId cli, Map<String, Object> arguments) {
         return ProviderRequestTools.request(registry.get(cli), new Arguments(arguments));
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeRuns implements ProviderRuns {
     final Map<String, String> nativeIds = new ConcurrentHashMap<>();
     final AtomicInteger prepared = new AtomicInteger();
+    final java.util.Set<String> abandoned = ConcurrentHashMap.newKeySet();
     private final Path script;
     private final Path workingDir;
 
@@ -102,6 +103,11 @@ final class FakeRuns implements ProviderRuns {
         result.put("nativeSessionId", nativeId);
         result.put("exitCode", outcome.exitCode());
         return result;
+    }
+
+    @Override
+    public void abandon(ProviderId cli, Map<String, String> context) {
+        abandoned.add(context.get("sessionId"));
     }
 
     private static String between(String line, String start) {

@@ -247,12 +247,14 @@ class JobServiceTest {
     void aQueuedJobCancelledNeverStarts() {
         JobService jobs = service(config(1, 1, 4, Duration.ofSeconds(45)), Clock.systemUTC());
         jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false);
-        String queued = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 second"), false).job().id();
+        JobRecord job = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 second"), false).job();
+        String queued = job.id();
         assertEquals(JobStatus.QUEUED, jobs.status(queued).job().status());
         assertEquals(1, jobs.status(queued).queuePosition());
         assertEquals(JobStatus.CANCELLED, jobs.cancel(queued).job().status());
         assertFalse(Files.exists(files(queued).launchDir()));
         assertFalse(Files.exists(files(queued).cliPid()));
+        assertTrue(fake.abandoned.contains(job.sessionId()), "the provider cleans up after a run that never happens");
     }
 
     @Test
