@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark from src/test/java/io/llmgateway/bench against the freshly built shaded jar.
 #   scripts/bench.sh sessions     # issue 2: start-up, session round trips at 0/10k/100k sessions, two writers
+#   scripts/bench.sh jobs         # issue 4: submit → jobId, llm_job_status round trip, 50 jobs through the queue
 #   scripts/bench.sh overhead [n] # real claude/codex bare vs via the gateway (needs scripts/install-clis.sh)
 #   scripts/bench.sh startup [n] [java] # issue 6: spawn -> initialize, plain vs setup configuration, and RSS
 # Results go to stdout as Markdown rows; copy them into docs/PERFORMANCE.md with the machine description.
@@ -11,6 +12,7 @@ mvn -B -q -DskipTests package test-compile >&2
 cp=target/test-classes:target/llm-cli-gateway.jar
 case "$which" in
   sessions) main=io.llmgateway.bench.SessionBenchmark ;;
+  jobs) main=io.llmgateway.bench.JobBenchmark ;;
   overhead) main=io.llmgateway.bench.GatewayOverheadBenchmark ;;
   startup) main=io.llmgateway.bench.StartupBenchmark ;;
   *) echo "unknown benchmark '$which'" >&2; exit 2 ;;

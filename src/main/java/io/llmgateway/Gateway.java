@@ -5,6 +5,8 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.job.JobLocks;
+import io.llmgateway.job.JobService;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.ProcessHealth;
@@ -16,10 +18,12 @@ import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
 import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.GatewayResources;
+import io.llmgateway.tools.JobTools;
 import io.llmgateway.tools.JsonSchemaSubset;
 import io.llmgateway.tools.McpToolBinding;
 import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
+import io.llmgateway.tools.ProviderJobRuns;
 import io.llmgateway.tools.ProviderRequestTools;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
@@ -41,14 +45,16 @@ public final class Gateway implements AutoCloseable {
 
     private final StdioJsonRpcTransport transport;
     private final McpSyncServer server;
+    private final JobService jobs;
     private final ProcessRunner runner;
     private final SessionStore store;
     private final PolicyGuard policy;
 
-    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, ProcessRunner runner, SessionStore store,
-            PolicyGuard policy) {
+    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, JobService jobs, ProcessRunner runner,
+            SessionStore store, PolicyGuard policy) {
         this.transport = transport;
         this.server = server;
+        this.jobs = jobs;
         this.runner = runner;
         this.store = store;
         this.policy = policy;
@@ -69,9 +75,14 @@ public final class Gateway implements AutoCloseable {
                 new RequestSettings(config.environment(), Path.of("").toAbsolutePath(), config.maxOutputBytes(),
                         ProcessSpec.DEFAULT_KILL_GRACE), models);
 
+        JobService jobs = new JobService(config.dataDir(), config.jobs(), new ProviderJobRuns(requests, providers),
+                runner, new JobLocks(), mapper, clock);
+
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
-        tools.addAll(new ProviderRequestTools(requests, providers).tools());
-        // Operations: read-only tools and resources showing models, CLIs, health and sessions.
+        List<GatewayTool> requestTools = new ProviderRequestTools(providers, jobs).tools();
+        tools.addAll(requestTools);
+        tools.addAll(new JobTools(jobs).tools(requestTools.stream().map(GatewayTool::definition).toList()));
+        // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,
                 new CliProber(providers, runner, config.environment(), CliProber.timeoutFrom(config.environment())),
                 new ProcessHealth(Version.current(), config.dataDir(), store, policy::status)).tools());
@@ -85,7 +96,9 @@ public final class Gateway implements AutoCloseable {
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo(NAME, Version.current())
                 .instructions("Runs coding-agent CLIs (Claude Code, Codex, Gemini, Grok, Mistral Vibe, Devin, Cursor) "
-                        + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations.")
+                        + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations. For long "
+                        + "tasks use <cli>_request_async and poll llm_job_status: jobs survive client timeouts and "
+                        + "gateway restarts.")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false).logging().build())
                 .jsonMapper(mcpMapper)
                 .jsonSchemaValidator(validator)
@@ -95,8 +108,9 @@ public final class Gateway implements AutoCloseable {
                 .resources(resources.resources())
                 .resourceTemplates(resources.templates())
                 .build();
+        jobs.start();
         transport.start();
-        return new Gateway(transport, server, runner, store, policy);
+        return new Gateway(transport, server, jobs, runner, store, policy);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -106,6 +120,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        jobs.close();
         runner.close();
         policy.close();
         store.close();

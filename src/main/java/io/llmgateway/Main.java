@@ -125,6 +125,9 @@ public final class Main {
                   LLM_GATEWAY_SESSION_TTL_DAYS   days without use before a session expires (default 30)
                   LLM_GATEWAY_MAX_LINE_BYTES     longest JSON-RPC line accepted (default 33554432)
                   LLM_GATEWAY_MAX_OUTPUT_BYTES   cap per output stream of one CLI run (default 20971520)
+                  LLM_GATEWAY_SYNC_DEADLINE_MS   a sync request running longer becomes a job (default 45000; 0 = never)
+                  LLM_GATEWAY_MAX_JOBS           jobs running at once (default 4; per provider: _PER_PROVIDER, 2)
+                  LLM_GATEWAY_JOB_RETENTION_DAYS days finished jobs are kept (default 7); more in docs/JOBS.md
                   LLM_GATEWAY_<PROVIDER>_COMMAND executable of a provider CLI, e.g. LLM_GATEWAY_CLAUDE_COMMAND
                                                  (default: claude, codex, gemini, grok, vibe, devin, cursor-agent on PATH)
                   LLM_GATEWAY_POLICY             policy file (default <data dir>/policy.json; none = allow all)

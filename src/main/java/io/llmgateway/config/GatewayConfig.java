@@ -14,9 +14,10 @@ import java.util.Map;
  * @param maxOutputBytes   cap per output stream of one CLI run ({@code LLM_GATEWAY_MAX_OUTPUT_BYTES}, default 20 MiB)
  * @param environment      the environment the gateway started with: passed through to the CLIs it runs,
  *                         and where {@code LLM_GATEWAY_<PROVIDER>_COMMAND} overrides are read
+ * @param jobs             durable jobs: sync deadline, dedup window, limits, retention
  */
 public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
-        long maxOutputBytes, Map<String, String> environment) {
+        long maxOutputBytes, Map<String, String> environment, JobConfig jobs) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
     public static final long DEFAULT_MAX_OUTPUT_BYTES = 20L * 1024 * 1024;
@@ -27,6 +28,12 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
         environment = Map.copyOf(environment);
     }
 
+    /** With the default job settings. */
+    public GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
+            long maxOutputBytes, Map<String, String> environment) {
+        this(dataDir, sessionTtl, maxLineBytes, shutdownDrain, maxOutputBytes, environment, JobConfig.DEFAULTS);
+    }
+
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         return new GatewayConfig(
                 resolveDataDir(env),
@@ -34,7 +41,8 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
                 (int) EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES),
                 Duration.ofMillis(EnvValues.positiveLong(env, "LLM_GATEWAY_SHUTDOWN_DRAIN_MS", 1500)),
                 maxOutputBytes(env),
-                env);
+                env,
+                JobConfig.fromEnvironment(env));
     }
 
     private static long maxOutputBytes(Map<String, String> env) {

@@ -12,10 +12,12 @@ public enum ErrorCode {
     IDLE_TIMEOUT("idle_timeout"),
     OUTPUT_TOO_LARGE("output_too_large"),
     AUTH_REQUIRED("auth_required"),
-    /** The run was stopped because the call was cancelled or the gateway is shutting down. */
+    /** The run was stopped because the call or job was cancelled, or the gateway running it is shutting down. */
     CANCELLED("cancelled"),
     JOB_NOT_FOUND("job_not_found"),
     QUEUE_FULL("queue_full"),
+    /** A job whose process ended without anyone recording its exit status. */
+    JOB_ORPHANED("job_orphaned"),
     POLICY_DENIED("policy_denied"),
     RATE_LIMITED("rate_limited"),
     INTERNAL_ERROR("internal_error");

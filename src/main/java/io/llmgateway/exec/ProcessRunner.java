@@ -88,6 +88,23 @@ public final class ProcessRunner implements AutoCloseable {
     }
 
     /**
+     * Validates the spec and resolves its executable exactly as {@link #start} does, without spawning:
+     * for callers that spawn the command in another process (jobs run under a supervisor).
+     *
+     * @return the spec with its executable replaced by the resolved absolute path
+     * @throws GatewayException            as {@link #start}
+     * @throws ExecutableNotFoundException as {@link #start}
+     */
+    public ProcessSpec checked(ProcessSpec spec) {
+        limits.check(spec);
+        Path executable = ExecutableResolver.resolve(spec.command().get(0), spec.environment(), spec.workingDir());
+        List<String> argv = new ArrayList<>(spec.command());
+        argv.set(0, executable.toString());
+        return new ProcessSpec(argv, spec.workingDir(), spec.environment(), spec.stdin(), spec.wallTimeout(),
+                spec.idleTimeout(), spec.maxOutputBytes(), spec.killGrace(), spec.listener());
+    }
+
+    /**
      * {@link #start} then await. If the calling thread is interrupted meanwhile, the run is cancelled
      * and its CANCELLED outcome returned with the thread's interrupt status set.
      */

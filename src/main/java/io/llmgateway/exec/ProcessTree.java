@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * stdout or stderr (which catches a descendant that dropped the marker but still holds our output).
  * Each marker is its own variable name, so a gateway run inside another gateway's run keeps both.
  * Elsewhere only the spawned process and its live descendants are found.
+ *
+ * <p>Public for the job supervisor, which spawns a CLI with its output going to files rather than
+ * through the runner, and for gateways stopping a run another process started (by pid and run id).
  */
-final class ProcessTree {
+public final class ProcessTree {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
     private static final String MARKER_PREFIX = "LLM_GATEWAY_RUN_";
     private static final Path PROC = Path.of("/proc");
@@ -57,8 +60,16 @@ final class ProcessTree {
         this.rootStartTicks = rootTicks >= 0 ? rootTicks : startTicks(PROC.resolve(Long.toString(selfPid)));
     }
 
+    /**
+     * The processes of a run this JVM did not start through {@link ProcessRunner}: {@code root} (still
+     * running) and every process carrying the run's marker variable.
+     */
+    public ProcessTree(ProcessHandle root, String runId) {
+        this(root, runId, Set.of());
+    }
+
     /** The environment variable that marks every process of run {@code runId}. */
-    static String markerVariable(String runId) {
+    public static String markerVariable(String runId) {
         return MARKER_PREFIX + runId;
     }
 
@@ -66,7 +77,7 @@ final class ProcessTree {
      * SIGTERM to every process of the run, up to {@code grace} for them to exit, then SIGKILL (repeated
      * until none is left) to whatever remains or appeared meanwhile. Returns at once when nothing is left.
      */
-    void terminate(Duration grace) {
+    public void terminate(Duration grace) {
         Map<Long, ProcessHandle> targets = members();
         if (targets.isEmpty()) {
             return;

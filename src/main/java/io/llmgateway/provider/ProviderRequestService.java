@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one prompt through a provider CLI and keeps its conversation in a gateway session. Which
- * conversation a request continues (the contract's five rules):
+ * Prepares a prompt for a provider CLI and turns the CLI's output into the result, keeping the
+ * conversation in a gateway session; the job layer runs the prepared command in between (in this process
+ * or under a job supervisor). Which conversation a request continues (the contract's five rules):
  * <ol>
  * <li>{@code createNewSession} → a fresh conversation, recorded on a new session;</li>
  * <li>{@code sessionId} = gw-… → that session (of this provider): its native conversation if known,
@@ -75,7 +76,12 @@ public final class ProviderRequestService {
     private record Plan(SessionRecord session, Continuation continuation) {
     }
 
-    public ProviderResult run(ProviderId cli, ProviderRequest request) {
+    /** A validated request with its plan and directory, nothing changed yet. */
+    private record Checked(ProviderCli provider, String correlationId, CliRequest cliRequest, Plan plan,
+            Duration timeout, Duration idleTimeout) {
+    }
+
+    private Checked check(ProviderId cli, ProviderRequest request) {
         ProviderCli provider = registry.get(cli);
         String correlationId = correlationId(request.correlationId());
         String prompt = checkPrompt(request.prompt());
@@ -89,28 +95,111 @@ public final class ProviderRequestService {
         Path requestedDir = workingDir(request.workingDir());
         Plan plan = plan(provider, request);
         Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
-        CliRequest cliRequest = new CliRequest(prompt, model, options, plan.continuation(), workingDir);
+        return new Checked(provider, correlationId, new CliRequest(prompt, model, options, plan.continuation(), workingDir),
+                plan, timeout, idleTimeout);
+    }
 
-        ProcessOutcome outcome;
-        CliOutput output;
-        try (ScratchFiles scratch = new ScratchFiles()) {
+    /**
+     * Which working directory and conversation a request would use, found without changing anything
+     * (jobs deduplicate identical requests by it).
+     *
+     * @param sessionKey the gw-* session it would continue, else "native:&lt;id&gt;", "latest" or "new"
+     */
+    public record Target(Path workingDir, String sessionKey) {
+    }
+
+    public Target target(ProviderId cli, ProviderRequest request) {
+        Checked checked = check(cli, request);
+        Plan plan = checked.plan();
+        Continuation continuation = plan.continuation();
+        String key = plan.session() != null ? plan.session().id()
+                : continuation.isResume() ? "native:" + continuation.nativeSessionId()
+                : continuation.continuesConversation() ? "latest" : "new";
+        return new Target(checked.cliRequest().workingDir(), key);
+    }
+
+    /**
+     * A request ready to run; {@link #complete} turns its outcome into the result, in this or another
+     * gateway process.
+     *
+     * @param spec      the process to run, its executable resolved
+     * @param sessionId the gw-* session the run is recorded under; null when it is created at the end
+     * @param context   what {@link #complete} needs: small strings, never the prompt or the environment
+     */
+    public record PreparedRequest(ProcessSpec spec, String sessionId, String correlationId, Map<String, String> context) {
+        public PreparedRequest {
+            context = Map.copyOf(context);
+        }
+    }
+
+    /**
+     * Validates the request, plans its conversation and builds the command; nothing runs yet.
+     *
+     * @param reserveSession for a new conversation, create its session record now rather than when the run
+     *                       ends, so the caller can name it before the result exists (jobs); a continued
+     *                       conversation is recorded on the session mapping to it, found when the run ends
+     */
+    public PreparedRequest prepare(ProviderId cli, ProviderRequest request, boolean reserveSession) {
+        Checked checked = check(cli, request);
+        ProviderCli provider = checked.provider();
+        Plan plan = checked.plan();
+        if (reserveSession && plan.session() == null && !plan.continuation().continuesConversation()) {
+            plan = new Plan(sessions.create(cli, null, false).record(), plan.continuation());
+        }
+        CliRequest cliRequest = checked.cliRequest();
+        ScratchFiles scratch = new ScratchFiles();
+        try {
             Invocation invocation = provider.invocation(cliRequest, scratch);
-            ProcessSpec spec = spec(provider, invocation, workingDir, timeout, idleTimeout);
-            log.info("{} request {}: {} in {}", cli.wireName(), correlationId, plan.continuation().kind(), workingDir);
-            outcome = execute(provider, spec);
-            output = provider.parse(outcome.stdout(), outcome.stderr());
+            ProcessSpec spec = checkedExecutable(provider,
+                    spec(provider, invocation, cliRequest.workingDir(), checked.timeout(), checked.idleTimeout()));
+            String sessionId = plan.session() == null ? null : plan.session().id();
+            log.info("{} request {}: {} in {}", cli.wireName(), checked.correlationId(), plan.continuation().kind(),
+                    cliRequest.workingDir());
+            RunContext context = new RunContext(sessionId, plan.continuation(), cliRequest.workingDir(),
+                    cliRequest.model(), checked.correlationId(), checked.timeout(), checked.idleTimeout(), scratch.files());
+            return new PreparedRequest(spec, sessionId, checked.correlationId(), context.toMap());
+        } catch (RuntimeException e) {
+            scratch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Turns a finished run into the result: parses the output, maps failures to their errors, records
+     * the native session id on the gw-* session and deletes the run's scratch files.
+     *
+     * @throws GatewayException for a failed run
+     */
+    public ProviderResult complete(ProviderId cli, Map<String, String> preparedContext, ProcessOutcome outcome) {
+        ProviderCli provider = registry.get(cli);
+        RunContext context = RunContext.of(preparedContext);
+        try {
+            CliRequest cliRequest = new CliRequest("", context.model(), ProviderOptions.none(), context.continuation(),
+                    context.workingDir());
+            ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand()).workingDir(context.workingDir())
+                    .environment(Map.of()).wallTimeout(context.timeout()).idleTimeout(context.idleTimeout())
+                    .maxOutputBytes(settings.maxOutputBytes()).killGrace(settings.killGrace()).build();
+            CliOutput output = provider.parse(outcome.stdout(), outcome.stderr());
             try {
-                failures.check(provider, cliRequest, spec, outcome, output, correlationId);
+                failures.check(provider, cliRequest, spec, outcome, output, context.correlationId());
             } catch (GatewayException e) {
-                log.info("{} request {} failed after {} ms: {}", cli.wireName(), correlationId,
+                log.info("{} request {} failed after {} ms: {}", cli.wireName(), context.correlationId(),
                         outcome.duration().toMillis(), e.code().wireName());
                 throw e;
             }
+            ProviderResult result = record(provider, context.sessionId(), context.continuation(), cliRequest, outcome,
+                    output, context.model(), context.correlationId());
+            log.info("{} request {} finished in {} ms under {}", cli.wireName(), context.correlationId(),
+                    result.durationMs(), result.sessionId());
+            return result;
+        } finally {
+            context.deleteScratchFiles();
         }
-        ProviderResult result = record(provider, plan, cliRequest, outcome, output, model, correlationId);
-        log.info("{} request {} finished in {} ms under {}", cli.wireName(), correlationId, result.durationMs(),
-                result.sessionId());
-        return result;
+    }
+
+    /** Cleans up after a prepared request that will never run to completion (its scratch files). */
+    public void abandon(Map<String, String> preparedContext) {
+        RunContext.of(preparedContext).deleteScratchFiles();
     }
 
     private Plan plan(ProviderCli provider, ProviderRequest request) {
@@ -211,27 +300,31 @@ public final class ProviderRequestService {
         return override != null && !override.isBlank() ? override.strip() : provider.id().defaultCommand();
     }
 
-    private ProcessOutcome execute(ProviderCli provider, ProcessSpec spec) {
+    /** The spec with its executable resolved, so a missing CLI is reported before anything is queued. */
+    private ProcessSpec checkedExecutable(ProviderCli provider, ProcessSpec spec) {
         try {
-            return runner.run(spec);
+            return runner.checked(spec);
         } catch (ExecutableNotFoundException e) {
-            String variable = provider.id().commandOverrideVariable();
-            String command = provider.id().defaultCommand();
-            boolean overridden = !command.equals(spec.command().get(0));
-            String message = overridden
-                    ? variable + " is set but does not name an executable file; fix it, or unset it to run '" + command
-                            + "' from PATH."
-                    : "The " + FailureClassifier.name(provider) + " ('" + command + "') was not found on the PATH of the "
-                            + "gateway's environment; install it, or set " + variable + " to its absolute path.";
-            throw new GatewayException(ErrorCode.CLI_NOT_FOUND, message, Map.of("cli", provider.id().wireName(),
-                    "command", overridden ? variable : command, "overrideVariable", variable));
+            throw notFound(provider, spec);
         }
     }
 
-    private ProviderResult record(ProviderCli provider, Plan plan, CliRequest request, ProcessOutcome outcome,
-            CliOutput output, String model, String correlationId) {
+    private static GatewayException notFound(ProviderCli provider, ProcessSpec spec) {
+        String variable = provider.id().commandOverrideVariable();
+        String command = provider.id().defaultCommand();
+        boolean overridden = !command.equals(spec.command().get(0));
+        String message = overridden
+                ? variable + " is set but does not name an executable file; fix it, or unset it to run '" + command
+                        + "' from PATH."
+                : "The " + FailureClassifier.name(provider) + " ('" + command + "') was not found on the PATH of the "
+                        + "gateway's environment; install it, or set " + variable + " to its absolute path.";
+        return new GatewayException(ErrorCode.CLI_NOT_FOUND, message, Map.of("cli", provider.id().wireName(),
+                "command", overridden ? variable : command, "overrideVariable", variable));
+    }
+
+    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, CliRequest request,
+            ProcessOutcome outcome, CliOutput output, String model, String correlationId) {
         List<String> warnings = new ArrayList<>(output.warnings());
-        Continuation continuation = plan.continuation();
         String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
                 : continuation.isResume() ? continuation.nativeSessionId() : null;
         if (continuation.isResume() && !nativeId.equals(continuation.nativeSessionId())) {
@@ -243,7 +336,7 @@ public final class ProviderRequestService {
         if (provider.reportsCumulativeUsage()) {
             CumulativeUsage.remember(metadata, output.usage());
         }
-        SessionService.RecordedRun recorded = recordRun(plan, provider.id(), nativeId, metadata, warnings);
+        SessionService.RecordedRun recorded = recordRun(sessionId, provider.id(), nativeId, metadata, warnings);
         Usage usage = provider.reportsCumulativeUsage()
                 ? CumulativeUsage.perRequest(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
                 : output.usage();
@@ -263,14 +356,14 @@ public final class ProviderRequestService {
                 outcome.stdoutTruncated() || outcome.stderrTruncated(), warnings);
     }
 
-    private SessionService.RecordedRun recordRun(Plan plan, ProviderId cli, String nativeId,
+    private SessionService.RecordedRun recordRun(String sessionId, ProviderId cli, String nativeId,
             Map<String, String> metadata, List<String> warnings) {
-        if (plan.session() != null) {
-            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(plan.session().id(), nativeId, metadata);
+        if (sessionId != null) {
+            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(sessionId, nativeId, metadata);
             if (recorded.isPresent()) {
                 return recorded.get();
             }
-            warnings.add("Session " + plan.session().id() + " was deleted or expired while the request ran; the "
+            warnings.add("Session " + sessionId + " was deleted or expired while the request ran; the "
                     + "conversation is recorded under a new session.");
         }
         return sessions.recordRunForNativeId(cli, nativeId, metadata);

@@ -33,6 +33,11 @@ public final class ScratchFiles implements AutoCloseable {
         }
     }
 
+    /** The files written so far: a job deletes them when its run is complete, possibly in another process. */
+    public List<Path> files() {
+        return List.copyOf(files);
+    }
+
     @Override
     public void close() {
         for (Path file : files) {

@@ -1,6 +1,7 @@
 package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.job.JobService;
 import io.llmgateway.provider.ProviderCli;
 import io.llmgateway.provider.ProviderOption;
 import io.llmgateway.provider.ProviderRegistry;
@@ -12,14 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code <cli>_request} tools, one per registered provider: thin adapters over {@link ProviderRequestService}. */
+/**
+ * The {@code <cli>_request} tools, one per registered provider: thin adapters over {@link ProviderRequestService},
+ * run through {@link JobService#request} so that a request outliving the sync deadline continues as a job.
+ */
 public final class ProviderRequestTools {
-    private final ProviderRequestService requests;
     private final ProviderRegistry registry;
+    private final JobService jobs;
 
-    public ProviderRequestTools(ProviderRequestService requests, ProviderRegistry registry) {
-        this.requests = requests;
+    public ProviderRequestTools(ProviderRegistry registry, JobService jobs) {
         this.registry = registry;
+        this.jobs = jobs;
     }
 
     public List<GatewayTool> tools() {
@@ -35,20 +39,27 @@ public final class ProviderRequestTools {
         ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
                 description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, call -> {
-            Arguments args = call.arguments();
-            Map<String, Object> options = new LinkedHashMap<>();
-            for (ProviderOption option : provider.options()) {
-                if (args.isSent(option.name())) {
-                    options.put(option.name(), args.asMap().get(option.name()));
-                }
+            JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call));
+            if (outcome instanceof JobService.Completed completed) {
+                return ToolResult.success(completed.result(), (String) completed.result().get("response"));
             }
-            ProviderResult result = requests.run(cli, new ProviderRequest(args.requiredString("prompt"),
-                    args.string("model").orElse(null), args.string("sessionId").orElse(null),
-                    args.bool("createNewSession", false), args.bool("resumeLatest", false),
-                    args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
-                    args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null), options));
-            return ToolResult.success(structured(result), result.response());
+            return ToolResult.success(JobTools.deferred(((JobService.Deferred) outcome).job()));
         });
+    }
+
+    /** The service's request for a call's arguments: the common ones plus the provider's options. */
+    static ProviderRequest request(ProviderCli provider, Arguments args) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (ProviderOption option : provider.options()) {
+            if (args.isSent(option.name())) {
+                options.put(option.name(), args.asMap().get(option.name()));
+            }
+        }
+        return new ProviderRequest(args.requiredString("prompt"),
+                args.string("model").orElse(null), args.string("sessionId").orElse(null),
+                args.bool("createNewSession", false), args.bool("resumeLatest", false),
+                args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
+                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null), options);
     }
 
     private static String description(ProviderCli provider) {
@@ -56,7 +67,9 @@ public final class ProviderRequestTools {
         return provider.summary() + " Returns its reply. Continues conversations: sessionId (a gw-* gateway session or "
                 + name + "'s own session id), resumeLatest (" + name + "'s latest conversation), otherwise the "
                 + "provider's active gateway session; createNewSession starts afresh. The result names the gateway "
-                + "session (gw-*) holding the conversation, plus usage, cost and duration where " + name + " reports them.";
+                + "session (gw-*) holding the conversation, plus usage, cost and duration where " + name + " reports them. "
+                + "A request still running after the sync deadline returns {status:\"deferred\", jobId} and goes on "
+                + "as a job (see llm_job_status); use " + provider.id().wireName() + "_request_async for long tasks.";
     }
 
     private static Map<String, Object> inputSchema(ProviderCli provider) {
@@ -94,32 +107,40 @@ public final class ProviderRequestTools {
         };
     }
 
+    /**
+     * The contract's result; every field but success is optional in the schema because a deferred request
+     * returns {success, status:"deferred", jobId, cli, sessionId, correlationId, pollWith, message} instead.
+     */
     private static Map<String, Object> outputSchema() {
         Map<String, Object> count = Schemas.nullable(Schemas.integer(null));
         return Schemas.output()
                 .required("success", Schemas.bool(null))
-                .required("cli", Schemas.string(null))
-                .required("response", Schemas.string("The reply text (also the text content)."))
-                .required("sessionId", Schemas.string("Gateway session (gw-...) holding the conversation."))
-                .required("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, if reported.")))
-                .required("resumed", Schemas.bool("Whether an earlier conversation was continued."))
-                .required("model", Schemas.nullable(Schemas.string(null)))
-                .required("usage", Schemas.output()
+                .optional("cli", Schemas.string(null))
+                .optional("response", Schemas.string("The reply text (also the text content)."))
+                .optional("sessionId", Schemas.nullable(Schemas.string("Gateway session (gw-...) holding the conversation.")))
+                .optional("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, if reported.")))
+                .optional("resumed", Schemas.bool("Whether an earlier conversation was continued."))
+                .optional("model", Schemas.nullable(Schemas.string(null)))
+                .optional("usage", Schemas.output()
                         .required("inputTokens", count)
                         .required("outputTokens", count)
                         .required("cacheReadTokens", count)
                         .required("cacheCreationTokens", count)
                         .build())
-                .required("costUsd", Schemas.nullable(Schemas.number(null)))
-                .required("durationMs", Schemas.integer(null))
-                .required("exitCode", Schemas.nullable(Schemas.integer(null)))
-                .required("correlationId", Schemas.string(null))
-                .required("truncated", Schemas.bool("Whether the CLI's output was cut at the gateway's cap."))
-                .required("warnings", Schemas.stringArray(null))
+                .optional("costUsd", Schemas.nullable(Schemas.number(null)))
+                .optional("durationMs", Schemas.integer(null))
+                .optional("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .optional("correlationId", Schemas.string(null))
+                .optional("truncated", Schemas.bool("Whether the CLI's output was cut at the gateway's cap."))
+                .optional("warnings", Schemas.stringArray(null))
+                .optional("status", Schemas.stringEnum(List.of("deferred"), "Only when the request continues as a job."))
+                .optional("jobId", Schemas.string("The job a deferred request continues as."))
+                .optional("pollWith", Schemas.string("The tool that reports the job: llm_job_status."))
+                .optional("message", Schemas.string(null))
                 .build();
     }
 
-    private static Map<String, Object> structured(ProviderResult r) {
+    static Map<String, Object> structured(ProviderResult r) {
         Usage u = r.usage();
         return Structured.of("success", true, "cli", r.cli().wireName(), "response", r.response(),
                 "sessionId", r.sessionId(), "nativeSessionId", r.nativeSessionId(), "resumed", r.resumed(),

@@ -1,0 +1,171 @@
+package io.llmgateway.job;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The files of one job, all private to the user (directory 0700, files 0600):
+ * <pre>
+ * jobs/&lt;jobId&gt;/job.json     the record, replaced atomically under {@code lock}
+ * jobs/&lt;jobId&gt;/lock         kernel lock guarding changes of the record (never deleted)
+ * jobs/&lt;jobId&gt;/stdout.log   the CLI's stdout as produced
+ * jobs/&lt;jobId&gt;/stderr.log   the CLI's stderr as produced
+ * jobs/&lt;jobId&gt;/exit.json    the exit status, written atomically once by whoever ran the CLI
+ * jobs/&lt;jobId&gt;/cli.pid      pid, start time and run id of the CLI process (to stop an unsupervised one)
+ * jobs/&lt;jobId&gt;/launch/      what the supervisor needs to start the CLI (command, settings, stdin, and for a
+ *                              queued job its environment); deleted as soon as the CLI runs
+ * jobs/&lt;jobId&gt;/supervisor.log  the supervisor's own diagnostics
+ * </pre>
+ * The methods here are also used by the supervisor process, so they use nothing but the JDK.
+ */
+final class JobFiles {
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final Path dir;
+
+    JobFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path record() {
+        return dir.resolve("job.json");
+    }
+
+    Path lock() {
+        return dir.resolve("lock");
+    }
+
+    Path stdout() {
+        return dir.resolve("stdout.log");
+    }
+
+    Path stderr() {
+        return dir.resolve("stderr.log");
+    }
+
+    Path exit() {
+        return dir.resolve("exit.json");
+    }
+
+    Path cliPid() {
+        return dir.resolve("cli.pid");
+    }
+
+    Path launchDir() {
+        return dir.resolve("launch");
+    }
+
+    /** NUL-separated argv, the executable already resolved to an absolute path. */
+    Path launchCommand() {
+        return launchDir().resolve("command");
+    }
+
+    /** NUL-separated NAME=value pairs: a queued job's environment, for whichever gateway starts it. */
+    Path launchEnvironment() {
+        return launchDir().resolve("environment");
+    }
+
+    /** The CLI's stdin (the prompt); absent when stdin is closed at once. */
+    Path launchStdin() {
+        return launchDir().resolve("stdin");
+    }
+
+    /** Working directory, timeouts and output cap as NUL-separated {@code key=value} pairs. */
+    Path launchSettings() {
+        return launchDir().resolve("settings");
+    }
+
+    Path supervisorLog() {
+        return dir.resolve("supervisor.log");
+    }
+
+    static void createPrivateDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory, PRIVATE_DIRECTORY);
+        }
+    }
+
+    /** Creates an empty file with mode 0600 (truncating an existing one). */
+    static void createPrivateFile(Path file) throws IOException {
+        try (FileChannel ignored = open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            // created
+        }
+    }
+
+    static FileChannel open(Path file, OpenOption... options) throws IOException {
+        return FileChannel.open(file, Set.of(options), PRIVATE_FILE);
+    }
+
+    /**
+     * Replaces {@code target} so that a crash leaves either the old or the new content: temporary file,
+     * fsync, rename over the target, fsync the directory.
+     */
+    static void replaceAtomically(Path target, byte[] content) throws IOException {
+        replace(target, content, true);
+    }
+
+    /**
+     * Replaces {@code target} so that readers see the old or the new content, without forcing it to the
+     * disk: for files that only matter while the machine stays up (launch files, cli.pid).
+     */
+    static void replaceVisibly(Path target, byte[] content) throws IOException {
+        replace(target, content, false);
+    }
+
+    private static void replace(Path target, byte[] content, boolean durable) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel channel = open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            if (durable) {
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        if (durable) {
+            syncDirectory(target.getParent());
+        }
+    }
+
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Size of a file, 0 when it does not exist. */
+    static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.llmgateway.job;
+
+import io.llmgateway.core.ProviderId;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A job as stored in {@code jobs/<jobId>/job.json}. It never holds the prompt or the CLI's environment.
+ *
+ * @param deferred        started as a sync request that outlived the sync deadline; it then runs inside
+ *                        the gateway that received the request
+ * @param workingDir      the resolved working directory the CLI runs in
+ * @param dedupKey        SHA-256 of the request's identity (see {@link DedupKey}); null for deferred requests
+ * @param context         what the provider layer needs to turn the output into a result, in any gateway
+ * @param runner          the process that captures the CLI's exit status: the job's supervisor, or the
+ *                        gateway running a deferred request; null while queued
+ * @param cancelRequested llm_job_cancel asked for the job to stop (set before its process tree is killed)
+ * @param exitCode        the CLI's exit status once known (the gateway's 124/125/126 when it stopped the run)
+ * @param result          for a completed job: the result exactly as the sync request tool returns it
+ * @param error           for a failed, cancelled or orphaned job: what went wrong
+ */
+public record JobRecord(
+        String id,
+        ProviderId cli,
+        JobStatus status,
+        boolean deferred,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        String sessionId,
+        String correlationId,
+        String workingDir,
+        String dedupKey,
+        Map<String, String> context,
+        ProcessRef runner,
+        boolean cancelRequested,
+        Integer exitCode,
+        Map<String, Object> result,
+        JobError error) {
+
+    public JobRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(cli, "cli");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+        context = context == null ? Map.of() : Map.copyOf(context);
+        result = result == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(result));
+    }
+
+    /**
+     * Why a job did not complete, in the shape the sync tool reports errors.
+     *
+     * @param code    an ErrorCode wire name (e.g. {@code cli_error}, {@code timeout}, {@code cancelled}, {@code job_orphaned})
+     * @param details extra fields of the sync tool's error result (e.g. exitCode, stderrExcerpt)
+     */
+    public record JobError(String code, String message, Map<String, Object> details) {
+        public JobError {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(message, "message");
+            details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
+    }
+
+    public JobRecord started(ProcessRef newRunner, Instant at) {
+        return new JobRecord(id, cli, JobStatus.RUNNING, deferred, createdAt, at, null, sessionId, correlationId,
+                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null);
+    }
+
+    public JobRecord withCancelRequested() {
+        return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
+                workingDir, dedupKey, context, runner, true, exitCode, result, error);
+    }
+
+    public JobRecord completed(Instant at, Integer code, Map<String, Object> syncResult) {
+        return new JobRecord(id, cli, JobStatus.COMPLETED, deferred, createdAt, startedAt, at, sessionId, correlationId,
+                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null);
+    }
+
+    /** A terminal state other than completed. */
+    public JobRecord ended(JobStatus terminal, Instant at, Integer code, JobError why) {
+        if (!terminal.isTerminal() || terminal == JobStatus.COMPLETED) {
+            throw new IllegalArgumentException("not an unsuccessful terminal status: " + terminal);
+        }
+        return new JobRecord(id, cli, terminal, deferred, createdAt, startedAt, at, sessionId, correlationId,
+                workingDir, dedupKey, context, runner, cancelRequested, code, null, why);
+    }
+}

@@ -1,0 +1,199 @@
+package io.llmgateway.job;
+
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job directories under {@code <dataDir>/jobs}. Records are read without locks (they are replaced
+ * atomically) and changed under the job's lock. Terminal records never change, so this process caches
+ * them (without their results) to list and count jobs cheaply.
+ */
+final class JobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
+    static final String ID_PREFIX = "job-";
+    private static final Pattern ID_PATTERN = Pattern.compile("job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String DIRECTORY_LOCK = "jobs.lock";
+
+    private final Path jobsDir;
+    private final JobLocks locks;
+    private final JobRecordFormat format;
+    private final Map<String, JobRecord> terminal = new ConcurrentHashMap<>();
+
+    JobStore(Path dataDir, JobLocks locks, JobRecordFormat format) {
+        this.jobsDir = dataDir.resolve("jobs");
+        this.locks = locks;
+        this.format = format;
+    }
+
+    static String newId() {
+        return ID_PREFIX + UUID.randomUUID();
+    }
+
+    /** Throws invalid_argument unless {@code id} looks like a job id (it becomes a path). */
+    static void checkId(String id) {
+        if (id == null || !ID_PATTERN.matcher(id).matches()) {
+            throw GatewayException.invalidArgument("Job ids look like job-<uuid> (e.g. job-5f0c...); got "
+                    + (id == null ? "null" : id.length() > 50 ? "an invalid " + id.length() + "-character value" : "'" + id + "'"));
+        }
+    }
+
+    JobFiles files(String id) {
+        return new JobFiles(jobsDir.resolve(id));
+    }
+
+    <T> T withDirectoryLock(JobLocks.Locked<T> action) throws IOException {
+        JobFiles.createPrivateDirectory(jobsDir);
+        return locks.withDirectory(jobsDir.resolve(DIRECTORY_LOCK), action);
+    }
+
+    /** Creates the job's directory and empty files, then its record. */
+    void create(JobRecord record) throws IOException {
+        JobFiles files = files(record.id());
+        JobFiles.createPrivateDirectory(jobsDir);
+        Files.createDirectory(files.dir(), JobFiles.PRIVATE_DIRECTORY);
+        JobFiles.createPrivateFile(files.lock());
+        JobFiles.createPrivateFile(files.stdout());
+        JobFiles.createPrivateFile(files.stderr());
+        write(record);
+    }
+
+    void write(JobRecord record) throws IOException {
+        JobFiles.replaceAtomically(files(record.id()).record(), format.write(record));
+        if (record.status().isTerminal()) {
+            terminal.put(record.id(), summary(record));
+        }
+    }
+
+    /** The record, or empty when there is no such job (or it was just removed). */
+    Optional<JobRecord> read(String id) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(files(id).record());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return Optional.of(format.read(bytes));
+    }
+
+    JobRecord require(String id) {
+        try {
+            return read(id).orElseThrow(() -> notFound(id));
+        } catch (IOException e) {
+            throw unreadable(id, e);
+        }
+    }
+
+    /** A change of one record, decided under the job's lock. */
+    interface Change {
+        /** Returns the new record, or {@code current} itself for no change. */
+        JobRecord apply(JobRecord current) throws IOException;
+    }
+
+    /** Changes a record under the job's lock; returns the record as it then is. */
+    JobRecord update(String id, Change change) throws IOException {
+        JobFiles files = files(id);
+        if (!Files.isDirectory(files.dir())) {
+            throw notFound(id);
+        }
+        return locks.withJob(id, files.lock(), () -> {
+            JobRecord current = read(id).orElseThrow(() -> notFound(id));
+            JobRecord next = change.apply(current);
+            if (next != current) {
+                write(next);
+            }
+            return next;
+        });
+    }
+
+    Optional<ExitReport> readExit(String id) throws IOException {
+        try {
+            return Optional.of(format.readExit(Files.readAllBytes(files(id).exit())));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every job, newest first; terminal ones from the cache and without their results. Unreadable records
+     * are skipped (and logged): one damaged directory must not hide the others.
+     */
+    List<JobRecord> all() throws IOException {
+        List<JobRecord> jobs = new ArrayList<>();
+        if (!Files.isDirectory(jobsDir)) {
+            return jobs;
+        }
+        Set<String> listed = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
+            for (Path dir : entries) {
+                String id = dir.getFileName().toString();
+                listed.add(id);
+                JobRecord cached = terminal.get(id);
+                if (cached != null) {
+                    jobs.add(cached);
+                    continue;
+                }
+                try {
+                    read(id).ifPresent(r -> {
+                        if (r.status().isTerminal()) {
+                            terminal.put(id, summary(r));
+                        }
+                        jobs.add(r);
+                    });
+                } catch (IOException e) {
+                    LOG.warn("Skipping unreadable job record {}: {}", id, e.getMessage());
+                }
+            }
+        }
+        terminal.keySet().retainAll(listed); // removed by another gateway's retention sweep
+        jobs.sort(Comparator.comparing(JobRecord::createdAt).reversed().thenComparing(JobRecord::id));
+        return jobs;
+    }
+
+    /** Removes a finished job's directory and everything in it. */
+    void delete(String id) throws IOException {
+        terminal.remove(id);
+        Path dir = files(id).dir();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static GatewayException notFound(String id) {
+        return new GatewayException(ErrorCode.JOB_NOT_FOUND, "No job with id " + id
+                + " (finished jobs are removed after the retention period); use llm_job_list to see jobs.");
+    }
+
+    static GatewayException unreadable(String id, IOException e) {
+        return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The record of job " + id
+                + " cannot be read (" + e.getMessage() + "); check the data directory.");
+    }
+
+    private static JobRecord summary(JobRecord r) {
+        return r.result() == null ? r : new JobRecord(r.id(), r.cli(), r.status(), r.deferred(), r.createdAt(),
+                r.startedAt(), r.finishedAt(), r.sessionId(), r.correlationId(), r.workingDir(), r.dedupKey(),
+                Map.of(), r.runner(), r.cancelRequested(), r.exitCode(), null, r.error());
+    }
+}

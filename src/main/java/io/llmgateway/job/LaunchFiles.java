@@ -1,0 +1,113 @@
+package io.llmgateway.job;
+
+import io.llmgateway.exec.ProcessSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the supervisor needs to start a job's CLI, kept in {@code jobs/<jobId>/launch/} from submission
+ * until the CLI runs: the argv, the environment (for a queued job, whichever gateway starts it), the
+ * stdin text and the settings. Lists are NUL-separated: no value the gateway accepts can contain NUL.
+ * Read by the supervisor process too, so reading needs nothing but the JDK.
+ */
+final class LaunchFiles {
+    private LaunchFiles() {
+    }
+
+    /** Writes every launch file (mode 0600) of {@code spec}, whose executable is already resolved. */
+    static void write(JobFiles files, ProcessSpec spec) throws IOException {
+        JobFiles.createPrivateDirectory(files.launchDir());
+        writeList(files.launchCommand(), spec.command());
+        List<String> env = new ArrayList<>();
+        spec.environment().forEach((name, value) -> env.add(name + "=" + value));
+        writeList(files.launchEnvironment(), env);
+        if (spec.stdin() != null) {
+            JobFiles.replaceVisibly(files.launchStdin(), spec.stdin().getBytes(StandardCharsets.UTF_8));
+        }
+        writeList(files.launchSettings(), List.of(
+                "workingDir=" + spec.workingDir(),
+                "wallTimeoutMs=" + spec.wallTimeout().toMillis(),
+                "idleTimeoutMs=" + spec.idleTimeout().toMillis(),
+                "maxOutputBytes=" + spec.maxOutputBytes(),
+                "killGraceMs=" + spec.killGrace().toMillis()));
+    }
+
+    /** The environment a gateway starts the supervisor with; the file is deleted once read. */
+    static Map<String, String> takeEnvironment(JobFiles files) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String entry : readList(files.launchEnvironment())) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        Files.deleteIfExists(files.launchEnvironment());
+        return env;
+    }
+
+    /** What the supervisor reads: command, settings and the path of the stdin file (null when absent). */
+    record Settings(List<String> command, Path workingDir, Path stdinFile, Duration wallTimeout,
+            Duration idleTimeout, long maxOutputBytes, Duration killGrace) {
+    }
+
+    static Settings readSettings(JobFiles files) throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String entry : readList(files.launchSettings())) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                settings.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        List<String> command = readList(files.launchCommand());
+        if (command.isEmpty() || !settings.containsKey("workingDir")) {
+            throw new IOException("incomplete launch files in " + files.launchDir());
+        }
+        Path stdin = Files.isRegularFile(files.launchStdin()) ? files.launchStdin() : null;
+        try {
+            return new Settings(command, Path.of(settings.get("workingDir")), stdin,
+                    Duration.ofMillis(Long.parseLong(settings.get("wallTimeoutMs"))),
+                    Duration.ofMillis(Long.parseLong(settings.get("idleTimeoutMs"))),
+                    Long.parseLong(settings.get("maxOutputBytes")),
+                    Duration.ofMillis(Long.parseLong(settings.get("killGraceMs"))));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IOException("malformed launch settings in " + files.launchDir());
+        }
+    }
+
+    /** Removes the launch directory (the prompt and environment must not outlive the start). */
+    static void delete(JobFiles files) throws IOException {
+        if (!Files.isDirectory(files.launchDir())) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(files.launchDir())) {
+            for (Path entry : entries.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(entry);
+            }
+        }
+        Files.deleteIfExists(files.launchDir());
+    }
+
+    private static void writeList(Path file, List<String> values) throws IOException {
+        JobFiles.replaceVisibly(file, String.join("\0", values).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> readList(Path file) throws IOException {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        return content.isEmpty() ? List.of() : List.of(content.split("\0", -1));
+    }
+}

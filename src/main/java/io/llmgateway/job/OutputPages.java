@@ -1,0 +1,109 @@
+package io.llmgateway.job;
+
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.Termination;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+
+/** Reads job output files: pages for llm_job_result, whole streams for finalization. */
+final class OutputPages {
+    private OutputPages() {
+    }
+
+    /**
+     * Up to {@code maxChars} characters of {@code file} from byte {@code offset}, ending on a character
+     * boundary (a character the CLI is still writing is left for the next page).
+     */
+    static JobService.OutputPage read(Path file, String stream, long offset, int maxChars, boolean finished)
+            throws IOException {
+        long size = JobFiles.sizeOf(file);
+        if (offset < 0 || offset > size) {
+            throw GatewayException.invalidArgument("offset " + offset + " is outside " + stream + ", which has "
+                    + size + " bytes; start at 0 or at a previous page's nextOffset.");
+        }
+        int want = (int) Math.min(size - offset, (long) maxChars * 4);
+        byte[] bytes = new byte[want];
+        int got = 0;
+        if (want > 0) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
+                    // until full or the end of the file
+                }
+                got = buffer.position();
+            } catch (NoSuchFileException e) {
+                got = 0;
+            }
+        }
+        int end = boundary(bytes, got, maxChars);
+        if (end == 0 && got > 0 && finished) {
+            end = got; // a truncated character at the end of a finished stream
+        }
+        long next = offset + end;
+        String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return new JobService.OutputPage(stream, offset, next, size, finished && next == size, text);
+    }
+
+    /**
+     * The length of the longest prefix of {@code bytes[0, length)} that holds whole UTF-8 sequences and
+     * at most {@code maxChars} Java characters. Invalid bytes count as one character each.
+     */
+    static int boundary(byte[] bytes, int length, int maxChars) {
+        int position = 0;
+        int chars = 0;
+        while (position < length) {
+            int sequence = sequenceLength(bytes[position] & 0xff);
+            int width = sequence == 4 ? 2 : 1; // a supplementary character is two Java chars
+            if (position + sequence > length || (chars > 0 && chars + width > maxChars)) {
+                break;
+            }
+            position += sequence;
+            chars += width;
+        }
+        return position;
+    }
+
+    private static int sequenceLength(int lead) {
+        if (lead >= 0xc0 && lead < 0xe0) {
+            return 2;
+        }
+        if (lead >= 0xe0 && lead < 0xf0) {
+            return 3;
+        }
+        if (lead >= 0xf0 && lead < 0xf8) {
+            return 4;
+        }
+        return 1; // ASCII, or an invalid byte decoded as one replacement character
+    }
+
+    /** The outcome of a finished supervised run, from exit.json and the output files. */
+    static ProcessOutcome outcome(JobFiles files, ExitReport exit) throws IOException {
+        Termination termination = Termination.valueOf(exit.termination());
+        return new ProcessOutcome(
+                termination == Termination.EXITED ? exit.exitCode() : null,
+                termination,
+                readAll(files.stdout()),
+                readAll(files.stderr()),
+                exit.stdoutTruncated(),
+                exit.stderrTruncated(),
+                Duration.ofMillis(exit.durationMs()),
+                exit.pid(),
+                exit.runId() == null ? "" : exit.runId());
+    }
+
+    private static String readAll(Path file) throws IOException {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.llmgateway.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * A short, privacy-safe description of how far a run has got, from the CLI's stdout lines: how many
+ * lines and JSON events, how many tool calls and the name of the last tool. It never repeats text from
+ * the output (which holds the prompt and the model's words): only counts, event types and tool names.
+ * Thread-safe.
+ */
+final class ProgressTracker {
+    /** Lines longer than this are counted but not parsed (tool results can be megabytes). */
+    private static final int MAX_PARSED_LINE = 64 * 1024;
+    private static final int MAX_NAME = 64;
+
+    private final ObjectMapper mapper;
+    private long lines;
+    private long events;
+    private long toolCalls;
+    private String lastEvent;
+    private String lastTool;
+
+    ProgressTracker(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    synchronized void onStdoutLine(String line) {
+        lines++;
+        if (line.length() > MAX_PARSED_LINE || !line.startsWith("{")) {
+            return;
+        }
+        JsonNode event;
+        try {
+            event = mapper.readTree(line);
+        } catch (IOException e) {
+            return;
+        }
+        if (event == null || !event.isObject()) {
+            return;
+        }
+        events++;
+        String type = event.path("type").asText("");
+        if (!type.isEmpty()) {
+            lastEvent = safeName(type);
+        }
+        String tool = toolName(event);
+        if (tool != null) {
+            toolCalls++;
+            lastTool = safeName(tool);
+        }
+    }
+
+    /** e.g. "37 events, 4 tool calls, last tool Bash, last event assistant"; null before any output. */
+    synchronized String line() {
+        if (lines == 0) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        if (events > 0) {
+            out.append(events).append(events == 1 ? " event" : " events");
+            out.append(", ").append(toolCalls).append(toolCalls == 1 ? " tool call" : " tool calls");
+            if (lastTool != null) {
+                out.append(", last tool ").append(lastTool);
+            }
+            if (lastEvent != null) {
+                out.append(", last event ").append(lastEvent);
+            }
+        } else {
+            out.append(lines).append(lines == 1 ? " line of output" : " lines of output");
+        }
+        return out.toString();
+    }
+
+    /**
+     * The tool a JSON event starts, in the event shapes of the supported CLIs: Claude's assistant messages
+     * with tool_use blocks, Gemini's tool_use events, Codex's started mcp_tool_call / command_execution items.
+     */
+    private static String toolName(JsonNode event) {
+        String type = event.path("type").asText("");
+        if ("tool_use".equals(type)) {
+            return firstText(event, "tool_name", "name");
+        }
+        if ("assistant".equals(type)) {
+            for (JsonNode block : event.path("message").path("content")) {
+                if ("tool_use".equals(block.path("type").asText())) {
+                    return firstText(block, "name");
+                }
+            }
+            return null;
+        }
+        if ("item.started".equals(type)) {
+            JsonNode item = event.path("item");
+            String itemType = item.path("type").asText("");
+            if ("mcp_tool_call".equals(itemType)) {
+                String tool = firstText(item, "tool", "name");
+                return tool != null ? tool : itemType;
+            }
+            if ("command_execution".equals(itemType) || "file_change".equals(itemType) || "web_search".equals(itemType)) {
+                return itemType;
+            }
+        }
+        return null;
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            JsonNode value = node.get(field);
+            if (value != null && value.isTextual() && !value.asText().isBlank()) {
+                return value.asText();
+            }
+        }
+        return null;
+    }
+
+    /** Names only: identifier characters, bounded length. */
+    private static String safeName(String name) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < name.length() && out.length() < MAX_NAME; i++) {
+            char c = name.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == ':') {
+                out.append(c);
+            }
+        }
+        return out.length() == 0 ? "?" : out.toString();
+    }
+}

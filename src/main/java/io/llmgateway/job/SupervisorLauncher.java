@@ -1,0 +1,87 @@
+package io.llmgateway.job;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a job's supervisor process from the running gateway's own code: {@code [setsid] java <fast-start
+ * flags> -cp <gateway jar> io.llmgateway.job.JobSupervisorMain <jobDir>}, with stdin from /dev/null and
+ * its output appended to the job's supervisor.log. {@code setsid} (when installed) puts it in a session
+ * of its own, so signals to the gateway's process group (Ctrl-C in a terminal, a host killing the group)
+ * do not reach it. No shell is involved.
+ */
+final class SupervisorLauncher {
+    /** A small JVM that starts fast: it only watches files and a child process. */
+    private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xshare:auto", "-Xmx32m", "-Xss512k", "-XX:-UsePerfData");
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    private final List<String> prefix;
+
+    SupervisorLauncher() {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        } else if (Files.isExecutable(Path.of("/bin/setsid"))) {
+            command.add("/bin/setsid");
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(JobSupervisorMain.class.getName());
+        this.prefix = List.copyOf(command);
+    }
+
+    /** Starts the supervisor of the job in {@code files} with the CLI's environment; returns it. */
+    ProcessRef launch(JobFiles files, Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(files.dir().toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(files.dir().toFile())
+                .redirectInput(new File("/dev/null"))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.supervisorLog().toFile()))
+                .redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        if (!Files.exists(files.supervisorLog())) {
+            JobFiles.createPrivateFile(files.supervisorLog());
+        }
+        Process process = builder.start();
+        return ProcessRef.of(process.toHandle());
+    }
+
+    /**
+     * The jar (or class directory) this code was loaded from, plus wherever the logging binding lives:
+     * the same jar in production, separate entries when running from a build tree.
+     */
+    private static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        entries.add(location(JobSupervisorMain.class));
+        entries.add(location(LoggerFactory.class));
+        entries.add(location(LoggerFactory.getILoggerFactory().getClass()));
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static String location(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            throw new IllegalStateException("cannot locate the code of " + type.getName());
+        }
+        try {
+            return Path.of(source.getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the code of " + type.getName(), e);
+        }
+    }
+}

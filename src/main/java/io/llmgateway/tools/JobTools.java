@@ -1,0 +1,253 @@
+package io.llmgateway.tools;
+
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.job.JobRecord;
+import io.llmgateway.job.JobService;
+import io.llmgateway.job.JobStatus;
+import io.llmgateway.job.ProgressSink;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The job tools: {@code <cli>_request_async} for every sync request tool, and llm_job_status,
+ * llm_job_result, llm_job_cancel, llm_job_list. Thin adapters over {@link JobService}.
+ */
+public final class JobTools {
+    static final String ASYNC_SUFFIX = "_async";
+    static final int DEFAULT_PAGE_CHARS = 50_000;
+    static final int MAX_PAGE_CHARS = 1_000_000;
+    static final int DEFAULT_LIST_LIMIT = 50;
+    static final int MAX_LIST_LIMIT = 500;
+
+    private final JobService jobs;
+
+    public JobTools(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    /**
+     * The job tools, with an async twin of every sync request tool in {@code syncRequestTools} (named
+     * {@code <cli>_request}): same arguments plus {@code forceRefresh}.
+     */
+    public List<GatewayTool> tools(List<ToolDefinition> syncRequestTools) {
+        List<GatewayTool> tools = new ArrayList<>();
+        for (ToolDefinition sync : syncRequestTools) {
+            tools.add(async(sync));
+        }
+        tools.add(status());
+        tools.add(result());
+        tools.add(cancel());
+        tools.add(list());
+        return tools;
+    }
+
+    /** A sync request tool's result when the request outlived the sync deadline and continues as a job. */
+    public static Map<String, Object> deferred(JobRecord job) {
+        return Structured.of("success", true, "status", "deferred", "jobId", job.id(), "cli", job.cli().wireName(),
+                "sessionId", job.sessionId(), "correlationId", job.correlationId(), "pollWith", "llm_job_status",
+                "message", "The request is still running and continues as job " + job.id()
+                        + "; poll llm_job_status, then read the reply with llm_job_result.");
+    }
+
+    /** Adapts a call's MCP progress reporter; none when the client sent no progress token. */
+    public static ProgressSink progressOf(ToolCall call) {
+        ProgressReporter reporter = call.progress();
+        return reporter == ProgressReporter.NONE ? ProgressSink.NONE
+                : (progress, message) -> reporter.report(progress, null, message);
+    }
+
+    private GatewayTool async(ToolDefinition sync) {
+        String cliName = sync.name().substring(0, sync.name().indexOf('_'));
+        ProviderId cli = ProviderId.fromWireName(cliName).orElseThrow(() ->
+                new IllegalArgumentException("not a provider request tool: " + sync.name()));
+        Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) input.get("properties"));
+        properties.put("forceRefresh", Schemas.bool("Run again even if an identical request (same arguments, "
+                + "directory and session) was submitted within the dedup window and is running or completed."));
+        input.put("properties", properties);
+        ToolDefinition definition = new ToolDefinition(sync.name() + ASYNC_SUFFIX,
+                sync.title() == null ? null : sync.title() + " (async job)",
+                "Run a prompt through " + cli.displayName() + " like " + sync.name() + " (same arguments), but as a "
+                        + "durable background job: returns its jobId at once, and the CLI keeps running when the client "
+                        + "times out or the gateway restarts. Poll llm_job_status, read the reply with llm_job_result, "
+                        + "stop it with llm_job_cancel. An identical request within the dedup window returns the same "
+                        + "job unless forceRefresh is true.",
+                input,
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("jobId", Schemas.string("job-<uuid>"))
+                        .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
+                        .required("cli", Schemas.string(null))
+                        .required("sessionId", Schemas.nullable(Schemas.string("The gateway session (gw-...) the request runs under.")))
+                        .required("correlationId", Schemas.nullable(Schemas.string(null)))
+                        .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
+                        .build(),
+                ToolDefinition.hints(false, true, false, true));
+        return new GatewayTool(definition, call -> {
+            Map<String, Object> args = call.arguments().asMap();
+            JobService.Submission submission = jobs.submit(cli, args, call.arguments().bool("forceRefresh", false));
+            JobRecord job = submission.job();
+            return ToolResult.success(Structured.of("success", true, "jobId", job.id(), "status", job.status().wireName(),
+                    "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
+                    "deduplicated", submission.deduplicated()));
+        });
+    }
+
+    private GatewayTool status() {
+        ToolDefinition definition = new ToolDefinition("llm_job_status", "Job status",
+                "Get the status of a job (queued, running, completed, failed, cancelled, orphaned) with its timestamps, "
+                        + "exit code, bytes of output so far and a short progress line (event counts, last tool name).",
+                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                jobSchema()
+                        .required("stdoutBytes", Schemas.integer(null))
+                        .required("stderrBytes", Schemas.integer(null))
+                        .required("progress", Schemas.nullable(Schemas.string("Counts and tool names only, never prompt or reply text.")))
+                        .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            JobService.JobView view = jobs.status(call.arguments().requiredString("jobId"));
+            Map<String, Object> result = jobSummary(view.job());
+            result.put("stdoutBytes", view.stdoutBytes());
+            result.put("stderrBytes", view.stderrBytes());
+            result.put("progress", view.progress());
+            result.put("queuePosition", view.queuePosition());
+            return ToolResult.success(withSuccess(result));
+        });
+    }
+
+    private GatewayTool result() {
+        ToolDefinition definition = new ToolDefinition("llm_job_result", "Job result",
+                "Read a job's output: for a finished job the parsed reply, session ids and usage exactly as the sync "
+                        + "request tool returns them (or the error), plus one page of the raw stdout or stderr. Large "
+                        + "output is read in pieces: pass the previous page's nextOffset as offset.",
+                Schemas.input()
+                        .required("jobId", Schemas.string("job-<uuid>"))
+                        .optional("stream", Schemas.stringEnum(List.of("stdout", "stderr"), "Which output to page through (default stdout)."))
+                        .optional("offset", Schemas.integer("Byte offset to start at (default 0; use nextOffset)."))
+                        .optional("maxChars", Schemas.integer("At most this many characters of output (default "
+                                + DEFAULT_PAGE_CHARS + ", at most " + MAX_PAGE_CHARS + ")."))
+                        .build(),
+                jobSchema()
+                        .required("result", Schemas.nullable(objectSchema("The sync request tool's result, once completed.")))
+                        .required("error", Schemas.nullable(objectSchema("{errorCode, error, ...details} when failed, cancelled or orphaned.")))
+                        .required("output", Schemas.output()
+                                .required("stream", Schemas.string(null))
+                                .required("offset", Schemas.integer(null))
+                                .required("nextOffset", Schemas.integer("Pass as offset to read on."))
+                                .required("totalBytes", Schemas.integer("The stream's size so far."))
+                                .required("complete", Schemas.bool("The job is finished and this page reaches the end."))
+                                .required("text", Schemas.string(null))
+                                .build())
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            Arguments args = call.arguments();
+            JobService.JobResult result = jobs.result(args.requiredString("jobId"), args.string("stream").orElse("stdout"),
+                    args.integerInRange("offset", 0, 0, Long.MAX_VALUE),
+                    (int) args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
+            Map<String, Object> content = jobSummary(result.job());
+            content.put("result", result.job().result());
+            content.put("error", error(result.job()));
+            JobService.OutputPage page = result.output();
+            content.put("output", Structured.of("stream", page.stream(), "offset", page.offset(),
+                    "nextOffset", page.nextOffset(), "totalBytes", page.totalBytes(), "complete", page.complete(),
+                    "text", page.text()));
+            return ToolResult.success(withSuccess(content));
+        });
+    }
+
+    private GatewayTool cancel() {
+        ToolDefinition definition = new ToolDefinition("llm_job_cancel", "Cancel job",
+                "Cancel a job: a queued job never starts; a running job's CLI and every process it started are killed, "
+                        + "from any gateway process. A finished job is left as it is.",
+                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
+                ToolDefinition.hints(false, true, true, false));
+        return new GatewayTool(definition, call -> {
+            JobService.Cancellation cancellation = jobs.cancel(call.arguments().requiredString("jobId"));
+            Map<String, Object> result = jobSummary(cancellation.job());
+            result.put("previousStatus", cancellation.previousStatus().wireName());
+            return ToolResult.success(withSuccess(result));
+        });
+    }
+
+    private GatewayTool list() {
+        ToolDefinition definition = new ToolDefinition("llm_job_list", "List jobs",
+                "List recent jobs, newest first, optionally filtered by status and provider.",
+                Schemas.input()
+                        .optional("status", Schemas.stringEnum(JobStatus.wireNames(), "Only jobs in this status."))
+                        .optional("cli", SessionTools.cliSchema("Only jobs of this provider."))
+                        .optional("limit", Schemas.integer("Page size, default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
+                        .optional("offset", Schemas.integer("Number of jobs to skip."))
+                        .build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("total", Schemas.integer("Jobs matching the filter."))
+                        .required("jobs", Schemas.arrayOf(jobSchema().build(), "This page, newest first."))
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            Arguments args = call.arguments();
+            Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
+            JobService.JobPage page = jobs.list(status, args.provider("cli"),
+                    (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT),
+                    (int) args.integerInRange("offset", 0, 0, 100_000_000));
+            return ToolResult.success(Structured.of("success", true, "total", page.total(),
+                    "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
+        });
+    }
+
+    private static Schemas.ObjectSchema jobSchema() {
+        return Schemas.output()
+                .required("jobId", Schemas.string(null))
+                .required("cli", Schemas.string(null))
+                .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
+                .required("deferred", Schemas.bool("Started as a sync request that outlived the sync deadline."))
+                .required("createdAt", Schemas.string("ISO-8601 UTC"))
+                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                .required("finishedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                .required("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .required("sessionId", Schemas.nullable(Schemas.string(null)))
+                .required("correlationId", Schemas.nullable(Schemas.string(null)))
+                .required("cancelRequested", Schemas.bool(null));
+    }
+
+    private static Map<String, Object> objectSchema(String description) {
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("description", description);
+        return schema;
+    }
+
+    private static Map<String, Object> jobSummary(JobRecord job) {
+        return Structured.of("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
+                "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
+                "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
+                "finishedAt", job.finishedAt() == null ? null : job.finishedAt().toString(),
+                "exitCode", job.exitCode(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
+                "cancelRequested", job.cancelRequested());
+    }
+
+    private static Map<String, Object> withSuccess(Map<String, Object> content) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("success", true);
+        result.putAll(content);
+        return result;
+    }
+
+    private static Map<String, Object> error(JobRecord job) {
+        if (job.error() == null) {
+            return null;
+        }
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("errorCode", job.error().code());
+        error.put("error", job.error().message());
+        job.error().details().forEach(error::putIfAbsent);
+        return error;
+    }
+}

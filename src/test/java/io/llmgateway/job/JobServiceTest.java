@@ -1,0 +1,446 @@
+package io.llmgateway.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Json;
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.support.MutableClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job service against fake-agent.sh: jobs run under real supervisor processes started from the
+ * build's classes. Every test cancels what it left running and checks no process survives.
+ */
+class JobServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path work;
+
+    private FakeRuns fake;
+    private final JobLocks locks = new JobLocks();
+    private final List<JobService> services = new ArrayList<>();
+    private final List<ProcessRunner> runners = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        fake = new FakeRuns(work);
+    }
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        if (!services.isEmpty()) {
+            JobService any = services.get(0);
+            for (JobRecord job : any.list(Optional.empty(), Optional.empty(), 1000, 0).jobs()) {
+                if (!job.status().isTerminal()) {
+                    any.cancel(job.id());
+                }
+            }
+        }
+        services.forEach(JobService::close);
+        runners.forEach(ProcessRunner::close);
+        assertNoProcessLeft();
+    }
+
+    /** Supervisors write exit.json just before they exit: give the last ones a moment. */
+    static void assertNoProcessLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> left = liveDescendants();
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+            left = liveDescendants();
+        }
+        assertEquals(List.of(), left, "no process may outlive a test");
+    }
+
+    private static List<String> liveDescendants() {
+        return ProcessHandle.current().descendants().filter(p -> new ProcessRef(p.pid(), 0, null).isAlive())
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
+    }
+
+    private JobService service(JobConfig config, Clock clock) {
+        ProcessRunner runner = new ProcessRunner();
+        runners.add(runner);
+        JobService service = new JobService(dataDir, config, fake, runner, locks, Json.newMapper(), clock);
+        services.add(service);
+        return service;
+    }
+
+    private JobService service() {
+        return service(config(4, 2, 32, Duration.ofSeconds(45)), Clock.systemUTC());
+    }
+
+    private static JobConfig config(int maxRunning, int perProvider, int maxQueued, Duration deadline) {
+        return new JobConfig(deadline, Duration.ofHours(1), maxRunning, perProvider, maxQueued, Duration.ofDays(7),
+                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(50));
+    }
+
+    private static JobRecord await(JobService service, String id, Predicate<JobRecord> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JobRecord job = service.status(id).job();
+        while (!condition.test(job)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("job " + id + " did not get there in time; it is " + job);
+            }
+            Thread.sleep(50);
+            job = service.status(id).job();
+        }
+        return job;
+    }
+
+    private static JobRecord awaitStatus(JobService service, String id, JobStatus status) throws InterruptedException {
+        return await(service, id, j -> j.status() == status);
+    }
+
+    private static void awaitText(Path file, String text) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.readString(file).contains(text)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(file + " never contained '" + text + "': " + Files.readString(file));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (new ProcessRef(pid, 0, null).isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("process " + pid + " is still running");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private JobFiles files(String id) {
+        return new JobFiles(dataDir.resolve("jobs").resolve(id));
+    }
+
+    private static long grandchildPid(JobFiles files) throws Exception {
+        awaitText(files.stderr(), "grandchild ");
+        Matcher m = Pattern.compile("grandchild (\\d+)").matcher(Files.readString(files.stderr()));
+        assertTrue(m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    private static long cliPid(JobFiles files) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(files.cliPid())) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no cli.pid");
+            }
+            Thread.sleep(20);
+        }
+        return Long.parseLong(Files.readString(files.cliPid()).split(" ")[0]);
+    }
+
+    @Test
+    void submitReturnsAtOnceAndTheResultIsTheSyncResultOnceCompleted() throws Exception {
+        JobService jobs = service();
+        JobService.Submission submission = jobs.submit(ProviderId.CLAUDE,
+                Map.of("prompt", "lines=2 sleep=0.3", "correlationId", "corr-1"), false);
+        JobRecord job = submission.job();
+        assertTrue(job.id().matches("job-[0-9a-f-]{36}"), job.id());
+        assertEquals(JobStatus.RUNNING, job.status());
+        assertEquals("corr-1", job.correlationId());
+        assertNotNull(job.sessionId());
+        assertFalse(submission.deduplicated());
+
+        JobRecord done = awaitStatus(jobs, job.id(), JobStatus.COMPLETED);
+        assertEquals(0, done.exitCode());
+        assertNotNull(done.finishedAt());
+        JobService.JobResult result = jobs.result(job.id(), "stdout", 0, 100_000);
+        assertEquals("done after 2 lines", result.job().result().get("response"));
+        assertEquals("native-1", result.job().result().get("nativeSessionId"));
+        assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
+        assertTrue(result.output().text().contains("part 1"));
+        assertTrue(result.output().complete());
+        assertEquals(result.output().totalBytes(), result.output().nextOffset());
+
+        JobFiles files = files(job.id());
+        assertFalse(Files.exists(files.launchDir()), "the prompt and environment must not stay on disk");
+        assertTrue(Files.exists(files.exit()));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.dir())));
+        for (Path file : List.of(files.record(), files.stdout(), files.stderr(), files.exit(), files.lock())) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+        }
+        assertFalse(Files.readString(files.record()).contains("lines=2"), "job.json must not hold the prompt");
+        JobService.JobView view = jobs.status(job.id());
+        assertTrue(view.stdoutBytes() > 0);
+        assertTrue(view.stderrBytes() > 0);
+    }
+
+    @Test
+    void aResultLargerThanOnePageIsReadInPieces() throws Exception {
+        JobService jobs = service();
+        String id = jobs.submit(ProviderId.CODEX, Map.of("prompt", "lines=1500 width=100"), false).job().id();
+        awaitStatus(jobs, id, JobStatus.COMPLETED);
+        StringBuilder all = new StringBuilder();
+        long offset = 0;
+        int pages = 0;
+        while (true) {
+            JobService.OutputPage page = jobs.result(id, "stdout", offset, 30_000).output();
+            assertTrue(page.text().length() <= 30_000);
+            all.append(page.text());
+            pages++;
+            offset = page.nextOffset();
+            if (page.complete()) {
+                break;
+            }
+        }
+        assertTrue(pages > 4, "pages: " + pages);
+        assertEquals(Files.readString(files(id).stdout()), all.toString());
+        GatewayException past = assertThrows(GatewayException.class, () -> jobs.result(id, "stdout", 1L << 40, 10));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, past.code());
+    }
+
+    @Test
+    void cancelKillsTheSupervisorTheCliAndItsChildren() throws Exception {
+        JobService jobs = service();
+        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
+        JobFiles files = files(id);
+        long grandchild = grandchildPid(files);
+        long cli = cliPid(files);
+        long supervisor = jobs.status(id).job().runner().pid();
+
+        JobService.Cancellation cancellation = jobs.cancel(id);
+        assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
+        assertEquals(JobStatus.CANCELLED, cancellation.job().status());
+        assertEquals(ErrorCode.CANCELLED.wireName(), cancellation.job().error().code());
+        awaitGone(grandchild);
+        awaitGone(cli);
+        awaitGone(supervisor);
+        assertEquals(JobStatus.CANCELLED, jobs.cancel(id).job().status(), "cancelling again changes nothing");
+    }
+
+    @Test
+    void aQueuedJobCancelledNeverStarts() {
+        JobService jobs = service(config(1, 1, 4, Duration.ofSeconds(45)), Clock.systemUTC());
+        jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false);
+        JobRecord job = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 second"), false).job();
+        String queued = job.id();
+        assertEquals(JobStatus.QUEUED, jobs.status(queued).job().status());
+        assertEquals(1, jobs.status(queued).queuePosition());
+        assertEquals(JobStatus.CANCELLED, jobs.cancel(queued).job().status());
+        assertFalse(Files.exists(files(queued).launchDir()));
+        assertFalse(Files.exists(files(queued).cliPid()));
+        assertTrue(fake.abandoned.contains(job.sessionId()), "the provider cleans up after a run that never happens");
+    }
+
+    @Test
+    void aSyncRequestPastTheDeadlineIsDeferredAndFinishesAsAJob() throws Exception {
+        JobService jobs = service(config(4, 2, 32, Duration.ofMillis(300)), Clock.systemUTC());
+        JobService.SyncOutcome fast = jobs.request(ProviderId.GEMINI, Map.of("prompt", "lines=1"), ProgressSink.NONE);
+        assertEquals("done after 1 lines", assertInstanceOf(JobService.Completed.class, fast).result().get("response"));
+        assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total(), "a fast request leaves no job");
+
+        JobService.SyncOutcome slow = jobs.request(ProviderId.GEMINI, Map.of("prompt", "lines=3 sleep=1.5"),
+                ProgressSink.NONE);
+        JobRecord job = assertInstanceOf(JobService.Deferred.class, slow).job();
+        assertTrue(job.deferred());
+        assertEquals(JobStatus.RUNNING, job.status());
+        JobRecord done = awaitStatus(jobs, job.id(), JobStatus.COMPLETED);
+        assertEquals("done after 3 lines", done.result().get("response"));
+        assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
+        String stdout = Files.readString(files(job.id()).stdout());
+        assertTrue(stdout.contains("part 2") && stdout.contains("\"type\":\"result\""), stdout);
+        assertTrue(Files.exists(files(job.id()).exit()));
+    }
+
+    @Test
+    void aLongSyncRequestSendsProgressButNotBeforeTheDelay() {
+        JobService jobs = service(new JobConfig(Duration.ZERO, Duration.ofHours(1), 4, 2, 32, Duration.ofDays(7),
+                Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofMillis(50)), Clock.systemUTC());
+        List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        jobs.request(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), (progress, message) -> messages.add(message));
+        assertTrue(messages.isEmpty(), "a fast call sends no progress: " + messages);
+        jobs.request(ProviderId.CLAUDE, Map.of("prompt", "lines=2 tool=Read sleep=2 SECRETPROMPT"),
+                (progress, message) -> messages.add(message));
+        assertFalse(messages.isEmpty());
+        String last = messages.get(messages.size() - 1);
+        assertTrue(last.contains("last tool Read"), last);
+        assertTrue(messages.stream().noneMatch(m -> m.contains("SECRETPROMPT") || m.contains("part")), messages.toString());
+    }
+
+    @Test
+    void statusShowsAPrivacySafeProgressLine() throws Exception {
+        JobService jobs = service();
+        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=4 tool=Bash SECRETPROMPT"), false).job().id();
+        awaitStatus(jobs, id, JobStatus.COMPLETED);
+        String progress = jobs.status(id).progress();
+        assertTrue(progress.startsWith("7 events, 1 tool call, last tool Bash"), progress);
+        assertFalse(progress.contains("SECRETPROMPT") || progress.contains("part"), progress);
+    }
+
+    @Test
+    void anIdenticalRequestReturnsTheSameJobUnlessForceRefresh() throws Exception {
+        JobService jobs = service();
+        Map<String, Object> request = Map.of("prompt", "sleep=0.5", "correlationId", "a");
+        JobRecord first = jobs.submit(ProviderId.CLAUDE, request, false).job();
+        JobService.Submission again = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "correlationId", "b"), false);
+        assertTrue(again.deduplicated());
+        assertEquals(first.id(), again.job().id());
+        assertEquals(1, fake.prepared.get(), "the duplicate must not run");
+
+        awaitStatus(jobs, first.id(), JobStatus.COMPLETED);
+        assertEquals(first.id(), jobs.submit(ProviderId.CLAUDE, request, false).job().id(), "completed jobs count too");
+        assertNotEquals(first.id(), jobs.submit(ProviderId.CODEX, request, false).job().id(), "another provider");
+        assertNotEquals(first.id(), jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=0.6"), false).job().id());
+        JobService.Submission forced = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "forceRefresh", true), true);
+        assertFalse(forced.deduplicated());
+        assertNotEquals(first.id(), forced.job().id());
+
+        String failing = jobs.submit(ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id();
+        assertEquals(JobStatus.FAILED, awaitStatus(jobs, failing, JobStatus.FAILED).status());
+        assertNotEquals(failing, jobs.submit(ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id(),
+                "a failed job is run again");
+    }
+
+    @Test
+    void runningJobsAreLimitedInTotalAndPerProviderAndAFullQueueRejects() throws Exception {
+        JobService jobs = service(config(2, 1, 1, Duration.ofSeconds(45)), Clock.systemUTC());
+        String a = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 a"), false).job().id();
+        JobRecord b = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 b"), false).job();
+        assertEquals(JobStatus.QUEUED, b.status(), "one claude job at a time");
+        String c = jobs.submit(ProviderId.CODEX, Map.of("prompt", "sleep=60 c"), false).job().id();
+        assertEquals(JobStatus.RUNNING, jobs.status(c).job().status(), "another provider has a slot");
+        GatewayException full = assertThrows(GatewayException.class,
+                () -> jobs.submit(ProviderId.GEMINI, Map.of("prompt", "sleep=60 d"), false));
+        assertEquals(ErrorCode.QUEUE_FULL, full.code());
+        assertTrue(full.getMessage().contains("LLM_GATEWAY_MAX_QUEUED_JOBS"), full.getMessage());
+
+        jobs.cancel(a);
+        assertEquals(JobStatus.RUNNING, jobs.status(b.id()).job().status(), "the queued job takes the freed slot");
+    }
+
+    @Test
+    void finishedJobsAreRemovedAfterTheRetentionPeriod() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        JobService jobs = service(config(4, 2, 32, Duration.ofSeconds(45)), clock);
+        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job().id();
+        String running = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false).job().id();
+        awaitStatus(jobs, id, JobStatus.COMPLETED);
+        clock.advance(Duration.ofDays(6));
+        assertEquals(0, jobs.sweepRetention());
+        clock.advance(Duration.ofDays(2));
+        assertEquals(1, jobs.sweepRetention(), "only the finished job goes");
+        assertFalse(Files.exists(files(id).dir()));
+        assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class, () -> jobs.status(id)).code());
+        assertEquals(JobStatus.RUNNING, jobs.status(running).job().status());
+    }
+
+    @Test
+    void aJobWhoseSupervisorWasKilledIsOrphanedWithTheOutputItProduced() throws Exception {
+        JobService jobs = service();
+        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=5 sleep=60"), false).job().id();
+        JobFiles files = files(id);
+        awaitText(files.stdout(), "part 4");
+        long cli = cliPid(files);
+        ProcessHandle.of(jobs.status(id).job().runner().pid()).orElseThrow().destroyForcibly();
+        JobRecord orphaned = awaitStatus(jobs, id, JobStatus.ORPHANED);
+        assertEquals(ErrorCode.JOB_ORPHANED.wireName(), orphaned.error().code());
+        assertTrue(jobs.result(id, "stdout", 0, 100_000).output().text().contains("part 4"));
+        awaitGone(cli);
+    }
+
+    @Test
+    void timeoutsAndTheOutputCapFailTheJobAsTheSyncToolWould() throws Exception {
+        JobService jobs = service();
+        String slow = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=30", "timeoutMs", 500), false).job().id();
+        String flood = jobs.submit(ProviderId.CODEX, Map.of("prompt", "lines=5000 width=100 sleep=30",
+                "maxOutputBytes", 10_000), false).job().id();
+        JobRecord timedOut = awaitStatus(jobs, slow, JobStatus.FAILED);
+        assertEquals(ErrorCode.TIMEOUT.wireName(), timedOut.error().code());
+        assertEquals(124, timedOut.exitCode());
+        JobRecord flooded = awaitStatus(jobs, flood, JobStatus.FAILED);
+        assertEquals(ErrorCode.OUTPUT_TOO_LARGE.wireName(), flooded.error().code());
+        assertTrue(Files.size(files(flood).stdout()) <= 10_000);
+    }
+
+    @Test
+    void anotherServiceOnTheSameDataDirectoryReportsAndCancelsAJob() throws Exception {
+        JobService first = service();
+        JobService second = service();
+        String id = first.submit(ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
+        long grandchild = grandchildPid(files(id));
+        assertEquals(JobStatus.RUNNING, second.status(id).job().status());
+        assertEquals(1, second.list(Optional.of(JobStatus.RUNNING), Optional.of(ProviderId.CLAUDE), 10, 0).total());
+        assertEquals(JobStatus.CANCELLED, second.cancel(id).job().status());
+        assertEquals(JobStatus.CANCELLED, first.status(id).job().status());
+        awaitGone(grandchild);
+    }
+
+    @Test
+    void theWatcherFinalizesJobsNobodyAsksAbout() throws Exception {
+        JobService jobs = service();
+        jobs.start();
+        JobRecord job = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!fake.nativeIds.containsKey(job.sessionId())) {
+            assertTrue(System.nanoTime() - deadline < 0, "the session was never recorded");
+            Thread.sleep(20);
+        }
+        assertEquals(JobStatus.COMPLETED, jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
+    }
+
+    @Test
+    void closingTheServiceStopsItsDeferredRequests() throws Exception {
+        JobService jobs = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        JobRecord job = assertInstanceOf(JobService.Deferred.class,
+                jobs.request(ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), ProgressSink.NONE)).job();
+        long grandchild = grandchildPid(files(job.id()));
+        jobs.close();
+        JobService other = service();
+        JobRecord stopped = other.status(job.id()).job();
+        assertEquals(JobStatus.CANCELLED, stopped.status());
+        assertTrue(stopped.error().message().contains("gateway running this deferred request exited"), stopped.error().message());
+        awaitGone(grandchild);
+    }
+
+    @Test
+    void jobIdsAreChecked() {
+        JobService jobs = service();
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class, () -> jobs.status("../x")).code());
+        assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class,
+                () -> jobs.status("job-00000000-0000-0000-0000-000000000000")).code());
+        assertNull(jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().stream().findFirst().orElse(null));
+    }
+
+    @Test
+    void unreadableRecordsAreSkippedInLists() throws IOException {
+        JobService jobs = service();
+        Files.createDirectories(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001"));
+        Files.writeString(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001").resolve("job.json"), "{");
+        assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total());
+    }
+}
