@@ -85,8 +85,8 @@ public final class Gateway implements AutoCloseable {
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,
                 new CliProber(providers, runner, config.environment(), CliProber.timeoutFrom(config.environment())),
-                new ProcessHealth(Version.current(), config.dataDir(), store, policy::status)).tools());
-        GatewayResources resources = new GatewayResources(sessions, mapper);
+                new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
+        GatewayResources resources = new GatewayResources(sessions, jobs, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);

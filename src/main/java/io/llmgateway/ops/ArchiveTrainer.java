@@ -94,9 +94,10 @@ final class ArchiveTrainer {
         awaitReply(replies, id, deadline);
         send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/list", "params", Map.of()));
         awaitReply(replies, id, deadline);
-        send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/read",
-                "params", Map.of("uri", "sessions://all")));
-        awaitReply(replies, id, deadline);
+        for (String uri : List.of("sessions://all", "jobs://recent")) {
+            send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/read", "params", Map.of("uri", uri)));
+            awaitReply(replies, id, deadline);
+        }
         for (Map<String, Object> call : TRAINING_CALLS) {
             send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "tools/call", "params", call));
             awaitReply(replies, id, deadline);

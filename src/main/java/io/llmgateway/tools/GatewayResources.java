@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.job.JobService;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
@@ -12,22 +13,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Gateway state as MCP resources, for hosts that let people browse them: {@code sessions://all} and
- * {@code sessions://{cli}} (the newest-used session records and the active session per provider), as JSON.
+ * Gateway state as MCP resources, for hosts that let people browse them, as JSON: {@code sessions://all}
+ * and {@code sessions://{cli}} (the newest-used session records and the active session per provider),
+ * {@code jobs://recent} (the newest jobs of every gateway sharing the data directory).
  */
 public final class GatewayResources {
     static final int MAX_SESSIONS = 100;
+    static final int RECENT_JOBS = 50;
     private static final String JSON = "application/json";
     /** MCP's "resource not found". */
     private static final int RESOURCE_NOT_FOUND = -32002;
 
     private final SessionService sessions;
+    private final JobService jobs;
     private final ObjectMapper mapper;
 
-    public GatewayResources(SessionService sessions, ObjectMapper mapper) {
+    public GatewayResources(SessionService sessions, JobService jobs, ObjectMapper mapper) {
         this.sessions = sessions;
+        this.jobs = jobs;
         this.mapper = mapper;
     }
 
@@ -38,8 +44,17 @@ public final class GatewayResources {
                         + "), and the active session per provider.")
                 .mimeType(JSON)
                 .build();
-        return List.of(new McpServerFeatures.SyncResourceSpecification(all,
-                (exchange, request) -> read(request.uri(), Optional.empty())));
+        McpSchema.Resource recentJobs = McpSchema.Resource.builder("jobs://recent", "recent-jobs")
+                .title("Recent jobs")
+                .description("The " + RECENT_JOBS + " newest jobs of every gateway sharing the data directory, with their "
+                        + "status, and how many there are in all.")
+                .mimeType(JSON)
+                .build();
+        return List.of(
+                new McpServerFeatures.SyncResourceSpecification(all,
+                        (exchange, request) -> readSessions(request.uri(), Optional.empty())),
+                new McpServerFeatures.SyncResourceSpecification(recentJobs,
+                        (exchange, request) -> readJobs(request.uri())));
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
@@ -56,18 +71,12 @@ public final class GatewayResources {
             ProviderId provider = ProviderId.fromWireName(cli).orElseThrow(() -> new McpError(
                     new McpSchema.JSONRPCResponse.JSONRPCError(RESOURCE_NOT_FOUND, "Resource not found: " + request.uri()
                             + " (use sessions://all or sessions://<" + String.join("|", ProviderId.wireNames()) + ">)", null)));
-            return read(request.uri(), Optional.of(provider));
+            return readSessions(request.uri(), Optional.of(provider));
         }));
     }
 
-    private McpSchema.ReadResourceResult read(String uri, Optional<ProviderId> cli) {
-        SessionService.SessionPage page;
-        try {
-            page = sessions.list(cli, MAX_SESSIONS, 0);
-        } catch (GatewayException e) {
-            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
-                    McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null));
-        }
+    private McpSchema.ReadResourceResult readSessions(String uri, Optional<ProviderId> cli) {
+        SessionService.SessionPage page = unlessFailing(() -> sessions.list(cli, MAX_SESSIONS, 0));
         Map<String, Object> active = new LinkedHashMap<>();
         for (ProviderId p : ProviderId.values()) {
             if (cli.isEmpty() || cli.get() == p) {
@@ -81,11 +90,31 @@ public final class GatewayResources {
         if (!page.warnings().isEmpty()) {
             content.put("warnings", page.warnings());
         }
+        return json(uri, content);
+    }
+
+    private McpSchema.ReadResourceResult readJobs(String uri) {
+        JobService.JobPage page = unlessFailing(() -> jobs.list(Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
+        return json(uri, Structured.of("total", page.total(), "truncated", page.total() > page.jobs().size(),
+                "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
+    }
+
+    /** A store that cannot be read is a JSON-RPC error: resources have no isError result. */
+    private static <T> T unlessFailing(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (GatewayException e) {
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
+                    McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null));
+        }
+    }
+
+    private McpSchema.ReadResourceResult json(String uri, Map<String, Object> content) {
         try {
             return new McpSchema.ReadResourceResult(List.of(
                     new McpSchema.TextResourceContents(uri, JSON, mapper.writeValueAsString(content))));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("session summaries always serialise", e);
+            throw new IllegalStateException("summaries of records always serialise", e);
         }
     }
 }

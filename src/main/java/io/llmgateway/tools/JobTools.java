@@ -224,7 +224,7 @@ public final class JobTools {
         return schema;
     }
 
-    private static Map<String, Object> jobSummary(JobRecord job) {
+    static Map<String, Object> jobSummary(JobRecord job) {
         return Structured.of("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
                 "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
                 "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),

@@ -1,6 +1,8 @@
 package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.job.JobRecord;
+import io.llmgateway.job.ProcessRef;
 import io.llmgateway.model.ModelAlias;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.model.ModelInfo;
@@ -73,7 +75,7 @@ public final class OperationsTools {
     private GatewayTool processHealth() {
         ToolDefinition definition = new ToolDefinition("llm_process_health", "Gateway process health",
                 "Report this gateway process's health: version, uptime, data directory, session store health (e.g. a "
-                        + "quarantined file), and policy status.",
+                        + "quarantined file), running and queued jobs with the state of their processes, and policy status.",
                 Schemas.input().build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
@@ -91,6 +93,9 @@ public final class OperationsTools {
                                 .required("sessions", Schemas.nullable(Schemas.integer("Session records, null when unreadable.")))
                                 .required("warnings", Schemas.stringArray(null))
                                 .build())
+                        .required("jobs", Schemas.nullable(Schemas.arrayOf(activeJobSchema(),
+                                "Running jobs, then queued ones (at most 100 of each), of every gateway sharing the data "
+                                + "directory; null when the job files cannot be read.")))
                         .required("policy", Schemas.output()
                                 .required("path", Schemas.string(null))
                                 .required("loaded", Schemas.bool("False when there is no policy file: every tool is allowed."))
@@ -112,6 +117,8 @@ public final class OperationsTools {
                             "dataDir", report.dataDir().toString()),
                     "store", Structured.of("status", report.storeStatus(), "sessions", report.sessions(),
                             "warnings", report.storeWarnings()),
+                    "jobs", report.activeJobs() == null ? null
+                            : report.activeJobs().stream().map(OperationsTools::activeJob).toList(),
                     "policy", Structured.of("path", policy.path().toString(), "loaded", policy.loaded(),
                             "summary", policy.summary(), "rejectedEdit", policy.rejectedEdit(),
                             "description", policy.describe()),
@@ -127,6 +134,34 @@ public final class OperationsTools {
                 "models", p.models().stream().map(OperationsTools::model).toList(),
                 "aliases", p.aliases().stream().map(OperationsTools::alias).toList(),
                 "warnings", p.warnings());
+    }
+
+    /** A job and the process that carries it: its supervisor, or the gateway running a deferred request. */
+    private static Map<String, Object> activeJob(JobRecord job) {
+        ProcessRef runner = job.runner();
+        return Structured.of("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
+                "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
+                "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
+                "process", runner == null ? null : Structured.of("pid", runner.pid(), "alive", runner.isAlive(),
+                        "local", runner.isLocal()),
+                "cancelRequested", job.cancelRequested());
+    }
+
+    private static Map<String, Object> activeJobSchema() {
+        return Schemas.output()
+                .required("jobId", Schemas.string(null))
+                .required("cli", Schemas.string(null))
+                .required("status", Schemas.stringEnum(List.of("running", "queued"), null))
+                .required("deferred", Schemas.bool("A sync request that outlived the sync deadline."))
+                .required("createdAt", Schemas.string("ISO-8601 UTC"))
+                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                .required("process", Schemas.nullable(Schemas.output()
+                        .required("pid", Schemas.integer(null))
+                        .required("alive", Schemas.bool(null))
+                        .required("local", Schemas.bool("False when it runs in another machine view (container) sharing the directory."))
+                        .build()))
+                .required("cancelRequested", Schemas.bool(null))
+                .build();
     }
 
     private static Map<String, Object> model(ModelInfo m) {

@@ -150,6 +150,7 @@ class OperationsToolsProtocolTest {
         assertEquals(dataDir.toString(), healthy.get("gateway").get("dataDir").asText());
         assertEquals("ok", healthy.get("store").get("status").asText());
         assertFalse(healthy.get("policy").get("loaded").asBoolean());
+        assertEquals(0, healthy.get("jobs").size());
 
         Files.writeString(dataDir.resolve("sessions.json.corrupt-20261122T100000Z"), "garbage");
         JsonNode degraded = call("llm_process_health", Map.of(), declared);
@@ -163,7 +164,7 @@ class OperationsToolsProtocolTest {
         start(Map.of());
         gw.client.callTool("session_create", Map.of("cli", "codex", "description", "resource test"));
         JsonNode resources = gw.client.request("resources/list", Map.of()).get("result").get("resources");
-        assertEquals("sessions://all", resources.get(0).get("uri").asText());
+        assertEquals(List.of("jobs://recent", "sessions://all"), uris(resources));
         JsonNode templates = gw.client.request("resources/templates/list", Map.of()).get("result").get("resourceTemplates");
         assertEquals("sessions://{cli}", templates.get(0).get("uriTemplate").asText());
 
@@ -176,6 +177,12 @@ class OperationsToolsProtocolTest {
 
         JsonNode missing = gw.client.request("resources/read", Map.of("uri", "sessions://gpt"));
         assertEquals(-32002, missing.get("error").get("code").asInt(), missing.toString());
+    }
+
+    private static List<String> uris(JsonNode resources) {
+        List<String> uris = new java.util.ArrayList<>();
+        resources.forEach(r -> uris.add(r.get("uri").asText()));
+        return uris.stream().sorted().toList();
     }
 
     private JsonNode readResource(String uri) {
