@@ -14,6 +14,7 @@ import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
+import io.llmgateway.support.Survivors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -73,13 +74,7 @@ class JobToolsProtocolTest {
         }
         gw.close();
         assertTrue(gw.client.nonJsonRpcLines().isEmpty());
-        // Supervisors write exit.json just before they exit: give the last ones a moment.
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(), "no process survives");
+        assertEquals(List.of(), Survivors.afterGracePeriod(), "no process survives");
     }
 
     private JsonNode call(String tool, Map<String, ?> arguments) {

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
+import io.llmgateway.support.Survivors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +35,7 @@ class OperationsJobsProtocolTest {
 
     @BeforeEach
     void start() {
-        Map<String, String> env = FakeClis.in(state).environment();
-        GatewayConfig base = InProcessGateway.config(dataDir, env);
-        gw = new InProcessGateway(new GatewayConfig(base.dataDir(), base.sessionTtl(), base.maxLineBytes(),
-                base.shutdownDrain(), base.maxOutputBytes(), env, JobConfig.fromEnvironment(env)),
+        gw = new InProcessGateway(InProcessGateway.config(dataDir, FakeClis.in(state).environment()),
                 new InMemorySessionStore(), Clock.systemUTC());
         gw.client.initialize();
     }
@@ -48,12 +44,7 @@ class OperationsJobsProtocolTest {
     void stop() throws InterruptedException, IOException {
         Files.writeString(state.resolve("gate"), "");
         gw.close();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(), "no process survives");
+        assertEquals(List.of(), Survivors.afterGracePeriod(), "no process survives");
     }
 
     private JsonNode call(String tool, Map<String, ?> arguments) {
