@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.exec.ProcessTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ final class CliProcess {
         if (cli.startMillis() == 0) {
             return;
         }
-        JobFiles.replaceVisibly(files.cliPid(), String.join(" ", Long.toString(cli.pid()),
+        PrivateFiles.replaceVisibly(files.cliPid(), String.join(" ", Long.toString(cli.pid()),
                 Long.toString(cli.startMillis()), runId, cli.machine() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 

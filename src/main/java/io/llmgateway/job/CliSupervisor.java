@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.exec.ProcessTree;
 import io.llmgateway.exec.Termination;
 import java.io.File;
@@ -8,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -167,7 +167,7 @@ final class CliSupervisor {
     }
 
     private ExitReport finish(ExitReport report) throws IOException {
-        JobFiles.replaceAtomically(files.exit(), report.toJson().getBytes(StandardCharsets.UTF_8));
+        PrivateFiles.replaceAtomically(files.exit(), report.toJson().getBytes(StandardCharsets.UTF_8));
         return report;
     }
 }

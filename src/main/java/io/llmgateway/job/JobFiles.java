@@ -1,14 +1,9 @@
 package io.llmgateway.job;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -95,67 +90,6 @@ final class JobFiles {
 
     Path supervisorLog() {
         return dir.resolve("supervisor.log");
-    }
-
-    static void createPrivateDirectory(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory, PRIVATE_DIRECTORY);
-        }
-    }
-
-    /** Creates an empty file with mode 0600 (truncating an existing one). */
-    static void createPrivateFile(Path file) throws IOException {
-        try (FileChannel ignored = open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            // created
-        }
-    }
-
-    static FileChannel open(Path file, OpenOption... options) throws IOException {
-        return FileChannel.open(file, Set.of(options), PRIVATE_FILE);
-    }
-
-    /**
-     * Replaces {@code target} so that a crash leaves either the old or the new content: temporary file,
-     * fsync, rename over the target, fsync the directory.
-     */
-    static void replaceAtomically(Path target, byte[] content) throws IOException {
-        replace(target, content, true);
-    }
-
-    /**
-     * Replaces {@code target} so that readers see the old or the new content, without forcing it to the
-     * disk: for files that only matter while the machine stays up (launch files, cli.pid).
-     */
-    static void replaceVisibly(Path target, byte[] content) throws IOException {
-        replace(target, content, false);
-    }
-
-    private static void replace(Path target, byte[] content, boolean durable) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel channel = open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            if (durable) {
-                channel.force(true);
-            }
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        if (durable) {
-            syncDirectory(target.getParent());
-        }
-    }
-
-    static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     /** Size of a file, 0 when it does not exist. */

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -57,7 +58,7 @@ public final class JobLocks {
             if (mutex.getHoldCount() > 1) {
                 return action.run(); // the kernel lock is already ours
             }
-            try (FileChannel channel = JobFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel channel = PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock held = channel.lock()) {
                 return action.run();
             }

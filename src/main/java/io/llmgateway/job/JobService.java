@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
@@ -615,7 +616,7 @@ public final class JobService implements AutoCloseable {
                 ExitReport exit = new ExitReport(outcome.exitCode(), outcome.termination().name(),
                         outcome.duration().toMillis(), outcome.stdoutTruncated(), outcome.stderrTruncated(), null,
                         outcome.pid(), outcome.runId());
-                JobFiles.replaceAtomically(store.files(id).exit(), exit.toJson().getBytes(StandardCharsets.UTF_8));
+                PrivateFiles.replaceAtomically(store.files(id).exit(), exit.toJson().getBytes(StandardCharsets.UTF_8));
                 finalizeJob(id, outcome);
             } else {
                 LOG.error("Supervising deferred job {} failed", id, failure);

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import java.io.IOException;
@@ -60,23 +61,23 @@ final class JobStore {
     }
 
     <T> T withDirectoryLock(JobLocks.Locked<T> action) throws IOException {
-        JobFiles.createPrivateDirectory(jobsDir);
+        PrivateFiles.createDirectories(jobsDir);
         return locks.withDirectory(jobsDir.resolve(DIRECTORY_LOCK), action);
     }
 
     /** Creates the job's directory and empty files, then its record. */
     void create(JobRecord record) throws IOException {
         JobFiles files = files(record.id());
-        JobFiles.createPrivateDirectory(jobsDir);
+        PrivateFiles.createDirectories(jobsDir);
         Files.createDirectory(files.dir(), JobFiles.PRIVATE_DIRECTORY);
-        JobFiles.createPrivateFile(files.lock());
-        JobFiles.createPrivateFile(files.stdout());
-        JobFiles.createPrivateFile(files.stderr());
+        PrivateFiles.createEmptyFile(files.lock());
+        PrivateFiles.createEmptyFile(files.stdout());
+        PrivateFiles.createEmptyFile(files.stderr());
         write(record);
     }
 
     void write(JobRecord record) throws IOException {
-        JobFiles.replaceAtomically(files(record.id()).record(), format.write(record));
+        PrivateFiles.replaceAtomically(files(record.id()).record(), format.write(record));
         if (record.status().isTerminal()) {
             terminal.put(record.id(), summary(record));
         }

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.exec.ProcessSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +27,13 @@ final class LaunchFiles {
 
     /** Writes every launch file (mode 0600) of {@code spec}, whose executable is already resolved. */
     static void write(JobFiles files, ProcessSpec spec) throws IOException {
-        JobFiles.createPrivateDirectory(files.launchDir());
+        PrivateFiles.createDirectories(files.launchDir());
         writeList(files.launchCommand(), spec.command());
         List<String> env = new ArrayList<>();
         spec.environment().forEach((name, value) -> env.add(name + "=" + value));
         writeList(files.launchEnvironment(), env);
         if (spec.stdin() != null) {
-            JobFiles.replaceVisibly(files.launchStdin(), spec.stdin().getBytes(StandardCharsets.UTF_8));
+            PrivateFiles.replaceVisibly(files.launchStdin(), spec.stdin().getBytes(StandardCharsets.UTF_8));
         }
         writeList(files.launchSettings(), List.of(
                 "workingDir=" + spec.workingDir(),
@@ -98,7 +99,7 @@ final class LaunchFiles {
     }
 
     private static void writeList(Path file, List<String> values) throws IOException {
-        JobFiles.replaceVisibly(file, String.join("\0", values).getBytes(StandardCharsets.UTF_8));
+        PrivateFiles.replaceVisibly(file, String.join("\0", values).getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<String> readList(Path file) throws IOException {

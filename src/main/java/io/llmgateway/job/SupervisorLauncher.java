@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -55,7 +56,7 @@ final class SupervisorLauncher {
         builder.environment().clear();
         builder.environment().putAll(environment);
         if (!Files.exists(files.supervisorLog())) {
-            JobFiles.createPrivateFile(files.supervisorLog());
+            PrivateFiles.createEmptyFile(files.supervisorLog());
         }
         Process process = builder.start();
         return ProcessRef.of(process.toHandle());

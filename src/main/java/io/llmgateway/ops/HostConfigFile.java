@@ -1,8 +1,8 @@
 package io.llmgateway.ops;
 
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,7 +18,6 @@ import java.util.Set;
 public final class HostConfigFile {
     private static final DateTimeFormatter BACKUP_TIME =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final HostClient client;
     private final Path file;
@@ -57,16 +56,18 @@ public final class HostConfigFile {
             throw new IOException("left " + file + " unchanged: " + e.getMessage());
         }
         Optional<Path> backup = Optional.empty();
-        Set<PosixFilePermission> mode = PrivateFiles.FILE_MODE;
+        Optional<Set<PosixFilePermission>> mode = Optional.empty();
         if (existing != null) {
             backup = Optional.of(backup(target));
-            if (POSIX) {
-                mode = Files.getPosixFilePermissions(target);
-            }
+            mode = Optional.of(Files.getPosixFilePermissions(target));
         } else {
             Files.createDirectories(target.toAbsolutePath().getParent());
         }
-        PrivateFiles.replaceAtomically(target, merged.getBytes(StandardCharsets.UTF_8), mode);
+        PrivateFiles.replaceAtomically(target, merged.getBytes(StandardCharsets.UTF_8));
+        if (mode.isPresent()) {
+            // The replacement is created 0600; a config others were meant to read keeps its mode.
+            Files.setPosixFilePermissions(target, mode.get());
+        }
         return new Written(target, backup);
     }
 

@@ -2,12 +2,15 @@ package io.llmgateway.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.Json;
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -140,7 +143,8 @@ public final class StartupArchive {
         } else if (!refreshLock.tryLock()) {
             return Optional.empty();
         }
-        try (FileChannel channel = PrivateFiles.openForWriting(directory.resolve("refresh.lock"))) {
+        try (FileChannel channel = PrivateFiles.open(directory.resolve("refresh.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
             FileLock lock = acquire(channel, wait);
             if (lock == null) {
                 return Optional.empty();
@@ -184,8 +188,9 @@ public final class StartupArchive {
             ArchiveStamp stamp = new ArchiveStamp(before, javaHome(), javaVersion(), clock.instant().toString(),
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
             // Archive first, stamp second: a crash in between leaves a stale-looking pair, never a trusted stale one.
-            PrivateFiles.moveAtomically(dump, file());
-            PrivateFiles.replaceAtomically(stampFile(), MAPPER.writeValueAsBytes(stamp), PrivateFiles.FILE_MODE);
+            Files.move(dump, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.syncDirectory(directory);
+            PrivateFiles.replaceAtomically(stampFile(), MAPPER.writeValueAsBytes(stamp));
             return ArchiveStatus.fresh(file(), stamp);
         } finally {
             Files.deleteIfExists(dump);

@@ -1,10 +1,9 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.llmgateway.core.ErrorCode;
-import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeSet;
@@ -137,8 +135,8 @@ public final class AuditLog implements AutoCloseable {
 
     private void append(byte[] line) throws IOException {
         long size;
-        try (FileChannel channel = DataFiles.open(file,
-                EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND))) {
+        try (FileChannel channel = PrivateFiles.open(file,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -1,12 +1,12 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,8 +58,8 @@ final class InterProcessLock implements AutoCloseable {
     }
 
     private FileChannel openChannel() throws IOException {
-        DataFiles.ensureDirectory(lockFile.getParent());
-        return DataFiles.open(lockFile, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+        PrivateFiles.createDirectories(lockFile.getParent());
+        return PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
 
     /** Closes the lock file; a failure is only logged, since the kernel drops the lock at exit anyway. */

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -15,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +85,8 @@ public final class PolicyCounters implements AutoCloseable {
     private <T> T update(Instant now, CountsChange<T> change) {
         try {
             return lock.locked(() -> {
-                try (FileChannel channel = DataFiles.open(file, EnumSet.of(StandardOpenOption.CREATE,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE))) {
+                try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                     Map<String, Long> before = read(channel);
                     Map<String, Long> counts = new HashMap<>(before);
                     long nowSecond = now.getEpochSecond();

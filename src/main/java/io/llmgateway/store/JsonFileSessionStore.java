@@ -1,5 +1,6 @@
 package io.llmgateway.store;
 
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.session.SessionChange;
@@ -206,8 +207,8 @@ public final class JsonFileSessionStore implements SessionStore {
         if (lockChannel != null && lockChannel.isOpen()) {
             return;
         }
-        StoreFiles.createPrivateDirectories(dataDir);
-        lockChannel = StoreFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        PrivateFiles.createDirectories(dataDir);
+        lockChannel = PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
     }
 
@@ -386,7 +387,7 @@ public final class JsonFileSessionStore implements SessionStore {
     private void compact() throws IOException {
         long generation = Math.max(cache.snapshotGeneration, cache.journalGeneration) + 1;
         SessionState state = cache.state;
-        StoreFiles.replaceAtomically(snapshotFile, out -> format.writeSnapshot(out, generation, state));
+        PrivateFiles.replaceAtomically(snapshotFile, out -> format.writeSnapshot(out, generation, state));
         cache.snapshot = FileStamp.of(snapshotFile);
         cache.snapshotGeneration = generation;
         cache.needsCompaction = false;
@@ -394,7 +395,7 @@ public final class JsonFileSessionStore implements SessionStore {
     }
 
     private void startJournal(long generation) throws IOException {
-        StoreFiles.replaceAtomically(journalFile, out -> out.write(format.journalHeader(generation)));
+        PrivateFiles.replaceAtomically(journalFile, out -> out.write(format.journalHeader(generation)));
         closeQuietly(cache.journal);
         cache.journal = FileChannel.open(journalFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         cache.journalStamp = FileStamp.of(journalFile);

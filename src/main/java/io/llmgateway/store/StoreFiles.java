@@ -1,34 +1,20 @@
 package io.llmgateway.store;
 
-import java.io.BufferedOutputStream;
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Set;
 
 /** The file-system steps of the store, creating everything private to the user (directory 0700, files 0600). */
 final class StoreFiles {
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-
     private StoreFiles() {
     }
 
@@ -70,45 +56,6 @@ final class StoreFiles {
         }
     }
 
-    /** Writes a file's whole content. */
-    interface Content {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    static void createPrivateDirectories(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory, PRIVATE_DIRECTORY);
-        }
-    }
-
-    /** Opens {@code file}, creating it with mode 0600 when {@code CREATE} is among the options. */
-    static FileChannel open(Path file, OpenOption... options) throws IOException {
-        return FileChannel.open(file, Set.of(options), PRIVATE_FILE);
-    }
-
-    /**
-     * Replaces {@code target} so that a crash leaves either the old or the new content: write a
-     * temporary file, fsync it, rename it over the target, fsync the directory.
-     */
-    static void replaceAtomically(Path target, Content content) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel channel = open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            on(temp, () -> {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-                content.writeTo(out);
-                out.flush();
-                channel.force(true);
-                return null;
-            });
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(target.getParent());
-    }
-
     /**
      * Renames a damaged {@code file} to {@code <name>.corrupt-<timestamp>} (with {@code -1}, {@code -2}, ...
      * when taken), keeping its bytes, and returns the new path.
@@ -143,13 +90,11 @@ final class StoreFiles {
         }
     }
 
-    /** Makes a rename in {@code directory} durable. */
+    /** Makes a rename in {@code directory} durable; a failure names the directory. */
     static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            on(directory, () -> {
-                channel.force(true);
-                return null;
-            });
-        }
+        on(directory, () -> {
+            PrivateFiles.syncDirectory(directory);
+            return null;
+        });
     }
 }

@@ -144,7 +144,7 @@ public final class StoreBenchmark {
         }
         if (count > 0) {
             SessionFileFormat format = new SessionFileFormat();
-            StoreFiles.replaceAtomically(dataDir.resolve(JsonFileSessionStore.SNAPSHOT_FILE),
+            io.llmgateway.files.PrivateFiles.replaceAtomically(dataDir.resolve(JsonFileSessionStore.SNAPSHOT_FILE),
                     out -> format.writeSnapshot(out, 1, state));
         }
         return ids;
