@@ -103,6 +103,12 @@ public final class JsonFileSessionStore implements SessionStore {
         SessionState state = new SessionState();
         /** Null when there is no (readable) snapshot. */
         FileStamp snapshot;
+        /**
+         * Kept open, like the journal, so a newer snapshot can never reuse its inode: an equal stamp (same
+         * inode, size and coarse mtime) must really mean the same file, or this process would miss a
+         * compaction that was cut short before the journal was replaced and append to a stale journal.
+         */
+        FileChannel snapshotHandle;
         long snapshotGeneration;
         /** Null when there is no journal; kept open so its inode cannot be reused by a newer journal. */
         FileChannel journal;
@@ -244,7 +250,15 @@ public final class JsonFileSessionStore implements SessionStore {
         forgetCache();
         Cache fresh = new Cache();
         if (snapshot != null) {
-            byte[] content = StoreFiles.on(snapshotFile, () -> Files.readAllBytes(snapshotFile));
+            FileChannel handle = StoreFiles.on(snapshotFile, () -> FileChannel.open(snapshotFile, StandardOpenOption.READ));
+            fresh.snapshotHandle = handle;
+            byte[] content;
+            try {
+                content = StoreFiles.on(snapshotFile, () -> StoreFiles.read(handle, 0, Math.toIntExact(handle.size())));
+            } catch (IOException e) {
+                closeQuietly(handle);
+                throw e;
+            }
             try {
                 SessionFileFormat.Snapshot decoded = format.readSnapshot(content);
                 fresh.state = decoded.state();
@@ -388,6 +402,8 @@ public final class JsonFileSessionStore implements SessionStore {
         long generation = Math.max(cache.snapshotGeneration, cache.journalGeneration) + 1;
         SessionState state = cache.state;
         PrivateFiles.replaceAtomically(snapshotFile, out -> format.writeSnapshot(out, generation, state));
+        closeQuietly(cache.snapshotHandle);
+        cache.snapshotHandle = FileChannel.open(snapshotFile, StandardOpenOption.READ);
         cache.snapshot = FileStamp.of(snapshotFile);
         cache.snapshotGeneration = generation;
         cache.needsCompaction = false;
@@ -416,6 +432,7 @@ public final class JsonFileSessionStore implements SessionStore {
 
     private void forgetCache() {
         if (cache != null) {
+            closeQuietly(cache.snapshotHandle);
             closeQuietly(cache.journal);
             cache = null;
         }

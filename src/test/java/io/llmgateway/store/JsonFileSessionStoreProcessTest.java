@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.llmgateway.core.ProviderId;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -104,7 +101,10 @@ class JsonFileSessionStoreProcessTest {
             mustExist.removeAll(deleting);
             try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC())) {
                 Set<String> ids = StoreTestSupport.ids(store);
-                assertTrue(ids.containsAll(mustExist), "round " + round + ": an acknowledged create is missing");
+                Set<String> missing = new HashSet<>(mustExist);
+                missing.removeAll(ids);
+                assertTrue(missing.isEmpty(), "round " + round + ": acknowledged creates are missing: " + missing
+                        + "; worker output: " + workers.stream().map(Worker::lines).toList());
                 assertTrue(deleted.stream().noneMatch(ids::contains), "round " + round + ": a deleted session is back");
                 int counter = store.read(StoreWorkerMain::counter);
                 assertTrue(counter >= acknowledged && counter <= acknowledged + killed,
@@ -117,15 +117,19 @@ class JsonFileSessionStoreProcessTest {
         }
     }
 
-    /** One worker JVM running {@link StoreWorkerMain}, its stdout collected line by line as it arrives. */
+    /**
+     * One worker JVM running {@link StoreWorkerMain}. Its stdout goes to a file, not a pipe: when a
+     * process is killed the JDK drains and closes its stdout pipe on the reaper thread, racing a reader
+     * thread, and lines the worker had written could vanish, making acknowledged changes look lost.
+     */
     private static final class Worker implements AutoCloseable {
         private final Process process;
+        private final Path stdout;
         private final Path stderr;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Thread reader;
 
         Worker(Path dataDir, Path stderr, long operations, int compactionMinChanges, boolean waitForStart)
                 throws IOException {
+            this.stdout = stderr.resolveSibling(stderr.getFileName() + ".stdout");
             this.stderr = stderr;
             List<String> command = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -134,38 +138,34 @@ class JsonFileSessionStoreProcessTest {
                     StoreWorkerMain.class.getName(),
                     dataDir.toString(), Long.toString(operations), Integer.toString(compactionMinChanges),
                     waitForStart ? "wait" : "run");
-            process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-            reader = new Thread(this::collectOutput, "store-worker-output");
-            reader.setDaemon(true);
-            reader.start();
+            process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                    .start();
         }
 
-        private void collectOutput() {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
+        /** The complete lines printed so far (a line cut short by a kill does not count). */
+        List<String> lines() {
+            String text;
+            try {
+                text = Files.readString(stdout);
             } catch (IOException e) {
-                // The worker was killed: its output simply ends here.
+                return List.of();
             }
+            int end = text.lastIndexOf('\n');
+            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
         }
 
         int lineCount() {
-            return lines.size();
+            return lines().size();
         }
 
         void awaitLines(int count) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (lines.size() < count) {
-                if (!process.isAlive() && lines.size() < count) {
-                    reader.join(TimeUnit.SECONDS.toMillis(5));
-                    if (lines.size() < count) {
-                        fail("worker exited with " + process.exitValue() + " after " + lines + ": " + errors());
-                    }
+            while (lineCount() < count) {
+                if (!process.isAlive() && lineCount() < count) {
+                    fail("worker exited with " + process.exitValue() + " after " + lines() + ": " + errors());
                 }
                 if (System.nanoTime() > deadline) {
-                    fail("worker printed only " + lines.size() + " lines: " + errors());
+                    fail("worker printed only " + lineCount() + " lines: " + errors());
                 }
                 Thread.sleep(5);
             }
@@ -181,20 +181,18 @@ class JsonFileSessionStoreProcessTest {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 fail("worker did not finish: " + errors());
             }
-            reader.join(TimeUnit.SECONDS.toMillis(10));
             assertEquals(0, process.exitValue(), errors());
         }
 
         void kill() throws Exception {
             process.destroyForcibly();
             assertTrue(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "a killed worker exits");
-            reader.join(TimeUnit.SECONDS.toMillis(10));
         }
 
         /** Ids from the lines {@code <verb> <id>}. */
         Set<String> ids(String verb) {
             Set<String> ids = new HashSet<>();
-            for (String line : lines) {
+            for (String line : lines()) {
                 if (line.startsWith(verb + " ")) {
                     ids.add(line.substring(verb.length() + 1));
                 }
