@@ -24,7 +24,7 @@ public record GatewayLaunch(Path java, Path jar, Optional<Path> archive) {
      * goes to stderr: by default its warnings (e.g. an unusable archive) go to stdout, which carries
      * JSON-RPC only. {@code -Xlog:disable} must come first: it turns off the default stdout output.
      */
-    static final List<String> FAST_START_FLAGS = List.of(
+    public static final List<String> FAST_START_FLAGS = List.of(
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-Xms16m",

@@ -54,6 +54,7 @@ public final class AuditLog implements AutoCloseable {
     private final ObjectMapper canonicalJson =
             Json.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private final long pid = ProcessHandle.current().pid();
+    private final MessageDigest sha256Prototype = sha256Instance();
     private final AtomicBoolean failing = new AtomicBoolean();
 
     /**
@@ -123,11 +124,24 @@ public final class AuditLog implements AutoCloseable {
 
     /** SHA-256 (hex) of the arguments' canonical JSON: the same arguments always give the same hash. */
     private String sha256(Map<String, ?> arguments) throws IOException {
+        MessageDigest sha256 = newSha256();
+        // Streamed into the digest: a megabyte prompt is never copied into a byte array.
+        canonicalJson.writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), arguments);
+        return HEX.formatHex(sha256.digest());
+    }
+
+    /** A copy of the prototype: looking SHA-256 up among the security providers on every call costs more. */
+    private MessageDigest newSha256() {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            // Streamed into the digest: a megabyte prompt is never copied into a byte array.
-            canonicalJson.writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), arguments);
-            return HEX.formatHex(sha256.digest());
+            return (MessageDigest) sha256Prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            return sha256Instance();
+        }
+    }
+
+    private static MessageDigest sha256Instance() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }

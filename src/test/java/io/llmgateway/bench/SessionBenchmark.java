@@ -2,6 +2,7 @@ package io.llmgateway.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.ops.GatewayLaunch;
 import io.llmgateway.session.SessionChange;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionStore;
@@ -22,18 +23,22 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Session benchmark of issue 2 (not a test): spawns the shaded jar and times round trips through stdio.
- * Run with {@code scripts/bench.sh sessions}. Prints a Markdown table for docs/PERFORMANCE.md.
+ * Round trips are measured with a plain {@code java -jar} and with the JVM flags {@code setup} writes (without
+ * its start-up archive, which only changes start-up). Run with {@code scripts/bench.sh sessions}; prints
+ * Markdown rows for docs/PERFORMANCE.md.
  */
 public final class SessionBenchmark {
     private static final int SPAWNS = 20;
     private static final int CALLS = 300;
+    private static final int STEADY_AFTER = 2_000;
 
     public static void main(String[] args) throws Exception {
         System.out.println("| measurement | median ms | p99 ms | n |");
         System.out.println("|---|---|---|---|");
         startup();
         for (int size : new int[] {0, 10_000, 100_000}) {
-            roundTrips(size);
+            roundTrips(size, "plain", List.of());
+            roundTrips(size, "setup flags", GatewayLaunch.FAST_START_FLAGS);
         }
         twoWriters();
         System.out.printf("%nidle RSS after start: %s%n", idleRss());
@@ -53,17 +58,22 @@ public final class SessionBenchmark {
         System.out.println(BenchStats.row("spawn → initialize response (plain java -jar)", BenchStats.ofNanos(samples)));
     }
 
-    private static void roundTrips(int storedSessions) throws Exception {
+    /**
+     * Two windows of {@link #CALLS} iterations: right after start (after 50 warm-up calls), while the JIT
+     * is still compiling the request path, which is what a freshly launched gateway's first calls see;
+     * and in steady state, after {@link #STEADY_AFTER} more iterations.
+     */
+    private static void roundTrips(int storedSessions, String launch, List<String> jvmFlags) throws Exception {
         Path dir = Files.createTempDirectory("bench-rt");
         seed(dir, storedSessions);
-        try (GatewayProcess gw = GatewayProcess.start(dir, Map.of())) {
+        try (GatewayProcess gw = GatewayProcess.start(dir, Map.of(), jvmFlags)) {
             gw.client.initialize();
-            List<Long> create = new ArrayList<>();
-            List<Long> get = new ArrayList<>();
-            List<Long> setActive = new ArrayList<>();
-            List<Long> list = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < CALLS + 50; i++) {
+            String label = String.format("%,d stored, %s", storedSessions, launch);
+            Phase early = new Phase();
+            Phase steady = new Phase();
+            int steadyFrom = 50 + CALLS + STEADY_AFTER;
+            for (int i = 0; i < steadyFrom + CALLS; i++) {
+                Phase phase = i >= 50 && i < 50 + CALLS ? early : i >= steadyFrom ? steady : null;
                 long t0 = System.nanoTime();
                 JsonNode r = gw.client.callTool("session_create", Map.of("cli", "claude", "setAsActive", false));
                 long t1 = System.nanoTime();
@@ -72,18 +82,29 @@ public final class SessionBenchmark {
                 long t2 = System.nanoTime();
                 gw.client.callTool("session_set_active", Map.of("cli", "claude", "sessionId", id));
                 long t3 = System.nanoTime();
-                if (i % 10 == 0) {
-                    gw.client.callTool("session_list", Map.of("limit", 100));
-                    list.add(System.nanoTime() - t3);
+                if (phase != null) {
+                    phase.create.add(t1 - t0);
+                    phase.get.add(t2 - t1);
+                    phase.setActive.add(t3 - t2);
+                    if (i % 10 == 0) {
+                        gw.client.callTool("session_list", Map.of("limit", 100));
+                        phase.list.add(System.nanoTime() - t3);
+                    }
                 }
-                if (i >= 50) { // warm-up excluded
-                    create.add(t1 - t0);
-                    get.add(t2 - t1);
-                    setActive.add(t3 - t2);
-                }
-                ids.add(id);
             }
-            String label = String.format("%,d stored", storedSessions);
+            early.print(label + ", first calls");
+            steady.print(label + ", steady state");
+        }
+    }
+
+    /** The round trips measured in one window. */
+    private static final class Phase {
+        final List<Long> create = new ArrayList<>();
+        final List<Long> get = new ArrayList<>();
+        final List<Long> setActive = new ArrayList<>();
+        final List<Long> list = new ArrayList<>();
+
+        void print(String label) {
             System.out.println(BenchStats.row("session_create, " + label, BenchStats.ofNanos(create)));
             System.out.println(BenchStats.row("session_get, " + label, BenchStats.ofNanos(get)));
             System.out.println(BenchStats.row("session_set_active, " + label, BenchStats.ofNanos(setActive)));
