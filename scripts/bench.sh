@@ -4,6 +4,8 @@
 #   scripts/bench.sh jobs         # issue 4: submit → jobId, llm_job_status round trip, 50 jobs through the queue
 #   scripts/bench.sh overhead [n] # real claude/codex bare vs via the gateway (needs scripts/install-clis.sh)
 #   scripts/bench.sh startup [n] [java] # issue 6: spawn -> initialize, plain vs setup configuration, and RSS
+#   scripts/bench.sh store [dir]  # issue 2: the session store alone, in-process (dir: scratch space on the disk to test)
+#   scripts/bench.sh policy [dir] # issue 5: policy admission and audit line, in-process
 # Results go to stdout as Markdown rows; copy them into docs/PERFORMANCE.md with the machine description.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,8 @@ case "$which" in
   jobs) main=io.llmgateway.bench.JobBenchmark ;;
   overhead) main=io.llmgateway.bench.GatewayOverheadBenchmark ;;
   startup) main=io.llmgateway.bench.StartupBenchmark ;;
+  store) main=io.llmgateway.store.StoreBenchmark ;;
+  policy) main=io.llmgateway.policy.PolicyOverheadBenchmark ;;
   *) echo "unknown benchmark '$which'" >&2; exit 2 ;;
 esac
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)" >&2

@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * Not a test: measures the per-call overhead the policy layer adds (admit + audit, and each part)
- * with a 50-tool policy on a real data directory. Run from the test classpath:
- * {@code java -cp target/classes:target/test-classes:<deps> io.llmgateway.policy.PolicyOverheadBenchmark [dir]}
+ * with a 50-tool policy on a real data directory. Run with {@code scripts/bench.sh policy [dir]}.
  */
 public final class PolicyOverheadBenchmark {
     private static final int WARMUP = 5_000;
@@ -45,7 +44,8 @@ public final class PolicyOverheadBenchmark {
         try (PolicyGuard guard = PolicyGuard.open(dataDir, Map.of(), clock);
              PolicyEnforcer enforcer = new PolicyEnforcer(new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false),
                      new PolicyParser(), clock, PolicyFile.DEFAULT_CHECK_INTERVAL), new PolicyCounters(dataDir), clock);
-             AuditLog audit = new AuditLog(dataDir.resolve("audit-only"), AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
+             AuditLog audit = new AuditLog(Files.createDirectories(dataDir.resolve("audit-only")),
+                     AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
             System.out.println("data directory: " + dataDir + " (" + Files.getFileStore(dataDir).type() + ")");
             System.out.println(guard.status().describe());
             for (int i = 0; i < 50; i++) {

@@ -23,12 +23,7 @@ import java.util.stream.Stream;
  * sessions already stored, plus a read right after another instance appended (the multi-process
  * case), the time the first call takes to load the files, and encoding / decoding a snapshot of
  * that many sessions in memory (the CPU side of a compaction and of a reload after another
- * process compacted). Run from the project directory:
- *
- * <pre>
- * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.llmgateway.store.StoreBenchmark [scratch-dir]
- * </pre>
+ * process compacted). Run with {@code scripts/bench.sh store [scratch-dir]}.
  *
  * The scratch directory (default: a new temporary one) must be on the disk being measured; fsync
  * dominates the update figures.
