@@ -2,10 +2,12 @@ package io.llmgateway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
+import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.GatewayProcess;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -16,9 +18,10 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -29,34 +32,74 @@ class GatewayJarIT {
     @TempDir
     Path dataDir;
 
+    /**
+     * Every tool the gateway lists, called through the SDK's own client over stdio, with the fake provider
+     * CLIs standing in for the real ones: none may fail at the protocol level or with an error result.
+     */
     @Test
-    void sdkClientListsAndCallsEverySessionTool() {
+    void sdkClientCallsEveryListedTool(@TempDir Path fakeState) throws Exception {
+        Map<String, String> env = new HashMap<>(FakeClis.in(fakeState).environment());
+        env.put("LLM_GATEWAY_HOME", dataDir.toString());
+        env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
         ServerParameters params = ServerParameters.builder(GatewayProcess.javaExecutable())
                 .args("-jar", GatewayProcess.jar().toString())
-                .env(Map.of("LLM_GATEWAY_HOME", dataDir.toString()))
+                .env(env)
                 .build();
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(Json.newMapper()));
-        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build()) {
-            McpSchema.InitializeResult init = client.initialize();
-            assertEquals("llm-cli-gateway", init.serverInfo().name());
-            Set<String> names = client.listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.toSet());
-            assertTrue(names.containsAll(List.of("session_create", "session_list", "session_get", "session_set_active",
-                    "session_delete", "session_clear_all")), names.toString());
-
-            McpSchema.CallToolResult created = client.callTool(new McpSchema.CallToolRequest("session_create",
-                    Map.of("cli", "claude", "description", "jar test")));
-            assertFalse(created.isError());
-            @SuppressWarnings("unchecked")
-            String id = (String) ((Map<String, Object>) ((Map<String, Object>) created.structuredContent()).get("session")).get("id");
-            assertTrue(id.startsWith("gw-"));
-            assertFalse(client.callTool(new McpSchema.CallToolRequest("session_get", Map.of("sessionId", id))).isError());
-            assertFalse(client.callTool(new McpSchema.CallToolRequest("session_list", Map.of())).isError());
-            assertFalse(client.callTool(new McpSchema.CallToolRequest("session_set_active",
-                    Map.of("cli", "claude", "sessionId", id))).isError());
-            assertFalse(client.callTool(new McpSchema.CallToolRequest("session_delete", Map.of("sessionId", id))).isError());
-            assertFalse(client.callTool(new McpSchema.CallToolRequest("session_clear_all", Map.of())).isError());
-            assertTrue(client.callTool(new McpSchema.CallToolRequest("session_get", Map.of("sessionId", id))).isError());
+        Set<String> called = new TreeSet<>();
+        Set<String> listed;
+        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build()) {
+            assertEquals("llm-cli-gateway", client.initialize().serverInfo().name());
+            listed = client.listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.toCollection(TreeSet::new));
+            ToolCaller call = (name, arguments) -> {
+                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(name, arguments));
+                assertFalse(Boolean.TRUE.equals(result.isError()), name + " failed: " + result);
+                assertNotNull(result.structuredContent(), name);
+                called.add(name);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> structured = (Map<String, Object>) result.structuredContent();
+                return structured;
+            };
+            for (String name : listed) {
+                if (name.endsWith("_request")) {
+                    Map<String, Object> reply = call.call(name, Map.of("prompt", "hello from " + name));
+                    assertEquals(Boolean.TRUE, reply.get("success"), name + ": " + reply);
+                }
+            }
+            String sessionId = (String) ((Map<?, ?>) call.call("session_create", Map.of("cli", "claude")).get("session"))
+                    .get("id");
+            call.call("session_get", Map.of("sessionId", sessionId));
+            call.call("session_list", Map.of());
+            call.call("session_set_active", Map.of("cli", "claude", "sessionId", sessionId));
+            call.call("session_delete", Map.of("sessionId", sessionId));
+            assertTrue(client.callTool(new McpSchema.CallToolRequest("session_get", Map.of("sessionId", sessionId)))
+                    .isError(), "a deleted session is gone");
+            call.call("session_clear_all", Map.of("cli", "codex"));
+            String jobId = null;
+            for (String name : listed) {
+                if (name.endsWith("_request_async")) {
+                    String id = (String) call.call(name, Map.of("prompt", "hello from " + name)).get("jobId");
+                    assertTrue(id.startsWith("job-"), id);
+                    jobId = name.startsWith("claude") ? id : jobId;
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!"completed".equals(call.call("llm_job_status", Map.of("jobId", jobId)).get("status"))) {
+                assertTrue(System.nanoTime() < deadline, "the claude job did not complete");
+                Thread.sleep(100);
+            }
+            call.call("llm_job_result", Map.of("jobId", jobId));
+            call.call("llm_job_list", Map.of());
+            call.call("llm_job_cancel", Map.of("jobId", jobId));
+            call.call("list_models", Map.of());
+            call.call("cli_versions", Map.of());
+            call.call("llm_process_health", Map.of());
         }
+        assertEquals(listed, called, "every listed tool was called");
+    }
+
+    private interface ToolCaller {
+        Map<String, Object> call(String name, Map<String, Object> arguments);
     }
 
     @Test
