@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.KernelLock;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -7,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,19 +17,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mutual exclusion across threads and processes on one data directory: an in-process lock plus a
- * kernel lock ({@link FileChannel#lock()}) on a dedicated file that is never deleted. The kernel
- * releases the lock when a process dies, so a crash cannot leave it stuck. Use one instance per
+ * kernel lock ({@link KernelLock}) on a dedicated file that is never deleted. The kernel releases the
+ * lock when a process dies, so a crash cannot leave it stuck; a live holder stuck for longer than the patience (10 s) makes
+ * the call fail with {@link io.llmgateway.files.LockTimeoutException} instead of waiting forever. Use one instance per
  * lock file per process: closing any descriptor of a file drops the process's locks on it.
  */
 final class InterProcessLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InterProcessLock.class);
+    /** Holders keep it for microseconds; waiting this long means the holder is stuck. */
+    static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(10);
     private final Path lockFile;
+    private final Duration patience;
     private final ReentrantLock threads = new ReentrantLock();
     private FileChannel channel;
 
     /** Opens nothing yet: an unusable directory fails the first call, not start-up, and may be fixed later. */
     InterProcessLock(Path lockFile) {
+        this(lockFile, DEFAULT_PATIENCE);
+    }
+
+    InterProcessLock(Path lockFile, Duration patience) {
         this.lockFile = lockFile;
+        this.patience = patience;
     }
 
     /** Runs {@code action} holding both locks. */
@@ -49,7 +60,7 @@ final class InterProcessLock implements AutoCloseable {
                 channel = openChannel();
             }
             try {
-                return channel.lock();
+                return KernelLock.acquire(channel, lockFile, false, patience);
             } catch (OverlappingFileLockException e) {
                 // Another instance in this JVM holds the kernel lock (kernel locks are per process).
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));

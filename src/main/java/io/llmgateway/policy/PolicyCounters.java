@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,8 +51,13 @@ public final class PolicyCounters implements AutoCloseable {
     private final JsonFactory json = new JsonFactory();
 
     public PolicyCounters(Path dataDir) {
+        this(dataDir, InterProcessLock.DEFAULT_PATIENCE);
+    }
+
+    /** {@code lockPatience}: how long a call waits for another process's lock before failing. */
+    PolicyCounters(Path dataDir, Duration lockPatience) {
         this.file = dataDir.resolve(FILE_NAME);
-        this.lock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
+        this.lock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME), lockPatience);
     }
 
     /**
@@ -171,6 +178,10 @@ public final class PolicyCounters implements AutoCloseable {
     }
 
     private GatewayException unavailable(IOException e) {
+        if (e instanceof LockTimeoutException busy) {
+            return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters are busy: " + busy.getMessage()
+                    + "; " + busy.advice() + ".");
+        }
         return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters in " + file.getParent()
                 + " cannot be updated (" + e.getClass().getSimpleName() + "); check the directory's permissions"
                 + " and free space.");

@@ -1,5 +1,7 @@
 package io.llmgateway.store;
 
+import io.llmgateway.files.KernelLock;
+import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
@@ -19,6 +21,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * the new lines, or reloads after a compaction.
  *
  * <p>Updates hold an exclusive kernel lock on {@code sessions.lock} (never deleted; the kernel drops
- * it when a process dies), reads a shared one. The journal header names the snapshot generation it
+ * it when a process dies), reads a shared one. A call that cannot get it within {@code lockPatience}
+ * (another process stuck while holding it) fails with {@code store_unavailable} naming that process. The journal header names the snapshot generation it
  * continues; a journal older than the snapshot is the leftover of a compaction interrupted between
  * its two renames and is ignored. A last line without a newline is a write cut short by a crash: it
  * never counts, and the next update truncates it.
@@ -60,6 +64,8 @@ public final class JsonFileSessionStore implements SessionStore {
     static final String JOURNAL_FILE = "sessions.journal.jsonl";
     static final String LOCK_FILE = "sessions.lock";
     static final int DEFAULT_COMPACTION_MIN_CHANGES = 2000;
+    /** Longest wait for another process's lock: a compaction of 100,000 sessions holds it for about a second. */
+    static final Duration DEFAULT_LOCK_PATIENCE = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(JsonFileSessionStore.class);
     private static final DateTimeFormatter QUARANTINE_TIME =
@@ -71,6 +77,7 @@ public final class JsonFileSessionStore implements SessionStore {
     private final Path lockFile;
     private final Clock clock;
     private final int compactionMinChanges;
+    private final Duration lockPatience;
     private final SessionFileFormat format = new SessionFileFormat();
     private final ReentrantLock mutex = new ReentrantLock();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -85,17 +92,21 @@ public final class JsonFileSessionStore implements SessionStore {
      * so a broken data directory fails calls with {@code store_unavailable} until someone fixes it.
      */
     public JsonFileSessionStore(Path dataDir, Clock clock) {
-        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES);
+        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES, DEFAULT_LOCK_PATIENCE);
     }
 
-    /** {@code compactionMinChanges}: journal changes always tolerated before compacting (tests use few). */
-    JsonFileSessionStore(Path dataDir, Clock clock, int compactionMinChanges) {
+    /**
+     * {@code compactionMinChanges}: journal changes always tolerated before compacting (tests use few);
+     * {@code lockPatience}: how long a call waits for another process's lock before failing.
+     */
+    JsonFileSessionStore(Path dataDir, Clock clock, int compactionMinChanges, Duration lockPatience) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.snapshotFile = this.dataDir.resolve(SNAPSHOT_FILE);
         this.journalFile = this.dataDir.resolve(JOURNAL_FILE);
         this.lockFile = this.dataDir.resolve(LOCK_FILE);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.compactionMinChanges = compactionMinChanges;
+        this.lockPatience = Objects.requireNonNull(lockPatience, "lockPatience");
     }
 
     /** What this process knows of the files, and the state they hold. */
@@ -198,6 +209,9 @@ public final class JsonFileSessionStore implements SessionStore {
             }
             openLockFile();
             return call.run();
+        } catch (LockTimeoutException e) {
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The session store is busy: " + e.getMessage()
+                    + "; " + e.advice() + ".", Map.of("path", lockFile.toString(), "lockHolders", e.holders()));
         } catch (IOException e) {
             forgetCache();
             throw unavailable(e);
@@ -219,7 +233,7 @@ public final class JsonFileSessionStore implements SessionStore {
     }
 
     private FileLock lock(boolean shared) throws IOException {
-        return StoreFiles.on(lockFile, () -> lockChannel.lock(0, Long.MAX_VALUE, shared));
+        return StoreFiles.on(lockFile, () -> KernelLock.acquire(lockChannel, lockFile, shared, lockPatience));
     }
 
     /** Brings the cache up to date with the files; false when a damaged file needs the exclusive lock. */

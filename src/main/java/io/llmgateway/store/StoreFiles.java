@@ -1,5 +1,6 @@
 package io.llmgateway.store;
 
+import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ final class StoreFiles {
     static <T> T on(Path file, FileStep<T> step) throws IOException {
         try {
             return step.run();
-        } catch (FileSystemException e) {
+        } catch (FileSystemException | LockTimeoutException e) {
             throw e;
         } catch (IOException e) {
             throw new FileSystemException(file.toString(), null,

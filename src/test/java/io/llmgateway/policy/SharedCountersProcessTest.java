@@ -1,8 +1,12 @@
 package io.llmgateway.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.support.LockHolderMain;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +105,26 @@ class SharedCountersProcessTest {
             assertEquals(1500, total);
         } finally {
             processes.forEach(Process::destroyForcibly);
+        }
+    }
+
+    @Test
+    void aProcessStuckHoldingTheCounterLockIsNamedAndCountingResumes() throws Exception {
+        CounterSlot slot = new CounterSlot("stuck", 60, 0);
+        Instant now = Instant.ofEpochSecond(30);
+        try (PolicyCounters counters = new PolicyCounters(dataDir, Duration.ofMillis(300))) {
+            assertEquals(List.of(), counters.reserve(Map.of(slot, 2L), now));
+            Process holder = LockHolderMain.holding(dataDir.resolve(PolicyCounters.LOCK_FILE_NAME));
+            try {
+                GatewayException busy = assertThrows(GatewayException.class, () -> counters.reserve(Map.of(slot, 2L), now));
+                assertEquals(ErrorCode.STORE_UNAVAILABLE, busy.code());
+                assertTrue(busy.getMessage().contains("process " + holder.pid()), busy.getMessage());
+            } finally {
+                holder.getOutputStream().close();
+                assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
+            }
+            assertEquals(List.of(), counters.reserve(Map.of(slot, 2L), now), "the refused call was not counted");
+            assertEquals(List.of(slot), counters.reserve(Map.of(slot, 2L), now));
         }
     }
 }

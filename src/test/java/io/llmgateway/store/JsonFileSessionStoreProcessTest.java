@@ -1,16 +1,21 @@
 package io.llmgateway.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.support.LockHolderMain;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -114,6 +119,29 @@ class JsonFileSessionStoreProcessTest {
             try (Stream<Path> files = Files.list(dataDir)) {
                 assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".corrupt-")));
             }
+        }
+    }
+
+    @Test
+    void aProcessStuckHoldingTheLockGetsNamedAndTheStoreRecovers() throws Exception {
+        Path dataDir = dir.resolve("data");
+        try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(),
+                JsonFileSessionStore.DEFAULT_COMPACTION_MIN_CHANGES, Duration.ofMillis(300))) {
+            String before = StoreTestSupport.create(store, ProviderId.CLAUDE);
+            Process holder = LockHolderMain.holding(dataDir.resolve(JsonFileSessionStore.LOCK_FILE));
+            try {
+                GatewayException busy = assertThrows(GatewayException.class,
+                        () -> StoreTestSupport.create(store, ProviderId.CLAUDE));
+                assertEquals(ErrorCode.STORE_UNAVAILABLE, busy.code());
+                assertTrue(busy.getMessage().contains("process " + holder.pid()), busy.getMessage());
+                assertTrue(busy.getMessage().contains("kill -CONT"), busy.getMessage());
+                assertThrows(GatewayException.class, () -> StoreTestSupport.ids(store), "reads wait for writers too");
+            } finally {
+                holder.getOutputStream().close();
+                assertTrue(holder.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            String after = StoreTestSupport.create(store, ProviderId.CLAUDE);
+            assertEquals(Set.of(before, after), StoreTestSupport.ids(store), "the refused create left nothing behind");
         }
     }
 

@@ -56,7 +56,7 @@ class JsonFileSessionStoreTest {
     }
 
     private JsonFileSessionStore open(int compactionMinChanges) {
-        return new JsonFileSessionStore(dir, CLOCK, compactionMinChanges);
+        return new JsonFileSessionStore(dir, CLOCK, compactionMinChanges, JsonFileSessionStore.DEFAULT_LOCK_PATIENCE);
     }
 
     private Path snapshot() {
@@ -408,7 +408,7 @@ class JsonFileSessionStoreTest {
     @Test
     void filesArePrivateToTheUser() throws IOException {
         Path nested = dir.resolve("home").resolve(".llm-cli-gateway");
-        try (JsonFileSessionStore store = new JsonFileSessionStore(nested, CLOCK, 2)) {
+        try (JsonFileSessionStore store = new JsonFileSessionStore(nested, CLOCK, 2, JsonFileSessionStore.DEFAULT_LOCK_PATIENCE)) {
             for (int i = 0; i < 4; i++) {
                 create(store, ProviderId.CLAUDE);
             }

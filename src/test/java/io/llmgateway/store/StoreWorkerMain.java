@@ -35,7 +35,8 @@ public final class StoreWorkerMain {
         long operations = Long.parseLong(args[1]);
         int compactionMinChanges = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(), compactionMinChanges)) {
+        try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(), compactionMinChanges,
+                JsonFileSessionStore.DEFAULT_LOCK_PATIENCE)) {
             if (args.length > 3 && args[3].equals("wait")) {
                 out.println("ready");
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
