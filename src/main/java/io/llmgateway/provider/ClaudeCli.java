@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,15 @@ import java.util.Set;
 /**
  * Claude Code: {@code claude -p --output-format stream-json --verbose}, the prompt on stdin (no
  * positional prompt: no argv size limit, not visible in ps). Sessions: {@code --resume <id>},
- * {@code --continue}; transcripts are kept per working directory. Claude Code has no max-turns flag.
+ * {@code --continue}; transcripts are kept per working directory. {@code --max-turns} is accepted by
+ * {@code claude -p} although its help does not list it (observed on 2.1.197: a run over the limit ends
+ * with a result event of subtype {@code error_max_turns}, exit 1).
  */
 public final class ClaudeCli implements ProviderCli {
     private static final String NO_CONVERSATION = "No conversation found with session ID";
     /** Set by a parent Claude Code session; a nested claude refuses to start while it is set. */
     private static final String NESTED_SESSION_GUARD = "CLAUDECODE";
+    private static final String MAX_TURNS_REACHED = "error_max_turns";
 
     @Override
     public ProviderId id() {
@@ -44,6 +48,8 @@ public final class ClaudeCli implements ProviderCli {
                         "--add-dir: more directories (absolute paths) the tools may access."),
                 ProviderOption.of("appendSystemPrompt", OptionType.STRING,
                         "--append-system-prompt: text appended to the default system prompt."),
+                ProviderOption.of("maxTurns", OptionType.INTEGER,
+                        "--max-turns: stop after this many agent turns (a turn is one model reply, e.g. a tool call)."),
                 ProviderOption.of("maxBudgetUsd", OptionType.NUMBER,
                         "--max-budget-usd: stop when the API calls of this request cost more than this many dollars."),
                 ProviderOption.of("mcpConfig", OptionType.STRING_ARRAY,
@@ -61,6 +67,7 @@ public final class ClaudeCli implements ProviderCli {
                 .repeated("--disallowed-tools", options.strings("disallowedTools"))
                 .repeated("--add-dir", options.directories("addDir"))
                 .option("--append-system-prompt", options.string("appendSystemPrompt"))
+                .option("--max-turns", options.positiveInteger("maxTurns"))
                 .option("--max-budget-usd", options.positiveNumber("maxBudgetUsd"))
                 .repeated("--mcp-config", options.strings("mcpConfig"));
         switch (request.continuation().kind()) {
@@ -76,11 +83,18 @@ public final class ClaudeCli implements ProviderCli {
     @Override
     public CliOutput parse(String stdout, String stderr) {
         Set<String> denied = new LinkedHashSet<>();
+        List<String> stoppedAtMaxTurns = new ArrayList<>(1);
         CliOutput.Builder out = ResultEventParser.parse(stdout, result -> {
             for (JsonNode denial : result.path("permission_denials")) {
                 denied.add(denial.path("tool_name").asText("unknown tool"));
             }
+            if (MAX_TURNS_REACHED.equals(JsonScan.text(result, "subtype"))) {
+                // The result event of a run stopped by --max-turns carries no message of its own.
+                stoppedAtMaxTurns.add("Claude Code reached its maxTurns limit before finishing; continue the session"
+                        + " (its sessionId) to let it go on, or raise maxTurns.");
+            }
         });
+        stoppedAtMaxTurns.forEach(out::error);
         if (!denied.isEmpty()) {
             out.warning("Claude Code was denied permission for: " + String.join(", ", denied)
                     + "; allow them with permissionMode or allowedTools if the task needs them.");

@@ -29,11 +29,11 @@ class ClaudeCliTest {
         Invocation inv = claude.invocation(Samples.request(claude, "p", "opus", Continuation.resume("abc-123"), Map.of(
                 "permissionMode", "plan", "allowedTools", List.of("Bash(git *)", "Edit"),
                 "disallowedTools", List.of("WebFetch"), "addDir", List.of("/tmp"),
-                "appendSystemPrompt", "-be terse", "maxBudgetUsd", 0.5, "mcpConfig", List.of("{\"mcpServers\":{}}"))),
-                new ScratchFiles());
+                "appendSystemPrompt", "-be terse", "maxTurns", 3, "maxBudgetUsd", 0.5,
+                "mcpConfig", List.of("{\"mcpServers\":{}}"))), new ScratchFiles());
         assertEquals(List.of("-p", "--output-format=stream-json", "--verbose", "--model=opus", "--permission-mode=plan",
                 "--allowed-tools=Bash(git *)", "--allowed-tools=Edit", "--disallowed-tools=WebFetch", "--add-dir=/tmp",
-                "--append-system-prompt=-be terse", "--max-budget-usd=0.5", "--mcp-config={\"mcpServers\":{}}",
+                "--append-system-prompt=-be terse", "--max-turns=3", "--max-budget-usd=0.5", "--mcp-config={\"mcpServers\":{}}",
                 "--resume=abc-123"), inv.arguments());
         assertTrue(claude.invocation(Samples.request(claude, "p", Continuation.latest(), Map.of()), new ScratchFiles())
                 .arguments().contains("--continue"));
@@ -42,7 +42,7 @@ class ClaudeCliTest {
     @Test
     void rejectsRelativeOrMissingDirectoriesAndNonPositiveBudgets() {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("addDir", List.of("relative")),
-                Map.of("addDir", List.of("/no/such/dir")), Map.of("maxBudgetUsd", 0))) {
+                Map.of("addDir", List.of("/no/such/dir")), Map.of("maxBudgetUsd", 0), Map.of("maxTurns", 0))) {
             GatewayException e = assertThrows(GatewayException.class, () -> claude.invocation(
                     Samples.request(claude, "p", Continuation.fresh(), bad), new ScratchFiles()));
             assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), bad.toString());
@@ -93,6 +93,13 @@ class ClaudeCliTest {
         assertNull(error.response());
         CliOutput refused = claude.parse(Samples.read("claude-json-conn-refused.json"), "");
         assertEquals("API Error: Unable to connect to API (ConnectionRefused)", refused.error());
+    }
+
+    @Test
+    void aRunStoppedByMaxTurnsSaysSoAndKeepsItsSession() {
+        CliOutput out = claude.parse(Samples.read("claude-stream-json-max-turns.jsonl"), "");
+        assertTrue(out.error().startsWith("Claude Code reached its maxTurns limit before finishing"), out.error());
+        assertEquals("7b7d64c8-673f-4c61-844b-220e1c798056", out.nativeSessionId());
     }
 
     @Test

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * {@code Hello from the fake Anthropic API (2 user message(s) in context; last user text: 'again')}, so a
  * test can prove that a resumed session sent its history. The last user text steers the reply:
  * {@code FAKE_ERROR_<status>} (400, 401, 429, 500, ...) answers with that HTTP status and a provider-shaped
- * error body; {@code FAKE_DELAY_MS=<n>} waits n ms before answering. Every request is recorded.
+ * error body; {@code FAKE_DELAY_MS=<n>} waits n ms before answering; {@code FAKE_TOOL_USE} makes the Anthropic
+ * reply a tool call first (a second turn answers). Every request is recorded.
  */
 public final class FakeModelApi implements AutoCloseable {
 
@@ -47,6 +48,8 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     private static final Pattern ERROR_TRIGGER = Pattern.compile("FAKE_ERROR_(\\d{3})");
+    /** In the last user text: the Anthropic reply is a Read tool call, answered in text once its result comes back. */
+    static final String TOOL_USE_TRIGGER = "FAKE_TOOL_USE";
     private static final Pattern DELAY_TRIGGER = Pattern.compile("FAKE_DELAY_MS=(\\d+)");
     private static final Pattern GEMINI_PATH = Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
 
@@ -138,6 +141,11 @@ public final class FakeModelApi implements AutoCloseable {
         }
         String text = reply("Anthropic", conversation);
         String model = request.path("model").asText("claude-fake");
+        if (conversation.lastUserText().contains(TOOL_USE_TRIGGER) && request.path("tools").size() > 0
+                && request.path("stream").asBoolean(false) && !endsWithToolResult(request)) {
+            answerAnthropicToolUse(exchange, model);
+            return;
+        }
         ObjectNode message = mapper.createObjectNode().put("id", "msg_fake_" + replyIds.incrementAndGet())
                 .put("type", "message").put("role", "assistant").put("model", model);
         if (!request.path("stream").asBoolean(false)) {
@@ -162,6 +170,40 @@ public final class FakeModelApi implements AutoCloseable {
         sendEvents(exchange, List.of(start, blockStart, delta,
                 mapper.createObjectNode().put("type", "content_block_stop").put("index", 0),
                 messageDelta, mapper.createObjectNode().put("type", "message_stop")), true);
+    }
+
+    /** A turn that asks to run the Read tool, so the CLI needs a second turn to answer. */
+    private void answerAnthropicToolUse(HttpExchange exchange, String model) throws IOException {
+        ObjectNode message = mapper.createObjectNode().put("id", "msg_fake_" + replyIds.incrementAndGet())
+                .put("type", "message").put("role", "assistant").put("model", model);
+        message.putArray("content");
+        message.putNull("stop_reason").putNull("stop_sequence");
+        message.set("usage", anthropicUsage(1));
+        ObjectNode start = mapper.createObjectNode().put("type", "message_start");
+        start.set("message", message);
+        ObjectNode blockStart = mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
+        blockStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_fake_" + replyIds.get())
+                .put("name", "Read").putObject("input");
+        ObjectNode delta = mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        delta.putObject("delta").put("type", "input_json_delta")
+                .put("partial_json", "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
+        ObjectNode messageDelta = mapper.createObjectNode().put("type", "message_delta");
+        messageDelta.putObject("delta").put("stop_reason", "tool_use").putNull("stop_sequence");
+        messageDelta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
+        sendEvents(exchange, List.of(start, blockStart, delta,
+                mapper.createObjectNode().put("type", "content_block_stop").put("index", 0),
+                messageDelta, mapper.createObjectNode().put("type", "message_stop")), true);
+    }
+
+    private static boolean endsWithToolResult(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        JsonNode last = messages.path(messages.size() - 1);
+        for (JsonNode block : last.path("content")) {
+            if (block.path("type").asText().equals("tool_result")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ObjectNode anthropicUsage(int outputTokens) {

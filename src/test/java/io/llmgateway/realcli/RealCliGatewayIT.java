@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.support.GatewayProcess;
 import java.io.IOException;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -72,6 +73,32 @@ class RealCliGatewayIT extends RealCliFixture {
             assertTrue(failed.path("isError").asBoolean(), failed::toString);
             assertEquals("cli_error", failed.get("structuredContent").get("errorCode").asText(), failed::toString);
             assertFalse(failed.get("structuredContent").get("success").asBoolean());
+        }
+    }
+
+    /**
+     * claude's --max-turns (not in its help, accepted by the binary): a task that needs a tool call and a second
+     * turn finishes without the limit and is stopped, as cli_error saying so, with maxTurns 1.
+     */
+    @Test
+    void claudeMaxTurnsStopsALongerRun() throws IOException {
+        RealCliEnvironment env = environment(RealCli.CLAUDE);
+        String workingDir = env.workDir().toString();
+        Map<String, String> gatewayEnv = env.environmentWith(Map.of(
+                "LLM_GATEWAY_HOME", env.home().resolve("gateway-data").toString(),
+                RealCli.CLAUDE.commandVariable(), env.binary().toString()));
+        String prompt = "look something up " + FakeModelApi.TOOL_USE_TRIGGER;
+        try (GatewayProcess gateway = GatewayProcess.startIsolated(gatewayEnv)) {
+            gateway.client.initialize();
+            JsonNode unlimited = succeeded(gateway, "claude_request", Map.of("prompt", prompt, "workingDir", workingDir));
+            assertEquals(FakeModelApi.expectedReply(RealCli.CLAUDE, 1, prompt), unlimited.get("response").asText());
+
+            JsonNode stopped = call(gateway, "claude_request",
+                    Map.of("prompt", prompt, "workingDir", workingDir, "maxTurns", 1, "createNewSession", true));
+            assertTrue(stopped.path("isError").asBoolean(), stopped::toString);
+            JsonNode error = stopped.get("structuredContent");
+            assertEquals("cli_error", error.get("errorCode").asText(), stopped::toString);
+            assertTrue(error.get("error").asText().contains("maxTurns"), stopped::toString);
         }
     }
 
