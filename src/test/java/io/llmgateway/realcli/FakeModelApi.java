@@ -141,58 +141,50 @@ public final class FakeModelApi implements AutoCloseable {
         }
         String text = reply("Anthropic", conversation);
         String model = request.path("model").asText("claude-fake");
-        if (conversation.lastUserText().contains(TOOL_USE_TRIGGER) && request.path("tools").size() > 0
-                && request.path("stream").asBoolean(false) && !endsWithToolResult(request)) {
-            answerAnthropicToolUse(exchange, model);
-            return;
-        }
-        ObjectNode message = mapper.createObjectNode().put("id", "msg_fake_" + replyIds.incrementAndGet())
-                .put("type", "message").put("role", "assistant").put("model", model);
+        int id = replyIds.incrementAndGet();
         if (!request.path("stream").asBoolean(false)) {
+            ObjectNode message = anthropicMessage(id, model);
             message.putArray("content").addObject().put("type", "text").put("text", text);
             message.put("stop_reason", "end_turn").putNull("stop_sequence");
             message.set("usage", anthropicUsage(OUTPUT_TOKENS));
             sendJson(exchange, 200, message);
             return;
         }
+        ObjectNode block = mapper.createObjectNode();
+        ObjectNode delta = mapper.createObjectNode();
+        String stopReason;
+        if (conversation.lastUserText().contains(TOOL_USE_TRIGGER) && request.path("tools").size() > 0
+                && !endsWithToolResult(request)) {
+            // A turn that asks to run the Read tool, so the CLI needs a second turn to answer.
+            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", "Read").putObject("input");
+            delta.put("type", "input_json_delta").put("partial_json", "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
+            stopReason = "tool_use";
+        } else {
+            block.put("type", "text").put("text", "");
+            delta.put("type", "text_delta").put("text", text);
+            stopReason = "end_turn";
+        }
+        ObjectNode message = anthropicMessage(id, model);
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");
         message.set("usage", anthropicUsage(1));
         ObjectNode start = mapper.createObjectNode().put("type", "message_start");
         start.set("message", message);
         ObjectNode blockStart = mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
-        blockStart.putObject("content_block").put("type", "text").put("text", "");
-        ObjectNode delta = mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
-        delta.putObject("delta").put("type", "text_delta").put("text", text);
+        blockStart.set("content_block", block);
+        ObjectNode blockDelta = mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        blockDelta.set("delta", delta);
         ObjectNode messageDelta = mapper.createObjectNode().put("type", "message_delta");
-        messageDelta.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
+        messageDelta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
         messageDelta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
-        sendEvents(exchange, List.of(start, blockStart, delta,
+        sendEvents(exchange, List.of(start, blockStart, blockDelta,
                 mapper.createObjectNode().put("type", "content_block_stop").put("index", 0),
                 messageDelta, mapper.createObjectNode().put("type", "message_stop")), true);
     }
 
-    /** A turn that asks to run the Read tool, so the CLI needs a second turn to answer. */
-    private void answerAnthropicToolUse(HttpExchange exchange, String model) throws IOException {
-        ObjectNode message = mapper.createObjectNode().put("id", "msg_fake_" + replyIds.incrementAndGet())
-                .put("type", "message").put("role", "assistant").put("model", model);
-        message.putArray("content");
-        message.putNull("stop_reason").putNull("stop_sequence");
-        message.set("usage", anthropicUsage(1));
-        ObjectNode start = mapper.createObjectNode().put("type", "message_start");
-        start.set("message", message);
-        ObjectNode blockStart = mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
-        blockStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_fake_" + replyIds.get())
-                .put("name", "Read").putObject("input");
-        ObjectNode delta = mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
-        delta.putObject("delta").put("type", "input_json_delta")
-                .put("partial_json", "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
-        ObjectNode messageDelta = mapper.createObjectNode().put("type", "message_delta");
-        messageDelta.putObject("delta").put("stop_reason", "tool_use").putNull("stop_sequence");
-        messageDelta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
-        sendEvents(exchange, List.of(start, blockStart, delta,
-                mapper.createObjectNode().put("type", "content_block_stop").put("index", 0),
-                messageDelta, mapper.createObjectNode().put("type", "message_stop")), true);
+    private ObjectNode anthropicMessage(int id, String model) {
+        return mapper.createObjectNode().put("id", "msg_fake_" + id).put("type", "message").put("role", "assistant")
+                .put("model", model);
     }
 
     private static boolean endsWithToolResult(JsonNode request) {
