@@ -33,7 +33,9 @@ final class CliRun {
 
     private final JobFiles files;
     private final Process process;
-    private final ProcessRef cli;
+    private final ProcessHandle handle;
+    /** Looked up when first needed (at deferral): reading a process's start time costs a sync call time. */
+    private volatile ProcessRef cli;
     private final String runId;
     private final RunLimits limits;
     private final long startNanos;
@@ -46,6 +48,7 @@ final class CliRun {
             RunLimits limits, long startNanos, long lastGrowthNanos) {
         this.files = files;
         this.process = process;
+        this.handle = handle;
         this.cli = cli;
         this.runId = runId;
         this.limits = limits;
@@ -79,8 +82,7 @@ final class CliRun {
         builder.environment().put(ProcessTree.markerVariable(runId), "1");
         long startNanos = System.nanoTime();
         Process process = builder.start();
-        return new CliRun(files, process, process.toHandle(), ProcessRef.of(process.toHandle()), runId, limits,
-                startNanos, startNanos);
+        return new CliRun(files, process, process.toHandle(), null, runId, limits, startNanos, startNanos);
     }
 
     /**
@@ -99,8 +101,18 @@ final class CliRun {
         return new CliRun(files, null, handle, cli, runId, limits, startNanos, growthNanos);
     }
 
+    long pid() {
+        return handle.pid();
+    }
+
+    /** The CLI by pid and start time, as cli.pid records it. */
     ProcessRef cli() {
-        return cli;
+        ProcessRef ref = cli;
+        if (ref == null) {
+            ref = ProcessRef.of(handle);
+            cli = ref;
+        }
+        return ref;
     }
 
     String runId() {
@@ -145,7 +157,7 @@ final class CliRun {
         }
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         return Optional.of(new ExitReport(exitCode, why.name(), durationMs, stdoutTruncated, stderrTruncated, null,
-                cli.pid(), runId));
+                handle.pid(), runId));
     }
 
     /** Null when the CLI exited by itself; otherwise why it must be stopped. */
@@ -168,7 +180,7 @@ final class CliRun {
             if (stop.isDone()) {
                 return stop.join();
             }
-            if (exited.isDone() || (process == null && cli.handle().isEmpty())) {
+            if (exited.isDone() || (process == null && cli().handle().isEmpty())) {
                 return null;
             }
             long now = System.nanoTime();

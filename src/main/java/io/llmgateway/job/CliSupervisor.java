@@ -58,7 +58,7 @@ final class CliSupervisor {
         CliProcess.record(files, started.cli(), started.runId());
         // The CLI holds its stdin open already; the prompt need not stay on disk.
         LaunchFiles.delete(files);
-        LOG.info("job CLI started as pid {} (run {})", started.cli().pid(), started.runId());
+        LOG.info("job CLI started as pid {} (run {})", started.pid(), started.runId());
         Optional<ExitReport> report = started.watch();
         if (report.isEmpty()) {
             throw new IOException("the CLI's exit status was lost");

@@ -677,7 +677,7 @@ public final class JobService implements AutoCloseable {
                 LOG.error("Watching the CLI of run {} failed", id, e);
                 ended.completeExceptionally(e);
             }
-        }, "run-watch-" + run.cli().pid());
+        }, "run-watch-" + run.pid());
         thread.setDaemon(true);
         thread.start();
         return ended;

@@ -137,6 +137,20 @@ class JobServiceTest {
         }
     }
 
+    /** A deferred request whose CLI started a grandchild, with both pids. */
+    private record DeferredTree(JobRecord job, long cli, long grandchild) {
+        void awaitGone() throws InterruptedException {
+            JobServiceTest.awaitGone(cli);
+            JobServiceTest.awaitGone(grandchild);
+        }
+    }
+
+    private DeferredTree deferTree(JobService service, Map<String, Object> arguments) throws Exception {
+        JobRecord job = assertInstanceOf(JobService.Deferred.class,
+                service.request(ProviderId.CLAUDE, arguments, ProgressSink.NONE)).job();
+        return new DeferredTree(job, cliPid(files(job.id())), grandchildPid(files(job.id())));
+    }
+
     private JobFiles files(String id) {
         return new JobFiles(dataDir.resolve("jobs").resolve(id));
     }
@@ -432,10 +446,8 @@ class JobServiceTest {
     @Test
     void anAdoptedRequestIsStoppedAtItsTimeoutWithItsWholeTree() throws Exception {
         JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
-        JobRecord job = assertInstanceOf(JobService.Deferred.class, first.request(ProviderId.CLAUDE,
-                Map.of("prompt", "grandchild sleep=60", "timeoutMs", 2000), ProgressSink.NONE)).job();
-        long grandchild = grandchildPid(files(job.id()));
-        long cli = cliPid(files(job.id()));
+        DeferredTree run = deferTree(first, Map.of("prompt", "grandchild sleep=60", "timeoutMs", 2000));
+        JobRecord job = run.job();
         first.close();
 
         JobService second = service();
@@ -443,8 +455,7 @@ class JobServiceTest {
         assertEquals(JobStatus.FAILED, ended.status());
         assertEquals(ErrorCode.TIMEOUT.wireName(), ended.error().code());
         assertTrue(Files.readString(files(job.id()).exit()).contains("\"TIMEOUT\""));
-        awaitGone(cli);
-        awaitGone(grandchild);
+        run.awaitGone();
     }
 
     @Test
@@ -462,6 +473,31 @@ class JobServiceTest {
         JobRecord orphaned = awaitStatus(second, job.id(), JobStatus.ORPHANED);
         assertEquals(ErrorCode.JOB_ORPHANED.wireName(), orphaned.error().code());
         assertTrue(second.result(job.id(), "stdout", 0, 10_000).output().text().contains("part 2"));
+    }
+
+    @Test
+    void anotherServiceCancelsADeferredRequestWithItsWholeTree() throws Exception {
+        JobService owner = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        DeferredTree run = deferTree(owner, Map.of("prompt", "grandchild sleep=60"));
+        JobRecord job = run.job();
+
+        JobService other = service();
+        assertEquals(JobStatus.CANCELLED, other.cancel(job.id()).job().status());
+        run.awaitGone();
+        assertEquals(JobStatus.CANCELLED, owner.status(job.id()).job().status());
+    }
+
+    @Test
+    void aDeferredRequestAwaitingAdoptionIsCancelledByTheNextService() throws Exception {
+        JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        DeferredTree run = deferTree(first, Map.of("prompt", "grandchild sleep=60"));
+        first.close();
+
+        JobService second = service();
+        JobService.Cancellation cancellation = second.cancel(run.job().id());
+        assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
+        assertEquals(JobStatus.CANCELLED, cancellation.job().status());
+        run.awaitGone();
     }
 
     @Test
