@@ -76,7 +76,7 @@ public final class Gateway implements AutoCloseable {
                         ProcessSpec.DEFAULT_KILL_GRACE), models);
 
         JobService jobs = new JobService(config.dataDir(), config.jobs(), new ProviderJobRuns(requests, providers),
-                runner, new JobLocks(), mapper, clock);
+                new JobLocks(), mapper, clock);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
         List<GatewayTool> requestTools = new ProviderRequestTools(providers, jobs).tools();

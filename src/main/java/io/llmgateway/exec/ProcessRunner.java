@@ -101,7 +101,7 @@ public final class ProcessRunner implements AutoCloseable {
         List<String> argv = new ArrayList<>(spec.command());
         argv.set(0, executable.toString());
         return new ProcessSpec(argv, spec.workingDir(), spec.environment(), spec.stdin(), spec.wallTimeout(),
-                spec.idleTimeout(), spec.maxOutputBytes(), spec.killGrace(), spec.listener());
+                spec.idleTimeout(), spec.maxOutputBytes(), spec.killGrace());
     }
 
     /**

@@ -23,7 +23,6 @@ import java.util.Objects;
  * @param maxOutputBytes cap per stream; exceeding it stops the run ({@link Termination#OUTPUT_TOO_LARGE})
  * @param killGrace      how long processes get between SIGTERM and SIGKILL; also how long output pipes
  *                       may stay open after the main process exited before their holders are killed
- * @param listener       receives output lines as they arrive; null for none
  */
 public record ProcessSpec(
         List<String> command,
@@ -33,8 +32,7 @@ public record ProcessSpec(
         Duration wallTimeout,
         Duration idleTimeout,
         long maxOutputBytes,
-        Duration killGrace,
-        OutputListener listener) {
+        Duration killGrace) {
 
     public static final Duration DEFAULT_WALL_TIMEOUT = Duration.ofMinutes(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -86,7 +84,6 @@ public record ProcessSpec(
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
         private Duration killGrace = DEFAULT_KILL_GRACE;
-        private OutputListener listener;
 
         private Builder(List<String> command) {
             this.command = command;
@@ -144,14 +141,9 @@ public record ProcessSpec(
             return this;
         }
 
-        public Builder listener(OutputListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
         public ProcessSpec build() {
             return new ProcessSpec(command, workingDir, environment, stdin, wallTimeout, idleTimeout,
-                    maxOutputBytes, killGrace, listener);
+                    maxOutputBytes, killGrace);
         }
     }
 }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Each marker is its own variable name, so a gateway run inside another gateway's run keeps both.
  * Elsewhere only the spawned process and its live descendants are found.
  *
- * <p>Public for the job supervisor, which spawns a CLI with its output going to files rather than
- * through the runner, and for gateways stopping a run another process started (by pid and run id).
+ * <p>Public for provider runs (package {@code job}), which spawn a CLI with its output going to files
+ * rather than through the runner, and for gateways stopping a run another process started (by pid and run id).
  */
 public final class ProcessTree {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);

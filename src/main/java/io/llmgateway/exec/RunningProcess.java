@@ -45,9 +45,9 @@ public final class RunningProcess {
         this.startNanos = startNanos;
         this.tree = new ProcessTree(process.toHandle(), runId, stdioPipes);
         this.stdout = new OutputDrain(process.getInputStream(), OutputStreamKind.STDOUT, spec.maxOutputBytes(),
-                spec.listener(), startNanos, () -> requestStop(Termination.OUTPUT_TOO_LARGE));
+                startNanos, () -> requestStop(Termination.OUTPUT_TOO_LARGE));
         this.stderr = new OutputDrain(process.getErrorStream(), OutputStreamKind.STDERR, spec.maxOutputBytes(),
-                spec.listener(), startNanos, () -> requestStop(Termination.OUTPUT_TOO_LARGE));
+                startNanos, () -> requestStop(Termination.OUTPUT_TOO_LARGE));
     }
 
     static RunningProcess launch(Process process, ProcessSpec spec, String runId, long startNanos,

@@ -1,7 +1,7 @@
 package io.llmgateway.exec;
 
 /** UTF-8 helpers for output cut at a byte cap. */
-final class Utf8 {
+public final class Utf8 {
     private Utf8() {
     }
 
@@ -10,7 +10,7 @@ final class Utf8 {
      * prefix cut at an arbitrary byte does not end in a replacement character. Malformed input that is
      * not a cut sequence is left alone for the decoder to replace.
      */
-    static int completePrefixLength(byte[] bytes) {
+    public static int completePrefixLength(byte[] bytes) {
         int end = bytes.length;
         // A sequence is at most 4 bytes: look back at most 3 continuation bytes for its lead byte.
         for (int i = end - 1; i >= 0 && i >= end - 4; i--) {

@@ -3,7 +3,7 @@
  *
  * <p>{@link io.llmgateway.exec.ProcessRunner} takes a {@link io.llmgateway.exec.ProcessSpec} (argv, never
  * a shell; working directory; full environment; stdin text; wall and idle timeouts; output cap; kill
- * grace; optional {@link io.llmgateway.exec.OutputListener}) and returns a
+ * grace) and returns a
  * {@link io.llmgateway.exec.RunningProcess} whose {@link io.llmgateway.exec.ProcessOutcome} says how the
  * run ended ({@link io.llmgateway.exec.Termination}) and what it printed. Input is validated and the
  * executable resolved before anything is spawned. Whenever the gateway stops a run, and whenever a run

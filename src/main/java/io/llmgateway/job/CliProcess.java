@@ -1,7 +1,7 @@
 package io.llmgateway.job;
 
-import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.exec.ProcessTree;
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,19 +13,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The job's CLI process as recorded in cli.pid ({@code <pid> <startMillis> <runId> <machine>}), written by
- * whoever started it, so that any gateway can stop it: a deferred request of another gateway, or a CLI
- * whose supervisor is gone.
+ * whoever started it, so that any gateway can stop it (a deferred request of another gateway, or a CLI
+ * whose supervisor is gone) or adopt it (a deferred request whose gateway is gone).
+ *
+ * @param process the CLI, identified by pid and start time (so a reused pid is never mistaken for it)
+ * @param runId   the marker id every process of its run carries
  */
-final class CliProcess {
+record CliProcess(ProcessRef process, String runId) {
     private static final Logger LOG = LoggerFactory.getLogger(CliProcess.class);
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
-    private CliProcess() {
-    }
-
     /** Records a just-started CLI; nothing when it is already gone (there is nothing left to stop). */
-    static void record(JobFiles files, ProcessHandle process, String runId) throws IOException {
-        ProcessRef cli = ProcessRef.of(process);
+    static void record(JobFiles files, ProcessRef cli, String runId) throws IOException {
         if (cli.startMillis() == 0) {
             return;
         }
@@ -33,29 +32,33 @@ final class CliProcess {
                 Long.toString(cli.startMillis()), runId, cli.machine() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Kills the recorded CLI and every process of its run, if it still runs; waits until they are gone. */
-    static void stop(JobFiles files) {
+    /** The recorded CLI; empty when none was recorded (or the file is unreadable). */
+    static Optional<CliProcess> read(JobFiles files) {
         String[] fields;
         try {
             fields = Files.readString(files.cliPid(), StandardCharsets.UTF_8).trim().split(" ");
         } catch (NoSuchFileException e) {
-            return;
+            return Optional.empty();
         } catch (IOException e) {
             LOG.warn("Cannot read {}: {}", files.cliPid(), e.getMessage());
-            return;
+            return Optional.empty();
         }
         if (fields.length != 4 || "0".equals(fields[1])) {
-            return;
+            return Optional.empty();
         }
-        Optional<ProcessHandle> cli;
         try {
-            cli = new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[3]).handle();
+            return Optional.of(new CliProcess(new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]),
+                    fields[3]), fields[2]));
         } catch (NumberFormatException e) {
-            return;
+            return Optional.empty();
         }
-        cli.ifPresent(handle -> {
+    }
+
+    /** Kills the recorded CLI and every process of its run, if it still runs; waits until they are gone. */
+    static void stop(JobFiles files) {
+        read(files).ifPresent(cli -> cli.process().handle().ifPresent(handle -> {
             LOG.info("Stopping CLI process {} of job {}", handle.pid(), files.dir().getFileName());
-            new ProcessTree(handle, fields[2]).terminate(KILL_GRACE);
-        });
+            new ProcessTree(handle, cli.runId()).terminate(KILL_GRACE);
+        }));
     }
 }

@@ -10,13 +10,15 @@ import java.util.Objects;
 /**
  * A job as stored in {@code jobs/<jobId>/job.json}. It never holds the prompt or the CLI's environment.
  *
- * @param deferred        started as a sync request that outlived the sync deadline; it then runs inside
- *                        the gateway that received the request
+ * @param deferred        started as a sync request that outlived the sync deadline; its CLI runs in a
+ *                        session of its own, watched by the gateway that received the request (or one
+ *                        that adopted it after that gateway exited)
  * @param workingDir      the resolved working directory the CLI runs in
  * @param dedupKey        SHA-256 of the request's identity (see {@link DedupKey}); null for deferred requests
  * @param context         what the provider layer needs to turn the output into a result, in any gateway
- * @param runner          the process that captures the CLI's exit status: the job's supervisor, or the
- *                        gateway running a deferred request; null while queued
+ * @param runner          the process that watches the CLI: the job's supervisor, or the gateway watching
+ *                        a deferred request; null while queued, and for a deferred request whose gateway
+ *                        exited cleanly until another gateway adopts it
  * @param cancelRequested llm_job_cancel asked for the job to stop (set before its process tree is killed)
  * @param exitCode        the CLI's exit status once known (the gateway's 124/125/126 when it stopped the run)
  * @param result          for a completed job: the result exactly as the sync request tool returns it
@@ -67,6 +69,15 @@ public record JobRecord(
     public JobRecord started(ProcessRef newRunner, Instant at) {
         return new JobRecord(id, cli, JobStatus.RUNNING, deferred, createdAt, at, null, sessionId, correlationId,
                 workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null);
+    }
+
+    /**
+     * The same job watched by another process: a gateway adopting a deferred request, or null while a
+     * deferred request whose gateway exited awaits adoption.
+     */
+    public JobRecord withRunner(ProcessRef newRunner) {
+        return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
+                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error);
     }
 
     public JobRecord withCancelRequested() {

@@ -6,21 +6,21 @@ import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
-import io.llmgateway.exec.OutputListener;
-import io.llmgateway.exec.OutputStreamKind;
 import io.llmgateway.exec.ProcessOutcome;
-import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
-import io.llmgateway.exec.RunningProcess;
 import io.llmgateway.exec.Termination;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -29,18 +29,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Durable asynchronous jobs (see docs/JOBS.md). Every job lives in {@code <dataDir>/jobs/<jobId>/}; any
  * gateway process sharing the data directory can report, finalize and cancel any job. Async jobs run
- * under a detached supervisor process and survive the gateway; sync requests run inside this process
- * and are turned into jobs ("deferred") when they outlive the sync deadline.
+ * under a detached supervisor process; sync requests run their CLI in a session of its own, with its
+ * output going to files, watched by this process, and are turned into jobs ("deferred") when they outlive
+ * the sync deadline. Both survive the gateway: a deferred request whose gateway is gone is adopted by the
+ * next gateway that looks at it.
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
@@ -48,10 +52,12 @@ public final class JobService implements AutoCloseable {
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
     private static final Duration RETENTION_SWEEP_INTERVAL = Duration.ofHours(1);
     private static final long CANCEL_POLL_MILLIS = 50;
+    /** Run directories of sync requests whose gateway died are removed no earlier than this. */
+    private static final Duration UNREGISTERED_MIN_AGE = Duration.ofDays(2);
+    static final String EXIT_STATUS_UNKNOWN = "exit status unknown: the gateway that started this run exited before it";
 
     private final JobConfig config;
     private final ProviderRuns provider;
-    private final ProcessRunner runner;
     private final JobStore store;
     private final SupervisorLauncher launcher;
     private final DedupKey dedup;
@@ -59,19 +65,23 @@ public final class JobService implements AutoCloseable {
     private final Clock clock;
     private final ProcessRef self = ProcessRef.current();
     private final Map<String, OwnedRun> owned = new ConcurrentHashMap<>();
+    private final Map<String, SyncRun> syncRuns = new ConcurrentHashMap<>();
     private final ProgressFiles progressFiles;
     private final ScheduledExecutorService scheduler;
     private volatile Instant lastRetentionSweep = Instant.MIN;
 
-    /** A deferred request running in this process. */
-    private record OwnedRun(RunningProcess running, OutputTee tee, CompletableFuture<?> recorded) {
+    /** A deferred request this process watches (it ran or adopted it); {@code watched} completes when done. */
+    private record OwnedRun(CliRun run, CompletableFuture<Void> watched) {
     }
 
-    public JobService(Path dataDir, JobConfig config, ProviderRuns provider, ProcessRunner runner, JobLocks locks,
-            ObjectMapper mapper, Clock clock) {
+    /** A sync request's CLI still inside its call; {@code ended} completes with how it ended. */
+    private record SyncRun(CliRun run, CompletableFuture<ExitReport> ended) {
+    }
+
+    public JobService(Path dataDir, JobConfig config, ProviderRuns provider, JobLocks locks, ObjectMapper mapper,
+            Clock clock) {
         this.config = config;
         this.provider = provider;
-        this.runner = runner;
         this.mapper = mapper;
         this.clock = clock;
         this.store = new JobStore(dataDir, locks, new JobRecordFormat(mapper));
@@ -349,7 +359,7 @@ public final class JobService implements AutoCloseable {
     private void stopProcesses(JobRecord job) {
         OwnedRun own = owned.get(job.id());
         if (own != null) {
-            own.running().cancel();
+            own.run().requestStop(Termination.CANCELLED);
             return;
         }
         Optional<ProcessHandle> runnerProcess = job.runner() == null ? Optional.empty() : job.runner().handle();
@@ -357,7 +367,8 @@ public final class JobService implements AutoCloseable {
             runnerProcess.get().destroy(); // SIGTERM: the supervisor kills the tree and writes exit.json
             return;
         }
-        // A deferred request of another gateway (which then finalizes it), or a job nobody supervises.
+        // A deferred request watched by another gateway (which then finalizes it) or by none (the next
+        // look finalizes it), or a job nobody supervises.
         CliProcess.stop(store.files(job.id()));
     }
 
@@ -393,8 +404,9 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * Finalizes a running job whose exit status is on disk; marks it orphaned when the process that
-     * should record its exit status is gone. Jobs run by this process are finalized when their run ends.
+     * Finalizes a running job whose exit status is on disk; when the process that should record its exit
+     * status is gone, adopts a deferred request whose CLI still runs, finishes one whose CLI ended from its
+     * output, and marks any other job orphaned. Jobs watched by this process are finalized when their run ends.
      */
     private JobRecord refreshRecord(JobRecord job) {
         if (job.status() != JobStatus.RUNNING || owned.containsKey(job.id())) {
@@ -402,10 +414,10 @@ public final class JobService implements AutoCloseable {
         }
         JobFiles files = store.files(job.id());
         if (Files.exists(files.exit())) {
-            return io(() -> finalizeJob(job.id(), null));
+            return io(() -> finalizeJob(job.id()));
         }
         if (job.runner() == null || !job.runner().isAlive()) {
-            return io(() -> orphan(job.id()));
+            return io(() -> job.deferred() ? adoptOrFinish(job.id()) : orphan(job.id()));
         }
         if (job.cancelRequested() && !job.deferred()) {
             // Asked from a gateway that cannot signal the supervisor (another pid namespace): signal it from here.
@@ -415,30 +427,24 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * Turns a run's end into the job's final state, under the job's lock: parse the output with the
-     * provider's parser (which records the native session id), or record why it failed.
-     *
-     * @param outcome the outcome in memory (a deferred request run by this process), or null to read
-     *                exit.json and the output files
+     * Turns a run's end into the job's final state, under the job's lock: parse the output (exit.json and
+     * the output files) with the provider's parser (which records the native session id), or record why
+     * it failed.
      */
-    private JobRecord finalizeJob(String id, ProcessOutcome outcome) throws IOException {
+    private JobRecord finalizeJob(String id) throws IOException {
         return store.update(id, current -> {
             if (current.status().isTerminal()) {
                 return current;
             }
-            ProcessOutcome ended = outcome;
-            if (ended == null) {
-                Optional<ExitReport> exit = store.readExit(id);
-                if (exit.isEmpty()) {
-                    return current;
-                }
-                if (exit.get().startError() != null) {
-                    return current.ended(JobStatus.FAILED, now(), null, new JobRecord.JobError(
-                            ErrorCode.CLI_ERROR.wireName(), exit.get().startError(), Map.of()));
-                }
-                ended = OutputPages.outcome(store.files(id), exit.get());
+            Optional<ExitReport> exit = store.readExit(id);
+            if (exit.isEmpty()) {
+                return current;
             }
-            return finalState(current, ended);
+            if (exit.get().startError() != null) {
+                return current.ended(JobStatus.FAILED, now(), null, new JobRecord.JobError(
+                        ErrorCode.CLI_ERROR.wireName(), exit.get().startError(), Map.of()));
+            }
+            return finalState(current, OutputPages.outcome(store.files(id), exit.get()));
         });
     }
 
@@ -474,17 +480,85 @@ public final class JobService implements AutoCloseable {
                 // Cancelled before its supervisor could handle the signal (it was still starting).
                 return current.ended(JobStatus.CANCELLED, now(), null, cancelledError());
             }
-            String message = current.deferred()
-                    ? "The gateway that ran this deferred request exited before the CLI finished; the output "
-                            + "produced until then is kept. Use " + current.cli().wireName()
-                            + "_request_async for runs that must outlive the gateway."
-                    : "The job's supervisor process ended without recording an exit status (it was killed); "
-                            + "the output produced until then is kept.";
             LOG.info("Job {} is orphaned", id);
-            return current.ended(JobStatus.ORPHANED, now(), null,
-                    new JobRecord.JobError(ErrorCode.JOB_ORPHANED.wireName(), message, Map.of()));
+            return current.ended(JobStatus.ORPHANED, now(), null, new JobRecord.JobError(
+                    ErrorCode.JOB_ORPHANED.wireName(), "The job's supervisor process ended without recording an "
+                    + "exit status (it was killed); the output produced until then is kept.", Map.of()));
         });
-        return result.status() == JobStatus.RUNNING ? finalizeJob(id, null) : result;
+        return result.status() == JobStatus.RUNNING ? finalizeJob(id) : result;
+    }
+
+    /**
+     * A deferred request whose gateway is gone (killed, or exited and left it for adoption), under the
+     * job's lock: if its CLI still runs, this process adopts it (watches its limits, takes cancel requests,
+     * finalizes it); if the CLI ended without anyone recording its exit status, the job is finished from
+     * its output. The lock and the runner it records make sure only one gateway adopts.
+     */
+    private JobRecord adoptOrFinish(String id) throws IOException {
+        JobFiles files = store.files(id);
+        CliRun[] adopted = new CliRun[1];
+        JobRecord after = store.update(id, current -> {
+            if (current.status() != JobStatus.RUNNING || Files.exists(files.exit()) || owned.containsKey(id)
+                    || (current.runner() != null && current.runner().isAlive())) {
+                return current;
+            }
+            Optional<CliProcess> recorded = CliProcess.read(files);
+            if (recorded.isPresent() && !recorded.get().process().isLocal() && recorded.get().process().isAlive()) {
+                return current; // runs where this process cannot see it: left to a gateway of its pid namespace
+            }
+            Optional<ProcessHandle> live = recorded.flatMap(c -> c.process().handle());
+            Optional<RunLimits> limits = LaunchFiles.readLimits(files);
+            if (live.isPresent() && limits.isPresent()) {
+                LOG.info("Adopting deferred job {} (CLI pid {}): its gateway is gone", id, live.get().pid());
+                adopted[0] = CliRun.adopt(files, live.get(), recorded.get().process(), recorded.get().runId(),
+                        limits.get());
+                return current.withRunner(self);
+            }
+            if (live.isPresent()) {
+                CliProcess.stop(files); // without its limits nobody could watch it
+            }
+            return finishedWithoutStatus(current, recorded);
+        });
+        if (adopted[0] != null) {
+            own(id, adopted[0], watchInBackground(id, adopted[0]));
+            if (after.cancelRequested()) {
+                adopted[0].requestStop(Termination.CANCELLED);
+            }
+        }
+        return after;
+    }
+
+    /**
+     * The final state of a deferred request whose CLI ended with nobody to collect its exit status: a
+     * complete, successful reply in its output completes the job (the native session id is recorded as
+     * usual); anything else leaves it orphaned with its output.
+     */
+    private JobRecord finishedWithoutStatus(JobRecord current, Optional<CliProcess> cli) throws IOException {
+        if (current.cancelRequested()) {
+            return current.ended(JobStatus.CANCELLED, now(), null, cancelledError());
+        }
+        Duration ran = Duration.between(current.startedAt() != null ? current.startedAt() : current.createdAt(), now());
+        ProcessOutcome outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
+                cli.map(c -> c.process().pid()).orElse(0L), cli.map(CliProcess::runId).orElse(""));
+        try {
+            Map<String, Object> result = new LinkedHashMap<>(provider.complete(current.cli(), current.context(), outcome));
+            List<Object> warnings = new ArrayList<>();
+            if (result.get("warnings") instanceof List<?> earlier) {
+                warnings.addAll(earlier);
+            }
+            warnings.add(EXIT_STATUS_UNKNOWN);
+            result.put("warnings", warnings);
+            result.put("exitCode", null);
+            LOG.info("Deferred job {} ended while no gateway watched it; completed from its output", current.id());
+            return current.completed(now(), null, result);
+        } catch (RuntimeException e) {
+            LOG.info("Deferred job {} ended while no gateway watched it, without a complete reply; orphaned: {}",
+                    current.id(), e.getMessage());
+            return current.ended(JobStatus.ORPHANED, now(), null, new JobRecord.JobError(
+                    ErrorCode.JOB_ORPHANED.wireName(), "The CLI of this deferred request ended while no gateway "
+                    + "watched it, without a complete reply and without an exit status; the output it produced is "
+                    + "kept.", Map.of()));
+        }
     }
 
     private static JobRecord.JobError cancelledError() {
@@ -495,139 +569,211 @@ public final class JobService implements AutoCloseable {
     // ---- sync requests and deferral ---------------------------------------------------------
 
     /**
-     * Runs a sync request in this process. When it is still running after the sync deadline it continues
-     * as a job owned by this process and {@link Deferred} is returned; otherwise the sync tool's result.
-     * Sends progress to {@code sink} after {@link JobConfig#progressDelay()}, once per interval.
+     * Runs a sync request: its CLI runs in a session of its own with its output going to a run directory,
+     * watched by this process. When it is still running after the sync deadline it continues as a job
+     * (the run directory becomes the job's) and {@link Deferred} is returned; otherwise the sync tool's
+     * result, and the run directory is removed. Sends progress to {@code sink} after
+     * {@link JobConfig#progressDelay()}, once per interval.
      */
     public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
         Instant requested = now();
         PreparedRun prepared = provider.prepare(cli, arguments, false);
-        ProcessSpec spec = prepared.spec();
-        OutputTee tee = new OutputTee(spec.maxOutputBytes());
-        // Parsing every line costs; only a client that asked for progress pays for it.
-        ProgressTracker progress = sink == ProgressSink.NONE ? null : new ProgressTracker(mapper);
-        OutputListener own = progress == null ? tee : (stream, line) -> {
-            tee.onLine(stream, line);
-            if (stream == OutputStreamKind.STDOUT) {
-                progress.onStdoutLine(line);
-            }
-        };
-        OutputListener previous = spec.listener();
-        OutputListener listener = previous == null ? own : (stream, line) -> {
-            previous.onLine(stream, line);
-            own.onLine(stream, line);
-        };
-        RunningProcess running;
+        String id = JobStore.newId();
+        CliRun run;
         try {
-            running = runner.start(withListener(spec, listener));
+            run = startSync(id, prepared.spec());
         } catch (RuntimeException e) {
             provider.abandon(cli, prepared.context());
+            deleteQuietly(id);
             throw e;
         }
-        ScheduledFuture<?> ticker = progress == null ? null : startTicker(sink, progress);
+        CompletableFuture<ExitReport> ended = watchInBackground(id, run);
+        syncRuns.put(id, new SyncRun(run, ended));
+        JobFiles files = store.files(id);
+        ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, files.stdout());
+        boolean deferred = false;
         try {
-            Optional<ProcessOutcome> outcome = config.deferralEnabled()
-                    ? running.await(config.syncDeadline()) : Optional.of(running.await());
-            if (outcome.isEmpty()) {
+            ExitReport exit = config.deferralEnabled() ? awaitAtMost(ended, config.syncDeadline()) : ended.get();
+            if (exit == null) {
                 try {
-                    return new Deferred(defer(cli, arguments, requested, prepared, running, tee));
+                    JobRecord job = defer(cli, arguments, requested, prepared, id, run, ended);
+                    deferred = true;
+                    return new Deferred(job);
                 } catch (GatewayException e) {
                     LOG.warn("Cannot defer a {} request ({}); the call waits for it instead", cli.wireName(), e.getMessage());
-                    outcome = Optional.of(running.await());
+                    exit = ended.get();
                 }
             }
-            return new Completed(provider.complete(cli, prepared.context(), outcome.get()));
+            return new Completed(provider.complete(cli, prepared.context(), outcome(files, exit)));
         } catch (InterruptedException e) {
-            running.cancel();
-            ProcessOutcome cancelled = running.completion().toCompletableFuture().join();
+            run.requestStop(Termination.CANCELLED);
+            ExitReport cancelled = ended.join();
             Thread.currentThread().interrupt();
             // Reports the cancellation as the provider layer words it, and cleans up after the run.
-            return new Completed(provider.complete(cli, prepared.context(), cancelled));
+            return new Completed(provider.complete(cli, prepared.context(), outcome(files, cancelled)));
+        } catch (ExecutionException e) {
+            provider.abandon(cli, prepared.context());
+            throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
         } finally {
             if (ticker != null) {
                 ticker.cancel(false);
             }
+            syncRuns.remove(id);
+            if (!deferred) {
+                deleteQuietly(id);
+            }
         }
     }
 
-    private ScheduledFuture<?> startTicker(ProgressSink sink, ProgressTracker progress) {
+    /**
+     * Starts a sync request's CLI in a session of its own (it must survive this process if deferred) with
+     * its output going into the run directory. The prompt goes through a private file the CLI holds open,
+     * deleted as soon as the CLI runs: no pipe ties the CLI to this process.
+     */
+    private CliRun startSync(String id, ProcessSpec spec) {
+        JobFiles files;
+        Path stdin = null;
+        try {
+            files = store.createRunDirectory(id);
+            if (spec.stdin() != null) {
+                stdin = files.stdin();
+                try (FileChannel channel = PrivateFiles.open(stdin, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+                    ByteBuffer bytes = ByteBuffer.wrap(spec.stdin().getBytes(StandardCharsets.UTF_8));
+                    while (bytes.hasRemaining()) {
+                        channel.write(bytes);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The run directory in the data directory cannot "
+                    + "be written (" + e.getMessage() + "); check its permissions and free space.");
+        }
+        String command = spec.command().get(0);
+        try {
+            return CliRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
+                    RunLimits.of(spec), true);
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.CLI_ERROR,
+                    "Could not start '" + command + "': " + e.getMessage(), Map.of("command", command));
+        } finally {
+            if (stdin != null) {
+                try {
+                    Files.deleteIfExists(stdin);
+                } catch (IOException e) {
+                    LOG.warn("Could not remove the prompt file {}: {}", stdin, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Watches a run on a thread of its own; completes with its end (null: no exit status, or released). */
+    private CompletableFuture<ExitReport> watchInBackground(String id, CliRun run) {
+        CompletableFuture<ExitReport> ended = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                ended.complete(run.watch().orElse(null));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Watching the CLI of run {} failed", id, e);
+                ended.completeExceptionally(e);
+            }
+        }, "run-watch-" + run.pid());
+        thread.setDaemon(true);
+        thread.start();
+        return ended;
+    }
+
+    private static ExitReport awaitAtMost(CompletableFuture<ExitReport> ended, Duration timeout)
+            throws InterruptedException, ExecutionException {
+        try {
+            return ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        }
+    }
+
+    private ProcessOutcome outcome(JobFiles files, ExitReport exit) {
+        return io(() -> OutputPages.outcome(files, exit));
+    }
+
+    private void deleteQuietly(String id) {
+        try {
+            store.delete(id);
+        } catch (IOException e) {
+            LOG.warn("Could not remove the run directory of {}: {}", id, e.getMessage());
+        }
+    }
+
+    private ScheduledFuture<?> startTicker(ProgressSink sink, String id, Path stdout) {
         long start = System.nanoTime();
         return scheduler.scheduleAtFixedRate(() -> {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            String line = progress.line();
+            String line = progressFiles.line(id, stdout);
             sink.progress(millis / 1000.0, "running for " + millis / 1000 + " s" + (line == null ? "" : "; " + line));
         }, config.progressDelay().toMillis(), config.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static ProcessSpec withListener(ProcessSpec s, OutputListener listener) {
-        return new ProcessSpec(s.command(), s.workingDir(), s.environment(), s.stdin(), s.wallTimeout(),
-                s.idleTimeout(), s.maxOutputBytes(), s.killGrace(), listener);
-    }
-
-    /** Turns a running sync request into a job owned by this process; it is finalized when the run ends. */
+    /**
+     * Turns a running sync request into a job watched by this process: the run directory gets the job's
+     * record, the CLI's pid and the run's limits (so another gateway can stop or adopt it).
+     */
     private JobRecord defer(ProviderId cli, Map<String, Object> arguments, Instant requested, PreparedRun prepared,
-            RunningProcess running, OutputTee tee) {
+            String id, CliRun run, CompletableFuture<ExitReport> ended) {
         String key;
         try {
             key = dedup.of(cli, arguments, provider.identify(cli, arguments));
         } catch (GatewayException e) {
             key = null; // e.g. its session was deleted meanwhile: the job just cannot be found by dedup
         }
-        JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.RUNNING, true, requested, requested, null,
+        JobRecord record = new JobRecord(id, cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
                 prepared.context(), self, false, null, null, null);
-        String id = record.id();
+        JobFiles files = store.files(id);
         try {
-            store.create(record);
-            tee.attach(store.files(id));
-            Optional<ProcessHandle> process = ProcessHandle.of(running.pid());
-            if (process.isPresent()) {
-                CliProcess.record(store.files(id), process.get(), running.runId());
-            }
+            CliProcess.record(files, run.cli(), run.runId());
+            LaunchFiles.writeLimits(files, RunLimits.of(prepared.spec()));
+            store.register(record);
         } catch (IOException e) {
-            tee.close();
-            try {
-                store.delete(id);
-            } catch (IOException cleanup) {
-                LOG.warn("Could not remove the half-created job {}: {}", id, cleanup.getMessage());
-            }
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files cannot be written (" + e.getMessage() + ").");
         }
-        CompletableFuture<Void> recorded = new CompletableFuture<>();
-        owned.put(id, new OwnedRun(running, tee, recorded));
+        own(id, run, ended);
         LOG.info("Request of {} deferred as job {} after {} ms", cli.wireName(), id, config.syncDeadline().toMillis());
-        running.completion().whenComplete((outcome, failure) -> {
-            try {
-                ownedRunEnded(id, outcome, failure);
-            } finally {
-                recorded.complete(null);
-            }
-        });
         return record;
     }
 
-    private void ownedRunEnded(String id, ProcessOutcome outcome, Throwable failure) {
-        OwnedRun own = owned.get(id);
-        try {
-            if (own != null) {
-                own.tee().close();
+    /** Makes this process the job's watcher until its run ends (or the watch is released at close). */
+    private void own(String id, CliRun run, CompletableFuture<ExitReport> ended) {
+        CompletableFuture<Void> watched = new CompletableFuture<>();
+        owned.put(id, new OwnedRun(run, watched));
+        ended.whenComplete((exit, failure) -> {
+            try {
+                if (!run.released()) {
+                    ownedRunEnded(id, exit, failure);
+                }
+            } finally {
+                owned.remove(id);
+                watched.complete(null);
             }
-            if (outcome != null) {
-                ExitReport exit = new ExitReport(outcome.exitCode(), outcome.termination().name(),
-                        outcome.duration().toMillis(), outcome.stdoutTruncated(), outcome.stderrTruncated(), null,
-                        outcome.pid(), outcome.runId());
-                PrivateFiles.replaceAtomically(store.files(id).exit(), exit.toJson().getBytes(StandardCharsets.UTF_8));
-                finalizeJob(id, outcome);
-            } else {
-                LOG.error("Supervising deferred job {} failed", id, failure);
+        });
+    }
+
+    /** Records the end of a run this process watched: exit.json then the final record, or from the output. */
+    private void ownedRunEnded(String id, ExitReport exit, Throwable failure) {
+        try {
+            if (failure != null) {
                 store.update(id, current -> current.status().isTerminal() ? current
                         : current.ended(JobStatus.FAILED, now(), null, new JobRecord.JobError(
                                 ErrorCode.INTERNAL_ERROR.wireName(), "Supervising the CLI failed; see the gateway log.", Map.of())));
+            } else if (exit != null) {
+                PrivateFiles.replaceAtomically(store.files(id).exit(), exit.toJson().getBytes(StandardCharsets.UTF_8));
+                finalizeJob(id);
+            } else {
+                // An adopted CLI that exited by itself: only its parent (gone) learned its exit status.
+                store.update(id, current -> current.status().isTerminal() ? current
+                        : finishedWithoutStatus(current, CliProcess.read(store.files(id))));
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("Recording the end of deferred job {} failed", id, e);
-        } finally {
-            owned.remove(id);
         }
         dispatchQuietly();
     }
@@ -664,9 +810,11 @@ public final class JobService implements AutoCloseable {
     public int sweepRetention() {
         Instant cutoff = now().minus(config.retention());
         lastRetentionSweep = now();
+        Instant strayCutoff = now().minus(config.retention().compareTo(UNREGISTERED_MIN_AGE) > 0
+                ? config.retention() : UNREGISTERED_MIN_AGE);
         // Under the directory lock, so that gateways sweeping at the same time do not trip over each other.
         int removed = io(() -> store.withDirectoryLock(() -> {
-            int count = 0;
+            int count = store.deleteUnregistered(strayCutoff);
             for (JobRecord job : store.all()) {
                 Instant finished = job.finishedAt() != null ? job.finishedAt() : job.createdAt();
                 if (job.status().isTerminal() && finished.isBefore(cutoff)) {
@@ -683,8 +831,9 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * Stops watching. Deferred requests still running in this process cannot outlive it (their output
-     * comes through this process): their CLIs are stopped and the jobs marked cancelled, saying why.
+     * Stops watching. Sync requests still inside their call are stopped (their caller is going away with
+     * this process). Deferred requests run on in their own sessions: this process stops watching them and
+     * records that they await adoption (no runner), so the next gateway that looks adopts them at once.
      */
     @Override
     public void close() {
@@ -695,15 +844,21 @@ public final class JobService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        List<SyncRun> calls = List.copyOf(syncRuns.values());
+        calls.forEach(call -> call.run().requestStop(Termination.CANCELLED));
+        calls.forEach(call -> call.ended().exceptionally(failure -> null).join());
         for (Map.Entry<String, OwnedRun> entry : Map.copyOf(owned).entrySet()) {
             String id = entry.getKey();
-            io(() -> store.update(id, current -> current.status().isTerminal() ? current
-                    : current.ended(JobStatus.CANCELLED, now(), null, new JobRecord.JobError(
-                            ErrorCode.CANCELLED.wireName(), "The gateway running this deferred request exited, "
-                            + "so its CLI was stopped; use " + current.cli().wireName()
-                            + "_request_async for runs that must outlive the gateway.", Map.of()))));
-            entry.getValue().running().cancel();
-            entry.getValue().recorded().join();
+            entry.getValue().run().release();
+            entry.getValue().watched().join();
+            try {
+                store.update(id, current -> current.status() == JobStatus.RUNNING && self.equals(current.runner())
+                        ? current.withRunner(null) : current);
+                LOG.info("Deferred job {} keeps running; the next gateway adopts it", id);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not hand deferred job {} over for adoption ({}); it is adopted once this process is gone",
+                        id, e.toString());
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -67,13 +68,50 @@ final class JobStore {
 
     /** Creates the job's directory and empty files, then its record. */
     void create(JobRecord record) throws IOException {
-        JobFiles files = files(record.id());
+        createRunDirectory(record.id());
+        register(record);
+    }
+
+    /**
+     * Creates a run's directory with empty output files but no record: a sync request's scratch
+     * directory, which becomes its job's directory if the request is deferred ({@link #register}).
+     * Lists skip it until then.
+     */
+    JobFiles createRunDirectory(String id) throws IOException {
+        JobFiles files = files(id);
         PrivateFiles.createDirectories(jobsDir);
         Files.createDirectory(files.dir(), JobFiles.PRIVATE_DIRECTORY);
-        PrivateFiles.createEmptyFile(files.lock());
         PrivateFiles.createEmptyFile(files.stdout());
         PrivateFiles.createEmptyFile(files.stderr());
+        return files;
+    }
+
+    /** Makes a run directory a job: its lock file and first record. */
+    void register(JobRecord record) throws IOException {
+        PrivateFiles.createEmptyFile(files(record.id()).lock());
         write(record);
+    }
+
+    /**
+     * Removes run directories that never became jobs and were left behind (their gateway died during
+     * the sync request) once they are older than {@code cutoff}; returns how many.
+     */
+    int deleteUnregistered(Instant cutoff) throws IOException {
+        int removed = 0;
+        if (!Files.isDirectory(jobsDir)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
+            for (Path dir : entries) {
+                String id = dir.getFileName().toString();
+                if (!Files.exists(files(id).record()) && !Files.exists(files(id).lock())
+                        && Files.getLastModifiedTime(dir).toInstant().isBefore(cutoff)) {
+                    delete(id);
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     void write(JobRecord record) throws IOException {

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -35,52 +36,77 @@ final class LaunchFiles {
         if (spec.stdin() != null) {
             PrivateFiles.replaceVisibly(files.launchStdin(), spec.stdin().getBytes(StandardCharsets.UTF_8));
         }
-        writeList(files.launchSettings(), List.of(
-                "workingDir=" + spec.workingDir(),
-                "wallTimeoutMs=" + spec.wallTimeout().toMillis(),
-                "idleTimeoutMs=" + spec.idleTimeout().toMillis(),
-                "maxOutputBytes=" + spec.maxOutputBytes(),
-                "killGraceMs=" + spec.killGrace().toMillis()));
+        List<String> settings = new ArrayList<>();
+        settings.add("workingDir=" + spec.workingDir());
+        settings.addAll(limitEntries(RunLimits.of(spec)));
+        writeList(files.launchSettings(), settings);
+    }
+
+    /** Records the limits of a run that some other process may have to watch (a deferred request). */
+    static void writeLimits(JobFiles files, RunLimits limits) throws IOException {
+        writeList(files.limits(), limitEntries(limits));
+    }
+
+    /** The limits {@link #writeLimits} recorded; empty when there are none (or they are unreadable). */
+    static Optional<RunLimits> readLimits(JobFiles files) throws IOException {
+        try {
+            return Optional.of(limits(readMap(files.limits())));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> limitEntries(RunLimits limits) {
+        return List.of(
+                "wallTimeoutMs=" + limits.wallTimeout().toMillis(),
+                "idleTimeoutMs=" + limits.idleTimeout().toMillis(),
+                "maxOutputBytes=" + limits.maxOutputBytes(),
+                "killGraceMs=" + limits.killGrace().toMillis());
+    }
+
+    private static RunLimits limits(Map<String, String> settings) throws IOException {
+        try {
+            return new RunLimits(Duration.ofMillis(Long.parseLong(settings.get("wallTimeoutMs"))),
+                    Duration.ofMillis(Long.parseLong(settings.get("idleTimeoutMs"))),
+                    Long.parseLong(settings.get("maxOutputBytes")),
+                    Duration.ofMillis(Long.parseLong(settings.get("killGraceMs"))));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IOException("malformed run limits");
+        }
+    }
+
+    private static Map<String, String> readMap(Path file) throws IOException {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String entry : readList(file)) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                map.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return map;
     }
 
     /** The environment a gateway starts the supervisor with; the file is deleted once read. */
     static Map<String, String> takeEnvironment(JobFiles files) throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String entry : readList(files.launchEnvironment())) {
-            int eq = entry.indexOf('=');
-            if (eq > 0) {
-                env.put(entry.substring(0, eq), entry.substring(eq + 1));
-            }
-        }
+        Map<String, String> env = readMap(files.launchEnvironment());
         Files.deleteIfExists(files.launchEnvironment());
         return env;
     }
 
     /** What the supervisor reads: command, settings and the path of the stdin file (null when absent). */
-    record Settings(List<String> command, Path workingDir, Path stdinFile, Duration wallTimeout,
-            Duration idleTimeout, long maxOutputBytes, Duration killGrace) {
+    record Settings(List<String> command, Path workingDir, Path stdinFile, RunLimits limits) {
     }
 
     static Settings readSettings(JobFiles files) throws IOException {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String entry : readList(files.launchSettings())) {
-            int eq = entry.indexOf('=');
-            if (eq > 0) {
-                settings.put(entry.substring(0, eq), entry.substring(eq + 1));
-            }
-        }
+        Map<String, String> settings = readMap(files.launchSettings());
         List<String> command = readList(files.launchCommand());
         if (command.isEmpty() || !settings.containsKey("workingDir")) {
             throw new IOException("incomplete launch files in " + files.launchDir());
         }
         Path stdin = Files.isRegularFile(files.launchStdin()) ? files.launchStdin() : null;
         try {
-            return new Settings(command, Path.of(settings.get("workingDir")), stdin,
-                    Duration.ofMillis(Long.parseLong(settings.get("wallTimeoutMs"))),
-                    Duration.ofMillis(Long.parseLong(settings.get("idleTimeoutMs"))),
-                    Long.parseLong(settings.get("maxOutputBytes")),
-                    Duration.ofMillis(Long.parseLong(settings.get("killGraceMs"))));
-        } catch (NumberFormatException | NullPointerException e) {
+            return new Settings(command, Path.of(settings.get("workingDir")), stdin, limits(settings));
+        } catch (IOException e) {
             throw new IOException("malformed launch settings in " + files.launchDir());
         }
     }

@@ -3,6 +3,7 @@ package io.llmgateway.job;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
+import io.llmgateway.exec.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -84,14 +85,14 @@ final class OutputPages {
         return 1; // ASCII, or an invalid byte decoded as one replacement character
     }
 
-    /** The outcome of a finished supervised run, from exit.json and the output files. */
+    /** The outcome of a finished run, from exit.json and the output files. */
     static ProcessOutcome outcome(JobFiles files, ExitReport exit) throws IOException {
         Termination termination = Termination.valueOf(exit.termination());
         return new ProcessOutcome(
                 termination == Termination.EXITED ? exit.exitCode() : null,
                 termination,
-                readAll(files.stdout()),
-                readAll(files.stderr()),
+                readAll(files.stdout(), exit.stdoutTruncated()),
+                readAll(files.stderr(), exit.stderrTruncated()),
                 exit.stdoutTruncated(),
                 exit.stderrTruncated(),
                 Duration.ofMillis(exit.durationMs()),
@@ -99,11 +100,25 @@ final class OutputPages {
                 exit.runId() == null ? "" : exit.runId());
     }
 
-    private static String readAll(Path file) throws IOException {
+    /**
+     * The outcome of a run that ended with nobody to collect its exit status, as if it had exited 0: the
+     * provider's parser and failure checks then accept only a complete, successful reply.
+     */
+    static ProcessOutcome outcomeWithoutStatus(JobFiles files, Duration ran, long pid, String runId)
+            throws IOException {
+        return new ProcessOutcome(0, Termination.EXITED, readAll(files.stdout(), false), readAll(files.stderr(), false),
+                false, false, ran, pid, runId);
+    }
+
+    /** A stream cut at the cap may end in half a character: it is dropped rather than mangled. */
+    private static String readAll(Path file, boolean truncated) throws IOException {
+        byte[] bytes;
         try {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return "";
         }
+        int length = truncated ? Utf8.completePrefixLength(bytes) : bytes.length;
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 }

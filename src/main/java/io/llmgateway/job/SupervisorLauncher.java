@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.OwnSession;
 import io.llmgateway.files.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
@@ -25,17 +26,11 @@ final class SupervisorLauncher {
     /** A small JVM that starts fast: it only watches files and a child process. */
     private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
             "-Xshare:auto", "-Xmx32m", "-Xss512k", "-XX:-UsePerfData");
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final List<String> prefix;
 
     SupervisorLauncher() {
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            command.add(SETSID.toString());
-        } else if (Files.isExecutable(Path.of("/bin/setsid"))) {
-            command.add("/bin/setsid");
-        }
+        List<String> command = new ArrayList<>(OwnSession.prefix());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.add("-cp");

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Durable jobs across gateway processes, with the shaded jar: a job outlives its gateway (kill -9 and
- * clean EOF) and the next gateway finishes it; a job killed while no gateway ran is orphaned; two
- * gateways share jobs. Claude is the fake claude behind slow-cli (prompt words SLOW=, LINES=).
+ * clean EOF) and the next gateway finishes it, and so does a deferred sync request; a job (or deferred
+ * request) killed while no gateway ran is orphaned; two gateways share jobs. Claude is the fake claude behind slow-cli (prompt words SLOW=, LINES=).
  */
 class JobJarIT {
     private static final long WAIT_MILLIS = 60_000;
@@ -118,6 +118,9 @@ class JobJarIT {
 
     /** The job's supervisor if it still runs (its command line names the job directory). */
     private static Optional<ProcessHandle> supervisor(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve("job.json"))) {
+            return Optional.empty(); // a sync request's run directory
+        }
         JsonNode runner = Json.newMapper().readTree(dir.resolve("job.json").toFile()).path("runner");
         if (!runner.has("pid")) {
             return Optional.empty();
@@ -217,22 +220,62 @@ class JobJarIT {
         }
     }
 
-    @Test
-    void aDeferredRequestWhoseGatewayIsKilledIsReportedOrphanedByTheNextGateway() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GatewayEnd.class)
+    void aDeferredRequestOutlivesItsGatewayAndTheNextGatewayFinishesIt(GatewayEnd end) throws Exception {
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "500");
         GatewayProcess first = gateway();
-        JsonNode deferred = call(first, "claude_request", Map.of("prompt", "SLOW=60 deferred then lost"));
+        String words = "deferred survive " + end;
+        JsonNode deferred = call(first, "claude_request", Map.of("prompt", "SLOW=5 " + words,
+                "workingDir", work.toString()));
         assertEquals("deferred", deferred.get("status").asText());
         String jobId = deferred.get("jobId").asText();
         Optional<ProcessHandle> cliProcess = cli(jobDir(jobId));
         assertTrue(cliProcess.isPresent());
+        if (end == GatewayEnd.KILL_DASH_NINE) {
+            killDashNine(first);
+        } else {
+            first.client.closeInput();
+            assertEquals(0, first.process.waitFor());
+        }
+        assertTrue(cliProcess.get().isAlive(), "the CLI outlives its gateway");
+
+        GatewayProcess second = gateway();
+        JsonNode done = await(second, jobId, "completed");
+        assertTrue(done.get("deferred").asBoolean());
+        assertTrue(done.get("exitCode").isNull(), "nobody could collect the exit status: " + done);
+        JsonNode reply = call(second, "llm_job_result", Map.of("jobId", jobId)).get("result");
+        assertTrue(reply.get("warnings").toString().contains("exit status unknown"), reply.toString());
+        assertCompletedWithFullOutput(second, jobId, reply.get("sessionId").asText(), words);
+        cliProcess.get().onExit().get();
+    }
+
+    @Test
+    void aDeferredRequestWhoseCliIsKilledWhileNoGatewayRunsIsOrphanedWithItsOutput() throws Exception {
+        env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "500");
+        GatewayProcess first = gateway();
+        JsonNode deferred = call(first, "claude_request", Map.of("prompt", "SLOW=60 LINES=3 deferred then lost"));
+        assertEquals("deferred", deferred.get("status").asText());
+        String jobId = deferred.get("jobId").asText();
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (call(first, "llm_job_status", Map.of("jobId", jobId)).get("stdoutBytes").asLong() == 0) {
+            assertTrue(System.currentTimeMillis() < deadline, "the request never printed");
+            Thread.sleep(50);
+        }
         killDashNine(first);
+        List<ProcessHandle> processes = jobProcesses();
+        assertFalse(processes.isEmpty());
+        processes.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : processes) {
+            p.onExit().get();
+        }
 
         GatewayProcess second = gateway();
         JsonNode orphaned = await(second, jobId, "orphaned");
         assertTrue(orphaned.get("deferred").asBoolean());
-        assertTrue(call(second, "llm_job_result", Map.of("jobId", jobId)).get("error").get("error").asText()
-                .contains("_request_async"));
-        cliProcess.get().onExit().get();
+        assertTrue(orphaned.get("exitCode").isNull());
+        JsonNode result = call(second, "llm_job_result", Map.of("jobId", jobId));
+        assertEquals("job_orphaned", result.get("error").get("errorCode").asText());
+        assertTrue(result.get("output").get("text").asText().contains("warming up 2"));
     }
 }

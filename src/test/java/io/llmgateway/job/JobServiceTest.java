@@ -14,7 +14,6 @@ import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
-import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.support.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +49,6 @@ class JobServiceTest {
     private FakeRuns fake;
     private final JobLocks locks = new JobLocks();
     private final List<JobService> services = new ArrayList<>();
-    private final List<ProcessRunner> runners = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -68,7 +66,6 @@ class JobServiceTest {
             }
         }
         services.forEach(JobService::close);
-        runners.forEach(ProcessRunner::close);
         assertNoProcessLeft();
     }
 
@@ -89,9 +86,7 @@ class JobServiceTest {
     }
 
     private JobService service(JobConfig config, Clock clock) {
-        ProcessRunner runner = new ProcessRunner();
-        runners.add(runner);
-        JobService service = new JobService(dataDir, config, fake, runner, locks, Json.newMapper(), clock);
+        JobService service = new JobService(dataDir, config, fake, locks, Json.newMapper(), clock);
         services.add(service);
         return service;
     }
@@ -140,6 +135,20 @@ class JobServiceTest {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** A deferred request whose CLI started a grandchild, with both pids. */
+    private record DeferredTree(JobRecord job, long cli, long grandchild) {
+        void awaitGone() throws InterruptedException {
+            JobServiceTest.awaitGone(cli);
+            JobServiceTest.awaitGone(grandchild);
+        }
+    }
+
+    private DeferredTree deferTree(JobService service, Map<String, Object> arguments) throws Exception {
+        JobRecord job = assertInstanceOf(JobService.Deferred.class,
+                service.request(ProviderId.CLAUDE, arguments, ProgressSink.NONE)).job();
+        return new DeferredTree(job, cliPid(files(job.id())), grandchildPid(files(job.id())));
     }
 
     private JobFiles files(String id) {
@@ -414,17 +423,81 @@ class JobServiceTest {
     }
 
     @Test
-    void closingTheServiceStopsItsDeferredRequests() throws Exception {
-        JobService jobs = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+    void aDeferredRequestOutlivesItsServiceAndTheNextOneFinishesIt() throws Exception {
+        JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
         JobRecord job = assertInstanceOf(JobService.Deferred.class,
-                jobs.request(ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), ProgressSink.NONE)).job();
-        long grandchild = grandchildPid(files(job.id()));
-        jobs.close();
+                first.request(ProviderId.CLAUDE, Map.of("prompt", "lines=2 sleep=3"), ProgressSink.NONE)).job();
+        long cli = cliPid(files(job.id()));
+        first.close();
+        assertTrue(new ProcessRef(cli, 0, null).isAlive(), "closing the gateway leaves the CLI running");
+        assertTrue(Json.newMapper().readTree(files(job.id()).record().toFile()).path("runner").isNull(),
+                "the record says the job awaits adoption");
+
+        JobService second = service();
+        JobRecord done = awaitStatus(second, job.id(), JobStatus.COMPLETED);
+        assertEquals("done after 2 lines", done.result().get("response"));
+        assertNull(done.exitCode());
+        assertNull(done.result().get("exitCode"));
+        assertEquals(List.of(JobService.EXIT_STATUS_UNKNOWN), done.result().get("warnings"));
+        assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
+        awaitGone(cli);
+    }
+
+    @Test
+    void anAdoptedRequestIsStoppedAtItsTimeoutWithItsWholeTree() throws Exception {
+        JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        DeferredTree run = deferTree(first, Map.of("prompt", "grandchild sleep=60", "timeoutMs", 2000));
+        JobRecord job = run.job();
+        first.close();
+
+        JobService second = service();
+        JobRecord ended = await(second, job.id(), j -> j.status().isTerminal());
+        assertEquals(JobStatus.FAILED, ended.status());
+        assertEquals(ErrorCode.TIMEOUT.wireName(), ended.error().code());
+        assertTrue(Files.readString(files(job.id()).exit()).contains("\"TIMEOUT\""));
+        run.awaitGone();
+    }
+
+    @Test
+    void aDeferredRequestWhoseCliEndsWithoutAReplyWhileNobodyWatchesIsOrphanedWithItsOutput() throws Exception {
+        JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        JobRecord job = assertInstanceOf(JobService.Deferred.class, first.request(ProviderId.CLAUDE,
+                Map.of("prompt", "lines=3 sleep=60"), ProgressSink.NONE)).job();
+        long cli = cliPid(files(job.id()));
+        awaitText(files(job.id()).stdout(), "part 2");
+        first.close();
+        ProcessHandle.of(cli).ifPresent(ProcessHandle::destroyForcibly);
+        awaitGone(cli);
+
+        JobService second = service();
+        JobRecord orphaned = awaitStatus(second, job.id(), JobStatus.ORPHANED);
+        assertEquals(ErrorCode.JOB_ORPHANED.wireName(), orphaned.error().code());
+        assertTrue(second.result(job.id(), "stdout", 0, 10_000).output().text().contains("part 2"));
+    }
+
+    @Test
+    void anotherServiceCancelsADeferredRequestWithItsWholeTree() throws Exception {
+        JobService owner = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        DeferredTree run = deferTree(owner, Map.of("prompt", "grandchild sleep=60"));
+        JobRecord job = run.job();
+
         JobService other = service();
-        JobRecord stopped = other.status(job.id()).job();
-        assertEquals(JobStatus.CANCELLED, stopped.status());
-        assertTrue(stopped.error().message().contains("gateway running this deferred request exited"), stopped.error().message());
-        awaitGone(grandchild);
+        assertEquals(JobStatus.CANCELLED, other.cancel(job.id()).job().status());
+        run.awaitGone();
+        assertEquals(JobStatus.CANCELLED, owner.status(job.id()).job().status());
+    }
+
+    @Test
+    void aDeferredRequestAwaitingAdoptionIsCancelledByTheNextService() throws Exception {
+        JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        DeferredTree run = deferTree(first, Map.of("prompt", "grandchild sleep=60"));
+        first.close();
+
+        JobService second = service();
+        JobService.Cancellation cancellation = second.cancel(run.job().id());
+        assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
+        assertEquals(JobStatus.CANCELLED, cancellation.job().status());
+        run.awaitGone();
     }
 
     @Test
