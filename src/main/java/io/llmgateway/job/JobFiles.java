@@ -19,6 +19,7 @@ import java.util.Set;
  * jobs/&lt;jobId&gt;/exit.json    the exit status, written atomically once by whoever ran the CLI
  * jobs/&lt;jobId&gt;/cli.pid      pid, start time and run id of the CLI process (to stop an unsupervised one)
  * jobs/&lt;jobId&gt;/limits       timeouts and output cap of a deferred request (for a gateway adopting it)
+ * jobs/&lt;jobId&gt;/owner        the gateway whose sync request the run is (to stop it if that gateway dies first)
  * jobs/&lt;jobId&gt;/launch/      what the supervisor needs to start the CLI (command, settings, stdin, and for a
  *                              queued job its environment); deleted as soon as the CLI runs
  * jobs/&lt;jobId&gt;/supervisor.log  the supervisor's own diagnostics
@@ -68,6 +69,11 @@ final class JobFiles {
     /** Timeouts and output cap of a deferred request, for a gateway that adopts it. */
     Path limits() {
         return dir.resolve("limits");
+    }
+
+    /** The gateway process whose sync request this run is, while it is not a job. */
+    Path owner() {
+        return dir.resolve("owner");
     }
 
     /** The prompt of a sync request, only between its creation and the CLI's start. */

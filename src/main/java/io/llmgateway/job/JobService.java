@@ -635,6 +635,7 @@ public final class JobService implements AutoCloseable {
         Path stdin = null;
         try {
             files = store.createRunDirectory(id);
+            store.recordOwner(files, self);
             if (spec.stdin() != null) {
                 stdin = files.stdin();
                 try (FileChannel channel = PrivateFiles.open(stdin, StandardOpenOption.CREATE_NEW,
@@ -651,8 +652,11 @@ public final class JobService implements AutoCloseable {
         }
         String command = spec.command().get(0);
         try {
-            return CliRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
+            CliRun run = CliRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
                     RunLimits.of(spec), true);
+            // From now on any gateway can stop it, should this process die before the call ends.
+            CliProcess.record(files, run.cli(), run.runId());
+            return run;
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.CLI_ERROR,
                     "Could not start '" + command + "': " + e.getMessage(), Map.of("command", command));
@@ -730,7 +734,6 @@ public final class JobService implements AutoCloseable {
                 prepared.context(), self, false, null, null, null);
         JobFiles files = store.files(id);
         try {
-            CliProcess.record(files, run.cli(), run.runId());
             LaunchFiles.writeLimits(files, RunLimits.of(prepared.spec()));
             store.register(record);
         } catch (IOException e) {
@@ -785,6 +788,7 @@ public final class JobService implements AutoCloseable {
         if (store.all().stream().anyMatch(j -> !j.status().isTerminal())) {
             dispatch();
         }
+        stopAbandonedRuns();
         if (Duration.between(lastRetentionSweep, now()).compareTo(RETENTION_SWEEP_INTERVAL) >= 0) {
             sweepRetention();
         }
@@ -803,6 +807,24 @@ public final class JobService implements AutoCloseable {
             dispatch();
         } catch (RuntimeException e) {
             LOG.warn("Starting queued jobs failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Stops the CLIs of sync requests whose gateway died before the call ended (and before deferral made
+     * them jobs): their caller is gone and nobody holds a job id for them, so they would only run on
+     * unwatched, without their timeouts. Their run directories (which may still hold the prompt) go too.
+     */
+    void stopAbandonedRuns() throws IOException {
+        for (String id : store.abandonedRuns()) {
+            LOG.info("Stopping the CLI of run {}: the gateway that started it for a sync request is gone", id);
+            CliProcess.stop(store.files(id));
+            try {
+                store.delete(id);
+            } catch (IOException e) {
+                // Another gateway may be removing it at the same moment; whatever is left goes on a later pass.
+                LOG.debug("Removing run directory {}: {}", id, e.toString());
+            }
         }
     }
 

@@ -1,9 +1,10 @@
 package io.llmgateway.job;
 
-import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -84,6 +85,39 @@ final class JobStore {
         PrivateFiles.createEmptyFile(files.stdout());
         PrivateFiles.createEmptyFile(files.stderr());
         return files;
+    }
+
+    /** Names the gateway whose sync request the run directory is (no fsync: it only matters while the machine is up). */
+    void recordOwner(JobFiles files, ProcessRef owner) throws IOException {
+        PrivateFiles.replaceVisibly(files.owner(), (owner.asText() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Run directories of sync requests whose gateway is gone: never registered as jobs (so nobody holds a
+     * job id for them), owner recorded and no longer running on this machine.
+     */
+    List<String> abandonedRuns() throws IOException {
+        List<String> abandoned = new ArrayList<>();
+        if (!Files.isDirectory(jobsDir)) {
+            return abandoned;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
+            for (Path dir : entries) {
+                JobFiles files = files(dir.getFileName().toString());
+                if (Files.exists(files.record()) || Files.exists(files.lock())) {
+                    continue;
+                }
+                String owner;
+                try {
+                    owner = Files.readString(files.owner(), StandardCharsets.UTF_8);
+                } catch (NoSuchFileException e) {
+                    continue; // just created, or left by a crash before the owner was written: the 2-day sweep's
+                }
+                ProcessRef.parse(owner).filter(ref -> ref.isLocal() && !ref.isAlive())
+                        .ifPresent(ref -> abandoned.add(dir.getFileName().toString()));
+            }
+        }
+        return abandoned;
     }
 
     /** Makes a run directory a job: its lock file and first record. */

@@ -30,6 +30,24 @@ public record ProcessRef(long pid, long startMillis, String machine) {
         return of(ProcessHandle.current());
     }
 
+    /** One line, {@code <pid> <startMillis> <machine>}, as read by {@link #parse}. */
+    public String asText() {
+        return pid + " " + startMillis + " " + (machine == null ? THIS_MACHINE : machine);
+    }
+
+    /** The reference {@link #asText()} wrote; empty for anything else. */
+    public static Optional<ProcessRef> parse(String text) {
+        String[] fields = text.trim().split(" ", 3);
+        if (fields.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[2]));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether this process can see and signal the referenced one by its pid. */
     public boolean isLocal() {
         return machine == null || machine.equals(THIS_MACHINE);

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -277,5 +278,43 @@ class JobJarIT {
         JsonNode result = call(second, "llm_job_result", Map.of("jobId", jobId));
         assertEquals("job_orphaned", result.get("error").get("errorCode").asText());
         assertTrue(result.get("output").get("text").asText().contains("warming up 2"));
+    }
+
+    @Test
+    void theCliOfASyncCallWhoseGatewayDiedIsStoppedByTheNextGateway() throws Exception {
+        env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "600000");
+        GatewayProcess first = gateway();
+        first.client.send("tools/call", Map.of("name", "claude_request",
+                "arguments", Map.of("prompt", "SLOW=120 abandoned sync call", "workingDir", work.toString())));
+        Path runDir = null;
+        Optional<ProcessHandle> cliProcess = Optional.empty();
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (cliProcess.isEmpty()) {
+            assertTrue(System.currentTimeMillis() < deadline, "the sync request's CLI never started");
+            Thread.sleep(50);
+            try (Stream<Path> dirs = Files.list(dataDir.resolve("jobs"))) {
+                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                    runDir = dir;
+                    cliProcess = cli(dir);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // no run directory yet
+            }
+        }
+        assertFalse(Files.exists(runDir.resolve("job.json")), "not deferred: a run directory, not a job");
+        List<ProcessHandle> tree = new ArrayList<>();
+        addTree(tree, cliProcess.get());
+        killDashNine(first);
+        assertTrue(cliProcess.get().isAlive(), "nothing else stops it");
+
+        gateway();
+        for (ProcessHandle process : tree) {
+            process.onExit().get(WAIT_MILLIS, TimeUnit.MILLISECONDS); // the CLI and what it started
+        }
+        deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (Files.exists(runDir)) {
+            assertTrue(System.currentTimeMillis() < deadline, "the abandoned run directory is removed");
+            Thread.sleep(50);
+        }
     }
 }
