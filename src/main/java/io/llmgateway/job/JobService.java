@@ -1,6 +1,5 @@
 package io.llmgateway.job;
 
-import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
@@ -9,6 +8,8 @@ import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.exec.Termination;
+import io.llmgateway.files.LockTimeoutException;
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -897,6 +898,9 @@ public final class JobService implements AutoCloseable {
     private <T> T io(IoAction<T> action) {
         try {
             return action.run();
+        } catch (LockTimeoutException e) {
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files are busy: " + e.getMessage() + "; "
+                    + e.advice() + ".");
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files in the data directory cannot be "
                     + "read or written (" + e.getMessage() + "); check its permissions and free space.");

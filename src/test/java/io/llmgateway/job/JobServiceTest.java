@@ -15,6 +15,8 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.MutableClock;
+import io.llmgateway.support.LockHolderMain;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -515,5 +517,25 @@ class JobServiceTest {
         Files.createDirectories(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001"));
         Files.writeString(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001").resolve("job.json"), "{");
         assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total());
+    }
+
+    @Test
+    void aProcessStuckHoldingTheJobsLockIsNamedAndJobsResume() throws Exception {
+        JobService jobs = new JobService(dataDir, config(4, 2, 32, Duration.ofSeconds(45)), fake,
+                new JobLocks(Duration.ofMillis(300)), Json.newMapper(), Clock.systemUTC());
+        services.add(jobs);
+        Files.createDirectories(dataDir.resolve("jobs"));
+        Process holder = LockHolderMain.holding(dataDir.resolve("jobs").resolve("jobs.lock"));
+        try {
+            GatewayException busy = assertThrows(GatewayException.class,
+                    () -> jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "while stuck"), false));
+            assertEquals(ErrorCode.STORE_UNAVAILABLE, busy.code());
+            assertTrue(busy.getMessage().contains("process " + holder.pid()), busy.getMessage());
+        } finally {
+            holder.getOutputStream().close();
+            assertTrue(holder.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "after"), false).job().id();
+        awaitStatus(jobs, id, JobStatus.COMPLETED);
     }
 }
