@@ -184,6 +184,15 @@ class JobJarIT {
     void aJobKilledWhileNoGatewayRanIsOrphanedWithTheOutputItProduced() throws Exception {
         GatewayProcess first = gateway();
         String jobId = call(first, "claude_request_async", Map.of("prompt", "SLOW=60 LINES=3 doomed")).get("jobId").asText();
+        assertFalse(orphanedOnceEverythingIsKilled(first, jobId).get("deferred").asBoolean());
+    }
+
+    /**
+     * Once the job (started by {@code first}, printing "warming up 0..2" then sleeping) has printed: kills the
+     * gateway, then the job's processes while no gateway runs; a new gateway must report it orphaned with its
+     * output. Returns its status.
+     */
+    private JsonNode orphanedOnceEverythingIsKilled(GatewayProcess first, String jobId) throws Exception {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (call(first, "llm_job_status", Map.of("jobId", jobId)).get("stdoutBytes").asLong() == 0) {
             assertTrue(System.currentTimeMillis() < deadline, "the job never printed");
@@ -203,6 +212,7 @@ class JobJarIT {
         JsonNode result = call(second, "llm_job_result", Map.of("jobId", jobId));
         assertEquals("job_orphaned", result.get("error").get("errorCode").asText());
         assertTrue(result.get("output").get("text").asText().contains("warming up 2"));
+        return orphaned;
     }
 
     @Test
@@ -257,27 +267,7 @@ class JobJarIT {
         GatewayProcess first = gateway();
         JsonNode deferred = call(first, "claude_request", Map.of("prompt", "SLOW=60 LINES=3 deferred then lost"));
         assertEquals("deferred", deferred.get("status").asText());
-        String jobId = deferred.get("jobId").asText();
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (call(first, "llm_job_status", Map.of("jobId", jobId)).get("stdoutBytes").asLong() == 0) {
-            assertTrue(System.currentTimeMillis() < deadline, "the request never printed");
-            Thread.sleep(50);
-        }
-        killDashNine(first);
-        List<ProcessHandle> processes = jobProcesses();
-        assertFalse(processes.isEmpty());
-        processes.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle p : processes) {
-            p.onExit().get();
-        }
-
-        GatewayProcess second = gateway();
-        JsonNode orphaned = await(second, jobId, "orphaned");
-        assertTrue(orphaned.get("deferred").asBoolean());
-        assertTrue(orphaned.get("exitCode").isNull());
-        JsonNode result = call(second, "llm_job_result", Map.of("jobId", jobId));
-        assertEquals("job_orphaned", result.get("error").get("errorCode").asText());
-        assertTrue(result.get("output").get("text").asText().contains("warming up 2"));
+        assertTrue(orphanedOnceEverythingIsKilled(first, deferred.get("jobId").asText()).get("deferred").asBoolean());
     }
 
     @Test
