@@ -34,8 +34,8 @@ final class CliRun {
     private final JobFiles files;
     private final Process process;
     private final ProcessHandle handle;
-    /** Looked up when first needed (at deferral): reading a process's start time costs a sync call time. */
-    private volatile ProcessRef cli;
+    /** By pid and start time: every starter records it in cli.pid at once, so any process can stop the run. */
+    private final ProcessRef cli;
     private final String runId;
     private final RunLimits limits;
     private final long startNanos;
@@ -82,7 +82,8 @@ final class CliRun {
         builder.environment().put(ProcessTree.markerVariable(runId), "1");
         long startNanos = System.nanoTime();
         Process process = builder.start();
-        return new CliRun(files, process, process.toHandle(), null, runId, limits, startNanos, startNanos);
+        ProcessHandle handle = process.toHandle();
+        return new CliRun(files, process, handle, ProcessRef.of(handle), runId, limits, startNanos, startNanos);
     }
 
     /**
@@ -107,12 +108,7 @@ final class CliRun {
 
     /** The CLI by pid and start time, as cli.pid records it. */
     ProcessRef cli() {
-        ProcessRef ref = cli;
-        if (ref == null) {
-            ref = ProcessRef.of(handle);
-            cli = ref;
-        }
-        return ref;
+        return cli;
     }
 
     String runId() {
