@@ -9,10 +9,24 @@ import java.util.Optional;
  * Cancels jobs from any gateway: a queued job never starts; a running one has its whole process tree
  * killed by whoever can reach it, and the call waits until the job is finalized.
  */
-record JobCanceller(JobStore store, ProviderRuns provider, WatchedRuns runs, JobFinalizer finalizer, JobClock clock) {
+final class JobCanceller {
     /** How long llm_job_cancel waits for the process tree to be gone and the job finalized. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
     private static final long CANCEL_POLL_MILLIS = 50;
+
+    private final JobStore store;
+    private final ProviderRuns provider;
+    private final WatchedRuns runs;
+    private final JobFinalizer finalizer;
+    private final JobClock clock;
+
+    JobCanceller(JobStore store, ProviderRuns provider, WatchedRuns runs, JobFinalizer finalizer, JobClock clock) {
+        this.store = store;
+        this.provider = provider;
+        this.runs = runs;
+        this.finalizer = finalizer;
+        this.clock = clock;
+    }
 
     /** See {@link JobService#cancel}; waits at most {@link #CANCEL_WAIT}. */
     JobService.Cancellation cancel(String id) {

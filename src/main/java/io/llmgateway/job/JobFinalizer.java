@@ -24,12 +24,28 @@ import org.slf4j.LoggerFactory;
  * Brings job records up to date from the job files: finalizes runs whose exit status is on disk, detects
  * orphans, adopts deferred requests whose gateway is gone, finishes them from their output, and records
  * the end of the runs this process watches.
- *
- * @param slotFreed starts queued jobs; called when a job ends (a callback: the queue depends on this class)
  */
-record JobFinalizer(JobStore store, ProviderRuns provider, WatchedRuns runs, ProcessRef self, JobClock clock,
-        Runnable slotFreed) {
+final class JobFinalizer {
     private static final Logger LOG = LoggerFactory.getLogger(JobFinalizer.class);
+
+    private final JobStore store;
+    private final ProviderRuns provider;
+    private final WatchedRuns runs;
+    private final ProcessRef self;
+    private final JobClock clock;
+    /** Starts queued jobs; called when a job ends (a callback: the queue depends on this class). */
+    private final Runnable slotFreed;
+
+    JobFinalizer(JobStore store, ProviderRuns provider, WatchedRuns runs, ProcessRef self, JobClock clock,
+            Runnable slotFreed) {
+        this.store = store;
+        this.provider = provider;
+        this.runs = runs;
+        this.self = self;
+        this.clock = clock;
+        this.slotFreed = slotFreed;
+    }
+
     static final String EXIT_STATUS_UNKNOWN = "exit status unknown: the gateway that started this run exited before it";
 
     /**

@@ -23,11 +23,29 @@ import org.slf4j.LoggerFactory;
  * starts queued jobs, oldest first, under detached supervisors while slots are free. All of it runs under
  * the jobs directory's lock, so gateways sharing the data directory share one queue.
  */
-record JobQueue(JobConfig config, ProviderRuns provider, JobStore store, JobFinalizer finalizer, DedupKey dedup,
-        SupervisorLauncher launcher, JobClock clock) {
+final class JobQueue {
     private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
     private static final Comparator<JobRecord> OLDEST_FIRST =
             Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::id);
+
+    private final JobConfig config;
+    private final ProviderRuns provider;
+    private final JobStore store;
+    private final JobFinalizer finalizer;
+    private final DedupKey dedup;
+    private final SupervisorLauncher launcher;
+    private final JobClock clock;
+
+    JobQueue(JobConfig config, ProviderRuns provider, JobStore store, JobFinalizer finalizer, DedupKey dedup,
+            SupervisorLauncher launcher, JobClock clock) {
+        this.config = config;
+        this.provider = provider;
+        this.store = store;
+        this.finalizer = finalizer;
+        this.dedup = dedup;
+        this.launcher = launcher;
+        this.clock = clock;
+    }
 
     /** See {@link JobService#submit}. */
     JobService.Submission submit(ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {

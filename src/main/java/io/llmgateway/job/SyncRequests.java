@@ -33,13 +33,36 @@ import org.slf4j.LoggerFactory;
  * Sync requests: the CLI runs in a session of its own with its output going to a run directory, watched
  * by this process, with progress sent while the caller waits; a request still running at the sync
  * deadline is deferred, continuing as a job.
- *
- * @param scheduler sends progress (shared with the jobs watch; it has a thread for each)
  */
-record SyncRequests(JobConfig config, ProviderRuns provider, JobStore store, WatchedRuns runs, JobFinalizer finalizer,
-        DedupKey dedup, ProgressFiles progressFiles, ScheduledExecutorService scheduler, ProcessRef self,
-        JobClock clock) {
+final class SyncRequests {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRequests.class);
+
+    private final JobConfig config;
+    private final ProviderRuns provider;
+    private final JobStore store;
+    private final WatchedRuns runs;
+    private final JobFinalizer finalizer;
+    private final DedupKey dedup;
+    private final ProgressFiles progressFiles;
+    /** Sends progress (shared with the jobs watch; it has a thread for each). */
+    private final ScheduledExecutorService scheduler;
+    private final ProcessRef self;
+    private final JobClock clock;
+
+    SyncRequests(JobConfig config, ProviderRuns provider, JobStore store, WatchedRuns runs, JobFinalizer finalizer,
+            DedupKey dedup, ProgressFiles progressFiles, ScheduledExecutorService scheduler, ProcessRef self,
+            JobClock clock) {
+        this.config = config;
+        this.provider = provider;
+        this.store = store;
+        this.runs = runs;
+        this.finalizer = finalizer;
+        this.dedup = dedup;
+        this.progressFiles = progressFiles;
+        this.scheduler = scheduler;
+        this.self = self;
+        this.clock = clock;
+    }
 
     /** See {@link JobService#request}. */
     JobService.SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
