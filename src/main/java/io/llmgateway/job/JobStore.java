@@ -2,6 +2,7 @@ package io.llmgateway.job;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,24 @@ final class JobStore {
         if (id == null || !ID_PATTERN.matcher(id).matches()) {
             throw GatewayException.invalidArgument("Job ids look like job-<uuid> (e.g. job-5f0c...); got "
                     + (id == null ? "null" : id.length() > 50 ? "an invalid " + id.length() + "-character value" : "'" + id + "'"));
+        }
+    }
+
+    /** An action on the job files. */
+    interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs an action on the job files; their failures become store_unavailable errors for the caller. */
+    static <T> T io(IoAction<T> action) {
+        try {
+            return action.run();
+        } catch (LockTimeoutException e) {
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files are busy: " + e.getMessage() + "; "
+                    + e.advice() + ".");
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files in the data directory cannot be "
+                    + "read or written (" + e.getMessage() + "); check its permissions and free space.");
         }
     }
 
