@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>The one entry point of the package: it wires the parts and delegates. {@link JobQueue} admits and
  * starts async jobs, {@link JobFinalizer} brings records up to date from the files, {@link SyncRequests}
  * runs and defers sync requests, {@link JobCanceller} cancels, {@link JobSweeper} removes what is no longer
- * needed, and {@link WatchedRuns} holds the runs this process watches. Parts without state of their own
- * are records of what they use; this class creates what they share.
+ * needed, and {@link WatchedRuns} holds the runs this process watches. This class creates what the parts
+ * share and hands it to them through their constructors.
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
