@@ -200,7 +200,7 @@ public final class JobService implements AutoCloseable {
         if (store.all().stream().anyMatch(j -> !j.status().isTerminal())) {
             queue.dispatch();
         }
-        sweeper.stopAbandonedRuns();
+        sweeper.stopAbandonedRunsIfDue();
         sweeper.sweepRetentionIfDue();
     }
 

@@ -111,34 +111,6 @@ final class JobStore {
         PrivateFiles.replaceVisibly(files.owner(), (owner.asText() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * Run directories of sync requests whose gateway is gone: never registered as jobs (so nobody holds a
-     * job id for them), owner recorded and no longer running on this machine.
-     */
-    List<String> abandonedRuns() throws IOException {
-        List<String> abandoned = new ArrayList<>();
-        if (!Files.isDirectory(jobsDir)) {
-            return abandoned;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
-            for (Path dir : entries) {
-                JobFiles files = files(dir.getFileName().toString());
-                if (Files.exists(files.record()) || Files.exists(files.lock())) {
-                    continue;
-                }
-                String owner;
-                try {
-                    owner = Files.readString(files.owner(), StandardCharsets.UTF_8);
-                } catch (NoSuchFileException e) {
-                    continue; // just created, or left by a crash before the owner was written: the 2-day sweep's
-                }
-                ProcessRef.parse(owner).filter(ref -> ref.isLocal() && !ref.isAlive())
-                        .ifPresent(ref -> abandoned.add(dir.getFileName().toString()));
-            }
-        }
-        return abandoned;
-    }
-
     /** Makes a run directory a job: its lock file and first record. */
     void register(JobRecord record) throws IOException {
         PrivateFiles.createEmptyFile(files(record.id()).lock());
@@ -146,25 +118,41 @@ final class JobStore {
     }
 
     /**
-     * Removes run directories that never became jobs and were left behind (their gateway died during
-     * the sync request) once they are older than {@code cutoff}; returns how many.
+     * A run directory that is not a job (no record, no lock): a sync request in progress, or one left
+     * behind by a gateway that died.
+     *
+     * @param owner    the gateway whose sync request it is; empty when not (yet) recorded
+     * @param modified when the directory last changed
      */
-    int deleteUnregistered(Instant cutoff) throws IOException {
-        int removed = 0;
+    record UnregisteredRun(String id, Optional<ProcessRef> owner, Instant modified) {
+    }
+
+    List<UnregisteredRun> unregisteredRuns() throws IOException {
+        List<UnregisteredRun> runs = new ArrayList<>();
         if (!Files.isDirectory(jobsDir)) {
-            return 0;
+            return runs;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
             for (Path dir : entries) {
-                String id = dir.getFileName().toString();
-                if (!Files.exists(files(id).record()) && !Files.exists(files(id).lock())
-                        && Files.getLastModifiedTime(dir).toInstant().isBefore(cutoff)) {
-                    delete(id);
-                    removed++;
+                JobFiles files = files(dir.getFileName().toString());
+                if (Files.exists(files.record()) || Files.exists(files.lock())) {
+                    continue;
+                }
+                Optional<ProcessRef> owner;
+                try {
+                    owner = ProcessRef.parse(Files.readString(files.owner(), StandardCharsets.UTF_8));
+                } catch (NoSuchFileException e) {
+                    owner = Optional.empty();
+                }
+                try {
+                    runs.add(new UnregisteredRun(dir.getFileName().toString(), owner,
+                            Files.getLastModifiedTime(dir).toInstant()));
+                } catch (NoSuchFileException e) {
+                    // removed meanwhile (its call ended, or another gateway swept it)
                 }
             }
         }
-        return removed;
+        return runs;
     }
 
     void write(JobRecord record) throws IOException {

@@ -16,13 +16,15 @@ import org.slf4j.LoggerFactory;
 final class JobSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(JobSweeper.class);
     private static final Duration RETENTION_SWEEP_INTERVAL = Duration.ofHours(1);
-    /** Run directories of sync requests whose gateway died are removed no earlier than this. */
+    private static final Duration ABANDONED_CHECK_INTERVAL = Duration.ofSeconds(2);
+    /** Run directories without a recorded owner (a crash right at their start) are removed no earlier than this. */
     private static final Duration UNREGISTERED_MIN_AGE = Duration.ofDays(2);
 
     private final JobConfig config;
     private final JobStore store;
     private final JobClock clock;
     private volatile Instant lastRetentionSweep = Instant.MIN;
+    private volatile long lastAbandonedCheck = System.nanoTime() - ABANDONED_CHECK_INTERVAL.toNanos();
 
     JobSweeper(JobConfig config, JobStore store, JobClock clock) {
         this.config = config;
@@ -34,16 +36,25 @@ final class JobSweeper {
      * Stops the CLIs of sync requests whose gateway died before the call ended (and before deferral made
      * them jobs): their caller is gone and nobody holds a job id for them, so they would only run on
      * unwatched, without their timeouts. Their run directories (which may still hold the prompt) go too.
+     * Checked every few seconds rather than on every watch pass: it lists the whole jobs directory.
      */
-    void stopAbandonedRuns() throws IOException {
-        for (String id : store.abandonedRuns()) {
-            LOG.info("Stopping the CLI of run {}: the gateway that started it for a sync request is gone", id);
-            CliProcess.stop(store.files(id));
+    void stopAbandonedRunsIfDue() throws IOException {
+        long now = System.nanoTime();
+        if (now - lastAbandonedCheck < ABANDONED_CHECK_INTERVAL.toNanos()) {
+            return;
+        }
+        lastAbandonedCheck = now;
+        for (JobStore.UnregisteredRun run : store.unregisteredRuns()) {
+            if (run.owner().filter(owner -> owner.isLocal() && !owner.isAlive()).isEmpty()) {
+                continue; // its gateway still runs it, or is unknown (the retention sweep's case)
+            }
+            LOG.info("Stopping the CLI of run {}: the gateway that started it for a sync request is gone", run.id());
+            CliProcess.stop(store.files(run.id()));
             try {
-                store.delete(id);
+                store.delete(run.id());
             } catch (IOException e) {
                 // Another gateway may be removing it at the same moment; whatever is left goes on a later pass.
-                LOG.debug("Removing run directory {}: {}", id, e.toString());
+                LOG.debug("Removing run directory {}: {}", run.id(), e.toString());
             }
         }
     }
@@ -63,7 +74,14 @@ final class JobSweeper {
                 ? config.retention() : UNREGISTERED_MIN_AGE);
         // Under the directory lock, so that gateways sweeping at the same time do not trip over each other.
         int removed = io(() -> store.withDirectoryLock(() -> {
-            int count = store.deleteUnregistered(strayCutoff);
+            int count = 0;
+            for (JobStore.UnregisteredRun run : store.unregisteredRuns()) {
+                // Without a recorded owner nobody can tell whether its call still runs: only once it is old.
+                if (run.owner().isEmpty() && run.modified().isBefore(strayCutoff)) {
+                    store.delete(run.id());
+                    count++;
+                }
+            }
             for (JobRecord job : store.all()) {
                 Instant finished = job.finishedAt() != null ? job.finishedAt() : job.createdAt();
                 if (job.status().isTerminal() && finished.isBefore(cutoff)) {
