@@ -5,6 +5,7 @@ import static io.llmgateway.job.JobStore.io;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessSpec;
 import java.io.IOException;
@@ -48,25 +49,25 @@ final class JobQueue {
     }
 
     /** See {@link JobService#submit}. */
-    JobService.Submission submit(ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
+    JobService.Submission submit(Principal owner, ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
         Map<String, Object> args = new LinkedHashMap<>(arguments);
         args.remove("forceRefresh");
-        RequestIdentity identity = provider.identify(cli, args);
-        String key = dedup.of(cli, args, identity);
+        RequestIdentity identity = provider.identify(owner, cli, args);
+        String key = dedup.of(owner, cli, args, identity);
         return io(() -> store.withDirectoryLock(() -> {
             List<JobRecord> jobs = dispatchLocked();
             if (!forceRefresh) {
-                Optional<JobRecord> earlier = duplicateOf(jobs, key);
+                Optional<JobRecord> earlier = duplicateOf(jobs, key, owner);
                 if (earlier.isPresent()) {
                     return new JobService.Submission(earlier.get(), true);
                 }
             }
             checkCapacity(jobs, cli);
-            PreparedRun prepared = provider.prepare(cli, args, true);
+            PreparedRun prepared = provider.prepare(owner, cli, args, true);
             ProcessSpec spec = prepared.spec();
             JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.QUEUED, false, clock.now(), null, null,
                     prepared.sessionId(), prepared.correlationId(), spec.workingDir().toString(), key,
-                    prepared.context(), null, false, null, null, null);
+                    prepared.context(), null, false, null, null, null, owner.storedOwner());
             store.create(record);
             try {
                 LaunchFiles.write(store.files(record.id()), spec);
@@ -81,13 +82,13 @@ final class JobQueue {
         }));
     }
 
-    private Optional<JobRecord> duplicateOf(List<JobRecord> jobs, String key) {
+    private Optional<JobRecord> duplicateOf(List<JobRecord> jobs, String key, Principal owner) {
         if (config.dedupWindow().isZero()) {
             return Optional.empty();
         }
         Instant since = clock.now().minus(config.dedupWindow());
         return jobs.stream()
-                .filter(j -> key.equals(j.dedupKey()) && !j.createdAt().isBefore(since))
+                .filter(j -> key.equals(j.dedupKey()) && owner.owns(j.owner()) && !j.createdAt().isBefore(since))
                 .filter(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING
                         || j.status() == JobStatus.COMPLETED)
                 .findFirst(); // newest first

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param exitCode        the CLI's exit status once known (the gateway's 124/125/126 when it stopped the run)
  * @param result          for a completed job: the result exactly as the sync request tool returns it
  * @param error           for a failed, cancelled or orphaned job: what went wrong
+ * @param owner           the grant that submitted it ({@link io.llmgateway.core.Principal#storedOwner()}; null
+ *                        is {@code local}): other grants see "not found"
  */
 public record JobRecord(
         String id,
@@ -41,7 +43,8 @@ public record JobRecord(
         boolean cancelRequested,
         Integer exitCode,
         Map<String, Object> result,
-        JobError error) {
+        JobError error,
+        String owner) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -68,7 +71,7 @@ public record JobRecord(
 
     public JobRecord started(ProcessRef newRunner, Instant at) {
         return new JobRecord(id, cli, JobStatus.RUNNING, deferred, createdAt, at, null, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null);
+                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null, owner);
     }
 
     /**
@@ -77,17 +80,17 @@ public record JobRecord(
      */
     public JobRecord withRunner(ProcessRef newRunner) {
         return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error);
+                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error, owner);
     }
 
     public JobRecord withCancelRequested() {
         return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, true, exitCode, result, error);
+                workingDir, dedupKey, context, runner, true, exitCode, result, error, owner);
     }
 
     public JobRecord completed(Instant at, Integer code, Map<String, Object> syncResult) {
         return new JobRecord(id, cli, JobStatus.COMPLETED, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null);
+                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null, owner);
     }
 
     /** A terminal state other than completed. */
@@ -96,6 +99,6 @@ public record JobRecord(
             throw new IllegalArgumentException("not an unsuccessful terminal status: " + terminal);
         }
         return new JobRecord(id, cli, terminal, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, null, why);
+                workingDir, dedupKey, context, runner, cancelRequested, code, null, why, owner);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import java.io.IOException;
 import java.time.Instant;
@@ -55,6 +56,9 @@ final class JobRecordFormat {
             node.putObject("error").put("code", r.error().code()).put("message", r.error().message())
                     .set("details", mapper.valueToTree(r.error().details()));
         }
+        if (r.owner() != null) {
+            node.put("grant", r.owner());
+        }
         try {
             return mapper.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
@@ -91,7 +95,8 @@ final class JobRecordFormat {
                     node.path("result").isObject() ? mapper.convertValue(node.get("result"), OBJECT_MAP) : null,
                     error.isObject() ? new JobRecord.JobError(text(error, "code"), text(error, "message"),
                             error.path("details").isObject() ? mapper.convertValue(error.get("details"), OBJECT_MAP) : Map.of())
-                            : null);
+                            : null,
+                    owner(node));
         } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
             throw new IOException("malformed job record: " + e.getMessage());
         }
@@ -111,6 +116,15 @@ final class JobRecordFormat {
                 text(node, "startError"),
                 node.path("pid").asLong(0),
                 text(node, "runId"));
+    }
+
+    /** Absent in records written over stdio and before grants existed: those belong to {@code local}. */
+    private static String owner(JsonNode node) throws IOException {
+        String owner = text(node, "grant");
+        if (owner != null && (!Principal.isValidName(owner) || Principal.LOCAL_NAME.equals(owner))) {
+            throw new IOException("malformed job record: grant is not a grant name");
+        }
+        return owner;
     }
 
     private static String text(JsonNode node, String field) {

@@ -4,7 +4,9 @@ import static io.llmgateway.job.JobStore.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.CallCancellation;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * runs and defers sync requests, {@link JobCanceller} cancels, {@link JobSweeper} removes what is no longer
  * needed, and {@link WatchedRuns} holds the runs this process watches. This class creates what the parts
  * share and hands it to them through their constructors.
+ *
+ * <p>A job belongs to the grant that submitted it (or whose sync request was deferred): for every other
+ * grant it does not exist (job_not_found, left out of lists).
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
@@ -111,6 +116,10 @@ public final class JobService implements AutoCloseable {
     public record Cancellation(JobRecord job, JobStatus previousStatus) {
     }
 
+    /** Jobs of every grant and gateway on the data directory, by state. */
+    public record ActiveCounts(int running, int queued) {
+    }
+
     /** What a sync request ended with: its result, or the job it continues as. */
     public sealed interface SyncOutcome {
     }
@@ -129,13 +138,12 @@ public final class JobService implements AutoCloseable {
      *
      * @throws GatewayException queue_full when the queue is full; the provider's errors for bad arguments
      */
-    public Submission submit(ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
-        return queue.submit(cli, arguments, forceRefresh);
+    public Submission submit(Principal owner, ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
+        return queue.submit(owner, cli, arguments, forceRefresh);
     }
 
-    public JobView status(String id) {
-        JobStore.checkId(id);
-        JobRecord job = finalizer.refresh(store.require(id));
+    public JobView status(Principal owner, String id) {
+        JobRecord job = finalizer.refresh(owned(owner, id));
         JobFiles files = store.files(id);
         Integer position = job.status() == JobStatus.QUEUED ? queue.position(id) : null;
         String progress = progressFiles.line(id, files.stdout());
@@ -149,17 +157,17 @@ public final class JobService implements AutoCloseable {
      * @param offset   byte offset to start at (a previous page's nextOffset)
      * @param maxChars at most this many characters of output
      */
-    public JobResult result(String id, String stream, long offset, int maxChars) {
-        JobStore.checkId(id);
-        JobRecord job = finalizer.refresh(store.require(id));
+    public JobResult result(Principal owner, String id, String stream, long offset, int maxChars) {
+        JobRecord job = finalizer.refresh(owned(owner, id));
         JobFiles files = store.files(id);
         Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
         OutputPage page = io(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal()));
         return new JobResult(job, page);
     }
 
-    public JobPage list(Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {
+    public JobPage list(Principal owner, Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {
         List<JobRecord> matching = io(store::all).stream()
+                .filter(j -> owner.owns(j.owner()))
                 .map(j -> j.status() == JobStatus.RUNNING ? finalizer.refresh(j) : j)
                 .filter(j -> status.isEmpty() || j.status() == status.get())
                 .filter(j -> cli.isEmpty() || j.cli() == cli.get())
@@ -173,8 +181,27 @@ public final class JobService implements AutoCloseable {
      * gateway). Waits until the job is finalized, at most {@code JobCanceller.CANCEL_WAIT}. A finished job is
      * left as it is.
      */
-    public Cancellation cancel(String id) {
+    public Cancellation cancel(Principal owner, String id) {
+        owned(owner, id);
         return canceller.cancel(id);
+    }
+
+    /** How many jobs run and wait, of every grant (load figures; no job is named). */
+    public ActiveCounts activeCounts() {
+        List<JobRecord> all = io(store::all);
+        int running = (int) all.stream().filter(j -> j.status() == JobStatus.RUNNING).count();
+        int queued = (int) all.stream().filter(j -> j.status() == JobStatus.QUEUED).count();
+        return new ActiveCounts(running, queued);
+    }
+
+    /** The owner's job: another grant's is reported exactly like one that does not exist. */
+    private JobRecord owned(Principal owner, String id) {
+        JobStore.checkId(id);
+        JobRecord job = store.require(id);
+        if (!owner.owns(job.owner())) {
+            throw JobStore.notFound(id);
+        }
+        return job;
     }
 
     /**
@@ -182,10 +209,12 @@ public final class JobService implements AutoCloseable {
      * watched by this process. When it is still running after the sync deadline it continues as a job
      * (the run directory becomes the job's) and {@link Deferred} is returned; otherwise the sync tool's
      * result, and the run directory is removed. Sends progress to {@code sink} after
-     * {@link JobConfig#progressDelay()}, once per interval.
+     * {@link JobConfig#progressDelay()}, once per interval. Cancelling {@code cancellation} before the
+     * request is deferred stops its CLI (the whole process tree) and ends the call as cancelled.
      */
-    public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
-        return sync.request(cli, arguments, sink);
+    public SyncOutcome request(Principal owner, ProviderId cli, Map<String, Object> arguments, ProgressSink sink,
+            CallCancellation cancellation) {
+        return sync.request(owner, cli, arguments, sink, cancellation);
     }
 
     /** Removes finished jobs (record and output) older than the retention period; returns how many. */

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import java.util.Map;
@@ -15,9 +16,10 @@ public interface ProviderRuns {
      * Checks a request's arguments as the sync tool does and says which working directory and session it
      * would use, changing nothing.
      *
+     * @param owner the grant making the request: it continues only its own sessions
      * @throws io.llmgateway.core.GatewayException as the sync tool would for the same arguments
      */
-    RequestIdentity identify(ProviderId cli, Map<String, Object> arguments);
+    RequestIdentity identify(Principal owner, ProviderId cli, Map<String, Object> arguments);
 
     /**
      * Resolves the gateway session and builds the command, its executable resolved; nothing runs yet.
@@ -26,12 +28,12 @@ public interface ProviderRuns {
      *                       when the run ends, so that a job can name it before it has a result
      * @throws io.llmgateway.core.GatewayException as the sync tool would (e.g. cli_not_found, session_not_found)
      */
-    PreparedRun prepare(ProviderId cli, Map<String, Object> arguments, boolean reserveSession);
+    PreparedRun prepare(Principal owner, ProviderId cli, Map<String, Object> arguments, boolean reserveSession);
 
     /**
      * Turns a finished run into exactly the structured result the sync tool returns, recording the
-     * native session id on the gw-* record. May run in a different gateway process than
-     * {@link #prepare}, with only {@link PreparedRun#context()} carried over.
+     * native session id on the gw-* record (of the grant that prepared it). May run in a different gateway
+     * process than {@link #prepare}, with only {@link PreparedRun#context()} carried over.
      *
      * @throws io.llmgateway.core.GatewayException for a failed run, as the sync tool reports it
      */

@@ -4,7 +4,9 @@ import static io.llmgateway.job.JobStore.io;
 
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.CallCancellation;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
@@ -65,9 +67,10 @@ final class SyncRequests {
     }
 
     /** See {@link JobService#request}. */
-    JobService.SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
+    JobService.SyncOutcome request(Principal owner, ProviderId cli, Map<String, Object> arguments, ProgressSink sink,
+            CallCancellation cancellation) {
         Instant requested = clock.now();
-        PreparedRun prepared = provider.prepare(cli, arguments, false);
+        PreparedRun prepared = provider.prepare(owner, cli, arguments, false);
         String id = JobStore.newId();
         CliRun run;
         try {
@@ -82,11 +85,14 @@ final class SyncRequests {
         JobFiles files = store.files(id);
         ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, files.stdout());
         boolean deferred = false;
+        // Until deferral the call owns the run: cancelling the call (e.g. the client went away) stops it.
+        CallCancellation.Registration stopOnCancel = cancellation.onCancel(() -> run.requestStop(Termination.CANCELLED));
         try {
             ExitReport exit = config.deferralEnabled() ? awaitAtMost(ended, config.syncDeadline()) : ended.get();
             if (exit == null) {
                 try {
-                    JobRecord job = defer(cli, arguments, requested, prepared, id, run, ended);
+                    stopOnCancel.close();
+                    JobRecord job = defer(owner, cli, arguments, requested, prepared, id, run, ended);
                     deferred = true;
                     return new JobService.Deferred(job);
                 } catch (GatewayException e) {
@@ -105,6 +111,7 @@ final class SyncRequests {
             provider.abandon(cli, prepared.context());
             throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
         } finally {
+            stopOnCancel.close();
             if (ticker != null) {
                 ticker.cancel(false);
             }
@@ -195,17 +202,17 @@ final class SyncRequests {
      * Turns a running sync request into a job watched by this process: the run directory gets the job's
      * record, the CLI's pid and the run's limits (so another gateway can stop or adopt it).
      */
-    private JobRecord defer(ProviderId cli, Map<String, Object> arguments, Instant requested, PreparedRun prepared,
-            String id, CliRun run, CompletableFuture<ExitReport> ended) {
+    private JobRecord defer(Principal owner, ProviderId cli, Map<String, Object> arguments, Instant requested,
+            PreparedRun prepared, String id, CliRun run, CompletableFuture<ExitReport> ended) {
         String key;
         try {
-            key = dedup.of(cli, arguments, provider.identify(cli, arguments));
+            key = dedup.of(owner, cli, arguments, provider.identify(owner, cli, arguments));
         } catch (GatewayException e) {
             key = null; // e.g. its session was deleted meanwhile: the job just cannot be found by dedup
         }
         JobRecord record = new JobRecord(id, cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
-                prepared.context(), self, false, null, null, null);
+                prepared.context(), self, false, null, null, null, owner.storedOwner());
         JobFiles files = store.files(id);
         try {
             LaunchFiles.writeLimits(files, RunLimits.of(prepared.spec()));

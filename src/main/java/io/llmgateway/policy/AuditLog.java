@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.Json;
+import io.llmgateway.core.Principal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -76,13 +77,15 @@ public final class AuditLog implements AutoCloseable {
      * fail the call being audited.
      *
      * @param time       when the call started
+     * @param caller     the grant that made the call
      * @param errorCode  the result's errorCode, or null
      * @param rule       the policy rule that denied the call, or null
      */
-    public void record(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
+    public void record(Instant time, String tool, Principal caller, Map<String, ?> arguments, AuditOutcome outcome,
                        String errorCode, String rule, long durationMs) {
         try {
-            append(line(time, tool, arguments == null ? Map.of() : arguments, outcome, errorCode, rule, durationMs));
+            append(line(time, tool, caller, arguments == null ? Map.of() : arguments, outcome, errorCode, rule,
+                    durationMs));
             if (failing.compareAndSet(true, false)) {
                 LOG.info("audit log {} is writable again", file);
             }
@@ -94,13 +97,14 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private byte[] line(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
+    private byte[] line(Instant time, String tool, Principal caller, Map<String, ?> arguments, AuditOutcome outcome,
                         String errorCode, String rule, long durationMs) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator out = canonicalJson.getFactory().createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("time", time.toString());
             out.writeStringField("tool", tool);
+            out.writeStringField("grant", caller.name());
             out.writeArrayFieldStart("argKeys");
             for (String key : new TreeSet<>(arguments.keySet())) {
                 out.writeString(key);

@@ -1,6 +1,7 @@
 package io.llmgateway.policy;
 
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,8 +39,11 @@ public final class PolicyEnforcer implements AutoCloseable {
         return policyFile.status();
     }
 
-    /** Evaluates the policy for one call; an allowed call holds quota until released. */
-    public PolicyDecision admit(String tool, Map<String, ?> arguments) {
+    /**
+     * Evaluates the policy for one call by {@code caller}; an allowed call holds quota until released.
+     * Per-grant limits count the caller's calls only.
+     */
+    public PolicyDecision admit(String tool, Map<String, ?> arguments, Principal caller) {
         Policy policy = policyFile.current();
         Map<String, ?> args = arguments == null ? Map.of() : arguments;
         if (policy.hides(tool)) {
@@ -59,7 +63,7 @@ public final class PolicyEnforcer implements AutoCloseable {
         if (rule != null) {
             limits.addAll(rule.limits());
         }
-        return limits.isEmpty() ? new PolicyDecision.Allowed(Reservation.NONE) : reserve(tool, limits);
+        return limits.isEmpty() ? new PolicyDecision.Allowed(Reservation.NONE) : reserve(tool, limits, caller);
     }
 
     private PolicyDecision.Denied checkRule(String tool, ToolRule rule, Map<String, ?> args) {
@@ -93,12 +97,12 @@ public final class PolicyEnforcer implements AutoCloseable {
         return null;
     }
 
-    private PolicyDecision reserve(String tool, List<Limit> limits) {
+    private PolicyDecision reserve(String tool, List<Limit> limits, Principal caller) {
         Instant now = clock.instant();
         // Limits on the same counter and window share one slot; the smallest maximum governs it.
         Map<CounterSlot, Long> maxBySlot = new LinkedHashMap<>();
         for (Limit limit : limits) {
-            maxBySlot.merge(limit.slotAt(now), limit.max(), Math::min);
+            maxBySlot.merge(limit.slotAt(now, caller), limit.max(), Math::min);
         }
         List<CounterSlot> full = counters.reserve(maxBySlot, now);
         if (full.isEmpty()) {
@@ -106,10 +110,11 @@ public final class PolicyEnforcer implements AutoCloseable {
         }
         // Report the limit whose window frees last: retrying any earlier would still be denied.
         Limit governing = limits.stream()
-                .filter(limit -> full.contains(limit.slotAt(now)) && limit.max() == maxBySlot.get(limit.slotAt(now)))
-                .max(Comparator.comparingLong(limit -> limit.slotAt(now).secondsUntilEnd(now)))
+                .filter(limit -> full.contains(limit.slotAt(now, caller))
+                        && limit.max() == maxBySlot.get(limit.slotAt(now, caller)))
+                .max(Comparator.comparingLong(limit -> limit.slotAt(now, caller).secondsUntilEnd(now)))
                 .orElseThrow();
-        long retryAfter = governing.slotAt(now).secondsUntilEnd(now);
+        long retryAfter = governing.slotAt(now, caller).secondsUntilEnd(now);
         return new PolicyDecision.Denied(tool, ErrorCode.RATE_LIMITED, governing.rule(),
                 DENIED_PREFIX + tool + ": limit " + governing.max() + " per " + governing.windowName()
                         + " reached; retry in " + retryAfter + " s",

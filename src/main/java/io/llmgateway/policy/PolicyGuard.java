@@ -2,6 +2,7 @@ package io.llmgateway.policy;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ToolDecorator policy = (definition, next) -> call -> guard.call(call.toolName(),
- *         call.arguments().asMap(), adapter, () -> next.handle(call));
+ *         call.arguments().asMap(), call.principal(), adapter, () -> next.handle(call));
  * }</pre>
  *
  * A denied call returns {@link ToolCallAdapter#failed} without running. A permitted call keeps its
@@ -64,22 +65,24 @@ public final class PolicyGuard implements AutoCloseable {
     }
 
     /**
-     * Admits, runs and audits one call. Denials, and counters that cannot be updated (the call is
-     * then refused: fail closed), come back as {@link ToolCallAdapter#failed} results.
+     * Admits, runs and audits one call by {@code caller}. Denials, and counters that cannot be updated (the
+     * call is then refused: fail closed), come back as {@link ToolCallAdapter#failed} results.
      */
-    public <R> R call(String tool, Map<String, ?> arguments, ToolCallAdapter<R> adapter, Supplier<R> invocation) {
+    public <R> R call(String tool, Map<String, ?> arguments, Principal caller, ToolCallAdapter<R> adapter,
+            Supplier<R> invocation) {
         Instant started = clock.instant();
         PolicyDecision decision;
         try {
-            decision = enforcer.admit(tool, arguments);
+            decision = enforcer.admit(tool, arguments, caller);
         } catch (GatewayException e) {
-            audit.record(started, tool, arguments, AuditOutcome.ERROR, e.code().wireName(), null, elapsedMs(started));
+            audit.record(started, tool, caller, arguments, AuditOutcome.ERROR, e.code().wireName(), null,
+                    elapsedMs(started));
             return adapter.failed(e);
         }
         if (decision instanceof PolicyDecision.Denied denial) {
             AuditOutcome outcome = denial.code() == ErrorCode.RATE_LIMITED
                     ? AuditOutcome.RATE_LIMITED : AuditOutcome.DENIED;
-            audit.record(started, tool, arguments, outcome, denial.code().wireName(), denial.rule(),
+            audit.record(started, tool, caller, arguments, outcome, denial.code().wireName(), denial.rule(),
                     elapsedMs(started));
             return adapter.failed(denial.toException());
         }
@@ -89,11 +92,11 @@ public final class PolicyGuard implements AutoCloseable {
             result = invocation.get();
         } catch (RuntimeException e) {
             releaseAfterProtocolError(reservation);
-            audit.record(started, tool, arguments, AuditOutcome.PROTOCOL_ERROR, null, null, elapsedMs(started));
+            audit.record(started, tool, caller, arguments, AuditOutcome.PROTOCOL_ERROR, null, null, elapsedMs(started));
             throw e;
         }
         ToolCallAdapter.CallOutcome outcome = adapter.outcomeOf(result);
-        audit.record(started, tool, arguments, outcome.isError() ? AuditOutcome.ERROR : AuditOutcome.OK,
+        audit.record(started, tool, caller, arguments, outcome.isError() ? AuditOutcome.ERROR : AuditOutcome.OK,
                 outcome.errorCode(), null, elapsedMs(started));
         return result;
     }

@@ -2,6 +2,7 @@ package io.llmgateway.provider;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.InputLimits;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * not made active.</li>
  * </ol>
  * Contradictory combinations (createNewSession or resumeLatest with a sessionId, or both) are rejected.
- * Knows nothing about MCP.
+ * Sessions are the requesting grant's own (see {@link SessionService}). A grant other than {@code local}
+ * may continue only conversations recorded on its own sessions: a native id must map to one of them, and
+ * resumeLatest (the CLI's latest conversation, whoever had it) is refused. Knows nothing about MCP.
  */
 public final class ProviderRequestService {
     private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);
@@ -144,7 +147,7 @@ public final class ProviderRequestService {
         ProviderCli provider = checked.provider();
         Plan plan = checked.plan();
         if (reserveSession && plan.session() == null && !plan.continuation().continuesConversation()) {
-            plan = new Plan(sessions.create(cli, null, false).record(), plan.continuation());
+            plan = new Plan(sessions.create(request.owner(), cli, null, false).record(), plan.continuation());
         }
         CliRequest cliRequest = checked.cliRequest();
         ScratchFiles scratch = new ScratchFiles();
@@ -156,7 +159,8 @@ public final class ProviderRequestService {
             log.info("{} request {}: {} in {}", cli.wireName(), checked.correlationId(), plan.continuation().kind(),
                     cliRequest.workingDir());
             RunContext context = new RunContext(sessionId, plan.continuation(), cliRequest.workingDir(),
-                    cliRequest.model(), checked.correlationId(), checked.timeout(), checked.idleTimeout(), scratch.files());
+                    cliRequest.model(), checked.correlationId(), checked.timeout(), checked.idleTimeout(), scratch.files(),
+                    request.owner());
             return new PreparedRequest(spec, sessionId, checked.correlationId(), context.toMap());
         } catch (RuntimeException e) {
             scratch.close();
@@ -187,8 +191,7 @@ public final class ProviderRequestService {
                         outcome.duration().toMillis(), e.code().wireName());
                 throw e;
             }
-            ProviderResult result = record(provider, context.sessionId(), context.continuation(), cliRequest, outcome,
-                    output, context.model(), context.correlationId());
+            ProviderResult result = record(provider, context, cliRequest, outcome, output);
             log.info("{} request {} finished in {} ms under {}", cli.wireName(), context.correlationId(),
                     result.durationMs(), result.sessionId());
             return result;
@@ -215,20 +218,32 @@ public final class ProviderRequestService {
         if (request.createNewSession()) {
             return new Plan(null, Continuation.fresh());
         }
+        Principal owner = request.owner();
         if (sessionId != null) {
             SessionService.checkId(sessionId);
             if (sessionId.startsWith(SessionService.ID_PREFIX)) {
-                return underSession(provider, sessions.get(sessionId).record());
+                return underSession(provider, sessions.get(owner, sessionId).record());
             }
             if (sessionId.startsWith("-")) {
                 throw GatewayException.invalidArgument("A native session id cannot start with '-'; got '" + sessionId + "'.");
             }
-            return new Plan(sessions.findByNativeId(provider.id(), sessionId).orElse(null), Continuation.resume(sessionId));
+            Optional<SessionRecord> mapped = sessions.findByNativeId(owner, provider.id(), sessionId);
+            if (mapped.isEmpty() && !owner.isLocal()) {
+                throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "No gateway session of this grant maps to the "
+                        + "native session " + sessionId + "; a grant continues only conversations recorded on its own "
+                        + "gw-* sessions (see session_list).");
+            }
+            return new Plan(mapped.orElse(null), Continuation.resume(sessionId));
         }
         if (request.resumeLatest()) {
+            if (!owner.isLocal()) {
+                throw GatewayException.invalidArgument("resumeLatest continues the CLI's latest conversation, which may "
+                        + "be another caller's, so only the local grant (stdio) may use it; pass the gw-* sessionId of "
+                        + "your conversation instead.");
+            }
             return new Plan(null, Continuation.latest());
         }
-        return sessions.active(provider.id()).map(active -> underSession(provider, active))
+        return sessions.active(owner, provider.id()).map(active -> underSession(provider, active))
                 .orElseGet(() -> new Plan(null, Continuation.fresh()));
     }
 
@@ -322,8 +337,10 @@ public final class ProviderRequestService {
                 "command", overridden ? variable : command, "overrideVariable", variable));
     }
 
-    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, CliRequest request,
-            ProcessOutcome outcome, CliOutput output, String model, String correlationId) {
+    private ProviderResult record(ProviderCli provider, RunContext context, CliRequest request, ProcessOutcome outcome,
+            CliOutput output) {
+        Continuation continuation = context.continuation();
+        String model = context.model();
         List<String> warnings = new ArrayList<>(output.warnings());
         String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
                 : continuation.isResume() ? continuation.nativeSessionId() : null;
@@ -336,7 +353,8 @@ public final class ProviderRequestService {
         if (provider.reportsCumulativeUsage()) {
             CumulativeUsage.remember(metadata, output.usage());
         }
-        SessionService.RecordedRun recorded = recordRun(sessionId, provider.id(), nativeId, metadata, warnings);
+        SessionService.RecordedRun recorded = recordRun(context.owner(), context.sessionId(), provider.id(), nativeId,
+                metadata, warnings);
         Usage usage = provider.reportsCumulativeUsage()
                 ? CumulativeUsage.perRequest(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
                 : output.usage();
@@ -352,21 +370,21 @@ public final class ProviderRequestService {
         }
         return new ProviderResult(provider.id(), output.response(), recorded.after().id(), nativeId,
                 continuation.continuesConversation(), output.model() != null ? output.model() : model, usage,
-                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), correlationId,
+                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), context.correlationId(),
                 outcome.stdoutTruncated() || outcome.stderrTruncated(), warnings);
     }
 
-    private SessionService.RecordedRun recordRun(String sessionId, ProviderId cli, String nativeId,
+    private SessionService.RecordedRun recordRun(Principal owner, String sessionId, ProviderId cli, String nativeId,
             Map<String, String> metadata, List<String> warnings) {
         if (sessionId != null) {
-            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(sessionId, nativeId, metadata);
+            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(owner, sessionId, nativeId, metadata);
             if (recorded.isPresent()) {
                 return recorded.get();
             }
             warnings.add("Session " + sessionId + " was deleted or expired while the request ran; the "
                     + "conversation is recorded under a new session.");
         }
-        return sessions.recordRunForNativeId(cli, nativeId, metadata);
+        return sessions.recordRunForNativeId(owner, cli, nativeId, metadata);
     }
 
     private static String checkPrompt(String prompt) {

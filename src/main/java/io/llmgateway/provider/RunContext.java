@@ -1,5 +1,6 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.core.Principal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * @param sessionId    the gw-* session to record the run on; null to find or create one by native id
  * @param model        the requested model, or null
  * @param scratchFiles temporary files the CLI reads, deleted when the run is complete
+ * @param owner        the grant that made the request: the run is recorded on its sessions
  */
 record RunContext(String sessionId, Continuation continuation, Path workingDir, String model, String correlationId,
-        Duration timeout, Duration idleTimeout, List<Path> scratchFiles) {
+        Duration timeout, Duration idleTimeout, List<Path> scratchFiles, Principal owner) {
     private static final Logger log = LoggerFactory.getLogger(RunContext.class);
 
     RunContext {
@@ -40,6 +42,7 @@ record RunContext(String sessionId, Continuation continuation, Path workingDir, 
         if (!scratchFiles.isEmpty()) {
             map.put("scratchFiles", String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
         }
+        putIfPresent(map, "owner", owner.storedOwner());
         return map;
     }
 
@@ -55,7 +58,8 @@ record RunContext(String sessionId, Continuation continuation, Path workingDir, 
         }
         return new RunContext(map.get("sessionId"), continuation, Path.of(map.get("workingDir")), map.get("model"),
                 map.get("correlationId"), Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
-                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch);
+                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch,
+                Principal.ofStoredOwner(map.get("owner")));
     }
 
     void deleteScratchFiles() {

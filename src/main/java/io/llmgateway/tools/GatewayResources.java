@@ -3,10 +3,12 @@ package io.llmgateway.tools;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * Gateway state as MCP resources, for hosts that let people browse them, as JSON: {@code sessions://all}
  * and {@code sessions://{cli}} (the newest-used session records and the active session per provider),
- * {@code jobs://recent} (the newest jobs of every gateway sharing the data directory).
+ * {@code jobs://recent} (the newest jobs of every gateway sharing the data directory). Each shows only the
+ * reading grant's own sessions and jobs.
  */
 public final class GatewayResources {
     static final int MAX_SESSIONS = 100;
@@ -52,9 +55,9 @@ public final class GatewayResources {
                 .build();
         return List.of(
                 new McpServerFeatures.SyncResourceSpecification(all,
-                        (exchange, request) -> readSessions(request.uri(), Optional.empty())),
+                        (exchange, request) -> readSessions(reader(exchange), request.uri(), Optional.empty())),
                 new McpServerFeatures.SyncResourceSpecification(recentJobs,
-                        (exchange, request) -> readJobs(request.uri())));
+                        (exchange, request) -> readJobs(reader(exchange), request.uri())));
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
@@ -71,12 +74,16 @@ public final class GatewayResources {
             ProviderId provider = ProviderId.fromWireName(cli).orElseThrow(() -> new McpError(
                     new McpSchema.JSONRPCResponse.JSONRPCError(RESOURCE_NOT_FOUND, "Resource not found: " + request.uri()
                             + " (use sessions://all or sessions://<" + String.join("|", ProviderId.wireNames()) + ">)", null)));
-            return readSessions(request.uri(), Optional.of(provider));
+            return readSessions(reader(exchange), request.uri(), Optional.of(provider));
         }));
     }
 
-    private McpSchema.ReadResourceResult readSessions(String uri, Optional<ProviderId> cli) {
-        SessionService.SessionPage page = unlessFailing(() -> sessions.list(cli, MAX_SESSIONS, 0));
+    private static Principal reader(McpSyncServerExchange exchange) {
+        return CallerContext.principal(exchange.transportContext());
+    }
+
+    private McpSchema.ReadResourceResult readSessions(Principal reader, String uri, Optional<ProviderId> cli) {
+        SessionService.SessionPage page = unlessFailing(() -> sessions.list(reader, cli, MAX_SESSIONS, 0));
         Map<String, Object> active = new LinkedHashMap<>();
         for (ProviderId p : ProviderId.values()) {
             if (cli.isEmpty() || cli.get() == p) {
@@ -93,8 +100,8 @@ public final class GatewayResources {
         return json(uri, content);
     }
 
-    private McpSchema.ReadResourceResult readJobs(String uri) {
-        JobService.JobPage page = unlessFailing(() -> jobs.list(Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
+    private McpSchema.ReadResourceResult readJobs(Principal reader, String uri) {
+        JobService.JobPage page = unlessFailing(() -> jobs.list(reader, Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
         return json(uri, Structured.of("total", page.total(), "truncated", page.total() > page.jobs().size(),
                 "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
     }

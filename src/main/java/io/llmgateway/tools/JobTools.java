@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The job tools: {@code <cli>_request_async} for every sync request tool, and llm_job_status,
- * llm_job_result, llm_job_cancel, llm_job_list. Thin adapters over {@link JobService}.
+ * llm_job_result, llm_job_cancel, llm_job_list. Thin adapters over {@link JobService}, for the calling grant.
  */
 public final class JobTools {
     static final String ASYNC_SUFFIX = "_async";
@@ -89,7 +89,8 @@ public final class JobTools {
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, call -> {
             Map<String, Object> args = call.arguments().asMap();
-            JobService.Submission submission = jobs.submit(cli, args, call.arguments().bool("forceRefresh", false));
+            JobService.Submission submission = jobs.submit(call.principal(), cli, args,
+                    call.arguments().bool("forceRefresh", false));
             JobRecord job = submission.job();
             return ToolResult.success(Structured.of("success", true, "jobId", job.id(), "status", job.status().wireName(),
                     "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
@@ -110,7 +111,7 @@ public final class JobTools {
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
-            JobService.JobView view = jobs.status(call.arguments().requiredString("jobId"));
+            JobService.JobView view = jobs.status(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(view.job());
             result.put("stdoutBytes", view.stdoutBytes());
             result.put("stderrBytes", view.stderrBytes());
@@ -147,7 +148,8 @@ public final class JobTools {
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
             Arguments args = call.arguments();
-            JobService.JobResult result = jobs.result(args.requiredString("jobId"), args.string("stream").orElse("stdout"),
+            JobService.JobResult result = jobs.result(call.principal(), args.requiredString("jobId"),
+                    args.string("stream").orElse("stdout"),
                     args.integerInRange("offset", 0, 0, Long.MAX_VALUE),
                     (int) args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
             Map<String, Object> content = jobSummary(result.job());
@@ -169,7 +171,7 @@ public final class JobTools {
                 jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
-            JobService.Cancellation cancellation = jobs.cancel(call.arguments().requiredString("jobId"));
+            JobService.Cancellation cancellation = jobs.cancel(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(cancellation.job());
             result.put("previousStatus", cancellation.previousStatus().wireName());
             return ToolResult.success(withSuccess(result));
@@ -194,7 +196,7 @@ public final class JobTools {
         return new GatewayTool(definition, call -> {
             Arguments args = call.arguments();
             Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
-            JobService.JobPage page = jobs.list(status, args.provider("cli"),
+            JobService.JobPage page = jobs.list(call.principal(), status, args.provider("cli"),
                     (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT),
                     (int) args.integerInRange("offset", 0, 0, 100_000_000));
             return ToolResult.success(Structured.of("success", true, "total", page.total(),

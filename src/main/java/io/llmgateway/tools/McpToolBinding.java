@@ -10,13 +10,15 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns gateway tools into SDK tool specifications: validates arguments (schema violations become
  * JSON-RPC -32602), maps GatewayException to {@code isError} results, and wraps the configured
- * decorators around every handler (first decorator outermost).
+ * decorators around every handler (first decorator outermost). The caller (grant) and the call's
+ * cancellation come from the transport's context ({@link CallerContext}).
  */
 public final class McpToolBinding {
     private static final Logger log = LoggerFactory.getLogger(McpToolBinding.class);
@@ -24,6 +26,7 @@ public final class McpToolBinding {
     private final ObjectMapper mapper;
     private final JsonSchemaSubset validator;
     private final List<ToolDecorator> decorators;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public McpToolBinding(ObjectMapper mapper, JsonSchemaSubset validator, List<ToolDecorator> decorators) {
         this.mapper = mapper;
@@ -71,14 +74,24 @@ public final class McpToolBinding {
         return current;
     }
 
+    /** Tool calls being handled now, over every transport (a load figure). */
+    public int inFlightCalls() {
+        return inFlight.get();
+    }
+
     private ToolResult invoke(ToolHandler handler, String toolName, McpSyncServerExchange exchange,
             McpSchema.CallToolRequest request) {
         ProgressReporter progress = progressFor(exchange, request);
+        inFlight.incrementAndGet();
         try {
-            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), progress));
+            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), progress,
+                    CallerContext.principal(exchange.transportContext()),
+                    CallerContext.cancellation(exchange.transportContext())));
         } catch (InvalidParamsException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
                     McpSchema.ErrorCodes.INVALID_PARAMS, e.getMessage(), null));
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

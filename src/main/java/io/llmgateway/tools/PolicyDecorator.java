@@ -33,7 +33,8 @@ public final class PolicyDecorator implements ToolDecorator {
 
     @Override
     public ToolHandler decorate(ToolDefinition tool, ToolHandler next) {
-        return call -> guard.call(call.toolName(), call.arguments().asMap(), ADAPTER, () -> next.handle(call));
+        return call -> guard.call(call.toolName(), call.arguments().asMap(), call.principal(), ADAPTER,
+                () -> next.handle(call));
     }
 
     /** Whether the tool appears in tools/list under the current (hot-reloaded) policy. */

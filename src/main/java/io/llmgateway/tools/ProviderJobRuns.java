@@ -1,5 +1,6 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.job.PreparedRun;
@@ -24,14 +25,15 @@ public final class ProviderJobRuns implements ProviderRuns {
     }
 
     @Override
-    public RequestIdentity identify(ProviderId cli, Map<String, Object> arguments) {
-        ProviderRequestService.Target target = requests.target(cli, request(cli, arguments));
+    public RequestIdentity identify(Principal owner, ProviderId cli, Map<String, Object> arguments) {
+        ProviderRequestService.Target target = requests.target(cli, request(owner, cli, arguments));
         return new RequestIdentity(target.workingDir(), target.sessionKey());
     }
 
     @Override
-    public PreparedRun prepare(ProviderId cli, Map<String, Object> arguments, boolean reserveSession) {
-        ProviderRequestService.PreparedRequest prepared = requests.prepare(cli, request(cli, arguments), reserveSession);
+    public PreparedRun prepare(Principal owner, ProviderId cli, Map<String, Object> arguments, boolean reserveSession) {
+        ProviderRequestService.PreparedRequest prepared = requests.prepare(cli, request(owner, cli, arguments),
+                reserveSession);
         return new PreparedRun(prepared.spec(), prepared.sessionId(), prepared.correlationId(), prepared.context());
     }
 
@@ -45,7 +47,7 @@ public final class ProviderJobRuns implements ProviderRuns {
         requests.abandon(context);
     }
 
-    private ProviderRequest request(ProviderId cli, Map<String, Object> arguments) {
-        return ProviderRequestTools.request(registry.get(cli), new Arguments(arguments));
+    private ProviderRequest request(Principal owner, ProviderId cli, Map<String, Object> arguments) {
+        return ProviderRequestTools.request(registry.get(cli), new Arguments(arguments), owner);
     }
 }

@@ -1,5 +1,6 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
 import io.llmgateway.provider.ProviderCli;
@@ -39,7 +40,8 @@ public final class ProviderRequestTools {
         ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
                 description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, call -> {
-            JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call));
+            JobService.SyncOutcome outcome = jobs.request(call.principal(), cli, call.arguments().asMap(),
+                    JobTools.progressOf(call), call.cancellation());
             if (outcome instanceof JobService.Completed completed) {
                 return ToolResult.success(completed.result(), (String) completed.result().get("response"));
             }
@@ -48,7 +50,7 @@ public final class ProviderRequestTools {
     }
 
     /** The service's request for a call's arguments: the common ones plus the provider's options. */
-    static ProviderRequest request(ProviderCli provider, Arguments args) {
+    static ProviderRequest request(ProviderCli provider, Arguments args, Principal owner) {
         Map<String, Object> options = new LinkedHashMap<>();
         for (ProviderOption option : provider.options()) {
             if (args.isSent(option.name())) {
@@ -59,7 +61,7 @@ public final class ProviderRequestTools {
                 args.string("model").orElse(null), args.string("sessionId").orElse(null),
                 args.bool("createNewSession", false), args.bool("resumeLatest", false),
                 args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
-                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null), options);
+                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null), options, owner);
     }
 
     private static String description(ProviderCli provider) {

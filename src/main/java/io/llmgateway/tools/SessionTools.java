@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The six session tools of the contract: thin adapters over {@link SessionService}. */
+/** The six session tools of the contract: thin adapters over {@link SessionService}, for the calling grant. */
 public final class SessionTools {
     static final int DEFAULT_LIST_LIMIT = 100;
     static final int MAX_LIST_LIMIT = 1000;
@@ -36,7 +36,7 @@ public final class SessionTools {
                 ToolDefinition.hints(false, false, false, false));
         return new GatewayTool(definition, call -> {
             Arguments args = call.arguments();
-            SessionService.SessionView view = sessions.create(args.provider("cli").orElseThrow(),
+            SessionService.SessionView view = sessions.create(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("description").orElse(null), args.bool("setAsActive", true));
             return ToolResult.success(Structured.of("success", true, "session", sessionSummary(view)));
         });
@@ -62,7 +62,7 @@ public final class SessionTools {
             Arguments args = call.arguments();
             int limit = (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
             int offset = (int) args.integerInRange("offset", 0, 0, 100_000_000);
-            SessionService.SessionPage page = sessions.list(args.provider("cli"), limit, offset);
+            SessionService.SessionPage page = sessions.list(call.principal(), args.provider("cli"), limit, offset);
             Map<String, Object> result = Structured.of("success", true, "total", page.total(),
                     "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
                     "activeSessions", activeSessions(page.activeSessions()));
@@ -80,7 +80,7 @@ public final class SessionTools {
                 Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(true)).build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
-            SessionService.SessionView view = sessions.get(call.arguments().requiredString("sessionId"));
+            SessionService.SessionView view = sessions.get(call.principal(), call.arguments().requiredString("sessionId"));
             Map<String, Object> session = sessionSummary(view);
             session.put("metadata", view.record().metadata());
             return ToolResult.success(Structured.of("success", true, "session", session));
@@ -103,7 +103,7 @@ public final class SessionTools {
                 ToolDefinition.hints(false, false, true, false));
         return new GatewayTool(definition, call -> {
             Arguments args = call.arguments();
-            SessionService.ActiveChange change = sessions.setActive(args.provider("cli").orElseThrow(),
+            SessionService.ActiveChange change = sessions.setActive(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("sessionId").orElse(null));
             return ToolResult.success(Structured.of("success", true, "cli", change.cli().wireName(),
                     "activeSessionId", change.activeSessionId(),
@@ -125,7 +125,7 @@ public final class SessionTools {
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
-            SessionService.Deletion deletion = sessions.delete(call.arguments().requiredString("sessionId"));
+            SessionService.Deletion deletion = sessions.delete(call.principal(), call.arguments().requiredString("sessionId"));
             SessionRecord r = deletion.deleted();
             return ToolResult.success(Structured.of("success", true,
                     "deletedSession", Structured.of("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
@@ -145,7 +145,7 @@ public final class SessionTools {
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
-            int deleted = sessions.clearAll(cli);
+            int deleted = sessions.clearAll(call.principal(), cli);
             return ToolResult.success(Structured.of("success", true, "deletedCount", deleted,
                     "cli", cli.map(ProviderId::wireName).orElse("all")));
         });

@@ -2,6 +2,8 @@ package io.llmgateway.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.tools.CallerContext;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -220,7 +222,9 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
                 && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
             initializedDelivered = true;
         }
-        session.handle(message).subscribe(ignored -> {
+        // Every request on stdio comes from the grant local.
+        session.handle(message).contextWrite(context -> context.put(McpTransportContext.KEY, CallerContext.LOCAL))
+                .subscribe(ignored -> {
         }, error -> log.warn("failed to handle {}: {}", describe(message), error.toString()));
     }
 

@@ -2,6 +2,7 @@ package io.llmgateway.job;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
@@ -39,7 +40,7 @@ final class FakeRuns implements ProviderRuns {
     }
 
     @Override
-    public RequestIdentity identify(ProviderId cli, Map<String, Object> arguments) {
+    public RequestIdentity identify(Principal owner, ProviderId cli, Map<String, Object> arguments) {
         Object prompt = arguments.get("prompt");
         if (prompt == null || prompt.toString().isBlank()) {
             throw GatewayException.invalidArgument("prompt must not be empty.");
@@ -49,8 +50,8 @@ final class FakeRuns implements ProviderRuns {
     }
 
     @Override
-    public PreparedRun prepare(ProviderId cli, Map<String, Object> arguments, boolean reserveSession) {
-        identify(cli, arguments);
+    public PreparedRun prepare(Principal owner, ProviderId cli, Map<String, Object> arguments, boolean reserveSession) {
+        identify(owner, cli, arguments);
         prepared.incrementAndGet();
         Object session = arguments.get("sessionId");
         String sessionId = session == null ? "gw-" + UUID.randomUUID() : session.toString();

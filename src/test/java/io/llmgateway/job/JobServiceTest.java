@@ -13,6 +13,8 @@ import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
+import io.llmgateway.core.CallCancellation;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.MutableClock;
 import io.llmgateway.support.LockHolderMain;
@@ -61,9 +63,9 @@ class JobServiceTest {
     void stopEverything() throws InterruptedException {
         if (!services.isEmpty()) {
             JobService any = services.get(0);
-            for (JobRecord job : any.list(Optional.empty(), Optional.empty(), 1000, 0).jobs()) {
+            for (JobRecord job : any.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 1000, 0).jobs()) {
                 if (!job.status().isTerminal()) {
-                    any.cancel(job.id());
+                    any.cancel(Principal.LOCAL, job.id());
                 }
             }
         }
@@ -104,13 +106,13 @@ class JobServiceTest {
 
     private static JobRecord await(JobService service, String id, Predicate<JobRecord> condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        JobRecord job = service.status(id).job();
+        JobRecord job = service.status(Principal.LOCAL, id).job();
         while (!condition.test(job)) {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("job " + id + " did not get there in time; it is " + job);
             }
             Thread.sleep(50);
-            job = service.status(id).job();
+            job = service.status(Principal.LOCAL, id).job();
         }
         return job;
     }
@@ -149,7 +151,7 @@ class JobServiceTest {
 
     private DeferredTree deferTree(JobService service, Map<String, Object> arguments) throws Exception {
         JobRecord job = assertInstanceOf(JobService.Deferred.class,
-                service.request(ProviderId.CLAUDE, arguments, ProgressSink.NONE)).job();
+                service.request(Principal.LOCAL, ProviderId.CLAUDE, arguments, ProgressSink.NONE, CallCancellation.none())).job();
         return new DeferredTree(job, cliPid(files(job.id())), grandchildPid(files(job.id())));
     }
 
@@ -178,7 +180,7 @@ class JobServiceTest {
     @Test
     void submitReturnsAtOnceAndTheResultIsTheSyncResultOnceCompleted() throws Exception {
         JobService jobs = service();
-        JobService.Submission submission = jobs.submit(ProviderId.CLAUDE,
+        JobService.Submission submission = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE,
                 Map.of("prompt", "lines=2 sleep=0.3", "correlationId", "corr-1"), false);
         JobRecord job = submission.job();
         assertTrue(job.id().matches("job-[0-9a-f-]{36}"), job.id());
@@ -190,7 +192,7 @@ class JobServiceTest {
         JobRecord done = awaitStatus(jobs, job.id(), JobStatus.COMPLETED);
         assertEquals(0, done.exitCode());
         assertNotNull(done.finishedAt());
-        JobService.JobResult result = jobs.result(job.id(), "stdout", 0, 100_000);
+        JobService.JobResult result = jobs.result(Principal.LOCAL, job.id(), "stdout", 0, 100_000);
         assertEquals("done after 2 lines", result.job().result().get("response"));
         assertEquals("native-1", result.job().result().get("nativeSessionId"));
         assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
@@ -206,7 +208,7 @@ class JobServiceTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
         }
         assertFalse(Files.readString(files.record()).contains("lines=2"), "job.json must not hold the prompt");
-        JobService.JobView view = jobs.status(job.id());
+        JobService.JobView view = jobs.status(Principal.LOCAL, job.id());
         assertTrue(view.stdoutBytes() > 0);
         assertTrue(view.stderrBytes() > 0);
     }
@@ -214,13 +216,13 @@ class JobServiceTest {
     @Test
     void aResultLargerThanOnePageIsReadInPieces() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(ProviderId.CODEX, Map.of("prompt", "lines=1500 width=100"), false).job().id();
+        String id = jobs.submit(Principal.LOCAL, ProviderId.CODEX, Map.of("prompt", "lines=1500 width=100"), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
         StringBuilder all = new StringBuilder();
         long offset = 0;
         int pages = 0;
         while (true) {
-            JobService.OutputPage page = jobs.result(id, "stdout", offset, 30_000).output();
+            JobService.OutputPage page = jobs.result(Principal.LOCAL, id, "stdout", offset, 30_000).output();
             assertTrue(page.text().length() <= 30_000);
             all.append(page.text());
             pages++;
@@ -231,38 +233,38 @@ class JobServiceTest {
         }
         assertTrue(pages > 4, "pages: " + pages);
         assertEquals(Files.readString(files(id).stdout()), all.toString());
-        GatewayException past = assertThrows(GatewayException.class, () -> jobs.result(id, "stdout", 1L << 40, 10));
+        GatewayException past = assertThrows(GatewayException.class, () -> jobs.result(Principal.LOCAL, id, "stdout", 1L << 40, 10));
         assertEquals(ErrorCode.INVALID_ARGUMENT, past.code());
     }
 
     @Test
     void cancelKillsTheSupervisorTheCliAndItsChildren() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
+        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
         JobFiles files = files(id);
         long grandchild = grandchildPid(files);
         long cli = cliPid(files);
-        long supervisor = jobs.status(id).job().runner().pid();
+        long supervisor = jobs.status(Principal.LOCAL, id).job().runner().pid();
 
-        JobService.Cancellation cancellation = jobs.cancel(id);
+        JobService.Cancellation cancellation = jobs.cancel(Principal.LOCAL, id);
         assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
         assertEquals(JobStatus.CANCELLED, cancellation.job().status());
         assertEquals(ErrorCode.CANCELLED.wireName(), cancellation.job().error().code());
         awaitGone(grandchild);
         awaitGone(cli);
         awaitGone(supervisor);
-        assertEquals(JobStatus.CANCELLED, jobs.cancel(id).job().status(), "cancelling again changes nothing");
+        assertEquals(JobStatus.CANCELLED, jobs.cancel(Principal.LOCAL, id).job().status(), "cancelling again changes nothing");
     }
 
     @Test
     void aQueuedJobCancelledNeverStarts() {
         JobService jobs = service(config(1, 1, 4, Duration.ofSeconds(45)), Clock.systemUTC());
-        jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false);
-        JobRecord job = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 second"), false).job();
+        jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false);
+        JobRecord job = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60 second"), false).job();
         String queued = job.id();
-        assertEquals(JobStatus.QUEUED, jobs.status(queued).job().status());
-        assertEquals(1, jobs.status(queued).queuePosition());
-        assertEquals(JobStatus.CANCELLED, jobs.cancel(queued).job().status());
+        assertEquals(JobStatus.QUEUED, jobs.status(Principal.LOCAL, queued).job().status());
+        assertEquals(1, jobs.status(Principal.LOCAL, queued).queuePosition());
+        assertEquals(JobStatus.CANCELLED, jobs.cancel(Principal.LOCAL, queued).job().status());
         assertFalse(Files.exists(files(queued).launchDir()));
         assertFalse(Files.exists(files(queued).cliPid()));
         assertTrue(fake.abandoned.contains(job.sessionId()), "the provider cleans up after a run that never happens");
@@ -271,12 +273,12 @@ class JobServiceTest {
     @Test
     void aSyncRequestPastTheDeadlineIsDeferredAndFinishesAsAJob() throws Exception {
         JobService jobs = service(config(4, 2, 32, Duration.ofMillis(300)), Clock.systemUTC());
-        JobService.SyncOutcome fast = jobs.request(ProviderId.GEMINI, Map.of("prompt", "lines=1"), ProgressSink.NONE);
+        JobService.SyncOutcome fast = jobs.request(Principal.LOCAL, ProviderId.GEMINI, Map.of("prompt", "lines=1"), ProgressSink.NONE, CallCancellation.none());
         assertEquals("done after 1 lines", assertInstanceOf(JobService.Completed.class, fast).result().get("response"));
-        assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total(), "a fast request leaves no job");
+        assertEquals(0, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).total(), "a fast request leaves no job");
 
-        JobService.SyncOutcome slow = jobs.request(ProviderId.GEMINI, Map.of("prompt", "lines=3 sleep=1.5"),
-                ProgressSink.NONE);
+        JobService.SyncOutcome slow = jobs.request(Principal.LOCAL, ProviderId.GEMINI, Map.of("prompt", "lines=3 sleep=1.5"),
+                ProgressSink.NONE, CallCancellation.none());
         JobRecord job = assertInstanceOf(JobService.Deferred.class, slow).job();
         assertTrue(job.deferred());
         assertEquals(JobStatus.RUNNING, job.status());
@@ -293,10 +295,10 @@ class JobServiceTest {
         JobService jobs = service(new JobConfig(Duration.ZERO, Duration.ofHours(1), 4, 2, 32, Duration.ofDays(7),
                 Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofMillis(50)), Clock.systemUTC());
         List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
-        jobs.request(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), (progress, message) -> messages.add(message));
+        jobs.request(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=1"), (progress, message) -> messages.add(message), CallCancellation.none());
         assertTrue(messages.isEmpty(), "a fast call sends no progress: " + messages);
-        jobs.request(ProviderId.CLAUDE, Map.of("prompt", "lines=2 tool=Read sleep=2 SECRETPROMPT"),
-                (progress, message) -> messages.add(message));
+        jobs.request(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=2 tool=Read sleep=2 SECRETPROMPT"),
+                (progress, message) -> messages.add(message), CallCancellation.none());
         assertFalse(messages.isEmpty());
         String last = messages.get(messages.size() - 1);
         assertTrue(last.contains("last tool Read"), last);
@@ -306,9 +308,9 @@ class JobServiceTest {
     @Test
     void statusShowsAPrivacySafeProgressLine() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=4 tool=Bash SECRETPROMPT"), false).job().id();
+        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=4 tool=Bash SECRETPROMPT"), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
-        String progress = jobs.status(id).progress();
+        String progress = jobs.status(Principal.LOCAL, id).progress();
         assertTrue(progress.startsWith("7 events, 1 tool call, last tool Bash"), progress);
         assertFalse(progress.contains("SECRETPROMPT") || progress.contains("part"), progress);
     }
@@ -317,78 +319,78 @@ class JobServiceTest {
     void anIdenticalRequestReturnsTheSameJobUnlessForceRefresh() throws Exception {
         JobService jobs = service();
         Map<String, Object> request = Map.of("prompt", "sleep=0.5", "correlationId", "a");
-        JobRecord first = jobs.submit(ProviderId.CLAUDE, request, false).job();
-        JobService.Submission again = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "correlationId", "b"), false);
+        JobRecord first = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, request, false).job();
+        JobService.Submission again = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "correlationId", "b"), false);
         assertTrue(again.deduplicated());
         assertEquals(first.id(), again.job().id());
         assertEquals(1, fake.prepared.get(), "the duplicate must not run");
 
         awaitStatus(jobs, first.id(), JobStatus.COMPLETED);
-        assertEquals(first.id(), jobs.submit(ProviderId.CLAUDE, request, false).job().id(), "completed jobs count too");
-        assertNotEquals(first.id(), jobs.submit(ProviderId.CODEX, request, false).job().id(), "another provider");
-        assertNotEquals(first.id(), jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=0.6"), false).job().id());
-        JobService.Submission forced = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "forceRefresh", true), true);
+        assertEquals(first.id(), jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, request, false).job().id(), "completed jobs count too");
+        assertNotEquals(first.id(), jobs.submit(Principal.LOCAL, ProviderId.CODEX, request, false).job().id(), "another provider");
+        assertNotEquals(first.id(), jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=0.6"), false).job().id());
+        JobService.Submission forced = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "forceRefresh", true), true);
         assertFalse(forced.deduplicated());
         assertNotEquals(first.id(), forced.job().id());
 
-        String failing = jobs.submit(ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id();
+        String failing = jobs.submit(Principal.LOCAL, ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id();
         assertEquals(JobStatus.FAILED, awaitStatus(jobs, failing, JobStatus.FAILED).status());
-        assertNotEquals(failing, jobs.submit(ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id(),
+        assertNotEquals(failing, jobs.submit(Principal.LOCAL, ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id(),
                 "a failed job is run again");
     }
 
     @Test
     void runningJobsAreLimitedInTotalAndPerProviderAndAFullQueueRejects() throws Exception {
         JobService jobs = service(config(2, 1, 1, Duration.ofSeconds(45)), Clock.systemUTC());
-        String a = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 a"), false).job().id();
-        JobRecord b = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60 b"), false).job();
+        String a = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60 a"), false).job().id();
+        JobRecord b = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60 b"), false).job();
         assertEquals(JobStatus.QUEUED, b.status(), "one claude job at a time");
-        String c = jobs.submit(ProviderId.CODEX, Map.of("prompt", "sleep=60 c"), false).job().id();
-        assertEquals(JobStatus.RUNNING, jobs.status(c).job().status(), "another provider has a slot");
+        String c = jobs.submit(Principal.LOCAL, ProviderId.CODEX, Map.of("prompt", "sleep=60 c"), false).job().id();
+        assertEquals(JobStatus.RUNNING, jobs.status(Principal.LOCAL, c).job().status(), "another provider has a slot");
         GatewayException full = assertThrows(GatewayException.class,
-                () -> jobs.submit(ProviderId.GEMINI, Map.of("prompt", "sleep=60 d"), false));
+                () -> jobs.submit(Principal.LOCAL, ProviderId.GEMINI, Map.of("prompt", "sleep=60 d"), false));
         assertEquals(ErrorCode.QUEUE_FULL, full.code());
         assertTrue(full.getMessage().contains("LLM_GATEWAY_MAX_QUEUED_JOBS"), full.getMessage());
 
-        jobs.cancel(a);
-        assertEquals(JobStatus.RUNNING, jobs.status(b.id()).job().status(), "the queued job takes the freed slot");
+        jobs.cancel(Principal.LOCAL, a);
+        assertEquals(JobStatus.RUNNING, jobs.status(Principal.LOCAL, b.id()).job().status(), "the queued job takes the freed slot");
     }
 
     @Test
     void finishedJobsAreRemovedAfterTheRetentionPeriod() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
         JobService jobs = service(config(4, 2, 32, Duration.ofSeconds(45)), clock);
-        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job().id();
-        String running = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false).job().id();
+        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job().id();
+        String running = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
         clock.advance(Duration.ofDays(6));
         assertEquals(0, jobs.sweepRetention());
         clock.advance(Duration.ofDays(2));
         assertEquals(1, jobs.sweepRetention(), "only the finished job goes");
         assertFalse(Files.exists(files(id).dir()));
-        assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class, () -> jobs.status(id)).code());
-        assertEquals(JobStatus.RUNNING, jobs.status(running).job().status());
+        assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class, () -> jobs.status(Principal.LOCAL, id)).code());
+        assertEquals(JobStatus.RUNNING, jobs.status(Principal.LOCAL, running).job().status());
     }
 
     @Test
     void aJobWhoseSupervisorWasKilledIsOrphanedWithTheOutputItProduced() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=5 sleep=60"), false).job().id();
+        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=5 sleep=60"), false).job().id();
         JobFiles files = files(id);
         awaitText(files.stdout(), "part 4");
         long cli = cliPid(files);
-        ProcessHandle.of(jobs.status(id).job().runner().pid()).orElseThrow().destroyForcibly();
+        ProcessHandle.of(jobs.status(Principal.LOCAL, id).job().runner().pid()).orElseThrow().destroyForcibly();
         JobRecord orphaned = awaitStatus(jobs, id, JobStatus.ORPHANED);
         assertEquals(ErrorCode.JOB_ORPHANED.wireName(), orphaned.error().code());
-        assertTrue(jobs.result(id, "stdout", 0, 100_000).output().text().contains("part 4"));
+        assertTrue(jobs.result(Principal.LOCAL, id, "stdout", 0, 100_000).output().text().contains("part 4"));
         awaitGone(cli);
     }
 
     @Test
     void timeoutsAndTheOutputCapFailTheJobAsTheSyncToolWould() throws Exception {
         JobService jobs = service();
-        String slow = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "sleep=30", "timeoutMs", 500), false).job().id();
-        String flood = jobs.submit(ProviderId.CODEX, Map.of("prompt", "lines=5000 width=100 sleep=30",
+        String slow = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=30", "timeoutMs", 500), false).job().id();
+        String flood = jobs.submit(Principal.LOCAL, ProviderId.CODEX, Map.of("prompt", "lines=5000 width=100 sleep=30",
                 "maxOutputBytes", 10_000), false).job().id();
         JobRecord timedOut = awaitStatus(jobs, slow, JobStatus.FAILED);
         assertEquals(ErrorCode.TIMEOUT.wireName(), timedOut.error().code());
@@ -402,12 +404,12 @@ class JobServiceTest {
     void anotherServiceOnTheSameDataDirectoryReportsAndCancelsAJob() throws Exception {
         JobService first = service();
         JobService second = service();
-        String id = first.submit(ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
+        String id = first.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
         long grandchild = grandchildPid(files(id));
-        assertEquals(JobStatus.RUNNING, second.status(id).job().status());
-        assertEquals(1, second.list(Optional.of(JobStatus.RUNNING), Optional.of(ProviderId.CLAUDE), 10, 0).total());
-        assertEquals(JobStatus.CANCELLED, second.cancel(id).job().status());
-        assertEquals(JobStatus.CANCELLED, first.status(id).job().status());
+        assertEquals(JobStatus.RUNNING, second.status(Principal.LOCAL, id).job().status());
+        assertEquals(1, second.list(Principal.LOCAL, Optional.of(JobStatus.RUNNING), Optional.of(ProviderId.CLAUDE), 10, 0).total());
+        assertEquals(JobStatus.CANCELLED, second.cancel(Principal.LOCAL, id).job().status());
+        assertEquals(JobStatus.CANCELLED, first.status(Principal.LOCAL, id).job().status());
         awaitGone(grandchild);
     }
 
@@ -415,20 +417,20 @@ class JobServiceTest {
     void theWatcherFinalizesJobsNobodyAsksAbout() throws Exception {
         JobService jobs = service();
         jobs.start();
-        JobRecord job = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job();
+        JobRecord job = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!fake.nativeIds.containsKey(job.sessionId())) {
             assertTrue(System.nanoTime() - deadline < 0, "the session was never recorded");
             Thread.sleep(20);
         }
-        assertEquals(JobStatus.COMPLETED, jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
+        assertEquals(JobStatus.COMPLETED, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
     }
 
     @Test
     void aDeferredRequestOutlivesItsServiceAndTheNextOneFinishesIt() throws Exception {
         JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
         JobRecord job = assertInstanceOf(JobService.Deferred.class,
-                first.request(ProviderId.CLAUDE, Map.of("prompt", "lines=2 sleep=3"), ProgressSink.NONE)).job();
+                first.request(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=2 sleep=3"), ProgressSink.NONE, CallCancellation.none())).job();
         long cli = cliPid(files(job.id()));
         first.close();
         assertTrue(new ProcessRef(cli, 0, null).isAlive(), "closing the gateway leaves the CLI running");
@@ -463,8 +465,8 @@ class JobServiceTest {
     @Test
     void aDeferredRequestWhoseCliEndsWithoutAReplyWhileNobodyWatchesIsOrphanedWithItsOutput() throws Exception {
         JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
-        JobRecord job = assertInstanceOf(JobService.Deferred.class, first.request(ProviderId.CLAUDE,
-                Map.of("prompt", "lines=3 sleep=60"), ProgressSink.NONE)).job();
+        JobRecord job = assertInstanceOf(JobService.Deferred.class, first.request(Principal.LOCAL, ProviderId.CLAUDE,
+                Map.of("prompt", "lines=3 sleep=60"), ProgressSink.NONE, CallCancellation.none())).job();
         long cli = cliPid(files(job.id()));
         awaitText(files(job.id()).stdout(), "part 2");
         first.close();
@@ -474,7 +476,7 @@ class JobServiceTest {
         JobService second = service();
         JobRecord orphaned = awaitStatus(second, job.id(), JobStatus.ORPHANED);
         assertEquals(ErrorCode.JOB_ORPHANED.wireName(), orphaned.error().code());
-        assertTrue(second.result(job.id(), "stdout", 0, 10_000).output().text().contains("part 2"));
+        assertTrue(second.result(Principal.LOCAL, job.id(), "stdout", 0, 10_000).output().text().contains("part 2"));
     }
 
     @Test
@@ -484,9 +486,9 @@ class JobServiceTest {
         JobRecord job = run.job();
 
         JobService other = service();
-        assertEquals(JobStatus.CANCELLED, other.cancel(job.id()).job().status());
+        assertEquals(JobStatus.CANCELLED, other.cancel(Principal.LOCAL, job.id()).job().status());
         run.awaitGone();
-        assertEquals(JobStatus.CANCELLED, owner.status(job.id()).job().status());
+        assertEquals(JobStatus.CANCELLED, owner.status(Principal.LOCAL, job.id()).job().status());
     }
 
     @Test
@@ -496,7 +498,7 @@ class JobServiceTest {
         first.close();
 
         JobService second = service();
-        JobService.Cancellation cancellation = second.cancel(run.job().id());
+        JobService.Cancellation cancellation = second.cancel(Principal.LOCAL, run.job().id());
         assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
         assertEquals(JobStatus.CANCELLED, cancellation.job().status());
         run.awaitGone();
@@ -505,10 +507,10 @@ class JobServiceTest {
     @Test
     void jobIdsAreChecked() {
         JobService jobs = service();
-        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class, () -> jobs.status("../x")).code());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class, () -> jobs.status(Principal.LOCAL, "../x")).code());
         assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class,
-                () -> jobs.status("job-00000000-0000-0000-0000-000000000000")).code());
-        assertNull(jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().stream().findFirst().orElse(null));
+                () -> jobs.status(Principal.LOCAL, "job-00000000-0000-0000-0000-000000000000")).code());
+        assertNull(jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).jobs().stream().findFirst().orElse(null));
     }
 
     @Test
@@ -516,7 +518,7 @@ class JobServiceTest {
         JobService jobs = service();
         Files.createDirectories(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001"));
         Files.writeString(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001").resolve("job.json"), "{");
-        assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total());
+        assertEquals(0, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).total());
     }
 
     @Test
@@ -528,14 +530,14 @@ class JobServiceTest {
         Process holder = LockHolderMain.holding(dataDir.resolve("jobs").resolve("jobs.lock"));
         try {
             GatewayException busy = assertThrows(GatewayException.class,
-                    () -> jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "while stuck"), false));
+                    () -> jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "while stuck"), false));
             assertEquals(ErrorCode.STORE_UNAVAILABLE, busy.code());
             assertTrue(busy.getMessage().contains("process " + holder.pid()), busy.getMessage());
         } finally {
             holder.getOutputStream().close();
             assertTrue(holder.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
         }
-        String id = jobs.submit(ProviderId.CLAUDE, Map.of("prompt", "after"), false).job().id();
+        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "after"), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
     }
 }

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -62,7 +63,7 @@ class PolicyGuardTest {
     }
 
     private Result run(String tool, Result result) {
-        return guard.call(tool, Map.of("k", "v"), ADAPTER, () -> {
+        return guard.call(tool, Map.of("k", "v"), Principal.LOCAL, ADAPTER, () -> {
             invocations.incrementAndGet();
             clock.advance(Duration.ofMillis(250));
             return result;
@@ -95,7 +96,7 @@ class PolicyGuardTest {
     void aThrowingCallGivesItsQuotaBackAndPropagates() throws IOException {
         IllegalStateException failure = new IllegalStateException("transport broke");
         assertSame(failure, assertThrows(IllegalStateException.class,
-                () -> guard.call("t", Map.of(), ADAPTER, () -> {
+                () -> guard.call("t", Map.of(), Principal.LOCAL, ADAPTER, () -> {
                     throw failure;
                 })));
         Result ok = run("t", new Result(false, null, "fine"));

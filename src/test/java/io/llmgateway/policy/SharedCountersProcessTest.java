@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +54,7 @@ class SharedCountersProcessTest {
                 Callable<Integer> caller = () -> {
                     int allowed = 0;
                     for (int call = 0; call < 500; call++) {
-                        if (enforcer.admit("t", Map.of()) instanceof PolicyDecision.Allowed) {
+                        if (enforcer.admit("t", Map.of(), Principal.LOCAL) instanceof PolicyDecision.Allowed) {
                             allowed++;
                         }
                     }
