@@ -35,7 +35,7 @@ class ArgumentRuleTest {
     }
 
     private static boolean holds(String predicateJson) {
-        return rule(predicateJson).holds(ARGS);
+        return rule(predicateJson).holds(ARGS, ArgumentIdentity.AS_IS);
     }
 
     @Test

@@ -61,9 +61,9 @@ public final class PolicyOverheadBenchmark {
                 guard.call("session_get", Map.of("sessionId", "gw-1"), adapter, () -> "result");
                 return null;
             });
-            report("enforcer.admit only, tool with limits", () -> enforcer.admit("tool_25", arguments));
+            report("enforcer.admit only, tool with limits", () -> enforcer.admit("tool_25", arguments, ArgumentIdentity.AS_IS));
             report("audit.record only", () -> {
-                audit.record(clock.instant(), "tool_25", arguments, AuditOutcome.OK, null, null, 1);
+                audit.record(clock.instant(), "tool_25", null, arguments, AuditOutcome.OK, null, null, 1);
                 return null;
             });
         }
