@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,11 +70,6 @@ public final class PolicyGuard implements AutoCloseable {
     /** For the start-up line on stderr, e.g. {@code status().describe()}. */
     public PolicyStatus status() {
         return enforcer.status();
-    }
-
-    /** As {@link #call(String, Map, ToolCallAdapter, GuardedCall)} for arguments that are already canonical. */
-    public <R> R call(String tool, Map<String, ?> arguments, ToolCallAdapter<R> adapter, Supplier<R> invocation) {
-        return call(tool, arguments, adapter, GuardedCall.ofCanonical(arguments, invocation));
     }
 
     /**

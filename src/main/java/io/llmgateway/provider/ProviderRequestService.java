@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * not made active.</li>
  * </ol>
  * Contradictory combinations (createNewSession or resumeLatest with a sessionId, or both) are rejected.
- * Knows nothing about MCP.
+ * {@link #normalise} checks a request and settles all of that into a {@link CanonicalRequest}, which a policy
+ * judges; {@link #prepare} builds its command as it is, resolving nothing again. Knows nothing about MCP.
  */
 public final class ProviderRequestService {
     private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);

@@ -20,4 +20,19 @@ public interface ArgumentNormaliser {
     default ArgumentIdentity identity() {
         return ArgumentIdentity.AS_IS;
     }
+
+    /** A normaliser whose canonical values match rules by {@code identity}. */
+    static ArgumentNormaliser of(ArgumentNormaliser canonical, ArgumentIdentity identity) {
+        return new ArgumentNormaliser() {
+            @Override
+            public Map<String, Object> canonical(Arguments sent) {
+                return canonical.canonical(sent);
+            }
+
+            @Override
+            public ArgumentIdentity identity() {
+                return identity;
+            }
+        };
+    }
 }

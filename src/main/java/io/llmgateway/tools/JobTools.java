@@ -5,7 +5,6 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
-import io.llmgateway.policy.ArgumentIdentity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,21 +101,13 @@ public final class JobTools {
 
     /** The sync tool's canonical request plus {@code forceRefresh} (default false). */
     private static ArgumentNormaliser asyncNormaliser(ArgumentNormaliser sync) {
-        return new ArgumentNormaliser() {
-            @Override
-            public Map<String, Object> canonical(Arguments sent) {
-                Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
-                request.remove(FORCE_REFRESH);
-                Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request)));
-                canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
-                return canonical;
-            }
-
-            @Override
-            public ArgumentIdentity identity() {
-                return sync.identity();
-            }
-        };
+        return ArgumentNormaliser.of(sent -> {
+            Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
+            request.remove(FORCE_REFRESH);
+            Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request)));
+            canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
+            return canonical;
+        }, sync.identity());
     }
 
     private GatewayTool status() {

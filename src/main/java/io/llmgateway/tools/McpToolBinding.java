@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
-import io.llmgateway.policy.ArgumentIdentity;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
@@ -63,27 +62,19 @@ public final class McpToolBinding {
     private ArgumentNormaliser validating(GatewayTool tool) {
         Map<String, Object> inputSchema = tool.definition().inputSchema();
         ArgumentNormaliser normaliser = tool.normaliser();
-        return new ArgumentNormaliser() {
-            @Override
-            public Map<String, Object> canonical(Arguments sent) {
-                String problem = validator.firstProblem(inputSchema, sent.asMap(), "");
-                if (problem != null) {
-                    throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
-                }
-                try {
-                    return normaliser.canonical(sent);
-                } catch (GatewayException | InvalidParamsException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    throw internalError(tool.name(), e);
-                }
+        return ArgumentNormaliser.of(sent -> {
+            String problem = validator.firstProblem(inputSchema, sent.asMap(), "");
+            if (problem != null) {
+                throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
             }
-
-            @Override
-            public ArgumentIdentity identity() {
-                return normaliser.identity();
+            try {
+                return normaliser.canonical(sent);
+            } catch (GatewayException | InvalidParamsException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw internalError(tool.name(), e);
             }
-        };
+        }, normaliser.identity());
     }
 
     private static GatewayException internalError(String toolName, RuntimeException e) {

@@ -2,7 +2,6 @@ package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
-import io.llmgateway.policy.ArgumentIdentity;
 import io.llmgateway.provider.CanonicalRequest;
 import io.llmgateway.provider.ProviderCli;
 import io.llmgateway.provider.ProviderOption;
@@ -61,17 +60,8 @@ public final class ProviderRequestTools {
     /** Builds the canonical request of a call, with model names matched by the model they stand for. */
     private ArgumentNormaliser normaliser(ProviderCli provider) {
         ProviderId cli = provider.id();
-        return new ArgumentNormaliser() {
-            @Override
-            public Map<String, Object> canonical(Arguments sent) {
-                return arguments(requests.normalise(cli, request(provider, sent)));
-            }
-
-            @Override
-            public ArgumentIdentity identity() {
-                return (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value;
-            }
-        };
+        return ArgumentNormaliser.of(sent -> arguments(requests.normalise(cli, request(provider, sent))),
+                (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value);
     }
 
     /** The service's request for a call's arguments: the common ones plus the provider's options. */
