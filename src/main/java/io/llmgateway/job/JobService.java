@@ -133,6 +133,11 @@ public final class JobService implements AutoCloseable {
         return queue.submit(cli, arguments, forceRefresh);
     }
 
+    /** Job ids look like job-&lt;uuid&gt;; anything else is invalid_argument. */
+    public static void checkId(String id) {
+        JobStore.checkId(id);
+    }
+
     public JobView status(String id) {
         JobStore.checkId(id);
         JobRecord job = finalizer.refresh(store.require(id));

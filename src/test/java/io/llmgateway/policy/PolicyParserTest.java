@@ -342,5 +342,14 @@ class PolicyParserTest {
                 assertEquals(provider + "_request_rate", limit.counter(), "a submit and a sync request share a quota");
             }
         }
+        for (String tool : List.of("claude_request", "claude_request_async")) {
+            ArgumentRule rule = policy.ruleFor(tool).orElseThrow().denyIf().get(0);
+            assertEquals("args.mcpConfig exists", rule.describe(), tool);
+        }
+        for (String tool : List.of("codex_request", "codex_request_async")) {
+            ArgumentRule rule = policy.ruleFor(tool).orElseThrow().denyIf().get(0);
+            assertEquals("args.configOverrides exists", rule.describe(), tool);
+        }
+        assertTrue(check.message().endsWith("18 limits, 4 argument rules"), check.message());
     }
 }
