@@ -2,6 +2,7 @@ package io.llmgateway.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class McpToolBinding {
     private static final Logger log = LoggerFactory.getLogger(McpToolBinding.class);
+    /** The transport context entry holding the call's {@link CancelSignal} (set by the stdio transport). */
+    public static final String CANCEL_SIGNAL = "io.llmgateway.cancelSignal";
 
     private final ObjectMapper mapper;
     private final JsonSchemaSubset validator;
@@ -36,7 +39,15 @@ public final class McpToolBinding {
         McpSchema.Tool mcpTool = tool.definition().toMcpTool();
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(mcpTool)
-                .callHandler((exchange, request) -> toMcp(invoke(handler, tool.name(), exchange, request)))
+                .callHandler((exchange, request) -> {
+                    try {
+                        return toMcp(invoke(handler, tool.name(), exchange, request));
+                    } catch (McpError e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw InternalErrors.exception("in tool " + tool.name(), e);
+                    }
+                })
                 .build();
     }
 
@@ -55,10 +66,9 @@ public final class McpToolBinding {
             } catch (InvalidParamsException e) {
                 throw e;
             } catch (RuntimeException e) {
-                log.error("tool {} failed unexpectedly", tool.name(), e);
-                return ToolResult.error(ErrorCode.INTERNAL_ERROR,
-                        "Internal error in " + tool.name() + " (" + e.getClass().getSimpleName()
-                                + "); details are in the gateway's stderr log");
+                String correlationId = InternalErrors.log("in tool " + tool.name(), e);
+                return ToolResult.error(new GatewayException(ErrorCode.INTERNAL_ERROR,
+                        InternalErrors.message(correlationId), Map.of(InternalErrors.CORRELATION_ID, correlationId)));
             }
         };
     }
@@ -75,11 +85,17 @@ public final class McpToolBinding {
             McpSchema.CallToolRequest request) {
         ProgressReporter progress = progressFor(exchange, request);
         try {
-            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), progress));
+            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), progress,
+                    cancelSignalOf(exchange)));
         } catch (InvalidParamsException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
                     McpSchema.ErrorCodes.INVALID_PARAMS, e.getMessage(), null));
         }
+    }
+
+    private static CancelSignal cancelSignalOf(McpSyncServerExchange exchange) {
+        Object signal = exchange == null ? null : exchange.transportContext().get(CANCEL_SIGNAL);
+        return signal instanceof CancelSignal cancel ? cancel : CancelSignal.NONE;
     }
 
     private static ProgressReporter progressFor(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {

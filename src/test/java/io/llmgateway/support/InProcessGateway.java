@@ -16,6 +16,7 @@ import java.util.Map;
 public final class InProcessGateway implements AutoCloseable {
     public final Gateway gateway;
     public final StdioClient client;
+    private final PipedOutputStream serverOut;
 
     public InProcessGateway(GatewayConfig config, SessionStore store, Clock clock) {
         this(config, store, clock, java.util.Map.of());
@@ -26,10 +27,19 @@ public final class InProcessGateway implements AutoCloseable {
         try {
             PipedOutputStream clientOut = new PipedOutputStream();
             PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
-            PipedOutputStream serverOut = new PipedOutputStream();
+            serverOut = new PipedOutputStream();
             PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
             gateway = Gateway.start(config, store, PolicyGuard.open(config.dataDir(), env, clock), serverIn, serverOut, clock);
             client = new StdioClient(clientOut, clientIn);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ends the gateway's stdout, as a process exit would: the client then has everything it ever wrote. */
+    public void closeServerOutput() {
+        try {
+            serverOut.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
