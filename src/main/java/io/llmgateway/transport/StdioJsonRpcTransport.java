@@ -1,5 +1,6 @@
 package io.llmgateway.transport;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -171,8 +173,11 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         try {
             node = objectMapper.readTree(bytes);
         } catch (StreamConstraintsException e) {
-            writeError(null, invalidRequest("Invalid Request: the message exceeds the parser's limits (numbers of at "
-                    + "most 1,000 digits, strings of at most 20,000,000 characters, at most 1,000 levels of nesting)"));
+            StreamReadConstraints limits = objectMapper.getFactory().streamReadConstraints();
+            writeError(null, invalidRequest(String.format(Locale.ROOT, "Invalid Request: valid JSON, but beyond what "
+                    + "the gateway reads: numbers have at most %,d digits, strings at most %,d characters, nesting at "
+                    + "most %,d levels", limits.getMaxNumberLength(), limits.getMaxStringLength(),
+                    limits.getMaxNestingDepth())));
             return;
         } catch (IOException e) {
             writeError(null, new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.PARSE_ERROR,

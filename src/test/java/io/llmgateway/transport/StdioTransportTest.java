@@ -192,6 +192,16 @@ class StdioTransportTest {
     }
 
     @Test
+    void aNumberBeyondTheParsersLimitIsAnInvalidRequestNotAParseError() {
+        client.initialize();
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":" + "7".repeat(1001) + ",\"method\":\"ping\"}");
+        JsonNode error = client.awaitMatching(n -> n.has("error"), 10).get("error");
+        assertEquals(-32600, error.get("code").asInt());
+        assertTrue(error.get("message").asText().contains("1,000 digits"), error.toString());
+        assertTrue(client.request("ping", null).has("result"));
+    }
+
+    @Test
     void anInvalidRequestWithABigIdIsAnsweredWithThatExactId() {
         client.initialize();
         String big = "123456789012345678901234567890";
