@@ -2,6 +2,7 @@ package io.llmgateway.support;
 
 import io.llmgateway.Gateway;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.JobConfig;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.session.SessionStore;
 import java.io.IOException;
@@ -49,10 +50,10 @@ public final class InProcessGateway implements AutoCloseable {
         return config(dataDir, Map.of());
     }
 
-    /** With {@code environment} as the gateway's environment (what the CLIs it runs see). */
+    /** With {@code environment} as the gateway's environment (what the CLIs it runs see, and its job settings). */
     public static GatewayConfig config(java.nio.file.Path dataDir, Map<String, String> environment) {
         return new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES, Duration.ofMillis(1500),
-                GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES, environment);
+                GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES, environment, JobConfig.fromEnvironment(environment));
     }
 
     @Override

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.InMemorySessionStore;
@@ -43,10 +41,7 @@ class CancelProtocolTest {
         fakes = FakeClis.in(state);
         Map<String, String> env = new HashMap<>(fakes.environment());
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", syncDeadlineMs);
-        GatewayConfig base = InProcessGateway.config(dataDir, env);
-        gw = new InProcessGateway(new GatewayConfig(base.dataDir(), base.sessionTtl(), base.maxLineBytes(),
-                base.shutdownDrain(), base.maxOutputBytes(), env, JobConfig.fromEnvironment(env)),
-                new InMemorySessionStore(), Clock.systemUTC());
+        gw = new InProcessGateway(InProcessGateway.config(dataDir, env), new InMemorySessionStore(), Clock.systemUTC());
         gw.client.initialize();
     }
 
