@@ -183,7 +183,9 @@ public final class GatewayResources {
             return read.get();
         } catch (GatewayException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
-                    McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null));
+                    McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), Map.of("errorCode", e.code().wireName())));
+        } catch (RuntimeException e) {
+            throw InternalErrors.exception("reading a resource", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.llmgateway.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class McpToolBinding {
     private static final Logger log = LoggerFactory.getLogger(McpToolBinding.class);
+    /** The transport context entry holding the call's {@link CancelSignal} (set by the stdio transport). */
+    public static final String CANCEL_SIGNAL = "io.llmgateway.cancelSignal";
 
     private final ObjectMapper mapper;
     private final JsonSchemaSubset validator;
@@ -39,7 +42,15 @@ public final class McpToolBinding {
         McpSchema.Tool mcpTool = tool.definition().toMcpTool();
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(mcpTool)
-                .callHandler((exchange, request) -> toMcp(invoke(handler, tool.name(), normaliser, exchange, request)))
+                .callHandler((exchange, request) -> {
+                    try {
+                        return toMcp(invoke(handler, tool.name(), normaliser, exchange, request));
+                    } catch (McpError e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw InternalErrors.exception("in tool " + tool.name(), e);
+                    }
+                })
                 .build();
     }
 
@@ -77,10 +88,11 @@ public final class McpToolBinding {
         }, normaliser.identity());
     }
 
+    /** Says only that it is internal; the correlation id finds the logged stack trace. */
     private static GatewayException internalError(String toolName, RuntimeException e) {
-        log.error("tool {} failed unexpectedly", toolName, e);
-        return new GatewayException(ErrorCode.INTERNAL_ERROR, "Internal error in " + toolName + " ("
-                + e.getClass().getSimpleName() + "); details are in the gateway's stderr log");
+        String correlationId = InternalErrors.log("in tool " + toolName, e);
+        return new GatewayException(ErrorCode.INTERNAL_ERROR, InternalErrors.message(correlationId),
+                Map.of(InternalErrors.CORRELATION_ID, correlationId));
     }
 
     private ToolHandler decorate(ToolDefinition definition, ToolHandler handler) {
@@ -95,11 +107,17 @@ public final class McpToolBinding {
             McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         ProgressReporter progress = progressFor(exchange, request);
         try {
-            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), normaliser, progress));
+            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), normaliser, progress,
+                    cancelSignalOf(exchange)));
         } catch (InvalidParamsException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
                     McpSchema.ErrorCodes.INVALID_PARAMS, e.getMessage(), null));
         }
+    }
+
+    private static CancelSignal cancelSignalOf(McpSyncServerExchange exchange) {
+        Object signal = exchange == null ? null : exchange.transportContext().get(CANCEL_SIGNAL);
+        return signal instanceof CancelSignal cancel ? cancel : CancelSignal.NONE;
     }
 
     private static ProgressReporter progressFor(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {

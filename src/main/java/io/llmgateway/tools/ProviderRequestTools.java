@@ -49,7 +49,8 @@ public final class ProviderRequestTools {
         ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
                 description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call));
+            JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call),
+                    call.cancel());
             if (outcome instanceof JobService.Completed completed) {
                 return ToolResult.success(completed.result(), (String) completed.result().get("response"));
             }

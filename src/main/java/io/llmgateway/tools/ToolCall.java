@@ -1,5 +1,6 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.CancelSignal;
 import java.util.Objects;
 
 /**
@@ -8,8 +9,10 @@ import java.util.Objects;
  * @param arguments  as sent, until {@link #canonical()} turns them into the canonical request
  * @param normaliser validates and normalises {@code arguments}; {@link #CANONICAL} once they are canonical
  * @param progress   reports progress to the client; a no-op when the client sent no progress token
+ * @param cancel     fires when the client cancels the call
  */
-public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser normaliser, ProgressReporter progress) {
+public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser normaliser, ProgressReporter progress,
+        CancelSignal cancel) {
     /** Marks a call whose arguments are canonical. */
     static final ArgumentNormaliser CANONICAL = Arguments::asMap;
 
@@ -18,6 +21,7 @@ public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser 
         Objects.requireNonNull(arguments, "arguments");
         Objects.requireNonNull(normaliser, "normaliser");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(cancel, "cancel");
     }
 
     /**
@@ -28,6 +32,6 @@ public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser 
      */
     public ToolCall canonical() {
         return normaliser == CANONICAL ? this
-                : new ToolCall(toolName, new Arguments(normaliser.canonical(arguments)), CANONICAL, progress);
+                : new ToolCall(toolName, new Arguments(normaliser.canonical(arguments)), CANONICAL, progress, cancel);
     }
 }

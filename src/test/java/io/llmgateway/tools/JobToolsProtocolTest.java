@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.InMemorySessionStore;
@@ -56,10 +54,7 @@ class JobToolsProtocolTest {
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "1000");
         env.put("LLM_GATEWAY_PROGRESS_DELAY_MS", "300");
         env.put("LLM_GATEWAY_PROGRESS_INTERVAL_MS", "200");
-        GatewayConfig base = InProcessGateway.config(dataDir, env);
-        gw = new InProcessGateway(new GatewayConfig(base.dataDir(), base.sessionTtl(), base.maxLineBytes(),
-                base.shutdownDrain(), base.maxOutputBytes(), env, JobConfig.fromEnvironment(env)),
-                new InMemorySessionStore(), Clock.systemUTC());
+        gw = new InProcessGateway(InProcessGateway.config(dataDir, env), new InMemorySessionStore(), Clock.systemUTC());
         gw.client.initialize();
     }
 
