@@ -25,6 +25,7 @@ import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.ProviderJobRuns;
 import io.llmgateway.tools.ProviderRequestTools;
+import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
 import io.llmgateway.transport.StdioJsonRpcTransport;
@@ -38,6 +39,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires one gateway: store, services, tools and the MCP server, over the transport it is given (stdio here,
@@ -81,18 +84,23 @@ public final class Gateway implements AutoCloseable {
         ObjectMapper mapper = Json.newMapper();
         StdioJsonRpcTransport transport = new StdioJsonRpcTransport(new JacksonMcpJsonMapper(mapper), mapper, in, out,
                 config.maxLineBytes(), config.shutdownDrain());
-        Gateway gateway = assemble(config, store, policy, clock, mapper, McpServer.sync(transport),
-                transport::awaitTermination);
+        Gateway gateway = assemble(config, store, policy, clock, mapper,
+                listFilter -> McpServer.sync(new ResourceListFilter(transport, listFilter)), transport::awaitTermination);
         transport.start();
         return gateway;
     }
 
     /**
-     * Builds the services and tools and the MCP server on {@code serverSpec} (made by the transport's
-     * provider with {@code mapper}), and starts the job watcher; the transport starts serving afterwards.
+     * Builds the services and tools and the MCP server, and starts the job watcher; the transport starts
+     * serving afterwards.
+     *
+     * @param serverSpec the server specification on the transport's provider (made with {@code mapper}), given
+     *                   the filter the transport applies to outgoing messages so that resource lists leave out
+     *                   what the policy denies (the SDK filters only tool lists)
      */
     public static Gateway assemble(GatewayConfig config, SessionStore store, PolicyGuard policy, Clock clock,
-            ObjectMapper mapper, McpServer.SyncSpecification<?> serverSpec, Lifetime lifetime) {
+            ObjectMapper mapper, Function<UnaryOperator<McpSchema.JSONRPCMessage>, McpServer.SyncSpecification<?>> serverSpec,
+            Lifetime lifetime) {
         JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         JsonSchemaSubset validator = new JsonSchemaSubset();
 
@@ -108,19 +116,19 @@ public final class Gateway implements AutoCloseable {
                 new JobLocks(), mapper, clock);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
-        List<GatewayTool> requestTools = new ProviderRequestTools(providers, jobs).tools();
+        List<GatewayTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();
         tools.addAll(requestTools);
-        tools.addAll(new JobTools(jobs).tools(requestTools.stream().map(GatewayTool::definition).toList()));
+        tools.addAll(new JobTools(jobs).tools(requestTools));
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,
                 new CliProber(providers, runner, config.environment(), CliProber.timeoutFrom(config.environment())),
                 new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
-        GatewayResources resources = new GatewayResources(sessions, jobs, mapper);
+        GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
 
-        McpSyncServer server = serverSpec
+        McpSyncServer server = serverSpec.apply(ResourceListFilter.of(resources::isListed, resources::isListed))
                 .serverInfo(NAME, Version.current())
                 .instructions("Runs coding-agent CLIs (Claude Code, Codex, Gemini, Grok, Mistral Vibe, Devin, Cursor) "
                         + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations. For long "

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.Gateway;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.HttpConfig;
-import io.llmgateway.core.CallCancellation;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.Principal;
 import io.llmgateway.grant.GrantFile;
@@ -108,10 +107,11 @@ public final class HttpGateway implements AutoCloseable {
                 .sessionSweepInterval(http.sessionIdle())
                 .contextExtractor(request -> request.getAttribute(McpAccessFilter.PRINCIPAL_ATTRIBUTE)
                         instanceof Principal principal
-                        && request.getAttribute(McpAccessFilter.CANCELLATION_ATTRIBUTE) instanceof CallCancellation c
-                        ? CallerContext.of(principal, c) : McpTransportContext.EMPTY)
+                        && request.getAttribute(McpAccessFilter.CANCEL_ATTRIBUTE) instanceof DisconnectSignal cancel
+                        ? CallerContext.of(principal, cancel) : McpTransportContext.EMPTY)
                 .build();
-        Gateway gateway = Gateway.assemble(config, store, policy, clock, mapper, McpServer.sync(provider), server::join);
+        Gateway gateway = Gateway.assemble(config, store, policy, clock, mapper,
+                listFilter -> McpServer.sync(new ListFilteringTransport(provider, listFilter)), server::join);
 
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, task -> {
             Thread thread = new Thread(task, "http-keepalive");

@@ -1,6 +1,5 @@
 package io.llmgateway.http;
 
-import io.llmgateway.core.CallCancellation;
 import io.llmgateway.core.Principal;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -28,7 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class McpAccessFilter extends HttpFilter {
     static final String PRINCIPAL_ATTRIBUTE = "io.llmgateway.principal";
-    static final String CANCELLATION_ATTRIBUTE = "io.llmgateway.cancellation";
+    static final String CANCEL_ATTRIBUTE = "io.llmgateway.cancel";
     /** A POST still unanswered after this becomes an SSE stream with keep-alives. */
     static final Duration SSE_AFTER = Duration.ofSeconds(1);
     static final Duration POST_KEEP_ALIVE = Duration.ofSeconds(1);
@@ -71,12 +70,12 @@ final class McpAccessFilter extends HttpFilter {
             JsonResponses.jsonRpcError(response, HttpServletResponse.SC_NOT_FOUND, -32001, "Session not found");
             return;
         }
-        CallCancellation cancellation = new CallCancellation();
+        DisconnectSignal cancel = new DisconnectSignal();
         request.setAttribute(PRINCIPAL_ATTRIBUTE, principal.get());
-        request.setAttribute(CANCELLATION_ATTRIBUTE, cancellation);
+        request.setAttribute(CANCEL_ATTRIBUTE, cancel);
         boolean stream = "GET".equals(request.getMethod());
         StreamingResponse wrapped = new StreamingResponse(request, response, !stream, SSE_AFTER,
-                stream ? GET_KEEP_ALIVE : POST_KEEP_ALIVE, timer, cancellation::cancel,
+                stream ? GET_KEEP_ALIVE : POST_KEEP_ALIVE, timer, cancel::fire,
                 issued -> bindings.bind(issued, principal.get()));
         chain.doFilter(request, wrapped);
         if (stream && request.isAsyncStarted()) {

@@ -189,7 +189,13 @@ final class StreamingResponse extends HttpServletResponseWrapper {
                     writeRaw(event);
                 }
             }
-            case SSE -> writeRaw(event);
+            case SSE -> {
+                writeRaw(event);
+                String data = dataOf(event);
+                if (data != null && isResponse(data)) {
+                    finish(); // answered: a client going away now cancels nothing
+                }
+            }
             default -> LOG.debug("event after the exchange ended dropped");
         }
     }

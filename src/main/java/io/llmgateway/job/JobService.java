@@ -4,7 +4,7 @@ import static io.llmgateway.job.JobStore.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
-import io.llmgateway.core.CallCancellation;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
@@ -142,6 +142,11 @@ public final class JobService implements AutoCloseable {
         return queue.submit(owner, cli, arguments, forceRefresh);
     }
 
+    /** Job ids look like job-&lt;uuid&gt;; anything else is invalid_argument. */
+    public static void checkId(String id) {
+        JobStore.checkId(id);
+    }
+
     public JobView status(Principal owner, String id) {
         JobRecord job = finalizer.refresh(owned(owner, id));
         JobFiles files = store.files(id);
@@ -209,12 +214,13 @@ public final class JobService implements AutoCloseable {
      * watched by this process. When it is still running after the sync deadline it continues as a job
      * (the run directory becomes the job's) and {@link Deferred} is returned; otherwise the sync tool's
      * result, and the run directory is removed. Sends progress to {@code sink} after
-     * {@link JobConfig#progressDelay()}, once per interval. Cancelling {@code cancellation} before the
-     * request is deferred stops its CLI (the whole process tree) and ends the call as cancelled.
+     * {@link JobConfig#progressDelay()}, once per interval. When {@code cancel} fires the CLI's whole tree is
+     * killed: a call still waiting ends with a cancelled error, and a request deferred meanwhile ends as a
+     * cancelled job.
      */
     public SyncOutcome request(Principal owner, ProviderId cli, Map<String, Object> arguments, ProgressSink sink,
-            CallCancellation cancellation) {
-        return sync.request(owner, cli, arguments, sink, cancellation);
+            CancelSignal cancel) {
+        return sync.request(owner, cli, arguments, sink, cancel);
     }
 
     /** Removes finished jobs (record and output) older than the retention period; returns how many. */

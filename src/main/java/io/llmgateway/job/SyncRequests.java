@@ -3,8 +3,8 @@ package io.llmgateway.job;
 import static io.llmgateway.job.JobStore.io;
 
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
-import io.llmgateway.core.CallCancellation;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
@@ -68,7 +68,10 @@ final class SyncRequests {
 
     /** See {@link JobService#request}. */
     JobService.SyncOutcome request(Principal owner, ProviderId cli, Map<String, Object> arguments, ProgressSink sink,
-            CallCancellation cancellation) {
+            CancelSignal cancel) {
+        if (cancel.isCancelled()) {
+            throw new GatewayException(ErrorCode.CANCELLED, "The request was cancelled before its CLI started.");
+        }
         Instant requested = clock.now();
         PreparedRun prepared = provider.prepare(owner, cli, arguments, false);
         String id = JobStore.newId();
@@ -82,16 +85,15 @@ final class SyncRequests {
         }
         CompletableFuture<ExitReport> ended = WatchedRuns.watchInBackground(id, run);
         runs.callStarted(id, run, ended);
+        // Fires at most until the call is answered; a cancel that races a deferral ends the job cancelled.
+        cancel.onCancel(() -> run.requestStop(Termination.CANCELLED));
         JobFiles files = store.files(id);
         ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, files.stdout());
         boolean deferred = false;
-        // Until deferral the call owns the run: cancelling the call (e.g. the client went away) stops it.
-        CallCancellation.Registration stopOnCancel = cancellation.onCancel(() -> run.requestStop(Termination.CANCELLED));
         try {
             ExitReport exit = config.deferralEnabled() ? awaitAtMost(ended, config.syncDeadline()) : ended.get();
             if (exit == null) {
                 try {
-                    stopOnCancel.close();
                     JobRecord job = defer(owner, cli, arguments, requested, prepared, id, run, ended);
                     deferred = true;
                     return new JobService.Deferred(job);
@@ -111,7 +113,6 @@ final class SyncRequests {
             provider.abandon(cli, prepared.context());
             throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
         } finally {
-            stopOnCancel.close();
             if (ticker != null) {
                 ticker.cancel(false);
             }

@@ -6,14 +6,14 @@ import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.job.PreparedRun;
 import io.llmgateway.job.ProviderRuns;
 import io.llmgateway.job.RequestIdentity;
+import io.llmgateway.provider.CanonicalRequest;
 import io.llmgateway.provider.ProviderRegistry;
-import io.llmgateway.provider.ProviderRequest;
 import io.llmgateway.provider.ProviderRequestService;
 import java.util.Map;
 
 /**
- * The provider side of jobs: requests built from tool arguments and results shaped exactly as the
- * {@code <cli>_request} tools build and shape them.
+ * The provider side of jobs: requests taken from the canonical arguments the {@code <cli>_request} tools'
+ * normaliser built (so nothing is resolved again), and results shaped exactly as those tools shape them.
  */
 public final class ProviderJobRuns implements ProviderRuns {
     private final ProviderRequestService requests;
@@ -26,13 +26,13 @@ public final class ProviderJobRuns implements ProviderRuns {
 
     @Override
     public RequestIdentity identify(Principal owner, ProviderId cli, Map<String, Object> arguments) {
-        ProviderRequestService.Target target = requests.target(cli, request(owner, cli, arguments));
+        ProviderRequestService.Target target = requests.target(request(cli, arguments));
         return new RequestIdentity(target.workingDir(), target.sessionKey());
     }
 
     @Override
     public PreparedRun prepare(Principal owner, ProviderId cli, Map<String, Object> arguments, boolean reserveSession) {
-        ProviderRequestService.PreparedRequest prepared = requests.prepare(cli, request(owner, cli, arguments),
+        ProviderRequestService.PreparedRequest prepared = requests.prepare(owner, cli, request(cli, arguments),
                 reserveSession);
         return new PreparedRun(prepared.spec(), prepared.sessionId(), prepared.correlationId(), prepared.context());
     }
@@ -47,7 +47,7 @@ public final class ProviderJobRuns implements ProviderRuns {
         requests.abandon(context);
     }
 
-    private ProviderRequest request(Principal owner, ProviderId cli, Map<String, Object> arguments) {
-        return ProviderRequestTools.request(registry.get(cli), new Arguments(arguments), owner);
+    private CanonicalRequest request(ProviderId cli, Map<String, Object> arguments) {
+        return ProviderRequestTools.canonicalRequest(registry.get(cli), new Arguments(arguments));
     }
 }

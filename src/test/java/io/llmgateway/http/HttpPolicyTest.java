@@ -106,6 +106,24 @@ class HttpPolicyTest {
     }
 
     @Test
+    void aResourceWhoseToolThePolicyDeniesIsNotListedNorRead() throws Exception {
+        List<String> before = new ArrayList<>();
+        HttpMcp.messages(alice.post(alice.request("resources/list", Map.of()))).get(0).get("result").get("resources")
+                .forEach(r -> before.add(r.get("uri").asText()));
+        assertEquals(List.of("sessions://all", "jobs://recent"), before);
+        Files.writeString(dataDir.resolve("policy.json"), """
+                {"version":"1","default":"allow","tools":{"llm_job_list":{"action":"deny"}}}
+                """);
+        clock.advance(Duration.ofSeconds(1)); // past the policy file's check interval
+        List<String> after = new ArrayList<>();
+        HttpMcp.messages(alice.post(alice.request("resources/list", Map.of()))).get(0).get("result").get("resources")
+                .forEach(r -> after.add(r.get("uri").asText()));
+        assertEquals(List.of("sessions://all"), after, "resources/list over HTTP obeys the policy as over stdio");
+        JsonNode denied = HttpMcp.messages(alice.post(alice.request("resources/read", Map.of("uri", "jobs://recent")))).get(0);
+        assertTrue(denied.get("error").get("message").asText().startsWith("[POLICY DENIED]"), denied.toString());
+    }
+
+    @Test
     void hiddenToolsAreLeftOutOfToolsListAndDenied() {
         List<String> names = new ArrayList<>();
         HttpMcp.messages(alice.post(alice.request("tools/list", Map.of()))).get(0).get("result").get("tools")

@@ -35,8 +35,8 @@ class AuditLogTest {
         arguments.put("apiKey", SECRET);
         arguments.put("options", Map.of("token", SECRET));
         try (AuditLog audit = new AuditLog(dataDir, AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
-            audit.record(TIME, "claude_request", Principal.LOCAL, arguments, AuditOutcome.ERROR, "cli_error", null, 1234);
-            audit.record(TIME, "claude_request", Principal.LOCAL, arguments, AuditOutcome.RATE_LIMITED, "rate_limited",
+            audit.record(TIME, "claude_request", null, Principal.LOCAL, arguments, AuditOutcome.ERROR, "cli_error", null, 1234);
+            audit.record(TIME, "claude_request", null, Principal.LOCAL, arguments, AuditOutcome.RATE_LIMITED, "rate_limited",
                     "/tools/claude_request/limits/claude_rate", 0);
         }
         Path file = dataDir.resolve(AuditLog.FILE_NAME);
@@ -76,10 +76,10 @@ class AuditLogTest {
         ba.put("b", "x");
         ba.put("a", 1);
         try (AuditLog audit = new AuditLog(dataDir, AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
-            audit.record(TIME, "t", Principal.LOCAL, ab, AuditOutcome.OK, null, null, 1);
-            audit.record(TIME, "t", Principal.LOCAL, ba, AuditOutcome.OK, null, null, 1);
-            audit.record(TIME, "t", Principal.LOCAL, Map.of("a", 1, "b", "y"), AuditOutcome.OK, null, null, 1);
-            audit.record(TIME, "t", Principal.LOCAL, null, AuditOutcome.PROTOCOL_ERROR, null, null, 1);
+            audit.record(TIME, "t", null, Principal.LOCAL, ab, AuditOutcome.OK, null, null, 1);
+            audit.record(TIME, "t", null, Principal.LOCAL, ba, AuditOutcome.OK, null, null, 1);
+            audit.record(TIME, "t", null, Principal.LOCAL, Map.of("a", 1, "b", "y"), AuditOutcome.OK, null, null, 1);
+            audit.record(TIME, "t", null, Principal.LOCAL, null, AuditOutcome.PROTOCOL_ERROR, null, null, 1);
         }
         List<JsonNode> lines = JsonLines.read(dataDir.resolve(AuditLog.FILE_NAME));
         assertEquals(lines.get(0).get("argsSha256"), lines.get(1).get("argsSha256"));
@@ -93,7 +93,7 @@ class AuditLogTest {
         int calls = 40;
         try (AuditLog audit = new AuditLog(dataDir, 1_000, 2)) {
             for (int i = 0; i < calls; i++) {
-                audit.record(TIME, "call_" + i, Principal.LOCAL, Map.of("n", i), AuditOutcome.OK, null, null, i);
+                audit.record(TIME, "call_" + i, null, Principal.LOCAL, Map.of("n", i), AuditOutcome.OK, null, null, i);
             }
         }
         Path current = dataDir.resolve("audit.jsonl");

@@ -54,7 +54,7 @@ class SharedCountersProcessTest {
                 Callable<Integer> caller = () -> {
                     int allowed = 0;
                     for (int call = 0; call < 500; call++) {
-                        if (enforcer.admit("t", Map.of(), Principal.LOCAL) instanceof PolicyDecision.Allowed) {
+                        if (enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL) instanceof PolicyDecision.Allowed) {
                             allowed++;
                         }
                     }

@@ -23,11 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpMcp {
     public static final String PROTOCOL_VERSION = "2025-11-25";
     private static final ObjectMapper MAPPER = Json.newMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI url;
     private final String token;
     private final AtomicInteger ids = new AtomicInteger();
+    /** One per client: a pooled connection must never outlive the gateway (tests reuse ports). */
+    private final HttpClient client = newClient();
     private String sessionId;
 
     public HttpMcp(URI url, String token) {
@@ -81,7 +82,7 @@ public final class HttpMcp {
     }
 
     public HttpResponse<String> post(Object message) {
-        return send(builder().POST(HttpRequest.BodyPublishers.ofString(json(message))));
+        return send(client, builder().POST(HttpRequest.BodyPublishers.ofString(json(message))));
     }
 
     /** A request with the usual headers (token, session, protocol version, Accept). */
@@ -98,9 +99,18 @@ public final class HttpMcp {
         return builder;
     }
 
+    /** One request on a connection of its own. */
     public static HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(newClient(), request);
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
         try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
