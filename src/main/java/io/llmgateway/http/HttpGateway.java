@@ -36,7 +36,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,13 +51,16 @@ public final class HttpGateway implements AutoCloseable {
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     private final Server server;
+    private final ServerConnector connector;
     private final Gateway gateway;
     private final McpAccessFilter access;
     private final ScheduledExecutorService timer;
     private final URI url;
 
-    private HttpGateway(Server server, Gateway gateway, McpAccessFilter access, ScheduledExecutorService timer, URI url) {
+    private HttpGateway(Server server, ServerConnector connector, Gateway gateway, McpAccessFilter access,
+            ScheduledExecutorService timer, URI url) {
         this.server = server;
+        this.connector = connector;
         this.gateway = gateway;
         this.access = access;
         this.timer = timer;
@@ -148,11 +150,8 @@ public final class HttpGateway implements AutoCloseable {
         accessHolder.setAsyncSupported(true);
         context.addFilter(accessHolder, http.path(), EnumSet.of(DispatcherType.REQUEST));
 
-        // Graceful stop: no new connections, 503 for new requests, in-flight ones finish within the grace.
-        GracefulHandler graceful = new GracefulHandler(context);
-        server.setHandler(graceful);
-        server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
-        server.setStopAtShutdown(false); // the gateway's own shutdown hook stops it, then the services
+        server.setHandler(context);
+        server.setStopAtShutdown(false); // close() drains and stops it, then the services
         try {
             server.start();
         } catch (Exception e) {
@@ -162,7 +161,7 @@ public final class HttpGateway implements AutoCloseable {
         }
         LOG.info("serving MCP over HTTP at {} ({} usable grant(s){})", url, grants.usableCount(),
                 jwt.isPresent() ? ", JWTs of " + http.jwt().get().issuer() : "");
-        return new HttpGateway(server, gateway, access, timer, url);
+        return new HttpGateway(server, connector, gateway, access, timer, url);
     }
 
     /** The MCP endpoint as bound, e.g. {@code http://127.0.0.1:3333/mcp}. */
@@ -180,7 +179,15 @@ public final class HttpGateway implements AutoCloseable {
      */
     @Override
     public void close() {
-        access.endStreams();
+        try {
+            connector.close(); // no new connections; the open ones get 503 for new requests
+        } catch (RuntimeException e) {
+            LOG.warn("closing the listening socket: {}", e.toString());
+        }
+        int unanswered = access.drain(SHUTDOWN_GRACE);
+        if (unanswered > 0) {
+            LOG.warn("{} call(s) still unanswered after {} s; stopping anyway", unanswered, SHUTDOWN_GRACE.toSeconds());
+        }
         try {
             server.stop();
         } catch (Exception e) {

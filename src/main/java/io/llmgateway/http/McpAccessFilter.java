@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * In front of the SDK's MCP servlet: every request needs a bearer token (401 with the protected resource
@@ -39,6 +41,9 @@ final class McpAccessFilter extends HttpFilter {
     private final SessionBindings bindings;
     private final ScheduledExecutorService timer;
     private final Set<AsyncContext> openStreams = ConcurrentHashMap.newKeySet();
+    /** Requests inside the SDK's servlet: a POST stays there until its answer is written. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean shuttingDown;
 
     McpAccessFilter(BearerAuthenticator authenticator, URI resourceMetadataUrl, List<String> protocolVersions,
             SessionBindings bindings, ScheduledExecutorService timer) {
@@ -52,6 +57,12 @@ final class McpAccessFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (shuttingDown) {
+            response.setHeader("Connection", "close");
+            JsonResponses.jsonRpcError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, -32000,
+                    "The gateway is shutting down; retry on another gateway or after it restarts.");
+            return;
+        }
         BearerAuthenticator.Result auth = authenticator.authenticate(request.getHeader(HttpHeaderNames.AUTHORIZATION));
         Optional<Principal> principal = auth.principal();
         if (principal.isEmpty()) {
@@ -77,7 +88,12 @@ final class McpAccessFilter extends HttpFilter {
         StreamingResponse wrapped = new StreamingResponse(request, response, !stream, SSE_AFTER,
                 stream ? GET_KEEP_ALIVE : POST_KEEP_ALIVE, timer, cancel::fire,
                 issued -> bindings.bind(issued, principal.get()));
-        chain.doFilter(request, wrapped);
+        inFlight.incrementAndGet();
+        try {
+            chain.doFilter(request, wrapped);
+        } finally {
+            inFlight.decrementAndGet();
+        }
         if (stream && request.isAsyncStarted()) {
             track(request.getAsyncContext());
         }
@@ -86,8 +102,26 @@ final class McpAccessFilter extends HttpFilter {
         }
     }
 
-    /** Ends the notification streams (at shutdown they would otherwise hold the server for its whole grace). */
-    void endStreams() {
+    /**
+     * Shutdown: refuses new requests (503), waits at most {@code grace} for the ones in flight to be answered,
+     * then ends the notification streams; returns how many requests were still unanswered.
+     */
+    int drain(Duration grace) {
+        shuttingDown = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        endStreams();
+        return inFlight.get();
+    }
+
+    private void endStreams() {
         for (AsyncContext context : openStreams) {
             try {
                 context.complete();
