@@ -26,8 +26,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -115,11 +115,13 @@ public final class HttpGateway implements AutoCloseable {
         Gateway gateway = Gateway.assemble(config, store, policy, clock, mapper,
                 listFilter -> McpServer.sync(new ListFilteringTransport(provider, listFilter)), server::join);
 
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, task -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "http-keepalive");
             thread.setDaemon(true);
             return thread;
         });
+        // Every POST schedules keep-alives and most cancel them within milliseconds: drop those at once.
+        timer.setRemoveOnCancelPolicy(true);
         SessionBindings bindings = new SessionBindings();
         // The SDK ends a session idle for one to two sweep intervals; its binding can go a while after that.
         long forgetMillis = http.sessionIdle().multipliedBy(3).toMillis();

@@ -87,24 +87,11 @@ public final class HttpGatewayProcess implements AutoCloseable {
     }
 
     public String stderr() {
-        try {
-            return Files.readString(stderrFile);
-        } catch (IOException e) {
-            return "";
-        }
+        return GatewayProcess.readQuietly(stderrFile);
     }
 
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-            Files.deleteIfExists(stderrFile);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException ignored) {
-            // temp file cleanup is best effort
-        }
+        GatewayProcess.kill(process, stderrFile);
     }
 }
