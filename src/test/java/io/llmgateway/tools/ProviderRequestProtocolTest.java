@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.session.SessionChange;
+import io.llmgateway.session.SessionRecord;
+import io.llmgateway.session.SessionStore;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
@@ -400,6 +403,20 @@ class ProviderRequestProtocolTest {
         assertFalse(second.get("resumed").asBoolean(), second::toString);
         List<String> args = fakes.lastArgs(ProviderId.fromWireName(cli).orElseThrow());
         assertTrue(args.stream().noneMatch(a -> a.contains("dangerously")), () -> cli + " got " + args);
+    }
+
+    @Test
+    void aStoredNativeIdThatLooksLikeAnOptionIsRefusedRatherThanPassedOn() {
+        InMemorySessionStore store = new InMemorySessionStore();
+        Instant now = Instant.parse("2026-11-22T10:00:00Z");
+        store.update(state -> SessionStore.Transaction.of(null, new SessionChange.Put(new SessionRecord("gw-planted",
+                ProviderId.CODEX, "planted", now, now, "--dangerously-bypass-approvals-and-sandbox", Map.of()))));
+        gw.close();
+        gw = new InProcessGateway(InProcessGateway.config(dataDir, fakes.environment()), store, new MutableClock(now));
+        gw.client.initialize();
+        JsonNode error = fail("codex", Map.of("prompt", "p", "sessionId", "gw-planted"), "invalid_argument");
+        assertTrue(error.get("error").asText().contains("createNewSession"), error::toString);
+        assertFalse(fakes.hasRun(ProviderId.CODEX));
     }
 
     @Test
