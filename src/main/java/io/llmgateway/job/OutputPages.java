@@ -80,7 +80,7 @@ final class OutputPages {
                 nextSpan++;
             }
         }
-        long next = from + text.byteAt(at);
+        long next = Math.max(offset, from + text.byteAt(at)); // the file may have been cut back meanwhile
         return new JobService.OutputPage(stream, offset, next, size, finished && next == size, page.toString());
     }
 

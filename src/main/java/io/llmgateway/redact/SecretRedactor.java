@@ -1,5 +1,6 @@
 package io.llmgateway.redact;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -101,7 +102,7 @@ public final class SecretRedactor {
                 found.add(jsonEscaped(value)); // as a JSON line of the CLI's output carries it
             }
         });
-        values = found.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        values = List.copyOf(found);
     }
 
     /** Whether a variable of this name holds a secret: its name contains KEY, TOKEN, SECRET, PASSWORD, AUTH, … */
@@ -245,24 +246,6 @@ public final class SecretRedactor {
     }
 
     private static String jsonEscaped(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 8);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
+        return new String(JsonStringEncoder.getInstance().quoteAsString(value));
     }
 }
