@@ -26,6 +26,7 @@ import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.ProviderJobRuns;
 import io.llmgateway.tools.ProviderRequestTools;
+import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
 import io.llmgateway.transport.StdioJsonRpcTransport;
@@ -82,21 +83,21 @@ public final class Gateway implements AutoCloseable {
                 new JobLocks(), mapper, clock, redactor);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
-        List<GatewayTool> requestTools = new ProviderRequestTools(providers, jobs).tools();
+        List<GatewayTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();
         tools.addAll(requestTools);
-        tools.addAll(new JobTools(jobs).tools(requestTools.stream().map(GatewayTool::definition).toList()));
+        tools.addAll(new JobTools(jobs).tools(requestTools));
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,
                 new CliProber(providers, runner, config.environment(), CliProber.timeoutFrom(config.environment())),
                 new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
-        GatewayResources resources = new GatewayResources(sessions, jobs, mapper);
+        GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
 
         StdioJsonRpcTransport transport = new StdioJsonRpcTransport(mcpMapper, mapper, in, out,
                 config.maxLineBytes(), config.shutdownDrain());
-        McpSyncServer server = McpServer.sync(transport)
+        McpSyncServer server = McpServer.sync(new ResourceListFilter(transport, resources::isListed, resources::isListed))
                 .serverInfo(NAME, Version.current())
                 .instructions("Runs coding-agent CLIs (Claude Code, Codex, Gemini, Grok, Mistral Vibe, Devin, Cursor) "
                         + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations. For long "

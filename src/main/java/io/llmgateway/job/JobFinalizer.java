@@ -247,6 +247,7 @@ final class JobFinalizer {
 
     static JobRecord.JobError cancelledError() {
         return new JobRecord.JobError(ErrorCode.CANCELLED.wireName(),
-                "The job was cancelled with llm_job_cancel; its process tree was killed.", Map.of());
+                "The job was cancelled (with llm_job_cancel, or by the client cancelling the call it continues); "
+                        + "its process tree was killed.", Map.of());
     }
 }

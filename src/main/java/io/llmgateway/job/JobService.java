@@ -4,6 +4,7 @@ import static io.llmgateway.job.JobStore.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.redact.SecretRedactor;
@@ -137,6 +138,11 @@ public final class JobService implements AutoCloseable {
         return queue.submit(cli, arguments, forceRefresh);
     }
 
+    /** Job ids look like job-&lt;uuid&gt;; anything else is invalid_argument. */
+    public static void checkId(String id) {
+        JobStore.checkId(id);
+    }
+
     public JobView status(String id) {
         JobStore.checkId(id);
         JobRecord job = finalizer.refresh(store.require(id));
@@ -188,10 +194,12 @@ public final class JobService implements AutoCloseable {
      * watched by this process. When it is still running after the sync deadline it continues as a job
      * (the run directory becomes the job's) and {@link Deferred} is returned; otherwise the sync tool's
      * result, and the run directory is removed. Sends progress to {@code sink} after
-     * {@link JobConfig#progressDelay()}, once per interval.
+     * {@link JobConfig#progressDelay()}, once per interval. When {@code cancel} fires the CLI's whole tree is
+     * killed: a call still waiting ends with a cancelled error, and a request deferred meanwhile ends as a
+     * cancelled job.
      */
-    public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
-        return sync.request(cli, arguments, sink);
+    public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink, CancelSignal cancel) {
+        return sync.request(cli, arguments, sink, cancel);
     }
 
     /** Removes finished jobs (record and output) older than the retention period; returns how many. */

@@ -12,8 +12,8 @@ import java.util.Map;
 public interface ProviderRuns {
 
     /**
-     * Checks a request's arguments as the sync tool does and says which working directory and session it
-     * would use, changing nothing.
+     * Says which working directory and session a request would use, changing nothing. The arguments are
+     * the request tool's canonical ones (checked and resolved before the policy judged them).
      *
      * @throws io.llmgateway.core.GatewayException as the sync tool would for the same arguments
      */

@@ -3,6 +3,7 @@ package io.llmgateway.job;
 import static io.llmgateway.job.JobStore.io;
 
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
@@ -65,7 +66,11 @@ final class SyncRequests {
     }
 
     /** See {@link JobService#request}. */
-    JobService.SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
+    JobService.SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink,
+            CancelSignal cancel) {
+        if (cancel.isCancelled()) {
+            throw new GatewayException(ErrorCode.CANCELLED, "The request was cancelled before its CLI started.");
+        }
         Instant requested = clock.now();
         PreparedRun prepared = provider.prepare(cli, arguments, false);
         String id = JobStore.newId();
@@ -79,6 +84,8 @@ final class SyncRequests {
         }
         CompletableFuture<ExitReport> ended = WatchedRuns.watchInBackground(id, run);
         runs.callStarted(id, run, ended);
+        // Fires at most until the call is answered; a cancel that races a deferral ends the job cancelled.
+        cancel.onCancel(() -> run.requestStop(Termination.CANCELLED));
         JobFiles files = store.files(id);
         ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, files.stdout());
         boolean deferred = false;

@@ -76,13 +76,15 @@ public final class AuditLog implements AutoCloseable {
      * fail the call being audited.
      *
      * @param time       when the call started
+     * @param resource   the MCP resource read, when the call is a resource read standing for {@code tool}; else null
      * @param errorCode  the result's errorCode, or null
      * @param rule       the policy rule that denied the call, or null
      */
-    public void record(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
+    public void record(Instant time, String tool, String resource, Map<String, ?> arguments, AuditOutcome outcome,
                        String errorCode, String rule, long durationMs) {
         try {
-            append(line(time, tool, arguments == null ? Map.of() : arguments, outcome, errorCode, rule, durationMs));
+            append(line(time, tool, resource, arguments == null ? Map.of() : arguments, outcome, errorCode, rule,
+                    durationMs));
             if (failing.compareAndSet(true, false)) {
                 LOG.info("audit log {} is writable again", file);
             }
@@ -94,13 +96,16 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private byte[] line(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
+    private byte[] line(Instant time, String tool, String resource, Map<String, ?> arguments, AuditOutcome outcome,
                         String errorCode, String rule, long durationMs) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator out = canonicalJson.getFactory().createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("time", time.toString());
             out.writeStringField("tool", tool);
+            if (resource != null) {
+                out.writeStringField("resource", resource);
+            }
             out.writeArrayFieldStart("argKeys");
             for (String key : new TreeSet<>(arguments.keySet())) {
                 out.writeString(key);

@@ -44,7 +44,7 @@ public final class ClaudeCli implements ProviderCli {
                 ProviderOption.of("allowedTools", OptionType.STRING_ARRAY,
                         "--allowed-tools: tools allowed without asking, e.g. \"Bash(git *)\", \"Edit\"."),
                 ProviderOption.of("disallowedTools", OptionType.STRING_ARRAY, "--disallowed-tools: tools denied."),
-                ProviderOption.of("addDir", OptionType.STRING_ARRAY,
+                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more directories (absolute paths) the tools may access."),
                 ProviderOption.of("appendSystemPrompt", OptionType.STRING,
                         "--append-system-prompt: text appended to the default system prompt."),

@@ -40,7 +40,7 @@ public final class CodexCli implements ProviderCli {
         return List.of(
                 ProviderOption.choice("sandboxMode", "--sandbox: what model-generated shell commands may do.",
                         "read-only", "workspace-write", "danger-full-access"),
-                ProviderOption.of("addDir", OptionType.STRING_ARRAY,
+                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more writable directories (absolute paths) besides workingDir."),
                 ProviderOption.of("profile", OptionType.STRING, "--profile: configuration profile to layer on top."),
                 ProviderOption.of("configOverrides", OptionType.STRING_MAP,

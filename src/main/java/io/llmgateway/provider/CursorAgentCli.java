@@ -34,7 +34,7 @@ public final class CursorAgentCli implements ProviderCli {
                         "plan", "ask"),
                 ProviderOption.choice("sandbox", "--sandbox: run commands in Cursor's sandbox or not.",
                         "enabled", "disabled"),
-                ProviderOption.of("addDir", OptionType.STRING_ARRAY,
+                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more directories (absolute paths) in the workspace."),
                 ProviderOption.of("trustWorkspace", OptionType.BOOLEAN, "--trust: trust workingDir headlessly "
                         + "(default true); Cursor then also loads its rules and MCP configuration."));

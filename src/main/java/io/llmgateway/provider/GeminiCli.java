@@ -38,7 +38,7 @@ public final class GeminiCli implements ProviderCli {
                 ProviderOption.choice("approvalMode", "--approval-mode: default (ask; headless runs deny what needs "
                         + "approval), auto_edit (approve edits), yolo (approve everything), plan (read-only).",
                         "default", "auto_edit", "yolo", "plan"),
-                ProviderOption.of("includeDirectories", OptionType.STRING_ARRAY,
+                ProviderOption.of("includeDirectories", OptionType.DIRECTORY_ARRAY,
                         "--include-directories: more directories (absolute paths) in the workspace."),
                 ProviderOption.of("trustWorkspace", OptionType.BOOLEAN, "Trust workingDir for this run "
                         + "(--skip-trust; default true). With false, Gemini CLI refuses to run in a directory the "

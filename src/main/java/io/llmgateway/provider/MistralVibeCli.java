@@ -35,7 +35,7 @@ public final class MistralVibeCli implements ProviderCli {
                 ProviderOption.of("agent", OptionType.STRING, "--agent: approval profile, a builtin (default, plan, "
                         + "accept-edits, auto-approve) or a custom agent name. Default: accept-edits (Vibe's own "
                         + "programmatic default approves everything)."),
-                ProviderOption.of("addDir", OptionType.STRING_ARRAY,
+                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more directories (absolute paths) the agent may use; they are trusted."),
                 ProviderOption.of("maxTurns", OptionType.INTEGER, "--max-turns: stop after this many turns."),
                 ProviderOption.of("maxPrice", OptionType.NUMBER, "--max-price: stop when the run costs more dollars."),

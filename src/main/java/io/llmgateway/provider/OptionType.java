@@ -10,6 +10,8 @@ public enum OptionType {
     INTEGER("integer"),
     NUMBER("number"),
     STRING_ARRAY("string-array"),
+    /** Absolute paths of existing directories; requests carry them as real paths (links resolved). */
+    DIRECTORY_ARRAY("string-array of absolute directory paths"),
     STRING_MAP("string-map"),
     /** A JSON object passed through as is (e.g. a JSON Schema). */
     OBJECT("object");
@@ -32,7 +34,8 @@ public enum OptionType {
             case INTEGER -> value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
                     && !Double.isInfinite(n.doubleValue());
             case NUMBER -> value instanceof Number;
-            case STRING_ARRAY -> value instanceof List<?> list && list.stream().allMatch(String.class::isInstance);
+            case STRING_ARRAY, DIRECTORY_ARRAY -> value instanceof List<?> list
+                    && list.stream().allMatch(String.class::isInstance);
             case STRING_MAP -> value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)
                     && map.values().stream().allMatch(String.class::isInstance);
             case OBJECT -> value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance);

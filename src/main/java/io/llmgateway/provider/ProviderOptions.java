@@ -1,6 +1,7 @@
 package io.llmgateway.provider;
 
 import io.llmgateway.core.GatewayException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -55,6 +56,31 @@ public final class ProviderOptions {
             checked.put(option.name(), value);
         }
         return new ProviderOptions(checked);
+    }
+
+    /**
+     * These options with every {@link OptionType#DIRECTORY_ARRAY} entry replaced by its real path (links
+     * resolved), so that a policy judges, and the CLI gets, the directories the paths lead to.
+     */
+    ProviderOptions withRealDirectories(List<ProviderOption> declared) {
+        Map<String, Object> real = new LinkedHashMap<>(values);
+        for (ProviderOption option : declared) {
+            if (option.type() == OptionType.DIRECTORY_ARRAY && values.containsKey(option.name())) {
+                List<String> paths = new ArrayList<>();
+                for (String value : strings(option.name())) {
+                    paths.add(realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument("Every entry of '"
+                            + option.name() + "' must be the absolute path of an existing directory; got '"
+                            + Excerpts.head(value, 200) + "'.")).toString());
+                }
+                real.put(option.name(), List.copyOf(paths));
+            }
+        }
+        return new ProviderOptions(real);
+    }
+
+    /** The option values by name, as checked. */
+    public Map<String, Object> asMap() {
+        return values;
     }
 
     public Optional<String> string(String name) {
@@ -118,6 +144,18 @@ public final class ProviderOptions {
             throw GatewayException.invalidArgument("Option '" + name + "' must be greater than 0, got " + value.get() + ".");
         }
         return value;
+    }
+
+    /** The real path (every link resolved) of the existing directory at absolute path {@code value}. */
+    static Optional<Path> realDirectory(String value) {
+        if (!isAbsoluteDirectory(value)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(value).toRealPath());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     static boolean isAbsoluteDirectory(String value) {

@@ -13,8 +13,6 @@ import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * not made active.</li>
  * </ol>
  * Contradictory combinations (createNewSession or resumeLatest with a sessionId, or both) are rejected.
- * Knows nothing about MCP.
+ * {@link #normalise} checks a request and settles all of that into a {@link CanonicalRequest}, which a policy
+ * judges; {@link #prepare} builds its command as it is, resolving nothing again. Knows nothing about MCP.
  */
 public final class ProviderRequestService {
     private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);
@@ -81,46 +80,55 @@ public final class ProviderRequestService {
     private record Plan(SessionRecord session, Continuation continuation) {
     }
 
-    /** A validated request with its plan and directory, nothing changed yet. */
-    private record Checked(ProviderCli provider, String correlationId, CliRequest cliRequest, Plan plan,
-            Duration timeout, Duration idleTimeout) {
-    }
-
-    private Checked check(ProviderId cli, ProviderRequest request) {
+    /**
+     * Checks a request and builds its canonical form: the model resolved through the catalog, the working
+     * directory and every directory option as real paths, the session resolved, the defaults filled in.
+     * Nothing changes yet. Every check of the request's values happens here, before a policy counts it.
+     *
+     * @throws GatewayException for a request that cannot run (invalid_argument, session_not_found, ...)
+     */
+    public CanonicalRequest normalise(ProviderId cli, ProviderRequest request) {
         ProviderCli provider = registry.get(cli);
-        String correlationId = correlationId(request.correlationId());
         String prompt = checkPrompt(request.prompt());
         String model = checkModel(request.model());
         if (model != null) {
             model = models.resolve(cli, model).model();
         }
+        String correlationId = checkCorrelationId(request.correlationId());
         Duration timeout = duration("timeoutMs", request.timeoutMs(), DEFAULT_TIMEOUT);
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
-        ProviderOptions options = ProviderOptions.of(provider.options(), request.options());
-        Path requestedDir = workingDir(request.workingDir());
+        ProviderOptions options = ProviderOptions.of(provider.options(), request.options())
+                .withRealDirectories(provider.options());
+        Path requestedDir = request.workingDir() == null ? null : realWorkingDir(request.workingDir());
         Plan plan = plan(provider, request);
         Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
-        return new Checked(provider, correlationId, new CliRequest(prompt, model, options, plan.continuation(), workingDir),
-                plan, timeout, idleTimeout);
+        Continuation continuation = plan.continuation();
+        CanonicalRequest canonical = new CanonicalRequest(prompt, model,
+                plan.session() == null ? null : plan.session().id(),
+                continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
+                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options);
+        checkCommand(provider, canonical.cliRequest());
+        return canonical;
+    }
+
+    /** The model a name stands for in {@code cli}'s catalog: an alias's target, a known model in the table's spelling. */
+    public String modelIdentity(ProviderId cli, String name) {
+        return models.identity(cli, name);
     }
 
     /**
-     * Which working directory and conversation a request would use, found without changing anything
-     * (jobs deduplicate identical requests by it).
+     * Which working directory and conversation a request would use (jobs deduplicate identical requests by it).
      *
      * @param sessionKey the gw-* session it would continue, else "native:&lt;id&gt;", "latest" or "new"
      */
     public record Target(Path workingDir, String sessionKey) {
     }
 
-    public Target target(ProviderId cli, ProviderRequest request) {
-        Checked checked = check(cli, request);
-        Plan plan = checked.plan();
-        Continuation continuation = plan.continuation();
-        String key = plan.session() != null ? plan.session().id()
-                : continuation.isResume() ? "native:" + continuation.nativeSessionId()
-                : continuation.continuesConversation() ? "latest" : "new";
-        return new Target(checked.cliRequest().workingDir(), key);
+    public Target target(CanonicalRequest request) {
+        String key = request.sessionId() != null ? request.sessionId()
+                : request.nativeSessionId() != null ? "native:" + request.nativeSessionId()
+                : request.resumeLatest() ? "latest" : "new";
+        return new Target(request.workingDir(), key);
     }
 
     /**
@@ -138,31 +146,31 @@ public final class ProviderRequestService {
     }
 
     /**
-     * Validates the request, plans its conversation and builds the command; nothing runs yet.
+     * Builds the command of a canonical request, exactly as it was normalised; nothing runs yet.
      *
      * @param reserveSession for a new conversation, create its session record now rather than when the run
      *                       ends, so the caller can name it before the result exists (jobs); a continued
      *                       conversation is recorded on the session mapping to it, found when the run ends
      */
-    public PreparedRequest prepare(ProviderId cli, ProviderRequest request, boolean reserveSession) {
-        Checked checked = check(cli, request);
-        ProviderCli provider = checked.provider();
-        Plan plan = checked.plan();
-        if (reserveSession && plan.session() == null && !plan.continuation().continuesConversation()) {
-            plan = new Plan(sessions.create(cli, null, false).record(), plan.continuation());
+    public PreparedRequest prepare(ProviderId cli, CanonicalRequest request, boolean reserveSession) {
+        ProviderCli provider = registry.get(cli);
+        Continuation continuation = request.continuation();
+        String sessionId = request.sessionId();
+        if (reserveSession && sessionId == null && !continuation.continuesConversation()) {
+            sessionId = sessions.create(cli, null, false).record().id();
         }
-        CliRequest cliRequest = checked.cliRequest();
+        String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
+        CliRequest cliRequest = request.cliRequest();
         ScratchFiles scratch = new ScratchFiles();
         try {
             Invocation invocation = provider.invocation(cliRequest, scratch);
             ProcessSpec spec = checkedExecutable(provider,
-                    spec(provider, invocation, cliRequest.workingDir(), checked.timeout(), checked.idleTimeout()));
-            String sessionId = plan.session() == null ? null : plan.session().id();
-            log.info("{} request {}: {} in {}", cli.wireName(), checked.correlationId(), plan.continuation().kind(),
+                    spec(provider, invocation, cliRequest.workingDir(), request.timeout(), request.idleTimeout()));
+            log.info("{} request {}: {} in {}", cli.wireName(), correlationId, continuation.kind(),
                     cliRequest.workingDir());
-            RunContext context = new RunContext(sessionId, plan.continuation(), cliRequest.workingDir(),
-                    cliRequest.model(), checked.correlationId(), checked.timeout(), checked.idleTimeout(), scratch.files());
-            return new PreparedRequest(spec, sessionId, checked.correlationId(), context.toMap());
+            RunContext context = new RunContext(sessionId, continuation, cliRequest.workingDir(),
+                    cliRequest.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files());
+            return new PreparedRequest(spec, sessionId, correlationId, context.toMap());
         } catch (RuntimeException e) {
             scratch.close();
             throw e;
@@ -271,19 +279,19 @@ public final class ProviderRequestService {
     }
 
     /**
-     * The requested directory, else the one the session's conversation ran in, else the default. A CLI
-     * that keeps conversations per directory can resume one only where it ran.
+     * The requested directory, else the one the session's conversation ran in, else the default, as a real
+     * path. A CLI that keeps conversations per directory can resume one only where it ran.
      */
     private Path chooseWorkingDir(ProviderCli provider, Plan plan, Path requested) {
         String recorded = plan.session() == null ? null : plan.session().metadata().get(WORKING_DIR_KEY);
         if (recorded == null) {
-            return requested != null ? requested : settings.defaultWorkingDir();
+            return requested != null ? requested : realDefaultWorkingDir();
         }
-        Path recordedDir = Path.of(recorded);
+        Path recordedDir = ProviderOptions.realDirectory(recorded).orElse(null);
         boolean boundToDir = provider.resumesPerDirectory() && plan.continuation().isResume();
         String name = FailureClassifier.name(provider);
         if (requested == null) {
-            if (Files.isDirectory(recordedDir)) {
+            if (recordedDir != null) {
                 return recordedDir;
             }
             if (boundToDir) {
@@ -291,7 +299,7 @@ public final class ProviderRequestService {
                         + ", which no longer exists, and " + name + " resumes a conversation only in its directory; "
                         + "start a new session (createNewSession:true).");
             }
-            return settings.defaultWorkingDir();
+            return realDefaultWorkingDir();
         }
         if (boundToDir && !requested.equals(recordedDir)) {
             throw GatewayException.invalidArgument("Session " + plan.session().id() + " ran in " + recorded + " and "
@@ -301,17 +309,34 @@ public final class ProviderRequestService {
         return requested;
     }
 
+    private Path realDefaultWorkingDir() {
+        Path dir = settings.defaultWorkingDir();
+        return ProviderOptions.realDirectory(dir.toString()).orElseThrow(() -> GatewayException.invalidArgument(
+                "The gateway's own directory " + dir + " no longer exists, so a request must name its workingDir."));
+    }
+
+    /**
+     * Runs the provider's checks of the request's values (option ranges, formats) and the argument size
+     * limit by building the command once, before anything is counted or created.
+     */
+    private static void checkCommand(ProviderCli provider, CliRequest request) {
+        try (ScratchFiles dryRun = new ScratchFiles()) {
+            List<String> arguments = provider.invocation(request, dryRun).arguments();
+            int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
+            if (arguments.stream().anyMatch(a -> a.getBytes(StandardCharsets.UTF_8).length > maxArgumentBytes)) {
+                throw GatewayException.invalidArgument(FailureClassifier.name(provider) + " takes the prompt (and "
+                        + "options) as command-line arguments, and one argument may be at most " + maxArgumentBytes
+                        + " bytes; shorten the prompt, e.g. by putting long material in a file in workingDir and "
+                        + "referring to it.");
+            }
+        }
+    }
+
     private ProcessSpec spec(ProviderCli provider, Invocation invocation, Path workingDir, Duration timeout,
             Duration idleTimeout) {
         List<String> command = new ArrayList<>();
         command.add(executable(provider));
         command.addAll(invocation.arguments());
-        int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
-        if (invocation.arguments().stream().anyMatch(a -> a.getBytes(StandardCharsets.UTF_8).length > maxArgumentBytes)) {
-            throw GatewayException.invalidArgument(FailureClassifier.name(provider) + " takes the prompt (and options) "
-                    + "as command-line arguments, and one argument may be at most " + maxArgumentBytes + " bytes; "
-                    + "shorten the prompt, e.g. by putting long material in a file in workingDir and referring to it.");
-        }
         return ProcessSpec.builder(command)
                 .workingDir(workingDir)
                 .environment(invocation.environment(settings.environment()))
@@ -423,11 +448,9 @@ public final class ProviderRequestService {
         return model;
     }
 
-    private static String correlationId(String given) {
-        if (given == null) {
-            return UUID.randomUUID().toString();
-        }
-        if (given.isBlank() || given.length() > MAX_CORRELATION_ID_CHARS || given.chars().anyMatch(Character::isISOControl)) {
+    private static String checkCorrelationId(String given) {
+        if (given != null && (given.isBlank() || given.length() > MAX_CORRELATION_ID_CHARS
+                || given.chars().anyMatch(Character::isISOControl))) {
             throw GatewayException.invalidArgument("correlationId must be 1-" + MAX_CORRELATION_ID_CHARS
                     + " characters without control characters.");
         }
@@ -445,19 +468,8 @@ public final class ProviderRequestService {
         return Duration.ofMillis(millis);
     }
 
-    private static Path workingDir(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Path dir = Path.of(value);
-            if (dir.isAbsolute() && Files.isDirectory(dir)) {
-                return dir.normalize();
-            }
-        } catch (InvalidPathException e) {
-            // reported below
-        }
-        throw GatewayException.invalidArgument("workingDir must be the absolute path of an existing directory; got '"
-                + Excerpts.head(value, 200) + "'.");
+    private static Path realWorkingDir(String value) {
+        return ProviderOptions.realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument(
+                "workingDir must be the absolute path of an existing directory; got '" + Excerpts.head(value, 200) + "'."));
     }
 }

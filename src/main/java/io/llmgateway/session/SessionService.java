@@ -315,7 +315,8 @@ public final class SessionService {
         }
     }
 
-    private static String checkDescription(String description) {
+    /** A caller's session description: at most 1,000 characters, no NUL. */
+    public static String checkDescription(String description) {
         if (description.length() > MAX_DESCRIPTION_CHARS) {
             throw GatewayException.invalidArgument("description must be at most " + MAX_DESCRIPTION_CHARS
                     + " characters, got " + description.length());

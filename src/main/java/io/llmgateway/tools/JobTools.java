@@ -17,6 +17,7 @@ import java.util.Optional;
  */
 public final class JobTools {
     static final String ASYNC_SUFFIX = "_async";
+    private static final String FORCE_REFRESH = "forceRefresh";
     static final int DEFAULT_PAGE_CHARS = 50_000;
     static final int MAX_PAGE_CHARS = 1_000_000;
     static final int DEFAULT_LIST_LIMIT = 50;
@@ -32,9 +33,9 @@ public final class JobTools {
      * The job tools, with an async twin of every sync request tool in {@code syncRequestTools} (named
      * {@code <cli>_request}): same arguments plus {@code forceRefresh}.
      */
-    public List<GatewayTool> tools(List<ToolDefinition> syncRequestTools) {
+    public List<GatewayTool> tools(List<GatewayTool> syncRequestTools) {
         List<GatewayTool> tools = new ArrayList<>();
-        for (ToolDefinition sync : syncRequestTools) {
+        for (GatewayTool sync : syncRequestTools) {
             tools.add(async(sync));
         }
         tools.add(status());
@@ -59,14 +60,15 @@ public final class JobTools {
                 : (progress, message) -> reporter.report(progress, null, message);
     }
 
-    private GatewayTool async(ToolDefinition sync) {
+    private GatewayTool async(GatewayTool syncTool) {
+        ToolDefinition sync = syncTool.definition();
         String cliName = sync.name().substring(0, sync.name().indexOf('_'));
         ProviderId cli = ProviderId.fromWireName(cliName).orElseThrow(() ->
                 new IllegalArgumentException("not a provider request tool: " + sync.name()));
         Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
         @SuppressWarnings("unchecked")
         Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) input.get("properties"));
-        properties.put("forceRefresh", Schemas.bool("Run again even if an identical request (same arguments, "
+        properties.put(FORCE_REFRESH, Schemas.bool("Run again even if an identical request (same arguments, "
                 + "directory and session) was submitted within the dedup window and is running or completed."));
         input.put("properties", properties);
         ToolDefinition definition = new ToolDefinition(sync.name() + ASYNC_SUFFIX,
@@ -87,14 +89,25 @@ public final class JobTools {
                         .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
             Map<String, Object> args = call.arguments().asMap();
-            JobService.Submission submission = jobs.submit(cli, args, call.arguments().bool("forceRefresh", false));
+            JobService.Submission submission = jobs.submit(cli, args, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
             return ToolResult.success(Structured.of("success", true, "jobId", job.id(), "status", job.status().wireName(),
                     "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
                     "deduplicated", submission.deduplicated()));
         });
+    }
+
+    /** The sync tool's canonical request plus {@code forceRefresh} (default false). */
+    private static ArgumentNormaliser asyncNormaliser(ArgumentNormaliser sync) {
+        return ArgumentNormaliser.of(sent -> {
+            Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
+            request.remove(FORCE_REFRESH);
+            Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request)));
+            canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
+            return canonical;
+        }, sync.identity());
     }
 
     private GatewayTool status() {
@@ -109,7 +122,7 @@ public final class JobTools {
                         .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, JobTools::checkedJobId, call -> {
             JobService.JobView view = jobs.status(call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(view.job());
             result.put("stdoutBytes", view.stdoutBytes());
@@ -145,11 +158,16 @@ public final class JobTools {
                                 .build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, args -> {
+            Map<String, Object> canonical = checkedJobId(args);
+            canonical.put("stream", args.string("stream").orElse("stdout"));
+            canonical.put("offset", args.integerInRange("offset", 0, 0, Long.MAX_VALUE));
+            canonical.put("maxChars", args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
-            JobService.JobResult result = jobs.result(args.requiredString("jobId"), args.string("stream").orElse("stdout"),
-                    args.integerInRange("offset", 0, 0, Long.MAX_VALUE),
-                    (int) args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
+            JobService.JobResult result = jobs.result(args.requiredString("jobId"), args.requiredString("stream"),
+                    args.integer("offset").orElseThrow(), args.integer("maxChars").orElseThrow().intValue());
             Map<String, Object> content = jobSummary(result.job());
             content.put("result", result.job().result());
             content.put("error", error(result.job()));
@@ -168,7 +186,7 @@ public final class JobTools {
                 Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
                 jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
                 ToolDefinition.hints(false, true, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, JobTools::checkedJobId, call -> {
             JobService.Cancellation cancellation = jobs.cancel(call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(cancellation.job());
             result.put("previousStatus", cancellation.previousStatus().wireName());
@@ -191,15 +209,24 @@ public final class JobTools {
                         .required("jobs", Schemas.arrayOf(jobSchema().build(), "This page, newest first."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, args -> {
+            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+            canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
+            canonical.put("offset", args.integerInRange("offset", 0, 0, SessionTools.MAX_OFFSET));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
             Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
             JobService.JobPage page = jobs.list(status, args.provider("cli"),
-                    (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT),
-                    (int) args.integerInRange("offset", 0, 0, 100_000_000));
+                    args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
             return ToolResult.success(Structured.of("success", true, "total", page.total(),
                     "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
         });
+    }
+
+    private static Map<String, Object> checkedJobId(Arguments args) {
+        JobService.checkId(args.requiredString("jobId"));
+        return new LinkedHashMap<>(args.asMap());
     }
 
     private static Schemas.ObjectSchema jobSchema() {

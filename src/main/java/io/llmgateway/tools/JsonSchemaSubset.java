@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Validates values against the small JSON Schema subset our tool schemas use: type, properties,
- * required, additionalProperties (false or a schema), items, enum. Used for tool arguments and, plugged
+ * required, additionalProperties (false or a schema), items, enum. An integer must fit in 64 bits and a
+ * number must be finite: JSON allows any size, and beyond that Java would wrap it. Used for tool arguments and, plugged
  * into the SDK, for structured results. Replacing the SDK's general validator also keeps its 2020-12
  * meta-schema check (a few hundred ms of CPU) off the start-up path.
  */
@@ -27,6 +28,12 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
         Object type = schema.get("type");
         if (type != null && !matchesType(type, value)) {
             return describe(path) + " must be " + typeName(type) + (value == null ? " (got null)" : "");
+        }
+        if (type != null && value instanceof Number number) {
+            String range = rangeProblem(type, number, path);
+            if (range != null) {
+                return range;
+            }
         }
         Object allowed = schema.get("enum");
         if (allowed instanceof Collection<?> options && !options.contains(value)) {
@@ -75,6 +82,33 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
             }
         }
         return null;
+    }
+
+    private static String rangeProblem(Object type, Number value, String path) {
+        if (allows(type, "integer") && !allows(type, "number") && !fitsLong(value)) {
+            return describe(path) + " is out of range: an integer here must lie between " + Long.MIN_VALUE + " and "
+                    + Long.MAX_VALUE;
+        }
+        if (Double.isInfinite(value.doubleValue())) {
+            return describe(path) + " is out of range: the number is too large";
+        }
+        return null;
+    }
+
+    private static boolean allows(Object type, String name) {
+        return type instanceof Collection<?> types ? types.contains(name) : name.equals(type.toString());
+    }
+
+    /** Whether an integral value is exactly a Java long (a BigInteger or double beyond it would wrap or clip). */
+    static boolean fitsLong(Number value) {
+        if (value instanceof java.math.BigInteger big) {
+            return big.bitLength() < Long.SIZE;
+        }
+        if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
+            double d = value.doubleValue();
+            return d >= -0x1p63 && d < 0x1p63;
+        }
+        return true;
     }
 
     private static boolean matchesType(Object type, Object value) {

@@ -2,6 +2,7 @@ package io.llmgateway.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -14,12 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns gateway tools into SDK tool specifications: validates arguments (schema violations become
- * JSON-RPC -32602), maps GatewayException to {@code isError} results, and wraps the configured
- * decorators around every handler (first decorator outermost).
+ * Turns gateway tools into SDK tool specifications: gives every call a normaliser that validates the
+ * arguments (schema violations become JSON-RPC -32602) and builds the tool's canonical request, maps
+ * GatewayException to {@code isError} results, and wraps the configured decorators around every handler
+ * (first decorator outermost). A decorator that needs the canonical request (the policy) normalises the
+ * call itself; otherwise the innermost handler does, just before the tool runs.
  */
 public final class McpToolBinding {
     private static final Logger log = LoggerFactory.getLogger(McpToolBinding.class);
+    /** The transport context entry holding the call's {@link CancelSignal} (set by the stdio transport). */
+    public static final String CANCEL_SIGNAL = "io.llmgateway.cancelSignal";
 
     private final ObjectMapper mapper;
     private final JsonSchemaSubset validator;
@@ -33,34 +38,61 @@ public final class McpToolBinding {
 
     public McpServerFeatures.SyncToolSpecification bind(GatewayTool tool) {
         ToolHandler handler = decorate(tool.definition(), innermost(tool));
+        ArgumentNormaliser normaliser = validating(tool);
         McpSchema.Tool mcpTool = tool.definition().toMcpTool();
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(mcpTool)
-                .callHandler((exchange, request) -> toMcp(invoke(handler, tool.name(), exchange, request)))
+                .callHandler((exchange, request) -> {
+                    try {
+                        return toMcp(invoke(handler, tool.name(), normaliser, exchange, request));
+                    } catch (McpError e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw InternalErrors.exception("in tool " + tool.name(), e);
+                    }
+                })
                 .build();
     }
 
-    /** The handler every decorator wraps: argument validation, then the tool, then error mapping. */
+    /** The handler every decorator wraps: the tool on the canonical call, then error mapping. */
     ToolHandler innermost(GatewayTool tool) {
-        Map<String, Object> inputSchema = tool.definition().inputSchema();
         return call -> {
-            String problem = validator.firstProblem(inputSchema, call.arguments().asMap(), "");
-            if (problem != null) {
-                throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
-            }
             try {
-                return tool.handler().handle(call);
+                return tool.handler().handle(call.canonical());
             } catch (GatewayException e) {
                 return ToolResult.error(e);
             } catch (InvalidParamsException e) {
                 throw e;
             } catch (RuntimeException e) {
-                log.error("tool {} failed unexpectedly", tool.name(), e);
-                return ToolResult.error(ErrorCode.INTERNAL_ERROR,
-                        "Internal error in " + tool.name() + " (" + e.getClass().getSimpleName()
-                                + "); details are in the gateway's stderr log");
+                return ToolResult.error(internalError(tool.name(), e));
             }
         };
+    }
+
+    /** Schema validation, then the tool's own normaliser; a bug in the latter is an internal error, as in the tool. */
+    private ArgumentNormaliser validating(GatewayTool tool) {
+        Map<String, Object> inputSchema = tool.definition().inputSchema();
+        ArgumentNormaliser normaliser = tool.normaliser();
+        return ArgumentNormaliser.of(sent -> {
+            String problem = validator.firstProblem(inputSchema, sent.asMap(), "");
+            if (problem != null) {
+                throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
+            }
+            try {
+                return normaliser.canonical(sent);
+            } catch (GatewayException | InvalidParamsException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw internalError(tool.name(), e);
+            }
+        }, normaliser.identity());
+    }
+
+    /** Says only that it is internal; the correlation id finds the logged stack trace. */
+    private static GatewayException internalError(String toolName, RuntimeException e) {
+        String correlationId = InternalErrors.log("in tool " + toolName, e);
+        return new GatewayException(ErrorCode.INTERNAL_ERROR, InternalErrors.message(correlationId),
+                Map.of(InternalErrors.CORRELATION_ID, correlationId));
     }
 
     private ToolHandler decorate(ToolDefinition definition, ToolHandler handler) {
@@ -71,15 +103,21 @@ public final class McpToolBinding {
         return current;
     }
 
-    private ToolResult invoke(ToolHandler handler, String toolName, McpSyncServerExchange exchange,
-            McpSchema.CallToolRequest request) {
+    private ToolResult invoke(ToolHandler handler, String toolName, ArgumentNormaliser normaliser,
+            McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         ProgressReporter progress = progressFor(exchange, request);
         try {
-            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), progress));
+            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), normaliser, progress,
+                    cancelSignalOf(exchange)));
         } catch (InvalidParamsException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
                     McpSchema.ErrorCodes.INVALID_PARAMS, e.getMessage(), null));
         }
+    }
+
+    private static CancelSignal cancelSignalOf(McpSyncServerExchange exchange) {
+        Object signal = exchange == null ? null : exchange.transportContext().get(CANCEL_SIGNAL);
+        return signal instanceof CancelSignal cancel ? cancel : CancelSignal.NONE;
     }
 
     private static ProgressReporter progressFor(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {

@@ -5,14 +5,14 @@ import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.job.PreparedRun;
 import io.llmgateway.job.ProviderRuns;
 import io.llmgateway.job.RequestIdentity;
+import io.llmgateway.provider.CanonicalRequest;
 import io.llmgateway.provider.ProviderRegistry;
-import io.llmgateway.provider.ProviderRequest;
 import io.llmgateway.provider.ProviderRequestService;
 import java.util.Map;
 
 /**
- * The provider side of jobs: requests built from tool arguments and results shaped exactly as the
- * {@code <cli>_request} tools build and shape them.
+ * The provider side of jobs: requests taken from the canonical arguments the {@code <cli>_request} tools'
+ * normaliser built (so nothing is resolved again), and results shaped exactly as those tools shape them.
  */
 public final class ProviderJobRuns implements ProviderRuns {
     private final ProviderRequestService requests;
@@ -25,7 +25,7 @@ public final class ProviderJobRuns implements ProviderRuns {
 
     @Override
     public RequestIdentity identify(ProviderId cli, Map<String, Object> arguments) {
-        ProviderRequestService.Target target = requests.target(cli, request(cli, arguments));
+        ProviderRequestService.Target target = requests.target(request(cli, arguments));
         return new RequestIdentity(target.workingDir(), target.sessionKey());
     }
 
@@ -45,7 +45,7 @@ public final class ProviderJobRuns implements ProviderRuns {
         requests.abandon(context);
     }
 
-    private ProviderRequest request(ProviderId cli, Map<String, Object> arguments) {
-        return ProviderRequestTools.request(registry.get(cli), new Arguments(arguments));
+    private CanonicalRequest request(ProviderId cli, Map<String, Object> arguments) {
+        return ProviderRequestTools.canonicalRequest(registry.get(cli), new Arguments(arguments));
     }
 }

@@ -2,27 +2,37 @@ package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
+import io.llmgateway.provider.CanonicalRequest;
 import io.llmgateway.provider.ProviderCli;
 import io.llmgateway.provider.ProviderOption;
+import io.llmgateway.provider.ProviderOptions;
 import io.llmgateway.provider.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequest;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.ProviderResult;
 import io.llmgateway.provider.Usage;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The {@code <cli>_request} tools, one per registered provider: thin adapters over {@link ProviderRequestService},
- * run through {@link JobService#request} so that a request outliving the sync deadline continues as a job.
+ * run through {@link JobService#request} so that a request outliving the sync deadline continues as a job. Their
+ * normaliser turns the arguments into the canonical request (its arguments are listed in docs/POLICY.md), which
+ * the job layer carries as a map and {@link ProviderJobRuns} turns back into the request, resolving nothing again.
  */
 public final class ProviderRequestTools {
+    static final String NATIVE_SESSION_ID = "nativeSessionId";
+
     private final ProviderRegistry registry;
+    private final ProviderRequestService requests;
     private final JobService jobs;
 
-    public ProviderRequestTools(ProviderRegistry registry, JobService jobs) {
+    public ProviderRequestTools(ProviderRegistry registry, ProviderRequestService requests, JobService jobs) {
         this.registry = registry;
+        this.requests = requests;
         this.jobs = jobs;
     }
 
@@ -38,8 +48,9 @@ public final class ProviderRequestTools {
         ProviderId cli = provider.id();
         ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
                 description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
-        return new GatewayTool(definition, call -> {
-            JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call));
+        return new GatewayTool(definition, normaliser(provider), call -> {
+            JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call),
+                    call.cancel());
             if (outcome instanceof JobService.Completed completed) {
                 return ToolResult.success(completed.result(), (String) completed.result().get("response"));
             }
@@ -47,19 +58,66 @@ public final class ProviderRequestTools {
         });
     }
 
+    /** Builds the canonical request of a call, with model names matched by the model they stand for. */
+    private ArgumentNormaliser normaliser(ProviderCli provider) {
+        ProviderId cli = provider.id();
+        return ArgumentNormaliser.of(sent -> arguments(requests.normalise(cli, request(provider, sent))),
+                (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value);
+    }
+
     /** The service's request for a call's arguments: the common ones plus the provider's options. */
-    static ProviderRequest request(ProviderCli provider, Arguments args) {
+    private static ProviderRequest request(ProviderCli provider, Arguments args) {
+        return new ProviderRequest(args.requiredString("prompt"),
+                args.string("model").orElse(null), args.string("sessionId").orElse(null),
+                args.bool("createNewSession", false), args.bool("resumeLatest", false),
+                args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
+                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null),
+                optionValues(provider, args));
+    }
+
+    /** A canonical request as tool arguments: what the policy judges, and what the job layer carries. */
+    static Map<String, Object> arguments(CanonicalRequest request) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("prompt", request.prompt());
+        putIfPresent(args, "model", request.model());
+        putIfPresent(args, "sessionId", request.sessionId());
+        putIfPresent(args, NATIVE_SESSION_ID, request.nativeSessionId());
+        args.put("createNewSession", request.createNewSession());
+        args.put("resumeLatest", request.resumeLatest());
+        args.put("workingDir", request.workingDir().toString());
+        args.put("timeoutMs", request.timeout().toMillis());
+        args.put("idleTimeoutMs", request.idleTimeout().toMillis());
+        putIfPresent(args, "correlationId", request.correlationId());
+        args.putAll(request.options().asMap());
+        return args;
+    }
+
+    /** The canonical request {@link #arguments} made into arguments, taken as it is. */
+    static CanonicalRequest canonicalRequest(ProviderCli provider, Arguments canonical) {
+        return new CanonicalRequest(canonical.requiredString("prompt"), canonical.string("model").orElse(null),
+                canonical.string("sessionId").orElse(null), canonical.string(NATIVE_SESSION_ID).orElse(null),
+                canonical.bool("createNewSession", false), canonical.bool("resumeLatest", false),
+                Path.of(canonical.requiredString("workingDir")),
+                Duration.ofMillis(canonical.integer("timeoutMs").orElseThrow()),
+                Duration.ofMillis(canonical.integer("idleTimeoutMs").orElseThrow()),
+                canonical.string("correlationId").orElse(null),
+                ProviderOptions.of(provider.options(), optionValues(provider, canonical)));
+    }
+
+    private static Map<String, Object> optionValues(ProviderCli provider, Arguments args) {
         Map<String, Object> options = new LinkedHashMap<>();
         for (ProviderOption option : provider.options()) {
             if (args.isSent(option.name())) {
                 options.put(option.name(), args.asMap().get(option.name()));
             }
         }
-        return new ProviderRequest(args.requiredString("prompt"),
-                args.string("model").orElse(null), args.string("sessionId").orElse(null),
-                args.bool("createNewSession", false), args.bool("resumeLatest", false),
-                args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
-                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null), options);
+        return options;
+    }
+
+    private static void putIfPresent(Map<String, Object> args, String name, Object value) {
+        if (value != null) {
+            args.put(name, value);
+        }
     }
 
     private static String description(ProviderCli provider) {
@@ -101,7 +159,7 @@ public final class ProviderRequestTools {
             case BOOLEAN -> Schemas.bool(option.description());
             case INTEGER -> Schemas.integer(option.description());
             case NUMBER -> Schemas.number(option.description());
-            case STRING_ARRAY -> Schemas.stringArray(option.description());
+            case STRING_ARRAY, DIRECTORY_ARRAY -> Schemas.stringArray(option.description());
             case STRING_MAP -> Schemas.stringMap(option.description());
             case OBJECT -> Schemas.object(option.description());
         };

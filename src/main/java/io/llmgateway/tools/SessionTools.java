@@ -12,6 +12,7 @@ import java.util.Optional;
 public final class SessionTools {
     static final int DEFAULT_LIST_LIMIT = 100;
     static final int MAX_LIST_LIMIT = 1000;
+    static final int MAX_OFFSET = 100_000_000;
 
     private final SessionService sessions;
 
@@ -34,7 +35,12 @@ public final class SessionTools {
                         .build(),
                 Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(false)).build(),
                 ToolDefinition.hints(false, false, false, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, args -> {
+            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+            args.string("description").ifPresent(SessionService::checkDescription);
+            canonical.put("setAsActive", args.bool("setAsActive", true));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
             SessionService.SessionView view = sessions.create(args.provider("cli").orElseThrow(),
                     args.string("description").orElse(null), args.bool("setAsActive", true));
@@ -58,11 +64,15 @@ public final class SessionTools {
                         .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined corrupt file."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, args -> {
+            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+            canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
+            canonical.put("offset", args.integerInRange("offset", 0, 0, MAX_OFFSET));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
-            int limit = (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
-            int offset = (int) args.integerInRange("offset", 0, 0, 100_000_000);
-            SessionService.SessionPage page = sessions.list(args.provider("cli"), limit, offset);
+            SessionService.SessionPage page = sessions.list(args.provider("cli"),
+                    args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
             Map<String, Object> result = Structured.of("success", true, "total", page.total(),
                     "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
                     "activeSessions", activeSessions(page.activeSessions()));
@@ -79,7 +89,7 @@ public final class SessionTools {
                 Schemas.input().required("sessionId", Schemas.string("Gateway session id (gw-...).")).build(),
                 Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(true)).build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, SessionTools::checkedSessionId, call -> {
             SessionService.SessionView view = sessions.get(call.arguments().requiredString("sessionId"));
             Map<String, Object> session = sessionSummary(view);
             session.put("metadata", view.record().metadata());
@@ -101,7 +111,10 @@ public final class SessionTools {
                         .required("previousActiveSessionId", Schemas.nullable(Schemas.string(null)))
                         .build(),
                 ToolDefinition.hints(false, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, args -> {
+            args.string("sessionId").ifPresent(SessionService::checkId);
+            return args.asMap();
+        }, call -> {
             Arguments args = call.arguments();
             SessionService.ActiveChange change = sessions.setActive(args.provider("cli").orElseThrow(),
                     args.string("sessionId").orElse(null));
@@ -124,7 +137,7 @@ public final class SessionTools {
                         .required("wasActive", Schemas.bool(null))
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, SessionTools::checkedSessionId, call -> {
             SessionService.Deletion deletion = sessions.delete(call.arguments().requiredString("sessionId"));
             SessionRecord r = deletion.deleted();
             return ToolResult.success(Structured.of("success", true,
@@ -149,6 +162,11 @@ public final class SessionTools {
             return ToolResult.success(Structured.of("success", true, "deletedCount", deleted,
                     "cli", cli.map(ProviderId::wireName).orElse("all")));
         });
+    }
+
+    private static Map<String, Object> checkedSessionId(Arguments args) {
+        SessionService.checkId(args.requiredString("sessionId"));
+        return args.asMap();
     }
 
     static Map<String, Object> cliSchema(String description) {

@@ -7,8 +7,11 @@ final class JsonRpcShape {
     private JsonRpcShape() {
     }
 
-    /** {@code error} is null for a well-formed message; {@code errorId} is the id to answer with. */
-    record Classified(String error, Object errorId) {
+    /**
+     * {@code error} is null for a well-formed message; {@code errorId} is the id to answer with, exactly as
+     * received (null when it had none usable).
+     */
+    record Classified(String error, JsonNode errorId) {
         static final Classified OK = new Classified(null, null);
     }
 
@@ -22,10 +25,10 @@ final class JsonRpcShape {
         JsonNode idNode = node.get("id");
         boolean validId = idNode == null || idNode.isTextual() || idNode.isIntegralNumber()
                 || (idNode.isNull() && !node.has("method"));
-        Object answerId = validId && idNode != null ? idValue(idNode) : null;
         if (!validId) {
             return new Classified("Invalid Request: 'id' must be a string or an integer", null);
         }
+        JsonNode answerId = idNode == null || idNode.isNull() ? null : idNode;
         JsonNode version = node.get("jsonrpc");
         if (version == null || !version.isTextual() || !"2.0".equals(version.asText())) {
             return new Classified("Invalid Request: 'jsonrpc' must be \"2.0\"", answerId);
@@ -46,15 +49,5 @@ final class JsonRpcShape {
             return new Classified("Invalid Request: not a request, notification or response", answerId);
         }
         return Classified.OK;
-    }
-
-    static Object idValue(JsonNode id) {
-        if (id == null || id.isNull()) {
-            return null;
-        }
-        if (id.isIntegralNumber()) {
-            return id.canConvertToInt() ? (Object) id.intValue() : (Object) id.longValue();
-        }
-        return id.asText();
     }
 }

@@ -72,6 +72,9 @@ final class FakeRuns implements ProviderRuns {
 
     @Override
     public Map<String, Object> complete(ProviderId cli, Map<String, String> context, ProcessOutcome outcome) {
+        if (outcome.termination() == Termination.CANCELLED) {
+            throw new GatewayException(ErrorCode.CANCELLED, "The fake CLI was cancelled.");
+        }
         if (outcome.termination() == Termination.TIMEOUT) {
             throw new GatewayException(ErrorCode.TIMEOUT, "The fake CLI timed out.");
         }

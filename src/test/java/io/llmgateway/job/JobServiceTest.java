@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
@@ -150,7 +151,7 @@ class JobServiceTest {
 
     private DeferredTree deferTree(JobService service, Map<String, Object> arguments) throws Exception {
         JobRecord job = assertInstanceOf(JobService.Deferred.class,
-                service.request(ProviderId.CLAUDE, arguments, ProgressSink.NONE)).job();
+                service.request(ProviderId.CLAUDE, arguments, ProgressSink.NONE, CancelSignal.NONE)).job();
         return new DeferredTree(job, cliPid(files(job.id())), grandchildPid(files(job.id())));
     }
 
@@ -272,12 +273,12 @@ class JobServiceTest {
     @Test
     void aSyncRequestPastTheDeadlineIsDeferredAndFinishesAsAJob() throws Exception {
         JobService jobs = service(config(4, 2, 32, Duration.ofMillis(300)), Clock.systemUTC());
-        JobService.SyncOutcome fast = jobs.request(ProviderId.GEMINI, Map.of("prompt", "lines=1"), ProgressSink.NONE);
+        JobService.SyncOutcome fast = jobs.request(ProviderId.GEMINI, Map.of("prompt", "lines=1"), ProgressSink.NONE, CancelSignal.NONE);
         assertEquals("done after 1 lines", assertInstanceOf(JobService.Completed.class, fast).result().get("response"));
         assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total(), "a fast request leaves no job");
 
         JobService.SyncOutcome slow = jobs.request(ProviderId.GEMINI, Map.of("prompt", "lines=3 sleep=1.5"),
-                ProgressSink.NONE);
+                ProgressSink.NONE, CancelSignal.NONE);
         JobRecord job = assertInstanceOf(JobService.Deferred.class, slow).job();
         assertTrue(job.deferred());
         assertEquals(JobStatus.RUNNING, job.status());
@@ -294,10 +295,10 @@ class JobServiceTest {
         JobService jobs = service(new JobConfig(Duration.ZERO, Duration.ofHours(1), 4, 2, 32, Duration.ofDays(7),
                 Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofMillis(50)), Clock.systemUTC());
         List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
-        jobs.request(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), (progress, message) -> messages.add(message));
+        jobs.request(ProviderId.CLAUDE, Map.of("prompt", "lines=1"), (progress, message) -> messages.add(message), CancelSignal.NONE);
         assertTrue(messages.isEmpty(), "a fast call sends no progress: " + messages);
         jobs.request(ProviderId.CLAUDE, Map.of("prompt", "lines=2 tool=Read sleep=2 SECRETPROMPT"),
-                (progress, message) -> messages.add(message));
+                (progress, message) -> messages.add(message), CancelSignal.NONE);
         assertFalse(messages.isEmpty());
         String last = messages.get(messages.size() - 1);
         assertTrue(last.contains("last tool Read"), last);
@@ -425,11 +426,62 @@ class JobServiceTest {
         assertEquals(JobStatus.COMPLETED, jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
     }
 
+    /** A caller's cancel, fired by the test. */
+    private static final class TestCancel implements CancelSignal {
+        private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean cancelled;
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public void onCancel(Runnable action) {
+            if (cancelled) {
+                action.run();
+            } else {
+                listeners.add(action);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    @Test
+    void aRequestCancelledBeforeItsCliStartsRunsNothing() {
+        JobService jobs = service();
+        TestCancel cancel = new TestCancel();
+        cancel.cancel();
+        GatewayException e = assertThrows(GatewayException.class, () -> jobs.request(ProviderId.CLAUDE,
+                Map.of("prompt", "lines=1"), ProgressSink.NONE, cancel));
+        assertEquals(ErrorCode.CANCELLED, e.code());
+        assertEquals(0, fake.prepared.get(), "nothing was prepared");
+    }
+
+    @Test
+    void aCancelThatRacesTheDeferralEndsTheJobCancelled() throws Exception {
+        JobService jobs = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
+        TestCancel cancel = new TestCancel();
+        JobRecord job = assertInstanceOf(JobService.Deferred.class, jobs.request(ProviderId.CLAUDE,
+                Map.of("prompt", "grandchild sleep=60"), ProgressSink.NONE, cancel)).job();
+        long cli = cliPid(files(job.id()));
+        long grandchild = grandchildPid(files(job.id()));
+        cancel.cancel(); // arrived before the transport sent the deferred answer, which it then drops
+        JobRecord ended = awaitStatus(jobs, job.id(), JobStatus.CANCELLED);
+        assertEquals(ErrorCode.CANCELLED.wireName(), ended.error().code());
+        awaitGone(cli);
+        awaitGone(grandchild);
+    }
+
     @Test
     void aDeferredRequestOutlivesItsServiceAndTheNextOneFinishesIt() throws Exception {
         JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
         JobRecord job = assertInstanceOf(JobService.Deferred.class,
-                first.request(ProviderId.CLAUDE, Map.of("prompt", "lines=2 sleep=3"), ProgressSink.NONE)).job();
+                first.request(ProviderId.CLAUDE, Map.of("prompt", "lines=2 sleep=3"), ProgressSink.NONE, CancelSignal.NONE)).job();
         long cli = cliPid(files(job.id()));
         first.close();
         assertTrue(new ProcessRef(cli, 0, null).isAlive(), "closing the gateway leaves the CLI running");
@@ -465,7 +517,7 @@ class JobServiceTest {
     void aDeferredRequestWhoseCliEndsWithoutAReplyWhileNobodyWatchesIsOrphanedWithItsOutput() throws Exception {
         JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
         JobRecord job = assertInstanceOf(JobService.Deferred.class, first.request(ProviderId.CLAUDE,
-                Map.of("prompt", "lines=3 sleep=60"), ProgressSink.NONE)).job();
+                Map.of("prompt", "lines=3 sleep=60"), ProgressSink.NONE, CancelSignal.NONE)).job();
         long cli = cliPid(files(job.id()));
         awaitText(files(job.id()).stdout(), "part 2");
         first.close();

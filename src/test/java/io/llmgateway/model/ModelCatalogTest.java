@@ -9,6 +9,7 @@ import io.llmgateway.core.ProviderId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,18 @@ class ModelCatalogTest {
         assertNull(opus.via());
         assertEquals("claude-next-9", catalog.resolve(ProviderId.CLAUDE, "claude-next-9").model());
         assertEquals("flash", catalog.resolve(ProviderId.GEMINI, "flash").model());
+    }
+
+    @Test
+    void everyNameOfAModelHasThatModelsIdentity() {
+        ModelCatalog catalog = catalog(Map.of());
+        for (String name : List.of("opus", "OPUS", "Claude-Opus-4-8", "claude-opus-4.8", "claude-opus-4-8")) {
+            assertEquals("claude-opus-4-8", catalog.identity(ProviderId.CLAUDE, name), name);
+        }
+        assertEquals("gemini-2.5-flash", catalog.identity(ProviderId.GEMINI, "Flash"));
+        assertEquals("opus", catalog.identity(ProviderId.DEVIN, "OPUS"), "an alias without a known target is itself");
+        assertEquals("claude-next-9", catalog.identity(ProviderId.CLAUDE, "claude-next-9"));
+        assertEquals("claude-opus-4.8", catalog.identity(ProviderId.CODEX, "claude-opus-4.8"), "per provider");
     }
 
     @Test

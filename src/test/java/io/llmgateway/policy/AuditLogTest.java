@@ -34,8 +34,8 @@ class AuditLogTest {
         arguments.put("apiKey", SECRET);
         arguments.put("options", Map.of("token", SECRET));
         try (AuditLog audit = new AuditLog(dataDir, AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
-            audit.record(TIME, "claude_request", arguments, AuditOutcome.ERROR, "cli_error", null, 1234);
-            audit.record(TIME, "claude_request", arguments, AuditOutcome.RATE_LIMITED, "rate_limited",
+            audit.record(TIME, "claude_request", null, arguments, AuditOutcome.ERROR, "cli_error", null, 1234);
+            audit.record(TIME, "claude_request", null, arguments, AuditOutcome.RATE_LIMITED, "rate_limited",
                     "/tools/claude_request/limits/claude_rate", 0);
         }
         Path file = dataDir.resolve(AuditLog.FILE_NAME);
@@ -75,10 +75,10 @@ class AuditLogTest {
         ba.put("b", "x");
         ba.put("a", 1);
         try (AuditLog audit = new AuditLog(dataDir, AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
-            audit.record(TIME, "t", ab, AuditOutcome.OK, null, null, 1);
-            audit.record(TIME, "t", ba, AuditOutcome.OK, null, null, 1);
-            audit.record(TIME, "t", Map.of("a", 1, "b", "y"), AuditOutcome.OK, null, null, 1);
-            audit.record(TIME, "t", null, AuditOutcome.PROTOCOL_ERROR, null, null, 1);
+            audit.record(TIME, "t", null, ab, AuditOutcome.OK, null, null, 1);
+            audit.record(TIME, "t", null, ba, AuditOutcome.OK, null, null, 1);
+            audit.record(TIME, "t", null, Map.of("a", 1, "b", "y"), AuditOutcome.OK, null, null, 1);
+            audit.record(TIME, "t", null, null, AuditOutcome.PROTOCOL_ERROR, null, null, 1);
         }
         List<JsonNode> lines = JsonLines.read(dataDir.resolve(AuditLog.FILE_NAME));
         assertEquals(lines.get(0).get("argsSha256"), lines.get(1).get("argsSha256"));
@@ -92,7 +92,7 @@ class AuditLogTest {
         int calls = 40;
         try (AuditLog audit = new AuditLog(dataDir, 1_000, 2)) {
             for (int i = 0; i < calls; i++) {
-                audit.record(TIME, "call_" + i, Map.of("n", i), AuditOutcome.OK, null, null, i);
+                audit.record(TIME, "call_" + i, null, Map.of("n", i), AuditOutcome.OK, null, null, i);
             }
         }
         Path current = dataDir.resolve("audit.jsonl");

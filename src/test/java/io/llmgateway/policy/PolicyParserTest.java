@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.support.SpecialFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -311,6 +314,14 @@ class PolicyParserTest {
     }
 
     @Test
+    void checkRefusesAFifoWithoutWaitingForAWriter(@TempDir Path dir) throws Exception {
+        Path fifo = SpecialFiles.fifo(dir.resolve("rules.json"));
+        PolicyCheck check = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> parser.check(fifo));
+        assertEquals(new PolicyCheck(false, "rules.json is a FIFO (named pipe), not a regular file; a policy must be"
+                + " a regular file of at most 1 MiB"), check);
+    }
+
+    @Test
     void theShippedExampleIsValid() {
         PolicyCheck check = parser.check(Path.of("docs/policy.example.json"));
         assertTrue(check.ok(), check.message());
@@ -331,5 +342,14 @@ class PolicyParserTest {
                 assertEquals(provider + "_request_rate", limit.counter(), "a submit and a sync request share a quota");
             }
         }
+        for (String tool : List.of("claude_request", "claude_request_async")) {
+            ArgumentRule rule = policy.ruleFor(tool).orElseThrow().denyIf().get(0);
+            assertEquals("args.mcpConfig exists", rule.describe(), tool);
+        }
+        for (String tool : List.of("codex_request", "codex_request_async")) {
+            ArgumentRule rule = policy.ruleFor(tool).orElseThrow().denyIf().get(0);
+            assertEquals("args.configOverrides exists", rule.describe(), tool);
+        }
+        assertTrue(check.message().endsWith("18 limits, 4 argument rules"), check.message());
     }
 }

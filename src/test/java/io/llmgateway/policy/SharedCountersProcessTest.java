@@ -53,7 +53,7 @@ class SharedCountersProcessTest {
                 Callable<Integer> caller = () -> {
                     int allowed = 0;
                     for (int call = 0; call < 500; call++) {
-                        if (enforcer.admit("t", Map.of()) instanceof PolicyDecision.Allowed) {
+                        if (enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS) instanceof PolicyDecision.Allowed) {
                             allowed++;
                         }
                     }

@@ -2,6 +2,7 @@ package io.llmgateway.support;
 
 import io.llmgateway.Gateway;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.JobConfig;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.session.SessionStore;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.Map;
 public final class InProcessGateway implements AutoCloseable {
     public final Gateway gateway;
     public final StdioClient client;
+    private final PipedOutputStream serverOut;
 
     public InProcessGateway(GatewayConfig config, SessionStore store, Clock clock) {
         this(config, store, clock, java.util.Map.of());
@@ -26,10 +28,19 @@ public final class InProcessGateway implements AutoCloseable {
         try {
             PipedOutputStream clientOut = new PipedOutputStream();
             PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
-            PipedOutputStream serverOut = new PipedOutputStream();
+            serverOut = new PipedOutputStream();
             PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
             gateway = Gateway.start(config, store, PolicyGuard.open(config.dataDir(), env, clock), serverIn, serverOut, clock);
             client = new StdioClient(clientOut, clientIn);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ends the gateway's stdout, as a process exit would: the client then has everything it ever wrote. */
+    public void closeServerOutput() {
+        try {
+            serverOut.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,10 +50,10 @@ public final class InProcessGateway implements AutoCloseable {
         return config(dataDir, Map.of());
     }
 
-    /** With {@code environment} as the gateway's environment (what the CLIs it runs see). */
+    /** With {@code environment} as the gateway's environment (what the CLIs it runs see, and its job settings). */
     public static GatewayConfig config(java.nio.file.Path dataDir, Map<String, String> environment) {
         return new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES, Duration.ofMillis(1500),
-                GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES, environment);
+                GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES, environment, JobConfig.fromEnvironment(environment));
     }
 
     @Override
