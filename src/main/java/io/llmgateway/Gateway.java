@@ -14,6 +14,7 @@ import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.provider.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.RequestSettings;
+import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
 import io.llmgateway.tools.GatewayTool;
@@ -108,12 +109,14 @@ public final class Gateway implements AutoCloseable {
         ProviderRegistry providers = ProviderRegistry.standard();
         ProcessRunner runner = new ProcessRunner();
         ModelCatalog models = new ModelCatalog(config.environment());
+        // The CLIs run with the gateway's environment: its secret-looking values are redacted from their output.
+        SecretRedactor redactor = new SecretRedactor(config.environment());
         ProviderRequestService requests = new ProviderRequestService(providers, sessions, runner,
                 new RequestSettings(config.environment(), Path.of("").toAbsolutePath(), config.maxOutputBytes(),
-                        ProcessSpec.DEFAULT_KILL_GRACE), models);
+                        ProcessSpec.DEFAULT_KILL_GRACE), models, redactor);
 
         JobService jobs = new JobService(config.dataDir(), config.jobs(), new ProviderJobRuns(requests, providers),
-                new JobLocks(), mapper, clock);
+                new JobLocks(), mapper, clock, redactor);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
         List<GatewayTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();

@@ -35,6 +35,12 @@ public record ProcessOutcome(
         Objects.requireNonNull(runId, "runId");
     }
 
+    /** The same outcome with other output text (e.g. redacted). */
+    public ProcessOutcome withOutput(String newStdout, String newStderr) {
+        return new ProcessOutcome(exitCode, termination, newStdout, newStderr, stdoutTruncated, stderrTruncated, duration,
+                pid, runId);
+    }
+
     /** The process exited by itself with status 0 and nothing was truncated. */
     public boolean succeeded() {
         return termination == Termination.EXITED && exitCode != null && exitCode == 0;

@@ -8,6 +8,7 @@ import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class JobService implements AutoCloseable {
     private final JobConfig config;
     private final JobStore store;
     private final ProgressFiles progressFiles;
+    private final SecretRedactor redactor;
     private final ScheduledExecutorService scheduler;
     private final WatchedRuns runs;
     private final JobFinalizer finalizer;
@@ -53,11 +55,13 @@ public final class JobService implements AutoCloseable {
     private final JobCanceller canceller;
     private final JobSweeper sweeper;
 
+    /** @param redactor removes secrets from the output pages and progress lines it hands out */
     public JobService(Path dataDir, JobConfig config, ProviderRuns provider, JobLocks locks, ObjectMapper mapper,
-            Clock clock) {
+            Clock clock, SecretRedactor redactor) {
         this.config = config;
         this.store = new JobStore(dataDir, locks, new JobRecordFormat(mapper));
-        this.progressFiles = new ProgressFiles(mapper);
+        this.redactor = redactor;
+        this.progressFiles = new ProgressFiles(mapper, redactor);
         // One thread watches the jobs directory, one sends progress: a slow pass must not delay progress.
         this.scheduler = Executors.newScheduledThreadPool(2, task -> {
             Thread thread = new Thread(task, "jobs-watch");
@@ -156,7 +160,8 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * A finished job's result (as the sync tool returns it) and a page of one of its output streams.
+     * A finished job's result (as the sync tool returns it) and a page of one of its output streams,
+     * redacted (see {@link OutputPages}).
      *
      * @param stream   "stdout" or "stderr"
      * @param offset   byte offset to start at (a previous page's nextOffset)
@@ -166,7 +171,8 @@ public final class JobService implements AutoCloseable {
         JobRecord job = finalizer.refresh(owned(owner, id));
         JobFiles files = store.files(id);
         Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
-        OutputPage page = io(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal()));
+        OutputPage page = io(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(),
+                redactor));
         return new JobResult(job, page);
     }
 

@@ -1,6 +1,7 @@
 package io.llmgateway.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.redact.SecretRedactor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,6 +24,7 @@ final class ProgressFiles {
     private static final int MAX_KEPT_LINE_BYTES = 4 * 64 * 1024 + 4;
 
     private final ObjectMapper mapper;
+    private final SecretRedactor redactor;
     private final Map<String, FileProgress> trackers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, FileProgress> eldest) {
@@ -40,13 +42,14 @@ final class ProgressFiles {
         }
     }
 
-    ProgressFiles(ObjectMapper mapper) {
+    ProgressFiles(ObjectMapper mapper, SecretRedactor redactor) {
         this.mapper = mapper;
+        this.redactor = redactor;
     }
 
     /** The progress line of the job whose stdout is {@code stdout}; null before any output. */
     synchronized String line(String jobId, Path stdout) {
-        FileProgress progress = trackers.computeIfAbsent(jobId, id -> new FileProgress(new ProgressTracker(mapper)));
+        FileProgress progress = trackers.computeIfAbsent(jobId, id -> new FileProgress(new ProgressTracker(mapper, redactor)));
         try (FileChannel channel = FileChannel.open(stdout, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             int read;

@@ -2,13 +2,14 @@ package io.llmgateway.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 
 /**
  * A short, privacy-safe description of how far a run has got, from the CLI's stdout lines: how many
  * lines and JSON events, how many tool calls and the name of the last tool. It never repeats text from
- * the output (which holds the prompt and the model's words): only counts, event types and tool names.
- * Thread-safe.
+ * the output (which holds the prompt and the model's words): only counts, event types and tool names,
+ * and a name that holds a secret (redacted whole, before it is cut) is shown as the replacement. Thread-safe.
  */
 final class ProgressTracker {
     /** Lines longer than this are counted but not parsed (tool results can be megabytes). */
@@ -16,14 +17,16 @@ final class ProgressTracker {
     private static final int MAX_NAME = 64;
 
     private final ObjectMapper mapper;
+    private final SecretRedactor redactor;
     private long lines;
     private long events;
     private long toolCalls;
     private String lastEvent;
     private String lastTool;
 
-    ProgressTracker(ObjectMapper mapper) {
+    ProgressTracker(ObjectMapper mapper, SecretRedactor redactor) {
         this.mapper = mapper;
+        this.redactor = redactor;
     }
 
     synchronized void onStdoutLine(String line) {
@@ -114,8 +117,11 @@ final class ProgressTracker {
         return null;
     }
 
-    /** Names only: identifier characters, bounded length. */
-    private static String safeName(String name) {
+    /** Names only: identifier characters, bounded length; a name holding a secret is not shown. */
+    private String safeName(String name) {
+        if (redactor.containsSecret(name)) {
+            return SecretRedactor.REPLACEMENT;
+        }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < name.length() && out.length() < MAX_NAME; i++) {
             char c = name.charAt(i);

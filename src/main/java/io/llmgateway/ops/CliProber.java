@@ -13,6 +13,7 @@ import io.llmgateway.provider.LoginStatus;
 import io.llmgateway.provider.ProviderCli;
 import io.llmgateway.provider.ProviderRegistry;
 import io.llmgateway.provider.StatusContext;
+import io.llmgateway.redact.SecretRedactor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ public final class CliProber {
     private final Path home;
     private final Path workingDir;
     private final Duration timeout;
+    /** Probe output is redacted as it is read: the version line is shown to callers. */
+    private final SecretRedactor redactor;
 
     public CliProber(ProviderRegistry registry, ProcessRunner runner, Map<String, String> env, Duration timeout) {
         this.registry = registry;
@@ -52,6 +55,7 @@ public final class CliProber {
                 .orElse(System.getProperty("user.home")));
         this.workingDir = Path.of(System.getProperty("java.io.tmpdir"));
         this.timeout = timeout;
+        this.redactor = new SecretRedactor(this.env);
     }
 
     /** The timeout configured by {@value #TIMEOUT_VARIABLE}, default 5 s. */
@@ -150,7 +154,9 @@ public final class CliProber {
                         .maxOutputBytes(MAX_OUTPUT_BYTES)
                         .killGrace(Duration.ZERO)
                         .build());
-                return outcome.termination() == Termination.EXITED ? Optional.of(outcome) : Optional.empty();
+                return outcome.termination() == Termination.EXITED
+                        ? Optional.of(outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr())))
+                        : Optional.empty();
             } catch (GatewayException e) {
                 return Optional.empty();
             }

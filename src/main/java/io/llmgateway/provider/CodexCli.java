@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * OpenAI Codex: {@code codex exec --json --skip-git-repo-check [options] [resume <id>|resume --last] -},
+ * OpenAI Codex: {@code codex exec --json --skip-git-repo-check [options] [resume -- <id>|resume --last] -},
  * the prompt on stdin ({@code -}). Options go before {@code resume}, where {@code exec} applies them to
  * the resumed thread too ({@code exec resume} itself rejects e.g. {@code --sandbox}). Usage on a resumed
  * thread is cumulative over the thread.
@@ -63,7 +63,8 @@ public final class CodexCli implements ProviderCli {
         options.object("outputSchema").ifPresent(schema ->
                 argv.option("--output-schema", scratch.write("codex-output-schema-", ".json", toJson(schema)).toString()));
         switch (request.continuation().kind()) {
-            case RESUME -> argv.add("resume", request.continuation().nativeSessionId());
+            // "--" ends the options: the id (and the "-" for stdin after it) can only be positionals.
+            case RESUME -> argv.add("resume", "--", request.continuation().nativeSessionId());
             case LATEST -> argv.add("resume", "--last");
             case FRESH -> {
                 // exec starts a new thread

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * Decides whether a finished run failed and how to say so: the gateway's own stops (timeouts, output
  * cap, cancellation), then what only the provider recognises, then the checks every provider shares
  * (not logged in, an unknown session, a non-zero exit, an error in the CLI's output, no reply).
- * Errors carry {@code exitCode} and a bounded {@code stderrExcerpt}, with secret values blanked out.
+ * Errors carry {@code exitCode} and a bounded {@code stderrExcerpt}. It is given output that is already
+ * redacted ({@code ProviderRequestService} redacts whole streams first), so every excerpt and quote is cut
+ * from redacted text and no cut can leave the tail of a secret.
  */
 final class FailureClassifier {
     static final int STDERR_EXCERPT_CHARS = 2048;
@@ -26,13 +28,12 @@ final class FailureClassifier {
             + "\\b(not found|does not exist|doesn't exist|unknown|no such)|no (session|conversation|chat|thread)s?\\b"
             + "[^\\n]{0,40}\\bfound|(unknown|invalid) (session|conversation|chat|thread)");
 
-    private final SecretRedactor redactor;
-
-    FailureClassifier(SecretRedactor redactor) {
-        this.redactor = redactor;
-    }
-
-    /** Throws the error a failed run maps to; returns normally when the run succeeded. */
+    /**
+     * Throws the error a failed run maps to; returns normally when the run succeeded.
+     *
+     * @param outcome the run's outcome with its output redacted
+     * @param output  what the parser read, redacted
+     */
     void check(ProviderCli provider, CliRequest request, ProcessSpec spec, ProcessOutcome outcome, CliOutput output,
             String correlationId) {
         String name = name(provider);
@@ -56,9 +57,9 @@ final class FailureClassifier {
                 Optional<CliFailure> failure = provider.classify(run).or(() -> shared(provider, run));
                 if (failure.isPresent()) {
                     if (output.response() == null) {
-                        details.put("stdoutExcerpt", redact(Excerpts.tail(outcome.stdout(), STDERR_EXCERPT_CHARS)));
+                        details.put("stdoutExcerpt", Excerpts.tail(outcome.stdout(), STDERR_EXCERPT_CHARS));
                     }
-                    throw new GatewayException(failure.get().code(), redact(failure.get().message()), details);
+                    throw new GatewayException(failure.get().code(), failure.get().message(), details);
                 }
             }
         }
@@ -101,7 +102,7 @@ final class FailureClassifier {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("cli", provider.id().wireName());
         details.put("exitCode", outcome.reportedExitCode());
-        details.put("stderrExcerpt", redact(Excerpts.tail(outcome.stderr(), STDERR_EXCERPT_CHARS)));
+        details.put("stderrExcerpt", Excerpts.tail(outcome.stderr(), STDERR_EXCERPT_CHARS));
         details.put("correlationId", correlationId);
         return details;
     }
@@ -109,16 +110,12 @@ final class FailureClassifier {
     /** A run the gateway stopped: keep what it said so far, and its session id for a resume. */
     private GatewayException stopped(ErrorCode code, String message, Map<String, Object> details, CliOutput output) {
         if (output.response() != null && !output.response().isEmpty()) {
-            details.put("partialResponse", redact(Excerpts.head(output.response(), PARTIAL_RESPONSE_CHARS)));
+            details.put("partialResponse", Excerpts.head(output.response(), PARTIAL_RESPONSE_CHARS));
         }
         if (output.nativeSessionId() != null) {
             details.put("nativeSessionId", output.nativeSessionId());
         }
         return new GatewayException(code, message, details);
-    }
-
-    private String redact(String text) {
-        return redactor.redact(text);
     }
 
     static String name(ProviderCli provider) {

@@ -10,6 +10,7 @@ import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.model.ModelCatalog;
+import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
 import java.nio.charset.StandardCharsets;
@@ -61,18 +62,22 @@ public final class ProviderRequestService {
     private final SessionService sessions;
     private final ProcessRunner runner;
     private final RequestSettings settings;
-    private final FailureClassifier failures;
+    private final FailureClassifier failures = new FailureClassifier();
     private final ModelCatalog models;
+    private final SecretRedactor redactor;
 
-    /** {@code models} turns the gateway aliases list_models shows into the model names the CLIs get. */
+    /**
+     * @param models   turns the gateway aliases list_models shows into the model names the CLIs get
+     * @param redactor removes secrets from everything a run's output contributes to a result or an error
+     */
     public ProviderRequestService(ProviderRegistry registry, SessionService sessions, ProcessRunner runner,
-            RequestSettings settings, ModelCatalog models) {
+            RequestSettings settings, ModelCatalog models, SecretRedactor redactor) {
         this.registry = registry;
         this.models = models;
         this.sessions = sessions;
         this.runner = runner;
         this.settings = settings;
-        this.failures = new FailureClassifier(new SecretRedactor(settings.environment()));
+        this.redactor = redactor;
     }
 
     /** Which session and conversation a request runs under. */
@@ -191,9 +196,11 @@ public final class ProviderRequestService {
             ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand()).workingDir(context.workingDir())
                     .environment(Map.of()).wallTimeout(context.timeout()).idleTimeout(context.idleTimeout())
                     .maxOutputBytes(settings.maxOutputBytes()).killGrace(settings.killGrace()).build();
-            CliOutput output = provider.parse(outcome.stdout(), outcome.stderr());
+            // Redacted before anything is quoted or cut from it; the parser reads the output as printed.
+            CliOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
+            ProcessOutcome shown = outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr()));
             try {
-                failures.check(provider, cliRequest, spec, outcome, output, context.correlationId());
+                failures.check(provider, cliRequest, spec, shown, output, context.correlationId());
             } catch (GatewayException e) {
                 log.info("{} request {} failed after {} ms: {}", cli.wireName(), context.correlationId(),
                         outcome.duration().toMillis(), e.code().wireName());
@@ -206,6 +213,23 @@ public final class ProviderRequestService {
         } finally {
             context.deleteScratchFiles();
         }
+    }
+
+    /**
+     * What the parser read, as the caller may see it: text fields redacted, and a session id the gateway
+     * would not accept from a caller dropped with a warning (it would be passed back to the CLI on resume).
+     */
+    private CliOutput visible(ProviderCli provider, CliOutput parsed) {
+        List<String> warnings = new ArrayList<>(parsed.warnings().stream().map(redactor::redact).toList());
+        String nativeId = parsed.nativeSessionId();
+        if (nativeId != null && (!SessionService.isValidNativeId(nativeId) || redactor.containsSecret(nativeId))) {
+            warnings.add(FailureClassifier.name(provider) + " reported a session id the gateway does not accept ('"
+                    + Excerpts.head(redactor.redact(nativeId), 60) + "': " + SessionService.NATIVE_ID_RULE
+                    + "), so it was not recorded.");
+            nativeId = null;
+        }
+        return new CliOutput(redactor.redact(parsed.response()), nativeId, redactor.redact(parsed.model()),
+                parsed.usage(), parsed.costUsd(), redactor.redact(parsed.error()), warnings);
     }
 
     /** Cleans up after a prepared request that will never run to completion (its scratch files). */
@@ -232,9 +256,7 @@ public final class ProviderRequestService {
             if (sessionId.startsWith(SessionService.ID_PREFIX)) {
                 return underSession(provider, sessions.get(owner, sessionId).record());
             }
-            if (sessionId.startsWith("-")) {
-                throw GatewayException.invalidArgument("A native session id cannot start with '-'; got '" + sessionId + "'.");
-            }
+            SessionService.checkNativeId(sessionId);
             Optional<SessionRecord> mapped = sessions.findByNativeId(owner, provider.id(), sessionId);
             if (mapped.isEmpty() && !owner.isLocal()) {
                 throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "No gateway session of this grant maps to the "
@@ -261,8 +283,14 @@ public final class ProviderRequestService {
                     + session.cli().wireName() + "', not '" + provider.id().wireName() + "'; use "
                     + session.cli().wireName() + "_request for it, or another session.");
         }
-        return new Plan(session, session.nativeSessionId() == null ? Continuation.fresh()
-                : Continuation.resume(session.nativeSessionId()));
+        String nativeId = session.nativeSessionId();
+        if (nativeId != null && !SessionService.isValidNativeId(nativeId)) {
+            // Recorded before captured ids were checked, or written into the store by hand.
+            throw GatewayException.invalidArgument("Session " + session.id() + " records a native session id the "
+                    + "gateway does not pass to a CLI (" + SessionService.NATIVE_ID_RULE + "); start a new session "
+                    + "(createNewSession:true).");
+        }
+        return new Plan(session, nativeId == null ? Continuation.fresh() : Continuation.resume(nativeId));
     }
 
     /**

@@ -137,6 +137,9 @@ public final class SessionService {
     public Optional<RecordedRun> recordRun(Principal owner, String id, String nativeSessionId,
             Map<String, String> metadata) {
         checkId(id);
+        if (nativeSessionId != null) {
+            checkNativeId(nativeSessionId);
+        }
         Instant now = now();
         return store.update(state -> {
             Optional<SessionRecord> before = state.get(id).filter(r -> owner.owns(r.owner()) && !isExpired(r, now));
@@ -156,6 +159,9 @@ public final class SessionService {
      */
     public RecordedRun recordRunForNativeId(Principal owner, ProviderId cli, String nativeSessionId,
             Map<String, String> metadata) {
+        if (nativeSessionId != null) {
+            checkNativeId(nativeSessionId);
+        }
         Instant now = now();
         return store.update(state -> {
             SessionRecord before = nativeSessionId == null ? null
@@ -294,6 +300,26 @@ public final class SessionService {
 
     private static String newId() {
         return ID_PREFIX + UUID.randomUUID();
+    }
+
+    /** The rule for a provider's own session id, in words. */
+    public static final String NATIVE_ID_RULE = "a native session id is 1-" + MAX_ID_CHARS
+            + " characters of letters, digits and . _ : - and does not start with '-'";
+
+    /**
+     * Whether a provider-native session id may be stored and passed to its CLI: a caller's id and one a
+     * CLI reported obey the same rule, so that neither can be read as an option when resumed.
+     */
+    public static boolean isValidNativeId(String id) {
+        return id != null && ID_PATTERN.matcher(id).matches() && !id.startsWith("-");
+    }
+
+    public static void checkNativeId(String id) {
+        if (!isValidNativeId(id)) {
+            throw GatewayException.invalidArgument("Invalid session id: " + NATIVE_ID_RULE + "; got "
+                    + (id == null ? "null" : id.length() > 40 ? "an invalid " + id.length() + "-character value" : "'" + id + "'")
+                    + ".");
+        }
     }
 
     /** Caller-supplied ids: at most 128 characters of [A-Za-z0-9._:-]. */

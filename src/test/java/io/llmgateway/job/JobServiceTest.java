@@ -16,6 +16,7 @@ import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.support.MutableClock;
 import io.llmgateway.support.LockHolderMain;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +91,7 @@ class JobServiceTest {
     }
 
     private JobService service(JobConfig config, Clock clock) {
-        JobService service = new JobService(dataDir, config, fake, locks, Json.newMapper(), clock);
+        JobService service = new JobService(dataDir, config, fake, locks, Json.newMapper(), clock, new SecretRedactor(Map.of()));
         services.add(service);
         return service;
     }
@@ -575,7 +576,7 @@ class JobServiceTest {
     @Test
     void aProcessStuckHoldingTheJobsLockIsNamedAndJobsResume() throws Exception {
         JobService jobs = new JobService(dataDir, config(4, 2, 32, Duration.ofSeconds(45)), fake,
-                new JobLocks(Duration.ofMillis(300)), Json.newMapper(), Clock.systemUTC());
+                new JobLocks(Duration.ofMillis(300)), Json.newMapper(), Clock.systemUTC(), new SecretRedactor(Map.of()));
         services.add(jobs);
         Files.createDirectories(dataDir.resolve("jobs"));
         Process holder = LockHolderMain.holding(dataDir.resolve("jobs").resolve("jobs.lock"));

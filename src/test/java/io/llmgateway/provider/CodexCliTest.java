@@ -31,7 +31,7 @@ class CodexCliTest {
                 Map.of("sandboxMode", "workspace-write", "addDir", List.of("/tmp"), "profile", "ci",
                         "configOverrides", Map.of("model_reasoning_effort", "\"high\""))), new ScratchFiles());
         assertEquals(List.of("exec", "--json", "--skip-git-repo-check", "--model=gpt-5.5", "--sandbox=workspace-write",
-                "--add-dir=/tmp", "--profile=ci", "--config=model_reasoning_effort=\"high\"", "resume", "01a2-thread", "-"),
+                "--add-dir=/tmp", "--profile=ci", "--config=model_reasoning_effort=\"high\"", "resume", "--", "01a2-thread", "-"),
                 inv.arguments());
         List<String> latest = codex.invocation(Samples.request(codex, "p", Continuation.latest(), Map.of()),
                 new ScratchFiles()).arguments();

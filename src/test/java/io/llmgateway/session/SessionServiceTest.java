@@ -206,4 +206,16 @@ class SessionServiceTest {
         clock.advance(Duration.ofDays(31));
         assertTrue(service.findByNativeId(Principal.LOCAL, ProviderId.CODEX, "thread").isEmpty(), "expired records are invisible");
     }
+
+    @Test
+    void aNativeIdIsStoredOnlyIfACallerCouldHaveSentIt() {
+        String id = service.create(Principal.LOCAL, ProviderId.CODEX, null, false).record().id();
+        for (String bad : new String[] {"--dangerously-bypass-approvals-and-sandbox", "-x", "a b", "x".repeat(129)}) {
+            assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class,
+                    () -> service.recordRun(Principal.LOCAL, id, bad, Map.of())).code(), bad);
+            assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class,
+                    () -> service.recordRunForNativeId(Principal.LOCAL, ProviderId.CODEX, bad, Map.of())).code(), bad);
+        }
+        assertTrue(service.recordRun(Principal.LOCAL, id, "019a-thread.1:x", Map.of()).isPresent());
+    }
 }

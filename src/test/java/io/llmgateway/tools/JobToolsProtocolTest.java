@@ -34,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobToolsProtocolTest {
     private static final long WAIT_MILLIS = 30_000;
+    /** In the gateway's (and so every CLI's) environment. */
+    private static final String KEY = "sk-ant-api03-" + "Q".repeat(80) + "AA";
+    private static final String TOKEN = "plain words of the service token";
 
     @TempDir
     Path dataDir;
@@ -54,6 +57,8 @@ class JobToolsProtocolTest {
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "1000");
         env.put("LLM_GATEWAY_PROGRESS_DELAY_MS", "300");
         env.put("LLM_GATEWAY_PROGRESS_INTERVAL_MS", "200");
+        env.put("ANTHROPIC_API_KEY", KEY);
+        env.put("MY_SERVICE_TOKEN", TOKEN);
         gw = new InProcessGateway(InProcessGateway.config(dataDir, env), new InMemorySessionStore(), Clock.systemUTC());
         gw.client.initialize();
     }
@@ -197,6 +202,48 @@ class JobToolsProtocolTest {
         assertEquals(result.get("nativeSessionId").asText(),
                 call("session_get", Map.of("sessionId", sessionId)).get("session").get("nativeSessionId").asText());
 
+    }
+
+    @Test
+    void jobPagesResultsAndProgressNeverShowASecretWhereverThePagesAreCut() throws Exception {
+        String jobId = call("claude_request_async", Map.of("prompt", "FAKE_LEAK TOOL=" + KEY)).get("jobId").asText();
+        JsonNode done = awaitStatus(jobId, "completed");
+        assertTrue(done.get("progress").asText().endsWith("2 tool calls, last tool [redacted], last event result"),
+                done::toString);
+        JsonNode result = call("llm_job_result", Map.of("jobId", jobId, "maxChars", 1_000_000));
+        assertTrue(result.get("result").get("response").asText().contains("your key is [redacted] and the token [redacted]"));
+        assertTrue(result.get("output").get("text").asText().contains("\"name\":\"[redacted]\""));
+        for (String stream : List.of("stdout", "stderr")) {
+            String whole = call("llm_job_result", Map.of("jobId", jobId, "stream", stream, "maxChars", 1_000_000))
+                    .get("output").get("text").asText();
+            for (int maxChars : List.of(1, 7, 10, 33)) {
+                StringBuilder all = new StringBuilder();
+                long offset = 0;
+                JsonNode page;
+                do {
+                    page = call("llm_job_result", Map.of("jobId", jobId, "stream", stream, "offset", offset,
+                            "maxChars", maxChars)).get("output");
+                    String text = page.get("text").asText();
+                    assertFalse(text.contains("QQ") || text.contains("service t"), stream + " page: " + text);
+                    all.append(text);
+                    offset = page.get("nextOffset").asLong();
+                } while (!page.get("complete").asBoolean());
+                assertEquals(whole, all.toString(), stream + " in pages of " + maxChars);
+            }
+            assertTrue(whole.contains("[redacted]"), whole);
+        }
+        assertFalse(call("llm_job_status", Map.of("jobId", jobId)).toString().contains("QQ"));
+
+        // A sync call's progress notifications name the tool it is running: redacted too.
+        int id = gw.client.send("tools/call", Map.of("name", "claude_request",
+                "arguments", Map.of("prompt", "SLOW=1 TOOL=" + KEY), "_meta", Map.of("progressToken", "tok-secret")));
+        JsonNode progress = gw.client.awaitMatching(n -> n.toString().contains("tok-secret")
+                && n.toString().contains("last tool"), 20);
+        assertNotNull(progress, "the call reports progress naming its tool");
+        assertTrue(progress.get("params").get("message").asText().contains("last tool [redacted]"), progress::toString);
+        assertFalse(progress.toString().contains("QQ"), progress::toString);
+        JsonNode reply = gw.client.awaitResponse(id).get("result");
+        assertFalse(reply.toString().contains("QQ"), reply::toString);
     }
 
     @Test
