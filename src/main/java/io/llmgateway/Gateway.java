@@ -11,7 +11,7 @@ import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.policy.PolicyGuard;
-import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.RequestSettings;
 import io.llmgateway.redact.SecretRedactor;

@@ -1,7 +1,7 @@
 package io.llmgateway.ops;
 
 import io.llmgateway.core.ProviderId;
-import io.llmgateway.provider.LoginStatus;
+import io.llmgateway.provider.cli.LoginStatus;
 
 /**
  * What probing one provider CLI found.

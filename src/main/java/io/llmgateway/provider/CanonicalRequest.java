@@ -1,5 +1,6 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.cli.CliRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.session.SessionRecord;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,11 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.cli.CliFailure;
+import io.llmgateway.provider.cli.CliOutput;
+import io.llmgateway.provider.cli.CliRequest;
+import io.llmgateway.provider.cli.CliRun;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;

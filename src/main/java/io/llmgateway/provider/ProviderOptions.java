@@ -1,5 +1,6 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.cli.Excerpts;
 import io.llmgateway.core.GatewayException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,12 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.cli.CliOutput;
+import io.llmgateway.provider.cli.CliRequest;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.Invocation;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.ProviderRegistry;
+import io.llmgateway.provider.cli.ScratchFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;

@@ -6,7 +6,7 @@ import io.llmgateway.job.PreparedRun;
 import io.llmgateway.job.ProviderRuns;
 import io.llmgateway.job.RequestIdentity;
 import io.llmgateway.provider.CanonicalRequest;
-import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
 import java.util.Map;
 

@@ -10,7 +10,7 @@ import io.llmgateway.core.Json;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.Doctor;
-import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.support.SpecialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessRunner;
-import io.llmgateway.provider.LoginStatus;
-import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.cli.LoginStatus;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

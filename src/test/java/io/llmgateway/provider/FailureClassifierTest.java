@@ -1,5 +1,11 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.cli.CliOutput;
+import io.llmgateway.provider.cli.CliRequest;
+import io.llmgateway.provider.cli.CodexCli;
+import io.llmgateway.provider.cli.DevinCli;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.Samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

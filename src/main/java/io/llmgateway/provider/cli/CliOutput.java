@@ -1,5 +1,6 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.Usage;
 import java.util.ArrayList;
 import java.util.List;
 

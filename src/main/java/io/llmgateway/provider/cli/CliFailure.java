@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
 import io.llmgateway.core.ErrorCode;
 import java.util.Objects;

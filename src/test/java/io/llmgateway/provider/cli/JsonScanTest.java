@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,7 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.Continuation;
+import io.llmgateway.provider.ProviderOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 

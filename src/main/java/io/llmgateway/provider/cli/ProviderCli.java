@@ -1,5 +1,6 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.ProviderOption;
 import io.llmgateway.core.ProviderId;
 import java.util.List;
 import java.util.Optional;

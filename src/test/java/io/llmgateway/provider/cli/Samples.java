@@ -1,5 +1,7 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.Continuation;
+import io.llmgateway.provider.ProviderOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,12 +10,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Test fixtures: CLI output samples and requests. */
-final class Samples {
+public final class Samples {
     private Samples() {
     }
 
     /** A file under src/test/resources/cli-samples. */
-    static String read(String name) {
+    public static String read(String name) {
         try (InputStream in = Samples.class.getResourceAsStream("/cli-samples/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no sample " + name);
@@ -24,11 +26,11 @@ final class Samples {
         }
     }
 
-    static CliRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
+    public static CliRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
         return request(provider, prompt, null, continuation, options);
     }
 
-    static CliRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
+    public static CliRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
             Map<String, Object> options) {
         return new CliRequest(prompt, model, ProviderOptions.of(provider.options(), options), continuation,
                 Path.of("/tmp"));

@@ -1,5 +1,9 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.OptionType;
+import io.llmgateway.provider.ProviderOption;
+import io.llmgateway.provider.ProviderOptions;
+import io.llmgateway.provider.Usage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,10 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.Continuation;
+import io.llmgateway.provider.OptionType;
+import io.llmgateway.provider.ProviderOption;
+import io.llmgateway.provider.ProviderOptions;
+import io.llmgateway.provider.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;

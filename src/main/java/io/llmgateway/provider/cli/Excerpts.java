@@ -1,12 +1,12 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
 /** Bounded pieces of CLI output for error messages and details. */
-final class Excerpts {
+public final class Excerpts {
     private Excerpts() {
     }
 
     /** The last {@code maxChars} characters, trimmed; never splits a surrogate pair. */
-    static String tail(String text, int maxChars) {
+    public static String tail(String text, int maxChars) {
         String trimmed = text == null ? "" : text.strip();
         if (trimmed.length() <= maxChars) {
             return trimmed;
@@ -19,7 +19,7 @@ final class Excerpts {
     }
 
     /** The first {@code maxChars} characters; never splits a surrogate pair. */
-    static String head(String text, int maxChars) {
+    public static String head(String text, int maxChars) {
         if (text == null || text.length() <= maxChars) {
             return text;
         }
@@ -31,7 +31,7 @@ final class Excerpts {
     }
 
     /** The last non-blank line, bounded; empty when there is none. */
-    static String lastLine(String text, int maxChars) {
+    public static String lastLine(String text, int maxChars) {
         if (text == null) {
             return "";
         }

@@ -1,5 +1,8 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.OptionType;
+import io.llmgateway.provider.ProviderOption;
+import io.llmgateway.provider.ProviderOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ProviderId;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.Continuation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

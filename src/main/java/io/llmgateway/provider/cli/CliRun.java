@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
 import java.util.Objects;
 

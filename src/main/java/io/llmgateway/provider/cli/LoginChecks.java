@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.exec.ProcessOutcome;

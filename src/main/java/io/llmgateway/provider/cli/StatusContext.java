@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.cli;
 
 import io.llmgateway.exec.ProcessOutcome;
 import java.nio.file.Path;
