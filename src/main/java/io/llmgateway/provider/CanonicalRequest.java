@@ -1,6 +1,6 @@
 package io.llmgateway.provider;
 
-import io.llmgateway.provider.cli.CliRequest;
+import io.llmgateway.provider.cli.InvocationRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -40,7 +40,7 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
                 : resumeLatest ? Continuation.latest() : Continuation.fresh();
     }
 
-    CliRequest cliRequest() {
-        return new CliRequest(prompt, model, options, continuation(), workingDir);
+    InvocationRequest cliRequest() {
+        return new InvocationRequest(prompt, model, options, continuation(), workingDir);
     }
 }

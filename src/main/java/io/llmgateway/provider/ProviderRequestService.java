@@ -1,7 +1,7 @@
 package io.llmgateway.provider;
 
-import io.llmgateway.provider.cli.CliOutput;
-import io.llmgateway.provider.cli.CliRequest;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.InvocationRequest;
 import io.llmgateway.provider.cli.Excerpts;
 import io.llmgateway.provider.cli.Invocation;
 import io.llmgateway.provider.cli.ProviderCli;
@@ -167,7 +167,7 @@ public final class ProviderRequestService {
             sessionId = sessions.create(cli, null, false).record().id();
         }
         String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
-        CliRequest cliRequest = request.cliRequest();
+        InvocationRequest cliRequest = request.cliRequest();
         ScratchFiles scratch = new ScratchFiles();
         try {
             Invocation invocation = provider.invocation(cliRequest, scratch);
@@ -194,13 +194,13 @@ public final class ProviderRequestService {
         ProviderCli provider = registry.get(cli);
         RunContext context = RunContext.of(preparedContext);
         try {
-            CliRequest cliRequest = new CliRequest("", context.model(), ProviderOptions.none(), context.continuation(),
+            InvocationRequest cliRequest = new InvocationRequest("", context.model(), ProviderOptions.none(), context.continuation(),
                     context.workingDir());
             ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand()).workingDir(context.workingDir())
                     .environment(Map.of()).wallTimeout(context.timeout()).idleTimeout(context.idleTimeout())
                     .maxOutputBytes(settings.maxOutputBytes()).killGrace(settings.killGrace()).build();
             // Redacted before anything is quoted or cut from it; the parser reads the output as printed.
-            CliOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
+            ParsedOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
             ProcessOutcome shown = outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr()));
             try {
                 failures.check(provider, cliRequest, spec, shown, output, context.correlationId());
@@ -223,7 +223,7 @@ public final class ProviderRequestService {
      * What the parser read, as the caller may see it: text fields redacted, and a session id the gateway
      * would not accept from a caller dropped with a warning (it would be passed back to the CLI on resume).
      */
-    private CliOutput visible(ProviderCli provider, CliOutput parsed) {
+    private ParsedOutput visible(ProviderCli provider, ParsedOutput parsed) {
         List<String> warnings = new ArrayList<>(parsed.warnings().stream().map(redactor::redact).toList());
         String nativeId = parsed.nativeSessionId();
         if (nativeId != null && (!SessionService.isValidNativeId(nativeId) || redactor.containsSecret(nativeId))) {
@@ -232,7 +232,7 @@ public final class ProviderRequestService {
                     + "), so it was not recorded.");
             nativeId = null;
         }
-        return new CliOutput(redactor.redact(parsed.response()), nativeId, redactor.redact(parsed.model()),
+        return new ParsedOutput(redactor.redact(parsed.response()), nativeId, redactor.redact(parsed.model()),
                 parsed.usage(), parsed.costUsd(), redactor.redact(parsed.error()), warnings);
     }
 
@@ -326,7 +326,7 @@ public final class ProviderRequestService {
      * Runs the provider's checks of the request's values (option ranges, formats) and the argument size
      * limit by building the command once, before anything is counted or created.
      */
-    private static void checkCommand(ProviderCli provider, CliRequest request) {
+    private static void checkCommand(ProviderCli provider, InvocationRequest request) {
         try (ScratchFiles dryRun = new ScratchFiles()) {
             List<String> arguments = provider.invocation(request, dryRun).arguments();
             int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
@@ -382,8 +382,8 @@ public final class ProviderRequestService {
                 "command", overridden ? variable : command, "overrideVariable", variable));
     }
 
-    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, CliRequest request,
-            ProcessOutcome outcome, CliOutput output, String model, String correlationId) {
+    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, InvocationRequest request,
+            ProcessOutcome outcome, ParsedOutput output, String model, String correlationId) {
         List<String> warnings = new ArrayList<>(output.warnings());
         String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
                 : continuation.isResume() ? continuation.nativeSessionId() : null;

@@ -1,7 +1,7 @@
 package io.llmgateway.provider;
 
-import io.llmgateway.provider.cli.CliOutput;
-import io.llmgateway.provider.cli.CliRequest;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.InvocationRequest;
 import io.llmgateway.provider.cli.CodexCli;
 import io.llmgateway.provider.cli.DevinCli;
 import io.llmgateway.provider.cli.ProviderCli;
@@ -29,8 +29,8 @@ class FailureClassifierTest {
     private final DevinCli devin = new DevinCli();
 
     private GatewayException failure(ProviderCli provider, Continuation continuation, ProcessOutcome outcome) {
-        CliRequest request = Samples.request(provider, "p", continuation, Map.of());
-        CliOutput output = provider.parse(outcome.stdout(), outcome.stderr());
+        InvocationRequest request = Samples.request(provider, "p", continuation, Map.of());
+        ParsedOutput output = provider.parse(outcome.stdout(), outcome.stderr());
         return assertThrows(GatewayException.class,
                 () -> classifier.check(provider, request, spec, outcome, output, "corr"));
     }
@@ -46,7 +46,7 @@ class FailureClassifierTest {
 
     @Test
     void successPassesAndEmptyRepliesOfOrdinaryProvidersToo() {
-        CliRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
+        InvocationRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
         classifier.check(devin, request, spec, exited(0, "fine\n", ""), devin.parse("fine\n", ""), "corr");
         classifier.check(devin, request, spec, exited(0, "", ""), devin.parse("", ""), "corr");
     }

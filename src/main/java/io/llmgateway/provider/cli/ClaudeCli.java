@@ -61,7 +61,7 @@ public final class ClaudeCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(CliRequest request, ScratchFiles scratch) {
+    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .add("-p", "--output-format=stream-json", "--verbose")
@@ -85,10 +85,10 @@ public final class ClaudeCli implements ProviderCli {
     }
 
     @Override
-    public CliOutput parse(String stdout, String stderr) {
+    public ParsedOutput parse(String stdout, String stderr) {
         Set<String> denied = new LinkedHashSet<>();
         List<String> stoppedAtMaxTurns = new ArrayList<>(1);
-        CliOutput.Builder out = ResultEventParser.parse(stdout, result -> {
+        ParsedOutput.Builder out = ResultEventParser.parse(stdout, result -> {
             for (JsonNode denial : result.path("permission_denials")) {
                 denied.add(denial.path("tool_name").asText("unknown tool"));
             }
@@ -107,16 +107,16 @@ public final class ClaudeCli implements ProviderCli {
     }
 
     @Override
-    public Optional<CliFailure> classify(CliRun run) {
+    public Optional<ClassifiedFailure> classify(FinishedRun run) {
         if (run.exitCode() != 0 && run.stderr().contains(NO_CONVERSATION)) {
-            return Optional.of(new CliFailure(ErrorCode.SESSION_NOT_FOUND, "Claude Code has no conversation "
+            return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, "Claude Code has no conversation "
                     + sessionDescription(run) + " in " + run.request().workingDir() + "; Claude keeps conversations per "
                     + "working directory, so resume from the directory it started in, or start a new session."));
         }
         return Optional.empty();
     }
 
-    private static String sessionDescription(CliRun run) {
+    private static String sessionDescription(FinishedRun run) {
         Continuation c = run.request().continuation();
         return c.isResume() ? c.nativeSessionId() : "to continue";
     }

@@ -55,7 +55,7 @@ public final class CodexCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(CliRequest request, ScratchFiles scratch) {
+    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .add("exec", "--json", "--skip-git-repo-check")
@@ -102,8 +102,8 @@ public final class CodexCli implements ProviderCli {
     }
 
     @Override
-    public CliOutput parse(String stdout, String stderr) {
-        CliOutput.Builder out = CliOutput.builder();
+    public ParsedOutput parse(String stdout, String stderr) {
+        ParsedOutput.Builder out = ParsedOutput.builder();
         String turnFailure = null;
         String lastError = null;
         boolean turnCompleted = false;
@@ -138,10 +138,10 @@ public final class CodexCli implements ProviderCli {
     }
 
     @Override
-    public Optional<CliFailure> classify(CliRun run) {
+    public Optional<ClassifiedFailure> classify(FinishedRun run) {
         if (run.exitCode() != 0 && run.stderr().contains("no rollout found")) {
             String id = run.request().continuation().isResume() ? run.request().continuation().nativeSessionId() : "";
-            return Optional.of(new CliFailure(ErrorCode.SESSION_NOT_FOUND, "Codex has no recorded thread " + id
+            return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, "Codex has no recorded thread " + id
                     + " (no rollout found under its CODEX_HOME); check the id or start a new session."));
         }
         return Optional.empty();

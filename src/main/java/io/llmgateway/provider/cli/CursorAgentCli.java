@@ -44,7 +44,7 @@ public final class CursorAgentCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(CliRequest request, ScratchFiles scratch) {
+    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .add("--print", "--output-format=stream-json")
@@ -66,14 +66,14 @@ public final class CursorAgentCli implements ProviderCli {
     }
 
     @Override
-    public CliOutput parse(String stdout, String stderr) {
+    public ParsedOutput parse(String stdout, String stderr) {
         return ResultEventParser.parse(stdout, result -> { }).build();
     }
 
     @Override
-    public Optional<CliFailure> classify(CliRun run) {
+    public Optional<ClassifiedFailure> classify(FinishedRun run) {
         if (run.exitCode() != 0 && (run.stderr().contains(TRUST_REQUIRED) || run.stdout().contains(TRUST_REQUIRED))) {
-            return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, "Cursor Agent refused to run in "
+            return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, "Cursor Agent refused to run in "
                     + run.request().workingDir() + " because the workspace is not trusted (\"Workspace Trust "
                     + "Required\"); pass trustWorkspace:true."));
         }

@@ -32,7 +32,7 @@ public final class DevinCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(CliRequest request, ScratchFiles scratch) {
+    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
         Argv argv = new Argv()
                 .option("--model", request.model())
                 .option("--permission-mode", request.options().string("permissionMode"));
@@ -47,8 +47,8 @@ public final class DevinCli implements ProviderCli {
     }
 
     @Override
-    public CliOutput parse(String stdout, String stderr) {
-        return CliOutput.builder().response(stdout.strip()).build();
+    public ParsedOutput parse(String stdout, String stderr) {
+        return ParsedOutput.builder().response(stdout.strip()).build();
     }
 
     /** {@code devin auth status}, read by its wording; WINDSURF_API_KEY also authenticates. */

@@ -51,7 +51,7 @@ public final class GeminiCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(CliRequest request, ScratchFiles scratch) {
+    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .add("--output-format=stream-json", "--prompt=")
@@ -75,8 +75,8 @@ public final class GeminiCli implements ProviderCli {
      * Gemini prints on stderr in json mode.
      */
     @Override
-    public CliOutput parse(String stdout, String stderr) {
-        CliOutput.Builder out = CliOutput.builder();
+    public ParsedOutput parse(String stdout, String stderr) {
+        ParsedOutput.Builder out = ParsedOutput.builder();
         StringBuilder streamed = new StringBuilder();
         boolean sawMessages = false;
         for (JsonNode event : JsonScan.objects(stdout)) {
@@ -111,7 +111,7 @@ public final class GeminiCli implements ProviderCli {
         return out.build();
     }
 
-    private static void readJsonResult(JsonNode result, CliOutput.Builder out) {
+    private static void readJsonResult(JsonNode result, ParsedOutput.Builder out) {
         out.nativeSessionId(JsonScan.text(result, "session_id"));
         if (result.has("response")) {
             out.response(JsonScan.text(result, "response"));
@@ -137,7 +137,7 @@ public final class GeminiCli implements ProviderCli {
         }
     }
 
-    private static void readStats(JsonNode stats, CliOutput.Builder out) {
+    private static void readStats(JsonNode stats, ParsedOutput.Builder out) {
         if (!stats.isObject()) {
             return;
         }
@@ -177,17 +177,17 @@ public final class GeminiCli implements ProviderCli {
     }
 
     @Override
-    public Optional<CliFailure> classify(CliRun run) {
+    public Optional<ClassifiedFailure> classify(FinishedRun run) {
         Continuation continuation = run.request().continuation();
         switch (run.exitCode()) {
             case EXIT_UNTRUSTED -> {
-                return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, "Gemini CLI refused to run in "
+                return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, "Gemini CLI refused to run in "
                         + run.request().workingDir() + " because the directory is not trusted (exit 55); pass "
                         + "trustWorkspace:true, or trust the folder in Gemini CLI."));
             }
             case EXIT_INPUT -> {
                 if (continuation.continuesConversation()) {
-                    return Optional.of(new CliFailure(ErrorCode.SESSION_NOT_FOUND, "Gemini CLI has no session "
+                    return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, "Gemini CLI has no session "
                             + (continuation.isResume() ? continuation.nativeSessionId() : "to continue") + " for "
                             + run.request().workingDir() + " (exit 42); Gemini keeps sessions per project directory, "
                             + "so resume from the directory it started in, or start a new session."));
@@ -195,7 +195,7 @@ public final class GeminiCli implements ProviderCli {
                 return Optional.empty();
             }
             case EXIT_AUTH, EXIT_HTTP_401, EXIT_HTTP_403 -> {
-                return Optional.of(CliFailure.authRequired(this,
+                return Optional.of(ClassifiedFailure.authRequired(this,
                         run.output().error() != null ? run.output().error() : Excerpts.lastLine(run.stderr(), 300)));
             }
             default -> {

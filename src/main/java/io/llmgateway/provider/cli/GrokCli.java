@@ -37,7 +37,7 @@ public final class GrokCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(CliRequest request, ScratchFiles scratch) {
+    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .option("-p", request.prompt())
@@ -59,8 +59,8 @@ public final class GrokCli implements ProviderCli {
 
     /** Reads streaming-json events, and also the single json object ({@code text}, {@code sessionId}, {@code error}). */
     @Override
-    public CliOutput parse(String stdout, String stderr) {
-        CliOutput.Builder out = CliOutput.builder();
+    public ParsedOutput parse(String stdout, String stderr) {
+        ParsedOutput.Builder out = ParsedOutput.builder();
         StringBuilder text = new StringBuilder();
         boolean sawText = false;
         for (JsonNode event : JsonScan.objects(stdout)) {

@@ -47,7 +47,7 @@ public final class MistralVibeCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(CliRequest request, ScratchFiles scratch) {
+    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .option("-p", request.prompt())
@@ -74,8 +74,8 @@ public final class MistralVibeCli implements ProviderCli {
      * in an object); the reply is the last assistant message. Plain text output is taken as the reply.
      */
     @Override
-    public CliOutput parse(String stdout, String stderr) {
-        CliOutput.Builder out = CliOutput.builder();
+    public ParsedOutput parse(String stdout, String stderr) {
+        ParsedOutput.Builder out = ParsedOutput.builder();
         List<JsonNode> values = JsonScan.objectsAndArrays(stdout);
         if (values.isEmpty()) {
             out.response(stdout.strip());

@@ -21,16 +21,16 @@ public interface ProviderCli {
     List<ProviderOption> options();
 
     /** The argv (after the executable), stdin and environment changes that run {@code request}. */
-    Invocation invocation(CliRequest request, ScratchFiles scratch);
+    Invocation invocation(InvocationRequest request, ScratchFiles scratch);
 
     /** Reads whatever the CLI printed, complete or not; never throws on unexpected output. */
-    CliOutput parse(String stdout, String stderr);
+    ParsedOutput parse(String stdout, String stderr);
 
     /**
      * Recognises failures only this CLI reports in its own way (an unknown session, an untrusted
      * directory, ...). Empty leaves the run to the checks every provider shares.
      */
-    default Optional<CliFailure> classify(CliRun run) {
+    default Optional<ClassifiedFailure> classify(FinishedRun run) {
         return Optional.empty();
     }
 

@@ -17,8 +17,8 @@ final class ResultEventParser {
     }
 
     /** Reads the events; {@code onResult} also sees each result event, for provider-specific fields. */
-    static CliOutput.Builder parse(String stdout, Consumer<JsonNode> onResult) {
-        CliOutput.Builder out = CliOutput.builder();
+    static ParsedOutput.Builder parse(String stdout, Consumer<JsonNode> onResult) {
+        ParsedOutput.Builder out = ParsedOutput.builder();
         List<String> assistantTexts = new ArrayList<>();
         boolean resultSeen = false;
         for (JsonNode event : JsonScan.objects(stdout)) {
@@ -44,7 +44,7 @@ final class ResultEventParser {
         return out;
     }
 
-    private static void readResult(JsonNode result, CliOutput.Builder out) {
+    private static void readResult(JsonNode result, ParsedOutput.Builder out) {
         out.nativeSessionId(JsonScan.text(result, "session_id"));
         String text = JsonScan.text(result, "result");
         if (result.path("is_error").asBoolean(false)) {

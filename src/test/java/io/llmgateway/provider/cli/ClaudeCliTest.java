@@ -53,7 +53,7 @@ class ClaudeCliTest {
 
     @Test
     void parsesTheStreamJsonSample() {
-        CliOutput out = claude.parse(Samples.read("claude-stream-json.jsonl"), "");
+        ParsedOutput out = claude.parse(Samples.read("claude-stream-json.jsonl"), "");
         assertEquals("Hello from the fake Anthropic API (reply #5; 1 user message(s) in context; last user text: 'stream me')",
                 out.response());
         assertEquals("e5c9a5c0-e814-46ea-a4e2-71a3aaec3900", out.nativeSessionId());
@@ -66,23 +66,23 @@ class ClaudeCliTest {
 
     @Test
     void parsesToolCallsAndPartialMessageStreams() {
-        CliOutput tool = claude.parse(Samples.read("claude-stream-json-mcp-tool.jsonl"), "");
+        ParsedOutput tool = claude.parse(Samples.read("claude-stream-json-mcp-tool.jsonl"), "");
         assertTrue(tool.response().endsWith("[tool result seen: 'echo: ping-from-fake-model']"));
         assertEquals(new Usage(22L, 14L, 0L, 0L), tool.usage());
-        CliOutput partial = claude.parse(Samples.read("claude-stream-json-partial.jsonl"), "");
+        ParsedOutput partial = claude.parse(Samples.read("claude-stream-json-partial.jsonl"), "");
         assertEquals("c5bbeec2-4800-4f27-b858-c38fc8594f7f", partial.nativeSessionId());
         assertTrue(partial.response().contains("reply #21"));
     }
 
     @Test
     void parsesTheSingleJsonResultOfBothVersions() {
-        CliOutput hello = claude.parse(Samples.read("claude-json-hello.json"), "");
+        ParsedOutput hello = claude.parse(Samples.read("claude-json-hello.json"), "");
         assertEquals("53ae58e6-0376-4506-8197-72040827d2aa", hello.nativeSessionId());
         assertEquals("claude-opus-4-8[1m]", hello.model(), "from modelUsage when there is no init event");
-        CliOutput resumed = claude.parse(Samples.read("claude-json-resume.json"), "");
+        ParsedOutput resumed = claude.parse(Samples.read("claude-json-resume.json"), "");
         assertEquals(hello.nativeSessionId(), resumed.nativeSessionId());
         assertTrue(resumed.response().contains("2 user message(s) in context"));
-        CliOutput newer = claude.parse(Samples.read("claude-2.1.330-json-hello.json"), "");
+        ParsedOutput newer = claude.parse(Samples.read("claude-2.1.330-json-hello.json"), "");
         assertEquals("2b3e2048-f96f-4d9a-b0cc-76b3d420a9e8", newer.nativeSessionId());
         assertEquals(new Usage(11L, 7L, 0L, 0L), newer.usage(), "keys are read by name, whatever their order");
         assertEquals("claude-opus-5-5", newer.model());
@@ -90,16 +90,16 @@ class ClaudeCliTest {
 
     @Test
     void isErrorResultsBecomeTheProvidersOwnErrorMessage() {
-        CliOutput error = claude.parse(Samples.read("claude-json-error500.json"), "");
+        ParsedOutput error = claude.parse(Samples.read("claude-json-error500.json"), "");
         assertTrue(error.error().startsWith("API Error: 500 fake error 500."));
         assertNull(error.response());
-        CliOutput refused = claude.parse(Samples.read("claude-json-conn-refused.json"), "");
+        ParsedOutput refused = claude.parse(Samples.read("claude-json-conn-refused.json"), "");
         assertEquals("API Error: Unable to connect to API (ConnectionRefused)", refused.error());
     }
 
     @Test
     void aRunStoppedByMaxTurnsSaysSoAndKeepsItsSession() {
-        CliOutput out = claude.parse(Samples.read("claude-stream-json-max-turns.jsonl"), "");
+        ParsedOutput out = claude.parse(Samples.read("claude-stream-json-max-turns.jsonl"), "");
         assertTrue(out.error().startsWith("Claude Code reached its maxTurns limit before finishing"), out.error());
         assertEquals("7b7d64c8-673f-4c61-844b-220e1c798056", out.nativeSessionId());
     }
@@ -108,14 +108,14 @@ class ClaudeCliTest {
     void withoutAResultTheAssistantTextSoFarIsThePartialReply() {
         String stream = Samples.read("claude-stream-json.jsonl");
         String cut = stream.substring(0, stream.indexOf("{\"type\":\"result\""));
-        CliOutput out = claude.parse(cut + "{\"type\":\"result\",\"trunc", "");
+        ParsedOutput out = claude.parse(cut + "{\"type\":\"result\",\"trunc", "");
         assertTrue(out.response().contains("reply #5"));
         assertEquals("e5c9a5c0-e814-46ea-a4e2-71a3aaec3900", out.nativeSessionId());
     }
 
     @Test
     void permissionDenialsBecomeAWarning() {
-        CliOutput out = claude.parse("{\"type\":\"result\",\"is_error\":false,\"result\":\"could not\",\"session_id\":\"s\","
+        ParsedOutput out = claude.parse("{\"type\":\"result\",\"is_error\":false,\"result\":\"could not\",\"session_id\":\"s\","
                 + "\"permission_denials\":[{\"tool_name\":\"Bash\",\"tool_use_id\":\"t1\",\"tool_input\":{}},"
                 + "{\"tool_name\":\"Bash\"},{\"tool_name\":\"Write\"}]}", "");
         assertEquals(1, out.warnings().size());
@@ -124,12 +124,12 @@ class ClaudeCliTest {
 
     @Test
     void unknownSessionIsSessionNotFoundNamingTheDirectory() {
-        CliRequest request = Samples.request(claude, "p", Continuation.resume("0000-dead"), Map.of());
-        CliRun run = new CliRun(request, 1, "", "No conversation found with session ID: 0000-dead\n",
+        InvocationRequest request = Samples.request(claude, "p", Continuation.resume("0000-dead"), Map.of());
+        FinishedRun run = new FinishedRun(request, 1, "", "No conversation found with session ID: 0000-dead\n",
                 claude.parse("", ""));
-        CliFailure failure = claude.classify(run).orElseThrow();
+        ClassifiedFailure failure = claude.classify(run).orElseThrow();
         assertEquals(ErrorCode.SESSION_NOT_FOUND, failure.code());
         assertTrue(failure.message().contains("0000-dead") && failure.message().contains("/tmp"), failure.message());
-        assertTrue(claude.classify(new CliRun(request, 1, "", "other failure", claude.parse("", ""))).isEmpty());
+        assertTrue(claude.classify(new FinishedRun(request, 1, "", "other failure", claude.parse("", ""))).isEmpty());
     }
 }

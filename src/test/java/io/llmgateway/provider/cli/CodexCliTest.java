@@ -66,7 +66,7 @@ class CodexCliTest {
 
     @Test
     void parsesTheHelloSample() {
-        CliOutput out = codex.parse(Samples.read("codex-exec-json-hello.jsonl"), "");
+        ParsedOutput out = codex.parse(Samples.read("codex-exec-json-hello.jsonl"), "");
         assertEquals("Hello from the fake OpenAI Responses API (reply #1; 2 user message(s) in context; last user text: 'hello')",
                 out.response());
         assertEquals("01a20138-2e8e-70f0-a269-e150e5edbdcf", out.nativeSessionId());
@@ -80,7 +80,7 @@ class CodexCliTest {
 
     @Test
     void resumedThreadReportsTheSameIdAndCumulativeUsage() {
-        CliOutput out = codex.parse(Samples.read("codex-exec-json-resume.jsonl"), "");
+        ParsedOutput out = codex.parse(Samples.read("codex-exec-json-resume.jsonl"), "");
         assertEquals("01a20138-2e8e-70f0-a269-e150e5edbdcf", out.nativeSessionId());
         assertEquals(new Usage(22L, 14L, 0L, 0L), out.usage());
         assertTrue(codex.reportsCumulativeUsage());
@@ -88,7 +88,7 @@ class CodexCliTest {
 
     @Test
     void theLastAgentMessageIsTheReply() {
-        CliOutput out = codex.parse(Samples.read("codex-exec-json-mcp-tool.jsonl"), "");
+        ParsedOutput out = codex.parse(Samples.read("codex-exec-json-mcp-tool.jsonl"), "");
         assertTrue(out.response().startsWith("Hello from the fake OpenAI Responses API (reply #4"));
     }
 
@@ -113,8 +113,8 @@ class CodexCliTest {
 
     @Test
     void unknownThreadIsSessionNotFound() {
-        CliRequest request = Samples.request(codex, "p", Continuation.resume("nope"), Map.of());
-        CliFailure failure = codex.classify(new CliRun(request, 1, "",
+        InvocationRequest request = Samples.request(codex, "p", Continuation.resume("nope"), Map.of());
+        ClassifiedFailure failure = codex.classify(new FinishedRun(request, 1, "",
                 "Error: no rollout found for thread id nope\n", codex.parse("", ""))).orElseThrow();
         assertEquals(ErrorCode.SESSION_NOT_FOUND, failure.code());
         assertTrue(failure.message().contains("nope"));

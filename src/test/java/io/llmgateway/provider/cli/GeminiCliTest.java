@@ -36,7 +36,7 @@ class GeminiCliTest {
 
     @Test
     void parsesTheStreamJsonSample() {
-        CliOutput out = gemini.parse(Samples.read("gemini-stream-json.jsonl"), "");
+        ParsedOutput out = gemini.parse(Samples.read("gemini-stream-json.jsonl"), "");
         assertEquals("Hello from the fake Gemini API (reply #11; 1 user message(s) in context; last user text: 'stream me')",
                 out.response());
         assertEquals("c0b44541-a1d8-42fd-967d-3c6395ffc8bb", out.nativeSessionId());
@@ -47,14 +47,14 @@ class GeminiCliTest {
 
     @Test
     void toolCallStreamsKeepOnlyAssistantText() {
-        CliOutput out = gemini.parse(Samples.read("gemini-stream-json-mcp-tool-yolo.jsonl"), "");
+        ParsedOutput out = gemini.parse(Samples.read("gemini-stream-json-mcp-tool-yolo.jsonl"), "");
         assertTrue(out.response().startsWith("Hello from the fake Gemini API (reply #3"));
         assertEquals("gemini-2.5-flash", out.model());
     }
 
     @Test
     void parsesTheJsonSampleWithTheMainRoleModel() {
-        CliOutput out = gemini.parse(Samples.read("gemini-json-hello.json"), "");
+        ParsedOutput out = gemini.parse(Samples.read("gemini-json-hello.json"), "");
         assertEquals("4f8c865f-faa9-43cc-8798-e13b556c3c0c", out.nativeSessionId());
         assertTrue(out.response().contains("reply #2"));
         assertEquals("gemini-3.8-flash", out.model());
@@ -63,18 +63,18 @@ class GeminiCliTest {
 
     @Test
     void errorsFromTheStreamAndFromStderr() {
-        CliOutput streamed = gemini.parse(Samples.read("gemini-stream-json-error400.jsonl"), "");
+        ParsedOutput streamed = gemini.parse(Samples.read("gemini-stream-json-error400.jsonl"), "");
         assertEquals("fake error 400 (INVALID_ARGUMENT)", streamed.error());
         assertEquals("a2c63d8d-f65c-4a64-b37f-5e4e5bb05631", streamed.nativeSessionId());
-        CliOutput json = gemini.parse("", Samples.read("gemini-json-error400.stderr"));
+        ParsedOutput json = gemini.parse("", Samples.read("gemini-json-error400.stderr"));
         assertEquals("fake error 400 (INVALID_ARGUMENT)", json.error());
         assertEquals("01664613-141b-46e0-a1aa-51ba856d7cf4", json.nativeSessionId());
     }
 
     @Test
     void exitCodesWithTheirOwnMeaning() {
-        CliRequest fresh = Samples.request(gemini, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
-        CliFailure untrusted = gemini.classify(run(fresh, 55)).orElseThrow();
+        InvocationRequest fresh = Samples.request(gemini, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
+        ClassifiedFailure untrusted = gemini.classify(run(fresh, 55)).orElseThrow();
         assertEquals(ErrorCode.CLI_ERROR, untrusted.code());
         assertTrue(untrusted.message().contains("trustWorkspace"));
 
@@ -85,14 +85,14 @@ class GeminiCliTest {
         assertFalse(gemini.classify(run(fresh, 42)).isPresent(), "42 is any input error when not resuming");
 
         for (int exit : new int[] {41, 145, 147}) {
-            CliFailure auth = gemini.classify(run(fresh, exit)).orElseThrow();
+            ClassifiedFailure auth = gemini.classify(run(fresh, exit)).orElseThrow();
             assertEquals(ErrorCode.AUTH_REQUIRED, auth.code(), "exit " + exit);
             assertTrue(auth.message().contains("GEMINI_API_KEY"));
         }
         assertFalse(gemini.classify(run(fresh, 144)).isPresent(), "400 is an ordinary API error");
     }
 
-    private CliRun run(CliRequest request, int exitCode) {
-        return new CliRun(request, exitCode, "", "", gemini.parse("", ""));
+    private FinishedRun run(InvocationRequest request, int exitCode) {
+        return new FinishedRun(request, exitCode, "", "", gemini.parse("", ""));
     }
 }

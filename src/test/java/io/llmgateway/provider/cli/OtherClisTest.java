@@ -31,11 +31,11 @@ class OtherClisTest {
 
     @Test
     void grokParsesStreamingAndSingleJson() {
-        CliOutput streamed = grok.parse(Samples.read("constructed/grok-streaming-json.jsonl"), "");
+        ParsedOutput streamed = grok.parse(Samples.read("constructed/grok-streaming-json.jsonl"), "");
         assertEquals("Hello from Grok", streamed.response(), "text deltas carry their payload in data");
         assertEquals("019a8c2e-4f1b-7d3a-9c55-1e2f3a4b5c6d", streamed.nativeSessionId());
         assertTrue(streamed.usage().isUnknown());
-        CliOutput single = grok.parse(Samples.read("constructed/grok-json.json"), "");
+        ParsedOutput single = grok.parse(Samples.read("constructed/grok-json.json"), "");
         assertEquals("done", single.response());
         assertEquals("019a8c2e-5555-7d3a-9c55-1e2f3a4b5c6d", single.nativeSessionId());
         assertEquals("HTTP 400: model does not support reasoning effort",
@@ -59,7 +59,7 @@ class OtherClisTest {
 
     @Test
     void vibeReplyIsTheLastAssistantMessage() {
-        CliOutput out = vibe.parse(Samples.read("constructed/vibe-json.json"), "");
+        ParsedOutput out = vibe.parse(Samples.read("constructed/vibe-json.json"), "");
         assertEquals("There are two entries: README.md and src.", out.response());
         assertNull(out.nativeSessionId());
         assertEquals("wrapped", vibe.parse("{\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"text\","
@@ -92,7 +92,7 @@ class OtherClisTest {
 
     @Test
     void cursorParsesTheClaudeStyleStream() {
-        CliOutput out = cursor.parse(Samples.read("constructed/cursor-stream-json.jsonl"), "");
+        ParsedOutput out = cursor.parse(Samples.read("constructed/cursor-stream-json.jsonl"), "");
         assertEquals("Hello from Cursor.\n\nThe README is one heading.", out.response());
         assertEquals("6a2e0b8c-1f3d-4c5e-9a7b-2d4f6e8a0c1b", out.nativeSessionId());
         assertEquals("Claude 4 Sonnet", out.model());
@@ -102,8 +102,8 @@ class OtherClisTest {
 
     @Test
     void cursorUntrustedWorkspaceNamesTrustWorkspace() {
-        CliRequest request = Samples.request(cursor, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
-        CliFailure failure = cursor.classify(new CliRun(request, 1, "", "Workspace Trust Required: run with --trust",
+        InvocationRequest request = Samples.request(cursor, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
+        ClassifiedFailure failure = cursor.classify(new FinishedRun(request, 1, "", "Workspace Trust Required: run with --trust",
                 cursor.parse("", ""))).orElseThrow();
         assertEquals(ErrorCode.CLI_ERROR, failure.code());
         assertTrue(failure.message().contains("trustWorkspace"));

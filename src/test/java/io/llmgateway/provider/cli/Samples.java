@@ -26,13 +26,13 @@ public final class Samples {
         }
     }
 
-    public static CliRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
+    public static InvocationRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
         return request(provider, prompt, null, continuation, options);
     }
 
-    public static CliRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
+    public static InvocationRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
             Map<String, Object> options) {
-        return new CliRequest(prompt, model, ProviderOptions.of(provider.options(), options), continuation,
+        return new InvocationRequest(prompt, model, ProviderOptions.of(provider.options(), options), continuation,
                 Path.of("/tmp"));
     }
 }

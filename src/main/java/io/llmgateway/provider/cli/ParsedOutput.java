@@ -15,10 +15,10 @@ import java.util.List;
  * @param error           the provider's own error message, when the CLI reported a failure in its output
  * @param warnings        things worth telling the caller even on success (e.g. denied tool calls)
  */
-public record CliOutput(String response, String nativeSessionId, String model, Usage usage, Double costUsd,
+public record ParsedOutput(String response, String nativeSessionId, String model, Usage usage, Double costUsd,
         String error, List<String> warnings) {
 
-    public CliOutput {
+    public ParsedOutput {
         usage = usage == null ? Usage.UNKNOWN : usage;
         warnings = List.copyOf(warnings);
     }
@@ -82,8 +82,8 @@ public record CliOutput(String response, String nativeSessionId, String model, U
             return model;
         }
 
-        public CliOutput build() {
-            return new CliOutput(response, nativeSessionId, model, usage, costUsd, error, warnings);
+        public ParsedOutput build() {
+            return new ParsedOutput(response, nativeSessionId, model, usage, costUsd, error, warnings);
         }
     }
 }

@@ -4,16 +4,16 @@ import io.llmgateway.core.ErrorCode;
 import java.util.Objects;
 
 /** A failed run as a provider classifies it: the error code and one sentence a person can act on. */
-public record CliFailure(ErrorCode code, String message) {
-    public CliFailure {
+public record ClassifiedFailure(ErrorCode code, String message) {
+    public ClassifiedFailure {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");
     }
 
     /** The CLI is not logged in or its credentials were rejected; {@code said} is what the CLI reported. */
-    public static CliFailure authRequired(ProviderCli provider, String said) {
+    public static ClassifiedFailure authRequired(ProviderCli provider, String said) {
         String name = provider.id().displayName();
-        return new CliFailure(ErrorCode.AUTH_REQUIRED, name + " CLI is not logged in or its credentials were "
+        return new ClassifiedFailure(ErrorCode.AUTH_REQUIRED, name + " CLI is not logged in or its credentials were "
                 + "rejected: run " + provider.loginHint() + "." + (said == null || said.isBlank() ? ""
                         : " (" + name + " said: " + Excerpts.head(said.strip(), 300) + ")"));
     }

@@ -11,10 +11,10 @@ import java.util.Objects;
  * @param model      the requested model, or null for the CLI's default
  * @param workingDir the directory the CLI runs in
  */
-public record CliRequest(String prompt, String model, ProviderOptions options, Continuation continuation,
+public record InvocationRequest(String prompt, String model, ProviderOptions options, Continuation continuation,
         Path workingDir) {
 
-    public CliRequest {
+    public InvocationRequest {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(continuation, "continuation");

@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param exitCode the CLI's exit status (the run ended by itself)
  */
-public record CliRun(CliRequest request, int exitCode, String stdout, String stderr, CliOutput output) {
-    public CliRun {
+public record FinishedRun(InvocationRequest request, int exitCode, String stdout, String stderr, ParsedOutput output) {
+    public FinishedRun {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(stdout, "stdout");
         Objects.requireNonNull(stderr, "stderr");
