@@ -24,7 +24,6 @@ import io.llmgateway.tools.JsonSchemaSubset;
 import io.llmgateway.tools.McpToolBinding;
 import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
-import io.llmgateway.tools.ProviderJobRuns;
 import io.llmgateway.tools.ProviderRequestTools;
 import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
@@ -79,12 +78,12 @@ public final class Gateway implements AutoCloseable {
                 new RequestSettings(config.environment(), Path.of("").toAbsolutePath(), config.maxOutputBytes(),
                         ProcessSpec.DEFAULT_KILL_GRACE), models, redactor);
 
-        JobService jobs = new JobService(config.dataDir(), config.jobs(), new ProviderJobRuns(requests, providers),
+        JobService jobs = new JobService(config.dataDir(), config.jobs(), requests,
                 new JobLocks(), mapper, clock, redactor);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
-        List<GatewayTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();
-        tools.addAll(requestTools);
+        List<ProviderRequestTools.RequestTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();
+        requestTools.forEach(requestTool -> tools.add(requestTool.tool()));
         tools.addAll(new JobTools(jobs).tools(requestTools));
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,

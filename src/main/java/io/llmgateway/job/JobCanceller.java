@@ -2,6 +2,7 @@ package io.llmgateway.job;
 
 import static io.llmgateway.job.JobStore.io;
 
+import io.llmgateway.provider.api.ProviderRuns;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -38,7 +39,7 @@ final class JobCanceller {
         JobRecord marked = io(() -> store.update(id, current -> {
             if (current.status() == JobStatus.QUEUED) {
                 LaunchFiles.delete(store.files(id));
-                provider.abandon(current.cli(), current.context());
+                provider.abandon(current.context());
                 return current.ended(JobStatus.CANCELLED, clock.now(), null, JobFinalizer.cancelledError());
             }
             return current.status() == JobStatus.RUNNING && !current.cancelRequested()

@@ -7,13 +7,12 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -111,8 +110,7 @@ final class JobFinalizer {
             return current.ended(JobStatus.CANCELLED, clock.now(), exitCode, cancelledError());
         }
         try {
-            Map<String, Object> result = provider.complete(current.cli(), current.context(), outcome);
-            return current.completed(clock.now(), exitCode, result);
+            return current.completed(clock.now(), exitCode, provider.complete(current.cli(), current.context(), outcome));
         } catch (GatewayException e) {
             return current.ended(JobStatus.FAILED, clock.now(), exitCode,
                     new JobRecord.JobError(e.code().wireName(), e.getMessage(), e.details()));
@@ -132,7 +130,7 @@ final class JobFinalizer {
             }
             CliProcess.stop(store.files(id)); // an unsupervised CLI left running would never be reported
             LaunchFiles.delete(store.files(id));
-            provider.abandon(current.cli(), current.context());
+            provider.abandon(current.context());
             if (current.cancelRequested()) {
                 // Cancelled before its supervisor could handle the signal (it was still starting).
                 return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
@@ -199,14 +197,8 @@ final class JobFinalizer {
         ProcessOutcome outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
                 cli.map(c -> c.process().pid()).orElse(0L), cli.map(CliProcess::runId).orElse(""));
         try {
-            Map<String, Object> result = new LinkedHashMap<>(provider.complete(current.cli(), current.context(), outcome));
-            List<Object> warnings = new ArrayList<>();
-            if (result.get("warnings") instanceof List<?> earlier) {
-                warnings.addAll(earlier);
-            }
-            warnings.add(EXIT_STATUS_UNKNOWN);
-            result.put("warnings", warnings);
-            result.put("exitCode", null);
+            ProviderResult result = provider.complete(current.cli(), current.context(), outcome)
+                    .withUnknownExitStatus(EXIT_STATUS_UNKNOWN);
             LOG.info("Deferred job {} ended while no gateway watched it; completed from its output", current.id());
             return current.completed(clock.now(), null, result);
         } catch (RuntimeException e) {

@@ -7,11 +7,13 @@ import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +50,8 @@ final class JobQueue {
     }
 
     /** See {@link JobService#submit}. */
-    JobService.Submission submit(ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
-        Map<String, Object> args = new LinkedHashMap<>(arguments);
-        args.remove("forceRefresh");
-        RequestIdentity identity = provider.identify(cli, args);
-        String key = dedup.of(cli, args, identity);
+    JobService.Submission submit(ProviderId cli, CanonicalRequest request, boolean forceRefresh) {
+        String key = dedup.of(cli, request);
         return io(() -> store.withDirectoryLock(() -> {
             List<JobRecord> jobs = dispatchLocked();
             if (!forceRefresh) {
@@ -62,7 +61,7 @@ final class JobQueue {
                 }
             }
             checkCapacity(jobs, cli);
-            PreparedRun prepared = provider.prepare(cli, args, true);
+            PreparedRun prepared = provider.prepare(cli, request, true);
             ProcessSpec spec = prepared.spec();
             JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.QUEUED, false, clock.now(), null, null,
                     prepared.sessionId(), prepared.correlationId(), spec.workingDir().toString(), key,
@@ -191,7 +190,7 @@ final class JobQueue {
             } catch (IOException e) {
                 LOG.warn("Could not start the supervisor of job {}: {}", id, e.toString());
                 LaunchFiles.delete(files);
-                provider.abandon(current.cli(), current.context());
+                provider.abandon(current.context());
                 return current.started(null, clock.now()).ended(JobStatus.FAILED, clock.now(), null,
                         new JobRecord.JobError(ErrorCode.CLI_ERROR.wireName(),
                                 "Could not start the job's supervisor process: " + e.getMessage(), Map.of()));

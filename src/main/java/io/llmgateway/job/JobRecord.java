@@ -1,6 +1,8 @@
 package io.llmgateway.job;
 
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.RunContext;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ import java.util.Objects;
  *                        exited cleanly until another gateway adopts it
  * @param cancelRequested llm_job_cancel asked for the job to stop (set before its process tree is killed)
  * @param exitCode        the CLI's exit status once known (the gateway's 124/125/126 when it stopped the run)
- * @param result          for a completed job: the result exactly as the sync request tool returns it
+ * @param result          for a completed job: the provider's result, which the sync request tool returns
  * @param error           for a failed, cancelled or orphaned job: what went wrong
  */
 public record JobRecord(
@@ -36,11 +38,11 @@ public record JobRecord(
         String correlationId,
         String workingDir,
         String dedupKey,
-        Map<String, String> context,
+        RunContext context,
         ProcessRef runner,
         boolean cancelRequested,
         Integer exitCode,
-        Map<String, Object> result,
+        ProviderResult result,
         JobError error) {
 
     public JobRecord {
@@ -48,8 +50,7 @@ public record JobRecord(
         Objects.requireNonNull(cli, "cli");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
-        context = context == null ? Map.of() : Map.copyOf(context);
-        result = result == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(result));
+        Objects.requireNonNull(context, "context");
     }
 
     /**
@@ -85,7 +86,7 @@ public record JobRecord(
                 workingDir, dedupKey, context, runner, true, exitCode, result, error);
     }
 
-    public JobRecord completed(Instant at, Integer code, Map<String, Object> syncResult) {
+    public JobRecord completed(Instant at, Integer code, ProviderResult syncResult) {
         return new JobRecord(id, cli, JobStatus.COMPLETED, deferred, createdAt, startedAt, at, sessionId, correlationId,
                 workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null);
     }

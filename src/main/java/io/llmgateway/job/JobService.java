@@ -7,12 +7,14 @@ import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.ProviderRuns;
 import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,7 +59,7 @@ public final class JobService implements AutoCloseable {
         this.config = config;
         this.store = new JobStore(dataDir, locks, new JobRecordFormat(mapper));
         this.redactor = redactor;
-        this.progressFiles = new ProgressFiles(mapper, redactor);
+        this.progressFiles = new ProgressFiles(mapper, redactor, provider);
         // One thread watches the jobs directory, one sends progress: a slow pass must not delay progress.
         this.scheduler = Executors.newScheduledThreadPool(2, task -> {
             Thread thread = new Thread(task, "jobs-watch");
@@ -120,7 +122,7 @@ public final class JobService implements AutoCloseable {
     public sealed interface SyncOutcome {
     }
 
-    public record Completed(Map<String, Object> result) implements SyncOutcome {
+    public record Completed(ProviderResult result) implements SyncOutcome {
     }
 
     public record Deferred(JobRecord job) implements SyncOutcome {
@@ -129,13 +131,13 @@ public final class JobService implements AutoCloseable {
     // ---- operations ----------------------------------------------------------------------------
 
     /**
-     * Starts (or queues) a request as a job and returns at once. An identical request within the dedup
+     * Starts (or queues) a canonical request as a job and returns at once. An identical request within the dedup
      * window that is queued, running or completed is returned instead, unless {@code forceRefresh}.
      *
      * @throws GatewayException queue_full when the queue is full; the provider's errors for bad arguments
      */
-    public Submission submit(ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
-        return queue.submit(cli, arguments, forceRefresh);
+    public Submission submit(ProviderId cli, CanonicalRequest request, boolean forceRefresh) {
+        return queue.submit(cli, request, forceRefresh);
     }
 
     /** Job ids look like job-&lt;uuid&gt;; anything else is invalid_argument. */
@@ -148,12 +150,12 @@ public final class JobService implements AutoCloseable {
         JobRecord job = finalizer.refresh(store.require(id));
         JobFiles files = store.files(id);
         Integer position = job.status() == JobStatus.QUEUED ? queue.position(id) : null;
-        String progress = progressFiles.line(id, files.stdout());
+        String progress = progressFiles.line(id, job.cli(), files.stdout());
         return new JobView(job, JobFiles.sizeOf(files.stdout()), JobFiles.sizeOf(files.stderr()), progress, position);
     }
 
     /**
-     * A finished job's result (as the sync tool returns it) and a page of one of its output streams,
+     * A finished job's result (the provider's, as the sync tool returns it) and a page of one of its output streams,
      * redacted (see {@link OutputPages}).
      *
      * @param stream   "stdout" or "stderr"
@@ -198,8 +200,8 @@ public final class JobService implements AutoCloseable {
      * killed: a call still waiting ends with a cancelled error, and a request deferred meanwhile ends as a
      * cancelled job.
      */
-    public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink, CancelSignal cancel) {
-        return sync.request(cli, arguments, sink, cancel);
+    public SyncOutcome request(ProviderId cli, CanonicalRequest request, ProgressSink sink, CancelSignal cancel) {
+        return sync.request(cli, request, sink, cancel);
     }
 
     /** Removes finished jobs (record and output) older than the retention period; returns how many. */

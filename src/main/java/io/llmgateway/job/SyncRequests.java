@@ -11,6 +11,9 @@ import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -66,19 +69,19 @@ final class SyncRequests {
     }
 
     /** See {@link JobService#request}. */
-    JobService.SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink,
+    JobService.SyncOutcome request(ProviderId cli, CanonicalRequest request, ProgressSink sink,
             CancelSignal cancel) {
         if (cancel.isCancelled()) {
             throw new GatewayException(ErrorCode.CANCELLED, "The request was cancelled before its CLI started.");
         }
         Instant requested = clock.now();
-        PreparedRun prepared = provider.prepare(cli, arguments, false);
+        PreparedRun prepared = provider.prepare(cli, request, false);
         String id = JobStore.newId();
         CliRun run;
         try {
             run = startSync(id, prepared.spec());
         } catch (RuntimeException e) {
-            provider.abandon(cli, prepared.context());
+            provider.abandon(prepared.context());
             deleteQuietly(id);
             throw e;
         }
@@ -87,13 +90,13 @@ final class SyncRequests {
         // Fires at most until the call is answered; a cancel that races a deferral ends the job cancelled.
         cancel.onCancel(() -> run.requestStop(Termination.CANCELLED));
         JobFiles files = store.files(id);
-        ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, files.stdout());
+        ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, cli, files.stdout());
         boolean deferred = false;
         try {
             ExitReport exit = config.deferralEnabled() ? awaitAtMost(ended, config.syncDeadline()) : ended.get();
             if (exit == null) {
                 try {
-                    JobRecord job = defer(cli, arguments, requested, prepared, id, run, ended);
+                    JobRecord job = defer(cli, request, requested, prepared, id, run, ended);
                     deferred = true;
                     return new JobService.Deferred(job);
                 } catch (GatewayException e) {
@@ -109,7 +112,7 @@ final class SyncRequests {
             // Reports the cancellation as the provider layer words it, and cleans up after the run.
             return new JobService.Completed(provider.complete(cli, prepared.context(), outcome(files, cancelled)));
         } catch (ExecutionException e) {
-            provider.abandon(cli, prepared.context());
+            provider.abandon(prepared.context());
             throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
         } finally {
             if (ticker != null) {
@@ -189,11 +192,11 @@ final class SyncRequests {
         }
     }
 
-    private ScheduledFuture<?> startTicker(ProgressSink sink, String id, Path stdout) {
+    private ScheduledFuture<?> startTicker(ProgressSink sink, String id, ProviderId cli, Path stdout) {
         long start = System.nanoTime();
         return scheduler.scheduleAtFixedRate(() -> {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            String line = progressFiles.line(id, stdout);
+            String line = progressFiles.line(id, cli, stdout);
             sink.progress(millis / 1000.0, "running for " + millis / 1000 + " s" + (line == null ? "" : "; " + line));
         }, config.progressDelay().toMillis(), config.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -202,14 +205,9 @@ final class SyncRequests {
      * Turns a running sync request into a job watched by this process: the run directory gets the job's
      * record, the CLI's pid and the run's limits (so another gateway can stop or adopt it).
      */
-    private JobRecord defer(ProviderId cli, Map<String, Object> arguments, Instant requested, PreparedRun prepared,
+    private JobRecord defer(ProviderId cli, CanonicalRequest request, Instant requested, PreparedRun prepared,
             String id, CliRun run, CompletableFuture<ExitReport> ended) {
-        String key;
-        try {
-            key = dedup.of(cli, arguments, provider.identify(cli, arguments));
-        } catch (GatewayException e) {
-            key = null; // e.g. its session was deleted meanwhile: the job just cannot be found by dedup
-        }
+        String key = dedup.of(cli, request);
         JobRecord record = new JobRecord(id, cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
                 prepared.context(), self, false, null, null, null);

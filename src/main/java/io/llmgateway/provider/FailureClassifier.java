@@ -1,5 +1,6 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.cli.ClassifiedFailure;
 import io.llmgateway.provider.cli.ParsedOutput;
 import io.llmgateway.provider.cli.InvocationRequest;

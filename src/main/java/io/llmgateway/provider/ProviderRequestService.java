@@ -1,5 +1,16 @@
 package io.llmgateway.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderRuns;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.ProviderOptions;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.RunContext;
+import io.llmgateway.provider.api.Usage;
 import io.llmgateway.provider.cli.ParsedOutput;
 import io.llmgateway.provider.cli.InvocationRequest;
 import io.llmgateway.provider.cli.Excerpts;
@@ -19,11 +30,14 @@ import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * {@link #normalise} checks a request and settles all of that into a {@link CanonicalRequest}, which a policy
  * judges; {@link #prepare} builds its command as it is, resolving nothing again. Knows nothing about MCP.
  */
-public final class ProviderRequestService {
+public final class ProviderRequestService implements ProviderRuns {
     private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);
 
     public static final int MAX_PROMPT_CHARS = 1_000_000;
@@ -104,8 +118,8 @@ public final class ProviderRequestService {
         String correlationId = checkCorrelationId(request.correlationId());
         Duration timeout = duration("timeoutMs", request.timeoutMs(), DEFAULT_TIMEOUT);
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
-        ProviderOptions options = ProviderOptions.of(provider.options(), request.options())
-                .withRealDirectories(provider.options());
+        ProviderOptions options = withRealDirectories(provider.options(),
+                ProviderOptions.of(provider.options(), request.options()));
         Path requestedDir = request.workingDir() == null ? null : realWorkingDir(request.workingDir());
         Plan plan = plan(provider, request);
         Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
@@ -114,7 +128,7 @@ public final class ProviderRequestService {
                 plan.session() == null ? null : plan.session().id(),
                 continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
                 request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options);
-        checkCommand(provider, canonical.cliRequest());
+        checkCommand(provider, InvocationRequest.of(canonical));
         return canonical;
     }
 
@@ -124,42 +138,14 @@ public final class ProviderRequestService {
     }
 
     /**
-     * Which working directory and conversation a request would use (jobs deduplicate identical requests by it).
-     *
-     * @param sessionKey the gw-* session it would continue, else "native:&lt;id&gt;", "latest" or "new"
-     */
-    public record Target(Path workingDir, String sessionKey) {
-    }
-
-    public Target target(CanonicalRequest request) {
-        String key = request.sessionId() != null ? request.sessionId()
-                : request.nativeSessionId() != null ? "native:" + request.nativeSessionId()
-                : request.resumeLatest() ? "latest" : "new";
-        return new Target(request.workingDir(), key);
-    }
-
-    /**
-     * A request ready to run; {@link #complete} turns its outcome into the result, in this or another
-     * gateway process.
-     *
-     * @param spec      the process to run, its executable resolved
-     * @param sessionId the gw-* session the run is recorded under; null when it is created at the end
-     * @param context   what {@link #complete} needs: small strings, never the prompt or the environment
-     */
-    public record PreparedRequest(ProcessSpec spec, String sessionId, String correlationId, Map<String, String> context) {
-        public PreparedRequest {
-            context = Map.copyOf(context);
-        }
-    }
-
-    /**
      * Builds the command of a canonical request, exactly as it was normalised; nothing runs yet.
      *
      * @param reserveSession for a new conversation, create its session record now rather than when the run
      *                       ends, so the caller can name it before the result exists (jobs); a continued
      *                       conversation is recorded on the session mapping to it, found when the run ends
      */
-    public PreparedRequest prepare(ProviderId cli, CanonicalRequest request, boolean reserveSession) {
+    @Override
+    public PreparedRun prepare(ProviderId cli, CanonicalRequest request, boolean reserveSession) {
         ProviderCli provider = registry.get(cli);
         Continuation continuation = request.continuation();
         String sessionId = request.sessionId();
@@ -167,7 +153,7 @@ public final class ProviderRequestService {
             sessionId = sessions.create(cli, null, false).record().id();
         }
         String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
-        InvocationRequest cliRequest = request.cliRequest();
+        InvocationRequest cliRequest = InvocationRequest.of(request);
         ScratchFiles scratch = new ScratchFiles();
         try {
             Invocation invocation = provider.invocation(cliRequest, scratch);
@@ -177,7 +163,7 @@ public final class ProviderRequestService {
                     cliRequest.workingDir());
             RunContext context = new RunContext(sessionId, continuation, cliRequest.workingDir(),
                     cliRequest.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files());
-            return new PreparedRequest(spec, sessionId, correlationId, context.toMap());
+            return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
             scratch.close();
             throw e;
@@ -190,9 +176,9 @@ public final class ProviderRequestService {
      *
      * @throws GatewayException for a failed run
      */
-    public ProviderResult complete(ProviderId cli, Map<String, String> preparedContext, ProcessOutcome outcome) {
+    @Override
+    public ProviderResult complete(ProviderId cli, RunContext context, ProcessOutcome outcome) {
         ProviderCli provider = registry.get(cli);
-        RunContext context = RunContext.of(preparedContext);
         try {
             InvocationRequest cliRequest = new InvocationRequest("", context.model(), ProviderOptions.none(), context.continuation(),
                     context.workingDir());
@@ -215,7 +201,7 @@ public final class ProviderRequestService {
                     result.durationMs(), result.sessionId());
             return result;
         } finally {
-            context.deleteScratchFiles();
+            deleteScratchFiles(context);
         }
     }
 
@@ -237,8 +223,44 @@ public final class ProviderRequestService {
     }
 
     /** Cleans up after a prepared request that will never run to completion (its scratch files). */
-    public void abandon(Map<String, String> preparedContext) {
-        RunContext.of(preparedContext).deleteScratchFiles();
+    @Override
+    public void abandon(RunContext context) {
+        deleteScratchFiles(context);
+    }
+
+    @Override
+    public Optional<String> toolStarted(ProviderId cli, JsonNode event) {
+        return registry.get(cli).toolStarted(event);
+    }
+
+    private static void deleteScratchFiles(RunContext context) {
+        for (Path file : context.scratchFiles()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("could not delete temporary file {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    /**
+     * The options with every {@link OptionType#DIRECTORY_ARRAY} entry replaced by its real path (links
+     * resolved), so that a policy judges, and the CLI gets, the directories the paths lead to.
+     */
+    private static ProviderOptions withRealDirectories(List<ProviderOption> declared, ProviderOptions options) {
+        Map<String, Object> real = new LinkedHashMap<>(options.asMap());
+        for (ProviderOption option : declared) {
+            if (option.type() == OptionType.DIRECTORY_ARRAY && real.containsKey(option.name())) {
+                List<String> paths = new ArrayList<>();
+                for (String value : options.strings(option.name())) {
+                    paths.add(ProviderOptions.realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument(
+                            "Every entry of '" + option.name() + "' must be the absolute path of an existing "
+                            + "directory; got '" + Excerpts.head(value, 200) + "'.")).toString());
+                }
+                real.put(option.name(), List.copyOf(paths));
+            }
+        }
+        return ProviderOptions.of(declared, real);
     }
 
     private Plan plan(ProviderCli provider, ProviderRequest request) {

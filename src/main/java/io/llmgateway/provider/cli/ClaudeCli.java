@@ -1,9 +1,9 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Continuation;
-import io.llmgateway.provider.OptionType;
-import io.llmgateway.provider.ProviderOption;
-import io.llmgateway.provider.ProviderOptions;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;
@@ -82,6 +82,11 @@ public final class ClaudeCli implements ProviderCli {
             }
         }
         return new Invocation(argv.build(), request.prompt(), Map.of(), Set.of(NESTED_SESSION_GUARD));
+    }
+
+    @Override
+    public Optional<String> toolStarted(JsonNode event) {
+        return ResultEventParser.toolStarted(event);
     }
 
     @Override

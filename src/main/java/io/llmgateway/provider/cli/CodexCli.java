@@ -1,9 +1,9 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.OptionType;
-import io.llmgateway.provider.ProviderOption;
-import io.llmgateway.provider.ProviderOptions;
-import io.llmgateway.provider.Usage;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderOptions;
+import io.llmgateway.provider.api.Usage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class CodexCli implements ProviderCli {
     private static final ObjectMapper MAPPER = Json.newMapper();
+    /** Items besides MCP tool calls whose start the progress line names by their type. */
+    private static final Set<String> STARTED_ITEMS = Set.of("command_execution", "file_change", "web_search");
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z0-9_.-]+");
 
     @Override
@@ -99,6 +102,21 @@ public final class CodexCli implements ProviderCli {
         } catch (JsonProcessingException e) {
             throw GatewayException.invalidArgument("outputSchema is not serialisable as JSON.");
         }
+    }
+
+    /** An {@code item.started} event of a tool call, a command, a file change or a web search. */
+    @Override
+    public Optional<String> toolStarted(JsonNode event) {
+        if (!"item.started".equals(JsonScan.text(event, "type"))) {
+            return Optional.empty();
+        }
+        JsonNode item = event.path("item");
+        String itemType = item.path("type").asText("");
+        if ("mcp_tool_call".equals(itemType)) {
+            String tool = JsonScan.firstText(item, "tool", "name");
+            return Optional.of(tool != null ? tool : itemType);
+        }
+        return STARTED_ITEMS.contains(itemType) ? Optional.of(itemType) : Optional.empty();
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.OptionType;
-import io.llmgateway.provider.ProviderOption;
-import io.llmgateway.provider.ProviderOptions;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderOptions;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;
 import java.util.List;
@@ -63,6 +64,11 @@ public final class CursorAgentCli implements ProviderCli {
             }
         }
         return Invocation.of(argv.add("--", request.prompt()).build(), null);
+    }
+
+    @Override
+    public Optional<String> toolStarted(JsonNode event) {
+        return ResultEventParser.toolStarted(event);
     }
 
     @Override

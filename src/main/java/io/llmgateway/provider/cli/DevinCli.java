@@ -1,7 +1,7 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.OptionType;
-import io.llmgateway.provider.ProviderOption;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.core.ProviderId;
 import java.util.List;
 

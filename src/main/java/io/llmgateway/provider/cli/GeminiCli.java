@@ -1,10 +1,10 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Continuation;
-import io.llmgateway.provider.OptionType;
-import io.llmgateway.provider.ProviderOption;
-import io.llmgateway.provider.ProviderOptions;
-import io.llmgateway.provider.Usage;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderOptions;
+import io.llmgateway.provider.api.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;
@@ -74,6 +74,13 @@ public final class GeminiCli implements ProviderCli {
      * {@code json} object ({@code session_id}, {@code response}, {@code stats}) and the error object
      * Gemini prints on stderr in json mode.
      */
+    /** stream-json announces each tool call with a {@code tool_use} event. */
+    @Override
+    public Optional<String> toolStarted(JsonNode event) {
+        return "tool_use".equals(JsonScan.text(event, "type"))
+                ? Optional.ofNullable(JsonScan.firstText(event, "tool_name", "name")) : Optional.empty();
+    }
+
     @Override
     public ParsedOutput parse(String stdout, String stderr) {
         ParsedOutput.Builder out = ParsedOutput.builder();

@@ -1,8 +1,8 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.OptionType;
-import io.llmgateway.provider.ProviderOption;
-import io.llmgateway.provider.ProviderOptions;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ProviderId;
 import java.util.List;

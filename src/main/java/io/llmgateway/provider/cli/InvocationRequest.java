@@ -1,7 +1,8 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Continuation;
-import io.llmgateway.provider.ProviderOptions;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.ProviderOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -19,5 +20,11 @@ public record InvocationRequest(String prompt, String model, ProviderOptions opt
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(continuation, "continuation");
         Objects.requireNonNull(workingDir, "workingDir");
+    }
+
+    /** What the argv builder sees of a canonical request. */
+    public static InvocationRequest of(CanonicalRequest request) {
+        return new InvocationRequest(request.prompt(), request.model(), request.options(), request.continuation(),
+                request.workingDir());
     }
 }

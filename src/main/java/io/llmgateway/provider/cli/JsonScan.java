@@ -78,6 +78,17 @@ final class JsonScan {
     }
 
     /** The field as a whole number, or null when it is missing or not a number. */
+    /** The first of {@code fields} that holds non-blank text, or null. */
+    static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            JsonNode value = node.get(field);
+            if (value != null && value.isTextual() && !value.asText().isBlank()) {
+                return value.asText();
+            }
+        }
+        return null;
+    }
+
     static Long count(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isNumber() ? value.asLong() : null;

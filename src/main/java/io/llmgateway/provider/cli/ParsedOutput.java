@@ -1,6 +1,6 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Usage;
+import io.llmgateway.provider.api.Usage;
 import java.util.ArrayList;
 import java.util.List;
 

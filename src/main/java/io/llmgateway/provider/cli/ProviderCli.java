@@ -1,6 +1,7 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.ProviderOption;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.core.ProviderId;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,14 @@ public interface ProviderCli {
      * directory, ...). Empty leaves the run to the checks every provider shares.
      */
     default Optional<ClassifiedFailure> classify(FinishedRun run) {
+        return Optional.empty();
+    }
+
+    /**
+     * The tool a JSON event of the CLI's output starts, by name (for the progress line of a running request);
+     * empty for other events, and for CLIs whose output names no tools while they run.
+     */
+    default Optional<String> toolStarted(JsonNode event) {
         return Optional.empty();
     }
 

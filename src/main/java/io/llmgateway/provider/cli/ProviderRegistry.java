@@ -1,6 +1,6 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.ProviderOption;
+import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import java.util.Collection;

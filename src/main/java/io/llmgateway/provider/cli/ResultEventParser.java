@@ -1,9 +1,10 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Usage;
+import io.llmgateway.provider.api.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -14,6 +15,19 @@ import java.util.function.Consumer;
  */
 final class ResultEventParser {
     private ResultEventParser() {
+    }
+
+    /** The tool an event starts: an {@code assistant} message with a {@code tool_use} block. */
+    static Optional<String> toolStarted(JsonNode event) {
+        if (!"assistant".equals(JsonScan.text(event, "type"))) {
+            return Optional.empty();
+        }
+        for (JsonNode block : event.path("message").path("content")) {
+            if ("tool_use".equals(block.path("type").asText())) {
+                return Optional.ofNullable(JsonScan.firstText(block, "name"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Reads the events; {@code onResult} also sees each result event, for provider-specific fields. */

@@ -1,7 +1,7 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Continuation;
-import io.llmgateway.provider.Usage;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

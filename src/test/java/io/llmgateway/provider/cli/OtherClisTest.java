@@ -1,14 +1,17 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Continuation;
+import io.llmgateway.provider.api.Continuation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.Json;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Grok, Mistral Vibe, Devin and Cursor Agent: argv forms and parsers on fixtures built from their documented output. */
@@ -98,6 +101,15 @@ class OtherClisTest {
         assertEquals("Claude 4 Sonnet", out.model());
         assertTrue(out.usage().isUnknown());
         assertNull(out.costUsd());
+    }
+
+    @Test
+    void cursorNamesTheToolsOfItsClaudeStyleStreamAndGrokNamesNone() throws Exception {
+        JsonNode toolUse = Json.newMapper().readTree("{\"type\":\"assistant\",\"message\":{\"content\":["
+                + "{\"type\":\"text\",\"text\":\"x\"},{\"type\":\"tool_use\",\"name\":\"Edit\"}]}}");
+        assertEquals(Optional.of("Edit"), cursor.toolStarted(toolUse));
+        assertEquals(Optional.empty(), grok.toolStarted(toolUse));
+        assertEquals(Optional.empty(), cursor.toolStarted(Json.newMapper().readTree("{\"type\":\"result\"}")));
     }
 
     @Test

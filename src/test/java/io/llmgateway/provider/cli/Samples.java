@@ -1,7 +1,7 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.Continuation;
-import io.llmgateway.provider.ProviderOptions;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.ProviderOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

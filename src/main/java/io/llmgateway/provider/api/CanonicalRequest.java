@@ -1,14 +1,13 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.api;
 
-import io.llmgateway.provider.cli.InvocationRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A provider request after {@link ProviderRequestService#normalise}: checked, its model resolved, its
- * paths real, its session resolved and its defaults filled in. The policy judges it, and the CLI runs
- * exactly it: building the command resolves nothing again.
+ * A provider request after the provider layer normalised it: checked, its model resolved, its paths real,
+ * its session resolved and its defaults filled in. The policy judges it, the job layer carries it, and the
+ * CLI runs exactly it: building the command resolves nothing again.
  *
  * @param model            the catalog's spelling of the model the CLI is given; null for the CLI's own default
  * @param sessionId        the gw-* session the run is recorded under; null when the run gets a new one
@@ -40,7 +39,9 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
                 : resumeLatest ? Continuation.latest() : Continuation.fresh();
     }
 
-    InvocationRequest cliRequest() {
-        return new InvocationRequest(prompt, model, options, continuation(), workingDir);
+    /** The same request without its correlation id, which only labels a run and never changes what runs. */
+    public CanonicalRequest withoutCorrelationId() {
+        return new CanonicalRequest(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest,
+                workingDir, timeout, idleTimeout, null, options);
     }
 }

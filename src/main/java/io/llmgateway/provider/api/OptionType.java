@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.api;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.api;
 
 /** Token counts of one request; a null count is unknown (the CLI did not report it). */
 public record Usage(Long inputTokens, Long outputTokens, Long cacheReadTokens, Long cacheCreationTokens) {

@@ -1,6 +1,7 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.api;
 
 import io.llmgateway.core.ProviderId;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,5 +21,13 @@ public record ProviderResult(ProviderId cli, String response, String sessionId, 
 
     public ProviderResult {
         warnings = List.copyOf(warnings);
+    }
+
+    /** This result of a run whose exit status nobody collected: no exit code, and a warning saying why. */
+    public ProviderResult withUnknownExitStatus(String warning) {
+        List<String> more = new ArrayList<>(warnings);
+        more.add(warning);
+        return new ProviderResult(cli, response, sessionId, nativeSessionId, resumed, model, usage, costUsd, durationMs,
+                null, correlationId, truncated, more);
     }
 }

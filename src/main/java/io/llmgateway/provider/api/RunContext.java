@@ -1,33 +1,37 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.api;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Objects;
 
 /**
- * What {@link ProviderRequestService#complete} needs of a prepared request, as a string map a job stores
- * on disk so that any gateway process can finish the request. Never holds the prompt or the environment.
+ * What completing a prepared request needs, stored in the job record so that any gateway process can finish
+ * the request. Never holds the prompt or the environment. Its JSON is a map of strings (the job file format
+ * since 0.1.0: add keys, never rename them).
  *
  * @param sessionId    the gw-* session to record the run on; null to find or create one by native id
  * @param model        the requested model, or null
  * @param scratchFiles temporary files the CLI reads, deleted when the run is complete
  */
-record RunContext(String sessionId, Continuation continuation, Path workingDir, String model, String correlationId,
-        Duration timeout, Duration idleTimeout, List<Path> scratchFiles) {
-    private static final Logger log = LoggerFactory.getLogger(RunContext.class);
+public record RunContext(String sessionId, Continuation continuation, Path workingDir, String model,
+        String correlationId, Duration timeout, Duration idleTimeout, List<Path> scratchFiles) {
 
-    RunContext {
+    public RunContext {
+        Objects.requireNonNull(continuation, "continuation");
+        Objects.requireNonNull(workingDir, "workingDir");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
         scratchFiles = List.copyOf(scratchFiles);
     }
 
-    Map<String, String> toMap() {
+    @JsonValue
+    public Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>();
         putIfPresent(map, "sessionId", sessionId);
         map.put("continuation", continuation.kind().name());
@@ -43,9 +47,9 @@ record RunContext(String sessionId, Continuation continuation, Path workingDir, 
         return map;
     }
 
-    static RunContext of(Map<String, String> map) {
+    @JsonCreator
+    public static RunContext of(Map<String, String> map) {
         Continuation.Kind kind = Continuation.Kind.valueOf(map.get("continuation"));
-        Continuation continuation = new Continuation(kind, map.get("nativeSessionId"));
         List<Path> scratch = new ArrayList<>();
         String files = map.get("scratchFiles");
         if (files != null) {
@@ -53,19 +57,10 @@ record RunContext(String sessionId, Continuation continuation, Path workingDir, 
                 scratch.add(Path.of(file));
             }
         }
-        return new RunContext(map.get("sessionId"), continuation, Path.of(map.get("workingDir")), map.get("model"),
-                map.get("correlationId"), Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
+        return new RunContext(map.get("sessionId"), new Continuation(kind, map.get("nativeSessionId")),
+                Path.of(map.get("workingDir")), map.get("model"), map.get("correlationId"),
+                Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
                 Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch);
-    }
-
-    void deleteScratchFiles() {
-        for (Path file : scratchFiles) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                log.warn("could not delete temporary file {}: {}", file, e.toString());
-            }
-        }
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

@@ -1,4 +1,4 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

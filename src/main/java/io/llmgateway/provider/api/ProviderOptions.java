@@ -1,6 +1,6 @@
-package io.llmgateway.provider;
+package io.llmgateway.provider.api;
 
-import io.llmgateway.provider.cli.Excerpts;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.llmgateway.core.GatewayException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,27 +59,8 @@ public final class ProviderOptions {
         return new ProviderOptions(checked);
     }
 
-    /**
-     * These options with every {@link OptionType#DIRECTORY_ARRAY} entry replaced by its real path (links
-     * resolved), so that a policy judges, and the CLI gets, the directories the paths lead to.
-     */
-    ProviderOptions withRealDirectories(List<ProviderOption> declared) {
-        Map<String, Object> real = new LinkedHashMap<>(values);
-        for (ProviderOption option : declared) {
-            if (option.type() == OptionType.DIRECTORY_ARRAY && values.containsKey(option.name())) {
-                List<String> paths = new ArrayList<>();
-                for (String value : strings(option.name())) {
-                    paths.add(realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument("Every entry of '"
-                            + option.name() + "' must be the absolute path of an existing directory; got '"
-                            + Excerpts.head(value, 200) + "'.")).toString());
-                }
-                real.put(option.name(), List.copyOf(paths));
-            }
-        }
-        return new ProviderOptions(real);
-    }
-
-    /** The option values by name, as checked. */
+    /** The option values by name, as checked; also their JSON. */
+    @JsonValue
     public Map<String, Object> asMap() {
         return values;
     }
@@ -148,7 +129,7 @@ public final class ProviderOptions {
     }
 
     /** The real path (every link resolved) of the existing directory at absolute path {@code value}. */
-    static Optional<Path> realDirectory(String value) {
+    public static Optional<Path> realDirectory(String value) {
         if (!isAbsoluteDirectory(value)) {
             return Optional.empty();
         }
