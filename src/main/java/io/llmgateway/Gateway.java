@@ -75,8 +75,8 @@ public final class Gateway implements AutoCloseable {
         // The CLIs run with the gateway's environment: its secret-looking values are redacted from their output.
         SecretRedactor redactor = new SecretRedactor(config.environment());
         ProviderRequestService requests = new ProviderRequestService(providers, sessions, runner,
-                new RequestSettings(config.environment(), Path.of("").toAbsolutePath(), config.maxOutputBytes(),
-                        ProcessSpec.DEFAULT_KILL_GRACE), models, redactor);
+                new RequestSettings(config.environment(), config.commands(), Path.of("").toAbsolutePath(),
+                        config.maxOutputBytes(), ProcessSpec.DEFAULT_KILL_GRACE), models, redactor);
 
         JobService jobs = new JobService(config.dataDir(), config.jobs(), requests,
                 new JobLocks(), mapper, clock, redactor);
@@ -87,7 +87,7 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(new JobTools(jobs).tools(requestTools));
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,
-                new CliProber(providers, runner, config.environment(), CliProber.timeoutFrom(config.environment())),
+                new CliProber(providers, runner, config.environment(), config.probeTimeout()),
                 new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
         GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);

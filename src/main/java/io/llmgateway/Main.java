@@ -4,7 +4,6 @@ import io.llmgateway.command.DoctorCommand;
 import io.llmgateway.command.SetupCommand;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.ops.ArchiveUpkeep;
-import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.policy.InvalidPolicyException;
@@ -39,7 +38,6 @@ public final class Main {
         GatewayConfig config;
         try {
             config = GatewayConfig.fromEnvironment(env);
-            CliProber.timeoutFrom(env);
         } catch (IllegalArgumentException e) {
             System.err.println("llm-cli-gateway: " + e.getMessage());
             System.exit(2);

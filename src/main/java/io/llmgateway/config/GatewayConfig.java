@@ -15,12 +15,18 @@ import java.util.Map;
  * @param environment      the environment the gateway started with: passed through to the CLIs it runs,
  *                         and where {@code LLM_GATEWAY_<PROVIDER>_COMMAND} overrides are read
  * @param jobs             durable jobs: sync deadline, dedup window, limits, retention
+ * @param commands         the executable of each provider ({@code LLM_GATEWAY_<PROVIDER>_COMMAND})
+ * @param probeTimeout     the limit of one {@code --version} or login probe of a CLI
+ *                         ({@code LLM_GATEWAY_PROBE_TIMEOUT_MS}, default 5 s)
  */
 public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
-        long maxOutputBytes, Map<String, String> environment, JobConfig jobs) {
+        long maxOutputBytes, Map<String, String> environment, JobConfig jobs, CliCommands commands,
+        Duration probeTimeout) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
     public static final long DEFAULT_MAX_OUTPUT_BYTES = 20L * 1024 * 1024;
+    public static final String PROBE_TIMEOUT_VARIABLE = "LLM_GATEWAY_PROBE_TIMEOUT_MS";
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
     /** The exec layer keeps captured output in one array per stream. */
     static final long MAX_OUTPUT_BYTES = Integer.MAX_VALUE - 8;
 
@@ -34,6 +40,13 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
         this(dataDir, sessionTtl, maxLineBytes, shutdownDrain, maxOutputBytes, environment, JobConfig.DEFAULTS);
     }
 
+    /** With the commands and the probe timeout {@code environment} sets. */
+    public GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
+            long maxOutputBytes, Map<String, String> environment, JobConfig jobs) {
+        this(dataDir, sessionTtl, maxLineBytes, shutdownDrain, maxOutputBytes, environment, jobs,
+                CliCommands.fromEnvironment(environment), probeTimeout(environment));
+    }
+
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         return new GatewayConfig(
                 resolveDataDir(env),
@@ -43,6 +56,11 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
                 maxOutputBytes(env),
                 env,
                 JobConfig.fromEnvironment(env));
+    }
+
+    /** The probe timeout {@value #PROBE_TIMEOUT_VARIABLE} sets; IllegalArgumentException for a bad value. */
+    public static Duration probeTimeout(Map<String, String> env) {
+        return Duration.ofMillis(EnvValues.positiveLong(env, PROBE_TIMEOUT_VARIABLE, DEFAULT_PROBE_TIMEOUT.toMillis()));
     }
 
     private static long maxOutputBytes(Map<String, String> env) {

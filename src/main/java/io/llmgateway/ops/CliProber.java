@@ -1,6 +1,6 @@
 package io.llmgateway.ops;
 
-import io.llmgateway.config.EnvValues;
+import io.llmgateway.config.CliCommands;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
@@ -33,14 +33,13 @@ import java.util.regex.Pattern;
  * timeout, so a missing CLI costs nothing and a hanging one at most the timeout.
  */
 public final class CliProber {
-    public static final String TIMEOUT_VARIABLE = "LLM_GATEWAY_PROBE_TIMEOUT_MS";
-    static final long DEFAULT_TIMEOUT_MS = 5000;
     private static final long MAX_OUTPUT_BYTES = 64 * 1024;
     private static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+)+(?:-[0-9A-Za-z.]+)?");
 
     private final ProviderRegistry registry;
     private final ProcessRunner runner;
     private final Map<String, String> env;
+    private final CliCommands commands;
     private final Path home;
     private final Path workingDir;
     private final Duration timeout;
@@ -51,16 +50,12 @@ public final class CliProber {
         this.registry = registry;
         this.runner = runner;
         this.env = Map.copyOf(env);
+        this.commands = CliCommands.fromEnvironment(env);
         this.home = Path.of(Optional.ofNullable(env.get("HOME")).filter(h -> !h.isBlank())
                 .orElse(System.getProperty("user.home")));
         this.workingDir = Path.of(System.getProperty("java.io.tmpdir"));
         this.timeout = timeout;
         this.redactor = new SecretRedactor(this.env);
-    }
-
-    /** The timeout configured by {@value #TIMEOUT_VARIABLE}, default 5 s. */
-    public static Duration timeoutFrom(Map<String, String> env) {
-        return Duration.ofMillis(EnvValues.positiveLong(env, TIMEOUT_VARIABLE, DEFAULT_TIMEOUT_MS));
     }
 
     public Duration timeout() {
@@ -88,9 +83,8 @@ public final class CliProber {
     private CompletableFuture<CliStatus> probeOne(ProviderId provider, ExecutorService pool) {
         ProviderCli cli = registry.get(provider);
         long started = System.nanoTime();
-        String override = env.get(provider.commandOverrideVariable());
-        boolean overridden = override != null && !override.isBlank();
-        String command = overridden ? override.strip() : provider.defaultCommand();
+        boolean overridden = commands.isOverridden(provider);
+        String command = commands.command(provider);
         Path path;
         try {
             path = ExecutableResolver.resolve(command, env, workingDir);

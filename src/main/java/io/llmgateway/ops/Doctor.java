@@ -52,9 +52,9 @@ public final class Doctor {
         Path dataDir = GatewayConfig.resolveDataDir(env);
         Duration timeout;
         try {
-            timeout = CliProber.timeoutFrom(env);
+            timeout = GatewayConfig.probeTimeout(env);
         } catch (IllegalArgumentException e) {
-            timeout = CliProber.timeoutFrom(Map.of());
+            timeout = GatewayConfig.DEFAULT_PROBE_TIMEOUT;
         }
         Optional<StartupArchive> archive = GatewayLaunch.runningJar()
                 .map(jar -> new StartupArchive(dataDir, GatewayLaunch.currentJava(), jar, clock));
@@ -85,7 +85,6 @@ public final class Doctor {
     private Check configuration() {
         try {
             GatewayConfig.fromEnvironment(env);
-            CliProber.timeoutFrom(env);
         } catch (IllegalArgumentException e) {
             return Check.problem("configuration", e.getMessage(),
                     "correct that variable, or unset it to use the default (the gateway refuses to start with it)");

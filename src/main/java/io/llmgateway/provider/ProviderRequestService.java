@@ -378,8 +378,7 @@ public final class ProviderRequestService implements ProviderRuns {
     }
 
     private String executable(ProviderCli provider) {
-        String override = settings.environment().get(provider.id().commandOverrideVariable());
-        return override != null && !override.isBlank() ? override.strip() : provider.id().defaultCommand();
+        return settings.commands().command(provider.id());
     }
 
     /** The spec with its executable resolved, so a missing CLI is reported before anything is queued. */

@@ -7,6 +7,7 @@ import io.llmgateway.model.ModelAlias;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.model.ModelInfo;
 import io.llmgateway.model.ProviderModels;
+import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.CliStatus;
 import io.llmgateway.ops.ProcessHealth;
@@ -56,7 +57,7 @@ public final class OperationsTools {
         ToolDefinition definition = new ToolDefinition("cli_versions", "Provider CLI versions and login",
                 "Report, per provider CLI, whether it is installed, its path, version and login status. Runs each CLI's "
                         + "own --version and login-status commands (read-only, in parallel, each bounded by "
-                        + CliProber.TIMEOUT_VARIABLE + ").",
+                        + GatewayConfig.PROBE_TIMEOUT_VARIABLE + ").",
                 Schemas.input().optional("cli", SessionTools.cliSchema("Only this provider.")).build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
