@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.OwnSession;
 import io.llmgateway.exec.ProcessTree;
 import io.llmgateway.exec.Termination;

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
 import static io.llmgateway.job.JobStore.io;
 
 import io.llmgateway.provider.api.ProviderRuns;

@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.exec.RunLimits;
 import static io.llmgateway.job.JobStore.io;
 
 import io.llmgateway.core.ErrorCode;

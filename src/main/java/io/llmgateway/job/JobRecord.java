@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.RunContext;

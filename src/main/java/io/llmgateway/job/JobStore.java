@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.files.LockTimeoutException;

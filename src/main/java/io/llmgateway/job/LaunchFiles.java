@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.RunLimits;
 import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.exec.ProcessSpec;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.OwnSession;
 import io.llmgateway.files.PrivateFiles;
 import java.io.File;

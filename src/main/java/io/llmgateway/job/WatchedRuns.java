@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.Termination;
 import java.io.IOException;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobRecord;
-import io.llmgateway.job.ProcessRef;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.model.ModelAlias;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.model.ModelInfo;

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.exec.ProcessRef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

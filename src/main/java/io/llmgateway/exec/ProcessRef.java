@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.exec;
 
 import java.io.IOException;
 import java.nio.file.Files;

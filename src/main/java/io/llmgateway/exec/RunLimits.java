@@ -1,6 +1,5 @@
-package io.llmgateway.job;
+package io.llmgateway.exec;
 
-import io.llmgateway.exec.ProcessSpec;
 import java.time.Duration;
 
 /**
@@ -9,9 +8,9 @@ import java.time.Duration;
  *
  * @param killGrace between SIGTERM and SIGKILL when the tree is stopped
  */
-record RunLimits(Duration wallTimeout, Duration idleTimeout, long maxOutputBytes, Duration killGrace) {
+public record RunLimits(Duration wallTimeout, Duration idleTimeout, long maxOutputBytes, Duration killGrace) {
 
-    static RunLimits of(ProcessSpec spec) {
+    public static RunLimits of(ProcessSpec spec) {
         return new RunLimits(spec.wallTimeout(), spec.idleTimeout(), spec.maxOutputBytes(), spec.killGrace());
     }
 }

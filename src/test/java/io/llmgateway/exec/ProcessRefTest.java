@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.exec;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
