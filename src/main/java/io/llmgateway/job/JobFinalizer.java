@@ -1,5 +1,10 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.CliProcess;
+import io.llmgateway.job.supervisor.CliRun;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.RunLimits;
 import static io.llmgateway.job.JobStore.io;

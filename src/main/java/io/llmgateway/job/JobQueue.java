@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.exec.ProcessRef;
 import static io.llmgateway.job.JobStore.io;
 

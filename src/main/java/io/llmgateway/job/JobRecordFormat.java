@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.ExitReport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

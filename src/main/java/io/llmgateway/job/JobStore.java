@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.CliProcess;
 import static io.llmgateway.job.JobStore.io;
 
 import io.llmgateway.config.JobConfig;

@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;

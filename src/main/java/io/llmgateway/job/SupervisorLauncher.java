@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.JobSupervisorMain;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.OwnSession;
 import io.llmgateway.files.PrivateFiles;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a job's supervisor process from the running gateway's own code: {@code [setsid] java <fast-start
- * flags> -cp <gateway jar> io.llmgateway.job.JobSupervisorMain <jobDir>}, with stdin from /dev/null and
+ * flags> -cp <gateway jar> io.llmgateway.job.supervisor.JobSupervisorMain <jobDir>}, with stdin from /dev/null and
  * its output appended to the job's supervisor.log. {@code setsid} (when installed) puts it in a session
  * of its own, so signals to the gateway's process group (Ctrl-C in a terminal, a host killing the group)
  * do not reach it. No shell is involved.

@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.CliRun;
+import io.llmgateway.job.supervisor.ExitReport;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.Termination;
 import java.io.IOException;

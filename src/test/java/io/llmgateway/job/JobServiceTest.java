@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.exec.ProcessRef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.job.supervisor;
 
 import io.llmgateway.exec.RunLimits;
 import io.llmgateway.files.PrivateFiles;
@@ -23,12 +23,12 @@ import java.util.stream.Stream;
  * stdin text and the settings. Lists are NUL-separated: no value the gateway accepts can contain NUL.
  * Read by the supervisor process too, so reading needs nothing but the JDK.
  */
-final class LaunchFiles {
+public final class LaunchFiles {
     private LaunchFiles() {
     }
 
     /** Writes every launch file (mode 0600) of {@code spec}, whose executable is already resolved. */
-    static void write(JobFiles files, ProcessSpec spec) throws IOException {
+    public static void write(JobFiles files, ProcessSpec spec) throws IOException {
         PrivateFiles.createDirectories(files.launchDir());
         writeList(files.launchCommand(), spec.command());
         List<String> env = new ArrayList<>();
@@ -44,12 +44,12 @@ final class LaunchFiles {
     }
 
     /** Records the limits of a run that some other process may have to watch (a deferred request). */
-    static void writeLimits(JobFiles files, RunLimits limits) throws IOException {
+    public static void writeLimits(JobFiles files, RunLimits limits) throws IOException {
         writeList(files.limits(), limitEntries(limits));
     }
 
     /** The limits {@link #writeLimits} recorded; empty when there are none (or they are unreadable). */
-    static Optional<RunLimits> readLimits(JobFiles files) throws IOException {
+    public static Optional<RunLimits> readLimits(JobFiles files) throws IOException {
         try {
             return Optional.of(limits(readMap(files.limits())));
         } catch (IOException e) {
@@ -88,7 +88,7 @@ final class LaunchFiles {
     }
 
     /** The environment a gateway starts the supervisor with; the file is deleted once read. */
-    static Map<String, String> takeEnvironment(JobFiles files) throws IOException {
+    public static Map<String, String> takeEnvironment(JobFiles files) throws IOException {
         Map<String, String> env = readMap(files.launchEnvironment());
         Files.deleteIfExists(files.launchEnvironment());
         return env;
@@ -98,7 +98,7 @@ final class LaunchFiles {
     record Settings(List<String> command, Path workingDir, Path stdinFile, RunLimits limits) {
     }
 
-    static Settings readSettings(JobFiles files) throws IOException {
+    public static Settings readSettings(JobFiles files) throws IOException {
         Map<String, String> settings = readMap(files.launchSettings());
         List<String> command = readList(files.launchCommand());
         if (command.isEmpty() || !settings.containsKey("workingDir")) {
@@ -113,7 +113,7 @@ final class LaunchFiles {
     }
 
     /** Removes the launch directory (the prompt and environment must not outlive the start). */
-    static void delete(JobFiles files) throws IOException {
+    public static void delete(JobFiles files) throws IOException {
         if (!Files.isDirectory(files.launchDir())) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.job.supervisor;
 
 import io.llmgateway.exec.Termination;
 import io.llmgateway.files.PrivateFiles;

@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.job.supervisor;
 
 /**
  * The contents of exit.json: how the CLI process ended, written once by whoever ran it.
@@ -10,7 +10,7 @@ package io.llmgateway.job;
  * @param pid         the CLI's pid (0 when it never started)
  * @param runId       the marker id its processes carried
  */
-record ExitReport(
+public record ExitReport(
         Integer exitCode,
         String termination,
         long durationMs,
@@ -21,7 +21,7 @@ record ExitReport(
         String runId) {
 
     /** Hand-written JSON: the supervisor keeps Jackson off its class path to start fast. */
-    String toJson() {
+    public String toJson() {
         return "{\"exitCode\":" + exitCode
                 + ",\"termination\":" + quote(termination)
                 + ",\"durationMs\":" + durationMs
@@ -32,7 +32,7 @@ record ExitReport(
                 + ",\"runId\":" + quote(runId) + "}\n";
     }
 
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "null";
         }

@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.job.supervisor;
 
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.ProcessTree;
@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * @param process the CLI, identified by pid and start time (so a reused pid is never mistaken for it)
  * @param runId   the marker id every process of its run carries
  */
-record CliProcess(ProcessRef process, String runId) {
+public record CliProcess(ProcessRef process, String runId) {
     private static final Logger LOG = LoggerFactory.getLogger(CliProcess.class);
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
     /** Records a just-started CLI; nothing when it is already gone (there is nothing left to stop). */
-    static void record(JobFiles files, ProcessRef cli, String runId) throws IOException {
+    public static void record(JobFiles files, ProcessRef cli, String runId) throws IOException {
         if (cli.startMillis() == 0) {
             return;
         }
@@ -34,7 +34,7 @@ record CliProcess(ProcessRef process, String runId) {
     }
 
     /** The recorded CLI; empty when none was recorded (or the file is unreadable). */
-    static Optional<CliProcess> read(JobFiles files) {
+    public static Optional<CliProcess> read(JobFiles files) {
         String[] fields;
         try {
             fields = Files.readString(files.cliPid(), StandardCharsets.UTF_8).trim().split(" ");
@@ -56,7 +56,7 @@ record CliProcess(ProcessRef process, String runId) {
     }
 
     /** Kills the recorded CLI and every process of its run, if it still runs; waits until they are gone. */
-    static void stop(JobFiles files) {
+    public static void stop(JobFiles files) {
         read(files).ifPresent(cli -> cli.process().handle().ifPresent(handle -> {
             LOG.info("Stopping CLI process {} of job {}", handle.pid(), files.dir().getFileName());
             new ProcessTree(handle, cli.runId()).terminate(KILL_GRACE);

@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.job.supervisor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,91 +26,91 @@ import java.util.Set;
  * </pre>
  * The methods here are also used by the supervisor process, so they use nothing but the JDK.
  */
-final class JobFiles {
-    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+public final class JobFiles {
+    public static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+    public static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path dir;
 
-    JobFiles(Path dir) {
+    public JobFiles(Path dir) {
         this.dir = dir;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path record() {
+    public Path record() {
         return dir.resolve("job.json");
     }
 
-    Path lock() {
+    public Path lock() {
         return dir.resolve("lock");
     }
 
-    Path stdout() {
+    public Path stdout() {
         return dir.resolve("stdout.log");
     }
 
-    Path stderr() {
+    public Path stderr() {
         return dir.resolve("stderr.log");
     }
 
-    Path exit() {
+    public Path exit() {
         return dir.resolve("exit.json");
     }
 
-    Path cliPid() {
+    public Path cliPid() {
         return dir.resolve("cli.pid");
     }
 
     /** Timeouts and output cap of a deferred request, for a gateway that adopts it. */
-    Path limits() {
+    public Path limits() {
         return dir.resolve("limits");
     }
 
     /** The gateway process whose sync request this run is, while it is not a job. */
-    Path owner() {
+    public Path owner() {
         return dir.resolve("owner");
     }
 
     /** The prompt of a sync request, only between its creation and the CLI's start. */
-    Path stdin() {
+    public Path stdin() {
         return dir.resolve("stdin");
     }
 
-    Path launchDir() {
+    public Path launchDir() {
         return dir.resolve("launch");
     }
 
     /** NUL-separated argv, the executable already resolved to an absolute path. */
-    Path launchCommand() {
+    public Path launchCommand() {
         return launchDir().resolve("command");
     }
 
     /** NUL-separated NAME=value pairs: a queued job's environment, for whichever gateway starts it. */
-    Path launchEnvironment() {
+    public Path launchEnvironment() {
         return launchDir().resolve("environment");
     }
 
     /** The CLI's stdin (the prompt); absent when stdin is closed at once. */
-    Path launchStdin() {
+    public Path launchStdin() {
         return launchDir().resolve("stdin");
     }
 
     /** Working directory, timeouts and output cap as NUL-separated {@code key=value} pairs. */
-    Path launchSettings() {
+    public Path launchSettings() {
         return launchDir().resolve("settings");
     }
 
-    Path supervisorLog() {
+    public Path supervisorLog() {
         return dir.resolve("supervisor.log");
     }
 
     /** Size of a file, 0 when it does not exist. */
-    static long sizeOf(Path file) {
+    public static long sizeOf(Path file) {
         try {
             return Files.size(file);
         } catch (NoSuchFileException e) {

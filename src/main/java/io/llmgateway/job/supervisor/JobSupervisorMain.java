@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.job.supervisor;
 
 import io.llmgateway.exec.Termination;
 import java.nio.file.Path;
@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of a job's supervisor process: {@code java -cp <gateway jar> io.llmgateway.job.JobSupervisorMain
+ * Entry point of a job's supervisor process: {@code java -cp <gateway jar> io.llmgateway.job.supervisor.JobSupervisorMain
  * <jobDir>}. Started detached from the gateway (own session, stdin /dev/null, output to the job's
  * supervisor.log) so that it and its CLI outlive the gateway. SIGTERM (llm_job_cancel from any gateway)
  * kills the CLI's process tree and records the job as cancelled.

@@ -1,4 +1,4 @@
-package io.llmgateway.job;
+package io.llmgateway.job.supervisor;
 
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.RunLimits;
@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * by the run's marker) when a limit is hit or a stop is requested. Uses nothing but the JDK (the supervisor
  * loads no libraries).
  */
-final class CliRun {
+public final class CliRun {
     private static final long POLL_MILLIS = 200;
 
     private final JobFiles files;
@@ -67,7 +67,7 @@ final class CliRun {
      * @param stdinFile   the CLI's stdin; null for /dev/null (closed at once)
      * @param ownSession  start it in a session of its own, so that it outlives this process
      */
-    static CliRun start(JobFiles files, List<String> command, Path workingDir, Map<String, String> environment,
+    public static CliRun start(JobFiles files, List<String> command, Path workingDir, Map<String, String> environment,
             Path stdinFile, RunLimits limits, boolean ownSession) throws IOException {
         String runId = UUID.randomUUID().toString().replace("-", "");
         List<String> argv = new ArrayList<>(ownSession ? OwnSession.prefix() : List.of());
@@ -94,7 +94,7 @@ final class CliRun {
      *
      * @param handle the live CLI process {@code cli} refers to
      */
-    static CliRun adopt(JobFiles files, ProcessHandle handle, ProcessRef cli, String runId, RunLimits limits) {
+    public static CliRun adopt(JobFiles files, ProcessHandle handle, ProcessRef cli, String runId, RunLimits limits) {
         long nowNanos = System.nanoTime();
         long nowMillis = System.currentTimeMillis();
         long startNanos = nowNanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - cli.startMillis()));
@@ -104,31 +104,31 @@ final class CliRun {
         return new CliRun(files, null, handle, cli, runId, limits, startNanos, growthNanos);
     }
 
-    long pid() {
+    public long pid() {
         return handle.pid();
     }
 
     /** The CLI by pid and start time, as cli.pid records it. */
-    ProcessRef cli() {
+    public ProcessRef cli() {
         return cli;
     }
 
-    String runId() {
+    public String runId() {
         return runId;
     }
 
     /** Asks the watch to stop the run; the first reason wins. */
-    void requestStop(Termination why) {
+    public void requestStop(Termination why) {
         stop.complete(why);
     }
 
     /** Ends the watch without touching the CLI (this process is going away; another one adopts it). */
-    void release() {
+    public void release() {
         released = true;
         stop.complete(Termination.CANCELLED);
     }
 
-    boolean released() {
+    public boolean released() {
         return released;
     }
 
@@ -137,7 +137,7 @@ final class CliRun {
      * adopted (only a parent learns its child's status) and exited by itself, or the watch was released.
      * After a stop the tree is killed; after an exit whatever the CLI left running is killed too.
      */
-    Optional<ExitReport> watch() throws IOException {
+    public Optional<ExitReport> watch() throws IOException {
         Termination why = awaitExitOrStop();
         if (released) {
             return Optional.empty();
