@@ -1,6 +1,6 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.CliProcess;
+import io.llmgateway.job.supervisor.RecordedCli;
 import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.exec.ProcessRef;
 import static io.llmgateway.job.JobStore.io;
@@ -66,7 +66,7 @@ final class JobCanceller {
         }
         // A deferred request watched by another gateway (which then finalizes it) or by none (the next
         // look finalizes it), or a job nobody supervises.
-        CliProcess.stop(store.files(job.id()));
+        RecordedCli.stop(store.files(job.id()));
     }
 
     /** Waits until the job is finalized and, for a supervised job, its supervisor has exited. */

@@ -1,7 +1,7 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.CliProcess;
-import io.llmgateway.job.supervisor.CliRun;
+import io.llmgateway.job.supervisor.RecordedCli;
+import io.llmgateway.job.supervisor.FileBackedRun;
 import io.llmgateway.job.supervisor.ExitReport;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.job.supervisor.LaunchFiles;
@@ -135,7 +135,7 @@ final class JobFinalizer {
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
-            CliProcess.stop(store.files(id)); // an unsupervised CLI left running would never be reported
+            RecordedCli.stop(store.files(id)); // an unsupervised CLI left running would never be reported
             LaunchFiles.delete(store.files(id));
             provider.abandon(current.context());
             if (current.cancelRequested()) {
@@ -158,13 +158,13 @@ final class JobFinalizer {
      */
     private JobRecord adoptOrFinish(String id) throws IOException {
         JobFiles files = store.files(id);
-        CliRun[] adopted = new CliRun[1];
+        FileBackedRun[] adopted = new FileBackedRun[1];
         JobRecord after = store.update(id, current -> {
             if (current.status() != JobStatus.RUNNING || Files.exists(files.exit()) || runs.owns(id)
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
-            Optional<CliProcess> recorded = CliProcess.read(files);
+            Optional<RecordedCli> recorded = RecordedCli.read(files);
             if (recorded.isPresent() && !recorded.get().process().isLocal() && recorded.get().process().isAlive()) {
                 return current; // runs where this process cannot see it: left to a gateway of its pid namespace
             }
@@ -172,12 +172,12 @@ final class JobFinalizer {
             Optional<RunLimits> limits = LaunchFiles.readLimits(files);
             if (live.isPresent() && limits.isPresent()) {
                 LOG.info("Adopting deferred job {} (CLI pid {}): its gateway is gone", id, live.get().pid());
-                adopted[0] = CliRun.adopt(files, live.get(), recorded.get().process(), recorded.get().runId(),
+                adopted[0] = FileBackedRun.adopt(files, live.get(), recorded.get().process(), recorded.get().runId(),
                         limits.get());
                 return current.withRunner(self);
             }
             if (live.isPresent()) {
-                CliProcess.stop(files); // without its limits nobody could watch it
+                RecordedCli.stop(files); // without its limits nobody could watch it
             }
             return finishedWithoutStatus(current, recorded);
         });
@@ -195,14 +195,14 @@ final class JobFinalizer {
      * complete, successful reply in its output completes the job (the native session id is recorded as
      * usual); anything else leaves it orphaned with its output.
      */
-    private JobRecord finishedWithoutStatus(JobRecord current, Optional<CliProcess> cli) throws IOException {
+    private JobRecord finishedWithoutStatus(JobRecord current, Optional<RecordedCli> cli) throws IOException {
         if (current.cancelRequested()) {
             return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
         }
         Duration ran = Duration.between(current.startedAt() != null ? current.startedAt() : current.createdAt(),
                 clock.now());
         ProcessOutcome outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
-                cli.map(c -> c.process().pid()).orElse(0L), cli.map(CliProcess::runId).orElse(""));
+                cli.map(c -> c.process().pid()).orElse(0L), cli.map(RecordedCli::runId).orElse(""));
         try {
             ProviderResult result = provider.complete(current.cli(), current.context(), outcome)
                     .withUnknownExitStatus(EXIT_STATUS_UNKNOWN);
@@ -219,7 +219,7 @@ final class JobFinalizer {
     }
 
     /** Makes this process the job's watcher until its run ends (or the watch is released at close). */
-    void own(String id, CliRun run, CompletableFuture<ExitReport> ended) {
+    void own(String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
         runs.own(id, run, ended, (exit, failure) -> ownedRunEnded(id, exit, failure));
     }
 
@@ -236,7 +236,7 @@ final class JobFinalizer {
             } else {
                 // An adopted CLI that exited by itself: only its parent (gone) learned its exit status.
                 store.update(id, current -> current.status().isTerminal() ? current
-                        : finishedWithoutStatus(current, CliProcess.read(store.files(id))));
+                        : finishedWithoutStatus(current, RecordedCli.read(store.files(id))));
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("Recording the end of deferred job {} failed", id, e);

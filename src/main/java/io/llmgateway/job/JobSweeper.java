@@ -1,6 +1,6 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.CliProcess;
+import io.llmgateway.job.supervisor.RecordedCli;
 import static io.llmgateway.job.JobStore.io;
 
 import io.llmgateway.config.JobConfig;
@@ -50,7 +50,7 @@ final class JobSweeper {
                 continue; // its gateway still runs it, or is unknown (the retention sweep's case)
             }
             LOG.info("Stopping the CLI of run {}: the gateway that started it for a sync request is gone", run.id());
-            CliProcess.stop(store.files(run.id()));
+            RecordedCli.stop(store.files(run.id()));
             try {
                 store.delete(run.id());
             } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.CliProcess;
-import io.llmgateway.job.supervisor.CliRun;
+import io.llmgateway.job.supervisor.RecordedCli;
+import io.llmgateway.job.supervisor.FileBackedRun;
 import io.llmgateway.job.supervisor.ExitReport;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.job.supervisor.LaunchFiles;
@@ -84,7 +84,7 @@ final class SyncRequests {
         Instant requested = clock.now();
         PreparedRun prepared = provider.prepare(cli, request, false);
         String id = JobStore.newId();
-        CliRun run;
+        FileBackedRun run;
         try {
             run = startSync(id, prepared.spec());
         } catch (RuntimeException e) {
@@ -137,7 +137,7 @@ final class SyncRequests {
      * its output going into the run directory. The prompt goes through a private file the CLI holds open,
      * deleted as soon as the CLI runs: no pipe ties the CLI to this process.
      */
-    private CliRun startSync(String id, ProcessSpec spec) {
+    private FileBackedRun startSync(String id, ProcessSpec spec) {
         JobFiles files;
         Path stdin = null;
         try {
@@ -159,10 +159,10 @@ final class SyncRequests {
         }
         String command = spec.command().get(0);
         try {
-            CliRun run = CliRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
+            FileBackedRun run = FileBackedRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
                     RunLimits.of(spec), true);
             // From now on any gateway can stop it, should this process die before the call ends.
-            CliProcess.record(files, run.cli(), run.runId());
+            RecordedCli.record(files, run.cli(), run.runId());
             return run;
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.CLI_ERROR,
@@ -213,7 +213,7 @@ final class SyncRequests {
      * record, the CLI's pid and the run's limits (so another gateway can stop or adopt it).
      */
     private JobRecord defer(ProviderId cli, CanonicalRequest request, Instant requested, PreparedRun prepared,
-            String id, CliRun run, CompletableFuture<ExitReport> ended) {
+            String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
         String key = dedup.of(cli, request);
         JobRecord record = new JobRecord(id, cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,

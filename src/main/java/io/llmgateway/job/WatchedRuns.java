@@ -1,6 +1,6 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.CliRun;
+import io.llmgateway.job.supervisor.FileBackedRun;
 import io.llmgateway.job.supervisor.ExitReport;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.Termination;
@@ -27,11 +27,11 @@ final class WatchedRuns {
     private final Map<String, SyncRun> syncRuns = new ConcurrentHashMap<>();
 
     /** A deferred request this process watches (it ran or adopted it); {@code watched} completes when done. */
-    private record OwnedRun(CliRun run, CompletableFuture<Void> watched) {
+    private record OwnedRun(FileBackedRun run, CompletableFuture<Void> watched) {
     }
 
     /** A sync request's CLI still inside its call; {@code ended} completes with how it ended. */
-    private record SyncRun(CliRun run, CompletableFuture<ExitReport> ended) {
+    private record SyncRun(FileBackedRun run, CompletableFuture<ExitReport> ended) {
     }
 
     WatchedRuns(JobStore store, ProcessRef self) {
@@ -40,7 +40,7 @@ final class WatchedRuns {
     }
 
     /** Watches a run on a thread of its own; completes with its end (null: no exit status, or released). */
-    static CompletableFuture<ExitReport> watchInBackground(String id, CliRun run) {
+    static CompletableFuture<ExitReport> watchInBackground(String id, FileBackedRun run) {
         CompletableFuture<ExitReport> ended = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
@@ -55,7 +55,7 @@ final class WatchedRuns {
         return ended;
     }
 
-    void callStarted(String id, CliRun run, CompletableFuture<ExitReport> ended) {
+    void callStarted(String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
         syncRuns.put(id, new SyncRun(run, ended));
     }
 
@@ -71,7 +71,7 @@ final class WatchedRuns {
      * Makes this process the job's watcher until its run ends, then calls {@code onEnd} with how it ended,
      * unless the watch was released at close.
      */
-    void own(String id, CliRun run, CompletableFuture<ExitReport> ended, BiConsumer<ExitReport, Throwable> onEnd) {
+    void own(String id, FileBackedRun run, CompletableFuture<ExitReport> ended, BiConsumer<ExitReport, Throwable> onEnd) {
         CompletableFuture<Void> watched = new CompletableFuture<>();
         owned.put(id, new OwnedRun(run, watched));
         ended.whenComplete((exit, failure) -> {

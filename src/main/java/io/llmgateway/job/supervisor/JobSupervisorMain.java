@@ -27,7 +27,7 @@ public final class JobSupervisorMain {
             System.exit(2);
         }
         JobFiles files = new JobFiles(Path.of(args[0]));
-        CliSupervisor supervisor = new CliSupervisor(files);
+        JobSupervisor supervisor = new JobSupervisor(files);
         CountDownLatch finished = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             supervisor.requestStop(Termination.CANCELLED);

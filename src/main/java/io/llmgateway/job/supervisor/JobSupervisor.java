@@ -9,19 +9,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one job's CLI inside the supervisor process ({@link CliRun}: output straight into the job's files,
+ * Runs one job's CLI inside the supervisor process ({@link FileBackedRun}: output straight into the job's files,
  * limits enforced from them, the whole tree killed on a limit or when asked to stop by SIGTERM) and
  * records the exit status in exit.json.
  */
-final class CliSupervisor {
-    private static final Logger LOG = LoggerFactory.getLogger(CliSupervisor.class);
+final class JobSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(JobSupervisor.class);
 
     private final JobFiles files;
     private final Object lock = new Object();
     private Termination stopRequest;
-    private CliRun run;
+    private FileBackedRun run;
 
-    CliSupervisor(JobFiles files) {
+    JobSupervisor(JobFiles files) {
         this.files = files;
     }
 
@@ -40,9 +40,9 @@ final class CliSupervisor {
     /** Starts the CLI, supervises it to the end and writes exit.json. */
     ExitReport run() throws IOException {
         LaunchFiles.Settings settings = LaunchFiles.readSettings(files);
-        CliRun started;
+        FileBackedRun started;
         try {
-            started = CliRun.start(files, settings.command(), settings.workingDir(), null, settings.stdinFile(),
+            started = FileBackedRun.start(files, settings.command(), settings.workingDir(), null, settings.stdinFile(),
                     settings.limits(), false);
         } catch (IOException e) {
             LaunchFiles.delete(files);
@@ -55,7 +55,7 @@ final class CliSupervisor {
                 started.requestStop(stopRequest);
             }
         }
-        CliProcess.record(files, started.cli(), started.runId());
+        RecordedCli.record(files, started.cli(), started.runId());
         // The CLI holds its stdin open already; the prompt need not stay on disk.
         LaunchFiles.delete(files);
         LOG.info("job CLI started as pid {} (run {})", started.pid(), started.runId());

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * by the run's marker) when a limit is hit or a stop is requested. Uses nothing but the JDK (the supervisor
  * loads no libraries).
  */
-public final class CliRun {
+public final class FileBackedRun {
     private static final long POLL_MILLIS = 200;
 
     private final JobFiles files;
@@ -46,7 +46,7 @@ public final class CliRun {
     private final CompletableFuture<Termination> stop = new CompletableFuture<>();
     private volatile boolean released;
 
-    private CliRun(JobFiles files, Process process, ProcessHandle handle, ProcessRef cli, String runId,
+    private FileBackedRun(JobFiles files, Process process, ProcessHandle handle, ProcessRef cli, String runId,
             RunLimits limits, long startNanos, long lastGrowthNanos) {
         this.files = files;
         this.process = process;
@@ -67,7 +67,7 @@ public final class CliRun {
      * @param stdinFile   the CLI's stdin; null for /dev/null (closed at once)
      * @param ownSession  start it in a session of its own, so that it outlives this process
      */
-    public static CliRun start(JobFiles files, List<String> command, Path workingDir, Map<String, String> environment,
+    public static FileBackedRun start(JobFiles files, List<String> command, Path workingDir, Map<String, String> environment,
             Path stdinFile, RunLimits limits, boolean ownSession) throws IOException {
         String runId = UUID.randomUUID().toString().replace("-", "");
         List<String> argv = new ArrayList<>(ownSession ? OwnSession.prefix() : List.of());
@@ -85,7 +85,7 @@ public final class CliRun {
         long startNanos = System.nanoTime();
         Process process = builder.start();
         ProcessHandle handle = process.toHandle();
-        return new CliRun(files, process, handle, ProcessRef.of(handle), runId, limits, startNanos, startNanos);
+        return new FileBackedRun(files, process, handle, ProcessRef.of(handle), runId, limits, startNanos, startNanos);
     }
 
     /**
@@ -94,14 +94,14 @@ public final class CliRun {
      *
      * @param handle the live CLI process {@code cli} refers to
      */
-    public static CliRun adopt(JobFiles files, ProcessHandle handle, ProcessRef cli, String runId, RunLimits limits) {
+    public static FileBackedRun adopt(JobFiles files, ProcessHandle handle, ProcessRef cli, String runId, RunLimits limits) {
         long nowNanos = System.nanoTime();
         long nowMillis = System.currentTimeMillis();
         long startNanos = nowNanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - cli.startMillis()));
         long lastWrite = Math.max(modifiedMillis(files.stdout()), modifiedMillis(files.stderr()));
         long growthNanos = nowNanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - Math.max(lastWrite,
                 cli.startMillis())));
-        return new CliRun(files, null, handle, cli, runId, limits, startNanos, growthNanos);
+        return new FileBackedRun(files, null, handle, cli, runId, limits, startNanos, growthNanos);
     }
 
     public long pid() {

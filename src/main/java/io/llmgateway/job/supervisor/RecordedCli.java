@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * @param process the CLI, identified by pid and start time (so a reused pid is never mistaken for it)
  * @param runId   the marker id every process of its run carries
  */
-public record CliProcess(ProcessRef process, String runId) {
-    private static final Logger LOG = LoggerFactory.getLogger(CliProcess.class);
+public record RecordedCli(ProcessRef process, String runId) {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordedCli.class);
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
     /** Records a just-started CLI; nothing when it is already gone (there is nothing left to stop). */
@@ -34,7 +34,7 @@ public record CliProcess(ProcessRef process, String runId) {
     }
 
     /** The recorded CLI; empty when none was recorded (or the file is unreadable). */
-    public static Optional<CliProcess> read(JobFiles files) {
+    public static Optional<RecordedCli> read(JobFiles files) {
         String[] fields;
         try {
             fields = Files.readString(files.cliPid(), StandardCharsets.UTF_8).trim().split(" ");
@@ -48,7 +48,7 @@ public record CliProcess(ProcessRef process, String runId) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new CliProcess(new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]),
+            return Optional.of(new RecordedCli(new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]),
                     fields[3]), fields[2]));
         } catch (NumberFormatException e) {
             return Optional.empty();
