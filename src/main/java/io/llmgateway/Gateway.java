@@ -8,7 +8,7 @@ import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.job.JobLocks;
 import io.llmgateway.job.JobService;
 import io.llmgateway.model.ModelCatalog;
-import io.llmgateway.ops.CliProber;
+import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.provider.cli.ProviderRegistry;
@@ -87,7 +87,7 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(new JobTools(jobs).tools(requestTools));
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,
-                new CliProber(providers, runner, config.environment(), config.probeTimeout()),
+                new ProviderProber(providers, runner, config.environment(), config.probeTimeout()),
                 new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
         GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);

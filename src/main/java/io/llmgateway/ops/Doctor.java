@@ -29,11 +29,11 @@ public final class Doctor {
     private final Map<String, String> env;
     private final Path dataDir;
     private final ProviderRegistry registry;
-    private final CliProber prober;
+    private final ProviderProber prober;
     private final Optional<StartupArchive> archive;
     private final Clock clock;
 
-    public Doctor(Map<String, String> env, Path dataDir, ProviderRegistry registry, CliProber prober,
+    public Doctor(Map<String, String> env, Path dataDir, ProviderRegistry registry, ProviderProber prober,
             Optional<StartupArchive> archive, Clock clock) {
         this.env = env;
         this.registry = registry;
@@ -59,7 +59,7 @@ public final class Doctor {
         Optional<StartupArchive> archive = GatewayLaunch.runningJar()
                 .map(jar -> new StartupArchive(dataDir, GatewayLaunch.currentJava(), jar, clock));
         ProviderRegistry registry = ProviderRegistry.standard();
-        return new Doctor(env, dataDir, registry, new CliProber(registry, runner, env, timeout), archive, clock);
+        return new Doctor(env, dataDir, registry, new ProviderProber(registry, runner, env, timeout), archive, clock);
     }
 
     public List<Check> run() {
@@ -129,18 +129,18 @@ public final class Doctor {
 
     private List<Check> providers() {
         List<Check> checks = new ArrayList<>();
-        List<CliStatus> statuses = prober.probe(List.of(ProviderId.values()));
-        for (CliStatus status : statuses) {
+        List<ProbeResult> statuses = prober.probe(List.of(ProviderId.values()));
+        for (ProbeResult status : statuses) {
             checks.add(provider(status));
         }
-        if (statuses.stream().noneMatch(CliStatus::installed)) {
+        if (statuses.stream().noneMatch(ProbeResult::installed)) {
             checks.add(Check.problem("providers", "no provider CLI was found on PATH",
                     "install at least one, e.g. npm install -g @anthropic-ai/claude-code, or set LLM_GATEWAY_<PROVIDER>_COMMAND"));
         }
         return checks;
     }
 
-    private Check provider(CliStatus status) {
+    private Check provider(ProbeResult status) {
         String area = status.cli().wireName();
         if (!status.installed()) {
             if (status.problem() != null) {

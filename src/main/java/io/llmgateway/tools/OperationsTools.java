@@ -8,8 +8,8 @@ import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.model.ModelInfo;
 import io.llmgateway.model.ProviderModels;
 import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.ops.CliProber;
-import io.llmgateway.ops.CliStatus;
+import io.llmgateway.ops.ProviderProber;
+import io.llmgateway.ops.ProbeResult;
 import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.policy.PolicyStatus;
 import java.util.List;
@@ -21,10 +21,10 @@ public final class OperationsTools {
     private static final List<String> SOURCES = List.of("bundled", "user-config", "environment");
 
     private final ModelCatalog models;
-    private final CliProber prober;
+    private final ProviderProber prober;
     private final ProcessHealth health;
 
-    public OperationsTools(ModelCatalog models, CliProber prober, ProcessHealth health) {
+    public OperationsTools(ModelCatalog models, ProviderProber prober, ProcessHealth health) {
         this.models = models;
         this.prober = prober;
         this.health = health;
@@ -175,7 +175,7 @@ public final class OperationsTools {
                 "source", a.source().wireName(), "origin", a.origin());
     }
 
-    private static Map<String, Object> cliStatus(CliStatus s) {
+    private static Map<String, Object> cliStatus(ProbeResult s) {
         return Structured.of("cli", s.cli().wireName(), "command", s.command(), "commandOverridden", s.overridden(),
                 "installed", s.installed(), "path", s.path(), "version", s.version(), "versionText", s.versionText(),
                 "login", Structured.of("status", s.login().state().wireName(), "method", s.login().method(),

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
 import io.llmgateway.exec.ProcessRunner;
-import io.llmgateway.ops.CliProber;
+import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.support.SpecialFiles;
@@ -62,7 +62,7 @@ class DoctorCommandTest {
 
     private int doctor(String... args) {
         ProviderRegistry registry = ProviderRegistry.standard();
-        Doctor doctor = new Doctor(env, dataDir, registry, new CliProber(registry, runner, env, Duration.ofSeconds(20)),
+        Doctor doctor = new Doctor(env, dataDir, registry, new ProviderProber(registry, runner, env, Duration.ofSeconds(20)),
                 Optional.empty(), Clock.systemUTC());
         return new DoctorCommand(doctor, "9.9.9").run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * logged in. All CLIs and both questions per CLI are asked in parallel, each run bounded by the probe
  * timeout, so a missing CLI costs nothing and a hanging one at most the timeout.
  */
-public final class CliProber {
+public final class ProviderProber {
     private static final long MAX_OUTPUT_BYTES = 64 * 1024;
     private static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+)+(?:-[0-9A-Za-z.]+)?");
 
@@ -46,7 +46,7 @@ public final class CliProber {
     /** Probe output is redacted as it is read: the version line is shown to callers. */
     private final SecretRedactor redactor;
 
-    public CliProber(ProviderRegistry registry, ProcessRunner runner, Map<String, String> env, Duration timeout) {
+    public ProviderProber(ProviderRegistry registry, ProcessRunner runner, Map<String, String> env, Duration timeout) {
         this.registry = registry;
         this.runner = runner;
         this.env = Map.copyOf(env);
@@ -63,14 +63,14 @@ public final class CliProber {
     }
 
     /** Probes {@code providers} in parallel; the result keeps their order. */
-    public List<CliStatus> probe(Collection<ProviderId> providers) {
+    public List<ProbeResult> probe(Collection<ProviderId> providers) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, 2 * providers.size()), runnable -> {
             Thread thread = new Thread(runnable, "cli-probe");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            List<CompletableFuture<CliStatus>> pending = new ArrayList<>();
+            List<CompletableFuture<ProbeResult>> pending = new ArrayList<>();
             for (ProviderId provider : providers) {
                 pending.add(probeOne(provider, pool));
             }
@@ -80,7 +80,7 @@ public final class CliProber {
         }
     }
 
-    private CompletableFuture<CliStatus> probeOne(ProviderId provider, ExecutorService pool) {
+    private CompletableFuture<ProbeResult> probeOne(ProviderId provider, ExecutorService pool) {
         ProviderCli cli = registry.get(provider);
         long started = System.nanoTime();
         boolean overridden = commands.isOverridden(provider);
@@ -91,7 +91,7 @@ public final class CliProber {
         } catch (ExecutableNotFoundException e) {
             String problem = overridden ? provider.commandOverrideVariable() + " names a command that cannot be run: "
                     + e.getMessage() : null;
-            return CompletableFuture.completedFuture(new CliStatus(provider, command, overridden, null, null, null,
+            return CompletableFuture.completedFuture(new ProbeResult(provider, command, overridden, null, null, null,
                     LoginStatus.unknown("not installed"), problem, 0));
         }
         StatusContext context = new Context(path);
@@ -99,7 +99,7 @@ public final class CliProber {
                 () -> context.run(cli.versionArgs().toArray(String[]::new)), pool);
         CompletableFuture<LoginStatus> login = CompletableFuture.supplyAsync(() -> cli.loginStatus(context), pool);
         return version.thenCombine(login, (versionOutcome, loginStatus) -> {
-            String versionText = versionOutcome.map(CliProber::firstLine).orElse(null);
+            String versionText = versionOutcome.map(ProviderProber::firstLine).orElse(null);
             String versionNumber = versionText == null ? null : versionNumber(versionText);
             String problem = null;
             if (versionOutcome.isEmpty()) {
@@ -107,7 +107,7 @@ public final class CliProber {
             } else if (!versionOutcome.get().succeeded()) {
                 problem = "`" + command + " --version` failed (exit " + versionOutcome.get().reportedExitCode() + ")";
             }
-            return new CliStatus(provider, command, overridden, path.toString(), versionNumber, versionText,
+            return new ProbeResult(provider, command, overridden, path.toString(), versionNumber, versionText,
                     loginStatus, problem, Duration.ofNanos(System.nanoTime() - started).toMillis());
         });
     }

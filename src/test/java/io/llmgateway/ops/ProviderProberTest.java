@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Probing fake provider CLIs: missing, hanging, not logged in, logged in; all in parallel. */
-class CliProberTest {
+class ProviderProberTest {
     @TempDir
     Path bin;
     @TempDir
@@ -41,22 +41,22 @@ class CliProberTest {
     }
 
     /** PATH holds only the fakes, so real CLIs on this machine never count; fakes use shell built-ins and absolute paths. */
-    private CliProber prober(Duration timeout, Map<String, String> extraEnv) {
+    private ProviderProber prober(Duration timeout, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("PATH", bin.toString());
         env.put("HOME", home.toString());
-        return new CliProber(ProviderRegistry.standard(), runner, env, timeout);
+        return new ProviderProber(ProviderRegistry.standard(), runner, env, timeout);
     }
 
-    private static CliStatus status(List<CliStatus> all, ProviderId cli) {
+    private static ProbeResult status(List<ProbeResult> all, ProviderId cli) {
         return all.stream().filter(s -> s.cli() == cli).findFirst().orElseThrow();
     }
 
     @Test
     void missingClisCostNothingAndAreNotProblems() {
-        List<CliStatus> all = prober(Duration.ofSeconds(5), Map.of()).probe(List.of(ProviderId.values()));
+        List<ProbeResult> all = prober(Duration.ofSeconds(5), Map.of()).probe(List.of(ProviderId.values()));
         assertEquals(ProviderId.values().length, all.size());
-        for (CliStatus s : all) {
+        for (ProbeResult s : all) {
             assertFalse(s.installed(), s.cli().wireName());
             assertNull(s.path());
             assertNull(s.problem());
@@ -66,7 +66,7 @@ class CliProberTest {
 
     @Test
     void anOverrideNamingAMissingFileIsAProblem() {
-        CliStatus claude = prober(Duration.ofSeconds(5), Map.of("LLM_GATEWAY_CLAUDE_COMMAND", "/nowhere/claude"))
+        ProbeResult claude = prober(Duration.ofSeconds(5), Map.of("LLM_GATEWAY_CLAUDE_COMMAND", "/nowhere/claude"))
                 .probe(List.of(ProviderId.CLAUDE)).get(0);
         assertFalse(claude.installed());
         assertTrue(claude.overridden());
@@ -94,28 +94,28 @@ class CliProberTest {
                   status) echo 'Not logged in'; exit 1 ;;
                 esac""");
 
-        List<CliStatus> all = prober(Duration.ofSeconds(20), Map.of("GEMINI_API_KEY", "secret-value"))
+        List<ProbeResult> all = prober(Duration.ofSeconds(20), Map.of("GEMINI_API_KEY", "secret-value"))
                 .probe(List.of(ProviderId.values()));
 
-        CliStatus claude = status(all, ProviderId.CLAUDE);
+        ProbeResult claude = status(all, ProviderId.CLAUDE);
         assertEquals("2.1.197", claude.version());
         assertEquals("2.1.197 (Claude Code)", claude.versionText());
         assertEquals(bin.resolve("claude").toString(), claude.path());
         assertEquals(LoginStatus.State.NOT_LOGGED_IN, claude.login().state());
-        CliStatus codex = status(all, ProviderId.CODEX);
+        ProbeResult codex = status(all, ProviderId.CODEX);
         assertEquals("0.169.0", codex.version());
         assertEquals(LoginStatus.State.LOGGED_IN, codex.login().state());
         assertEquals("chatgpt", codex.login().method());
-        CliStatus gemini = status(all, ProviderId.GEMINI);
+        ProbeResult gemini = status(all, ProviderId.GEMINI);
         assertEquals(LoginStatus.State.LOGGED_IN, gemini.login().state());
         assertEquals("GEMINI_API_KEY is set", gemini.login().detail());
         assertEquals("1.0.4", status(all, ProviderId.GROK).version());
         assertEquals(LoginStatus.State.NOT_LOGGED_IN, status(all, ProviderId.GROK).login().state());
-        CliStatus cursor = status(all, ProviderId.CURSOR);
+        ProbeResult cursor = status(all, ProviderId.CURSOR);
         assertEquals("2026.08.11-e8db854", cursor.version());
         assertEquals(LoginStatus.State.NOT_LOGGED_IN, cursor.login().state());
         assertFalse(status(all, ProviderId.DEVIN).installed());
-        for (CliStatus s : all) {
+        for (ProbeResult s : all) {
             String text = s.toString();
             assertFalse(text.contains("someone@example.com"), text);
             assertFalse(text.contains("secret-value"), text);
@@ -129,7 +129,7 @@ class CliProberTest {
                   --version) echo '2.1.197 (Claude Code)' ;;
                   auth) echo '{"loggedIn": true, "authMethod": "api_key", "apiKeySource": "ANTHROPIC_API_KEY"}' ;;
                 esac""");
-        CliStatus claude = prober(Duration.ofSeconds(20), Map.of()).probe(List.of(ProviderId.CLAUDE)).get(0);
+        ProbeResult claude = prober(Duration.ofSeconds(20), Map.of()).probe(List.of(ProviderId.CLAUDE)).get(0);
         assertEquals(LoginStatus.State.LOGGED_IN, claude.login().state());
         assertEquals("api_key", claude.login().method());
         assertNull(claude.problem());
@@ -152,9 +152,9 @@ class CliProberTest {
                     done
                     exit 7""".formatted(marks, name, name));
         }
-        List<CliStatus> all = prober(Duration.ofSeconds(15), Map.of())
+        List<ProbeResult> all = prober(Duration.ofSeconds(15), Map.of())
                 .probe(List.of(ProviderId.CLAUDE, ProviderId.CODEX, ProviderId.GEMINI));
-        for (CliStatus s : all) {
+        for (ProbeResult s : all) {
             assertEquals("1.2.3", s.version(), s.cli() + ": " + s.problem());
             assertNull(s.problem(), s.cli().wireName());
         }
@@ -170,15 +170,15 @@ class CliProberTest {
                   auth) exec /bin/sleep 600 ;;
                 esac""");
 
-        List<CliStatus> all = prober(Duration.ofMillis(1500), Map.of()).probe(List.of(ProviderId.GROK, ProviderId.CLAUDE));
+        List<ProbeResult> all = prober(Duration.ofMillis(1500), Map.of()).probe(List.of(ProviderId.GROK, ProviderId.CLAUDE));
 
-        CliStatus grok = status(all, ProviderId.GROK);
+        ProbeResult grok = status(all, ProviderId.GROK);
         assertTrue(grok.installed());
         assertNull(grok.version());
         assertEquals("`grok --version` did not answer within 1500 ms", grok.problem());
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the hanging CLI was killed");
-        CliStatus claude = status(all, ProviderId.CLAUDE);
+        ProbeResult claude = status(all, ProviderId.CLAUDE);
         assertEquals("2.1.197", claude.version());
         assertEquals(LoginStatus.State.UNKNOWN, claude.login().state());
         assertTrue(claude.login().detail().contains("did not answer in time"), claude.login().detail());
@@ -189,7 +189,7 @@ class CliProberTest {
         fake("vibe", "echo 'vibe 2.24.1'");
         Files.createDirectories(home.resolve(".vibe"));
         Files.writeString(home.resolve(".vibe/.env"), "MISTRAL_API_KEY=x\n");
-        CliStatus vibe = prober(Duration.ofSeconds(20), Map.of()).probe(List.of(ProviderId.MISTRAL)).get(0);
+        ProbeResult vibe = prober(Duration.ofSeconds(20), Map.of()).probe(List.of(ProviderId.MISTRAL)).get(0);
         assertEquals("2.24.1", vibe.version());
         assertEquals(LoginStatus.State.LOGGED_IN, vibe.login().state());
         assertEquals("credentials_file", vibe.login().method());
@@ -197,10 +197,10 @@ class CliProberTest {
 
     @Test
     void versionNumbersAreTakenFromEveryBannerShape() {
-        assertEquals("2.1.197", CliProber.versionNumber("2.1.197 (Claude Code)"));
-        assertEquals("0.169.0", CliProber.versionNumber("codex-cli 0.169.0"));
-        assertEquals("3000.4.25", CliProber.versionNumber("devin 3000.4.25 (7e8e528a)"));
-        assertEquals("2026.08.11-e8db854", CliProber.versionNumber("2026.08.11-e8db854"));
-        assertNull(CliProber.versionNumber("unknown"));
+        assertEquals("2.1.197", ProviderProber.versionNumber("2.1.197 (Claude Code)"));
+        assertEquals("0.169.0", ProviderProber.versionNumber("codex-cli 0.169.0"));
+        assertEquals("3000.4.25", ProviderProber.versionNumber("devin 3000.4.25 (7e8e528a)"));
+        assertEquals("2026.08.11-e8db854", ProviderProber.versionNumber("2026.08.11-e8db854"));
+        assertNull(ProviderProber.versionNumber("unknown"));
     }
 }
