@@ -87,7 +87,7 @@ public final class JobTools {
                     ProviderRequestMapping.canonicalRequest(provider, call.arguments()),
                     call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(Structured.of("success", true, "jobId", job.id(), "status", job.status().wireName(),
+            return ToolResult.success(StructuredContent.object("success", true, "jobId", job.id(), "status", job.status().wireName(),
                     "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
                     "deduplicated", submission.deduplicated()));
         });
@@ -167,7 +167,7 @@ public final class JobTools {
                     : ProviderRequestMapping.result(result.job().result()));
             content.put("error", error(result.job()));
             JobService.OutputPage page = result.output();
-            content.put("output", Structured.of("stream", page.stream(), "offset", page.offset(),
+            content.put("output", StructuredContent.object("stream", page.stream(), "offset", page.offset(),
                     "nextOffset", page.nextOffset(), "totalBytes", page.totalBytes(), "complete", page.complete(),
                     "text", page.text()));
             return ToolResult.success(withSuccess(content));
@@ -214,7 +214,7 @@ public final class JobTools {
             Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
             JobService.JobPage page = jobs.list(status, args.provider("cli"),
                     args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
-            return ToolResult.success(Structured.of("success", true, "total", page.total(),
+            return ToolResult.success(StructuredContent.object("success", true, "total", page.total(),
                     "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
         });
     }
@@ -247,7 +247,7 @@ public final class JobTools {
     }
 
     static Map<String, Object> jobSummary(JobRecord job) {
-        return Structured.of("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
+        return StructuredContent.object("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
                 "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
                 "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
                 "finishedAt", job.finishedAt() == null ? null : job.finishedAt().toString(),

@@ -67,10 +67,10 @@ final class ProviderRequestMapping {
     /** A provider's result as the request tools return it (and llm_job_result shows it). */
     static Map<String, Object> result(ProviderResult r) {
         Usage u = r.usage();
-        return Structured.of("success", true, "cli", r.cli().wireName(), "response", r.response(),
+        return StructuredContent.object("success", true, "cli", r.cli().wireName(), "response", r.response(),
                 "sessionId", r.sessionId(), "nativeSessionId", r.nativeSessionId(), "resumed", r.resumed(),
                 "model", r.model(),
-                "usage", Structured.of("inputTokens", u.inputTokens(), "outputTokens", u.outputTokens(),
+                "usage", StructuredContent.object("inputTokens", u.inputTokens(), "outputTokens", u.outputTokens(),
                         "cacheReadTokens", u.cacheReadTokens(), "cacheCreationTokens", u.cacheCreationTokens()),
                 "costUsd", r.costUsd(), "durationMs", r.durationMs(), "exitCode", r.exitCode(),
                 "correlationId", r.correlationId(), "truncated", r.truncated(), "warnings", r.warnings());
@@ -78,7 +78,7 @@ final class ProviderRequestMapping {
 
     /** A request tool's result when the request outlived the sync deadline and continues as a job. */
     static Map<String, Object> deferred(JobRecord job) {
-        return Structured.of("success", true, "status", "deferred", "jobId", job.id(),
+        return StructuredContent.object("success", true, "status", "deferred", "jobId", job.id(),
                 "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
                 "pollWith", "llm_job_status",
                 "message", "The request is still running and continues as job " + job.id()

@@ -4,12 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds structuredContent maps that keep the contract's field order. */
-public final class Structured {
-    private Structured() {
+public final class StructuredContent {
+    private StructuredContent() {
     }
 
-    /** A mutable LinkedHashMap from alternating keys and values (values may be null). */
-    public static Map<String, Object> of(Object... keysAndValues) {
+    /**
+     * An object of structured content, in the order given: a mutable LinkedHashMap from alternating keys and
+     * values (values may be null).
+     */
+    public static Map<String, Object> object(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("keys and values must alternate");
         }
