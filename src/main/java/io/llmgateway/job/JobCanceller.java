@@ -3,7 +3,7 @@ package io.llmgateway.job;
 import io.llmgateway.job.supervisor.RecordedCli;
 import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.exec.ProcessRef;
-import static io.llmgateway.job.JobStore.io;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.provider.api.ProviderRuns;
 import java.time.Duration;
@@ -35,11 +35,11 @@ final class JobCanceller {
     /** See {@link JobService#cancel}; waits at most {@link #CANCEL_WAIT}. */
     JobService.Cancellation cancel(String id) {
         JobStore.checkId(id);
-        JobRecord before = finalizer.refresh(store.require(id));
+        JobRecord before = finalizer.refreshAndDispatch(store.require(id));
         if (before.status().isTerminal()) {
             return new JobService.Cancellation(before, before.status());
         }
-        JobRecord marked = io(() -> store.update(id, current -> {
+        JobRecord marked = orStoreUnavailable(() -> store.update(id, current -> {
             if (current.status() == JobStatus.QUEUED) {
                 LaunchFiles.delete(store.files(id));
                 provider.abandon(current.context());
@@ -74,7 +74,7 @@ final class JobCanceller {
         ProcessRef supervisor = job.deferred() ? null : job.runner();
         long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            if (finalizer.refresh(store.require(id)).status().isTerminal()
+            if (finalizer.refreshAndDispatch(store.require(id)).status().isTerminal()
                     && (supervisor == null || !supervisor.isAlive())) {
                 return;
             }

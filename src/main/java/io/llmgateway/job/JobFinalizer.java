@@ -7,7 +7,7 @@ import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.RunLimits;
-import static io.llmgateway.job.JobStore.io;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
@@ -55,11 +55,11 @@ final class JobFinalizer {
     static final String EXIT_STATUS_UNKNOWN = "exit status unknown: the gateway that started this run exited before it";
 
     /**
-     * Brings a running job's record up to date (see {@link #refreshRecord}) and, when that ended it,
+     * Brings a running job's record up to date (see {@link #refresh}) and, when that ended it,
      * starts queued jobs in the slot it freed.
      */
-    JobRecord refresh(JobRecord job) {
-        JobRecord now = refreshRecord(job);
+    JobRecord refreshAndDispatch(JobRecord job) {
+        JobRecord now = refresh(job);
         if (now.status().isTerminal() && !job.status().isTerminal()) {
             slotFreed.run();
         }
@@ -70,17 +70,18 @@ final class JobFinalizer {
      * Finalizes a running job whose exit status is on disk; when the process that should record its exit
      * status is gone, adopts a deferred request whose CLI still runs, finishes one whose CLI ended from its
      * output, and marks any other job orphaned. Jobs watched by this process are finalized when their run ends.
+     * Starts no queued job (the queue calls this while it dispatches).
      */
-    JobRecord refreshRecord(JobRecord job) {
+    JobRecord refresh(JobRecord job) {
         if (job.status() != JobStatus.RUNNING || runs.owns(job.id())) {
             return job;
         }
         JobFiles files = store.files(job.id());
         if (Files.exists(files.exit())) {
-            return io(() -> finalizeJob(job.id()));
+            return orStoreUnavailable(() -> finalizeJob(job.id()));
         }
         if (job.runner() == null || !job.runner().isAlive()) {
-            return io(() -> job.deferred() ? adoptOrFinish(job.id()) : orphan(job.id()));
+            return orStoreUnavailable(() -> job.deferred() ? adoptOrFinish(job.id()) : orphan(job.id()));
         }
         if (job.cancelRequested() && !job.deferred()) {
             // Asked from a gateway that cannot signal the supervisor (another pid namespace): signal it from here.

@@ -3,7 +3,7 @@ package io.llmgateway.job;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.exec.ProcessRef;
-import static io.llmgateway.job.JobStore.io;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
@@ -55,7 +55,7 @@ final class JobQueue {
     /** See {@link JobService#submit}. */
     JobService.Submission submit(ProviderId cli, CanonicalRequest request, boolean forceRefresh) {
         String key = dedup.of(cli, request);
-        return io(() -> store.withDirectoryLock(() -> {
+        return orStoreUnavailable(() -> store.withDirectoryLock(() -> {
             List<JobRecord> jobs = dispatchLocked();
             if (!forceRefresh) {
                 Optional<JobRecord> earlier = duplicateOf(jobs, key);
@@ -134,7 +134,7 @@ final class JobQueue {
 
     /** A queued job's place in the queue (1 starts next); null unless it is queued. */
     Integer position(String id) {
-        List<JobRecord> queued = io(store::all).stream().filter(j -> j.status() == JobStatus.QUEUED)
+        List<JobRecord> queued = orStoreUnavailable(store::all).stream().filter(j -> j.status() == JobStatus.QUEUED)
                 .sorted(OLDEST_FIRST).toList();
         Integer position = null;
         for (int i = 0; i < queued.size(); i++) {
@@ -150,7 +150,7 @@ final class JobQueue {
      * returns the jobs as they then are.
      */
     private List<JobRecord> dispatchLocked() throws IOException {
-        List<JobRecord> jobs = store.all().stream().map(finalizer::refreshRecord).toList();
+        List<JobRecord> jobs = store.all().stream().map(finalizer::refresh).toList();
         SlotCount slots = SlotCount.of(jobs);
         List<JobRecord> queued = jobs.stream().filter(j -> j.status() == JobStatus.QUEUED)
                 .sorted(OLDEST_FIRST).toList();
@@ -168,7 +168,7 @@ final class JobQueue {
     }
 
     void dispatch() {
-        io(() -> store.withDirectoryLock(this::dispatchLocked));
+        orStoreUnavailable(() -> store.withDirectoryLock(this::dispatchLocked));
     }
 
     void dispatchQuietly() {

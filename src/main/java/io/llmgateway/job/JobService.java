@@ -2,7 +2,7 @@ package io.llmgateway.job;
 
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.exec.ProcessRef;
-import static io.llmgateway.job.JobStore.io;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
@@ -149,7 +149,7 @@ public final class JobService implements AutoCloseable {
 
     public JobView status(String id) {
         JobStore.checkId(id);
-        JobRecord job = finalizer.refresh(store.require(id));
+        JobRecord job = finalizer.refreshAndDispatch(store.require(id));
         JobFiles files = store.files(id);
         Integer position = job.status() == JobStatus.QUEUED ? queue.position(id) : null;
         String progress = progressFiles.line(id, job.cli(), files.stdout());
@@ -166,17 +166,17 @@ public final class JobService implements AutoCloseable {
      */
     public JobResult result(String id, String stream, long offset, int maxChars) {
         JobStore.checkId(id);
-        JobRecord job = finalizer.refresh(store.require(id));
+        JobRecord job = finalizer.refreshAndDispatch(store.require(id));
         JobFiles files = store.files(id);
         Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
-        OutputPage page = io(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(),
+        OutputPage page = orStoreUnavailable(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(),
                 redactor));
         return new JobResult(job, page);
     }
 
     public JobPage list(Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {
-        List<JobRecord> matching = io(store::all).stream()
-                .map(j -> j.status() == JobStatus.RUNNING ? finalizer.refresh(j) : j)
+        List<JobRecord> matching = orStoreUnavailable(store::all).stream()
+                .map(j -> j.status() == JobStatus.RUNNING ? finalizer.refreshAndDispatch(j) : j)
                 .filter(j -> status.isEmpty() || j.status() == status.get())
                 .filter(j -> cli.isEmpty() || j.cli() == cli.get())
                 .toList();

@@ -68,7 +68,7 @@ final class JobStore {
     }
 
     /** Runs an action on the job files; their failures become store_unavailable errors for the caller. */
-    static <T> T io(IoAction<T> action) {
+    static <T> T orStoreUnavailable(IoAction<T> action) {
         try {
             return action.run();
         } catch (LockTimeoutException e) {

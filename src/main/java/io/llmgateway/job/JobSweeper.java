@@ -1,7 +1,7 @@
 package io.llmgateway.job;
 
 import io.llmgateway.job.supervisor.RecordedCli;
-import static io.llmgateway.job.JobStore.io;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
 import java.io.IOException;
@@ -74,7 +74,7 @@ final class JobSweeper {
         Instant strayCutoff = clock.now().minus(config.retention().compareTo(UNREGISTERED_MIN_AGE) > 0
                 ? config.retention() : UNREGISTERED_MIN_AGE);
         // Under the directory lock, so that gateways sweeping at the same time do not trip over each other.
-        int removed = io(() -> store.withDirectoryLock(() -> {
+        int removed = orStoreUnavailable(() -> store.withDirectoryLock(() -> {
             int count = 0;
             for (JobStore.UnregisteredRun run : store.unregisteredRuns()) {
                 // Without a recorded owner nobody can tell whether its call still runs: only once it is old.

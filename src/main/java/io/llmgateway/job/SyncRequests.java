@@ -7,7 +7,7 @@ import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.RunLimits;
-import static io.llmgateway.job.JobStore.io;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.CancelSignal;
@@ -188,7 +188,7 @@ final class SyncRequests {
     }
 
     private ProcessOutcome outcome(JobFiles files, ExitReport exit) {
-        return io(() -> OutputPages.outcome(files, exit));
+        return orStoreUnavailable(() -> OutputPages.outcome(files, exit));
     }
 
     private void deleteQuietly(String id) {
