@@ -1,9 +1,9 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.cli.ClassifiedFailure;
 import io.llmgateway.provider.cli.ParsedOutput;
-import io.llmgateway.provider.cli.InvocationRequest;
 import io.llmgateway.provider.cli.FinishedRun;
 import io.llmgateway.provider.cli.Excerpts;
 import io.llmgateway.provider.cli.ProviderCli;
@@ -41,7 +41,7 @@ final class FailureClassifier {
      * @param outcome the run's outcome with its output redacted
      * @param output  what the parser read, redacted
      */
-    void check(ProviderCli provider, InvocationRequest request, ProcessSpec spec, ProcessOutcome outcome, ParsedOutput output,
+    void check(ProviderCli provider, CanonicalRequest request, ProcessSpec spec, ProcessOutcome outcome, ParsedOutput output,
             String correlationId) {
         String name = name(provider);
         Map<String, Object> details = details(provider, outcome, correlationId);

@@ -12,7 +12,6 @@ import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.RunContext;
 import io.llmgateway.provider.api.Usage;
 import io.llmgateway.provider.cli.ParsedOutput;
-import io.llmgateway.provider.cli.InvocationRequest;
 import io.llmgateway.provider.cli.Excerpts;
 import io.llmgateway.provider.cli.Invocation;
 import io.llmgateway.provider.cli.ProviderCli;
@@ -128,7 +127,7 @@ public final class ProviderRequestService implements ProviderRuns {
                 plan.session() == null ? null : plan.session().id(),
                 continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
                 request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options);
-        checkCommand(provider, InvocationRequest.of(canonical));
+        checkCommand(provider, canonical);
         return canonical;
     }
 
@@ -153,16 +152,15 @@ public final class ProviderRequestService implements ProviderRuns {
             sessionId = sessions.create(cli, null, false).record().id();
         }
         String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
-        InvocationRequest cliRequest = InvocationRequest.of(request);
         ScratchFiles scratch = new ScratchFiles();
         try {
-            Invocation invocation = provider.invocation(cliRequest, scratch);
+            Invocation invocation = provider.invocation(request, scratch);
             ProcessSpec spec = checkedExecutable(provider,
-                    spec(provider, invocation, cliRequest.workingDir(), request.timeout(), request.idleTimeout()));
+                    spec(provider, invocation, request.workingDir(), request.timeout(), request.idleTimeout()));
             log.info("{} request {}: {} in {}", cli.wireName(), correlationId, continuation.kind(),
-                    cliRequest.workingDir());
-            RunContext context = new RunContext(sessionId, continuation, cliRequest.workingDir(),
-                    cliRequest.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files());
+                    request.workingDir());
+            RunContext context = new RunContext(sessionId, continuation, request.workingDir(),
+                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files());
             return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
             scratch.close();
@@ -180,8 +178,7 @@ public final class ProviderRequestService implements ProviderRuns {
     public ProviderResult complete(ProviderId cli, RunContext context, ProcessOutcome outcome) {
         ProviderCli provider = registry.get(cli);
         try {
-            InvocationRequest cliRequest = new InvocationRequest("", context.model(), ProviderOptions.none(), context.continuation(),
-                    context.workingDir());
+            CanonicalRequest completed = completedRequest(context);
             ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand()).workingDir(context.workingDir())
                     .environment(Map.of()).wallTimeout(context.timeout()).idleTimeout(context.idleTimeout())
                     .maxOutputBytes(settings.maxOutputBytes()).killGrace(settings.killGrace()).build();
@@ -189,13 +186,13 @@ public final class ProviderRequestService implements ProviderRuns {
             ParsedOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
             ProcessOutcome shown = outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr()));
             try {
-                failures.check(provider, cliRequest, spec, shown, output, context.correlationId());
+                failures.check(provider, completed, spec, shown, output, context.correlationId());
             } catch (GatewayException e) {
                 log.info("{} request {} failed after {} ms: {}", cli.wireName(), context.correlationId(),
                         outcome.duration().toMillis(), e.code().wireName());
                 throw e;
             }
-            ProviderResult result = record(provider, context.sessionId(), context.continuation(), cliRequest, outcome,
+            ProviderResult result = record(provider, context.sessionId(), context.continuation(), completed, outcome,
                     output, context.model(), context.correlationId());
             log.info("{} request {} finished in {} ms under {}", cli.wireName(), context.correlationId(),
                     result.durationMs(), result.sessionId());
@@ -203,6 +200,15 @@ public final class ProviderRequestService implements ProviderRuns {
         } finally {
             deleteScratchFiles(context);
         }
+    }
+
+    /** The request as the checks of a finished run see it: its conversation, model and directory, no prompt. */
+    private static CanonicalRequest completedRequest(RunContext context) {
+        Continuation continuation = context.continuation();
+        return new CanonicalRequest("", context.model(), context.sessionId(),
+                continuation.isResume() ? continuation.nativeSessionId() : null, false,
+                continuation.kind() == Continuation.Kind.LATEST, context.workingDir(), context.timeout(),
+                context.idleTimeout(), context.correlationId(), ProviderOptions.none());
     }
 
     /**
@@ -348,7 +354,7 @@ public final class ProviderRequestService implements ProviderRuns {
      * Runs the provider's checks of the request's values (option ranges, formats) and the argument size
      * limit by building the command once, before anything is counted or created.
      */
-    private static void checkCommand(ProviderCli provider, InvocationRequest request) {
+    private static void checkCommand(ProviderCli provider, CanonicalRequest request) {
         try (ScratchFiles dryRun = new ScratchFiles()) {
             List<String> arguments = provider.invocation(request, dryRun).arguments();
             int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
@@ -403,7 +409,7 @@ public final class ProviderRequestService implements ProviderRuns {
                 "command", overridden ? variable : command, "overrideVariable", variable));
     }
 
-    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, InvocationRequest request,
+    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, CanonicalRequest request,
             ProcessOutcome outcome, ParsedOutput output, String model, String correlationId) {
         List<String> warnings = new ArrayList<>(output.warnings());
         String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()

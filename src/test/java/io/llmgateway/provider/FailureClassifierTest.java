@@ -1,8 +1,8 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.cli.ParsedOutput;
-import io.llmgateway.provider.cli.InvocationRequest;
 import io.llmgateway.provider.cli.CodexCli;
 import io.llmgateway.provider.cli.DevinCli;
 import io.llmgateway.provider.cli.ProviderCli;
@@ -30,7 +30,7 @@ class FailureClassifierTest {
     private final DevinCli devin = new DevinCli();
 
     private GatewayException failure(ProviderCli provider, Continuation continuation, ProcessOutcome outcome) {
-        InvocationRequest request = Samples.request(provider, "p", continuation, Map.of());
+        CanonicalRequest request = Samples.request(provider, "p", continuation, Map.of());
         ParsedOutput output = provider.parse(outcome.stdout(), outcome.stderr());
         return assertThrows(GatewayException.class,
                 () -> classifier.check(provider, request, spec, outcome, output, "corr"));
@@ -47,7 +47,7 @@ class FailureClassifierTest {
 
     @Test
     void successPassesAndEmptyRepliesOfOrdinaryProvidersToo() {
-        InvocationRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
+        CanonicalRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
         classifier.check(devin, request, spec, exited(0, "fine\n", ""), devin.parse("fine\n", ""), "corr");
         classifier.check(devin, request, spec, exited(0, "", ""), devin.parse("", ""), "corr");
     }

@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
@@ -61,7 +62,7 @@ public final class ClaudeCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
+    public Invocation invocation(CanonicalRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .add("-p", "--output-format=stream-json", "--verbose")

@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.core.ProviderId;
@@ -32,7 +33,7 @@ public final class DevinCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
+    public Invocation invocation(CanonicalRequest request, ScratchFiles scratch) {
         Argv argv = new Argv()
                 .option("--model", request.model())
                 .option("--permission-mode", request.options().string("permissionMode"));

@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import java.util.Objects;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Objects;
  *
  * @param exitCode the CLI's exit status (the run ended by itself)
  */
-public record FinishedRun(InvocationRequest request, int exitCode, String stdout, String stderr, ParsedOutput output) {
+public record FinishedRun(CanonicalRequest request, int exitCode, String stdout, String stderr, ParsedOutput output) {
     public FinishedRun {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(stdout, "stdout");

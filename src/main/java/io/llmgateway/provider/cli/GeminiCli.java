@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
@@ -51,7 +52,7 @@ public final class GeminiCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
+    public Invocation invocation(CanonicalRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .add("--output-format=stream-json", "--prompt=")

@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
@@ -37,7 +38,7 @@ public final class GrokCli implements ProviderCli {
     }
 
     @Override
-    public Invocation invocation(InvocationRequest request, ScratchFiles scratch) {
+    public Invocation invocation(CanonicalRequest request, ScratchFiles scratch) {
         ProviderOptions options = request.options();
         Argv argv = new Argv()
                 .option("-p", request.prompt())

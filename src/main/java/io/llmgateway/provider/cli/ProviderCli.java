@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.core.ProviderId;
@@ -22,7 +23,7 @@ public interface ProviderCli {
     List<ProviderOption> options();
 
     /** The argv (after the executable), stdin and environment changes that run {@code request}. */
-    Invocation invocation(InvocationRequest request, ScratchFiles scratch);
+    Invocation invocation(CanonicalRequest request, ScratchFiles scratch);
 
     /** Reads whatever the CLI printed, complete or not; never throws on unexpected output. */
     ParsedOutput parse(String stdout, String stderr);

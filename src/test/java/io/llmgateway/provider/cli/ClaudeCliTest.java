@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,7 +125,7 @@ class ClaudeCliTest {
 
     @Test
     void unknownSessionIsSessionNotFoundNamingTheDirectory() {
-        InvocationRequest request = Samples.request(claude, "p", Continuation.resume("0000-dead"), Map.of());
+        CanonicalRequest request = Samples.request(claude, "p", Continuation.resume("0000-dead"), Map.of());
         FinishedRun run = new FinishedRun(request, 1, "", "No conversation found with session ID: 0000-dead\n",
                 claude.parse("", ""));
         ClassifiedFailure failure = claude.classify(run).orElseThrow();

@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,7 +114,7 @@ class CodexCliTest {
 
     @Test
     void unknownThreadIsSessionNotFound() {
-        InvocationRequest request = Samples.request(codex, "p", Continuation.resume("nope"), Map.of());
+        CanonicalRequest request = Samples.request(codex, "p", Continuation.resume("nope"), Map.of());
         ClassifiedFailure failure = codex.classify(new FinishedRun(request, 1, "",
                 "Error: no rollout found for thread id nope\n", codex.parse("", ""))).orElseThrow();
         assertEquals(ErrorCode.SESSION_NOT_FOUND, failure.code());

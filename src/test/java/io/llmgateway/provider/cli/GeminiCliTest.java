@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,7 +74,7 @@ class GeminiCliTest {
 
     @Test
     void exitCodesWithTheirOwnMeaning() {
-        InvocationRequest fresh = Samples.request(gemini, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
+        CanonicalRequest fresh = Samples.request(gemini, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
         ClassifiedFailure untrusted = gemini.classify(run(fresh, 55)).orElseThrow();
         assertEquals(ErrorCode.CLI_ERROR, untrusted.code());
         assertTrue(untrusted.message().contains("trustWorkspace"));
@@ -92,7 +93,7 @@ class GeminiCliTest {
         assertFalse(gemini.classify(run(fresh, 144)).isPresent(), "400 is an ordinary API error");
     }
 
-    private FinishedRun run(InvocationRequest request, int exitCode) {
+    private FinishedRun run(CanonicalRequest request, int exitCode) {
         return new FinishedRun(request, exitCode, "", "", gemini.parse("", ""));
     }
 }

@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,7 +115,7 @@ class OtherClisTest {
 
     @Test
     void cursorUntrustedWorkspaceNamesTrustWorkspace() {
-        InvocationRequest request = Samples.request(cursor, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
+        CanonicalRequest request = Samples.request(cursor, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
         ClassifiedFailure failure = cursor.classify(new FinishedRun(request, 1, "", "Workspace Trust Required: run with --trust",
                 cursor.parse("", ""))).orElseThrow();
         assertEquals(ErrorCode.CLI_ERROR, failure.code());

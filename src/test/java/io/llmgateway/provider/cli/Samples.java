@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.ProviderOptions;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** Test fixtures: CLI output samples and requests. */
@@ -26,13 +28,14 @@ public final class Samples {
         }
     }
 
-    public static InvocationRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
+    public static CanonicalRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
         return request(provider, prompt, null, continuation, options);
     }
 
-    public static InvocationRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
+    public static CanonicalRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
             Map<String, Object> options) {
-        return new InvocationRequest(prompt, model, ProviderOptions.of(provider.options(), options), continuation,
-                Path.of("/tmp"));
+        return new CanonicalRequest(prompt, model, null, continuation.isResume() ? continuation.nativeSessionId() : null,
+                false, continuation.kind() == Continuation.Kind.LATEST, Path.of("/tmp"), Duration.ofMinutes(30),
+                Duration.ofMinutes(10), null, ProviderOptions.of(provider.options(), options));
     }
 }
