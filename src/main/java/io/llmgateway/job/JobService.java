@@ -136,7 +136,8 @@ public final class JobService implements AutoCloseable {
      * Starts (or queues) a canonical request as a job and returns at once. An identical request within the dedup
      * window that is queued, running or completed is returned instead, unless {@code forceRefresh}.
      *
-     * @throws GatewayException queue_full when the queue is full; the provider's errors for a request that cannot be prepared (e.g. cli_not_found)
+     * @throws GatewayException queue_full when the queue is full; the provider's errors for a request that cannot
+     *                          be prepared (e.g. cli_not_found)
      */
     public Submission submit(ProviderId cli, CanonicalRequest request, boolean forceRefresh) {
         return queue.submit(cli, request, forceRefresh);
