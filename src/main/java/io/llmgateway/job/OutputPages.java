@@ -4,11 +4,11 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.exec.Utf8;
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,23 +25,28 @@ final class OutputPages {
      */
     static JobService.OutputPage read(Path file, String stream, long offset, int maxChars, boolean finished)
             throws IOException {
-        long size = JobFiles.sizeOf(file);
-        if (offset < 0 || offset > size) {
-            throw GatewayException.invalidArgument("offset " + offset + " is outside " + stream + ", which has "
-                    + size + " bytes; start at 0 or at a previous page's nextOffset.");
+        FileChannel channel;
+        try {
+            channel = PrivateFiles.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            channel = null;
         }
-        int want = (int) Math.min(size - offset, (long) maxChars * 4);
-        byte[] bytes = new byte[want];
+        long size;
+        byte[] bytes;
         int got = 0;
-        if (want > 0) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel open = channel) {
+            size = open == null ? 0 : open.size();
+            if (offset < 0 || offset > size) {
+                throw GatewayException.invalidArgument("offset " + offset + " is outside " + stream + ", which has "
+                        + size + " bytes; start at 0 or at a previous page's nextOffset.");
+            }
+            bytes = new byte[(int) Math.min(size - offset, (long) maxChars * 4)];
+            if (bytes.length > 0) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
+                while (buffer.hasRemaining() && open.read(buffer, offset + buffer.position()) > 0) {
                     // until full or the end of the file
                 }
                 got = buffer.position();
-            } catch (NoSuchFileException e) {
-                got = 0;
             }
         }
         int end = boundary(bytes, got, maxChars);
@@ -114,7 +119,7 @@ final class OutputPages {
     private static String readAll(Path file, boolean truncated) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = PrivateFiles.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return "";
         }

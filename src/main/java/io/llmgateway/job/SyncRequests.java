@@ -153,7 +153,7 @@ final class SyncRequests {
         } finally {
             if (stdin != null) {
                 try {
-                    Files.deleteIfExists(stdin);
+                    PrivateFiles.deleteIfExists(stdin);
                 } catch (IOException e) {
                     LOG.warn("Could not remove the prompt file {}: {}", stdin, e.getMessage());
                 }
