@@ -10,6 +10,7 @@ import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.GatewayProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DataDirectoryLinksIT {
     private static final String POLICY = "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_create\":"
             + "{\"limits\":[{\"counter\":\"creates\",\"window\":\"hour\",\"max\":100,\"scope\":\"grant\"}]}}}";
-    /** A snapshot the gateway would accept, holding a session that must never show up. */
+    /** A snapshot the gateway would accept, holding a session (used just now, so it is not expired) that must never show up. */
     private static final String PLANTED_SNAPSHOT = "{\"format\":1,\"generation\":0,\"active\":{},\"sessions\":[{\"id\":"
-            + "\"gw-planted\",\"cli\":\"claude\",\"description\":\"planted\",\"createdAt\":\"2026-01-01T00:00:00Z\","
-            + "\"lastUsedAt\":\"2026-01-01T00:00:00Z\",\"nativeSessionId\":null,\"metadata\":{}}]}\n";
+            + "\"gw-planted\",\"cli\":\"claude\",\"description\":\"planted\",\"createdAt\":\"" + Instant.now() + "\","
+            + "\"lastUsedAt\":\"" + Instant.now() + "\",\"nativeSessionId\":null,\"metadata\":{}}]}\n";
     private static final String EMPTY_SNAPSHOT = "{\"format\":1,\"generation\":0,\"active\":{},\"sessions\":[]}\n";
     private static final String JOURNAL_HEADER = "{\"format\":1,\"generation\":0}\n";
 
