@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
-import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
 import io.llmgateway.support.Survivors;
 import java.io.IOException;
@@ -17,9 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,28 +47,16 @@ class JobFileLinksProtocolTest {
     @BeforeEach
     void start() throws Exception {
         fakes = FakeClis.in(state);
-        Path slow = Path.of(JobFileLinksProtocolTest.class.getResource("/io/llmgateway/job/slow-cli").toURI());
-        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = new HashMap<>(fakes.environment());
-        env.put("LLM_GATEWAY_CLAUDE_COMMAND", slow.toString());
-        env.put("SLOW_CLI_TARGET", fakes.executable(ProviderId.CLAUDE).toString());
+        Map<String, String> env = fakes.environmentWithSlowClaude();
         env.put("LLM_GATEWAY_MAX_JOBS", "1");
         env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
-        GatewayConfig base = InProcessGateway.config(dataDir, env);
-        gw = new InProcessGateway(new GatewayConfig(base.dataDir(), base.sessionTtl(), base.maxLineBytes(),
-                base.shutdownDrain(), base.maxOutputBytes(), env, JobConfig.fromEnvironment(env)),
-                new InMemorySessionStore(), Clock.systemUTC());
+        gw = InProcessGateway.withJobSettings(dataDir, env);
         gw.client.initialize();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (JsonNode job : call("llm_job_list", Map.of("limit", 500)).get("jobs")) {
-            String status = job.get("status").asText();
-            if (status.equals("queued") || status.equals("running")) {
-                gw.client.callTool("llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
-            }
-        }
+        gw.cancelUnfinishedJobs(); // a job whose lock is a link cannot be cancelled: it never started either
         gw.close();
         assertTrue(gw.client.nonJsonRpcLines().isEmpty());
         assertEquals(List.of(), Survivors.afterGracePeriod(), "no process survives");
