@@ -4,7 +4,6 @@ import io.llmgateway.exec.ProcessTree;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,7 +35,7 @@ record CliProcess(ProcessRef process, String runId) {
     static Optional<CliProcess> read(JobFiles files) {
         String[] fields;
         try {
-            fields = Files.readString(files.cliPid(), StandardCharsets.UTF_8).trim().split(" ");
+            fields = PrivateFiles.readString(files.cliPid()).trim().split(" ");
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -39,7 +39,14 @@ final class CliSupervisor {
 
     /** Starts the CLI, supervises it to the end and writes exit.json. */
     ExitReport run() throws IOException {
-        LaunchFiles.Settings settings = LaunchFiles.readSettings(files);
+        LaunchFiles.Settings settings;
+        try {
+            settings = LaunchFiles.readSettings(files);
+        } catch (IOException e) {
+            LaunchFiles.delete(files);
+            return finish(new ExitReport(null, null, 0, false, false,
+                    "Could not read the job's launch files: " + e.getMessage(), 0, null));
+        }
         CliRun started;
         try {
             started = CliRun.start(files, settings.command(), settings.workingDir(), null, settings.stdinFile(),

@@ -1,6 +1,7 @@
 package io.llmgateway.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.redact.SecretRedactor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class ProgressFiles {
     /** The progress line of the job whose stdout is {@code stdout}; null before any output. */
     synchronized String line(String jobId, Path stdout) {
         FileProgress progress = trackers.computeIfAbsent(jobId, id -> new FileProgress(new ProgressTracker(mapper, redactor)));
-        try (FileChannel channel = FileChannel.open(stdout, StandardOpenOption.READ)) {
+        try (FileChannel channel = PrivateFiles.open(stdout, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             int read;
             while ((read = channel.read(buffer, progress.offset)) > 0) {
