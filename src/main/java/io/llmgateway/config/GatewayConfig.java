@@ -1,5 +1,6 @@
 package io.llmgateway.config;
 
+import io.llmgateway.files.PrivateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -72,16 +73,20 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
         return value;
     }
 
-    /** HOME is read from the environment first: the JVM's user.home ignores it. */
+    /**
+     * HOME is read from the environment first: the JVM's user.home ignores it. The parent is resolved to its
+     * real path (links the user made above the data directory are followed once, here); the data directory
+     * itself being a link is refused on use (docs/STORE.md).
+     */
     public static Path resolveDataDir(Map<String, String> env) {
         String explicit = env.get("LLM_GATEWAY_HOME");
         if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit).toAbsolutePath().normalize();
+            return PrivateFiles.withRealParent(Path.of(explicit));
         }
         String home = env.get("HOME");
         if (home == null || home.isBlank()) {
             home = System.getProperty("user.home");
         }
-        return Path.of(home, ".llm-cli-gateway").toAbsolutePath().normalize();
+        return PrivateFiles.withRealParent(Path.of(home, ".llm-cli-gateway"));
     }
 }

@@ -13,12 +13,12 @@ import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +77,7 @@ final class JobFinalizer {
             return job;
         }
         JobFiles files = store.files(job.id());
-        if (Files.exists(files.exit())) {
+        if (files.exited()) {
             return orStoreUnavailable(() -> finalizeJob(job.id()));
         }
         if (job.runner() == null || !job.runner().isAlive()) {
@@ -108,8 +108,20 @@ final class JobFinalizer {
                 return current.ended(JobStatus.FAILED, clock.now(), null, new JobRecord.JobError(
                         ErrorCode.CLI_ERROR.wireName(), exit.get().startError(), Map.of()));
             }
-            return finalState(current, OutputPages.outcome(store.files(id), exit.get()));
+            ProcessOutcome outcome;
+            try {
+                outcome = OutputPages.outcome(store.files(id), exit.get());
+            } catch (LinkedPathException e) {
+                return current.ended(JobStatus.FAILED, clock.now(), null, refusedOutput(e));
+            }
+            return finalState(current, outcome);
         });
+    }
+
+    /** A link planted in place of an output file: the job's result cannot be trusted, nor read. */
+    private static JobRecord.JobError refusedOutput(LinkedPathException e) {
+        return new JobRecord.JobError(ErrorCode.STORE_UNAVAILABLE.wireName(), "The job's output is refused: "
+                + e.getMessage() + ".", Map.of());
     }
 
     private JobRecord finalState(JobRecord current, ProcessOutcome outcome) {
@@ -132,7 +144,7 @@ final class JobFinalizer {
     /** Marks a running job orphaned if, under its lock, its exit status is still missing and its runner gone. */
     private JobRecord orphan(String id) throws IOException {
         JobRecord result = store.update(id, current -> {
-            if (current.status() != JobStatus.RUNNING || Files.exists(store.files(id).exit())
+            if (current.status() != JobStatus.RUNNING || store.files(id).exited()
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
@@ -161,7 +173,7 @@ final class JobFinalizer {
         JobFiles files = store.files(id);
         FileBackedRun[] adopted = new FileBackedRun[1];
         JobRecord after = store.update(id, current -> {
-            if (current.status() != JobStatus.RUNNING || Files.exists(files.exit()) || runs.owns(id)
+            if (current.status() != JobStatus.RUNNING || files.exited() || runs.owns(id)
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
@@ -202,8 +214,13 @@ final class JobFinalizer {
         }
         Duration ran = Duration.between(current.startedAt() != null ? current.startedAt() : current.createdAt(),
                 clock.now());
-        ProcessOutcome outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
-                cli.map(c -> c.process().pid()).orElse(0L), cli.map(RecordedCli::runId).orElse(""));
+        ProcessOutcome outcome;
+        try {
+            outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
+                    cli.map(c -> c.process().pid()).orElse(0L), cli.map(RecordedCli::runId).orElse(""));
+        } catch (LinkedPathException e) {
+            return current.ended(JobStatus.FAILED, clock.now(), null, refusedOutput(e));
+        }
         try {
             ProviderResult result = provider.complete(current.cli(), current.context(), outcome)
                     .withUnknownExitStatus(EXIT_STATUS_UNKNOWN);

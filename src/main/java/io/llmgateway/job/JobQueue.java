@@ -159,7 +159,7 @@ final class JobQueue {
             if (slots.total() >= config.maxRunning()) {
                 break;
             }
-            if (slots.canStart(job.cli(), config) && launch(job.id())) {
+            if (slots.canStart(job.cli(), config) && launchOrSkip(job.id())) {
                 slots = slots.plus(job.cli());
                 started = true;
             }
@@ -176,6 +176,16 @@ final class JobQueue {
             dispatch();
         } catch (RuntimeException e) {
             LOG.warn("Starting queued jobs failed: {}", e.toString());
+        }
+    }
+
+    /** Like {@link #launch}, but a job whose files cannot be used is skipped: it must not hold up the others. */
+    private boolean launchOrSkip(String id) {
+        try {
+            return launch(id);
+        } catch (IOException e) {
+            store.warnOnce(id, "Cannot start queued job {}: {}", e);
+            return false;
         }
     }
 

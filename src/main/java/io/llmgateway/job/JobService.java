@@ -54,6 +54,8 @@ public final class JobService implements AutoCloseable {
     private final SyncRequests sync;
     private final JobCanceller canceller;
     private final JobSweeper sweeper;
+    /** The last watch pass's failure, null while passes succeed (passes run one at a time). */
+    private volatile String watchFailure;
 
     /** @param redactor removes secrets from the output pages and progress lines it hands out */
     public JobService(Path dataDir, JobConfig config, ProviderRuns provider, JobLocks locks, ObjectMapper mapper,
@@ -226,8 +228,16 @@ public final class JobService implements AutoCloseable {
     private void watchQuietly() {
         try {
             watch();
+            if (watchFailure != null) {
+                LOG.info("Watching the jobs directory works again");
+                watchFailure = null;
+            }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Watching the jobs directory failed: {}", e.toString());
+            // Logged when it starts or changes, not on every pass (twice a second).
+            if (!e.toString().equals(watchFailure)) {
+                watchFailure = e.toString();
+                LOG.warn("Watching the jobs directory failed: {}", watchFailure);
+            }
         }
     }
 

@@ -6,12 +6,12 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.exec.Utf8;
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -90,14 +90,12 @@ final class OutputPages {
         byte[] bytes = new byte[length];
         int got = 0;
         if (length > 0) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.READ)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
                     // until full or the end of the file
                 }
                 got = buffer.position();
-            } catch (NoSuchFileException e) {
-                got = 0;
             }
         }
         return got == length ? bytes : Arrays.copyOf(bytes, got);
@@ -269,7 +267,7 @@ final class OutputPages {
     private static String readAll(Path file, boolean truncated) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = PrivateFiles.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return "";
         }

@@ -2,6 +2,7 @@ package io.llmgateway.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.provider.api.ProviderRuns;
 import io.llmgateway.redact.SecretRedactor;
 import java.io.ByteArrayOutputStream;
@@ -56,7 +57,7 @@ final class ProgressFiles {
     synchronized String line(String jobId, ProviderId cli, Path stdout) {
         FileProgress progress = trackers.computeIfAbsent(jobId, id -> new FileProgress(
                 new ProgressTracker(mapper, redactor, event -> provider.toolStarted(cli, event))));
-        try (FileChannel channel = FileChannel.open(stdout, StandardOpenOption.READ)) {
+        try (FileChannel channel = PrivateFiles.open(stdout, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             int read;
             while ((read = channel.read(buffer, progress.offset)) > 0) {

@@ -8,7 +8,6 @@ import io.llmgateway.files.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -49,15 +48,13 @@ final class SupervisorLauncher {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(files.dir().toFile())
                 .redirectInput(new File("/dev/null"))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.supervisorLog().toFile()))
                 .redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(environment);
-        if (!Files.exists(files.supervisorLog())) {
-            PrivateFiles.createEmptyFile(files.supervisorLog());
+        try (PrivateFiles.ChildStream log = PrivateFiles.forChildOutput(files.supervisorLog(), true)) {
+            Process process = builder.redirectOutput(log.redirect()).start();
+            return ProcessRef.of(process.toHandle());
         }
-        Process process = builder.start();
-        return ProcessRef.of(process.toHandle());
     }
 
     /**

@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -170,7 +169,7 @@ final class SyncRequests {
         } finally {
             if (stdin != null) {
                 try {
-                    Files.deleteIfExists(stdin);
+                    PrivateFiles.deleteIfExists(stdin);
                 } catch (IOException e) {
                     LOG.warn("Could not remove the prompt file {}: {}", stdin, e.getMessage());
                 }

@@ -3,12 +3,12 @@ package io.llmgateway.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.Json;
+import io.llmgateway.files.PrivateFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,21 +49,22 @@ final class ArchiveTrainer {
         List<String> command = new ArrayList<>();
         command.add(launch.java().toString());
         command.addAll(launch.trainingArguments(dumpTo));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectError(stderr.toFile())
-                .directory(scratchDir.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(scratchDir.toFile());
         // The session must not depend on the user's gateway settings (policy, limits, data directory).
         builder.environment().keySet().removeIf(name -> name.startsWith("LLM_GATEWAY_"));
         builder.environment().put("LLM_GATEWAY_HOME", scratchDir.resolve("data").toString());
         long deadline = System.nanoTime() + timeout.toNanos();
-        Process process = builder.start();
+        Process process;
+        try (PrivateFiles.ChildStream log = PrivateFiles.forChildOutput(stderr, false)) {
+            process = builder.redirectError(log.redirect()).start();
+        }
         try {
             runSession(process, deadline);
             process.getOutputStream().close();
             if (!process.waitFor(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 throw new IOException("the training run did not exit within " + timeout.toSeconds() + " s");
             }
-            if (process.exitValue() != 0 || !Files.isRegularFile(dumpTo) || Files.size(dumpTo) == 0) {
+            if (process.exitValue() != 0 || dumpSize(dumpTo) == 0) {
                 throw new IOException("the training run exited with " + process.exitValue()
                         + " and wrote no archive" + stderrTail(stderr));
             }
@@ -147,13 +148,21 @@ final class ArchiveTrainer {
         }
     }
 
+    private static long dumpSize(Path dump) {
+        try {
+            return PrivateFiles.regularFileAttributes(dump).size();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private static long remainingMillis(long deadline) {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private static String stderrTail(Path stderr) {
         try {
-            List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8);
+            List<String> lines = PrivateFiles.readString(stderr).lines().toList();
             if (lines.isEmpty()) {
                 return "";
             }

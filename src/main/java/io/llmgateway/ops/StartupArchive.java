@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -17,10 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * The class-data-sharing archive for one (jar, Java runtime) pair, kept under
@@ -72,8 +72,8 @@ public final class StartupArchive {
     }
 
     public ArchiveStatus status() {
-        if (!Files.isRegularFile(file())) {
-            return ArchiveStatus.missing(file());
+        if (!Files.isRegularFile(file(), LinkOption.NOFOLLOW_LINKS)) {
+            return ArchiveStatus.missing(file()); // a link there is replaced by the next refresh, never followed
         }
         Optional<ArchiveStamp> stamp = readStamp();
         if (stamp.isEmpty()) {
@@ -174,10 +174,10 @@ public final class StartupArchive {
     private ArchiveStatus train() throws IOException {
         deleteLeftovers();
         JarFingerprint before = JarFingerprint.of(jar);
-        String suffix = ".tmp-" + ProcessHandle.current().pid();
-        Path dump = directory.resolve(baseName() + ".jsa" + suffix);
-        Path scratch = directory.resolve("training" + suffix);
+        Path scratch = directory.resolve("training.tmp-" + ProcessHandle.current().pid());
         PrivateFiles.createDirectories(scratch);
+        // The training JVM opens the dump itself, following links: so it goes into a directory just made.
+        Path dump = scratch.resolve(baseName() + ".jsa");
         long started = System.nanoTime();
         try {
             ArchiveTrainer.train(new GatewayLaunch(java, jar, Optional.empty()), dump, scratch, TRAINING_TIMEOUT);
@@ -193,37 +193,23 @@ public final class StartupArchive {
             PrivateFiles.replaceAtomically(stampFile(), MAPPER.writeValueAsBytes(stamp));
             return ArchiveStatus.fresh(file(), stamp);
         } finally {
-            Files.deleteIfExists(dump);
-            deleteRecursively(scratch);
+            PrivateFiles.deleteTree(scratch);
         }
     }
 
     private void deleteLeftovers() throws IOException {
-        try (Stream<Path> entries = Files.list(directory)) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                if (entry.getFileName().toString().contains(".tmp-")) {
-                    deleteRecursively(entry);
-                }
+        try (DirectoryStream<Path> entries = PrivateFiles.newDirectoryStream(directory, "*.tmp-*")) {
+            for (Path entry : entries) {
+                PrivateFiles.deleteTree(entry);
             }
         }
     }
 
     private Optional<ArchiveStamp> readStamp() {
         try {
-            return Optional.of(MAPPER.readValue(stampFile().toFile(), ArchiveStamp.class));
+            return Optional.of(MAPPER.readValue(PrivateFiles.readAllBytes(stampFile()), ArchiveStamp.class));
         } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -91,7 +93,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("cannot append to audit log {} ({}); calls continue unaudited until it works again",
-                        file, e.getClass().getSimpleName());
+                        file, e instanceof LinkedPathException ? e.getMessage() : e.getClass().getSimpleName());
             }
         }
     }
@@ -170,15 +172,16 @@ public final class AuditLog implements AutoCloseable {
     private void rotate() throws IOException {
         rotationLock.locked(() -> {
             try {
-                if (Files.size(file) < maxBytes) {
+                if (PrivateFiles.regularFileAttributes(file).size() < maxBytes) {
                     return null; // another process rotated first
                 }
             } catch (NoSuchFileException e) {
                 return null;
             }
+            // Renames and removals only: they act on a link itself, never through it.
             Files.deleteIfExists(rotated(keep));
             for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(rotated(i))) {
+                if (Files.exists(rotated(i), LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(rotated(i), rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
                 }
             }

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -257,6 +258,10 @@ public final class PolicyCounters implements AutoCloseable {
         if (e instanceof LockTimeoutException busy) {
             return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters are busy: " + busy.getMessage()
                     + "; " + busy.advice() + ".");
+        }
+        if (e instanceof LinkedPathException linked) {
+            return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters refuse " + linked.getMessage()
+                    + ".");
         }
         return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters in " + file.getParent()
                 + " cannot be updated (" + e.getClass().getSimpleName() + "); check the directory's permissions"

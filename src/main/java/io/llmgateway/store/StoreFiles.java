@@ -25,7 +25,8 @@ final class StoreFiles {
         /** The stamp of {@code file}, or null when it does not exist. */
         static FileStamp of(Path file) throws IOException {
             try {
-                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
                 return new FileStamp(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
             } catch (NoSuchFileException e) {
                 return null;

@@ -114,6 +114,25 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aLinkInTheDataDirectoryIsAProblemNamingIt() throws IOException {
+        Path link = dataDir.resolve("audit.jsonl");
+        Files.createSymbolicLink(link, root.resolve("elsewhere"));
+        assertEquals(1, doctor());
+        assertTrue(output().contains("1 symbolic link(s) in the data directory, e.g. " + link), output());
+        assertTrue(output().contains("-type l -delete"), output());
+    }
+
+    @Test
+    void aDataDirectoryThatIsALinkIsAProblem() throws IOException {
+        Path real = Files.createDirectory(root.resolve("real-data"));
+        Path link = root.resolve("linked-data");
+        Files.createSymbolicLink(link, real);
+        dataDir = link;
+        assertEquals(1, doctor());
+        assertTrue(output().contains("PROBLEM data directory " + link + ": is a symbolic link to " + real), output());
+    }
+
+    @Test
     void aQuarantinedStoreFileIsReported() throws IOException {
         Files.writeString(dataDir.resolve("sessions.json.corrupt-20261122T100000Z"), "garbage");
         assertEquals(1, doctor());

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
-import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.GatewayProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,12 +44,7 @@ class JobJarIT {
 
     @BeforeEach
     void environment() throws Exception {
-        FakeClis fakes = FakeClis.in(state);
-        Path slow = Path.of(JobJarIT.class.getResource("/io/llmgateway/job/slow-cli").toURI());
-        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-        env.putAll(fakes.environment());
-        env.put("LLM_GATEWAY_CLAUDE_COMMAND", slow.toString());
-        env.put("SLOW_CLI_TARGET", fakes.executable(ProviderId.CLAUDE).toString());
+        env.putAll(FakeClis.in(state).environmentWithSlowClaude());
         env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
     }
 

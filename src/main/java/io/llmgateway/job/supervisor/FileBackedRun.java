@@ -5,10 +5,11 @@ import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.OwnSession;
 import io.llmgateway.exec.ProcessTree;
 import io.llmgateway.exec.Termination;
+import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.files.PrivateFiles.ChildStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -72,18 +73,23 @@ public final class FileBackedRun {
         String runId = UUID.randomUUID().toString().replace("-", "");
         List<String> argv = new ArrayList<>(ownSession ? OwnSession.prefix() : List.of());
         argv.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(workingDir.toFile())
-                .redirectInput(stdinFile != null ? stdinFile.toFile() : new File("/dev/null"))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.stdout().toFile()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(files.stderr().toFile()));
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(workingDir.toFile());
         if (environment != null) {
             builder.environment().clear();
             builder.environment().putAll(environment);
         }
         builder.environment().put(ProcessTree.markerVariable(runId), "1");
         long startNanos = System.nanoTime();
-        Process process = builder.start();
+        Process process;
+        // The job's files are opened here, never through a link; the kernel then writes to those very files.
+        try (ChildStream stdin = stdinFile != null ? PrivateFiles.forChildInput(stdinFile) : null;
+                ChildStream stdout = PrivateFiles.forChildOutput(files.stdout(), true);
+                ChildStream stderr = PrivateFiles.forChildOutput(files.stderr(), true)) {
+            builder.redirectInput(stdin != null ? stdin.redirect() : ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(stdout.redirect())
+                    .redirectError(stderr.redirect());
+            process = builder.start();
+        }
         ProcessHandle handle = process.toHandle();
         return new FileBackedRun(files, process, handle, ProcessRef.of(handle), runId, limits, startNanos, startNanos);
     }
@@ -222,7 +228,7 @@ public final class FileBackedRun {
         if (JobFiles.sizeOf(file) <= maxBytes) {
             return false;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(maxBytes);
         }
         return true;
@@ -230,7 +236,7 @@ public final class FileBackedRun {
 
     private static long modifiedMillis(Path file) {
         try {
-            return Files.getLastModifiedTime(file).toMillis();
+            return PrivateFiles.regularFileAttributes(file).lastModifiedTime().toMillis();
         } catch (IOException e) {
             return 0;
         }

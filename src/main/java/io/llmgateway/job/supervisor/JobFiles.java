@@ -1,8 +1,9 @@
 package io.llmgateway.job.supervisor;
 
+import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -24,7 +25,8 @@ import java.util.Set;
  *                              queued job its environment); deleted as soon as the CLI runs
  * jobs/&lt;jobId&gt;/supervisor.log  the supervisor's own diagnostics
  * </pre>
- * The methods here are also used by the supervisor process, so they use nothing but the JDK.
+ * The methods here are also used by the supervisor process, so they use nothing but the JDK and the files
+ * package. Every file here is reached through {@link PrivateFiles}: never through a symbolic link.
  */
 public final class JobFiles {
     public static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
@@ -109,14 +111,17 @@ public final class JobFiles {
         return dir.resolve("supervisor.log");
     }
 
-    /** Size of a file, 0 when it does not exist. */
+    /** Size of a file, 0 when it does not exist (or is not a regular file reached without links). */
     public static long sizeOf(Path file) {
         try {
-            return Files.size(file);
-        } catch (NoSuchFileException e) {
-            return 0;
+            return PrivateFiles.regularFileAttributes(file).size();
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** Whether the run's exit status is on disk: a link at exit.json is nothing the gateway reads. */
+    public boolean exited() {
+        return Files.isRegularFile(exit(), LinkOption.NOFOLLOW_LINKS);
     }
 }

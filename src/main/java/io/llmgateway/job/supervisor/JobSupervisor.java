@@ -39,7 +39,14 @@ final class JobSupervisor {
 
     /** Starts the CLI, supervises it to the end and writes exit.json. */
     ExitReport run() throws IOException {
-        LaunchFiles.Settings settings = LaunchFiles.readSettings(files);
+        LaunchFiles.Settings settings;
+        try {
+            settings = LaunchFiles.readSettings(files);
+        } catch (IOException e) {
+            LaunchFiles.delete(files);
+            return finish(new ExitReport(null, null, 0, false, false,
+                    "Could not read the job's launch files: " + e.getMessage(), 0, null));
+        }
         FileBackedRun started;
         try {
             started = FileBackedRun.start(files, settings.command(), settings.workingDir(), null, settings.stdinFile(),

@@ -6,16 +6,15 @@ import io.llmgateway.exec.ProcessSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * What the supervisor needs to start a job's CLI, kept in {@code jobs/<jobId>/launch/} from submission
@@ -90,7 +89,7 @@ public final class LaunchFiles {
     /** The environment a gateway starts the supervisor with; the file is deleted once read. */
     public static Map<String, String> takeEnvironment(JobFiles files) throws IOException {
         Map<String, String> env = readMap(files.launchEnvironment());
-        Files.deleteIfExists(files.launchEnvironment());
+        PrivateFiles.deleteIfExists(files.launchEnvironment());
         return env;
     }
 
@@ -104,7 +103,8 @@ public final class LaunchFiles {
         if (command.isEmpty() || !settings.containsKey("workingDir")) {
             throw new IOException("incomplete launch files in " + files.launchDir());
         }
-        Path stdin = Files.isRegularFile(files.launchStdin()) ? files.launchStdin() : null;
+        // Whatever is there is the CLI's stdin: opening it refuses anything but a regular file.
+        Path stdin = Files.exists(files.launchStdin(), LinkOption.NOFOLLOW_LINKS) ? files.launchStdin() : null;
         try {
             return new Settings(command, Path.of(settings.get("workingDir")), stdin, limits(settings));
         } catch (IOException e) {
@@ -114,15 +114,7 @@ public final class LaunchFiles {
 
     /** Removes the launch directory (the prompt and environment must not outlive the start). */
     public static void delete(JobFiles files) throws IOException {
-        if (!Files.isDirectory(files.launchDir())) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(files.launchDir())) {
-            for (Path entry : entries.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(entry);
-            }
-        }
-        Files.deleteIfExists(files.launchDir());
+        PrivateFiles.deleteTree(files.launchDir());
     }
 
     private static void writeList(Path file, List<String> values) throws IOException {
@@ -132,7 +124,7 @@ public final class LaunchFiles {
     private static List<String> readList(Path file) throws IOException {
         String content;
         try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
+            content = PrivateFiles.readString(file);
         } catch (NoSuchFileException e) {
             return List.of();
         }

@@ -5,7 +5,6 @@ import io.llmgateway.exec.ProcessTree;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,7 +36,7 @@ public record RecordedCli(ProcessRef process, String runId) {
     public static Optional<RecordedCli> read(JobFiles files) {
         String[] fields;
         try {
-            fields = Files.readString(files.cliPid(), StandardCharsets.UTF_8).trim().split(" ");
+            fields = PrivateFiles.readString(files.cliPid()).trim().split(" ");
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
