@@ -45,7 +45,7 @@ final class OutputPages {
      */
     static JobService.OutputPage read(Path file, String stream, long offset, int maxChars, boolean finished,
             SecretRedactor redactor) throws IOException {
-        long size = JobFiles.sizeOf(file);
+        long size = sizeRefusingLinks(file);
         if (offset < 0 || offset > size) {
             throw GatewayException.invalidArgument("offset " + offset + " is outside " + stream + ", which has "
                     + size + " bytes; start at 0 or at a previous page's nextOffset.");
@@ -84,6 +84,15 @@ final class OutputPages {
         }
         long next = Math.max(offset, from + text.byteAt(at)); // the file may have been cut back meanwhile
         return new JobService.OutputPage(stream, offset, next, size, finished && next == size, page.toString());
+    }
+
+    /** 0 when the file does not exist yet; a link in its place is refused, never followed (nor taken as empty). */
+    private static long sizeRefusingLinks(Path file) throws IOException {
+        try {
+            return PrivateFiles.regularFileAttributes(file).size();
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
     }
 
     private static byte[] readRange(Path file, long from, int length) throws IOException {
