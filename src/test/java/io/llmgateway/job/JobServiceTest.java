@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
 
 /**
  * The job service against fake-agent.sh: jobs run under real supervisor processes started from the
@@ -76,14 +77,9 @@ class JobServiceTest {
     }
 
     /** Supervisors write exit.json just before they exit: give the last ones a moment. */
-    static void assertNoProcessLeft() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> left = liveDescendants();
-        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
-            Thread.sleep(20);
-            left = liveDescendants();
-        }
-        assertEquals(List.of(), left, "no process may outlive a test");
+    static void assertNoProcessLeft() {
+        Awaitility.await("no process may outlive a test").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20)).until(JobServiceTest::liveDescendants, List::isEmpty);
     }
 
     private static List<String> liveDescendants() {
@@ -106,46 +102,28 @@ class JobServiceTest {
                 Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(50));
     }
 
-    private static JobRecord await(JobService service, String id, Predicate<JobRecord> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        JobRecord job = service.status(id).job();
-        while (!condition.test(job)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("job " + id + " did not get there in time; it is " + job);
-            }
-            Thread.sleep(50);
-            job = service.status(id).job();
-        }
-        return job;
+    private static JobRecord await(JobService service, String id, Predicate<JobRecord> condition) {
+        return Awaitility.await("job " + id).atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> service.status(id).job(), condition::test);
     }
 
-    private static JobRecord awaitStatus(JobService service, String id, JobStatus status) throws InterruptedException {
+    private static JobRecord awaitStatus(JobService service, String id, JobStatus status) {
         return await(service, id, j -> j.status() == status);
     }
 
-    private static void awaitText(Path file, String text) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.readString(file).contains(text)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(file + " never contained '" + text + "': " + Files.readString(file));
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitText(Path file, String text) {
+        Awaitility.await(file + " containing '" + text + "'").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.readString(file).contains(text));
     }
 
-    private static void awaitGone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (new ProcessRef(pid, 0, null).isAlive()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("process " + pid + " is still running");
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitGone(long pid) {
+        Awaitility.await("process " + pid + " gone").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> !new ProcessRef(pid, 0, null).isAlive());
     }
 
     /** A deferred request whose CLI started a grandchild, with both pids. */
     private record DeferredTree(JobRecord job, long cli, long grandchild) {
-        void awaitGone() throws InterruptedException {
+        void awaitGone() {
             JobServiceTest.awaitGone(cli);
             JobServiceTest.awaitGone(grandchild);
         }
@@ -169,13 +147,8 @@ class JobServiceTest {
     }
 
     private static long cliPid(JobFiles files) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.exists(files.cliPid())) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("no cli.pid");
-            }
-            Thread.sleep(20);
-        }
+        Awaitility.await("cli.pid").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(files.cliPid()));
         return Long.parseLong(Files.readString(files.cliPid()).split(" ")[0]);
     }
 
@@ -420,11 +393,8 @@ class JobServiceTest {
         JobService jobs = service();
         jobs.start();
         JobRecord job = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=1")), false).job();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!fake.nativeIds.containsKey(job.sessionId())) {
-            assertTrue(System.nanoTime() - deadline < 0, "the session was never recorded");
-            Thread.sleep(20);
-        }
+        Awaitility.await("the session recorded").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> fake.nativeIds.containsKey(job.sessionId()));
         assertEquals(JobStatus.COMPLETED, jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
     }
 

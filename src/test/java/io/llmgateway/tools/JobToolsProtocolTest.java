@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * The job tools through the real stdio transport, running the fake provider CLIs (made slow by
@@ -68,15 +70,10 @@ class JobToolsProtocolTest {
         return result.get("structuredContent");
     }
 
-    private JsonNode awaitStatus(String jobId, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        JsonNode job = call("llm_job_status", Map.of("jobId", jobId));
-        while (!job.get("status").asText().equals(status)) {
-            assertTrue(System.currentTimeMillis() < deadline, "job never got " + status + ": " + job);
-            Thread.sleep(50);
-            job = call("llm_job_status", Map.of("jobId", jobId));
-        }
-        return job;
+    private JsonNode awaitStatus(String jobId, String status) {
+        return Awaitility.await("job " + jobId + " " + status).atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> call("llm_job_status", Map.of("jobId", jobId)), job -> job.get("status").asText().equals(status));
     }
 
     private static String flag(JsonNode annotations, String name) {
