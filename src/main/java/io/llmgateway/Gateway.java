@@ -5,7 +5,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
-import io.llmgateway.job.JobLocks;
+import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.JobService;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.ops.ProviderProber;
@@ -79,7 +79,7 @@ public final class Gateway implements AutoCloseable {
                         config.maxOutputBytes(), ProcessSpec.DEFAULT_KILL_GRACE), models, redactor);
 
         JobService jobs = new JobService(config.dataDir(), config.jobs(), requests,
-                new JobLocks(), mapper, clock, redactor);
+                new FileMutexes(), mapper, clock, redactor);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
         List<ProviderRequestTools.RequestTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();

@@ -2,17 +2,14 @@ package io.llmgateway.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.Json;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The class-data-sharing archive for one (jar, Java runtime) pair, kept under
@@ -29,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * fingerprint and JVM version it was trained on. An archive whose stamp does not match is stale: the
  * JVM ignores it by itself when size or time differ, and {@link #refresh} replaces it.
  *
- * <p>Refreshes hold a kernel lock on {@code refresh.lock}, so concurrent gateways and {@code setup}
+ * <p>Refreshes hold the {@link FileMutex} of {@code refresh.lock}, so concurrent gateways and {@code setup}
  * train once; the archive and its stamp are replaced by atomic renames, so a JVM starting meanwhile
  * maps either the old or the new file.
  */
@@ -37,6 +33,8 @@ public final class StartupArchive {
     public static final String DIRECTORY = "startup-archive";
     static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
+    /** A refresh waits for another process's to end: that one trains for at most the training timeout. */
+    private static final Duration REFRESH_PATIENCE = TRAINING_TIMEOUT.plusSeconds(30);
 
     private static final ObjectMapper MAPPER = Json.newMapper();
 
@@ -44,13 +42,14 @@ public final class StartupArchive {
     private final Path java;
     private final Path jar;
     private final Clock clock;
-    private final ReentrantLock refreshLock = new ReentrantLock();
+    private final FileMutex refreshLock;
 
     public StartupArchive(Path dataDir, Path java, Path jar, Clock clock) {
         this.directory = dataDir.resolve(DIRECTORY);
         this.java = java;
         this.jar = jar.toAbsolutePath().normalize();
         this.clock = clock;
+        this.refreshLock = new FileMutex(directory.resolve("refresh.lock"), REFRESH_PATIENCE);
     }
 
     /** The archive a host's JVM maps: {@code gateway-<hash of jar path and Java home>.jsa}. */
@@ -128,46 +127,25 @@ public final class StartupArchive {
      * running. Blocks for the length of a training session (a few seconds).
      */
     public ArchiveStatus refresh() throws IOException {
-        return refresh(true).orElseThrow();
+        try {
+            return refreshLock.locked(this::trainUnlessFresh);
+        } finally {
+            refreshLock.close(); // not kept open between refreshes: an archive object is never closed
+        }
     }
 
     /** Like {@link #refresh()}, but returns empty at once when another refresh holds the lock. */
     public Optional<ArchiveStatus> refreshUnlessBusy() throws IOException {
-        return refresh(false);
-    }
-
-    private Optional<ArchiveStatus> refresh(boolean wait) throws IOException {
-        PrivateFiles.createDirectories(directory);
-        if (wait) {
-            refreshLock.lock();
-        } else if (!refreshLock.tryLock()) {
-            return Optional.empty();
-        }
-        try (FileChannel channel = PrivateFiles.open(directory.resolve("refresh.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock = acquire(channel, wait);
-            if (lock == null) {
-                return Optional.empty();
-            }
-            try (lock) {
-                ArchiveStatus current = status();
-                if (current.fresh()) {
-                    return Optional.of(current);
-                }
-                return Optional.of(train());
-            }
-        } finally {
-            refreshLock.unlock();
-        }
-    }
-
-    private static FileLock acquire(FileChannel channel, boolean wait) throws IOException {
         try {
-            return wait ? channel.lock() : channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            // Another instance in this JVM holds it: the same as another process holding it.
-            return null;
+            return refreshLock.lockedIfFree(this::trainUnlessFresh);
+        } finally {
+            refreshLock.close();
         }
+    }
+
+    private ArchiveStatus trainUnlessFresh() throws IOException {
+        ArchiveStatus current = status();
+        return current.fresh() ? current : train();
     }
 
     /** Runs under the refresh lock, so any temporary file present is a leftover of an interrupted run. */
