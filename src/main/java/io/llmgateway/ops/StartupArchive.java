@@ -1,7 +1,11 @@
 package io.llmgateway.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
+import io.llmgateway.exec.ProcessExecutor;
+import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.RunLimits;
 import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
@@ -11,11 +15,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,8 @@ public final class StartupArchive {
     public static final String DIRECTORY = "startup-archive";
     static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
+    /** {@code java --version} and the JVM's complaint about an archive fit many times over. */
+    private static final long VERIFY_MAX_OUTPUT_BYTES = 64 * 1024;
     /** A refresh waits for another process's to end: that one trains for at most the training timeout. */
     private static final Duration REFRESH_PATIENCE = TRAINING_TIMEOUT.plusSeconds(30);
 
@@ -101,25 +105,23 @@ public final class StartupArchive {
         List<String> command = new ArrayList<>(launch().command());
         command.replaceAll(arg -> arg.equals("-Xshare:auto") ? "-Xshare:on" : arg);
         command.add("--version");
+        ProcessOutcome outcome;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(VERIFY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
-            }
-            if (process.exitValue() == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(output.lines().map(String::strip).filter(line -> !line.isEmpty())
-                    .reduce((first, second) -> first + " " + second).orElse("exit " + process.exitValue()));
-        } catch (IOException e) {
+            // The JVM a host would start, with this process's environment.
+            outcome = ProcessExecutor.command(command)
+                    .environment(System.getenv())
+                    .limits(new RunLimits(VERIFY_TIMEOUT, VERIFY_TIMEOUT, VERIFY_MAX_OUTPUT_BYTES, Duration.ZERO))
+                    .execute();
+        } catch (IOException | GatewayException e) {
             return Optional.of("could not start " + java + " (" + e.getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
         }
+        return switch (outcome.termination()) {
+            case EXITED -> outcome.exitCode() == 0 ? Optional.empty() : Optional.of(
+                    (outcome.stdout() + "\n" + outcome.stderr()).lines().map(String::strip).filter(line -> !line.isEmpty())
+                            .reduce((first, second) -> first + " " + second).orElse("exit " + outcome.exitCode()));
+            case CANCELLED -> Optional.of("interrupted");
+            default -> Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
+        };
     }
 
     /**
