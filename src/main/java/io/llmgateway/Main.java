@@ -1,11 +1,12 @@
 package io.llmgateway;
 
 import io.llmgateway.command.DoctorCommand;
+import io.llmgateway.server.Gateway;
+import io.llmgateway.core.Version;
 import io.llmgateway.command.GrantCommand;
 import io.llmgateway.command.SetupCommand;
-import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.ops.ArchiveUpkeep;
-import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.HttpConfig;
@@ -52,7 +53,6 @@ public final class Main {
         boolean http;
         try {
             config = GatewayConfig.fromEnvironment(env);
-            CliProber.timeoutFrom(env);
             http = transport == null ? HttpConfig.requested(env) : switch (transport) {
                 case "http" -> true;
                 case "stdio" -> false;
@@ -140,8 +140,8 @@ public final class Main {
         List<String> options = List.of(args).subList(1, args.length);
         switch (args[0]) {
             case "doctor" -> {
-                try (ProcessRunner runner = new ProcessRunner()) {
-                    return new DoctorCommand(Doctor.forEnvironment(env, runner, Clock.systemUTC()), Version.current())
+                try (RunGroup probes = new RunGroup()) {
+                    return new DoctorCommand(Doctor.forEnvironment(env, probes, Clock.systemUTC()), Version.current())
                             .run(options, console, System.err);
                 }
             }

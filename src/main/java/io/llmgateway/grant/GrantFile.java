@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgateway.core.Json;
-import io.llmgateway.files.KernelLock;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -40,16 +38,15 @@ public final class GrantFile {
     public static final String FILE_NAME = "grants.json";
     static final String LOCK_FILE_NAME = "grants.lock";
     private static final int FORMAT = 1;
-    private static final Duration LOCK_PATIENCE = Duration.ofSeconds(10);
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private final Path file;
-    private final Path lockFile;
+    private final FileMutex mutex;
     private final ObjectMapper mapper = Json.newMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     public GrantFile(Path dataDir) {
         this.file = dataDir.resolve(FILE_NAME);
-        this.lockFile = dataDir.resolve(LOCK_FILE_NAME);
+        this.mutex = new FileMutex(dataDir.resolve(LOCK_FILE_NAME));
     }
 
     public Path path() {
@@ -85,12 +82,11 @@ public final class GrantFile {
     /** Replaces the list with {@code change(current)}, under the lock; returns the new list. */
     public List<Grant> update(UnaryOperator<List<Grant>> change) throws IOException {
         PrivateFiles.createDirectories(file.getParent());
-        try (FileChannel channel = PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = KernelLock.acquire(channel, lockFile, false, LOCK_PATIENCE)) {
+        return mutex.locked(() -> {
             List<Grant> next = List.copyOf(change.apply(read()));
             PrivateFiles.replaceAtomically(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(next)));
             return next;
-        }
+        });
     }
 
     private ObjectNode toJson(List<Grant> grants) {

@@ -1,7 +1,7 @@
 package io.llmgateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.Gateway;
+import io.llmgateway.server.Gateway;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.HttpConfig;
 import io.llmgateway.core.Json;

@@ -1,6 +1,6 @@
 package io.llmgateway.http;
 
-import io.llmgateway.Gateway;
+import io.llmgateway.server.Gateway;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

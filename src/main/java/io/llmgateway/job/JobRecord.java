@@ -1,6 +1,11 @@
 package io.llmgateway.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.core.Principal;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.RunContext;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,7 +26,7 @@ import java.util.Objects;
  *                        exited cleanly until another gateway adopts it
  * @param cancelRequested llm_job_cancel asked for the job to stop (set before its process tree is killed)
  * @param exitCode        the CLI's exit status once known (the gateway's 124/125/126 when it stopped the run)
- * @param result          for a completed job: the result exactly as the sync request tool returns it
+ * @param result          for a completed job: the provider's result, which the sync request tool returns
  * @param error           for a failed, cancelled or orphaned job: what went wrong
  * @param owner           the grant that submitted it ({@link io.llmgateway.core.Principal#storedOwner()}; null
  *                        is {@code local}): other grants see "not found"
@@ -38,21 +43,23 @@ public record JobRecord(
         String correlationId,
         String workingDir,
         String dedupKey,
-        Map<String, String> context,
+        RunContext context,
         ProcessRef runner,
         boolean cancelRequested,
         Integer exitCode,
-        Map<String, Object> result,
+        ProviderResult result,
         JobError error,
-        String owner) {
+        @JsonProperty("grant") String owner) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(cli, "cli");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
-        context = context == null ? Map.of() : Map.copyOf(context);
-        result = result == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(result));
+        Objects.requireNonNull(context, "context");
+        if (owner != null && (!Principal.isValidName(owner) || Principal.LOCAL_NAME.equals(owner))) {
+            throw new IllegalArgumentException("grant is not a grant name");
+        }
     }
 
     /**
@@ -88,7 +95,7 @@ public record JobRecord(
                 workingDir, dedupKey, context, runner, true, exitCode, result, error, owner);
     }
 
-    public JobRecord completed(Instant at, Integer code, Map<String, Object> syncResult) {
+    public JobRecord completed(Instant at, Integer code, ProviderResult syncResult) {
         return new JobRecord(id, cli, JobStatus.COMPLETED, deferred, createdAt, startedAt, at, sessionId, correlationId,
                 workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null, owner);
     }

@@ -1,15 +1,17 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.exec.Utf8;
+import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,7 +45,7 @@ final class OutputPages {
      */
     static JobService.OutputPage read(Path file, String stream, long offset, int maxChars, boolean finished,
             SecretRedactor redactor) throws IOException {
-        long size = JobFiles.sizeOf(file);
+        long size = sizeRefusingLinks(file);
         if (offset < 0 || offset > size) {
             throw GatewayException.invalidArgument("offset " + offset + " is outside " + stream + ", which has "
                     + size + " bytes; start at 0 or at a previous page's nextOffset.");
@@ -84,18 +86,25 @@ final class OutputPages {
         return new JobService.OutputPage(stream, offset, next, size, finished && next == size, page.toString());
     }
 
+    /** 0 when the file does not exist yet; a link in its place is refused, never followed (nor taken as empty). */
+    private static long sizeRefusingLinks(Path file) throws IOException {
+        try {
+            return PrivateFiles.regularFileAttributes(file).size();
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
     private static byte[] readRange(Path file, long from, int length) throws IOException {
         byte[] bytes = new byte[length];
         int got = 0;
         if (length > 0) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.READ)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
                     // until full or the end of the file
                 }
                 got = buffer.position();
-            } catch (NoSuchFileException e) {
-                got = 0;
             }
         }
         return got == length ? bytes : Arrays.copyOf(bytes, got);
@@ -267,7 +276,7 @@ final class OutputPages {
     private static String readAll(Path file, boolean truncated) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = PrivateFiles.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return "";
         }

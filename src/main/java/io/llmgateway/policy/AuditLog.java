@@ -1,5 +1,7 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Several processes append safely: each line is one {@code write} on an {@code O_APPEND}
  * descriptor, which the kernel places atomically at the end of the file. The file is opened per
  * line, so after a rotation every process writes to the new file. When it reaches {@code maxBytes}
- * it is rotated under {@link InterProcessLock} to {@code audit.jsonl.1} .. {@code .<keep>}.
+ * it is rotated under a {@link FileMutex} to {@code audit.jsonl.1} .. {@code .<keep>}.
  *
  * <p>No fsync per line: that would add milliseconds to every call. Once {@code write} returns the
  * line survives a crash of the process; only a power loss or kernel crash can drop the latest lines.
@@ -51,7 +54,7 @@ public final class AuditLog implements AutoCloseable {
     private final Path file;
     private final long maxBytes;
     private final int keep;
-    private final InterProcessLock rotationLock;
+    private final FileMutex rotationLock;
     private final ObjectMapper canonicalJson =
             Json.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private final long pid = ProcessHandle.current().pid();
@@ -69,7 +72,7 @@ public final class AuditLog implements AutoCloseable {
         this.file = dataDir.resolve(FILE_NAME);
         this.maxBytes = maxBytes;
         this.keep = keep;
-        this.rotationLock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
+        this.rotationLock = new FileMutex(dataDir.resolve(LOCK_FILE_NAME));
     }
 
     /**
@@ -93,7 +96,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("cannot append to audit log {} ({}); calls continue unaudited until it works again",
-                        file, e.getClass().getSimpleName());
+                        file, e instanceof LinkedPathException ? e.getMessage() : e.getClass().getSimpleName());
             }
         }
     }
@@ -174,15 +177,16 @@ public final class AuditLog implements AutoCloseable {
     private void rotate() throws IOException {
         rotationLock.locked(() -> {
             try {
-                if (Files.size(file) < maxBytes) {
+                if (PrivateFiles.regularFileAttributes(file).size() < maxBytes) {
                     return null; // another process rotated first
                 }
             } catch (NoSuchFileException e) {
                 return null;
             }
+            // Renames and removals only: they act on a link itself, never through it.
             Files.deleteIfExists(rotated(keep));
             for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(rotated(i))) {
+                if (Files.exists(rotated(i), LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(rotated(i), rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
                 }
             }

@@ -1,5 +1,12 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.cli.ClassifiedFailure;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.FinishedRun;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
@@ -34,7 +41,7 @@ final class FailureClassifier {
      * @param outcome the run's outcome with its output redacted
      * @param output  what the parser read, redacted
      */
-    void check(ProviderCli provider, CliRequest request, ProcessSpec spec, ProcessOutcome outcome, CliOutput output,
+    void check(ProviderCli provider, CanonicalRequest request, ProcessSpec spec, ProcessOutcome outcome, ParsedOutput output,
             String correlationId) {
         String name = name(provider);
         Map<String, Object> details = details(provider, outcome, correlationId);
@@ -53,8 +60,8 @@ final class FailureClassifier {
                     + "cancelled or the gateway is shutting down; send the request again if it is still wanted.",
                     details, output);
             case EXITED -> {
-                CliRun run = new CliRun(request, outcome.exitCode(), outcome.stdout(), outcome.stderr(), output);
-                Optional<CliFailure> failure = provider.classify(run).or(() -> shared(provider, run));
+                FinishedRun run = new FinishedRun(request, outcome.exitCode(), outcome.stdout(), outcome.stderr(), output);
+                Optional<ClassifiedFailure> failure = provider.classify(run).or(() -> shared(provider, run));
                 if (failure.isPresent()) {
                     if (output.response() == null) {
                         details.put("stdoutExcerpt", Excerpts.tail(outcome.stdout(), STDERR_EXCERPT_CHARS));
@@ -65,33 +72,33 @@ final class FailureClassifier {
         }
     }
 
-    private Optional<CliFailure> shared(ProviderCli provider, CliRun run) {
+    private Optional<ClassifiedFailure> shared(ProviderCli provider, FinishedRun run) {
         String name = name(provider);
-        CliOutput output = run.output();
+        ParsedOutput output = run.output();
         if (run.exitCode() != 0 || output.error() != null) {
             String said = output.error() != null ? output.error() : Excerpts.lastLine(run.stderr(), QUOTE_CHARS);
             String evidence = said + "\n" + Excerpts.tail(run.stderr(), STDERR_EXCERPT_CHARS);
             if (AUTH.matcher(evidence).find()) {
-                return Optional.of(CliFailure.authRequired(provider, said));
+                return Optional.of(ClassifiedFailure.authRequired(provider, said));
             }
             Continuation continuation = run.request().continuation();
             if (continuation.isResume() && UNKNOWN_SESSION.matcher(evidence).find()) {
-                return Optional.of(new CliFailure(ErrorCode.SESSION_NOT_FOUND, name + " does not know session "
+                return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, name + " does not know session "
                         + continuation.nativeSessionId() + " (it said: " + Excerpts.head(said, QUOTE_CHARS)
                         + "); check the id, which is the CLI's own session id, or start a new session."));
             }
             String what = run.exitCode() != 0 ? name + " exited with code " + run.exitCode() : name + " reported an error";
-            return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, what + (said.isBlank() ? "; see stderrExcerpt."
+            return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, what + (said.isBlank() ? "; see stderrExcerpt."
                     : ": " + Excerpts.head(said, QUOTE_CHARS))));
         }
         String response = output.response();
         if (response == null || response.isBlank()) {
             Optional<String> knownFailure = provider.emptySuccessExplanation();
             if (knownFailure.isPresent()) {
-                return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, knownFailure.get()));
+                return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, knownFailure.get()));
             }
             if (response == null) {
-                return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, name + " exited 0 but printed no reply the "
+                return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, name + " exited 0 but printed no reply the "
                         + "gateway could read (see stdoutExcerpt); its output format may have changed in this version."));
             }
         }
@@ -108,7 +115,7 @@ final class FailureClassifier {
     }
 
     /** A run the gateway stopped: keep what it said so far, and its session id for a resume. */
-    private GatewayException stopped(ErrorCode code, String message, Map<String, Object> details, CliOutput output) {
+    private GatewayException stopped(ErrorCode code, String message, Map<String, Object> details, ParsedOutput output) {
         if (output.response() != null && !output.response().isEmpty()) {
             details.put("partialResponse", Excerpts.head(output.response(), PARTIAL_RESPONSE_CHARS));
         }

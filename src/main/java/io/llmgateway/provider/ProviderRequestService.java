@@ -1,5 +1,22 @@
 package io.llmgateway.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderRuns;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.ProviderOptions;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.RunContext;
+import io.llmgateway.provider.api.Usage;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.Invocation;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.ProviderRegistry;
+import io.llmgateway.provider.cli.ScratchFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
@@ -7,17 +24,19 @@ import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.InputLimits;
 import io.llmgateway.exec.ProcessOutcome;
-import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * recorded on its own sessions: a native id must map to one of them, and resumeLatest (the CLI's latest
  * conversation, whoever had it) is refused. Knows nothing about MCP.
  */
-public final class ProviderRequestService {
+public final class ProviderRequestService implements ProviderRuns {
     private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);
 
     public static final int MAX_PROMPT_CHARS = 1_000_000;
@@ -60,7 +79,6 @@ public final class ProviderRequestService {
 
     private final ProviderRegistry registry;
     private final SessionService sessions;
-    private final ProcessRunner runner;
     private final RequestSettings settings;
     private final FailureClassifier failures = new FailureClassifier();
     private final ModelCatalog models;
@@ -70,12 +88,11 @@ public final class ProviderRequestService {
      * @param models   turns the gateway aliases list_models shows into the model names the CLIs get
      * @param redactor removes secrets from everything a run's output contributes to a result or an error
      */
-    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, ProcessRunner runner,
-            RequestSettings settings, ModelCatalog models, SecretRedactor redactor) {
+    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, RequestSettings settings,
+            ModelCatalog models, SecretRedactor redactor) {
         this.registry = registry;
         this.models = models;
         this.sessions = sessions;
-        this.runner = runner;
         this.settings = settings;
         this.redactor = redactor;
     }
@@ -101,8 +118,8 @@ public final class ProviderRequestService {
         String correlationId = checkCorrelationId(request.correlationId());
         Duration timeout = duration("timeoutMs", request.timeoutMs(), DEFAULT_TIMEOUT);
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
-        ProviderOptions options = ProviderOptions.of(provider.options(), request.options())
-                .withRealDirectories(provider.options());
+        ProviderOptions options = withRealDirectories(provider.options(),
+                ProviderOptions.of(provider.options(), request.options()));
         Path requestedDir = request.workingDir() == null ? null : realWorkingDir(request.workingDir());
         Plan plan = plan(provider, request);
         Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
@@ -110,8 +127,8 @@ public final class ProviderRequestService {
         CanonicalRequest canonical = new CanonicalRequest(prompt, model,
                 plan.session() == null ? null : plan.session().id(),
                 continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
-                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options);
-        checkCommand(provider, canonical.cliRequest());
+                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options, request.owner());
+        checkCommand(provider, canonical);
         return canonical;
     }
 
@@ -121,42 +138,15 @@ public final class ProviderRequestService {
     }
 
     /**
-     * Which working directory and conversation a request would use (jobs deduplicate identical requests by it).
-     *
-     * @param sessionKey the gw-* session it would continue, else "native:&lt;id&gt;", "latest" or "new"
-     */
-    public record Target(Path workingDir, String sessionKey) {
-    }
-
-    public Target target(CanonicalRequest request) {
-        String key = request.sessionId() != null ? request.sessionId()
-                : request.nativeSessionId() != null ? "native:" + request.nativeSessionId()
-                : request.resumeLatest() ? "latest" : "new";
-        return new Target(request.workingDir(), key);
-    }
-
-    /**
-     * A request ready to run; {@link #complete} turns its outcome into the result, in this or another
-     * gateway process.
-     *
-     * @param spec      the process to run, its executable resolved
-     * @param sessionId the gw-* session the run is recorded under; null when it is created at the end
-     * @param context   what {@link #complete} needs: small strings, never the prompt or the environment
-     */
-    public record PreparedRequest(ProcessSpec spec, String sessionId, String correlationId, Map<String, String> context) {
-        public PreparedRequest {
-            context = Map.copyOf(context);
-        }
-    }
-
-    /**
      * Builds the command of a canonical request, exactly as it was normalised; nothing runs yet.
      *
      * @param reserveSession for a new conversation, create its session record now rather than when the run
      *                       ends, so the caller can name it before the result exists (jobs); a continued
      *                       conversation is recorded on the session mapping to it, found when the run ends
      */
-    public PreparedRequest prepare(Principal owner, ProviderId cli, CanonicalRequest request, boolean reserveSession) {
+    @Override
+    public PreparedRun prepare(ProviderId cli, CanonicalRequest request, boolean reserveSession) {
+        Principal owner = request.owner();
         ProviderCli provider = registry.get(cli);
         Continuation continuation = request.continuation();
         String sessionId = request.sessionId();
@@ -164,17 +154,16 @@ public final class ProviderRequestService {
             sessionId = sessions.create(owner, cli, null, false).record().id();
         }
         String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
-        CliRequest cliRequest = request.cliRequest();
         ScratchFiles scratch = new ScratchFiles();
         try {
-            Invocation invocation = provider.invocation(cliRequest, scratch);
+            Invocation invocation = provider.invocation(request, scratch);
             ProcessSpec spec = checkedExecutable(provider,
-                    spec(provider, invocation, cliRequest.workingDir(), request.timeout(), request.idleTimeout()));
+                    spec(provider, invocation, request.workingDir(), request.timeout(), request.idleTimeout()));
             log.info("{} request {}: {} in {}", cli.wireName(), correlationId, continuation.kind(),
-                    cliRequest.workingDir());
-            RunContext context = new RunContext(sessionId, continuation, cliRequest.workingDir(),
-                    cliRequest.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files(), owner);
-            return new PreparedRequest(spec, sessionId, correlationId, context.toMap());
+                    request.workingDir());
+            RunContext context = new RunContext(sessionId, continuation, request.workingDir(),
+                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files(), owner);
+            return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
             scratch.close();
             throw e;
@@ -187,39 +176,47 @@ public final class ProviderRequestService {
      *
      * @throws GatewayException for a failed run
      */
-    public ProviderResult complete(ProviderId cli, Map<String, String> preparedContext, ProcessOutcome outcome) {
+    @Override
+    public ProviderResult complete(ProviderId cli, RunContext context, ProcessOutcome outcome) {
         ProviderCli provider = registry.get(cli);
-        RunContext context = RunContext.of(preparedContext);
         try {
-            CliRequest cliRequest = new CliRequest("", context.model(), ProviderOptions.none(), context.continuation(),
-                    context.workingDir());
+            CanonicalRequest completed = completedRequest(context);
             ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand()).workingDir(context.workingDir())
                     .environment(Map.of()).wallTimeout(context.timeout()).idleTimeout(context.idleTimeout())
                     .maxOutputBytes(settings.maxOutputBytes()).killGrace(settings.killGrace()).build();
             // Redacted before anything is quoted or cut from it; the parser reads the output as printed.
-            CliOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
+            ParsedOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
             ProcessOutcome shown = outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr()));
             try {
-                failures.check(provider, cliRequest, spec, shown, output, context.correlationId());
+                failures.check(provider, completed, spec, shown, output, context.correlationId());
             } catch (GatewayException e) {
                 log.info("{} request {} failed after {} ms: {}", cli.wireName(), context.correlationId(),
                         outcome.duration().toMillis(), e.code().wireName());
                 throw e;
             }
-            ProviderResult result = record(provider, context, cliRequest, outcome, output);
+            ProviderResult result = record(provider, context, completed, outcome, output);
             log.info("{} request {} finished in {} ms under {}", cli.wireName(), context.correlationId(),
                     result.durationMs(), result.sessionId());
             return result;
         } finally {
-            context.deleteScratchFiles();
+            deleteScratchFiles(context);
         }
+    }
+
+    /** The request as the checks of a finished run see it: its conversation, model and directory, no prompt. */
+    private static CanonicalRequest completedRequest(RunContext context) {
+        Continuation continuation = context.continuation();
+        return new CanonicalRequest("", context.model(), context.sessionId(),
+                continuation.isResume() ? continuation.nativeSessionId() : null, false,
+                continuation.kind() == Continuation.Kind.LATEST, context.workingDir(), context.timeout(),
+                context.idleTimeout(), context.correlationId(), ProviderOptions.none(), context.owner());
     }
 
     /**
      * What the parser read, as the caller may see it: text fields redacted, and a session id the gateway
      * would not accept from a caller dropped with a warning (it would be passed back to the CLI on resume).
      */
-    private CliOutput visible(ProviderCli provider, CliOutput parsed) {
+    private ParsedOutput visible(ProviderCli provider, ParsedOutput parsed) {
         List<String> warnings = new ArrayList<>(parsed.warnings().stream().map(redactor::redact).toList());
         String nativeId = parsed.nativeSessionId();
         if (nativeId != null && (!SessionService.isValidNativeId(nativeId) || redactor.containsSecret(nativeId))) {
@@ -228,13 +225,49 @@ public final class ProviderRequestService {
                     + "), so it was not recorded.");
             nativeId = null;
         }
-        return new CliOutput(redactor.redact(parsed.response()), nativeId, redactor.redact(parsed.model()),
+        return new ParsedOutput(redactor.redact(parsed.response()), nativeId, redactor.redact(parsed.model()),
                 parsed.usage(), parsed.costUsd(), redactor.redact(parsed.error()), warnings);
     }
 
     /** Cleans up after a prepared request that will never run to completion (its scratch files). */
-    public void abandon(Map<String, String> preparedContext) {
-        RunContext.of(preparedContext).deleteScratchFiles();
+    @Override
+    public void abandon(RunContext context) {
+        deleteScratchFiles(context);
+    }
+
+    @Override
+    public Optional<String> toolStarted(ProviderId cli, JsonNode event) {
+        return registry.get(cli).toolStarted(event);
+    }
+
+    private static void deleteScratchFiles(RunContext context) {
+        for (Path file : context.scratchFiles()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("could not delete temporary file {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    /**
+     * The options with every {@link OptionType#DIRECTORY_ARRAY} entry replaced by its real path (links
+     * resolved), so that a policy judges, and the CLI gets, the directories the paths lead to.
+     */
+    private static ProviderOptions withRealDirectories(List<ProviderOption> declared, ProviderOptions options) {
+        Map<String, Object> real = new LinkedHashMap<>(options.asMap());
+        for (ProviderOption option : declared) {
+            if (option.type() == OptionType.DIRECTORY_ARRAY && real.containsKey(option.name())) {
+                List<String> paths = new ArrayList<>();
+                for (String value : options.strings(option.name())) {
+                    paths.add(ProviderOptions.realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument(
+                            "Every entry of '" + option.name() + "' must be the absolute path of an existing "
+                            + "directory; got '" + Excerpts.head(value, 200) + "'.")).toString());
+                }
+                real.put(option.name(), List.copyOf(paths));
+            }
+        }
+        return ProviderOptions.of(declared, real);
     }
 
     private Plan plan(ProviderCli provider, ProviderRequest request) {
@@ -334,7 +367,7 @@ public final class ProviderRequestService {
      * Runs the provider's checks of the request's values (option ranges, formats) and the argument size
      * limit by building the command once, before anything is counted or created.
      */
-    private static void checkCommand(ProviderCli provider, CliRequest request) {
+    private static void checkCommand(ProviderCli provider, CanonicalRequest request) {
         try (ScratchFiles dryRun = new ScratchFiles()) {
             List<String> arguments = provider.invocation(request, dryRun).arguments();
             int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
@@ -364,14 +397,13 @@ public final class ProviderRequestService {
     }
 
     private String executable(ProviderCli provider) {
-        String override = settings.environment().get(provider.id().commandOverrideVariable());
-        return override != null && !override.isBlank() ? override.strip() : provider.id().defaultCommand();
+        return settings.commands().command(provider.id());
     }
 
     /** The spec with its executable resolved, so a missing CLI is reported before anything is queued. */
     private ProcessSpec checkedExecutable(ProviderCli provider, ProcessSpec spec) {
         try {
-            return runner.checked(spec);
+            return spec.checked(InputLimits.DEFAULTS);
         } catch (ExecutableNotFoundException e) {
             throw notFound(provider, spec);
         }
@@ -390,8 +422,8 @@ public final class ProviderRequestService {
                 "command", overridden ? variable : command, "overrideVariable", variable));
     }
 
-    private ProviderResult record(ProviderCli provider, RunContext context, CliRequest request, ProcessOutcome outcome,
-            CliOutput output) {
+    private ProviderResult record(ProviderCli provider, RunContext context, CanonicalRequest request,
+            ProcessOutcome outcome, ParsedOutput output) {
         Continuation continuation = context.continuation();
         String model = context.model();
         List<String> warnings = new ArrayList<>(output.warnings());

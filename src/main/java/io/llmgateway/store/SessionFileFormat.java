@@ -163,7 +163,10 @@ final class SessionFileFormat {
 
     /** The generation a journal's header line (without its newline) says the journal continues. */
     long readJournalHeader(byte[] buffer, int offset, int length) throws MalformedStoreFileException {
-        JsonNode header = parseLine(buffer, offset, length);
+        return headerGeneration(parseLine(buffer, offset, length));
+    }
+
+    private static long headerGeneration(JsonNode header) throws MalformedStoreFileException {
         JsonNode format = header.get("format");
         JsonNode generation = header.get("generation");
         if (format == null || !format.isIntegralNumber() || format.asLong() != FORMAT_VERSION) {
@@ -190,7 +193,53 @@ final class SessionFileFormat {
 
     /** The changes of one committed transaction, from its journal line (without the newline). */
     List<SessionChange> readJournalEntry(byte[] buffer, int offset, int length) throws MalformedStoreFileException {
-        JsonNode changes = parseLine(buffer, offset, length).get("changes");
+        return entryChanges(parseLine(buffer, offset, length));
+    }
+
+    /** What a damaged journal still holds: its readable transactions in order, and how many lines were not. */
+    record Recovered(List<List<SessionChange>> transactions, int unreadableLines) {
+    }
+
+    /**
+     * Every transaction still readable in a damaged journal from {@code from} on. Each line is read as a
+     * sequence of JSON values, so lines run together by lost newlines are read too; a line with something
+     * unreadable counts as unreadable from there (its earlier values are kept). Entries after a header
+     * older than {@code snapshotGeneration} are in the snapshot already and are skipped.
+     */
+    Recovered recoverJournal(byte[] content, int from, long snapshotGeneration) {
+        List<List<SessionChange>> transactions = new ArrayList<>();
+        int unreadable = 0;
+        boolean current = true;
+        for (int start = from; start < content.length; ) {
+            int end = start;
+            while (end < content.length && content[end] != '\n') {
+                end++;
+            }
+            try (JsonParser p = mapper.createParser(content, start, end - start)) {
+                for (JsonToken token = p.nextToken(); token != null; token = p.nextToken()) {
+                    if (token != JsonToken.START_OBJECT) {
+                        throw new MalformedStoreFileException("not a JSON object");
+                    }
+                    JsonNode value = p.readValueAsTree();
+                    if (value.has("changes")) {
+                        List<SessionChange> changes = entryChanges(value);
+                        if (current) {
+                            transactions.add(changes);
+                        }
+                    } else {
+                        current = headerGeneration(value) >= snapshotGeneration;
+                    }
+                }
+            } catch (IOException | MalformedStoreFileException e) {
+                unreadable++;
+            }
+            start = end + 1;
+        }
+        return new Recovered(transactions, unreadable);
+    }
+
+    private static List<SessionChange> entryChanges(JsonNode entry) throws MalformedStoreFileException {
+        JsonNode changes = entry.get("changes");
         if (changes == null || !changes.isArray()) {
             throw new MalformedStoreFileException("the entry has no \"changes\" array");
         }

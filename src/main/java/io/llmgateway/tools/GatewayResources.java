@@ -156,7 +156,7 @@ public final class GatewayResources {
 
     /** The llm_job_list call jobs://recent stands for, in its canonical form. */
     private static Map<String, Object> jobListArguments() {
-        return Structured.of("limit", RECENT_JOBS, "offset", 0);
+        return StructuredContent.object("limit", RECENT_JOBS, "offset", 0);
     }
 
     private static Principal reader(McpSyncServerExchange exchange) {
@@ -171,7 +171,7 @@ public final class GatewayResources {
                 active.put(p.wireName(), page.activeSessions().get(p));
             }
         }
-        Map<String, Object> content = Structured.of("total", page.total(),
+        Map<String, Object> content = StructuredContent.object("total", page.total(),
                 "truncated", page.total() > page.sessions().size(),
                 "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
                 "activeSessions", active);
@@ -183,7 +183,7 @@ public final class GatewayResources {
 
     private McpSchema.ReadResourceResult readJobs(Principal reader, String uri) {
         JobService.JobPage page = unlessFailing(() -> jobs.list(reader, Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
-        return json(uri, Structured.of("total", page.total(), "truncated", page.total() > page.jobs().size(),
+        return json(uri, StructuredContent.object("total", page.total(), "truncated", page.total() > page.jobs().size(),
                 "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
     }
 

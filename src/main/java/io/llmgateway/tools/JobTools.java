@@ -5,6 +5,7 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.cli.ProviderCli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +32,11 @@ public final class JobTools {
 
     /**
      * The job tools, with an async twin of every sync request tool in {@code syncRequestTools} (named
-     * {@code <cli>_request}): same arguments plus {@code forceRefresh}.
+     * {@code <cli>_request_async}): same arguments plus {@code forceRefresh}.
      */
-    public List<GatewayTool> tools(List<GatewayTool> syncRequestTools) {
+    public List<GatewayTool> tools(List<ProviderRequestTools.RequestTool> syncRequestTools) {
         List<GatewayTool> tools = new ArrayList<>();
-        for (GatewayTool sync : syncRequestTools) {
+        for (ProviderRequestTools.RequestTool sync : syncRequestTools) {
             tools.add(async(sync));
         }
         tools.add(status());
@@ -45,14 +46,6 @@ public final class JobTools {
         return tools;
     }
 
-    /** A sync request tool's result when the request outlived the sync deadline and continues as a job. */
-    public static Map<String, Object> deferred(JobRecord job) {
-        return Structured.of("success", true, "status", "deferred", "jobId", job.id(), "cli", job.cli().wireName(),
-                "sessionId", job.sessionId(), "correlationId", job.correlationId(), "pollWith", "llm_job_status",
-                "message", "The request is still running and continues as job " + job.id()
-                        + "; poll llm_job_status, then read the reply with llm_job_result.");
-    }
-
     /** Adapts a call's MCP progress reporter; none when the client sent no progress token. */
     public static ProgressSink progressOf(ToolCall call) {
         ProgressReporter reporter = call.progress();
@@ -60,11 +53,11 @@ public final class JobTools {
                 : (progress, message) -> reporter.report(progress, null, message);
     }
 
-    private GatewayTool async(GatewayTool syncTool) {
+    private GatewayTool async(ProviderRequestTools.RequestTool requestTool) {
+        GatewayTool syncTool = requestTool.tool();
         ToolDefinition sync = syncTool.definition();
-        String cliName = sync.name().substring(0, sync.name().indexOf('_'));
-        ProviderId cli = ProviderId.fromWireName(cliName).orElseThrow(() ->
-                new IllegalArgumentException("not a provider request tool: " + sync.name()));
+        ProviderCli provider = requestTool.provider();
+        ProviderId cli = provider.id();
         Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
         @SuppressWarnings("unchecked")
         Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) input.get("properties"));
@@ -90,11 +83,11 @@ public final class JobTools {
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            Map<String, Object> args = call.arguments().asMap();
-            JobService.Submission submission = jobs.submit(call.principal(), cli, args,
+            JobService.Submission submission = jobs.submit(cli,
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
                     call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(Structured.of("success", true, "jobId", job.id(), "status", job.status().wireName(),
+            return ToolResult.success(StructuredContent.object("success", true, "jobId", job.id(), "status", job.status().wireName(),
                     "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
                     "deduplicated", submission.deduplicated()));
         });
@@ -171,10 +164,11 @@ public final class JobTools {
                     args.requiredString("stream"),
                     args.integer("offset").orElseThrow(), args.integer("maxChars").orElseThrow().intValue());
             Map<String, Object> content = jobSummary(result.job());
-            content.put("result", result.job().result());
+            content.put("result", result.job().result() == null ? null
+                    : ProviderRequestMapping.result(result.job().result()));
             content.put("error", error(result.job()));
             JobService.OutputPage page = result.output();
-            content.put("output", Structured.of("stream", page.stream(), "offset", page.offset(),
+            content.put("output", StructuredContent.object("stream", page.stream(), "offset", page.offset(),
                     "nextOffset", page.nextOffset(), "totalBytes", page.totalBytes(), "complete", page.complete(),
                     "text", page.text()));
             return ToolResult.success(withSuccess(content));
@@ -221,7 +215,7 @@ public final class JobTools {
             Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
             JobService.JobPage page = jobs.list(call.principal(), status, args.provider("cli"),
                     args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
-            return ToolResult.success(Structured.of("success", true, "total", page.total(),
+            return ToolResult.success(StructuredContent.object("success", true, "total", page.total(),
                     "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
         });
     }
@@ -254,7 +248,7 @@ public final class JobTools {
     }
 
     static Map<String, Object> jobSummary(JobRecord job) {
-        return Structured.of("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
+        return StructuredContent.object("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
                 "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
                 "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
                 "finishedAt", job.finishedAt() == null ? null : job.finishedAt().toString(),

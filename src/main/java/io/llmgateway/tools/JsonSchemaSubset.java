@@ -4,6 +4,7 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Validates values against the small JSON Schema subset our tool schemas use: type, properties,
@@ -13,6 +14,43 @@ import java.util.Map;
  * meta-schema check (a few hundred ms of CPU) off the start-up path.
  */
 public final class JsonSchemaSubset implements JsonSchemaValidator {
+    /** The keywords {@link #firstProblem} enforces. */
+    static final Set<String> CHECKED_KEYWORDS =
+            Set.of("type", "properties", "required", "additionalProperties", "items", "enum");
+    /** Keywords that only describe, so there is nothing to check. */
+    static final Set<String> ANNOTATIONS = Set.of("description", "title", "default", "examples", "$schema");
+    static final Set<String> TYPES = Set.of("string", "boolean", "object", "array", "null", "number", "integer");
+
+    /**
+     * Refuses a schema this validator could not enforce in full: a keyword outside {@link #CHECKED_KEYWORDS}
+     * and {@link #ANNOTATIONS} (say {@code minimum} or {@code pattern}), or an unknown type name, anywhere in it.
+     * Run once per tool when it is bound, so a schema can never promise a check that silently does not happen.
+     *
+     * @throws IllegalArgumentException naming the keyword and where it is
+     */
+    public static void requireCheckable(Map<String, Object> schema, String where) {
+        for (Map.Entry<String, Object> entry : schema.entrySet()) {
+            String keyword = entry.getKey();
+            Object value = entry.getValue();
+            if (!CHECKED_KEYWORDS.contains(keyword) && !ANNOTATIONS.contains(keyword)) {
+                throw new IllegalArgumentException(where + " uses the JSON Schema keyword '" + keyword
+                        + "', which JsonSchemaSubset does not check; check it in the tool or extend the validator");
+            }
+            if (keyword.equals("type")) {
+                for (Object type : value instanceof Collection<?> types ? types : List.of(value)) {
+                    if (!TYPES.contains(String.valueOf(type))) {
+                        throw new IllegalArgumentException(where + " has the unknown type '" + type + "'");
+                    }
+                }
+            } else if (keyword.equals("properties") && value instanceof Map<?, ?> properties) {
+                for (Map.Entry<?, ?> property : properties.entrySet()) {
+                    requireCheckable(cast((Map<?, ?>) property.getValue()), where + "." + property.getKey());
+                }
+            } else if ((keyword.equals("items") || keyword.equals("additionalProperties")) && value instanceof Map<?, ?> sub) {
+                requireCheckable(cast(sub), where + "[" + keyword + "]");
+            }
+        }
+    }
 
     @Override
     public ValidationResponse validate(Map<String, Object> schema, Object value) {

@@ -39,6 +39,8 @@ public final class McpToolBinding {
     }
 
     public McpServerFeatures.SyncToolSpecification bind(GatewayTool tool) {
+        JsonSchemaSubset.requireCheckable(tool.definition().inputSchema(), tool.name() + " input");
+        JsonSchemaSubset.requireCheckable(tool.definition().outputSchema(), tool.name() + " output");
         ToolHandler handler = decorate(tool.definition(), innermost(tool));
         ArgumentNormaliser normaliser = validating(tool);
         McpSchema.Tool mcpTool = tool.definition().toMcpTool();

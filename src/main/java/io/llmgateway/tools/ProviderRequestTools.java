@@ -1,32 +1,22 @@
 package io.llmgateway.tools;
 
-import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
-import io.llmgateway.provider.CanonicalRequest;
-import io.llmgateway.provider.ProviderCli;
-import io.llmgateway.provider.ProviderOption;
-import io.llmgateway.provider.ProviderOptions;
-import io.llmgateway.provider.ProviderRegistry;
-import io.llmgateway.provider.ProviderRequest;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
-import io.llmgateway.provider.ProviderResult;
-import io.llmgateway.provider.Usage;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The {@code <cli>_request} tools, one per registered provider: thin adapters over {@link ProviderRequestService},
  * run through {@link JobService#request} so that a request outliving the sync deadline continues as a job. Their
- * normaliser turns the arguments into the canonical request (its arguments are listed in docs/POLICY.md), which
- * the job layer carries as a map and {@link ProviderJobRuns} turns back into the request, resolving nothing again.
+ * normaliser turns the arguments into the canonical request (its arguments are listed in docs/POLICY.md), and the
+ * handler hands the canonical request the policy judged to the job layer, resolving nothing again (both through
+ * {@link ProviderRequestMapping}).
  */
 public final class ProviderRequestTools {
-    static final String NATIVE_SESSION_ID = "nativeSessionId";
-
     private final ProviderRegistry registry;
     private final ProviderRequestService requests;
     private final JobService jobs;
@@ -37,8 +27,12 @@ public final class ProviderRequestTools {
         this.jobs = jobs;
     }
 
-    public List<GatewayTool> tools() {
-        return registry.all().stream().map(this::tool).toList();
+    /** A provider's request tool. */
+    public record RequestTool(ProviderCli provider, GatewayTool tool) {
+    }
+
+    public List<RequestTool> tools() {
+        return registry.all().stream().map(provider -> new RequestTool(provider, tool(provider))).toList();
     }
 
     static String toolName(ProviderId cli) {
@@ -50,76 +44,24 @@ public final class ProviderRequestTools {
         ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
                 description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            JobService.SyncOutcome outcome = jobs.request(call.principal(), cli, call.arguments().asMap(),
+            JobService.SyncOutcome outcome = jobs.request(cli,
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
                     JobTools.progressOf(call),
                     call.cancel());
             if (outcome instanceof JobService.Completed completed) {
-                return ToolResult.success(completed.result(), (String) completed.result().get("response"));
+                return ToolResult.success(ProviderRequestMapping.result(completed.result()),
+                        completed.result().response());
             }
-            return ToolResult.success(JobTools.deferred(((JobService.Deferred) outcome).job()));
+            return ToolResult.success(ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job()));
         });
     }
 
     /** Builds the canonical request of a call, with model names matched by the model they stand for. */
     private ArgumentNormaliser normaliser(ProviderCli provider) {
         ProviderId cli = provider.id();
-        return ArgumentNormaliser.of((sent, caller) -> arguments(requests.normalise(cli, request(provider, sent, caller))),
+        return ArgumentNormaliser.of((sent, caller) -> ProviderRequestMapping.arguments(
+                requests.normalise(cli, ProviderRequestMapping.request(provider, sent, caller))),
                 (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value);
-    }
-
-    /** The service's request for a call's arguments: the common ones plus the provider's options. */
-    private static ProviderRequest request(ProviderCli provider, Arguments args, Principal caller) {
-        return new ProviderRequest(args.requiredString("prompt"),
-                args.string("model").orElse(null), args.string("sessionId").orElse(null),
-                args.bool("createNewSession", false), args.bool("resumeLatest", false),
-                args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
-                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null),
-                optionValues(provider, args), caller);
-    }
-
-    /** A canonical request as tool arguments: what the policy judges, and what the job layer carries. */
-    static Map<String, Object> arguments(CanonicalRequest request) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("prompt", request.prompt());
-        putIfPresent(args, "model", request.model());
-        putIfPresent(args, "sessionId", request.sessionId());
-        putIfPresent(args, NATIVE_SESSION_ID, request.nativeSessionId());
-        args.put("createNewSession", request.createNewSession());
-        args.put("resumeLatest", request.resumeLatest());
-        args.put("workingDir", request.workingDir().toString());
-        args.put("timeoutMs", request.timeout().toMillis());
-        args.put("idleTimeoutMs", request.idleTimeout().toMillis());
-        putIfPresent(args, "correlationId", request.correlationId());
-        args.putAll(request.options().asMap());
-        return args;
-    }
-
-    /** The canonical request {@link #arguments} made into arguments, taken as it is. */
-    static CanonicalRequest canonicalRequest(ProviderCli provider, Arguments canonical) {
-        return new CanonicalRequest(canonical.requiredString("prompt"), canonical.string("model").orElse(null),
-                canonical.string("sessionId").orElse(null), canonical.string(NATIVE_SESSION_ID).orElse(null),
-                canonical.bool("createNewSession", false), canonical.bool("resumeLatest", false),
-                Path.of(canonical.requiredString("workingDir")),
-                Duration.ofMillis(canonical.integer("timeoutMs").orElseThrow()),
-                Duration.ofMillis(canonical.integer("idleTimeoutMs").orElseThrow()),
-                canonical.string("correlationId").orElse(null),
-                ProviderOptions.of(provider.options(), optionValues(provider, canonical)));
-    }
-
-    private static Map<String, Object> optionValues(ProviderCli provider, Arguments args) {
-        Map<String, Object> options = new LinkedHashMap<>();
-        for (ProviderOption option : provider.options()) {
-            if (args.isSent(option.name())) {
-                options.put(option.name(), args.asMap().get(option.name()));
-            }
-        }
-        return options;
-    }
-
-    private static void putIfPresent(Map<String, Object> args, String name, Object value) {
-        if (value != null) {
-            args.put(name, value);
-        }
     }
 
     private static String description(ProviderCli provider) {
@@ -198,16 +140,5 @@ public final class ProviderRequestTools {
                 .optional("pollWith", Schemas.string("The tool that reports the job: llm_job_status."))
                 .optional("message", Schemas.string(null))
                 .build();
-    }
-
-    static Map<String, Object> structured(ProviderResult r) {
-        Usage u = r.usage();
-        return Structured.of("success", true, "cli", r.cli().wireName(), "response", r.response(),
-                "sessionId", r.sessionId(), "nativeSessionId", r.nativeSessionId(), "resumed", r.resumed(),
-                "model", r.model(),
-                "usage", Structured.of("inputTokens", u.inputTokens(), "outputTokens", u.outputTokens(),
-                        "cacheReadTokens", u.cacheReadTokens(), "cacheCreationTokens", u.cacheCreationTokens()),
-                "costUsd", r.costUsd(), "durationMs", r.durationMs(), "exitCode", r.exitCode(),
-                "correlationId", r.correlationId(), "truncated", r.truncated(), "warnings", r.warnings());
     }
 }

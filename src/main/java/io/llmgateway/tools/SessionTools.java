@@ -44,7 +44,7 @@ public final class SessionTools {
             Arguments args = call.arguments();
             SessionService.SessionView view = sessions.create(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("description").orElse(null), args.bool("setAsActive", true));
-            return ToolResult.success(Structured.of("success", true, "session", sessionSummary(view)));
+            return ToolResult.success(StructuredContent.object("success", true, "session", sessionSummary(view)));
         });
     }
 
@@ -73,7 +73,7 @@ public final class SessionTools {
             Arguments args = call.arguments();
             SessionService.SessionPage page = sessions.list(call.principal(), args.provider("cli"),
                     args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
-            Map<String, Object> result = Structured.of("success", true, "total", page.total(),
+            Map<String, Object> result = StructuredContent.object("success", true, "total", page.total(),
                     "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
                     "activeSessions", activeSessions(page.activeSessions()));
             if (!page.warnings().isEmpty()) {
@@ -93,7 +93,7 @@ public final class SessionTools {
             SessionService.SessionView view = sessions.get(call.principal(), call.arguments().requiredString("sessionId"));
             Map<String, Object> session = sessionSummary(view);
             session.put("metadata", view.record().metadata());
-            return ToolResult.success(Structured.of("success", true, "session", session));
+            return ToolResult.success(StructuredContent.object("success", true, "session", session));
         });
     }
 
@@ -118,7 +118,7 @@ public final class SessionTools {
             Arguments args = call.arguments();
             SessionService.ActiveChange change = sessions.setActive(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("sessionId").orElse(null));
-            return ToolResult.success(Structured.of("success", true, "cli", change.cli().wireName(),
+            return ToolResult.success(StructuredContent.object("success", true, "cli", change.cli().wireName(),
                     "activeSessionId", change.activeSessionId(),
                     "previousActiveSessionId", change.previousActiveSessionId()));
         });
@@ -140,8 +140,8 @@ public final class SessionTools {
         return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
             SessionService.Deletion deletion = sessions.delete(call.principal(), call.arguments().requiredString("sessionId"));
             SessionRecord r = deletion.deleted();
-            return ToolResult.success(Structured.of("success", true,
-                    "deletedSession", Structured.of("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
+            return ToolResult.success(StructuredContent.object("success", true,
+                    "deletedSession", StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
                     "wasActive", deletion.wasActive()));
         });
     }
@@ -159,7 +159,7 @@ public final class SessionTools {
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
             int deleted = sessions.clearAll(call.principal(), cli);
-            return ToolResult.success(Structured.of("success", true, "deletedCount", deleted,
+            return ToolResult.success(StructuredContent.object("success", true, "deletedCount", deleted,
                     "cli", cli.map(ProviderId::wireName).orElse("all")));
         });
     }
@@ -198,7 +198,7 @@ public final class SessionTools {
 
     static Map<String, Object> sessionSummary(SessionService.SessionView view) {
         SessionRecord r = view.record();
-        return Structured.of("id", r.id(), "cli", r.cli().wireName(), "description", r.description(),
+        return StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description(),
                 "createdAt", r.createdAt().toString(), "lastUsedAt", r.lastUsedAt().toString(),
                 "nativeSessionId", r.nativeSessionId(), "isActive", view.active());
     }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -189,9 +190,9 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         if (node == null || node.isMissingNode()) {
             return;
         }
-        JsonRpcShape.Classified message = JsonRpcShape.classify(node);
-        if (message.error() != null) {
-            writeError(message.errorId(), invalidRequest(message.error()));
+        Optional<JsonRpcShape.Malformed> malformed = JsonRpcShape.malformation(node);
+        if (malformed.isPresent()) {
+            writeError(malformed.get().answerId(), invalidRequest(malformed.get().reason()));
             return;
         }
         JsonNode params = node.hasNonNull("params") ? node.get("params") : null;

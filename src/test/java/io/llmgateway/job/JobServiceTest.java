@@ -1,6 +1,10 @@
 package io.llmgateway.job;
 
 import io.llmgateway.core.Principal;
+
+import io.llmgateway.files.FileMutexes;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.exec.ProcessRef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -38,6 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
 
 /**
  * The job service against fake-agent.sh: jobs run under real supervisor processes started from the
@@ -52,7 +57,7 @@ class JobServiceTest {
     Path work;
 
     private FakeRuns fake;
-    private final JobLocks locks = new JobLocks();
+    private final FileMutexes locks = new FileMutexes();
     private final List<JobService> services = new ArrayList<>();
 
     @BeforeEach
@@ -75,14 +80,9 @@ class JobServiceTest {
     }
 
     /** Supervisors write exit.json just before they exit: give the last ones a moment. */
-    static void assertNoProcessLeft() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> left = liveDescendants();
-        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
-            Thread.sleep(20);
-            left = liveDescendants();
-        }
-        assertEquals(List.of(), left, "no process may outlive a test");
+    static void assertNoProcessLeft() {
+        Awaitility.await("no process may outlive a test").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20)).until(JobServiceTest::liveDescendants, List::isEmpty);
     }
 
     private static List<String> liveDescendants() {
@@ -105,46 +105,28 @@ class JobServiceTest {
                 Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(50));
     }
 
-    private static JobRecord await(JobService service, String id, Predicate<JobRecord> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        JobRecord job = service.status(Principal.LOCAL, id).job();
-        while (!condition.test(job)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("job " + id + " did not get there in time; it is " + job);
-            }
-            Thread.sleep(50);
-            job = service.status(Principal.LOCAL, id).job();
-        }
-        return job;
+    private static JobRecord await(JobService service, String id, Predicate<JobRecord> condition) {
+        return Awaitility.await("job " + id).atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> service.status(Principal.LOCAL, id).job(), condition::test);
     }
 
-    private static JobRecord awaitStatus(JobService service, String id, JobStatus status) throws InterruptedException {
+    private static JobRecord awaitStatus(JobService service, String id, JobStatus status) {
         return await(service, id, j -> j.status() == status);
     }
 
-    private static void awaitText(Path file, String text) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.readString(file).contains(text)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(file + " never contained '" + text + "': " + Files.readString(file));
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitText(Path file, String text) {
+        Awaitility.await(file + " containing '" + text + "'").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.readString(file).contains(text));
     }
 
-    private static void awaitGone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (new ProcessRef(pid, 0, null).isAlive()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("process " + pid + " is still running");
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitGone(long pid) {
+        Awaitility.await("process " + pid + " gone").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> !new ProcessRef(pid, 0, null).isAlive());
     }
 
     /** A deferred request whose CLI started a grandchild, with both pids. */
     private record DeferredTree(JobRecord job, long cli, long grandchild) {
-        void awaitGone() throws InterruptedException {
+        void awaitGone() {
             JobServiceTest.awaitGone(cli);
             JobServiceTest.awaitGone(grandchild);
         }
@@ -152,7 +134,7 @@ class JobServiceTest {
 
     private DeferredTree deferTree(JobService service, Map<String, Object> arguments) throws Exception {
         JobRecord job = assertInstanceOf(JobService.Deferred.class,
-                service.request(Principal.LOCAL, ProviderId.CLAUDE, arguments, ProgressSink.NONE, CancelSignal.NONE)).job();
+                service.request(ProviderId.CLAUDE, fake.request(arguments), ProgressSink.NONE, CancelSignal.NONE)).job();
         return new DeferredTree(job, cliPid(files(job.id())), grandchildPid(files(job.id())));
     }
 
@@ -168,21 +150,16 @@ class JobServiceTest {
     }
 
     private static long cliPid(JobFiles files) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.exists(files.cliPid())) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("no cli.pid");
-            }
-            Thread.sleep(20);
-        }
+        Awaitility.await("cli.pid").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(files.cliPid()));
         return Long.parseLong(Files.readString(files.cliPid()).split(" ")[0]);
     }
 
     @Test
     void submitReturnsAtOnceAndTheResultIsTheSyncResultOnceCompleted() throws Exception {
         JobService jobs = service();
-        JobService.Submission submission = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE,
-                Map.of("prompt", "lines=2 sleep=0.3", "correlationId", "corr-1"), false);
+        JobService.Submission submission = jobs.submit(ProviderId.CLAUDE,
+                fake.request(Map.of("prompt", "lines=2 sleep=0.3", "correlationId", "corr-1")), false);
         JobRecord job = submission.job();
         assertTrue(job.id().matches("job-[0-9a-f-]{36}"), job.id());
         assertEquals(JobStatus.RUNNING, job.status());
@@ -194,8 +171,8 @@ class JobServiceTest {
         assertEquals(0, done.exitCode());
         assertNotNull(done.finishedAt());
         JobService.JobResult result = jobs.result(Principal.LOCAL, job.id(), "stdout", 0, 100_000);
-        assertEquals("done after 2 lines", result.job().result().get("response"));
-        assertEquals("native-1", result.job().result().get("nativeSessionId"));
+        assertEquals("done after 2 lines", result.job().result().response());
+        assertEquals("native-1", result.job().result().nativeSessionId());
         assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
         assertTrue(result.output().text().contains("part 1"));
         assertTrue(result.output().complete());
@@ -217,7 +194,7 @@ class JobServiceTest {
     @Test
     void aResultLargerThanOnePageIsReadInPieces() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(Principal.LOCAL, ProviderId.CODEX, Map.of("prompt", "lines=1500 width=100"), false).job().id();
+        String id = jobs.submit(ProviderId.CODEX, fake.request(Map.of("prompt", "lines=1500 width=100")), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
         StringBuilder all = new StringBuilder();
         long offset = 0;
@@ -241,7 +218,7 @@ class JobServiceTest {
     @Test
     void cancelKillsTheSupervisorTheCliAndItsChildren() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
+        String id = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "grandchild sleep=60")), false).job().id();
         JobFiles files = files(id);
         long grandchild = grandchildPid(files);
         long cli = cliPid(files);
@@ -260,8 +237,8 @@ class JobServiceTest {
     @Test
     void aQueuedJobCancelledNeverStarts() {
         JobService jobs = service(config(1, 1, 4, Duration.ofSeconds(45)), Clock.systemUTC());
-        jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false);
-        JobRecord job = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60 second"), false).job();
+        jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60")), false);
+        JobRecord job = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60 second")), false).job();
         String queued = job.id();
         assertEquals(JobStatus.QUEUED, jobs.status(Principal.LOCAL, queued).job().status());
         assertEquals(1, jobs.status(Principal.LOCAL, queued).queuePosition());
@@ -274,17 +251,17 @@ class JobServiceTest {
     @Test
     void aSyncRequestPastTheDeadlineIsDeferredAndFinishesAsAJob() throws Exception {
         JobService jobs = service(config(4, 2, 32, Duration.ofMillis(300)), Clock.systemUTC());
-        JobService.SyncOutcome fast = jobs.request(Principal.LOCAL, ProviderId.GEMINI, Map.of("prompt", "lines=1"), ProgressSink.NONE, CancelSignal.NONE);
-        assertEquals("done after 1 lines", assertInstanceOf(JobService.Completed.class, fast).result().get("response"));
+        JobService.SyncOutcome fast = jobs.request(ProviderId.GEMINI, fake.request(Map.of("prompt", "lines=1")), ProgressSink.NONE, CancelSignal.NONE);
+        assertEquals("done after 1 lines", assertInstanceOf(JobService.Completed.class, fast).result().response());
         assertEquals(0, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).total(), "a fast request leaves no job");
 
-        JobService.SyncOutcome slow = jobs.request(Principal.LOCAL, ProviderId.GEMINI, Map.of("prompt", "lines=3 sleep=1.5"),
+        JobService.SyncOutcome slow = jobs.request(ProviderId.GEMINI, fake.request(Map.of("prompt", "lines=3 sleep=1.5")),
                 ProgressSink.NONE, CancelSignal.NONE);
         JobRecord job = assertInstanceOf(JobService.Deferred.class, slow).job();
         assertTrue(job.deferred());
         assertEquals(JobStatus.RUNNING, job.status());
         JobRecord done = awaitStatus(jobs, job.id(), JobStatus.COMPLETED);
-        assertEquals("done after 3 lines", done.result().get("response"));
+        assertEquals("done after 3 lines", done.result().response());
         assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
         String stdout = Files.readString(files(job.id()).stdout());
         assertTrue(stdout.contains("part 2") && stdout.contains("\"type\":\"result\""), stdout);
@@ -296,9 +273,9 @@ class JobServiceTest {
         JobService jobs = service(new JobConfig(Duration.ZERO, Duration.ofHours(1), 4, 2, 32, Duration.ofDays(7),
                 Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofMillis(50)), Clock.systemUTC());
         List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
-        jobs.request(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=1"), (progress, message) -> messages.add(message), CancelSignal.NONE);
+        jobs.request(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=1")), (progress, message) -> messages.add(message), CancelSignal.NONE);
         assertTrue(messages.isEmpty(), "a fast call sends no progress: " + messages);
-        jobs.request(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=2 tool=Read sleep=2 SECRETPROMPT"),
+        jobs.request(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=2 tool=Read sleep=2 SECRETPROMPT")),
                 (progress, message) -> messages.add(message), CancelSignal.NONE);
         assertFalse(messages.isEmpty());
         String last = messages.get(messages.size() - 1);
@@ -309,7 +286,7 @@ class JobServiceTest {
     @Test
     void statusShowsAPrivacySafeProgressLine() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=4 tool=Bash SECRETPROMPT"), false).job().id();
+        String id = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=4 tool=Bash SECRETPROMPT")), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
         String progress = jobs.status(Principal.LOCAL, id).progress();
         assertTrue(progress.startsWith("7 events, 1 tool call, last tool Bash"), progress);
@@ -320,36 +297,36 @@ class JobServiceTest {
     void anIdenticalRequestReturnsTheSameJobUnlessForceRefresh() throws Exception {
         JobService jobs = service();
         Map<String, Object> request = Map.of("prompt", "sleep=0.5", "correlationId", "a");
-        JobRecord first = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, request, false).job();
-        JobService.Submission again = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "correlationId", "b"), false);
+        JobRecord first = jobs.submit(ProviderId.CLAUDE, fake.request(request), false).job();
+        JobService.Submission again = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=0.5", "correlationId", "b")), false);
         assertTrue(again.deduplicated());
         assertEquals(first.id(), again.job().id());
         assertEquals(1, fake.prepared.get(), "the duplicate must not run");
 
         awaitStatus(jobs, first.id(), JobStatus.COMPLETED);
-        assertEquals(first.id(), jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, request, false).job().id(), "completed jobs count too");
-        assertNotEquals(first.id(), jobs.submit(Principal.LOCAL, ProviderId.CODEX, request, false).job().id(), "another provider");
-        assertNotEquals(first.id(), jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=0.6"), false).job().id());
-        JobService.Submission forced = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=0.5", "forceRefresh", true), true);
+        assertEquals(first.id(), jobs.submit(ProviderId.CLAUDE, fake.request(request), false).job().id(), "completed jobs count too");
+        assertNotEquals(first.id(), jobs.submit(ProviderId.CODEX, fake.request(request), false).job().id(), "another provider");
+        assertNotEquals(first.id(), jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=0.6")), false).job().id());
+        JobService.Submission forced = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=0.5", "forceRefresh", true)), true);
         assertFalse(forced.deduplicated());
         assertNotEquals(first.id(), forced.job().id());
 
-        String failing = jobs.submit(Principal.LOCAL, ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id();
+        String failing = jobs.submit(ProviderId.GROK, fake.request(Map.of("prompt", "exit=3")), false).job().id();
         assertEquals(JobStatus.FAILED, awaitStatus(jobs, failing, JobStatus.FAILED).status());
-        assertNotEquals(failing, jobs.submit(Principal.LOCAL, ProviderId.GROK, Map.of("prompt", "exit=3"), false).job().id(),
+        assertNotEquals(failing, jobs.submit(ProviderId.GROK, fake.request(Map.of("prompt", "exit=3")), false).job().id(),
                 "a failed job is run again");
     }
 
     @Test
     void runningJobsAreLimitedInTotalAndPerProviderAndAFullQueueRejects() throws Exception {
         JobService jobs = service(config(2, 1, 1, Duration.ofSeconds(45)), Clock.systemUTC());
-        String a = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60 a"), false).job().id();
-        JobRecord b = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60 b"), false).job();
+        String a = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60 a")), false).job().id();
+        JobRecord b = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60 b")), false).job();
         assertEquals(JobStatus.QUEUED, b.status(), "one claude job at a time");
-        String c = jobs.submit(Principal.LOCAL, ProviderId.CODEX, Map.of("prompt", "sleep=60 c"), false).job().id();
+        String c = jobs.submit(ProviderId.CODEX, fake.request(Map.of("prompt", "sleep=60 c")), false).job().id();
         assertEquals(JobStatus.RUNNING, jobs.status(Principal.LOCAL, c).job().status(), "another provider has a slot");
         GatewayException full = assertThrows(GatewayException.class,
-                () -> jobs.submit(Principal.LOCAL, ProviderId.GEMINI, Map.of("prompt", "sleep=60 d"), false));
+                () -> jobs.submit(ProviderId.GEMINI, fake.request(Map.of("prompt", "sleep=60 d")), false));
         assertEquals(ErrorCode.QUEUE_FULL, full.code());
         assertTrue(full.getMessage().contains("LLM_GATEWAY_MAX_QUEUED_JOBS"), full.getMessage());
 
@@ -361,8 +338,8 @@ class JobServiceTest {
     void finishedJobsAreRemovedAfterTheRetentionPeriod() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
         JobService jobs = service(config(4, 2, 32, Duration.ofSeconds(45)), clock);
-        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job().id();
-        String running = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=60"), false).job().id();
+        String id = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=1")), false).job().id();
+        String running = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60")), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
         clock.advance(Duration.ofDays(6));
         assertEquals(0, jobs.sweepRetention());
@@ -376,7 +353,7 @@ class JobServiceTest {
     @Test
     void aJobWhoseSupervisorWasKilledIsOrphanedWithTheOutputItProduced() throws Exception {
         JobService jobs = service();
-        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=5 sleep=60"), false).job().id();
+        String id = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=5 sleep=60")), false).job().id();
         JobFiles files = files(id);
         awaitText(files.stdout(), "part 4");
         long cli = cliPid(files);
@@ -390,9 +367,9 @@ class JobServiceTest {
     @Test
     void timeoutsAndTheOutputCapFailTheJobAsTheSyncToolWould() throws Exception {
         JobService jobs = service();
-        String slow = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "sleep=30", "timeoutMs", 500), false).job().id();
-        String flood = jobs.submit(Principal.LOCAL, ProviderId.CODEX, Map.of("prompt", "lines=5000 width=100 sleep=30",
-                "maxOutputBytes", 10_000), false).job().id();
+        String slow = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=30", "timeoutMs", 500)), false).job().id();
+        String flood = jobs.submit(ProviderId.CODEX, fake.request(Map.of("prompt", "lines=5000 width=100 sleep=30",
+                "maxOutputBytes", 10_000)), false).job().id();
         JobRecord timedOut = awaitStatus(jobs, slow, JobStatus.FAILED);
         assertEquals(ErrorCode.TIMEOUT.wireName(), timedOut.error().code());
         assertEquals(124, timedOut.exitCode());
@@ -405,7 +382,7 @@ class JobServiceTest {
     void anotherServiceOnTheSameDataDirectoryReportsAndCancelsAJob() throws Exception {
         JobService first = service();
         JobService second = service();
-        String id = first.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "grandchild sleep=60"), false).job().id();
+        String id = first.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "grandchild sleep=60")), false).job().id();
         long grandchild = grandchildPid(files(id));
         assertEquals(JobStatus.RUNNING, second.status(Principal.LOCAL, id).job().status());
         assertEquals(1, second.list(Principal.LOCAL, Optional.of(JobStatus.RUNNING), Optional.of(ProviderId.CLAUDE), 10, 0).total());
@@ -418,12 +395,9 @@ class JobServiceTest {
     void theWatcherFinalizesJobsNobodyAsksAbout() throws Exception {
         JobService jobs = service();
         jobs.start();
-        JobRecord job = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=1"), false).job();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!fake.nativeIds.containsKey(job.sessionId())) {
-            assertTrue(System.nanoTime() - deadline < 0, "the session was never recorded");
-            Thread.sleep(20);
-        }
+        JobRecord job = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=1")), false).job();
+        Awaitility.await("the session recorded").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> fake.nativeIds.containsKey(job.sessionId()));
         assertEquals(JobStatus.COMPLETED, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
     }
 
@@ -457,8 +431,8 @@ class JobServiceTest {
         JobService jobs = service();
         TestCancel cancel = new TestCancel();
         cancel.cancel();
-        GatewayException e = assertThrows(GatewayException.class, () -> jobs.request(Principal.LOCAL, ProviderId.CLAUDE,
-                Map.of("prompt", "lines=1"), ProgressSink.NONE, cancel));
+        GatewayException e = assertThrows(GatewayException.class, () -> jobs.request(ProviderId.CLAUDE,
+                fake.request(Map.of("prompt", "lines=1")), ProgressSink.NONE, cancel));
         assertEquals(ErrorCode.CANCELLED, e.code());
         assertEquals(0, fake.prepared.get(), "nothing was prepared");
     }
@@ -467,8 +441,8 @@ class JobServiceTest {
     void aCancelThatRacesTheDeferralEndsTheJobCancelled() throws Exception {
         JobService jobs = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
         TestCancel cancel = new TestCancel();
-        JobRecord job = assertInstanceOf(JobService.Deferred.class, jobs.request(Principal.LOCAL, ProviderId.CLAUDE,
-                Map.of("prompt", "grandchild sleep=60"), ProgressSink.NONE, cancel)).job();
+        JobRecord job = assertInstanceOf(JobService.Deferred.class, jobs.request(ProviderId.CLAUDE,
+                fake.request(Map.of("prompt", "grandchild sleep=60")), ProgressSink.NONE, cancel)).job();
         long cli = cliPid(files(job.id()));
         long grandchild = grandchildPid(files(job.id()));
         cancel.cancel(); // arrived before the transport sent the deferred answer, which it then drops
@@ -482,7 +456,7 @@ class JobServiceTest {
     void aDeferredRequestOutlivesItsServiceAndTheNextOneFinishesIt() throws Exception {
         JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
         JobRecord job = assertInstanceOf(JobService.Deferred.class,
-                first.request(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "lines=2 sleep=3"), ProgressSink.NONE, CancelSignal.NONE)).job();
+                first.request(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=2 sleep=3")), ProgressSink.NONE, CancelSignal.NONE)).job();
         long cli = cliPid(files(job.id()));
         first.close();
         assertTrue(new ProcessRef(cli, 0, null).isAlive(), "closing the gateway leaves the CLI running");
@@ -491,10 +465,10 @@ class JobServiceTest {
 
         JobService second = service();
         JobRecord done = awaitStatus(second, job.id(), JobStatus.COMPLETED);
-        assertEquals("done after 2 lines", done.result().get("response"));
+        assertEquals("done after 2 lines", done.result().response());
         assertNull(done.exitCode());
-        assertNull(done.result().get("exitCode"));
-        assertEquals(List.of(JobService.EXIT_STATUS_UNKNOWN), done.result().get("warnings"));
+        assertNull(done.result().exitCode());
+        assertEquals(List.of(JobService.EXIT_STATUS_UNKNOWN), done.result().warnings());
         assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
         awaitGone(cli);
     }
@@ -517,8 +491,8 @@ class JobServiceTest {
     @Test
     void aDeferredRequestWhoseCliEndsWithoutAReplyWhileNobodyWatchesIsOrphanedWithItsOutput() throws Exception {
         JobService first = service(config(4, 2, 32, Duration.ofMillis(200)), Clock.systemUTC());
-        JobRecord job = assertInstanceOf(JobService.Deferred.class, first.request(Principal.LOCAL, ProviderId.CLAUDE,
-                Map.of("prompt", "lines=3 sleep=60"), ProgressSink.NONE, CancelSignal.NONE)).job();
+        JobRecord job = assertInstanceOf(JobService.Deferred.class, first.request(ProviderId.CLAUDE,
+                fake.request(Map.of("prompt", "lines=3 sleep=60")), ProgressSink.NONE, CancelSignal.NONE)).job();
         long cli = cliPid(files(job.id()));
         awaitText(files(job.id()).stdout(), "part 2");
         first.close();
@@ -576,20 +550,20 @@ class JobServiceTest {
     @Test
     void aProcessStuckHoldingTheJobsLockIsNamedAndJobsResume() throws Exception {
         JobService jobs = new JobService(dataDir, config(4, 2, 32, Duration.ofSeconds(45)), fake,
-                new JobLocks(Duration.ofMillis(300)), Json.newMapper(), Clock.systemUTC(), new SecretRedactor(Map.of()));
+                new FileMutexes(Duration.ofMillis(300)), Json.newMapper(), Clock.systemUTC(), new SecretRedactor(Map.of()));
         services.add(jobs);
         Files.createDirectories(dataDir.resolve("jobs"));
         Process holder = LockHolderMain.holding(dataDir.resolve("jobs").resolve("jobs.lock"));
         try {
             GatewayException busy = assertThrows(GatewayException.class,
-                    () -> jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "while stuck"), false));
+                    () -> jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "while stuck")), false));
             assertEquals(ErrorCode.STORE_UNAVAILABLE, busy.code());
             assertTrue(busy.getMessage().contains("process " + holder.pid()), busy.getMessage());
         } finally {
             holder.getOutputStream().close();
             assertTrue(holder.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
         }
-        String id = jobs.submit(Principal.LOCAL, ProviderId.CLAUDE, Map.of("prompt", "after"), false).job().id();
+        String id = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "after")), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
     }
 }

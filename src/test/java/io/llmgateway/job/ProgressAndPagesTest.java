@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.Json;
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.cli.ClaudeCli;
+import io.llmgateway.provider.cli.GeminiCli;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +30,13 @@ class ProgressAndPagesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "claude-stream-json-mcp-tool.jsonl | 5 events, 1 tool call, last tool mcp__mini__echo, last event result",
-            "codex-exec-json-mcp-tool.jsonl | 7 events, 1 tool call, last tool echo, last event turn.completed",
-            "gemini-stream-json-mcp-tool-yolo.jsonl | 6 events, 1 tool call, last tool mcp_mini_echo, last event result"})
-    void progressLinesOfRealOutputNameToolsButNoText(String sample, String expected) throws IOException {
+            "claude | claude-stream-json-mcp-tool.jsonl | 5 events, 1 tool call, last tool mcp__mini__echo, last event result",
+            "codex | codex-exec-json-mcp-tool.jsonl | 7 events, 1 tool call, last tool echo, last event turn.completed",
+            "gemini | gemini-stream-json-mcp-tool-yolo.jsonl | 6 events, 1 tool call, last tool mcp_mini_echo, last event result"})
+    void progressLinesOfRealOutputNameToolsButNoText(String cli, String sample, String expected) throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(SAMPLES), "reference samples not present");
-        ProgressTracker tracker = new ProgressTracker(Json.newMapper(), NO_SECRETS);
+        ProviderCli provider = ProviderRegistry.standard().get(ProviderId.fromWireName(cli).orElseThrow());
+        ProgressTracker tracker = new ProgressTracker(Json.newMapper(), NO_SECRETS, provider::toolStarted);
         for (String line : Files.readAllLines(SAMPLES.resolve(sample))) {
             tracker.onStdoutLine(line);
         }
@@ -40,7 +46,7 @@ class ProgressAndPagesTest {
 
     @Test
     void plainTextCountsLinesOnly() {
-        ProgressTracker tracker = new ProgressTracker(Json.newMapper(), NO_SECRETS);
+        ProgressTracker tracker = new ProgressTracker(Json.newMapper(), NO_SECRETS, new ClaudeCli()::toolStarted);
         assertNull(tracker.line());
         tracker.onStdoutLine("the secret reply");
         tracker.onStdoutLine("more");
@@ -116,7 +122,7 @@ class ProgressAndPagesTest {
     @Test
     void progressNeverShowsASecretEvenInAToolName() {
         String longValue = "v".repeat(40) + "-secret-value-" + "w".repeat(40);
-        ProgressTracker tracker = new ProgressTracker(Json.newMapper(), new SecretRedactor(Map.of("API_TOKEN", longValue)));
+        ProgressTracker tracker = new ProgressTracker(Json.newMapper(), new SecretRedactor(Map.of("API_TOKEN", longValue)), new GeminiCli()::toolStarted);
         tracker.onStdoutLine("{\"type\":\"tool_use\",\"tool_name\":\"" + KEY + "\"}");
         assertEquals("1 event, 1 tool call, last tool [redacted], last event tool_use", tracker.line());
         tracker.onStdoutLine("{\"type\":\"" + longValue + "\"}");

@@ -176,10 +176,21 @@ class ModelCatalogTest {
     }
 
     @Test
-    void tomlValuesReadQuotedKeysEscapesAndIgnoreOtherTables() {
-        String toml = "# top\n\"model\" = \"a\\\"b\\u00e9\"\n[x]\nmodel = 'literal'\n";
-        assertEquals("a\"bé", TomlValues.string(toml, null, "model").orElseThrow());
-        assertEquals("literal", TomlValues.string(toml, "x", "model").orElseThrow());
-        assertTrue(TomlValues.string(toml, "y", "model").isEmpty());
+    void codexConfigIsReadAsTomlWithDottedKeysInlineTablesAndMultiLineStrings() throws IOException {
+        // A multi-line string that looks like a table, and the profile as a dotted key: a line reader gets both wrong.
+        Path config = write(".codex/config.toml", "notes = \"\"\"\n[profiles.fast]\nmodel = \"wrong\"\n\"\"\"\n"
+                + "\"profile\" = \"fast\"\nprofiles.fast.model = \"gpt-6-luna\"\n");
+        assertEquals("gpt-6-luna", catalog(Map.of()).models(ProviderId.CODEX).defaultModel());
+
+        Files.writeString(config, "profile = 'deep'\nprofiles = { deep = { model = \"a\\\"b\\u00e9\" } }\n");
+        assertEquals("a\"bé", catalog(Map.of()).models(ProviderId.CODEX).defaultModel());
+    }
+
+    @Test
+    void aConfigTomlThatIsNotTomlIsAWarningNotAnError() throws IOException {
+        Path config = write(".codex/config.toml", "model = \"unterminated\n[[[\n");
+        ProviderModels codex = catalog(Map.of()).models(ProviderId.CODEX);
+        assertEquals(ModelSource.BUNDLED, codex.defaultSource());
+        assertTrue(codex.warnings().get(0).contains(config + " is not valid TOML"), codex.warnings().toString());
     }
 }

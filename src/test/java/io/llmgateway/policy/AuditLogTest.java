@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AuditLogTest {
     private static final Instant TIME = Instant.parse("2025-06-10T10:00:48.125Z");
@@ -116,5 +118,24 @@ class AuditLogTest {
         for (int i = 1; i < kept.size(); i++) {
             assertEquals(kept.get(i - 1).get("durationMs").asLong() + 1, kept.get(i).get("durationMs").asLong());
         }
+    }
+
+    /** The rotated files and the rotation lock: a link planted at any of them makes the gateway write nothing through it. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"audit.jsonl", "audit.jsonl.1", "audit.jsonl.2", "audit.lock"})
+    void rotationWritesNothingThroughALink(String name, @TempDir Path outside) throws IOException {
+        Path target = outside.resolve("target");
+        Files.writeString(target, "precious\n");
+        Path missing = outside.resolve("missing");
+        Path link = dataDir.resolve(name);
+        // A lock file is only ever created: a dangling link shows whether it was created through the link.
+        Files.createSymbolicLink(link, name.endsWith(".lock") ? missing : target);
+        try (AuditLog audit = new AuditLog(dataDir, 1_000, 2)) {
+            for (int i = 0; i < 40; i++) {
+                audit.record(TIME, "call_" + i, null, Principal.LOCAL, Map.of("n", i), AuditOutcome.OK, null, null, i);
+            }
+        }
+        assertEquals("precious\n", Files.readString(target));
+        assertFalse(Files.exists(missing));
     }
 }

@@ -1,6 +1,7 @@
 package io.llmgateway.policy;
 
 import io.llmgateway.core.Principal;
+import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;

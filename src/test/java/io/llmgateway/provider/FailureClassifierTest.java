@@ -1,5 +1,12 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.CodexCli;
+import io.llmgateway.provider.cli.DevinCli;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.Samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,8 +30,8 @@ class FailureClassifierTest {
     private final DevinCli devin = new DevinCli();
 
     private GatewayException failure(ProviderCli provider, Continuation continuation, ProcessOutcome outcome) {
-        CliRequest request = Samples.request(provider, "p", continuation, Map.of());
-        CliOutput output = provider.parse(outcome.stdout(), outcome.stderr());
+        CanonicalRequest request = Samples.request(provider, "p", continuation, Map.of());
+        ParsedOutput output = provider.parse(outcome.stdout(), outcome.stderr());
         return assertThrows(GatewayException.class,
                 () -> classifier.check(provider, request, spec, outcome, output, "corr"));
     }
@@ -40,7 +47,7 @@ class FailureClassifierTest {
 
     @Test
     void successPassesAndEmptyRepliesOfOrdinaryProvidersToo() {
-        CliRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
+        CanonicalRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
         classifier.check(devin, request, spec, exited(0, "fine\n", ""), devin.parse("fine\n", ""), "corr");
         classifier.check(devin, request, spec, exited(0, "", ""), devin.parse("", ""), "corr");
     }

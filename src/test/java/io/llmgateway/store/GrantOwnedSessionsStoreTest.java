@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.session.SessionService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class GrantOwnedSessionsStoreTest {
             String alices;
             String locals;
             try (JsonFileSessionStore store = new JsonFileSessionStore(data, CLOCK, compaction,
-                    JsonFileSessionStore.DEFAULT_LOCK_PATIENCE)) {
+                    FileMutex.PATIENCE)) {
                 alices = service(store).create(ALICE, ProviderId.CLAUDE, "alice's", true).record().id();
                 locals = service(store).create(Principal.LOCAL, ProviderId.CLAUDE, "local's", true).record().id();
             }

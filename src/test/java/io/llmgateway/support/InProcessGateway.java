@@ -1,6 +1,6 @@
 package io.llmgateway.support;
 
-import io.llmgateway.Gateway;
+import io.llmgateway.server.Gateway;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.policy.PolicyGuard;
@@ -46,6 +46,11 @@ public final class InProcessGateway implements AutoCloseable {
         }
     }
 
+    /** A gateway whose environment (job settings included) is {@code env}, with sessions kept in memory. */
+    public static InProcessGateway withJobSettings(java.nio.file.Path dataDir, Map<String, String> env) {
+        return new InProcessGateway(config(dataDir, env), new InMemorySessionStore(), Clock.systemUTC());
+    }
+
     public static GatewayConfig config(java.nio.file.Path dataDir) {
         return config(dataDir, Map.of());
     }
@@ -54,6 +59,17 @@ public final class InProcessGateway implements AutoCloseable {
     public static GatewayConfig config(java.nio.file.Path dataDir, Map<String, String> environment) {
         return new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES, Duration.ofMillis(1500),
                 GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES, environment, JobConfig.fromEnvironment(environment));
+    }
+
+    /** Cancels every queued or running job (before closing, so that no CLI outlives the test). */
+    public void cancelUnfinishedJobs() {
+        for (com.fasterxml.jackson.databind.JsonNode job : client.callTool("llm_job_list", Map.of("limit", 500))
+                .path("structuredContent").path("jobs")) {
+            String status = job.get("status").asText();
+            if (status.equals("queued") || status.equals("running")) {
+                client.callTool("llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
+            }
+        }
     }
 
     @Override

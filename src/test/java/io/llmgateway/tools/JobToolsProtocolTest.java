@@ -10,13 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
-import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
 import io.llmgateway.support.Survivors;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -27,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * The job tools through the real stdio transport, running the fake provider CLIs (made slow by
@@ -48,30 +46,19 @@ class JobToolsProtocolTest {
 
     @BeforeEach
     void start() throws Exception {
-        FakeClis fakes = FakeClis.in(state);
-        Path slow = Path.of(JobToolsProtocolTest.class.getResource("/io/llmgateway/job/slow-cli").toURI());
-        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = new HashMap<>(fakes.environment());
-        env.put("LLM_GATEWAY_CLAUDE_COMMAND", slow.toString());
-        env.put("SLOW_CLI_TARGET", fakes.executable(ProviderId.CLAUDE).toString());
+        Map<String, String> env = FakeClis.in(state).environmentWithSlowClaude();
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "1000");
         env.put("LLM_GATEWAY_PROGRESS_DELAY_MS", "300");
         env.put("LLM_GATEWAY_PROGRESS_INTERVAL_MS", "200");
         env.put("ANTHROPIC_API_KEY", KEY);
         env.put("MY_SERVICE_TOKEN", TOKEN);
-        gw = new InProcessGateway(InProcessGateway.config(dataDir, env), new InMemorySessionStore(), Clock.systemUTC());
+        gw = InProcessGateway.withJobSettings(dataDir, env);
         gw.client.initialize();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        JsonNode jobs = call("llm_job_list", Map.of("limit", 500)).get("jobs");
-        for (JsonNode job : jobs) {
-            String status = job.get("status").asText();
-            if (status.equals("queued") || status.equals("running")) {
-                call("llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
-            }
-        }
+        gw.cancelUnfinishedJobs();
         gw.close();
         assertTrue(gw.client.nonJsonRpcLines().isEmpty());
         assertEquals(List.of(), Survivors.afterGracePeriod(), "no process survives");
@@ -83,15 +70,10 @@ class JobToolsProtocolTest {
         return result.get("structuredContent");
     }
 
-    private JsonNode awaitStatus(String jobId, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        JsonNode job = call("llm_job_status", Map.of("jobId", jobId));
-        while (!job.get("status").asText().equals(status)) {
-            assertTrue(System.currentTimeMillis() < deadline, "job never got " + status + ": " + job);
-            Thread.sleep(50);
-            job = call("llm_job_status", Map.of("jobId", jobId));
-        }
-        return job;
+    private JsonNode awaitStatus(String jobId, String status) {
+        return Awaitility.await("job " + jobId + " " + status).atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> call("llm_job_status", Map.of("jobId", jobId)), job -> job.get("status").asText().equals(status));
     }
 
     private static String flag(JsonNode annotations, String name) {

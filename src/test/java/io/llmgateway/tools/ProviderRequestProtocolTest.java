@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.awaitility.Awaitility;
 
 /** The seven <cli>_request tools through the real stdio transport, running fake CLIs (bash scripts). */
 class ProviderRequestProtocolTest {
@@ -510,11 +511,9 @@ class ProviderRequestProtocolTest {
     }
 
     /** Waits until a fake CLI is held at the gate (FAKE_GATE), i.e. its request is running. */
-    private void awaitGate() throws InterruptedException {
-        for (int i = 0; i < 1000 && !Files.exists(state.resolve("gate-waiting")); i++) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(state.resolve("gate-waiting")), "the fake CLI never reached the gate");
+    private void awaitGate() {
+        Awaitility.await("the fake CLI at the gate").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(state.resolve("gate-waiting")));
     }
 
     private JsonNode ok(String cli, Map<String, ?> args) {
