@@ -48,15 +48,18 @@ public record HttpConfig(String host, int port, String path, int maxBodyBytes, L
 
     /** Whether {@code LLM_GATEWAY_TRANSPORT} (or the original's {@code MCP_TRANSPORT}) asks for HTTP. */
     public static boolean requested(Map<String, String> env) {
-        String value = Optional.ofNullable(env.get("LLM_GATEWAY_TRANSPORT")).orElse("stdio").trim().toLowerCase(Locale.ROOT);
+        String variable = text(env, "LLM_GATEWAY_TRANSPORT").isPresent() || text(env, "MCP_TRANSPORT").isEmpty()
+                ? "LLM_GATEWAY_TRANSPORT" : "MCP_TRANSPORT";
+        String value = text(env, variable).orElse("stdio").toLowerCase(Locale.ROOT);
         return switch (value) {
             case "http" -> true;
-            case "stdio", "" -> false;
-            default -> throw new IllegalArgumentException("LLM_GATEWAY_TRANSPORT must be stdio or http, got '" + value + "'");
+            case "stdio" -> false;
+            default -> throw new IllegalArgumentException(variable + " must be stdio or http, got '" + value + "'");
         };
     }
 
     public static HttpConfig fromEnvironment(Map<String, String> env) {
+        requested(env); // a malformed transport variable is named even when --transport=http chose HTTP
         String host = text(env, "LLM_GATEWAY_HTTP_HOST").orElse("127.0.0.1");
         long port = EnvValues.nonNegativeLong(env, "LLM_GATEWAY_HTTP_PORT", DEFAULT_PORT);
         if (port > 65_535) {

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.core.Principal;
 import io.llmgateway.exec.ProcessRef;
@@ -49,7 +50,7 @@ public record JobRecord(
         Integer exitCode,
         ProviderResult result,
         JobError error,
-        @JsonProperty("grant") String owner) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("grant") String owner) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");

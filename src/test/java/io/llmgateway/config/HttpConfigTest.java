@@ -29,6 +29,9 @@ class HttpConfigTest {
         assertEquals(Duration.ofMinutes(30), config.sessionIdle());
         assertFalse(HttpConfig.requested(Map.of()));
         assertTrue(HttpConfig.requested(Map.of("LLM_GATEWAY_TRANSPORT", "HTTP")));
+        assertTrue(HttpConfig.requested(Map.of("MCP_TRANSPORT", "http")), "the original's variable");
+        assertFalse(HttpConfig.requested(Map.of("MCP_TRANSPORT", "http", "LLM_GATEWAY_TRANSPORT", "stdio")),
+                "ours wins");
     }
 
     @Test
@@ -50,6 +53,7 @@ class HttpConfigTest {
         assertTrue(error(Map.of("LLM_GATEWAY_TRANSPORT", "carrier-pigeon")).contains("LLM_GATEWAY_TRANSPORT"),
                 "" + assertThrows(IllegalArgumentException.class,
                         () -> HttpConfig.requested(Map.of("LLM_GATEWAY_TRANSPORT", "carrier-pigeon"))));
+        assertTrue(error(Map.of("MCP_TRANSPORT", "tcp")).contains("MCP_TRANSPORT"));
         assertTrue(error(Map.of("LLM_GATEWAY_HTTP_PORT", "70000")).contains("LLM_GATEWAY_HTTP_PORT"));
         assertTrue(error(Map.of("LLM_GATEWAY_HTTP_PATH", "mcp")).contains("LLM_GATEWAY_HTTP_PATH"));
         assertTrue(error(Map.of("LLM_GATEWAY_HTTP_PATH", "/healthz")).contains("serves that itself"));
