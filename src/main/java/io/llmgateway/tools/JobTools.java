@@ -1,5 +1,6 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
@@ -130,7 +131,7 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_status",
                 "Job status",
-                "Get the status of a job (queued, running, completed, failed, cancelled, orphaned) with its timestamps, "
+                "Get the status of a job (queued, running, completed, failed, canceled, orphaned) with its timestamps, "
                         + "exit code, bytes of output so far and a short progress line (event counts, last tool name).",
                 Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
                 jobSchema()
@@ -143,6 +144,7 @@ public final class JobTools {
                         .required(
                                 "queuePosition",
                                 Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
+                        .required("job", originalJobSchema().build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
@@ -153,6 +155,7 @@ public final class JobTools {
             result.put("stderrBytes", view.stderrBytes());
             result.put("progress", view.progress());
             result.put("queuePosition", view.queuePosition());
+            result.put("job", originalJob(view.job(), view.stdoutBytes(), view.stderrBytes()));
             return ToolResult.success(withSuccess(result));
         });
     }
@@ -327,6 +330,59 @@ public final class JobTools {
                 .required("sessionId", Schemas.nullable(Schemas.string(null)))
                 .required("correlationId", Schemas.nullable(Schemas.string(null)))
                 .required("cancelRequested", Schemas.bool(null));
+    }
+
+    /** The original gateway's JobSnapshot (original-surface.md §2), for clients written against it. */
+    private static Schemas.ObjectSchema originalJobSchema() {
+        return Schemas.output()
+                .required("id", Schemas.string("The jobId."))
+                .required("cli", Schemas.string(null))
+                .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
+                .required("startedAt", Schemas.nullable(Schemas.string(null)))
+                .required("finishedAt", Schemas.nullable(Schemas.string(null)))
+                .required("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .required("correlationId", Schemas.nullable(Schemas.string(null)))
+                .required("outputTruncated", Schemas.bool("Output was cut at the gateway's cap."))
+                .required("stdoutBytes", Schemas.integer(null))
+                .required("stderrBytes", Schemas.integer(null))
+                .required("error", Schemas.nullable(Schemas.string("Why it failed, was canceled or orphaned.")))
+                .required("exited", Schemas.bool("The job is over: its CLI is no longer running."));
+    }
+
+    static Map<String, Object> originalJob(JobRecord job, long stdoutBytes, long stderrBytes) {
+        return StructuredContent.object(
+                "id",
+                job.id(),
+                "cli",
+                job.cli().wireName(),
+                "status",
+                job.status().wireName(),
+                "startedAt",
+                job.startedAt() == null ? null : job.startedAt().toString(),
+                "finishedAt",
+                job.finishedAt() == null ? null : job.finishedAt().toString(),
+                "exitCode",
+                job.exitCode(),
+                "correlationId",
+                job.correlationId(),
+                "outputTruncated",
+                outputTruncated(job),
+                "stdoutBytes",
+                stdoutBytes,
+                "stderrBytes",
+                stderrBytes,
+                "error",
+                job.error() == null ? null : job.error().message(),
+                "exited",
+                job.status().isTerminal());
+    }
+
+    private static boolean outputTruncated(JobRecord job) {
+        if (job.result() != null) {
+            return job.result().truncated();
+        }
+        return job.error() != null
+                && ErrorCode.OUTPUT_TOO_LARGE.wireName().equals(job.error().code());
     }
 
     private static Map<String, Object> objectSchema(String description) {

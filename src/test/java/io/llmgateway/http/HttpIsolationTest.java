@@ -194,7 +194,7 @@ class HttpIsolationTest {
         assertTrue(read(alice, "jobs://recent").toString().contains(job));
         assertTrue(read(alice, "sessions://all").toString().contains(jobSession));
         assertEquals(
-                "cancelled",
+                "canceled",
                 alice.call("llm_job_cancel", Map.of("jobId", job)).get("status").asText());
     }
 

@@ -306,7 +306,7 @@ class JobToolsProtocolTest {
         assertEquals(2, running.get("total").asInt());
         JsonNode cancelled =
                 call("llm_job_cancel", Map.of("jobId", first.get("jobId").asText()));
-        assertEquals("cancelled", cancelled.get("status").asText());
+        assertEquals("canceled", cancelled.get("status").asText());
         assertEquals("running", cancelled.get("previousStatus").asText());
         JsonNode result =
                 call("llm_job_result", Map.of("jobId", first.get("jobId").asText()));
@@ -314,7 +314,7 @@ class JobToolsProtocolTest {
         assertTrue(result.get("result").isNull());
         assertEquals(
                 1,
-                call("llm_job_list", Map.of("status", "cancelled")).get("total").asInt());
+                call("llm_job_list", Map.of("status", "canceled")).get("total").asInt());
         Iterator<JsonNode> listed = call("llm_job_list", Map.of()).get("jobs").elements();
         assertEquals(refreshed.get("jobId"), listed.next().get("jobId"), "newest first");
     }
