@@ -122,7 +122,12 @@ public final class JobService implements AutoCloseable {
     public record OutputPage(
             String stream, long offset, long nextOffset, long totalBytes, boolean complete, String text) {}
 
-    public record JobResult(JobRecord job, OutputPage output) {}
+    /**
+     * @param output     the page asked for
+     * @param stdoutHead the first maxChars of stdout, and {@code stderrHead} of stderr (the original gateway's
+     *                   {@code result.stdout}/{@code stderr})
+     */
+    public record JobResult(JobRecord job, OutputPage output, OutputPage stdoutHead, OutputPage stderrHead) {}
 
     public record JobPage(int total, List<JobRecord> jobs) {}
 
@@ -175,10 +180,18 @@ public final class JobService implements AutoCloseable {
     public JobResult result(Principal owner, String id, String stream, long offset, int maxChars) {
         JobRecord job = finalizer.refreshAndDispatch(owned(owner, id));
         JobFiles files = store.files(id);
-        Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
-        OutputPage page = orStoreUnavailable(() ->
-                OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(), redactor));
-        return new JobResult(job, page);
+        boolean finished = job.status().isTerminal();
+        return orStoreUnavailable(() -> new JobResult(
+                job,
+                OutputPages.read(
+                        "stderr".equals(stream) ? files.stderr() : files.stdout(),
+                        stream,
+                        offset,
+                        maxChars,
+                        finished,
+                        redactor),
+                OutputPages.read(files.stdout(), "stdout", 0, maxChars, finished, redactor),
+                OutputPages.read(files.stderr(), "stderr", 0, maxChars, finished, redactor)));
     }
 
     public JobPage list(Principal owner, Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {

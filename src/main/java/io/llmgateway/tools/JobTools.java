@@ -6,6 +6,8 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.Usage;
 import io.llmgateway.provider.cli.ProviderCli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -182,7 +184,30 @@ public final class JobTools {
                 jobSchema()
                         .required(
                                 "result",
-                                Schemas.nullable(objectSchema("The sync request tool's result, once completed.")))
+                                objectSchema("The original gateway's job result: its job snapshot (as in "
+                                        + "llm_job_status) with the first maxChars of stdout and stderr, stdoutTruncated "
+                                        + "and stderrTruncated; once completed, also the sync request tool's result."))
+                        .optional(
+                                "parsed",
+                                Schemas.output()
+                                        .required("text", Schemas.string(null))
+                                        .required("costUsd", Schemas.nullable(Schemas.number(null)))
+                                        .required(
+                                                "usage",
+                                                Schemas.output()
+                                                        .required(
+                                                                "inputTokens", Schemas.nullable(Schemas.integer(null)))
+                                                        .required(
+                                                                "outputTokens", Schemas.nullable(Schemas.integer(null)))
+                                                        .required(
+                                                                "cacheReadInputTokens",
+                                                                Schemas.nullable(Schemas.integer(null)))
+                                                        .required(
+                                                                "cacheCreationInputTokens",
+                                                                Schemas.nullable(Schemas.integer(null)))
+                                                        .build())
+                                        .required("model", Schemas.nullable(Schemas.string(null)))
+                                        .build())
                         .required(
                                 "error",
                                 Schemas.nullable(objectSchema(
@@ -218,13 +243,13 @@ public final class JobTools {
                             args.requiredString("stream"),
                             args.integer("offset").orElseThrow(),
                             args.integer("maxChars").orElseThrow().intValue());
-                    Map<String, Object> content = jobSummary(result.job());
-                    content.put(
-                            "result",
-                            result.job().result() == null
-                                    ? null
-                                    : ProviderRequestMapping.result(result.job().result()));
-                    content.put("error", error(result.job()));
+                    JobRecord job = result.job();
+                    Map<String, Object> content = jobSummary(job);
+                    content.put("result", originalResult(result));
+                    content.put("error", error(job));
+                    if (job.cli() == ProviderId.CLAUDE && job.result() != null) {
+                        content.put("parsed", parsed(job.result()));
+                    }
                     JobService.OutputPage page = result.output();
                     content.put(
                             "output",
@@ -375,6 +400,43 @@ public final class JobTools {
                 job.error() == null ? null : job.error().message(),
                 "exited",
                 job.status().isTerminal());
+    }
+
+    /** The original's {@code result}: snapshot + output heads, with the sync tool's result once completed. */
+    private static Map<String, Object> originalResult(JobService.JobResult result) {
+        JobRecord job = result.job();
+        JobService.OutputPage stdout = result.stdoutHead();
+        JobService.OutputPage stderr = result.stderrHead();
+        Map<String, Object> content =
+                new LinkedHashMap<>(job.result() == null ? Map.of() : ProviderRequestMapping.result(job.result()));
+        content.putAll(originalJob(job, stdout.totalBytes(), stderr.totalBytes()));
+        content.put("stdout", stdout.text());
+        content.put("stderr", stderr.text());
+        content.put("stdoutTruncated", stdout.nextOffset() < stdout.totalBytes());
+        content.put("stderrTruncated", stderr.nextOffset() < stderr.totalBytes());
+        return content;
+    }
+
+    /** The original's {@code parsed} of a Claude job: its reply, cost, usage and model. */
+    private static Map<String, Object> parsed(ProviderResult r) {
+        Usage u = r.usage();
+        return StructuredContent.object(
+                "text",
+                r.response(),
+                "costUsd",
+                r.costUsd(),
+                "usage",
+                StructuredContent.object(
+                        "inputTokens",
+                        u.inputTokens(),
+                        "outputTokens",
+                        u.outputTokens(),
+                        "cacheReadInputTokens",
+                        u.cacheReadTokens(),
+                        "cacheCreationInputTokens",
+                        u.cacheCreationTokens()),
+                "model",
+                r.model());
     }
 
     private static boolean outputTruncated(JobRecord job) {

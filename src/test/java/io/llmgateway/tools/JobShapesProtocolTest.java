@@ -107,4 +107,39 @@ class JobShapesProtocolTest {
         JsonNode listed = originalReply("llm_job_list", Map.of("status", "canceled"));
         assertEquals(1, listed.get("total").asInt(), "the filter takes the original's spelling");
     }
+
+    @Test
+    void aFinishedClaudeJobsResultHasTheOriginalsOutputFieldsWithinMaxCharsAndItsParsedReply() throws Exception {
+        String jobId = originalReply("claude_request_async", Map.of("prompt", "LINES=2000 paged"))
+                .get("jobId")
+                .asText();
+        Awaitility.await("job completed")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> originalReply("llm_job_status", Map.of("jobId", jobId))
+                        .get("job")
+                        .get("exited")
+                        .asBoolean());
+
+        JsonNode cut = originalReply("llm_job_result", Map.of("jobId", jobId, "maxChars", 20_000));
+        JsonNode result = cut.get("result");
+        assertEquals("completed", result.get("status").asText());
+        assertEquals(jobId, result.get("id").asText());
+        assertTrue(result.get("stdout").asText().length() <= 20_000);
+        assertTrue(
+                result.get("stdout").asText().contains("warming up 1"),
+                result.get("stdout").asText());
+        assertTrue(result.get("stdoutTruncated").asBoolean());
+        assertFalse(result.get("stderrTruncated").asBoolean());
+        assertTrue(result.has("stderr"));
+
+        JsonNode whole = originalReply("llm_job_result", Map.of("jobId", jobId, "maxChars", 1_000_000));
+        assertFalse(whole.get("result").get("stdoutTruncated").asBoolean());
+        assertTrue(whole.get("result").get("stdout").asText().contains("\"type\":\"result\""));
+        JsonNode parsed = whole.get("parsed");
+        assertEquals(
+                whole.get("result").get("response").asText(), parsed.get("text").asText());
+        assertFalse(parsed.get("text").asText().isEmpty());
+        assertTrue(parsed.get("usage").has("cacheReadInputTokens"), parsed.toString());
+    }
 }
