@@ -10,6 +10,7 @@ import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.Usage;
 import io.llmgateway.provider.cli.ProviderCli;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -493,6 +494,11 @@ public final class JobTools {
         }
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("errorCode", job.error().code());
+        Arrays.stream(ErrorCode.values())
+                .filter(code -> code.wireName().equals(job.error().code()))
+                .findFirst()
+                .flatMap(ToolResult::originalCategory)
+                .ifPresent(category -> error.put("errorCategory", category));
         error.put("error", job.error().message());
         job.error().details().forEach(error::putIfAbsent);
         return error;

@@ -600,6 +600,7 @@ class ProviderRequestProtocolTest {
                 "gemini", Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()), "cli_error");
         assertTrue(untrusted.get("error").asText().contains("trustWorkspace"));
         assertEquals(55, untrusted.get("exitCode").asInt());
+        assertEquals("cli_error", untrusted.get("errorCategory").asText());
         assertTrue(fail(
                         "cursor",
                         Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()),
@@ -618,6 +619,7 @@ class ProviderRequestProtocolTest {
         startGateway(InProcessGateway.config(dataDir, env));
         JsonNode overridden = fail("claude", Map.of("prompt", "p", "workingDir", work.toString()), "cli_not_found");
         assertTrue(overridden.get("error").asText().contains("LLM_GATEWAY_CLAUDE_COMMAND"));
+        assertEquals("spawn_error", overridden.get("errorCategory").asText());
         assertFalse(overridden.get("error").asText().contains("no-such-claude"), "environment values are not echoed");
         JsonNode onPath = fail("codex", Map.of("prompt", "p", "workingDir", work.toString()), "cli_not_found");
         assertTrue(onPath.get("error").asText().contains("'codex'"));
@@ -629,6 +631,7 @@ class ProviderRequestProtocolTest {
         JsonNode timeout = fail(
                 "claude", Map.of("prompt", "FAKE_SLEEP", "timeoutMs", 300, "workingDir", work.toString()), "timeout");
         assertEquals(124, timeout.get("exitCode").asInt());
+        assertEquals("timeout", timeout.get("errorCategory").asText(), "the original's category, beside errorCode");
         assertTrue(timeout.get("error").asText().contains("timeoutMs"));
 
         JsonNode idle = fail(
@@ -636,6 +639,7 @@ class ProviderRequestProtocolTest {
                 Map.of("prompt", "FAKE_SILENT", "idleTimeoutMs", 300, "workingDir", work.toString()),
                 "idle_timeout");
         assertEquals(125, idle.get("exitCode").asInt());
+        assertEquals("idle_timeout", idle.get("errorCategory").asText());
         assertFalse(idle.get("nativeSessionId").asText().isBlank(), "the session id printed before the stop is kept");
 
         startGateway(new GatewayConfig(
@@ -648,6 +652,7 @@ class ProviderRequestProtocolTest {
         JsonNode flood =
                 fail("codex", Map.of("prompt", "FAKE_FLOOD", "workingDir", work.toString()), "output_too_large");
         assertEquals(126, flood.get("exitCode").asInt());
+        assertEquals("output_overflow", flood.get("errorCategory").asText());
         assertTrue(flood.get("error").asText().contains("65536 bytes on stdout"));
     }
 
