@@ -1,5 +1,6 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
@@ -257,7 +258,10 @@ public final class SessionTools {
                 .required(
                         "nativeSessionId",
                         Schemas.nullable(Schemas.string("The provider's own session id, once known.")))
-                .required("isActive", Schemas.bool(null));
+                .required("isActive", Schemas.bool(null))
+                .required(
+                        "ownerPrincipal",
+                        Schemas.string("The caller it belongs to (local over stdio), as the original names it."));
         if (withMetadata) {
             schema.required("metadata", Schemas.stringMap(null));
         }
@@ -288,7 +292,9 @@ public final class SessionTools {
                 "nativeSessionId",
                 r.nativeSessionId(),
                 "isActive",
-                view.active());
+                view.active(),
+                "ownerPrincipal",
+                r.owner() == null ? Principal.LOCAL_NAME : r.owner());
     }
 
     private static Map<String, Object> activeSessions(Map<ProviderId, String> active) {

@@ -92,10 +92,10 @@ class HttpIsolationTest {
 
     @Test
     void everySessionToolSeesOnlyTheCallersSessions() {
-        String mine = alice.call("session_create", Map.of("cli", "claude", "description", "alice's"))
-                .get("session")
-                .get("id")
-                .asText();
+        JsonNode alicesSession = alice.call("session_create", Map.of("cli", "claude", "description", "alice's"))
+                .get("session");
+        assertEquals("alice", alicesSession.get("ownerPrincipal").asText());
+        String mine = alicesSession.get("id").asText();
 
         assertNotFound(bob.call("session_get", Map.of("sessionId", mine)), "session_not_found");
         assertNotFound(bob.call("session_get", Map.of("sessionId", localSession)), "session_not_found");
