@@ -109,6 +109,8 @@ final class ProviderRequestMapping {
                 r.durationMs(),
                 "exitCode",
                 r.exitCode(),
+                "retryCount",
+                0,
                 "correlationId",
                 r.correlationId(),
                 "truncated",

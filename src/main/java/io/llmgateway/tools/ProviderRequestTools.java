@@ -159,6 +159,10 @@ public final class ProviderRequestTools {
                 .optional("costUsd", Schemas.nullable(Schemas.number(null)))
                 .optional("durationMs", Schemas.integer(null))
                 .optional("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .optional(
+                        "retryCount",
+                        Schemas.integer(
+                                "The original's field: how often the gateway re-ran the CLI; it never does (0)."))
                 .optional("correlationId", Schemas.string(null))
                 .optional("truncated", Schemas.bool("Whether the CLI's output was cut at the gateway's cap."))
                 .optional("warnings", Schemas.stringArray(null))

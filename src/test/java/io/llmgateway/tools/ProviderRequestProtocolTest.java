@@ -115,6 +115,7 @@ class ProviderRequestProtocolTest {
                     "costUsd",
                     "durationMs",
                     "exitCode",
+                    "retryCount",
                     "correlationId",
                     "truncated",
                     "warnings")) {
@@ -249,6 +250,7 @@ class ProviderRequestProtocolTest {
         assertEquals(2, s.get("usage").get("cacheCreationTokens").asInt());
         assertEquals(0.00023, s.get("costUsd").asDouble());
         assertEquals(0, s.get("exitCode").asInt());
+        assertEquals(0, s.get("retryCount").asInt(-1), "the original's retryCount: the CLI ran once");
         assertTrue(s.get("durationMs").asLong() >= 0);
         assertEquals("corr-1", s.get("correlationId").asText());
         assertFalse(s.get("truncated").asBoolean());
