@@ -9,6 +9,7 @@ import io.llmgateway.job.ProgressSink;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.Usage;
 import io.llmgateway.provider.cli.ProviderCli;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -375,7 +376,7 @@ public final class JobTools {
                 .required("exited", Schemas.bool("The job is over: its CLI is no longer running."));
     }
 
-    static Map<String, Object> originalJob(JobRecord job, long stdoutBytes, long stderrBytes) {
+    private static Map<String, Object> originalJob(JobRecord job, long stdoutBytes, long stderrBytes) {
         return StructuredContent.object(
                 "id",
                 job.id(),
@@ -384,9 +385,9 @@ public final class JobTools {
                 "status",
                 job.status().wireName(),
                 "startedAt",
-                job.startedAt() == null ? null : job.startedAt().toString(),
+                iso(job.startedAt()),
                 "finishedAt",
-                job.finishedAt() == null ? null : job.finishedAt().toString(),
+                iso(job.finishedAt()),
                 "exitCode",
                 job.exitCode(),
                 "correlationId",
@@ -440,6 +441,10 @@ public final class JobTools {
                 r.model());
     }
 
+    private static String iso(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
     private static boolean outputTruncated(JobRecord job) {
         if (job.result() != null) {
             return job.result().truncated();
@@ -468,9 +473,9 @@ public final class JobTools {
                 "createdAt",
                 job.createdAt().toString(),
                 "startedAt",
-                job.startedAt() == null ? null : job.startedAt().toString(),
+                iso(job.startedAt()),
                 "finishedAt",
-                job.finishedAt() == null ? null : job.finishedAt().toString(),
+                iso(job.finishedAt()),
                 "exitCode",
                 job.exitCode(),
                 "sessionId",
