@@ -127,7 +127,10 @@ public final class JobService implements AutoCloseable {
      * @param stdoutHead the first maxChars of stdout, and {@code stderrHead} of stderr (the original gateway's
      *                   {@code result.stdout}/{@code stderr})
      */
-    public record JobResult(JobRecord job, OutputPage output, OutputPage stdoutHead, OutputPage stderrHead) {}
+    public record JobResult(JobRecord job, OutputPage output, StreamHead stdoutHead, StreamHead stderrHead) {}
+
+    /** The first maxChars of a stream, or (page null) why it cannot be read. */
+    public record StreamHead(OutputPage page, String unreadable) {}
 
     public record JobPage(int total, List<JobRecord> jobs) {}
 
@@ -190,8 +193,18 @@ public final class JobService implements AutoCloseable {
                         maxChars,
                         finished,
                         redactor),
-                OutputPages.read(files.stdout(), "stdout", 0, maxChars, finished, redactor),
-                OutputPages.read(files.stderr(), "stderr", 0, maxChars, finished, redactor)));
+                head(files.stdout(), "stdout", maxChars, finished),
+                head(files.stderr(), "stderr", maxChars, finished)));
+    }
+
+    /** A stream's head; one that cannot be read (e.g. a planted link) says why instead of failing the other page. */
+    private StreamHead head(Path file, String stream, int maxChars, boolean finished) {
+        try {
+            return new StreamHead(
+                    orStoreUnavailable(() -> OutputPages.read(file, stream, 0, maxChars, finished, redactor)), null);
+        } catch (GatewayException e) {
+            return new StreamHead(null, e.getMessage());
+        }
     }
 
     public JobPage list(Principal owner, Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {

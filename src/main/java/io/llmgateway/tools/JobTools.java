@@ -407,16 +407,28 @@ public final class JobTools {
     /** The original's {@code result}: snapshot + output heads, with the sync tool's result once completed. */
     private static Map<String, Object> originalResult(JobService.JobResult result) {
         JobRecord job = result.job();
-        JobService.OutputPage stdout = result.stdoutHead();
-        JobService.OutputPage stderr = result.stderrHead();
+        JobService.StreamHead stdout = result.stdoutHead();
+        JobService.StreamHead stderr = result.stderrHead();
         Map<String, Object> content =
                 new LinkedHashMap<>(job.result() == null ? Map.of() : ProviderRequestMapping.result(job.result()));
-        content.putAll(originalJob(job, stdout.totalBytes(), stderr.totalBytes()));
-        content.put("stdout", stdout.text());
-        content.put("stderr", stderr.text());
-        content.put("stdoutTruncated", stdout.nextOffset() < stdout.totalBytes());
-        content.put("stderrTruncated", stderr.nextOffset() < stderr.totalBytes());
+        content.putAll(originalJob(job, totalBytes(stdout), totalBytes(stderr)));
+        putHead(content, "stdout", stdout);
+        putHead(content, "stderr", stderr);
         return content;
+    }
+
+    private static long totalBytes(JobService.StreamHead head) {
+        return head.page() == null ? 0 : head.page().totalBytes();
+    }
+
+    /** {@code <stream>} and {@code <stream>Truncated}; for a stream that cannot be read, {@code <stream>Unreadable}. */
+    private static void putHead(Map<String, Object> content, String stream, JobService.StreamHead head) {
+        JobService.OutputPage page = head.page();
+        content.put(stream, page == null ? null : page.text());
+        content.put(stream + "Truncated", page != null && page.nextOffset() < page.totalBytes());
+        if (page == null) {
+            content.put(stream + "Unreadable", head.unreadable());
+        }
     }
 
     /** The original's {@code parsed} of a Claude job: its reply, cost, usage and model. */
