@@ -107,7 +107,7 @@ public final class Main {
 
                 Usage:
                   java -jar llm-cli-gateway.jar            serve MCP over stdin/stdout (what agent hosts launch)
-                  java -jar llm-cli-gateway.jar setup [--client claude-desktop|cursor|claude-code|codex|all]
+                  java -jar llm-cli-gateway.jar setup [--client claude-desktop|cursor|claude-code|codex|gemini|all]
                                                 [--write] [--print] [--json]
                                                            prepare the start-up archive and show (--write: merge,
                                                            with a backup) each host's server entry; --print --client X
