@@ -9,8 +9,10 @@ import io.llmgateway.provider.ProviderRequest;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.ProviderResult;
 import io.llmgateway.provider.Usage;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,10 +43,37 @@ public final class ProviderRequestTools {
         return new GatewayTool(definition, call -> {
             JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call));
             if (outcome instanceof JobService.Completed completed) {
-                return ToolResult.success(completed.result(), (String) completed.result().get("response"));
+                Map<String, Object> result = completed.result();
+                return ToolResult.success(result, result.get("response") + "\n\n" + sessionLine(result));
             }
-            return ToolResult.success(JobTools.deferred(((JobService.Deferred) outcome).job()));
+            Map<String, Object> deferred = JobTools.deferred(((JobService.Deferred) outcome).job());
+            return ToolResult.success(deferred, deferred.get("message") + "\n\n" + sessionLine(deferred));
         });
+    }
+
+    /**
+     * The last line of a request's text, e.g. {@code [gateway] session gw-… · claude · 1.9 s · $0.0002}: hosts
+     * that show their model only the text (Gemini CLI) learn the session to continue, and the job of a deferred
+     * request. structuredContent carries the same facts as fields.
+     */
+    static String sessionLine(Map<String, Object> result) {
+        List<String> parts = new ArrayList<>();
+        if (result.get("sessionId") != null) {
+            parts.add("session " + result.get("sessionId"));
+        }
+        parts.add(String.valueOf(result.get("cli")));
+        if (result.get("jobId") != null) {
+            parts.add("job " + result.get("jobId") + " (deferred)");
+        } else {
+            if (result.get("durationMs") instanceof Number millis) {
+                parts.add(String.format(Locale.ROOT, "%.1f s", millis.longValue() / 1000.0));
+            }
+            if (result.get("costUsd") instanceof Number cost) {
+                double usd = cost.doubleValue();
+                parts.add(usd > 0 && usd < 0.00005 ? "<$0.0001" : String.format(Locale.ROOT, "$%.4f", usd));
+            }
+        }
+        return "[gateway] " + String.join(" · ", parts);
     }
 
     /** The service's request for a call's arguments: the common ones plus the provider's options. */
