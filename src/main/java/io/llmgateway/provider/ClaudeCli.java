@@ -38,22 +38,22 @@ public final class ClaudeCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.choice("permissionMode", "--permission-mode: how tool use is approved. 'default' was "
+                ProviderOption.choice("permissionMode", "How tool use is approved. 'default' was "
                         + "renamed 'manual' in newer Claude Code versions.",
                         "acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "manual", "plan"),
                 ProviderOption.of("allowedTools", OptionType.STRING_ARRAY,
-                        "--allowed-tools: tools allowed without asking, e.g. \"Bash(git *)\", \"Edit\"."),
-                ProviderOption.of("disallowedTools", OptionType.STRING_ARRAY, "--disallowed-tools: tools denied."),
+                        "Tools allowed without asking, e.g. \"Bash(git *)\", \"Edit\"."),
+                ProviderOption.of("disallowedTools", OptionType.STRING_ARRAY, "Tools denied."),
                 ProviderOption.of("addDir", OptionType.STRING_ARRAY,
-                        "--add-dir: more directories (absolute paths) the tools may access."),
+                        "More directories (absolute paths) the tools may access."),
                 ProviderOption.of("appendSystemPrompt", OptionType.STRING,
-                        "--append-system-prompt: text appended to the default system prompt."),
+                        "Text appended to the default system prompt."),
                 ProviderOption.of("maxTurns", OptionType.INTEGER,
-                        "--max-turns: stop after this many agent turns (a turn is one model reply, e.g. a tool call)."),
+                        "Stop after this many agent turns (model replies)."),
                 ProviderOption.of("maxBudgetUsd", OptionType.NUMBER,
-                        "--max-budget-usd: stop when the API calls of this request cost more than this many dollars."),
+                        "Stop when its API calls cost more than this (USD)."),
                 ProviderOption.of("mcpConfig", OptionType.STRING_ARRAY,
-                        "--mcp-config: MCP server configurations (JSON file paths or JSON strings)."));
+                        "MCP server configurations (JSON file paths or JSON strings)."));
     }
 
     @Override

@@ -41,13 +41,13 @@ public final class CodexCli implements ProviderCli {
                 ProviderOption.choice("sandboxMode", "--sandbox: what model-generated shell commands may do.",
                         "read-only", "workspace-write", "danger-full-access"),
                 ProviderOption.of("addDir", OptionType.STRING_ARRAY,
-                        "--add-dir: more writable directories (absolute paths) besides workingDir."),
-                ProviderOption.of("profile", OptionType.STRING, "--profile: configuration profile to layer on top."),
+                        "More writable directories (absolute paths) besides workingDir."),
+                ProviderOption.of("profile", OptionType.STRING, "Configuration profile to layer on top."),
                 ProviderOption.of("configOverrides", OptionType.STRING_MAP,
                         "-c key=value overrides of ~/.codex/config.toml; keys are dotted paths of [A-Za-z0-9_.-], "
                                 + "values are TOML (e.g. {\"model_reasoning_effort\": \"\\\"high\\\"\"})."),
                 ProviderOption.of("outputSchema", OptionType.OBJECT,
-                        "--output-schema: a JSON Schema the final reply must follow."));
+                        "A JSON Schema the final reply must follow."));
     }
 
     @Override

@@ -29,13 +29,13 @@ public final class CursorAgentCli implements ProviderCli {
     public List<ProviderOption> options() {
         return List.of(
                 ProviderOption.of("force", OptionType.BOOLEAN,
-                        "--force: allow commands unless explicitly denied (default false)."),
-                ProviderOption.choice("mode", "--mode: plan or ask (read-only); omit for the default agent mode.",
+                        "Allow commands unless explicitly denied (default false)."),
+                ProviderOption.choice("mode", "Plan or ask (read-only); omit for the default agent mode.",
                         "plan", "ask"),
-                ProviderOption.choice("sandbox", "--sandbox: run commands in Cursor's sandbox or not.",
+                ProviderOption.choice("sandbox", "Run commands in Cursor's sandbox or not.",
                         "enabled", "disabled"),
                 ProviderOption.of("addDir", OptionType.STRING_ARRAY,
-                        "--add-dir: more directories (absolute paths) in the workspace."),
+                        "More directories (absolute paths) in the workspace."),
                 ProviderOption.of("trustWorkspace", OptionType.BOOLEAN, "--trust: trust workingDir headlessly "
                         + "(default true); Cursor then also loads its rules and MCP configuration."));
     }

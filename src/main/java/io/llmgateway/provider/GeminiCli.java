@@ -35,11 +35,11 @@ public final class GeminiCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.choice("approvalMode", "--approval-mode: default (ask; headless runs deny what needs "
+                ProviderOption.choice("approvalMode", "Default (ask; headless runs deny what needs "
                         + "approval), auto_edit (approve edits), yolo (approve everything), plan (read-only).",
                         "default", "auto_edit", "yolo", "plan"),
                 ProviderOption.of("includeDirectories", OptionType.STRING_ARRAY,
-                        "--include-directories: more directories (absolute paths) in the workspace."),
+                        "More directories (absolute paths) in the workspace."),
                 ProviderOption.of("trustWorkspace", OptionType.BOOLEAN, "Trust workingDir for this run "
                         + "(--skip-trust; default true). With false, Gemini CLI refuses to run in a directory the "
                         + "user has not trusted."));

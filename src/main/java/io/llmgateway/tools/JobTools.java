@@ -64,27 +64,27 @@ public final class JobTools {
         ProviderId cli = ProviderId.fromWireName(cliName).orElseThrow(() ->
                 new IllegalArgumentException("not a provider request tool: " + sync.name()));
         Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
+        // The sync tool, in the same list, describes each argument; the twin keeps their types only.
+        Map<String, Object> properties = new LinkedHashMap<>();
         @SuppressWarnings("unchecked")
-        Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) input.get("properties"));
-        properties.put("forceRefresh", Schemas.bool("Run again even if an identical request (same arguments, "
-                + "directory and session) was submitted within the dedup window and is running or completed."));
+        Map<String, Map<String, Object>> syncProperties = (Map<String, Map<String, Object>>) input.get("properties");
+        syncProperties.forEach((name, schema) -> properties.put(name, Schemas.withoutDescription(schema)));
+        properties.put("forceRefresh", Schemas.bool("Run again even if an identical request is in the dedup window."));
         input.put("properties", properties);
         ToolDefinition definition = new ToolDefinition(sync.name() + ASYNC_SUFFIX,
-                sync.title() == null ? null : sync.title() + " (async job)",
-                "Run a prompt through " + cli.displayName() + " like " + sync.name() + " (same arguments), but as a "
-                        + "durable background job: returns its jobId at once, and the CLI keeps running when the client "
-                        + "times out or the gateway restarts. Poll llm_job_status, read the reply with llm_job_result, "
-                        + "stop it with llm_job_cancel. An identical request within the dedup window returns the same "
-                        + "job unless forceRefresh is true.",
+                sync.title() == null ? null : sync.title() + " (job)",
+                "Runs " + cli.displayName() + " as " + sync.name() + " does (same arguments and risk: an agent that "
+                        + "edits files and runs commands) as a durable job: returns its jobId at once; survives client "
+                        + "timeouts and gateway restarts.",
                 input,
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("jobId", Schemas.string("job-<uuid>"))
+                        .required("jobId", Schemas.string(null))
                         .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
                         .required("cli", Schemas.string(null))
-                        .required("sessionId", Schemas.nullable(Schemas.string("The gateway session (gw-...) the request runs under.")))
+                        .required("sessionId", Schemas.nullable(Schemas.string(null)))
                         .required("correlationId", Schemas.nullable(Schemas.string(null)))
-                        .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
+                        .required("deduplicated", Schemas.bool("An earlier identical request's job was returned."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, call -> {
@@ -99,14 +99,14 @@ public final class JobTools {
 
     private GatewayTool status() {
         ToolDefinition definition = new ToolDefinition("llm_job_status", "Job status",
-                "Get the status of a job (queued, running, completed, failed, cancelled, orphaned) with its timestamps, "
-                        + "exit code, bytes of output so far and a short progress line (event counts, last tool name).",
-                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                "Read-only: a job's status, timestamps, exit code, output size so far and a progress line "
+                        + "(event counts, last tool name).",
+                Schemas.input().required("jobId", Schemas.string(null)).build(),
                 jobSchema()
                         .required("stdoutBytes", Schemas.integer(null))
                         .required("stderrBytes", Schemas.integer(null))
-                        .required("progress", Schemas.nullable(Schemas.string("Counts and tool names only, never prompt or reply text.")))
-                        .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
+                        .required("progress", Schemas.nullable(Schemas.string(null)))
+                        .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next.")))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
@@ -122,25 +122,24 @@ public final class JobTools {
 
     private GatewayTool result() {
         ToolDefinition definition = new ToolDefinition("llm_job_result", "Job result",
-                "Read a job's output: for a finished job the parsed reply, session ids and usage exactly as the sync "
-                        + "request tool returns them (or the error), plus one page of the raw stdout or stderr. Large "
-                        + "output is read in pieces: pass the previous page's nextOffset as offset.",
+                "Read-only: a finished job's result exactly as the sync request tool returns it (or its error), and "
+                        + "one page of raw stdout or stderr (pass nextOffset as offset to read on).",
                 Schemas.input()
-                        .required("jobId", Schemas.string("job-<uuid>"))
-                        .optional("stream", Schemas.stringEnum(List.of("stdout", "stderr"), "Which output to page through (default stdout)."))
-                        .optional("offset", Schemas.integer("Byte offset to start at (default 0; use nextOffset)."))
-                        .optional("maxChars", Schemas.integer("At most this many characters of output (default "
-                                + DEFAULT_PAGE_CHARS + ", at most " + MAX_PAGE_CHARS + ")."))
+                        .required("jobId", Schemas.string(null))
+                        .optional("stream", Schemas.stringEnum(List.of("stdout", "stderr"), "Default stdout."))
+                        .optional("offset", Schemas.integer("Byte offset (default 0)."))
+                        .optional("maxChars", Schemas.integer("Page size (default " + DEFAULT_PAGE_CHARS + ", at most "
+                                + MAX_PAGE_CHARS + ")."))
                         .build(),
                 jobSchema()
-                        .required("result", Schemas.nullable(objectSchema("The sync request tool's result, once completed.")))
-                        .required("error", Schemas.nullable(objectSchema("{errorCode, error, ...details} when failed, cancelled or orphaned.")))
+                        .required("result", Schemas.nullable(Schemas.object(null)))
+                        .required("error", Schemas.nullable(Schemas.object("{errorCode, error, ...details}")))
                         .required("output", Schemas.output()
                                 .required("stream", Schemas.string(null))
                                 .required("offset", Schemas.integer(null))
-                                .required("nextOffset", Schemas.integer("Pass as offset to read on."))
-                                .required("totalBytes", Schemas.integer("The stream's size so far."))
-                                .required("complete", Schemas.bool("The job is finished and this page reaches the end."))
+                                .required("nextOffset", Schemas.integer(null))
+                                .required("totalBytes", Schemas.integer(null))
+                                .required("complete", Schemas.bool("Finished, and this page reaches the end."))
                                 .required("text", Schemas.string(null))
                                 .build())
                         .build(),
@@ -163,9 +162,9 @@ public final class JobTools {
 
     private GatewayTool cancel() {
         ToolDefinition definition = new ToolDefinition("llm_job_cancel", "Cancel job",
-                "Cancel a job: a queued job never starts; a running job's CLI and every process it started are killed, "
-                        + "from any gateway process. A finished job is left as it is.",
-                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                "Cancel a job: a queued one never starts; a running one's CLI and all it started are killed, from "
+                        + "any gateway. A finished job is left as it is.",
+                Schemas.input().required("jobId", Schemas.string(null)).build(),
                 jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
@@ -178,17 +177,17 @@ public final class JobTools {
 
     private GatewayTool list() {
         ToolDefinition definition = new ToolDefinition("llm_job_list", "List jobs",
-                "List recent jobs, newest first, optionally filtered by status and provider.",
+                "List recent jobs, newest first, optionally filtered by status and provider. Read-only.",
                 Schemas.input()
-                        .optional("status", Schemas.stringEnum(JobStatus.wireNames(), "Only jobs in this status."))
-                        .optional("cli", SessionTools.cliSchema("Only jobs of this provider."))
-                        .optional("limit", Schemas.integer("Page size, default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
-                        .optional("offset", Schemas.integer("Number of jobs to skip."))
+                        .optional("status", Schemas.stringEnum(JobStatus.wireNames(), null))
+                        .optional("cli", SessionTools.cliSchema(null))
+                        .optional("limit", Schemas.integer("Default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
+                        .optional("offset", Schemas.integer(null))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("total", Schemas.integer("Jobs matching the filter."))
-                        .required("jobs", Schemas.arrayOf(jobSchema().build(), "This page, newest first."))
+                        .required("jobs", Schemas.arrayOf(jobSchema().build(), null))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
@@ -207,21 +206,14 @@ public final class JobTools {
                 .required("jobId", Schemas.string(null))
                 .required("cli", Schemas.string(null))
                 .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
-                .required("deferred", Schemas.bool("Started as a sync request that outlived the sync deadline."))
-                .required("createdAt", Schemas.string("ISO-8601 UTC"))
-                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
-                .required("finishedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                .required("deferred", Schemas.bool(null))
+                .required("createdAt", Schemas.string(null))
+                .required("startedAt", Schemas.nullable(Schemas.string(null)))
+                .required("finishedAt", Schemas.nullable(Schemas.string(null)))
                 .required("exitCode", Schemas.nullable(Schemas.integer(null)))
                 .required("sessionId", Schemas.nullable(Schemas.string(null)))
                 .required("correlationId", Schemas.nullable(Schemas.string(null)))
                 .required("cancelRequested", Schemas.bool(null));
-    }
-
-    private static Map<String, Object> objectSchema(String description) {
-        Map<String, Object> schema = new LinkedHashMap<>();
-        schema.put("type", "object");
-        schema.put("description", description);
-        return schema;
     }
 
     static Map<String, Object> jobSummary(JobRecord job) {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Validates values against the small JSON Schema subset our tool schemas use: type, properties,
- * required, additionalProperties (false or a schema), items, enum. Used for tool arguments and, plugged
+ * required, additionalProperties (false or a schema), items, enum, and anyOf (how a nullable field is
+ * written: one type per branch). Used for tool arguments and, plugged
  * into the SDK, for structured results. Replacing the SDK's general validator also keeps its 2020-12
  * meta-schema check (a few hundred ms of CPU) off the start-up path.
  */
@@ -23,6 +24,17 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
     public String firstProblem(Map<String, Object> schema, Object value, String path) {
         if (schema == null) {
             return null;
+        }
+        if (schema.get("anyOf") instanceof List<?> branches) {
+            List<String> problems = new java.util.ArrayList<>();
+            for (Object branch : branches) {
+                String problem = branch instanceof Map<?, ?> b ? firstProblem(cast(b), value, path) : null;
+                if (problem == null) {
+                    return null;
+                }
+                problems.add(problem);
+            }
+            return problems.size() == 1 ? problems.get(0) : anyOfProblem(branches, problems, path, value);
         }
         Object type = schema.get("type");
         if (type != null && !matchesType(type, value)) {
@@ -44,6 +56,26 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
             }
         }
         return null;
+    }
+
+    /**
+     * The branch of the value's own type says what is wrong with it ("must be one of [a, b]"); a value of none
+     * of the branches' types gets "must be a string or null".
+     */
+    private static String anyOfProblem(List<?> branches, List<String> problems, String path, Object value) {
+        List<Object> types = new java.util.ArrayList<>();
+        List<String> ofValuesType = new java.util.ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            Object type = branches.get(i) instanceof Map<?, ?> b ? b.get("type") : null;
+            types.add(type);
+            if (type == null || matchesType(type, value)) {
+                ofValuesType.add(problems.get(i));
+            }
+        }
+        if (ofValuesType.isEmpty()) {
+            return describe(path) + " must be " + typeName(types) + (value == null ? " (got null)" : "");
+        }
+        return String.join("; or ", ofValuesType);
     }
 
     private String objectProblem(Map<String, Object> schema, Map<?, ?> map, String path) {

@@ -93,30 +93,22 @@ public final class ProviderRequestTools {
 
     private static String description(ProviderCli provider) {
         String name = provider.id().displayName();
-        return provider.summary() + " Returns its reply. Continues conversations: sessionId (a gw-* gateway session or "
-                + name + "'s own session id), resumeLatest (" + name + "'s latest conversation), otherwise the "
-                + "provider's active gateway session; createNewSession starts afresh. The result names the gateway "
-                + "session (gw-*) holding the conversation, plus usage, cost and duration where " + name + " reports them. "
-                + "A request still running after the sync deadline returns {status:\"deferred\", jobId} and goes on "
-                + "as a job (see llm_job_status); use " + provider.id().wireName() + "_request_async for long tasks.";
+        return provider.summary() + " Returns the reply and the gw-* session holding it; continues sessionId (gw-* "
+                + "or " + name + "'s own), resumeLatest, or the active session. Past the sync deadline: {status:\"deferred\", jobId}.";
     }
 
     private static Map<String, Object> inputSchema(ProviderCli provider) {
         String name = provider.id().displayName();
         Schemas.ObjectSchema schema = Schemas.input()
-                .required("prompt", Schemas.string("The task or question; at most 1,000,000 characters."))
-                .optional("model", Schemas.string("Model name as " + name + " knows it, or an alias from list_models; "
-                        + "default: the CLI's own."))
-                .optional("sessionId", Schemas.string("A gateway session (gw-...) or " + name
-                        + "'s own session id to continue."))
-                .optional("createNewSession", Schemas.bool("Start a new conversation on a new gateway session."))
-                .optional("resumeLatest", Schemas.bool("Continue " + name + "'s most recent conversation."))
-                .optional("workingDir", Schemas.string("Absolute path of an existing directory to run in; default: "
-                        + "the session's directory, else the gateway's."))
-                .optional("timeoutMs", Schemas.integer("Wall-clock limit in ms (default 1,800,000 = 30 min)."))
-                .optional("idleTimeoutMs", Schemas.integer("Stop when the CLI prints nothing for this many ms "
-                        + "(default 600,000 = 10 min)."))
-                .optional("correlationId", Schemas.string("Echoed in the result and the gateway's log; generated if absent."));
+                .required("prompt", Schemas.string("At most 1,000,000 characters."))
+                .optional("model", Schemas.string("Model or list_models alias; default: the CLI's."))
+                .optional("sessionId", Schemas.string("gw-* or " + name + " session id to continue."))
+                .optional("createNewSession", Schemas.bool(null))
+                .optional("resumeLatest", Schemas.bool("Continue " + name + "'s latest conversation."))
+                .optional("workingDir", Schemas.string("Absolute directory; default: the session's, else the gateway's."))
+                .optional("timeoutMs", Schemas.integer("Default 1,800,000."))
+                .optional("idleTimeoutMs", Schemas.integer("Stop after this long without output; default 600,000."))
+                .optional("correlationId", Schemas.string("Echoed in the result and log."));
         for (ProviderOption option : provider.options()) {
             schema.optional(option.name(), optionSchema(option));
         }
@@ -142,31 +134,35 @@ public final class ProviderRequestTools {
      */
     private static Map<String, Object> outputSchema() {
         Map<String, Object> count = Schemas.nullable(Schemas.integer(null));
+        Map<String, Object> text = Schemas.nullable(Schemas.string(null));
         return Schemas.output()
                 .required("success", Schemas.bool(null))
                 .optional("cli", Schemas.string(null))
-                .optional("response", Schemas.string("The reply text (also the text content)."))
-                .optional("sessionId", Schemas.nullable(Schemas.string("Gateway session (gw-...) holding the conversation.")))
-                .optional("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, if reported.")))
-                .optional("resumed", Schemas.bool("Whether an earlier conversation was continued."))
-                .optional("model", Schemas.nullable(Schemas.string(null)))
-                .optional("usage", Schemas.output()
-                        .required("inputTokens", count)
-                        .required("outputTokens", count)
-                        .required("cacheReadTokens", count)
-                        .required("cacheCreationTokens", count)
-                        .build())
+                .optional("response", Schemas.string(null))
+                .optional("sessionId", text)
+                .optional("nativeSessionId", text)
+                .optional("resumed", Schemas.bool(null))
+                .optional("model", text)
+                .optional("usage", usageSchema(count))
                 .optional("costUsd", Schemas.nullable(Schemas.number(null)))
                 .optional("durationMs", Schemas.integer(null))
-                .optional("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .optional("exitCode", count)
                 .optional("correlationId", Schemas.string(null))
-                .optional("truncated", Schemas.bool("Whether the CLI's output was cut at the gateway's cap."))
+                .optional("truncated", Schemas.bool(null))
                 .optional("warnings", Schemas.stringArray(null))
-                .optional("status", Schemas.stringEnum(List.of("deferred"), "Only when the request continues as a job."))
-                .optional("jobId", Schemas.string("The job a deferred request continues as."))
-                .optional("pollWith", Schemas.string("The tool that reports the job: llm_job_status."))
+                .optional("status", Schemas.stringEnum(List.of("deferred"), null))
+                .optional("jobId", Schemas.string(null))
+                .optional("pollWith", Schemas.string(null))
                 .optional("message", Schemas.string(null))
                 .build();
+    }
+
+    /** Four token counts, each a number or null: one value schema, every name required. */
+    private static Map<String, Object> usageSchema(Map<String, Object> count) {
+        Map<String, Object> usage = Schemas.object(null);
+        usage.put("additionalProperties", count);
+        usage.put("required", List.of("inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens"));
+        return usage;
     }
 
     static Map<String, Object> structured(ProviderResult r) {

@@ -25,8 +25,8 @@ public final class SessionTools {
 
     private GatewayTool create() {
         ToolDefinition definition = new ToolDefinition("session_create", "Create gateway session",
-                "Create a gateway session record for a provider. NOTE: this is gateway bookkeeping (gw-* ID), not a "
-                        + "provider-native session; the provider's own session id is attached when a request runs under it.",
+                "Create a gateway session record (gw-* id) for a provider; the provider's own session id is attached "
+                        + "when a request runs under it.",
                 Schemas.input()
                         .required("cli", cliSchema("Provider the session belongs to."))
                         .optional("description", Schemas.string("Free text, at most 1,000 characters. Default: '<Provider> session'."))
@@ -46,16 +46,16 @@ public final class SessionTools {
         ToolDefinition definition = new ToolDefinition("session_list", "List gateway sessions",
                 "List gateway session records and the active session per provider, optionally filtered by provider.",
                 Schemas.input()
-                        .optional("cli", cliSchema("Only sessions of this provider."))
-                        .optional("limit", Schemas.integer("Page size, default 100, at most 1,000."))
-                        .optional("offset", Schemas.integer("Number of sessions to skip (newest-used first)."))
+                        .optional("cli", cliSchema(null))
+                        .optional("limit", Schemas.integer("Default 100, at most 1,000."))
+                        .optional("offset", Schemas.integer(null))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("total", Schemas.integer("Number of sessions matching the filter."))
-                        .required("sessions", Schemas.arrayOf(sessionSchema(false), "This page, newest-used first."))
+                        .required("total", Schemas.integer(null))
+                        .required("sessions", Schemas.arrayOf(sessionSchema(false), "Newest-used first."))
                         .required("activeSessions", activeSessionsSchema())
-                        .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined corrupt file."))
+                        .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined file."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
@@ -140,7 +140,7 @@ public final class SessionTools {
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("deletedCount", Schemas.integer(null))
-                        .required("cli", Schemas.string("\"all\" or the provider."))
+                        .required("cli", Schemas.string(null))
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
@@ -160,9 +160,9 @@ public final class SessionTools {
                 .required("id", Schemas.string(null))
                 .required("cli", Schemas.string(null))
                 .required("description", Schemas.string(null))
-                .required("createdAt", Schemas.string("ISO-8601 UTC"))
-                .required("lastUsedAt", Schemas.string("ISO-8601 UTC"))
-                .required("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, once known.")))
+                .required("createdAt", Schemas.string(null))
+                .required("lastUsedAt", Schemas.string(null))
+                .required("nativeSessionId", Schemas.nullable(Schemas.string(null)))
                 .required("isActive", Schemas.bool(null));
         if (withMetadata) {
             schema.required("metadata", Schemas.stringMap(null));
@@ -170,12 +170,12 @@ public final class SessionTools {
         return schema.build();
     }
 
+    /** Every provider's active session id or null: one value schema for all of them, each name required. */
     private static Map<String, Object> activeSessionsSchema() {
-        Schemas.ObjectSchema schema = Schemas.output();
-        for (String cli : ProviderId.wireNames()) {
-            schema.required(cli, Schemas.nullable(Schemas.string(null)));
-        }
-        return schema.build();
+        Map<String, Object> schema = Schemas.stringMap(null);
+        schema.put("additionalProperties", Schemas.nullable(Schemas.string(null)));
+        schema.put("required", ProviderId.wireNames());
+        return schema;
     }
 
     static Map<String, Object> sessionSummary(SessionService.SessionView view) {
