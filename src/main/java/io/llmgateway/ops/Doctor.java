@@ -122,7 +122,8 @@ public final class Doctor {
         if (check.ok()) {
             return Check.ok("policy", location.path() + ": " + check.message());
         }
-        return Check.problem("policy", check.message() + " (the gateway refuses to start)",
+        return Check.problem("policy", check.message() + " (the gateway refuses to start with it; a running gateway"
+                        + " keeps its last good policy)",
                 "edit " + location.path() + " (re-check with java -jar llm-cli-gateway.jar --check-policy "
                         + location.path() + "), or move it aside to allow every tool");
     }

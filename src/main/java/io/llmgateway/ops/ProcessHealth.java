@@ -79,6 +79,7 @@ public final class ProcessHealth {
         if (policyStatus.rejectedEdit() != null) {
             warnings.add("policy: " + policyStatus.describe());
         }
+        policyStatus.damagedCounters().forEach(damaged -> warnings.add("policy counters: " + damaged));
         return new Report(version, ProcessHandle.current().pid(), startedAt, uptime,
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", dataDir,
                 storeStatus, sessions, storeWarnings, policyStatus, activeJobs, warnings);

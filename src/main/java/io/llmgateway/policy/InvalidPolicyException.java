@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.RefusedFileException;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -14,6 +15,10 @@ public final class InvalidPolicyException extends RuntimeException {
     }
 
     static InvalidPolicyException unreadable(Path file, IOException cause) {
+        if (cause instanceof RefusedFileException refused) {
+            return new InvalidPolicyException(file.getFileName() + " " + refused.getMessage()
+                    + "; a policy must be a regular file of at most " + (PolicyParser.MAX_FILE_BYTES >> 20) + " MiB");
+        }
         return new InvalidPolicyException(
                 file.getFileName() + ": cannot be read (" + cause.getClass().getSimpleName() + ")");
     }

@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * than a page, and a torn or lost update can only reset counts (logged, then counting restarts),
  * which lets the user make more calls, never fewer. A process crash loses nothing: the data is in
  * the kernel once {@code write} returns, and stale bytes past the new end are ignored.
+ *
+ * <p>An edited file must not buy calls: a value no count can have (not a whole number from 0 to the
+ * largest {@code max} a policy allows, e.g. {@code -1000000}) is damaged, and its window counts as full
+ * until it ends (fail closed). It is logged once, reported by {@link #damaged()}, and written back as
+ * {@code "damaged"} so every process sees the same. A damaged entry leaves the others as they are.
  */
 public final class PolicyCounters implements AutoCloseable {
     public static final String FILE_NAME = "policy-counters.json";
@@ -45,10 +52,17 @@ public final class PolicyCounters implements AutoCloseable {
     private static final int FORMAT_VERSION = 1;
     /** Far above any real policy's counters; guards against reading a stray huge file into memory. */
     private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+    /** A damaged entry's count: above every max, so its window is full; never incremented or decremented. */
+    private static final long DAMAGED = Long.MAX_VALUE;
+    private static final String DAMAGED_TEXT = "damaged";
+    /** Longest value quoted in a warning. */
+    private static final int MAX_QUOTED_CHARS = 40;
 
     private final Path file;
     private final InterProcessLock lock;
     private final JsonFactory json = new JsonFactory();
+    /** Damaged entries in the file's open windows at the last read: key to the warning about it. */
+    private volatile Map<String, String> damaged = Map.of();
 
     public PolicyCounters(Path dataDir) {
         this(dataDir, InterProcessLock.DEFAULT_PATIENCE);
@@ -83,7 +97,7 @@ public final class PolicyCounters implements AutoCloseable {
     public void release(Collection<CounterSlot> slots, Instant now) {
         update(now, counts -> {
             for (CounterSlot slot : slots) {
-                counts.computeIfPresent(slot.key(), (key, count) -> count > 1 ? count - 1 : null);
+                counts.computeIfPresent(slot.key(), (key, count) -> count == DAMAGED ? count : count > 1 ? count - 1 : null);
             }
             return null;
         });
@@ -94,10 +108,12 @@ public final class PolicyCounters implements AutoCloseable {
             return lock.locked(() -> {
                 try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE,
                         StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    Map<String, Long> before = read(channel);
+                    Map<String, String> damagedValues = new HashMap<>();
+                    Map<String, Long> before = read(channel, damagedValues);
                     Map<String, Long> counts = new HashMap<>(before);
                     long nowSecond = now.getEpochSecond();
                     counts.keySet().removeIf(key -> CounterSlot.windowEndOfKey(key) <= nowSecond);
+                    noteDamaged(counts, damagedValues);
                     T result = change.apply(counts);
                     if (!counts.equals(before)) {
                         write(channel, counts);
@@ -110,7 +126,8 @@ public final class PolicyCounters implements AutoCloseable {
         }
     }
 
-    private Map<String, Long> read(FileChannel channel) throws IOException {
+    /** The counts in the file; {@code damagedValues} gets each damaged entry's value, quoted for a warning. */
+    private Map<String, Long> read(FileChannel channel, Map<String, String> damagedValues) throws IOException {
         long size = channel.size();
         if (size == 0) {
             return new HashMap<>();
@@ -137,8 +154,14 @@ public final class PolicyCounters implements AutoCloseable {
                     expect(value == JsonToken.START_OBJECT);
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
                         String key = parser.currentName();
-                        expect(parser.nextToken() == JsonToken.VALUE_NUMBER_INT);
-                        counts.put(key, parser.getLongValue());
+                        JsonToken token = parser.nextToken();
+                        long count = countOf(parser, token);
+                        if (count == DAMAGED) {
+                            damagedValues.putIfAbsent(key, quote(parser, token));
+                            parser.skipChildren();
+                        }
+                        // A key given twice counts its highest value, a damaged one above all.
+                        counts.merge(key, count, Math::max);
                     }
                 } else {
                     parser.skipChildren();
@@ -150,6 +173,55 @@ public final class PolicyCounters implements AutoCloseable {
             return new HashMap<>();
         }
         return counts;
+    }
+
+    /** A whole number from 0 to the largest max a policy allows; {@link #DAMAGED} for anything else. */
+    private static long countOf(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            long count = parser.getLongValue();
+            if (count >= 0 && count <= PolicyParser.MAX_LIMIT) {
+                return count;
+            }
+        }
+        return DAMAGED;
+    }
+
+    private static String quote(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            return "an object";
+        }
+        if (token == JsonToken.START_ARRAY) {
+            return "a list";
+        }
+        String text = parser.getText();
+        if (text.length() > MAX_QUOTED_CHARS) {
+            text = text.substring(0, MAX_QUOTED_CHARS) + "...";
+        }
+        return token == JsonToken.VALUE_STRING ? "\"" + text + "\"" : text;
+    }
+
+    /** Keeps what is damaged in the open windows, and warns once about each entry newly found damaged. */
+    private void noteDamaged(Map<String, Long> counts, Map<String, String> damagedValues) {
+        Map<String, String> current = new TreeMap<>();
+        damagedValues.forEach((key, value) -> {
+            if (counts.containsKey(key)) {
+                current.put(key, damaged.getOrDefault(key, FILE_NAME + " entry \"" + key + "\" holds " + value
+                        + ", which no count can be (a count is a whole number from 0 to " + PolicyParser.MAX_LIMIT
+                        + "); that window counts as full until it ends. To reset every count, stop the gateways and"
+                        + " delete " + file));
+            }
+        });
+        current.forEach((key, warning) -> {
+            if (!damaged.containsKey(key)) {
+                LOG.warn("{}", warning);
+            }
+        });
+        damaged = Collections.unmodifiableMap(current);
+    }
+
+    /** One sentence per damaged entry, as of the last call that read the file. */
+    public List<String> damaged() {
+        return List.copyOf(damaged.values());
     }
 
     private static void expect(boolean condition) {
@@ -165,7 +237,11 @@ public final class PolicyCounters implements AutoCloseable {
             out.writeNumberField("version", FORMAT_VERSION);
             out.writeObjectFieldStart("counters");
             for (Map.Entry<String, Long> entry : counts.entrySet()) {
-                out.writeNumberField(entry.getKey(), entry.getValue());
+                if (entry.getValue() == DAMAGED) {
+                    out.writeStringField(entry.getKey(), DAMAGED_TEXT);
+                } else {
+                    out.writeNumberField(entry.getKey(), entry.getValue());
+                }
             }
             out.writeEndObject();
             out.writeEndObject();

@@ -35,7 +35,7 @@ public final class PolicyEnforcer implements AutoCloseable {
     }
 
     public PolicyStatus status() {
-        return policyFile.status();
+        return policyFile.status().withDamagedCounters(counters.damaged());
     }
 
     /** Evaluates the policy for one call; an allowed call holds quota until released. */

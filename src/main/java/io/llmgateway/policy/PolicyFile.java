@@ -8,15 +8,23 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The policy file, reloaded when it changes. At most once per {@code checkInterval} a call stats
  * the file (inode, mtime, size) and re-parses it when that changed. An invalid edit keeps the last
- * good policy and is logged and reported in {@link #status()}. Deleting an optional file means no
- * policy, as it would after a restart; deleting a required one is treated as an invalid edit.
+ * good policy and is logged and reported in {@link #status()}; so does a file that is not a regular
+ * file of at most 1 MiB, which is never read (see {@link PolicyParser#parse(Path)}). Deleting an
+ * optional file means no policy, as it would after a restart; deleting a required one is treated as
+ * an invalid edit.
+ *
+ * <p>One call reloads at a time, and no call waits for it: while one reads the file, the others go on
+ * with the policy in force.
  */
 public final class PolicyFile {
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMillis(500);
@@ -24,9 +32,10 @@ public final class PolicyFile {
 
     private final PolicyLocation location;
     private final Path path;
-    private final PolicyParser parser;
+    private final Function<Path, Policy> load;
     private final Clock clock;
     private final long checkIntervalMillis;
+    private final ReentrantLock reloading = new ReentrantLock();
 
     private volatile State state;
     private volatile long nextCheckMillis;
@@ -37,16 +46,21 @@ public final class PolicyFile {
      * @throws InvalidPolicyException if the file is not a valid policy, or is required and missing
      */
     public PolicyFile(PolicyLocation location, PolicyParser parser, Clock clock, Duration checkInterval) {
+        this(location, parser::parse, clock, checkInterval);
+    }
+
+    /** {@code load} reads and parses the file, throwing {@link InvalidPolicyException}. */
+    PolicyFile(PolicyLocation location, Function<Path, Policy> load, Clock clock, Duration checkInterval) {
         this.location = location;
         this.path = location.path();
-        this.parser = parser;
+        this.load = load;
         this.clock = clock;
         this.checkIntervalMillis = checkInterval.toMillis();
         Stamp stamp = stamp();
         if (stamp == null && location.required()) {
             throw new InvalidPolicyException(location.missingMessage());
         }
-        this.state = stamp == null ? State.NONE : new State(parser.parse(path), stamp, null, null);
+        this.state = stamp == null ? State.NONE : new State(load.apply(path), stamp, null, null);
         this.nextCheckMillis = clock.millis() + checkIntervalMillis;
     }
 
@@ -61,10 +75,21 @@ public final class PolicyFile {
     public PolicyStatus status() {
         State current = state;
         return new PolicyStatus(path, current.stamp != null,
-                current.stamp != null ? current.policy.summary() : null, current.rejectedEdit);
+                current.stamp != null ? current.policy.summary() : null, current.rejectedEdit, List.of());
     }
 
-    private synchronized void refresh() {
+    private void refresh() {
+        if (!reloading.tryLock()) {
+            return;
+        }
+        try {
+            reload();
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    private void reload() {
         if (clock.millis() < nextCheckMillis) {
             return;
         }
@@ -91,7 +116,7 @@ public final class PolicyFile {
             return;
         }
         try {
-            state = new State(parser.parse(path), stamp, null, null);
+            state = new State(load.apply(path), stamp, null, null);
             LOG.info("policy file {} reloaded: {}", path, state.policy.summary());
         } catch (InvalidPolicyException e) {
             reject(previous, stamp, e.getMessage());

@@ -10,10 +10,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.files.RegularFileReader;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,6 +35,10 @@ public final class PolicyParser {
     /** Longest {@code rate_limit.window} accepted: a week. Longer windows are almost always a unit mistake. */
     static final long MAX_RATE_LIMIT_WINDOW_SECONDS = 7 * Limit.DAY;
     static final long MAX_LIMIT = 1_000_000_000L;
+    /** Largest policy file read: far above any real policy, small enough that no file can exhaust memory. */
+    static final int MAX_FILE_BYTES = 1 << 20;
+    /** How long reading the file may take; a regular file of 1 MiB takes milliseconds. */
+    static final Duration READ_PATIENCE = Duration.ofSeconds(5);
     private static final Pattern COUNTER_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
     private static final List<String> TOP_FIELDS = List.of("version", "default", "hide", "all_tools", "tools");
@@ -46,12 +51,16 @@ public final class PolicyParser {
 
     private final JsonFactory jsonFactory = new JsonFactory();
 
-    /** Reads and parses {@code file}; errors are reported under the file's name. */
+    /**
+     * Reads and parses {@code file}; errors are reported under the file's name. Only a regular file of
+     * at most {@link #MAX_FILE_BYTES} is read, and never for longer than {@link #READ_PATIENCE}, so a
+     * FIFO, a device or a huge file is an error rather than a hang (see {@link RegularFileReader}).
+     */
     public Policy parse(Path file) {
         String source = String.valueOf(file.getFileName());
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = RegularFileReader.read(file, MAX_FILE_BYTES, READ_PATIENCE);
         } catch (IOException e) {
             throw InvalidPolicyException.unreadable(file, e);
         }

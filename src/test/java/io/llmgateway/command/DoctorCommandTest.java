@@ -2,6 +2,7 @@ package io.llmgateway.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.ops.CliProber;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.support.SpecialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -126,6 +128,15 @@ class DoctorCommandTest {
         assertEquals(1, doctor());
         assertTrue(output().contains("PROBLEM policy"), output());
         assertTrue(output().contains("the gateway refuses to start"), output());
+        assertTrue(output().contains("--check-policy " + policy), output());
+    }
+
+    @Test
+    void aPolicyThatIsAFifoIsAProblemAndIsNotWaitedFor() throws Exception {
+        Path policy = SpecialFiles.fifo(dataDir.resolve("policy.json"));
+        assertEquals(1, assertTimeoutPreemptively(Duration.ofSeconds(60), () -> doctor()));
+        assertTrue(output().contains("PROBLEM policy policy.json is a FIFO (named pipe), not a regular file"), output());
+        assertTrue(output().contains("a running gateway keeps its last good policy"), output());
         assertTrue(output().contains("--check-policy " + policy), output());
     }
 

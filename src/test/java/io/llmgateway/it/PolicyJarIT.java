@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.support.GatewayProcess;
+import io.llmgateway.support.SpecialFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -74,5 +76,45 @@ class PolicyJarIT {
         String okOut = new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(ok.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, ok.exitValue(), okOut);
+    }
+
+    @Test
+    void aPolicyThatIsAFifoRefusesToStartAtOnceAndCheckPolicySaysWhy() throws Exception {
+        Path fifo = SpecialFiles.fifo(dataDir.resolve("policy.json"));
+        try (GatewayProcess gw = GatewayProcess.start(dataDir, Map.of())) {
+            gw.client.send("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
+                    "clientInfo", Map.of("name", "test", "version", "1")));
+            assertTrue(gw.process.waitFor(20, TimeUnit.SECONDS), "waiting for a writer instead of refusing: " + gw.stderr());
+            assertEquals(2, gw.process.exitValue());
+            assertTrue(gw.stderr().contains("refusing to start: policy.json is a FIFO (named pipe), not a regular file"),
+                    gw.stderr());
+            assertTrue(gw.client.drain().isEmpty(), "nothing on stdout");
+            assertTrue(gw.client.nonJsonRpcLines().isEmpty());
+        }
+        Process check = new ProcessBuilder(GatewayProcess.javaExecutable(), "-jar", GatewayProcess.jar().toString(),
+                "--check-policy", fifo.toString()).redirectErrorStream(true).start();
+        assertTrue(check.waitFor(20, TimeUnit.SECONDS), "--check-policy waits for a writer");
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, check.exitValue(), out);
+        assertTrue(out.contains("policy.json is a FIFO (named pipe), not a regular file"), out);
+    }
+
+    @Test
+    void aForgedCounterIsRefusedAndWarnedAboutOnceOnStderr() throws Exception {
+        writePolicy(5);
+        long hour = Instant.now().getEpochSecond() / 3600 * 3600;
+        // This hour's and the next, in case the hour turns during the test.
+        Files.writeString(dataDir.resolve("policy-counters.json"), "{\"version\":1,\"counters\":{\"creates/3600/" + hour
+                + "\":-1000000,\"creates/3600/" + (hour + 3600) + "\":-1000000}}");
+        try (GatewayProcess gw = GatewayProcess.start(dataDir, Map.of())) {
+            gw.client.initialize();
+            for (int i = 0; i < 3; i++) {
+                assertFalse(create(gw), "call " + (i + 1) + " was let through by a forged count");
+            }
+            String stderr = gw.stderr();
+            long warnings = stderr.lines().filter(line -> line.contains("creates/3600/" + hour)).count();
+            assertEquals(1, warnings, stderr);
+            assertTrue(stderr.contains("-1000000"), stderr);
+        }
     }
 }

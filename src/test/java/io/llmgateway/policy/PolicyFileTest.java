@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.support.SpecialFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +16,18 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PolicyFileTest {
     private static final String DENY_ALL = "{\"version\":\"1\",\"default\":\"deny\"}";
     private static final String ALLOW_ALL = "{\"version\":\"1\",\"default\":\"allow\"}";
+    /** Only a bound, so that a file that blocks the reader fails the test instead of hanging the suite. */
+    private static final Duration HANG = Duration.ofSeconds(30);
+    private static final String ONLY_REGULAR = "; a policy must be a regular file of at most 1 MiB";
 
     @TempDir
     Path dir;
@@ -133,5 +141,97 @@ class PolicyFileTest {
         clock.advance(Duration.ofSeconds(1));
         assertFalse(file.current().allowUnlisted(), "the last good policy stays in force");
         assertEquals(e.getMessage(), file.status().rejectedEdit());
+    }
+
+    private InvalidPolicyException refusedAtStart() {
+        return assertTimeoutPreemptively(HANG, () -> assertThrows(InvalidPolicyException.class, this::open));
+    }
+
+    @Test
+    void aFifoAtStartIsRefusedWithoutWaitingForAWriter() throws Exception {
+        SpecialFiles.fifo(policyPath());
+        assertEquals("policy.json is a FIFO (named pipe), not a regular file" + ONLY_REGULAR, refusedAtStart().getMessage());
+    }
+
+    @Test
+    void aDeviceAtStartIsRefusedWithoutOpeningIt() throws Exception {
+        SpecialFiles.swapInLink(policyPath(), Path.of("/dev/zero"));
+        assertEquals("policy.json is a character device, not a regular file" + ONLY_REGULAR, refusedAtStart().getMessage());
+    }
+
+    @Test
+    void aFileOverOneMebibyteAtStartIsRefusedWithoutReadingIt() throws Exception {
+        SpecialFiles.sparse(policyPath(), 3L << 30);
+        assertEquals("policy.json is 3221225472 bytes, over the limit of 1048576" + ONLY_REGULAR,
+                refusedAtStart().getMessage());
+
+        String padded = DENY_ALL + " ".repeat((1 << 20) - DENY_ALL.length());
+        write(padded);
+        assertFalse(open().current().allowUnlisted(), "exactly 1 MiB is allowed");
+        write(padded + " ");
+        assertEquals("policy.json is 1048577 bytes, over the limit of 1048576" + ONLY_REGULAR, refusedAtStart().getMessage());
+    }
+
+    @Test
+    void aFifoOrDeviceSwappedInAtReloadKeepsTheLastGoodPolicyAndSaysWhy() throws Exception {
+        write(DENY_ALL);
+        PolicyFile file = open();
+        SpecialFiles.swapInFifo(policyPath());
+        clock.advance(Duration.ofSeconds(1));
+        assertTimeoutPreemptively(HANG, () -> assertFalse(file.current().allowUnlisted(), "the last good policy"));
+        assertEquals("policy.json is a FIFO (named pipe), not a regular file" + ONLY_REGULAR, file.status().rejectedEdit());
+        assertTrue(file.status().loaded());
+
+        SpecialFiles.swapInLink(policyPath(), Path.of("/dev/zero"));
+        clock.advance(Duration.ofSeconds(1));
+        assertTimeoutPreemptively(HANG, () -> assertFalse(file.current().allowUnlisted(), "the last good policy"));
+        assertEquals("policy.json is a character device, not a regular file" + ONLY_REGULAR, file.status().rejectedEdit());
+
+        SpecialFiles.sparse(dir.resolve("huge"), 3L << 30);
+        Files.move(dir.resolve("huge"), policyPath(), StandardCopyOption.ATOMIC_MOVE);
+        clock.advance(Duration.ofSeconds(1));
+        assertTimeoutPreemptively(HANG, () -> assertFalse(file.current().allowUnlisted(), "the last good policy"));
+        assertEquals("policy.json is 3221225472 bytes, over the limit of 1048576" + ONLY_REGULAR,
+                file.status().rejectedEdit());
+
+        write(ALLOW_ALL);
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(file.current().allowUnlisted(), "a regular file again is read as usual");
+        assertNull(file.status().rejectedEdit());
+    }
+
+    @Test
+    void callsDuringASlowReloadGoOnWithTheLastGoodPolicyInsteadOfWaiting() throws Exception {
+        write(DENY_ALL);
+        CountDownLatch reloadStarted = new CountDownLatch(1);
+        CountDownLatch finishReload = new CountDownLatch(1);
+        AtomicInteger loads = new AtomicInteger();
+        PolicyParser parser = new PolicyParser();
+        PolicyFile file = new PolicyFile(new PolicyLocation(policyPath(), false), path -> {
+            if (loads.incrementAndGet() == 2) {
+                reloadStarted.countDown();
+                awaitQuietly(finishReload);
+            }
+            return parser.parse(path);
+        }, clock, PolicyFile.DEFAULT_CHECK_INTERVAL);
+        write(ALLOW_ALL);
+        clock.advance(Duration.ofSeconds(1));
+        Thread reloader = new Thread(file::current, "reloader");
+        reloader.start();
+        assertTrue(reloadStarted.await(30, TimeUnit.SECONDS));
+
+        assertTimeoutPreemptively(HANG, () -> assertFalse(file.current().allowUnlisted(), "the last good policy"));
+        finishReload.countDown();
+        reloader.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(file.current().allowUnlisted(), "the reload took effect once done");
+        assertEquals(2, loads.get(), "the other call did not read the file a second time");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

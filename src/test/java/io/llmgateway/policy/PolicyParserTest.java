@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.support.SpecialFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -308,6 +311,14 @@ class PolicyParserTest {
         assertEquals(new PolicyCheck(false, "bad.json line 1, column 1: default is required"), parser.check(bad));
         assertEquals(new PolicyCheck(false, "missing.json: cannot be read (NoSuchFileException)"),
                 parser.check(dir.resolve("missing.json")));
+    }
+
+    @Test
+    void checkRefusesAFifoWithoutWaitingForAWriter(@TempDir Path dir) throws Exception {
+        Path fifo = SpecialFiles.fifo(dir.resolve("rules.json"));
+        PolicyCheck check = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> parser.check(fifo));
+        assertEquals(new PolicyCheck(false, "rules.json is a FIFO (named pipe), not a regular file; a policy must be"
+                + " a regular file of at most 1 MiB"), check);
     }
 
     @Test

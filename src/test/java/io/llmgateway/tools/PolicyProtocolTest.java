@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.store.JsonFileSessionStore;
 import io.llmgateway.support.InProcessGateway;
 import io.llmgateway.support.MutableClock;
+import io.llmgateway.support.SpecialFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Policy enforcement through the real stdio transport, with an injected clock (no sleeping). */
@@ -99,6 +102,64 @@ class PolicyProtocolTest {
             assertDenied(gw.client.callTool("session_set_active", args), "rate_limited");
             assertFalse(listedTools(gw).contains("session_get"));
         }
+    }
+
+    /** The bound only turns a hang (a server thread blocked on the policy file) into a failure. */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPolicyFileSwappedForAFifoOrADeviceKeepsServingTheLastGoodPolicyAndHealthSaysWhy() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"hide\":[\"session_delete\"]}")) {
+            Path policy = dataDir.resolve("policy.json");
+            SpecialFiles.swapInFifo(policy);
+            clock.advance(Duration.ofSeconds(1));
+            assertServesTheLastGoodPolicy(gw, "policy.json is a FIFO (named pipe), not a regular file");
+
+            SpecialFiles.swapInLink(policy, Path.of("/dev/zero"));
+            clock.advance(Duration.ofSeconds(1));
+            assertServesTheLastGoodPolicy(gw, "policy.json is a character device, not a regular file");
+
+            Path edit = dataDir.resolve("policy.json.edit");
+            Files.writeString(edit, "{\"version\":\"1\",\"default\":\"allow\"}");
+            Files.move(edit, policy, StandardCopyOption.ATOMIC_MOVE);
+            clock.advance(Duration.ofSeconds(1));
+            assertTrue(listedTools(gw).contains("session_delete"), "a regular file again is read as usual");
+            JsonNode health = health(gw);
+            assertTrue(health.get("policy").get("rejectedEdit").isNull(), health.toString());
+            assertFalse(health.get("warnings").toString().contains("policy.json is"), health.toString());
+        }
+    }
+
+    private static void assertServesTheLastGoodPolicy(InProcessGateway gw, String problem) {
+        assertFalse(listedTools(gw).contains("session_delete"), "the last good policy still hides it");
+        assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean());
+        assertDenied(gw.client.callTool("session_delete", Map.of("sessionId", "gw-x")), "policy_denied");
+        JsonNode health = health(gw);
+        assertTrue(health.get("policy").get("rejectedEdit").asText().startsWith(problem), health.toString());
+        assertTrue(health.get("warnings").toString().contains(problem), health.toString());
+    }
+
+    @Test
+    void aCounterForgedBelowZeroCountsAsFullForItsWindowAndHealthNamesIt() throws Exception {
+        String key = "lists/60/" + Instant.parse("2026-11-22T10:00:00Z").getEpochSecond();
+        Files.writeString(dataDir.resolve("policy-counters.json"),
+                "{\"version\":1,\"counters\":{\"" + key + "\":-1000000}}");
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_list\":{\"limits\":"
+                + "[{\"counter\":\"lists\",\"window\":\"minute\",\"max\":3}]}}}")) {
+            JsonNode limited = gw.client.callTool("session_list", Map.of());
+            assertDenied(limited, "rate_limited");
+            assertEquals(12, limited.get("structuredContent").get("retryAfterSeconds").asInt());
+            String warnings = health(gw).get("warnings").toString();
+            assertTrue(warnings.contains("policy counters: policy-counters.json entry \\\"" + key + "\\\" holds -1000000"),
+                    warnings);
+
+            clock.advance(Duration.ofSeconds(12));
+            assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(), "the next window is fresh");
+            assertFalse(health(gw).get("warnings").toString().contains("policy counters"), "the damage ended with its window");
+        }
+    }
+
+    private static JsonNode health(InProcessGateway gw) {
+        return gw.client.callTool("llm_process_health", Map.of()).get("structuredContent");
     }
 
     static void assertDenied(JsonNode result, String code) {
