@@ -157,6 +157,8 @@ final class HostConfigMerge {
         }
         // codex exec ("approval policy never") refuses tools that need approval; setup's output says how to narrow this.
         block.add("default_tools_approval_mode = \"approve\"");
+        // Otherwise codex may send its first model turn before the gateway's tools are listed (a JVM start).
+        block.add("startup_readiness = \"catalog\"");
         if (!entry.env().isEmpty()) {
             block.add("");
             block.add("[mcp_servers." + NAME + ".env]");

@@ -119,7 +119,8 @@ class HostConfigFileTest {
         assertTrue(merged.contains("\n[mcp_servers.llm-cli-gateway]\ncommand = \"/opt/java/bin/java\"\n"
                 + "args = [\"-Xshare:auto\", \"-jar\", \"/opt/gw/llm-cli-gateway.jar\"]\n"
                 + "env_vars = [\"ANTHROPIC_API_KEY\", \"OPENAI_BASE_URL\"]\n"
-                + "default_tools_approval_mode = \"approve\"\n\n"
+                + "default_tools_approval_mode = \"approve\"\n"
+                + "startup_readiness = \"catalog\"\n\n"
                 + "[mcp_servers.llm-cli-gateway.env]\nLLM_GATEWAY_HOME = \"/data/gw\"\n"), merged);
     }
 
