@@ -25,6 +25,7 @@ import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.ProviderJobRuns;
 import io.llmgateway.tools.ProviderRequestTools;
+import io.llmgateway.tools.RequestPathWarmUp;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
 import io.llmgateway.transport.StdioJsonRpcTransport;
@@ -110,6 +111,8 @@ public final class Gateway implements AutoCloseable {
                 .build();
         jobs.start();
         transport.start();
+        // After the initialize response, so that it never competes with answering initialize.
+        transport.firstWrite().thenRun(() -> RequestPathWarmUp.start(mapper, validator, sessions));
         return new Gateway(transport, server, jobs, runner, store, policy);
     }
 

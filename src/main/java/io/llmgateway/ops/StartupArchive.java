@@ -53,9 +53,16 @@ public final class StartupArchive {
         this.clock = clock;
     }
 
-    /** The archive a host's JVM maps: {@code gateway-<hash of jar path and Java home>.jsa}. */
+    /**
+     * The archive a host's JVM maps: {@code gateway-<hash of jar path and Java home>}, {@code .aot} (an AOT
+     * cache) on JDK 25+, else {@code .jsa} (a dynamic CDS archive). This process's Java is the host's.
+     */
     public Path file() {
-        return directory.resolve(baseName() + ".jsa");
+        return directory.resolve(baseName() + extension());
+    }
+
+    private static String extension() {
+        return GatewayLaunch.aotCacheSupported() ? ".aot" : ".jsa";
     }
 
     Path stampFile() {
@@ -99,8 +106,7 @@ public final class StartupArchive {
      * map it. Empty when it maps; otherwise the JVM's complaint.
      */
     public Optional<String> verify() {
-        List<String> command = new ArrayList<>(launch().command());
-        command.replaceAll(arg -> arg.equals("-Xshare:auto") ? "-Xshare:on" : arg);
+        List<String> command = new ArrayList<>(launch().commandRequiringArchive());
         command.add("--version");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -175,12 +181,13 @@ public final class StartupArchive {
         deleteLeftovers();
         JarFingerprint before = JarFingerprint.of(jar);
         String suffix = ".tmp-" + ProcessHandle.current().pid();
-        Path dump = directory.resolve(baseName() + ".jsa" + suffix);
+        Path dump = directory.resolve(baseName() + extension() + suffix);
         Path scratch = directory.resolve("training" + suffix);
         PrivateFiles.createDirectories(scratch);
         long started = System.nanoTime();
         try {
-            ArchiveTrainer.train(new GatewayLaunch(java, jar, Optional.empty()), dump, scratch, TRAINING_TIMEOUT);
+            ArchiveTrainer.train(new GatewayLaunch(java, jar, Optional.empty()), dump, GatewayLaunch.aotCacheSupported(),
+                    scratch, TRAINING_TIMEOUT);
             if (!before.equals(JarFingerprint.of(jar))) {
                 throw new IOException("the jar changed while the start-up archive was being made; run setup again");
             }
