@@ -1,5 +1,6 @@
 package io.llmgateway.config;
 
+import io.llmgateway.files.PrivateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,12 +16,18 @@ import java.util.Map;
  * @param environment      the environment the gateway started with: passed through to the CLIs it runs,
  *                         and where {@code LLM_GATEWAY_<PROVIDER>_COMMAND} overrides are read
  * @param jobs             durable jobs: sync deadline, dedup window, limits, retention
+ * @param commands         the executable of each provider ({@code LLM_GATEWAY_<PROVIDER>_COMMAND})
+ * @param probeTimeout     the limit of one {@code --version} or login probe of a CLI
+ *                         ({@code LLM_GATEWAY_PROBE_TIMEOUT_MS}, default 5 s)
  */
 public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
-        long maxOutputBytes, Map<String, String> environment, JobConfig jobs) {
+        long maxOutputBytes, Map<String, String> environment, JobConfig jobs, CliCommands commands,
+        Duration probeTimeout) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
     public static final long DEFAULT_MAX_OUTPUT_BYTES = 20L * 1024 * 1024;
+    public static final String PROBE_TIMEOUT_VARIABLE = "LLM_GATEWAY_PROBE_TIMEOUT_MS";
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
     /** The exec layer keeps captured output in one array per stream. */
     static final long MAX_OUTPUT_BYTES = Integer.MAX_VALUE - 8;
 
@@ -32,6 +39,13 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
     public GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
             long maxOutputBytes, Map<String, String> environment) {
         this(dataDir, sessionTtl, maxLineBytes, shutdownDrain, maxOutputBytes, environment, JobConfig.DEFAULTS);
+    }
+
+    /** With the commands and the probe timeout {@code environment} sets. */
+    public GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
+            long maxOutputBytes, Map<String, String> environment, JobConfig jobs) {
+        this(dataDir, sessionTtl, maxLineBytes, shutdownDrain, maxOutputBytes, environment, jobs,
+                CliCommands.fromEnvironment(environment), probeTimeout(environment));
     }
 
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
@@ -59,6 +73,11 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
         return set;
     }
 
+    /** The probe timeout {@value #PROBE_TIMEOUT_VARIABLE} sets; IllegalArgumentException for a bad value. */
+    public static Duration probeTimeout(Map<String, String> env) {
+        return Duration.ofMillis(EnvValues.positiveLong(env, PROBE_TIMEOUT_VARIABLE, DEFAULT_PROBE_TIMEOUT.toMillis()));
+    }
+
     private static long maxOutputBytes(Map<String, String> env) {
         long value = EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES);
         if (value > MAX_OUTPUT_BYTES) {
@@ -68,16 +87,20 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
         return value;
     }
 
-    /** HOME is read from the environment first: the JVM's user.home ignores it. */
+    /**
+     * HOME is read from the environment first: the JVM's user.home ignores it. The parent is resolved to its
+     * real path (links the user made above the data directory are followed once, here); the data directory
+     * itself being a link is refused on use (docs/STORE.md).
+     */
     public static Path resolveDataDir(Map<String, String> env) {
         String explicit = env.get("LLM_GATEWAY_HOME");
         if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit).toAbsolutePath().normalize();
+            return PrivateFiles.withRealParent(Path.of(explicit));
         }
         String home = env.get("HOME");
         if (home == null || home.isBlank()) {
             home = System.getProperty("user.home");
         }
-        return Path.of(home, ".llm-cli-gateway").toAbsolutePath().normalize();
+        return PrivateFiles.withRealParent(Path.of(home, ".llm-cli-gateway"));
     }
 }

@@ -4,38 +4,31 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.CanonicalRequest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * The identity of a request for deduplication: SHA-256 of the canonical JSON (keys sorted at every
- * level) of the provider, the arguments without those that do not change what runs, the resolved working
- * directory and the resolved session.
+ * The identity of a request for deduplication: SHA-256 of the canonical JSON (map keys sorted at every
+ * level) of the provider and the canonical request without its correlation id. The canonical request holds
+ * the real working directory, the resolved session and the grant making it, so equal keys mean the same run in
+ * the same place on the same conversation for the same grant: grants never share a job.
  */
 final class DedupKey {
-    /** Arguments that do not change what runs. */
-    static final Set<String> IGNORED_ARGUMENTS = Set.of("forceRefresh", "correlationId");
-
     private final ObjectMapper canonical;
 
     DedupKey(ObjectMapper mapper) {
-        this.canonical = mapper.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        this.canonical = JobJson.mapper(mapper).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     }
 
-    String of(ProviderId cli, Map<String, Object> arguments, RequestIdentity identity) {
-        Map<String, Object> args = new LinkedHashMap<>(arguments);
-        IGNORED_ARGUMENTS.forEach(args::remove);
-        Map<String, Object> key = new LinkedHashMap<>();
-        key.put("provider", cli.wireName());
-        key.put("arguments", args);
-        key.put("workingDir", identity.workingDir().toString());
-        key.put("session", identity.sessionKey());
+    /** What is hashed. */
+    private record Identity(ProviderId provider, CanonicalRequest request) {
+    }
+
+    String of(ProviderId cli, CanonicalRequest request) {
         try {
-            byte[] json = canonical.writeValueAsBytes(key);
+            byte[] json = canonical.writeValueAsBytes(new Identity(cli, request.withoutCorrelationId()));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot compute a request's dedup key", e);

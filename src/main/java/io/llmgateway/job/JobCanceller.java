@@ -1,7 +1,11 @@
 package io.llmgateway.job;
 
-import static io.llmgateway.job.JobStore.io;
+import io.llmgateway.job.supervisor.RecordedCli;
+import io.llmgateway.job.supervisor.LaunchFiles;
+import io.llmgateway.exec.ProcessRef;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
+import io.llmgateway.provider.api.ProviderRuns;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -31,14 +35,14 @@ final class JobCanceller {
     /** See {@link JobService#cancel}; waits at most {@link #CANCEL_WAIT}. */
     JobService.Cancellation cancel(String id) {
         JobStore.checkId(id);
-        JobRecord before = finalizer.refresh(store.require(id));
+        JobRecord before = finalizer.refreshAndDispatch(store.require(id));
         if (before.status().isTerminal()) {
             return new JobService.Cancellation(before, before.status());
         }
-        JobRecord marked = io(() -> store.update(id, current -> {
+        JobRecord marked = orStoreUnavailable(() -> store.update(id, current -> {
             if (current.status() == JobStatus.QUEUED) {
                 LaunchFiles.delete(store.files(id));
-                provider.abandon(current.cli(), current.context());
+                provider.abandon(current.context());
                 return current.ended(JobStatus.CANCELLED, clock.now(), null, JobFinalizer.cancelledError());
             }
             return current.status() == JobStatus.RUNNING && !current.cancelRequested()
@@ -62,7 +66,7 @@ final class JobCanceller {
         }
         // A deferred request watched by another gateway (which then finalizes it) or by none (the next
         // look finalizes it), or a job nobody supervises.
-        CliProcess.stop(store.files(job.id()));
+        RecordedCli.stop(store.files(job.id()));
     }
 
     /** Waits until the job is finalized and, for a supervised job, its supervisor has exited. */
@@ -70,7 +74,7 @@ final class JobCanceller {
         ProcessRef supervisor = job.deferred() ? null : job.runner();
         long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            if (finalizer.refresh(store.require(id)).status().isTerminal()
+            if (finalizer.refreshAndDispatch(store.require(id)).status().isTerminal()
                     && (supervisor == null || !supervisor.isAlive())) {
                 return;
             }

@@ -1,19 +1,25 @@
 package io.llmgateway.job;
 
-import static io.llmgateway.job.JobStore.io;
+import io.llmgateway.job.supervisor.RecordedCli;
+import io.llmgateway.job.supervisor.FileBackedRun;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.exec.RunLimits;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -49,11 +55,11 @@ final class JobFinalizer {
     static final String EXIT_STATUS_UNKNOWN = "exit status unknown: the gateway that started this run exited before it";
 
     /**
-     * Brings a running job's record up to date (see {@link #refreshRecord}) and, when that ended it,
+     * Brings a running job's record up to date (see {@link #refresh}) and, when that ended it,
      * starts queued jobs in the slot it freed.
      */
-    JobRecord refresh(JobRecord job) {
-        JobRecord now = refreshRecord(job);
+    JobRecord refreshAndDispatch(JobRecord job) {
+        JobRecord now = refresh(job);
         if (now.status().isTerminal() && !job.status().isTerminal()) {
             slotFreed.run();
         }
@@ -64,17 +70,18 @@ final class JobFinalizer {
      * Finalizes a running job whose exit status is on disk; when the process that should record its exit
      * status is gone, adopts a deferred request whose CLI still runs, finishes one whose CLI ended from its
      * output, and marks any other job orphaned. Jobs watched by this process are finalized when their run ends.
+     * Starts no queued job (the queue calls this while it dispatches).
      */
-    JobRecord refreshRecord(JobRecord job) {
+    JobRecord refresh(JobRecord job) {
         if (job.status() != JobStatus.RUNNING || runs.owns(job.id())) {
             return job;
         }
         JobFiles files = store.files(job.id());
-        if (Files.exists(files.exit())) {
-            return io(() -> finalizeJob(job.id()));
+        if (files.exited()) {
+            return orStoreUnavailable(() -> finalizeJob(job.id()));
         }
         if (job.runner() == null || !job.runner().isAlive()) {
-            return io(() -> job.deferred() ? adoptOrFinish(job.id()) : orphan(job.id()));
+            return orStoreUnavailable(() -> job.deferred() ? adoptOrFinish(job.id()) : orphan(job.id()));
         }
         if (job.cancelRequested() && !job.deferred()) {
             // Asked from a gateway that cannot signal the supervisor (another pid namespace): signal it from here.
@@ -101,8 +108,20 @@ final class JobFinalizer {
                 return current.ended(JobStatus.FAILED, clock.now(), null, new JobRecord.JobError(
                         ErrorCode.CLI_ERROR.wireName(), exit.get().startError(), Map.of()));
             }
-            return finalState(current, OutputPages.outcome(store.files(id), exit.get()));
+            ProcessOutcome outcome;
+            try {
+                outcome = OutputPages.outcome(store.files(id), exit.get());
+            } catch (LinkedPathException e) {
+                return current.ended(JobStatus.FAILED, clock.now(), null, refusedOutput(e));
+            }
+            return finalState(current, outcome);
         });
+    }
+
+    /** A link planted in place of an output file: the job's result cannot be trusted, nor read. */
+    private static JobRecord.JobError refusedOutput(LinkedPathException e) {
+        return new JobRecord.JobError(ErrorCode.STORE_UNAVAILABLE.wireName(), "The job's output is refused: "
+                + e.getMessage() + ".", Map.of());
     }
 
     private JobRecord finalState(JobRecord current, ProcessOutcome outcome) {
@@ -111,8 +130,7 @@ final class JobFinalizer {
             return current.ended(JobStatus.CANCELLED, clock.now(), exitCode, cancelledError());
         }
         try {
-            Map<String, Object> result = provider.complete(current.cli(), current.context(), outcome);
-            return current.completed(clock.now(), exitCode, result);
+            return current.completed(clock.now(), exitCode, provider.complete(current.cli(), current.context(), outcome));
         } catch (GatewayException e) {
             return current.ended(JobStatus.FAILED, clock.now(), exitCode,
                     new JobRecord.JobError(e.code().wireName(), e.getMessage(), e.details()));
@@ -126,13 +144,13 @@ final class JobFinalizer {
     /** Marks a running job orphaned if, under its lock, its exit status is still missing and its runner gone. */
     private JobRecord orphan(String id) throws IOException {
         JobRecord result = store.update(id, current -> {
-            if (current.status() != JobStatus.RUNNING || Files.exists(store.files(id).exit())
+            if (current.status() != JobStatus.RUNNING || store.files(id).exited()
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
-            CliProcess.stop(store.files(id)); // an unsupervised CLI left running would never be reported
+            RecordedCli.stop(store.files(id)); // an unsupervised CLI left running would never be reported
             LaunchFiles.delete(store.files(id));
-            provider.abandon(current.cli(), current.context());
+            provider.abandon(current.context());
             if (current.cancelRequested()) {
                 // Cancelled before its supervisor could handle the signal (it was still starting).
                 return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
@@ -153,13 +171,13 @@ final class JobFinalizer {
      */
     private JobRecord adoptOrFinish(String id) throws IOException {
         JobFiles files = store.files(id);
-        CliRun[] adopted = new CliRun[1];
+        FileBackedRun[] adopted = new FileBackedRun[1];
         JobRecord after = store.update(id, current -> {
-            if (current.status() != JobStatus.RUNNING || Files.exists(files.exit()) || runs.owns(id)
+            if (current.status() != JobStatus.RUNNING || files.exited() || runs.owns(id)
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
-            Optional<CliProcess> recorded = CliProcess.read(files);
+            Optional<RecordedCli> recorded = RecordedCli.read(files);
             if (recorded.isPresent() && !recorded.get().process().isLocal() && recorded.get().process().isAlive()) {
                 return current; // runs where this process cannot see it: left to a gateway of its pid namespace
             }
@@ -167,12 +185,12 @@ final class JobFinalizer {
             Optional<RunLimits> limits = LaunchFiles.readLimits(files);
             if (live.isPresent() && limits.isPresent()) {
                 LOG.info("Adopting deferred job {} (CLI pid {}): its gateway is gone", id, live.get().pid());
-                adopted[0] = CliRun.adopt(files, live.get(), recorded.get().process(), recorded.get().runId(),
+                adopted[0] = FileBackedRun.adopt(files, live.get(), recorded.get().process(), recorded.get().runId(),
                         limits.get());
                 return current.withRunner(self);
             }
             if (live.isPresent()) {
-                CliProcess.stop(files); // without its limits nobody could watch it
+                RecordedCli.stop(files); // without its limits nobody could watch it
             }
             return finishedWithoutStatus(current, recorded);
         });
@@ -190,23 +208,22 @@ final class JobFinalizer {
      * complete, successful reply in its output completes the job (the native session id is recorded as
      * usual); anything else leaves it orphaned with its output.
      */
-    private JobRecord finishedWithoutStatus(JobRecord current, Optional<CliProcess> cli) throws IOException {
+    private JobRecord finishedWithoutStatus(JobRecord current, Optional<RecordedCli> cli) throws IOException {
         if (current.cancelRequested()) {
             return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
         }
         Duration ran = Duration.between(current.startedAt() != null ? current.startedAt() : current.createdAt(),
                 clock.now());
-        ProcessOutcome outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
-                cli.map(c -> c.process().pid()).orElse(0L), cli.map(CliProcess::runId).orElse(""));
+        ProcessOutcome outcome;
         try {
-            Map<String, Object> result = new LinkedHashMap<>(provider.complete(current.cli(), current.context(), outcome));
-            List<Object> warnings = new ArrayList<>();
-            if (result.get("warnings") instanceof List<?> earlier) {
-                warnings.addAll(earlier);
-            }
-            warnings.add(EXIT_STATUS_UNKNOWN);
-            result.put("warnings", warnings);
-            result.put("exitCode", null);
+            outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
+                    cli.map(c -> c.process().pid()).orElse(0L), cli.map(RecordedCli::runId).orElse(""));
+        } catch (LinkedPathException e) {
+            return current.ended(JobStatus.FAILED, clock.now(), null, refusedOutput(e));
+        }
+        try {
+            ProviderResult result = provider.complete(current.cli(), current.context(), outcome)
+                    .withUnknownExitStatus(EXIT_STATUS_UNKNOWN);
             LOG.info("Deferred job {} ended while no gateway watched it; completed from its output", current.id());
             return current.completed(clock.now(), null, result);
         } catch (RuntimeException e) {
@@ -220,7 +237,7 @@ final class JobFinalizer {
     }
 
     /** Makes this process the job's watcher until its run ends (or the watch is released at close). */
-    void own(String id, CliRun run, CompletableFuture<ExitReport> ended) {
+    void own(String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
         runs.own(id, run, ended, (exit, failure) -> ownedRunEnded(id, exit, failure));
     }
 
@@ -237,7 +254,7 @@ final class JobFinalizer {
             } else {
                 // An adopted CLI that exited by itself: only its parent (gone) learned its exit status.
                 store.update(id, current -> current.status().isTerminal() ? current
-                        : finishedWithoutStatus(current, CliProcess.read(store.files(id))));
+                        : finishedWithoutStatus(current, RecordedCli.read(store.files(id))));
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("Recording the end of deferred job {} failed", id, e);
@@ -247,6 +264,7 @@ final class JobFinalizer {
 
     static JobRecord.JobError cancelledError() {
         return new JobRecord.JobError(ErrorCode.CANCELLED.wireName(),
-                "The job was cancelled with llm_job_cancel; its process tree was killed.", Map.of());
+                "The job was cancelled (with llm_job_cancel, or by the client cancelling the call it continues); "
+                        + "its process tree was killed.", Map.of());
     }
 }

@@ -1,17 +1,23 @@
 package io.llmgateway.job;
 
-import static io.llmgateway.job.JobStore.io;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
+import io.llmgateway.exec.ProcessRef;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,25 +54,23 @@ final class JobQueue {
     }
 
     /** See {@link JobService#submit}. */
-    JobService.Submission submit(ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
-        Map<String, Object> args = new LinkedHashMap<>(arguments);
-        args.remove("forceRefresh");
-        RequestIdentity identity = provider.identify(cli, args);
-        String key = dedup.of(cli, args, identity);
-        return io(() -> store.withDirectoryLock(() -> {
+    JobService.Submission submit(ProviderId cli, CanonicalRequest request, boolean forceRefresh) {
+        Principal owner = request.owner();
+        String key = dedup.of(cli, request);
+        return orStoreUnavailable(() -> store.withDirectoryLock(() -> {
             List<JobRecord> jobs = dispatchLocked();
             if (!forceRefresh) {
-                Optional<JobRecord> earlier = duplicateOf(jobs, key);
+                Optional<JobRecord> earlier = duplicateOf(jobs, key, owner);
                 if (earlier.isPresent()) {
                     return new JobService.Submission(earlier.get(), true);
                 }
             }
             checkCapacity(jobs, cli);
-            PreparedRun prepared = provider.prepare(cli, args, true);
+            PreparedRun prepared = provider.prepare(cli, request, true);
             ProcessSpec spec = prepared.spec();
             JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.QUEUED, false, clock.now(), null, null,
                     prepared.sessionId(), prepared.correlationId(), spec.workingDir().toString(), key,
-                    prepared.context(), null, false, null, null, null);
+                    prepared.context(), null, false, null, null, null, owner.storedOwner());
             store.create(record);
             try {
                 LaunchFiles.write(store.files(record.id()), spec);
@@ -81,13 +85,13 @@ final class JobQueue {
         }));
     }
 
-    private Optional<JobRecord> duplicateOf(List<JobRecord> jobs, String key) {
+    private Optional<JobRecord> duplicateOf(List<JobRecord> jobs, String key, Principal owner) {
         if (config.dedupWindow().isZero()) {
             return Optional.empty();
         }
         Instant since = clock.now().minus(config.dedupWindow());
         return jobs.stream()
-                .filter(j -> key.equals(j.dedupKey()) && !j.createdAt().isBefore(since))
+                .filter(j -> key.equals(j.dedupKey()) && owner.owns(j.owner()) && !j.createdAt().isBefore(since))
                 .filter(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING
                         || j.status() == JobStatus.COMPLETED)
                 .findFirst(); // newest first
@@ -132,7 +136,7 @@ final class JobQueue {
 
     /** A queued job's place in the queue (1 starts next); null unless it is queued. */
     Integer position(String id) {
-        List<JobRecord> queued = io(store::all).stream().filter(j -> j.status() == JobStatus.QUEUED)
+        List<JobRecord> queued = orStoreUnavailable(store::all).stream().filter(j -> j.status() == JobStatus.QUEUED)
                 .sorted(OLDEST_FIRST).toList();
         Integer position = null;
         for (int i = 0; i < queued.size(); i++) {
@@ -148,7 +152,7 @@ final class JobQueue {
      * returns the jobs as they then are.
      */
     private List<JobRecord> dispatchLocked() throws IOException {
-        List<JobRecord> jobs = store.all().stream().map(finalizer::refreshRecord).toList();
+        List<JobRecord> jobs = store.all().stream().map(finalizer::refresh).toList();
         SlotCount slots = SlotCount.of(jobs);
         List<JobRecord> queued = jobs.stream().filter(j -> j.status() == JobStatus.QUEUED)
                 .sorted(OLDEST_FIRST).toList();
@@ -157,7 +161,7 @@ final class JobQueue {
             if (slots.total() >= config.maxRunning()) {
                 break;
             }
-            if (slots.canStart(job.cli(), config) && launch(job.id())) {
+            if (slots.canStart(job.cli(), config) && launchOrSkip(job.id())) {
                 slots = slots.plus(job.cli());
                 started = true;
             }
@@ -166,7 +170,7 @@ final class JobQueue {
     }
 
     void dispatch() {
-        io(() -> store.withDirectoryLock(this::dispatchLocked));
+        orStoreUnavailable(() -> store.withDirectoryLock(this::dispatchLocked));
     }
 
     void dispatchQuietly() {
@@ -174,6 +178,16 @@ final class JobQueue {
             dispatch();
         } catch (RuntimeException e) {
             LOG.warn("Starting queued jobs failed: {}", e.toString());
+        }
+    }
+
+    /** Like {@link #launch}, but a job whose files cannot be used is skipped: it must not hold up the others. */
+    private boolean launchOrSkip(String id) {
+        try {
+            return launch(id);
+        } catch (IOException e) {
+            store.warnOnce(id, "Cannot start queued job {}: {}", e);
+            return false;
         }
     }
 
@@ -191,7 +205,7 @@ final class JobQueue {
             } catch (IOException e) {
                 LOG.warn("Could not start the supervisor of job {}: {}", id, e.toString());
                 LaunchFiles.delete(files);
-                provider.abandon(current.cli(), current.context());
+                provider.abandon(current.context());
                 return current.started(null, clock.now()).ended(JobStatus.FAILED, clock.now(), null,
                         new JobRecord.JobError(ErrorCode.CLI_ERROR.wireName(),
                                 "Could not start the job's supervisor process: " + e.getMessage(), Map.of()));

@@ -1,6 +1,12 @@
 package io.llmgateway.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.core.Principal;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.RunContext;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,8 +27,10 @@ import java.util.Objects;
  *                        exited cleanly until another gateway adopts it
  * @param cancelRequested llm_job_cancel asked for the job to stop (set before its process tree is killed)
  * @param exitCode        the CLI's exit status once known (the gateway's 124/125/126 when it stopped the run)
- * @param result          for a completed job: the result exactly as the sync request tool returns it
+ * @param result          for a completed job: the provider's result, which the sync request tool returns
  * @param error           for a failed, cancelled or orphaned job: what went wrong
+ * @param owner           the grant that submitted it ({@link io.llmgateway.core.Principal#storedOwner()}; null
+ *                        is {@code local}): other grants see "not found"
  */
 public record JobRecord(
         String id,
@@ -36,20 +44,23 @@ public record JobRecord(
         String correlationId,
         String workingDir,
         String dedupKey,
-        Map<String, String> context,
+        RunContext context,
         ProcessRef runner,
         boolean cancelRequested,
         Integer exitCode,
-        Map<String, Object> result,
-        JobError error) {
+        ProviderResult result,
+        JobError error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("grant") String owner) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(cli, "cli");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
-        context = context == null ? Map.of() : Map.copyOf(context);
-        result = result == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(result));
+        Objects.requireNonNull(context, "context");
+        if (owner != null && (!Principal.isValidName(owner) || Principal.LOCAL_NAME.equals(owner))) {
+            throw new IllegalArgumentException("grant is not a grant name");
+        }
     }
 
     /**
@@ -68,7 +79,7 @@ public record JobRecord(
 
     public JobRecord started(ProcessRef newRunner, Instant at) {
         return new JobRecord(id, cli, JobStatus.RUNNING, deferred, createdAt, at, null, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null);
+                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null, owner);
     }
 
     /**
@@ -77,17 +88,17 @@ public record JobRecord(
      */
     public JobRecord withRunner(ProcessRef newRunner) {
         return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error);
+                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error, owner);
     }
 
     public JobRecord withCancelRequested() {
         return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, true, exitCode, result, error);
+                workingDir, dedupKey, context, runner, true, exitCode, result, error, owner);
     }
 
-    public JobRecord completed(Instant at, Integer code, Map<String, Object> syncResult) {
+    public JobRecord completed(Instant at, Integer code, ProviderResult syncResult) {
         return new JobRecord(id, cli, JobStatus.COMPLETED, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null);
+                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null, owner);
     }
 
     /** A terminal state other than completed. */
@@ -96,6 +107,6 @@ public record JobRecord(
             throw new IllegalArgumentException("not an unsuccessful terminal status: " + terminal);
         }
         return new JobRecord(id, cli, terminal, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, null, why);
+                workingDir, dedupKey, context, runner, cancelRequested, code, null, why, owner);
     }
 }

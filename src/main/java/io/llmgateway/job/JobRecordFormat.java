@@ -1,59 +1,35 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.ExitReport;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmgateway.core.ProviderId;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
 
-/** The JSON of job.json and exit.json. Field names are the file format: add, never rename. */
+/**
+ * The JSON of job.json and exit.json. Field names are the file format: add, never rename. A job.json is
+ * its {@link JobRecord} as Jackson writes it (see {@link JobJson}) plus {@code format}; the shape is the one
+ * 0.1.0 wrote, so records survive an upgrade and gateways of either version can share a data directory.
+ */
 final class JobRecordFormat {
     static final int FORMAT = 1;
-    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
-    };
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
 
     private final ObjectMapper mapper;
 
     JobRecordFormat(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.mapper = JobJson.mapper(mapper);
     }
 
     byte[] write(JobRecord r) {
         ObjectNode node = mapper.createObjectNode();
         node.put("format", FORMAT);
-        node.put("id", r.id());
-        node.put("cli", r.cli().wireName());
-        node.put("status", r.status().wireName());
-        node.put("deferred", r.deferred());
-        node.put("createdAt", r.createdAt().toString());
-        node.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
-        node.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
-        node.put("sessionId", r.sessionId());
-        node.put("correlationId", r.correlationId());
-        node.put("workingDir", r.workingDir());
-        node.put("dedupKey", r.dedupKey());
-        node.set("context", mapper.valueToTree(r.context()));
-        if (r.runner() == null) {
-            node.putNull("runner");
-        } else {
-            node.putObject("runner").put("pid", r.runner().pid()).put("startMillis", r.runner().startMillis())
-                    .put("machine", r.runner().machine());
-        }
-        node.put("cancelRequested", r.cancelRequested());
-        node.put("exitCode", r.exitCode());
-        node.set("result", r.result() == null ? null : mapper.valueToTree(r.result()));
-        if (r.error() == null) {
-            node.putNull("error");
-        } else {
-            node.putObject("error").put("code", r.error().code()).put("message", r.error().message())
-                    .set("details", mapper.valueToTree(r.error().details()));
+        node.setAll((ObjectNode) mapper.valueToTree(r));
+        if (r.result() != null) {
+            // 0.1.0 stored the sync tool's result as it was, success first; it still reads it that way.
+            ObjectNode result = mapper.createObjectNode().put("success", true);
+            result.setAll((ObjectNode) node.get("result"));
+            node.set("result", result);
         }
         try {
             return mapper.writeValueAsBytes(node);
@@ -69,31 +45,9 @@ final class JobRecordFormat {
             throw new IOException("not a job record of format " + FORMAT);
         }
         try {
-            JsonNode runner = node.path("runner");
-            JsonNode error = node.path("error");
-            return new JobRecord(
-                    text(node, "id"),
-                    ProviderId.fromWireName(text(node, "cli")).orElseThrow(() -> new IOException("unknown cli")),
-                    JobStatus.fromWireName(text(node, "status")).orElseThrow(() -> new IOException("unknown status")),
-                    node.path("deferred").asBoolean(false),
-                    instant(node, "createdAt"),
-                    instant(node, "startedAt"),
-                    instant(node, "finishedAt"),
-                    text(node, "sessionId"),
-                    text(node, "correlationId"),
-                    text(node, "workingDir"),
-                    text(node, "dedupKey"),
-                    node.path("context").isObject() ? mapper.convertValue(node.get("context"), STRING_MAP) : Map.of(),
-                    runner.isObject() ? new ProcessRef(runner.path("pid").asLong(), runner.path("startMillis").asLong(),
-                            text(runner, "machine")) : null,
-                    node.path("cancelRequested").asBoolean(false),
-                    node.path("exitCode").isIntegralNumber() ? node.get("exitCode").asInt() : null,
-                    node.path("result").isObject() ? mapper.convertValue(node.get("result"), OBJECT_MAP) : null,
-                    error.isObject() ? new JobRecord.JobError(text(error, "code"), text(error, "message"),
-                            error.path("details").isObject() ? mapper.convertValue(error.get("details"), OBJECT_MAP) : Map.of())
-                            : null);
-        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
-            throw new IOException("malformed job record: " + e.getMessage());
+            return mapper.treeToValue(node, JobRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException("malformed job record: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -113,13 +67,10 @@ final class JobRecordFormat {
                 text(node, "runId"));
     }
 
+    /** Absent in records written over stdio and before grants existed: those belong to {@code local}. */
+
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static Instant instant(JsonNode node, String field) {
-        String value = text(node, field);
-        return value == null ? null : Instant.parse(value);
     }
 }

@@ -1,16 +1,24 @@
 package io.llmgateway.job;
 
-import static io.llmgateway.job.JobStore.io;
+import io.llmgateway.files.FileMutexes;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.exec.ProcessRef;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.ProviderRuns;
+import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * runs and defers sync requests, {@link JobCanceller} cancels, {@link JobSweeper} removes what is no longer
  * needed, and {@link WatchedRuns} holds the runs this process watches. This class creates what the parts
  * share and hands it to them through their constructors.
+ *
+ * <p>A job belongs to the grant that submitted it (or whose sync request was deferred): for every other
+ * grant it does not exist (job_not_found, left out of lists).
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
@@ -40,6 +51,7 @@ public final class JobService implements AutoCloseable {
     private final JobConfig config;
     private final JobStore store;
     private final ProgressFiles progressFiles;
+    private final SecretRedactor redactor;
     private final ScheduledExecutorService scheduler;
     private final WatchedRuns runs;
     private final JobFinalizer finalizer;
@@ -47,12 +59,16 @@ public final class JobService implements AutoCloseable {
     private final SyncRequests sync;
     private final JobCanceller canceller;
     private final JobSweeper sweeper;
+    /** The last watch pass's failure, null while passes succeed (passes run one at a time). */
+    private volatile String watchFailure;
 
-    public JobService(Path dataDir, JobConfig config, ProviderRuns provider, JobLocks locks, ObjectMapper mapper,
-            Clock clock) {
+    /** @param redactor removes secrets from the output pages and progress lines it hands out */
+    public JobService(Path dataDir, JobConfig config, ProviderRuns provider, FileMutexes locks, ObjectMapper mapper,
+            Clock clock, SecretRedactor redactor) {
         this.config = config;
         this.store = new JobStore(dataDir, locks, new JobRecordFormat(mapper));
-        this.progressFiles = new ProgressFiles(mapper);
+        this.redactor = redactor;
+        this.progressFiles = new ProgressFiles(mapper, redactor, provider);
         // One thread watches the jobs directory, one sends progress: a slow pass must not delay progress.
         this.scheduler = Executors.newScheduledThreadPool(2, task -> {
             Thread thread = new Thread(task, "jobs-watch");
@@ -111,11 +127,15 @@ public final class JobService implements AutoCloseable {
     public record Cancellation(JobRecord job, JobStatus previousStatus) {
     }
 
+    /** Jobs of every grant and gateway on the data directory, by state. */
+    public record ActiveCounts(int running, int queued) {
+    }
+
     /** What a sync request ended with: its result, or the job it continues as. */
     public sealed interface SyncOutcome {
     }
 
-    public record Completed(Map<String, Object> result) implements SyncOutcome {
+    public record Completed(ProviderResult result) implements SyncOutcome {
     }
 
     public record Deferred(JobRecord job) implements SyncOutcome {
@@ -124,43 +144,50 @@ public final class JobService implements AutoCloseable {
     // ---- operations ----------------------------------------------------------------------------
 
     /**
-     * Starts (or queues) a request as a job and returns at once. An identical request within the dedup
+     * Starts (or queues) a canonical request as a job and returns at once. An identical request within the dedup
      * window that is queued, running or completed is returned instead, unless {@code forceRefresh}.
      *
-     * @throws GatewayException queue_full when the queue is full; the provider's errors for bad arguments
+     * @throws GatewayException queue_full when the queue is full; the provider's errors for a request that cannot
+     *                          be prepared (e.g. cli_not_found)
      */
-    public Submission submit(ProviderId cli, Map<String, Object> arguments, boolean forceRefresh) {
-        return queue.submit(cli, arguments, forceRefresh);
+    public Submission submit(ProviderId cli, CanonicalRequest request, boolean forceRefresh) {
+        return queue.submit(cli, request, forceRefresh);
     }
 
-    public JobView status(String id) {
+    /** Job ids look like job-&lt;uuid&gt;; anything else is invalid_argument. */
+    public static void checkId(String id) {
         JobStore.checkId(id);
-        JobRecord job = finalizer.refresh(store.require(id));
+    }
+
+    public JobView status(Principal owner, String id) {
+        JobRecord job = finalizer.refreshAndDispatch(owned(owner, id));
         JobFiles files = store.files(id);
         Integer position = job.status() == JobStatus.QUEUED ? queue.position(id) : null;
-        String progress = progressFiles.line(id, files.stdout());
+        String progress = progressFiles.line(id, job.cli(), files.stdout());
         return new JobView(job, JobFiles.sizeOf(files.stdout()), JobFiles.sizeOf(files.stderr()), progress, position);
     }
 
     /**
-     * A finished job's result (as the sync tool returns it) and a page of one of its output streams.
+     * A finished job's result (the provider's, as the sync tool returns it) and a page of one of its output streams,
+     * redacted (see {@link OutputPages}).
      *
      * @param stream   "stdout" or "stderr"
      * @param offset   byte offset to start at (a previous page's nextOffset)
      * @param maxChars at most this many characters of output
      */
-    public JobResult result(String id, String stream, long offset, int maxChars) {
-        JobStore.checkId(id);
-        JobRecord job = finalizer.refresh(store.require(id));
+    public JobResult result(Principal owner, String id, String stream, long offset, int maxChars) {
+        JobRecord job = finalizer.refreshAndDispatch(owned(owner, id));
         JobFiles files = store.files(id);
         Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
-        OutputPage page = io(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal()));
+        OutputPage page = orStoreUnavailable(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(),
+                redactor));
         return new JobResult(job, page);
     }
 
-    public JobPage list(Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {
-        List<JobRecord> matching = io(store::all).stream()
-                .map(j -> j.status() == JobStatus.RUNNING ? finalizer.refresh(j) : j)
+    public JobPage list(Principal owner, Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {
+        List<JobRecord> matching = orStoreUnavailable(store::all).stream()
+                .filter(j -> owner.owns(j.owner()))
+                .map(j -> j.status() == JobStatus.RUNNING ? finalizer.refreshAndDispatch(j) : j)
                 .filter(j -> status.isEmpty() || j.status() == status.get())
                 .filter(j -> cli.isEmpty() || j.cli() == cli.get())
                 .toList();
@@ -173,8 +200,27 @@ public final class JobService implements AutoCloseable {
      * gateway). Waits until the job is finalized, at most {@code JobCanceller.CANCEL_WAIT}. A finished job is
      * left as it is.
      */
-    public Cancellation cancel(String id) {
+    public Cancellation cancel(Principal owner, String id) {
+        owned(owner, id);
         return canceller.cancel(id);
+    }
+
+    /** How many jobs run and wait, of every grant (load figures; no job is named). */
+    public ActiveCounts activeCounts() {
+        List<JobRecord> all = orStoreUnavailable(store::all);
+        int running = (int) all.stream().filter(j -> j.status() == JobStatus.RUNNING).count();
+        int queued = (int) all.stream().filter(j -> j.status() == JobStatus.QUEUED).count();
+        return new ActiveCounts(running, queued);
+    }
+
+    /** The owner's job: another grant's is reported exactly like one that does not exist. */
+    private JobRecord owned(Principal owner, String id) {
+        JobStore.checkId(id);
+        JobRecord job = store.require(id);
+        if (!owner.owns(job.owner())) {
+            throw JobStore.notFound(id);
+        }
+        return job;
     }
 
     /**
@@ -182,10 +228,12 @@ public final class JobService implements AutoCloseable {
      * watched by this process. When it is still running after the sync deadline it continues as a job
      * (the run directory becomes the job's) and {@link Deferred} is returned; otherwise the sync tool's
      * result, and the run directory is removed. Sends progress to {@code sink} after
-     * {@link JobConfig#progressDelay()}, once per interval.
+     * {@link JobConfig#progressDelay()}, once per interval. When {@code cancel} fires the CLI's whole tree is
+     * killed: a call still waiting ends with a cancelled error, and a request deferred meanwhile ends as a
+     * cancelled job.
      */
-    public SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
-        return sync.request(cli, arguments, sink);
+    public SyncOutcome request(ProviderId cli, CanonicalRequest request, ProgressSink sink, CancelSignal cancel) {
+        return sync.request(cli, request, sink, cancel);
     }
 
     /** Removes finished jobs (record and output) older than the retention period; returns how many. */
@@ -207,8 +255,16 @@ public final class JobService implements AutoCloseable {
     private void watchQuietly() {
         try {
             watch();
+            if (watchFailure != null) {
+                LOG.info("Watching the jobs directory works again");
+                watchFailure = null;
+            }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Watching the jobs directory failed: {}", e.toString());
+            // Logged when it starts or changes, not on every pass (twice a second).
+            if (!e.toString().equals(watchFailure)) {
+                watchFailure = e.toString();
+                LOG.warn("Watching the jobs directory failed: {}", watchFailure);
+            }
         }
     }
 

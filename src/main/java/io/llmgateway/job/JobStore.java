@@ -1,15 +1,24 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.FileMutexes;
+import io.llmgateway.files.IoCall;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,14 +30,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The job directories under {@code <dataDir>/jobs}. Records are read without locks (they are replaced
  * atomically) and changed under the job's lock. Terminal records never change, so this process caches
- * them (without their results) to list and count jobs cheaply.
+ * them (without their results) to list and count jobs cheaply. An entry that cannot be used (a damaged
+ * record, a stray file, a link) is warned about once, and again only when it changes.
  */
 final class JobStore {
     private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
@@ -37,13 +46,17 @@ final class JobStore {
     private static final String DIRECTORY_LOCK = "jobs.lock";
 
     private final Path jobsDir;
-    private final JobLocks locks;
+    private final FileMutexes locks;
+    private final FileMutex directoryLock;
     private final JobRecordFormat format;
     private final Map<String, JobRecord> terminal = new ConcurrentHashMap<>();
+    /** Entries warned about, with what they were then; only entries still listed are kept. */
+    private final Map<String, List<Object>> warned = new ConcurrentHashMap<>();
 
-    JobStore(Path dataDir, JobLocks locks, JobRecordFormat format) {
+    JobStore(Path dataDir, FileMutexes locks, JobRecordFormat format) {
         this.jobsDir = dataDir.resolve("jobs");
         this.locks = locks;
+        this.directoryLock = locks.of(jobsDir.resolve(DIRECTORY_LOCK));
         this.format = format;
     }
 
@@ -59,18 +72,15 @@ final class JobStore {
         }
     }
 
-    /** An action on the job files. */
-    interface IoAction<T> {
-        T run() throws IOException;
-    }
-
     /** Runs an action on the job files; their failures become store_unavailable errors for the caller. */
-    static <T> T io(IoAction<T> action) {
+    static <T> T orStoreUnavailable(IoCall<T> action) {
         try {
-            return action.run();
+            return action.call();
         } catch (LockTimeoutException e) {
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files are busy: " + e.getMessage() + "; "
                     + e.advice() + ".");
+        } catch (LinkedPathException e) {
+            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files refuse " + e.getMessage() + ".");
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files in the data directory cannot be "
                     + "read or written (" + e.getMessage() + "); check its permissions and free space.");
@@ -81,9 +91,9 @@ final class JobStore {
         return new JobFiles(jobsDir.resolve(id));
     }
 
-    <T> T withDirectoryLock(JobLocks.Locked<T> action) throws IOException {
+    <T> T withDirectoryLock(IoCall<T> action) throws IOException {
         PrivateFiles.createDirectories(jobsDir);
-        return locks.withDirectory(jobsDir.resolve(DIRECTORY_LOCK), action);
+        return directoryLock.locked(action);
     }
 
     /** Creates the job's directory and empty files, then its record. */
@@ -129,24 +139,30 @@ final class JobStore {
 
     List<UnregisteredRun> unregisteredRuns() throws IOException {
         List<UnregisteredRun> runs = new ArrayList<>();
-        if (!Files.isDirectory(jobsDir)) {
+        if (!Files.exists(jobsDir, LinkOption.NOFOLLOW_LINKS)) {
             return runs;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
+        try (DirectoryStream<Path> entries = PrivateFiles.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
             for (Path dir : entries) {
-                JobFiles files = files(dir.getFileName().toString());
-                if (Files.exists(files.record()) || Files.exists(files.lock())) {
+                String id = dir.getFileName().toString();
+                JobFiles files = files(id);
+                if (Files.exists(files.record(), LinkOption.NOFOLLOW_LINKS)
+                        || Files.exists(files.lock(), LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 Optional<ProcessRef> owner;
                 try {
-                    owner = ProcessRef.parse(Files.readString(files.owner(), StandardCharsets.UTF_8));
+                    owner = ProcessRef.parse(PrivateFiles.readString(files.owner()));
                 } catch (NoSuchFileException e) {
+                    owner = Optional.empty();
+                } catch (IOException e) {
+                    // Nobody can tell whose it is: left to the retention sweep, like a run whose owner is unknown.
+                    warnOnce(id, "Cannot read the owner of run directory {}: {}", e);
                     owner = Optional.empty();
                 }
                 try {
-                    runs.add(new UnregisteredRun(dir.getFileName().toString(), owner,
-                            Files.getLastModifiedTime(dir).toInstant()));
+                    runs.add(new UnregisteredRun(id, owner,
+                            Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant()));
                 } catch (NoSuchFileException e) {
                     // removed meanwhile (its call ended, or another gateway swept it)
                 }
@@ -166,7 +182,7 @@ final class JobStore {
     Optional<JobRecord> read(String id) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(files(id).record());
+            bytes = PrivateFiles.readAllBytes(files(id).record());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -193,7 +209,7 @@ final class JobStore {
         if (!Files.isDirectory(files.dir())) {
             throw notFound(id);
         }
-        return locks.withJob(id, files.lock(), () -> {
+        return locks.of(files.lock()).locked(() -> {
             JobRecord current = read(id).orElseThrow(() -> notFound(id));
             JobRecord next = change.apply(current);
             if (next != current) {
@@ -205,7 +221,7 @@ final class JobStore {
 
     Optional<ExitReport> readExit(String id) throws IOException {
         try {
-            return Optional.of(format.readExit(Files.readAllBytes(files(id).exit())));
+            return Optional.of(format.readExit(PrivateFiles.readAllBytes(files(id).exit())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -217,11 +233,11 @@ final class JobStore {
      */
     List<JobRecord> all() throws IOException {
         List<JobRecord> jobs = new ArrayList<>();
-        if (!Files.isDirectory(jobsDir)) {
+        if (!Files.exists(jobsDir, LinkOption.NOFOLLOW_LINKS)) {
             return jobs;
         }
         Set<String> listed = new HashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
+        try (DirectoryStream<Path> entries = PrivateFiles.newDirectoryStream(jobsDir, ID_PREFIX + "*")) {
             for (Path dir : entries) {
                 String id = dir.getFileName().toString();
                 listed.add(id);
@@ -238,11 +254,12 @@ final class JobStore {
                         jobs.add(r);
                     });
                 } catch (IOException e) {
-                    LOG.warn("Skipping unreadable job record {}: {}", id, e.getMessage());
+                    warnOnce(id, "Skipping unreadable job record {}: {}", e);
                 }
             }
         }
         terminal.keySet().retainAll(listed); // removed by another gateway's retention sweep
+        warned.keySet().retainAll(listed);
         jobs.sort(Comparator.comparing(JobRecord::createdAt).reversed().thenComparing(JobRecord::id));
         return jobs;
     }
@@ -250,14 +267,29 @@ final class JobStore {
     /** Removes a finished job's directory and everything in it. */
     void delete(String id) throws IOException {
         terminal.remove(id);
-        Path dir = files(id).dir();
-        if (!Files.isDirectory(dir)) {
-            return;
+        PrivateFiles.deleteTree(files(id).dir());
+    }
+
+    /**
+     * Logs {@code problem} (a format with the entry's id and the reason) about entry {@code id} of the jobs
+     * directory, unless it was logged already for the entry as it now is: every pass over the directory
+     * meets the same bad entries.
+     */
+    void warnOnce(String id, String problem, IOException reason) {
+        List<Object> now = List.of(identity(files(id).dir()), identity(files(id).record()));
+        if (!now.equals(warned.put(id, now))) {
+            String message = String.valueOf(reason.getMessage());
+            LOG.warn(problem, id, message.lines().findFirst().orElse(reason.getClass().getSimpleName()));
         }
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+    }
+
+    /** Which file is at {@code path} and in what state: inode, size, modification time ("absent" if none). */
+    private static Object identity(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
+        } catch (IOException e) {
+            return "absent";
         }
     }
 
@@ -274,6 +306,6 @@ final class JobStore {
     private static JobRecord summary(JobRecord r) {
         return r.result() == null ? r : new JobRecord(r.id(), r.cli(), r.status(), r.deferred(), r.createdAt(),
                 r.startedAt(), r.finishedAt(), r.sessionId(), r.correlationId(), r.workingDir(), r.dedupKey(),
-                Map.of(), r.runner(), r.cancelRequested(), r.exitCode(), null, r.error());
+                r.context(), r.runner(), r.cancelRequested(), r.exitCode(), null, r.error(), r.owner());
     }
 }

@@ -1,6 +1,7 @@
 package io.llmgateway.job;
 
-import static io.llmgateway.job.JobStore.io;
+import io.llmgateway.job.supervisor.RecordedCli;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
 import java.io.IOException;
@@ -49,7 +50,7 @@ final class JobSweeper {
                 continue; // its gateway still runs it, or is unknown (the retention sweep's case)
             }
             LOG.info("Stopping the CLI of run {}: the gateway that started it for a sync request is gone", run.id());
-            CliProcess.stop(store.files(run.id()));
+            RecordedCli.stop(store.files(run.id()));
             try {
                 store.delete(run.id());
             } catch (IOException e) {
@@ -73,7 +74,7 @@ final class JobSweeper {
         Instant strayCutoff = clock.now().minus(config.retention().compareTo(UNREGISTERED_MIN_AGE) > 0
                 ? config.retention() : UNREGISTERED_MIN_AGE);
         // Under the directory lock, so that gateways sweeping at the same time do not trip over each other.
-        int removed = io(() -> store.withDirectoryLock(() -> {
+        int removed = orStoreUnavailable(() -> store.withDirectoryLock(() -> {
             int count = 0;
             for (JobStore.UnregisteredRun run : store.unregisteredRuns()) {
                 // Without a recorded owner nobody can tell whether its call still runs: only once it is old.

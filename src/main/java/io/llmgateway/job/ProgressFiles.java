@@ -1,6 +1,10 @@
 package io.llmgateway.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.provider.api.ProviderRuns;
+import io.llmgateway.redact.SecretRedactor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,6 +27,8 @@ final class ProgressFiles {
     private static final int MAX_KEPT_LINE_BYTES = 4 * 64 * 1024 + 4;
 
     private final ObjectMapper mapper;
+    private final SecretRedactor redactor;
+    private final ProviderRuns provider;
     private final Map<String, FileProgress> trackers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, FileProgress> eldest) {
@@ -40,14 +46,18 @@ final class ProgressFiles {
         }
     }
 
-    ProgressFiles(ObjectMapper mapper) {
+    /** @param provider reads the tool names from each provider's events */
+    ProgressFiles(ObjectMapper mapper, SecretRedactor redactor, ProviderRuns provider) {
         this.mapper = mapper;
+        this.redactor = redactor;
+        this.provider = provider;
     }
 
-    /** The progress line of the job whose stdout is {@code stdout}; null before any output. */
-    synchronized String line(String jobId, Path stdout) {
-        FileProgress progress = trackers.computeIfAbsent(jobId, id -> new FileProgress(new ProgressTracker(mapper)));
-        try (FileChannel channel = FileChannel.open(stdout, StandardOpenOption.READ)) {
+    /** The progress line of the job of {@code cli} whose stdout is {@code stdout}; null before any output. */
+    synchronized String line(String jobId, ProviderId cli, Path stdout) {
+        FileProgress progress = trackers.computeIfAbsent(jobId, id -> new FileProgress(
+                new ProgressTracker(mapper, redactor, event -> provider.toolStarted(cli, event))));
+        try (FileChannel channel = PrivateFiles.open(stdout, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             int read;
             while ((read = channel.read(buffer, progress.offset)) > 0) {

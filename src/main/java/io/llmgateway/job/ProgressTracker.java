@@ -2,13 +2,16 @@ package io.llmgateway.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A short, privacy-safe description of how far a run has got, from the CLI's stdout lines: how many
  * lines and JSON events, how many tool calls and the name of the last tool. It never repeats text from
- * the output (which holds the prompt and the model's words): only counts, event types and tool names.
- * Thread-safe.
+ * the output (which holds the prompt and the model's words): only counts, event types and tool names,
+ * and a name that holds a secret (redacted whole, before it is cut) is shown as the replacement. Thread-safe.
  */
 final class ProgressTracker {
     /** Lines longer than this are counted but not parsed (tool results can be megabytes). */
@@ -16,14 +19,19 @@ final class ProgressTracker {
     private static final int MAX_NAME = 64;
 
     private final ObjectMapper mapper;
+    private final SecretRedactor redactor;
+    /** The provider's reading of its CLI's events: the tool an event starts. */
+    private final Function<JsonNode, Optional<String>> toolStarted;
     private long lines;
     private long events;
     private long toolCalls;
     private String lastEvent;
     private String lastTool;
 
-    ProgressTracker(ObjectMapper mapper) {
+    ProgressTracker(ObjectMapper mapper, SecretRedactor redactor, Function<JsonNode, Optional<String>> toolStarted) {
         this.mapper = mapper;
+        this.redactor = redactor;
+        this.toolStarted = toolStarted;
     }
 
     synchronized void onStdoutLine(String line) {
@@ -45,11 +53,10 @@ final class ProgressTracker {
         if (!type.isEmpty()) {
             lastEvent = safeName(type);
         }
-        String tool = toolName(event);
-        if (tool != null) {
+        toolStarted.apply(event).ifPresent(tool -> {
             toolCalls++;
             lastTool = safeName(tool);
-        }
+        });
     }
 
     /** e.g. "37 events, 4 tool calls, last tool Bash, last event assistant"; null before any output. */
@@ -73,49 +80,11 @@ final class ProgressTracker {
         return out.toString();
     }
 
-    /**
-     * The tool a JSON event starts, in the event shapes of the supported CLIs: Claude's assistant messages
-     * with tool_use blocks, Gemini's tool_use events, Codex's started mcp_tool_call / command_execution items.
-     */
-    private static String toolName(JsonNode event) {
-        String type = event.path("type").asText("");
-        if ("tool_use".equals(type)) {
-            return firstText(event, "tool_name", "name");
+    /** Names only: identifier characters, bounded length; a name holding a secret is not shown. */
+    private String safeName(String name) {
+        if (redactor.containsSecret(name)) {
+            return SecretRedactor.REPLACEMENT;
         }
-        if ("assistant".equals(type)) {
-            for (JsonNode block : event.path("message").path("content")) {
-                if ("tool_use".equals(block.path("type").asText())) {
-                    return firstText(block, "name");
-                }
-            }
-            return null;
-        }
-        if ("item.started".equals(type)) {
-            JsonNode item = event.path("item");
-            String itemType = item.path("type").asText("");
-            if ("mcp_tool_call".equals(itemType)) {
-                String tool = firstText(item, "tool", "name");
-                return tool != null ? tool : itemType;
-            }
-            if ("command_execution".equals(itemType) || "file_change".equals(itemType) || "web_search".equals(itemType)) {
-                return itemType;
-            }
-        }
-        return null;
-    }
-
-    private static String firstText(JsonNode node, String... fields) {
-        for (String field : fields) {
-            JsonNode value = node.get(field);
-            if (value != null && value.isTextual() && !value.asText().isBlank()) {
-                return value.asText();
-            }
-        }
-        return null;
-    }
-
-    /** Names only: identifier characters, bounded length. */
-    private static String safeName(String name) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < name.length() && out.length() < MAX_NAME; i++) {
             char c = name.charAt(i);

@@ -1,11 +1,13 @@
 package io.llmgateway.job;
 
-import io.llmgateway.exec.OwnSession;
-import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.JobSupervisorMain;
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.exec.Output;
+import io.llmgateway.exec.ProcessExecutor;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a job's supervisor process from the running gateway's own code: {@code [setsid] java <fast-start
- * flags> -cp <gateway jar> io.llmgateway.job.JobSupervisorMain <jobDir>}, with stdin from /dev/null and
+ * flags> -cp <gateway jar> io.llmgateway.job.supervisor.JobSupervisorMain <jobDir>}, with stdin from /dev/null and
  * its output appended to the job's supervisor.log. {@code setsid} (when installed) puts it in a session
  * of its own, so signals to the gateway's process group (Ctrl-C in a terminal, a host killing the group)
  * do not reach it. No shell is involved.
@@ -30,7 +32,7 @@ final class SupervisorLauncher {
     private final List<String> prefix;
 
     SupervisorLauncher() {
-        List<String> command = new ArrayList<>(OwnSession.prefix());
+        List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.add("-cp");
@@ -43,18 +45,12 @@ final class SupervisorLauncher {
     ProcessRef launch(JobFiles files, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(files.dir().toString());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(files.dir().toFile())
-                .redirectInput(new File("/dev/null"))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.supervisorLog().toFile()))
-                .redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        if (!Files.exists(files.supervisorLog())) {
-            PrivateFiles.createEmptyFile(files.supervisorLog());
-        }
-        Process process = builder.start();
-        return ProcessRef.of(process.toHandle());
+        return ProcessExecutor.command(command)
+                .environment(environment)
+                .directory(files.dir())
+                .output(Output.appendBothTo(files.supervisorLog()))
+                .ownSession()
+                .startDetached();
     }
 
     /**

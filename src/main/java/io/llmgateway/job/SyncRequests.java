@@ -1,20 +1,31 @@
 package io.llmgateway.job;
 
-import static io.llmgateway.job.JobStore.io;
+import io.llmgateway.job.supervisor.RecordedCli;
+import io.llmgateway.job.supervisor.FileBackedRun;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.exec.RunLimits;
+import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -65,28 +76,34 @@ final class SyncRequests {
     }
 
     /** See {@link JobService#request}. */
-    JobService.SyncOutcome request(ProviderId cli, Map<String, Object> arguments, ProgressSink sink) {
+    JobService.SyncOutcome request(ProviderId cli, CanonicalRequest request, ProgressSink sink,
+            CancelSignal cancel) {
+        if (cancel.isCancelled()) {
+            throw new GatewayException(ErrorCode.CANCELLED, "The request was cancelled before its CLI started.");
+        }
         Instant requested = clock.now();
-        PreparedRun prepared = provider.prepare(cli, arguments, false);
+        PreparedRun prepared = provider.prepare(cli, request, false);
         String id = JobStore.newId();
-        CliRun run;
+        FileBackedRun run;
         try {
             run = startSync(id, prepared.spec());
         } catch (RuntimeException e) {
-            provider.abandon(cli, prepared.context());
+            provider.abandon(prepared.context());
             deleteQuietly(id);
             throw e;
         }
         CompletableFuture<ExitReport> ended = WatchedRuns.watchInBackground(id, run);
         runs.callStarted(id, run, ended);
+        // Fires at most until the call is answered; a cancel that races a deferral ends the job cancelled.
+        cancel.onCancel(() -> run.requestStop(Termination.CANCELLED));
         JobFiles files = store.files(id);
-        ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, files.stdout());
+        ScheduledFuture<?> ticker = sink == ProgressSink.NONE ? null : startTicker(sink, id, cli, files.stdout());
         boolean deferred = false;
         try {
             ExitReport exit = config.deferralEnabled() ? awaitAtMost(ended, config.syncDeadline()) : ended.get();
             if (exit == null) {
                 try {
-                    JobRecord job = defer(cli, arguments, requested, prepared, id, run, ended);
+                    JobRecord job = defer(cli, request, requested, prepared, id, run, ended);
                     deferred = true;
                     return new JobService.Deferred(job);
                 } catch (GatewayException e) {
@@ -102,7 +119,7 @@ final class SyncRequests {
             // Reports the cancellation as the provider layer words it, and cleans up after the run.
             return new JobService.Completed(provider.complete(cli, prepared.context(), outcome(files, cancelled)));
         } catch (ExecutionException e) {
-            provider.abandon(cli, prepared.context());
+            provider.abandon(prepared.context());
             throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
         } finally {
             if (ticker != null) {
@@ -120,7 +137,7 @@ final class SyncRequests {
      * its output going into the run directory. The prompt goes through a private file the CLI holds open,
      * deleted as soon as the CLI runs: no pipe ties the CLI to this process.
      */
-    private CliRun startSync(String id, ProcessSpec spec) {
+    private FileBackedRun startSync(String id, ProcessSpec spec) {
         JobFiles files;
         Path stdin = null;
         try {
@@ -142,10 +159,10 @@ final class SyncRequests {
         }
         String command = spec.command().get(0);
         try {
-            CliRun run = CliRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
+            FileBackedRun run = FileBackedRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
                     RunLimits.of(spec), true);
             // From now on any gateway can stop it, should this process die before the call ends.
-            CliProcess.record(files, run.cli(), run.runId());
+            RecordedCli.record(files, run.cli(), run.runId());
             return run;
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.CLI_ERROR,
@@ -153,7 +170,7 @@ final class SyncRequests {
         } finally {
             if (stdin != null) {
                 try {
-                    Files.deleteIfExists(stdin);
+                    PrivateFiles.deleteIfExists(stdin);
                 } catch (IOException e) {
                     LOG.warn("Could not remove the prompt file {}: {}", stdin, e.getMessage());
                 }
@@ -171,7 +188,7 @@ final class SyncRequests {
     }
 
     private ProcessOutcome outcome(JobFiles files, ExitReport exit) {
-        return io(() -> OutputPages.outcome(files, exit));
+        return orStoreUnavailable(() -> OutputPages.outcome(files, exit));
     }
 
     private void deleteQuietly(String id) {
@@ -182,11 +199,11 @@ final class SyncRequests {
         }
     }
 
-    private ScheduledFuture<?> startTicker(ProgressSink sink, String id, Path stdout) {
+    private ScheduledFuture<?> startTicker(ProgressSink sink, String id, ProviderId cli, Path stdout) {
         long start = System.nanoTime();
         return scheduler.scheduleAtFixedRate(() -> {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            String line = progressFiles.line(id, stdout);
+            String line = progressFiles.line(id, cli, stdout);
             sink.progress(millis / 1000.0, "running for " + millis / 1000 + " s" + (line == null ? "" : "; " + line));
         }, config.progressDelay().toMillis(), config.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -195,17 +212,13 @@ final class SyncRequests {
      * Turns a running sync request into a job watched by this process: the run directory gets the job's
      * record, the CLI's pid and the run's limits (so another gateway can stop or adopt it).
      */
-    private JobRecord defer(ProviderId cli, Map<String, Object> arguments, Instant requested, PreparedRun prepared,
-            String id, CliRun run, CompletableFuture<ExitReport> ended) {
-        String key;
-        try {
-            key = dedup.of(cli, arguments, provider.identify(cli, arguments));
-        } catch (GatewayException e) {
-            key = null; // e.g. its session was deleted meanwhile: the job just cannot be found by dedup
-        }
+    private JobRecord defer(ProviderId cli, CanonicalRequest request, Instant requested, PreparedRun prepared,
+            String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
+        String key = dedup.of(cli, request);
+        Principal owner = request.owner();
         JobRecord record = new JobRecord(id, cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
-                prepared.context(), self, false, null, null, null);
+                prepared.context(), self, false, null, null, null, owner.storedOwner());
         JobFiles files = store.files(id);
         try {
             LaunchFiles.writeLimits(files, RunLimits.of(prepared.spec()));

@@ -1,5 +1,8 @@
 package io.llmgateway.job;
 
+import io.llmgateway.job.supervisor.FileBackedRun;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.Termination;
 import java.io.IOException;
 import java.util.List;
@@ -24,11 +27,11 @@ final class WatchedRuns {
     private final Map<String, SyncRun> syncRuns = new ConcurrentHashMap<>();
 
     /** A deferred request this process watches (it ran or adopted it); {@code watched} completes when done. */
-    private record OwnedRun(CliRun run, CompletableFuture<Void> watched) {
+    private record OwnedRun(FileBackedRun run, CompletableFuture<Void> watched) {
     }
 
     /** A sync request's CLI still inside its call; {@code ended} completes with how it ended. */
-    private record SyncRun(CliRun run, CompletableFuture<ExitReport> ended) {
+    private record SyncRun(FileBackedRun run, CompletableFuture<ExitReport> ended) {
     }
 
     WatchedRuns(JobStore store, ProcessRef self) {
@@ -37,12 +40,12 @@ final class WatchedRuns {
     }
 
     /** Watches a run on a thread of its own; completes with its end (null: no exit status, or released). */
-    static CompletableFuture<ExitReport> watchInBackground(String id, CliRun run) {
+    static CompletableFuture<ExitReport> watchInBackground(String id, FileBackedRun run) {
         CompletableFuture<ExitReport> ended = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
                 ended.complete(run.watch().orElse(null));
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.error("Watching the CLI of run {} failed", id, e);
                 ended.completeExceptionally(e);
             }
@@ -52,7 +55,7 @@ final class WatchedRuns {
         return ended;
     }
 
-    void callStarted(String id, CliRun run, CompletableFuture<ExitReport> ended) {
+    void callStarted(String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
         syncRuns.put(id, new SyncRun(run, ended));
     }
 
@@ -68,7 +71,7 @@ final class WatchedRuns {
      * Makes this process the job's watcher until its run ends, then calls {@code onEnd} with how it ended,
      * unless the watch was released at close.
      */
-    void own(String id, CliRun run, CompletableFuture<ExitReport> ended, BiConsumer<ExitReport, Throwable> onEnd) {
+    void own(String id, FileBackedRun run, CompletableFuture<ExitReport> ended, BiConsumer<ExitReport, Throwable> onEnd) {
         CompletableFuture<Void> watched = new CompletableFuture<>();
         owned.put(id, new OwnedRun(run, watched));
         ended.whenComplete((exit, failure) -> {

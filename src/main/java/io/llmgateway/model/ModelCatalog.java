@@ -60,16 +60,31 @@ public final class ModelCatalog {
      */
     public ResolvedModel resolve(ProviderId provider, String requested) {
         ProviderModels known = models(provider);
-        for (ModelAlias alias : known.aliases()) {
-            if (alias.alias().equalsIgnoreCase(requested)) {
-                return alias.resolvedBy() == ModelAlias.ResolvedBy.GATEWAY
-                        ? new ResolvedModel(requested, alias.target(), alias)
-                        : new ResolvedModel(requested, alias.alias(), null);
-            }
+        Optional<ModelAlias> alias = aliasNamed(known, requested);
+        if (alias.isPresent()) {
+            return alias.get().resolvedBy() == ModelAlias.ResolvedBy.GATEWAY
+                    ? new ResolvedModel(requested, alias.get().target(), alias.get())
+                    : new ResolvedModel(requested, alias.get().alias(), null);
         }
         return find(known.models(), requested)
                 .map(model -> new ResolvedModel(requested, model.id(), null))
                 .orElse(new ResolvedModel(requested, requested, null));
+    }
+
+    /**
+     * The model a name stands for, so that every spelling of one model compares equal (the policy's
+     * {@code args.model} rules): an alias's target whoever resolves it, a known model in the table's
+     * spelling, else the name itself.
+     */
+    public String identity(ProviderId provider, String name) {
+        ProviderModels known = models(provider);
+        String model = aliasNamed(known, name).map(alias -> alias.target() != null ? alias.target() : alias.alias())
+                .orElse(name);
+        return find(known.models(), model).map(ModelInfo::id).orElse(model);
+    }
+
+    private static Optional<ModelAlias> aliasNamed(ProviderModels known, String name) {
+        return known.aliases().stream().filter(alias -> alias.alias().equalsIgnoreCase(name)).findFirst();
     }
 
     private static Optional<ModelInfo> find(List<ModelInfo> models, String id) {

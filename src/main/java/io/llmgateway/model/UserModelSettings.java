@@ -2,6 +2,7 @@ package io.llmgateway.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
 import java.io.IOException;
@@ -20,6 +21,11 @@ import java.util.Optional;
  */
 final class UserModelSettings {
     private static final ObjectMapper MAPPER = Json.newMapper();
+
+    /** Loaded on the first TOML file read, not at start-up. */
+    private static final class Toml {
+        static final TomlMapper MAPPER = new TomlMapper();
+    }
 
     /** The user's default and their own aliases for one provider. */
     record Settings(Optional<ModelInfo> defaultModel, List<ModelAlias> aliases, List<String> warnings) {
@@ -43,7 +49,7 @@ final class UserModelSettings {
             case GEMINI -> variable("GEMINI_MODEL").or(() -> gemini(aliases, warnings));
             case GROK -> variable("GROK_MODEL");
             case MISTRAL -> variable("VIBE_ACTIVE_MODEL")
-                    .or(() -> tomlString(dir("VIBE_HOME", ".vibe").resolve("config.toml"), warnings, null, "active_model"));
+                    .or(() -> tomlString(dir("VIBE_HOME", ".vibe").resolve("config.toml"), warnings, "active_model"));
             case DEVIN -> variable("DEVIN_MODEL");
             case CURSOR -> Optional.empty();
         };
@@ -53,13 +59,13 @@ final class UserModelSettings {
     /** {@code model}, or the model of the profile named by {@code profile}, in config.toml. */
     private Optional<ModelInfo> codex(List<String> warnings) {
         Path file = dir("CODEX_HOME", ".codex").resolve("config.toml");
-        Optional<String> toml = readFile(file, warnings);
+        Optional<JsonNode> toml = readToml(file, warnings);
         if (toml.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> profile = TomlValues.string(toml.get(), null, "profile");
-        Optional<String> model = profile.flatMap(p -> TomlValues.string(toml.get(), "profiles." + p, "model"))
-                .or(() -> TomlValues.string(toml.get(), null, "model"));
+        Optional<String> profile = text(toml.get().path("profile"));
+        Optional<String> model = profile.flatMap(p -> text(toml.get().path("profiles").path(p).path("model")))
+                .or(() -> text(toml.get().path("model")));
         return model.map(m -> fromFile(m, file));
     }
 
@@ -92,9 +98,24 @@ final class UserModelSettings {
                 .filter(v -> !v.isBlank()).map(v -> fromFile(v, file));
     }
 
-    private Optional<ModelInfo> tomlString(Path file, List<String> warnings, String table, String key) {
-        return readFile(file, warnings).flatMap(toml -> TomlValues.string(toml, table, key))
-                .filter(v -> !v.isBlank()).map(v -> fromFile(v, file));
+    private Optional<ModelInfo> tomlString(Path file, List<String> warnings, String key) {
+        return readToml(file, warnings).flatMap(toml -> text(toml.path(key))).map(v -> fromFile(v, file));
+    }
+
+    /** A non-blank string value; anything else (absent, a table, a number) is no setting. */
+    private static Optional<String> text(JsonNode value) {
+        return value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static Optional<JsonNode> readToml(Path file, List<String> warnings) {
+        return readFile(file, warnings).flatMap(text -> {
+            try {
+                return Optional.of(Toml.MAPPER.readTree(text));
+            } catch (IOException e) {
+                warnings.add(file + " is not valid TOML; its model settings were ignored");
+                return Optional.empty();
+            }
+        });
     }
 
     private static ModelInfo fromFile(String model, Path file) {

@@ -1,5 +1,6 @@
 package io.llmgateway.ops;
 
+import io.llmgateway.files.LinkedPathException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -38,6 +39,11 @@ public final class DataDirectoryCheck {
         if (!Files.exists(dataDir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of(missing());
         }
+        if (Files.isSymbolicLink(dataDir)) {
+            return List.of(Check.problem(AREA, new LinkedPathException(dataDir).getMessage(),
+                    "point the gateway at the directory itself (LLM_GATEWAY_HOME=<the link's target>), or replace the"
+                            + " link with that directory"));
+        }
         if (!Files.isDirectory(dataDir)) {
             return List.of(Check.problem(AREA, dataDir + " exists but is not a directory",
                     "move it aside: mv '" + dataDir + "' '" + dataDir + ".old'"));
@@ -50,6 +56,7 @@ public final class DataDirectoryCheck {
             return checks;
         }
         checks.addAll(permissionChecks());
+        checks.addAll(links());
         checks.addAll(quarantinedFiles());
         if (checks.isEmpty()) {
             checks.add(Check.ok(AREA, dataDir + " (private, writable)"));
@@ -108,6 +115,22 @@ public final class DataDirectoryCheck {
                     "chown -R \"$(id -u)\" '" + dataDir + "' && chmod -R go-rwx '" + dataDir + "'"));
         }
         return checks;
+    }
+
+    /** Symbolic links planted in the data directory, which the gateway refuses to use. */
+    private List<Check> links() {
+        List<Path> links = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dataDir, SCAN_DEPTH)) {
+            files.filter(Files::isSymbolicLink).forEach(links::add);
+        } catch (IOException e) {
+            return List.of();
+        }
+        if (links.isEmpty()) {
+            return List.of();
+        }
+        return List.of(Check.problem(AREA, links.size() + " symbolic link(s) in the data directory, e.g. " + links.get(0)
+                        + "; the gateway never reads or writes through them, so what needs them fails",
+                "remove them (this removes the links, not what they point to): find '" + dataDir + "' -type l -delete"));
     }
 
     /** Files the store renamed to {@code <name>.corrupt-<time>} after finding them damaged. */

@@ -4,14 +4,14 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.policy.PolicyCheck;
-import io.llmgateway.provider.LoginStatus;
-import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.cli.LoginStatus;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.policy.PolicyLocation;
 import io.llmgateway.policy.PolicyParser;
 import io.llmgateway.store.JsonFileSessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.RunGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,11 +29,11 @@ public final class Doctor {
     private final Map<String, String> env;
     private final Path dataDir;
     private final ProviderRegistry registry;
-    private final CliProber prober;
+    private final ProviderProber prober;
     private final Optional<StartupArchive> archive;
     private final Clock clock;
 
-    public Doctor(Map<String, String> env, Path dataDir, ProviderRegistry registry, CliProber prober,
+    public Doctor(Map<String, String> env, Path dataDir, ProviderRegistry registry, ProviderProber prober,
             Optional<StartupArchive> archive, Clock clock) {
         this.env = env;
         this.registry = registry;
@@ -48,18 +48,18 @@ public final class Doctor {
      * timeout value falls back to the default here and is reported by the configuration check), and
      * the start-up archive of the jar this process runs from, if it runs from one.
      */
-    public static Doctor forEnvironment(Map<String, String> env, ProcessRunner runner, Clock clock) {
+    public static Doctor forEnvironment(Map<String, String> env, RunGroup probes, Clock clock) {
         Path dataDir = GatewayConfig.resolveDataDir(env);
         Duration timeout;
         try {
-            timeout = CliProber.timeoutFrom(env);
+            timeout = GatewayConfig.probeTimeout(env);
         } catch (IllegalArgumentException e) {
-            timeout = CliProber.timeoutFrom(Map.of());
+            timeout = GatewayConfig.DEFAULT_PROBE_TIMEOUT;
         }
         Optional<StartupArchive> archive = GatewayLaunch.runningJar()
                 .map(jar -> new StartupArchive(dataDir, GatewayLaunch.currentJava(), jar, clock));
         ProviderRegistry registry = ProviderRegistry.standard();
-        return new Doctor(env, dataDir, registry, new CliProber(registry, runner, env, timeout), archive, clock);
+        return new Doctor(env, dataDir, registry, new ProviderProber(registry, probes, env, timeout), archive, clock);
     }
 
     public List<Check> run() {
@@ -85,7 +85,6 @@ public final class Doctor {
     private Check configuration() {
         try {
             GatewayConfig.fromEnvironment(env);
-            CliProber.timeoutFrom(env);
         } catch (IllegalArgumentException e) {
             return Check.problem("configuration", e.getMessage(),
                     "correct that variable, or unset it to use the default (the gateway refuses to start with it)");
@@ -130,18 +129,18 @@ public final class Doctor {
 
     private List<Check> providers() {
         List<Check> checks = new ArrayList<>();
-        List<CliStatus> statuses = prober.probe(List.of(ProviderId.values()));
-        for (CliStatus status : statuses) {
+        List<ProbeResult> statuses = prober.probe(List.of(ProviderId.values()));
+        for (ProbeResult status : statuses) {
             checks.add(provider(status));
         }
-        if (statuses.stream().noneMatch(CliStatus::installed)) {
+        if (statuses.stream().noneMatch(ProbeResult::installed)) {
             checks.add(Check.problem("providers", "no provider CLI was found on PATH",
                     "install at least one, e.g. npm install -g @anthropic-ai/claude-code, or set LLM_GATEWAY_<PROVIDER>_COMMAND"));
         }
         return checks;
     }
 
-    private Check provider(CliStatus status) {
+    private Check provider(ProbeResult status) {
         String area = status.cli().wireName();
         if (!status.installed()) {
             if (status.problem() != null) {

@@ -44,8 +44,9 @@ public final class HostConfigFile {
      * @throws IOException with a message naming the file when it cannot be read, merged or written
      */
     public Written register(ServerEntry entry) throws IOException {
-        // A symlinked config (dotfile managers) is updated where it really lives.
-        Path target = Files.exists(file) ? file.toRealPath() : file;
+        // A symlinked config (dotfile managers) is updated where it really lives, and so is a new one in a
+        // symlinked directory.
+        Path target = Files.exists(file) ? file.toRealPath() : PrivateFiles.withRealParent(file);
         String existing = Files.exists(target) ? Files.readString(target, StandardCharsets.UTF_8) : null;
         String merged;
         try {

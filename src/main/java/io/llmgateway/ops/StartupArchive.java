@@ -1,26 +1,24 @@
 package io.llmgateway.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
+import io.llmgateway.exec.ProcessExecutor;
+import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.RunLimits;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * The class-data-sharing archive for one (jar, Java runtime) pair, kept under
@@ -29,7 +27,7 @@ import java.util.stream.Stream;
  * fingerprint and JVM version it was trained on. An archive whose stamp does not match is stale: the
  * JVM ignores it by itself when size or time differ, and {@link #refresh} replaces it.
  *
- * <p>Refreshes hold a kernel lock on {@code refresh.lock}, so concurrent gateways and {@code setup}
+ * <p>Refreshes hold the {@link FileMutex} of {@code refresh.lock}, so concurrent gateways and {@code setup}
  * train once; the archive and its stamp are replaced by atomic renames, so a JVM starting meanwhile
  * maps either the old or the new file.
  */
@@ -37,6 +35,10 @@ public final class StartupArchive {
     public static final String DIRECTORY = "startup-archive";
     static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
+    /** {@code java --version} and the JVM's complaint about an archive fit many times over. */
+    private static final long VERIFY_MAX_OUTPUT_BYTES = 64 * 1024;
+    /** A refresh waits for another process's to end: that one trains for at most the training timeout. */
+    private static final Duration REFRESH_PATIENCE = TRAINING_TIMEOUT.plusSeconds(30);
 
     private static final ObjectMapper MAPPER = Json.newMapper();
 
@@ -44,13 +46,14 @@ public final class StartupArchive {
     private final Path java;
     private final Path jar;
     private final Clock clock;
-    private final ReentrantLock refreshLock = new ReentrantLock();
+    private final FileMutex refreshLock;
 
     public StartupArchive(Path dataDir, Path java, Path jar, Clock clock) {
         this.directory = dataDir.resolve(DIRECTORY);
         this.java = java;
         this.jar = jar.toAbsolutePath().normalize();
         this.clock = clock;
+        this.refreshLock = new FileMutex(directory.resolve("refresh.lock"), REFRESH_PATIENCE);
     }
 
     /**
@@ -79,8 +82,8 @@ public final class StartupArchive {
     }
 
     public ArchiveStatus status() {
-        if (!Files.isRegularFile(file())) {
-            return ArchiveStatus.missing(file());
+        if (!Files.isRegularFile(file(), LinkOption.NOFOLLOW_LINKS)) {
+            return ArchiveStatus.missing(file()); // a link there is replaced by the next refresh, never followed
         }
         Optional<ArchiveStamp> stamp = readStamp();
         if (stamp.isEmpty()) {
@@ -108,25 +111,23 @@ public final class StartupArchive {
     public Optional<String> verify() {
         List<String> command = new ArrayList<>(launch().commandRequiringArchive());
         command.add("--version");
+        ProcessOutcome outcome;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(VERIFY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
-            }
-            if (process.exitValue() == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(output.lines().map(String::strip).filter(line -> !line.isEmpty())
-                    .reduce((first, second) -> first + " " + second).orElse("exit " + process.exitValue()));
-        } catch (IOException e) {
+            // The JVM a host would start, with this process's environment.
+            outcome = ProcessExecutor.command(command)
+                    .environment(System.getenv())
+                    .limits(new RunLimits(VERIFY_TIMEOUT, VERIFY_TIMEOUT, VERIFY_MAX_OUTPUT_BYTES, Duration.ZERO))
+                    .execute();
+        } catch (IOException | GatewayException e) {
             return Optional.of("could not start " + java + " (" + e.getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
         }
+        return switch (outcome.termination()) {
+            case EXITED -> outcome.exitCode() == 0 ? Optional.empty() : Optional.of(
+                    (outcome.stdout() + "\n" + outcome.stderr()).lines().map(String::strip).filter(line -> !line.isEmpty())
+                            .reduce((first, second) -> first + " " + second).orElse("exit " + outcome.exitCode()));
+            case CANCELLED -> Optional.of("interrupted");
+            default -> Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
+        };
     }
 
     /**
@@ -134,56 +135,35 @@ public final class StartupArchive {
      * running. Blocks for the length of a training session (a few seconds).
      */
     public ArchiveStatus refresh() throws IOException {
-        return refresh(true).orElseThrow();
+        try {
+            return refreshLock.locked(this::trainUnlessFresh);
+        } finally {
+            refreshLock.close(); // not kept open between refreshes: an archive object is never closed
+        }
     }
 
     /** Like {@link #refresh()}, but returns empty at once when another refresh holds the lock. */
     public Optional<ArchiveStatus> refreshUnlessBusy() throws IOException {
-        return refresh(false);
-    }
-
-    private Optional<ArchiveStatus> refresh(boolean wait) throws IOException {
-        PrivateFiles.createDirectories(directory);
-        if (wait) {
-            refreshLock.lock();
-        } else if (!refreshLock.tryLock()) {
-            return Optional.empty();
-        }
-        try (FileChannel channel = PrivateFiles.open(directory.resolve("refresh.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock = acquire(channel, wait);
-            if (lock == null) {
-                return Optional.empty();
-            }
-            try (lock) {
-                ArchiveStatus current = status();
-                if (current.fresh()) {
-                    return Optional.of(current);
-                }
-                return Optional.of(train());
-            }
-        } finally {
-            refreshLock.unlock();
-        }
-    }
-
-    private static FileLock acquire(FileChannel channel, boolean wait) throws IOException {
         try {
-            return wait ? channel.lock() : channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            // Another instance in this JVM holds it: the same as another process holding it.
-            return null;
+            return refreshLock.lockedIfFree(this::trainUnlessFresh);
+        } finally {
+            refreshLock.close();
         }
+    }
+
+    private ArchiveStatus trainUnlessFresh() throws IOException {
+        ArchiveStatus current = status();
+        return current.fresh() ? current : train();
     }
 
     /** Runs under the refresh lock, so any temporary file present is a leftover of an interrupted run. */
     private ArchiveStatus train() throws IOException {
         deleteLeftovers();
         JarFingerprint before = JarFingerprint.of(jar);
-        String suffix = ".tmp-" + ProcessHandle.current().pid();
-        Path dump = directory.resolve(baseName() + extension() + suffix);
-        Path scratch = directory.resolve("training" + suffix);
+        Path scratch = directory.resolve("training.tmp-" + ProcessHandle.current().pid());
         PrivateFiles.createDirectories(scratch);
+        // The training JVM opens the dump itself, following links: so it goes into a directory just made.
+        Path dump = scratch.resolve(baseName() + extension());
         long started = System.nanoTime();
         try {
             ArchiveTrainer.train(new GatewayLaunch(java, jar, Optional.empty()), dump, GatewayLaunch.aotCacheSupported(),
@@ -200,37 +180,23 @@ public final class StartupArchive {
             PrivateFiles.replaceAtomically(stampFile(), MAPPER.writeValueAsBytes(stamp));
             return ArchiveStatus.fresh(file(), stamp);
         } finally {
-            Files.deleteIfExists(dump);
-            deleteRecursively(scratch);
+            PrivateFiles.deleteTree(scratch);
         }
     }
 
     private void deleteLeftovers() throws IOException {
-        try (Stream<Path> entries = Files.list(directory)) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                if (entry.getFileName().toString().contains(".tmp-")) {
-                    deleteRecursively(entry);
-                }
+        try (DirectoryStream<Path> entries = PrivateFiles.newDirectoryStream(directory, "*.tmp-*")) {
+            for (Path entry : entries) {
+                PrivateFiles.deleteTree(entry);
             }
         }
     }
 
     private Optional<ArchiveStamp> readStamp() {
         try {
-            return Optional.of(MAPPER.readValue(stampFile().toFile(), ArchiveStamp.class));
+            return Optional.of(MAPPER.readValue(PrivateFiles.readAllBytes(stampFile()), ArchiveStamp.class));
         } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.llmgateway.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,11 @@ public record ArgumentRule(
         }
     }
 
-    /** Whether the predicate holds for these tool-call arguments. */
-    public boolean holds(Map<String, ?> arguments) {
+    /**
+     * Whether the predicate holds for these tool-call arguments. {@code eq}, {@code neq}, {@code in} and
+     * {@code not_in} compare what the argument and the operand stand for under {@code identity}.
+     */
+    public boolean holds(Map<String, ?> arguments, ArgumentIdentity identity) {
         Object raw = resolve(arguments);
         if (raw == MISSING) {
             return op == PredicateOp.NEQ || op == PredicateOp.NOT_IN
@@ -60,10 +64,10 @@ public record ArgumentRule(
         }
         JsonNode actual = raw instanceof JsonNode node ? node : LEAF_MAPPER.valueToTree(raw);
         return switch (op) {
-            case EQ -> sameValue(actual, value);
-            case NEQ -> !sameValue(actual, value);
-            case IN -> containsElement(value, actual);
-            case NOT_IN -> !containsElement(value, actual);
+            case EQ -> sameValue(identified(actual, identity), identified(value, identity));
+            case NEQ -> !sameValue(identified(actual, identity), identified(value, identity));
+            case IN -> containsElement(value, actual, identity);
+            case NOT_IN -> !containsElement(value, actual, identity);
             case LT -> actual.isNumber() && compareNumbers(actual) < 0;
             case LTE -> actual.isNumber() && compareNumbers(actual) <= 0;
             case GT -> actual.isNumber() && compareNumbers(actual) > 0;
@@ -71,7 +75,7 @@ public record ArgumentRule(
             case REGEX -> actual.isTextual() && pattern.matcher(actual.textValue()).find();
             case CONTAINS -> actual.isTextual() && value.isTextual()
                     ? actual.textValue().contains(value.textValue())
-                    : actual.isArray() && containsElement(actual, value);
+                    : actual.isArray() && containsElement(actual, value, ArgumentIdentity.AS_IS);
             case EXISTS -> !actual.isNull() == value.asBoolean();
         };
     }
@@ -119,12 +123,24 @@ public record ArgumentRule(
         return a.equals(JSON_VALUE_ORDER, b);
     }
 
-    private static boolean containsElement(JsonNode array, JsonNode element) {
+    private boolean containsElement(JsonNode array, JsonNode element, ArgumentIdentity identity) {
+        JsonNode wanted = identified(element, identity);
         for (JsonNode candidate : array) {
-            if (sameValue(candidate, element)) {
+            if (sameValue(identified(candidate, identity), wanted)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private JsonNode identified(JsonNode node, ArgumentIdentity identity) {
+        if (identity == ArgumentIdentity.AS_IS || !node.isTextual()) {
+            return node;
+        }
+        return TextNode.valueOf(identity.of(argumentPath(), node.textValue()));
+    }
+
+    private String argumentPath() {
+        return String.join(".", segments);
     }
 }

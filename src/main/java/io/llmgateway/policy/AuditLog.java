@@ -1,16 +1,20 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.Json;
+import io.llmgateway.core.Principal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Several processes append safely: each line is one {@code write} on an {@code O_APPEND}
  * descriptor, which the kernel places atomically at the end of the file. The file is opened per
  * line, so after a rotation every process writes to the new file. When it reaches {@code maxBytes}
- * it is rotated under {@link InterProcessLock} to {@code audit.jsonl.1} .. {@code .<keep>}.
+ * it is rotated under a {@link FileMutex} to {@code audit.jsonl.1} .. {@code .<keep>}.
  *
  * <p>No fsync per line: that would add milliseconds to every call. Once {@code write} returns the
  * line survives a crash of the process; only a power loss or kernel crash can drop the latest lines.
@@ -50,7 +54,7 @@ public final class AuditLog implements AutoCloseable {
     private final Path file;
     private final long maxBytes;
     private final int keep;
-    private final InterProcessLock rotationLock;
+    private final FileMutex rotationLock;
     private final ObjectMapper canonicalJson =
             Json.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private final long pid = ProcessHandle.current().pid();
@@ -68,7 +72,7 @@ public final class AuditLog implements AutoCloseable {
         this.file = dataDir.resolve(FILE_NAME);
         this.maxBytes = maxBytes;
         this.keep = keep;
-        this.rotationLock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
+        this.rotationLock = new FileMutex(dataDir.resolve(LOCK_FILE_NAME));
     }
 
     /**
@@ -76,31 +80,39 @@ public final class AuditLog implements AutoCloseable {
      * fail the call being audited.
      *
      * @param time       when the call started
+     * @param resource   the MCP resource read, when the call is a resource read standing for {@code tool}; else null
+     * @param caller     the grant that made the call
      * @param errorCode  the result's errorCode, or null
      * @param rule       the policy rule that denied the call, or null
      */
-    public void record(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
-                       String errorCode, String rule, long durationMs) {
+    public void record(Instant time, String tool, String resource, Principal caller, Map<String, ?> arguments,
+                       AuditOutcome outcome, String errorCode, String rule, long durationMs) {
         try {
-            append(line(time, tool, arguments == null ? Map.of() : arguments, outcome, errorCode, rule, durationMs));
+            append(line(time, tool, resource, caller, arguments == null ? Map.of() : arguments, outcome, errorCode, rule,
+                    durationMs));
             if (failing.compareAndSet(true, false)) {
                 LOG.info("audit log {} is writable again", file);
             }
         } catch (IOException e) {
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("cannot append to audit log {} ({}); calls continue unaudited until it works again",
-                        file, e.getClass().getSimpleName());
+                        file, e instanceof LinkedPathException ? e.getMessage() : e.getClass().getSimpleName());
             }
         }
     }
 
-    private byte[] line(Instant time, String tool, Map<String, ?> arguments, AuditOutcome outcome,
+    private byte[] line(Instant time, String tool, String resource, Principal caller, Map<String, ?> arguments,
+                        AuditOutcome outcome,
                         String errorCode, String rule, long durationMs) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator out = canonicalJson.getFactory().createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("time", time.toString());
             out.writeStringField("tool", tool);
+            if (resource != null) {
+                out.writeStringField("resource", resource);
+            }
+            out.writeStringField("grant", caller.name());
             out.writeArrayFieldStart("argKeys");
             for (String key : new TreeSet<>(arguments.keySet())) {
                 out.writeString(key);
@@ -165,15 +177,16 @@ public final class AuditLog implements AutoCloseable {
     private void rotate() throws IOException {
         rotationLock.locked(() -> {
             try {
-                if (Files.size(file) < maxBytes) {
+                if (PrivateFiles.regularFileAttributes(file).size() < maxBytes) {
                     return null; // another process rotated first
                 }
             } catch (NoSuchFileException e) {
                 return null;
             }
+            // Renames and removals only: they act on a link itself, never through it.
             Files.deleteIfExists(rotated(keep));
             for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(rotated(i))) {
+                if (Files.exists(rotated(i), LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(rotated(i), rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
                 }
             }

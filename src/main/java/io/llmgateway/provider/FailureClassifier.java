@@ -1,5 +1,12 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.cli.ClassifiedFailure;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.FinishedRun;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
@@ -13,7 +20,9 @@ import java.util.regex.Pattern;
  * Decides whether a finished run failed and how to say so: the gateway's own stops (timeouts, output
  * cap, cancellation), then what only the provider recognises, then the checks every provider shares
  * (not logged in, an unknown session, a non-zero exit, an error in the CLI's output, no reply).
- * Errors carry {@code exitCode} and a bounded {@code stderrExcerpt}, with secret values blanked out.
+ * Errors carry {@code exitCode} and a bounded {@code stderrExcerpt}. It is given output that is already
+ * redacted ({@code ProviderRequestService} redacts whole streams first), so every excerpt and quote is cut
+ * from redacted text and no cut can leave the tail of a secret.
  */
 final class FailureClassifier {
     static final int STDERR_EXCERPT_CHARS = 2048;
@@ -26,14 +35,13 @@ final class FailureClassifier {
             + "\\b(not found|does not exist|doesn't exist|unknown|no such)|no (session|conversation|chat|thread)s?\\b"
             + "[^\\n]{0,40}\\bfound|(unknown|invalid) (session|conversation|chat|thread)");
 
-    private final SecretRedactor redactor;
-
-    FailureClassifier(SecretRedactor redactor) {
-        this.redactor = redactor;
-    }
-
-    /** Throws the error a failed run maps to; returns normally when the run succeeded. */
-    void check(ProviderCli provider, CliRequest request, ProcessSpec spec, ProcessOutcome outcome, CliOutput output,
+    /**
+     * Throws the error a failed run maps to; returns normally when the run succeeded.
+     *
+     * @param outcome the run's outcome with its output redacted
+     * @param output  what the parser read, redacted
+     */
+    void check(ProviderCli provider, CanonicalRequest request, ProcessSpec spec, ProcessOutcome outcome, ParsedOutput output,
             String correlationId) {
         String name = name(provider);
         Map<String, Object> details = details(provider, outcome, correlationId);
@@ -52,45 +60,45 @@ final class FailureClassifier {
                     + "cancelled or the gateway is shutting down; send the request again if it is still wanted.",
                     details, output);
             case EXITED -> {
-                CliRun run = new CliRun(request, outcome.exitCode(), outcome.stdout(), outcome.stderr(), output);
-                Optional<CliFailure> failure = provider.classify(run).or(() -> shared(provider, run));
+                FinishedRun run = new FinishedRun(request, outcome.exitCode(), outcome.stdout(), outcome.stderr(), output);
+                Optional<ClassifiedFailure> failure = provider.classify(run).or(() -> shared(provider, run));
                 if (failure.isPresent()) {
                     if (output.response() == null) {
-                        details.put("stdoutExcerpt", redact(Excerpts.tail(outcome.stdout(), STDERR_EXCERPT_CHARS)));
+                        details.put("stdoutExcerpt", Excerpts.tail(outcome.stdout(), STDERR_EXCERPT_CHARS));
                     }
-                    throw new GatewayException(failure.get().code(), redact(failure.get().message()), details);
+                    throw new GatewayException(failure.get().code(), failure.get().message(), details);
                 }
             }
         }
     }
 
-    private Optional<CliFailure> shared(ProviderCli provider, CliRun run) {
+    private Optional<ClassifiedFailure> shared(ProviderCli provider, FinishedRun run) {
         String name = name(provider);
-        CliOutput output = run.output();
+        ParsedOutput output = run.output();
         if (run.exitCode() != 0 || output.error() != null) {
             String said = output.error() != null ? output.error() : Excerpts.lastLine(run.stderr(), QUOTE_CHARS);
             String evidence = said + "\n" + Excerpts.tail(run.stderr(), STDERR_EXCERPT_CHARS);
             if (AUTH.matcher(evidence).find()) {
-                return Optional.of(CliFailure.authRequired(provider, said));
+                return Optional.of(ClassifiedFailure.authRequired(provider, said));
             }
             Continuation continuation = run.request().continuation();
             if (continuation.isResume() && UNKNOWN_SESSION.matcher(evidence).find()) {
-                return Optional.of(new CliFailure(ErrorCode.SESSION_NOT_FOUND, name + " does not know session "
+                return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, name + " does not know session "
                         + continuation.nativeSessionId() + " (it said: " + Excerpts.head(said, QUOTE_CHARS)
                         + "); check the id, which is the CLI's own session id, or start a new session."));
             }
             String what = run.exitCode() != 0 ? name + " exited with code " + run.exitCode() : name + " reported an error";
-            return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, what + (said.isBlank() ? "; see stderrExcerpt."
+            return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, what + (said.isBlank() ? "; see stderrExcerpt."
                     : ": " + Excerpts.head(said, QUOTE_CHARS))));
         }
         String response = output.response();
         if (response == null || response.isBlank()) {
             Optional<String> knownFailure = provider.emptySuccessExplanation();
             if (knownFailure.isPresent()) {
-                return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, knownFailure.get()));
+                return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, knownFailure.get()));
             }
             if (response == null) {
-                return Optional.of(new CliFailure(ErrorCode.CLI_ERROR, name + " exited 0 but printed no reply the "
+                return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, name + " exited 0 but printed no reply the "
                         + "gateway could read (see stdoutExcerpt); its output format may have changed in this version."));
             }
         }
@@ -101,24 +109,20 @@ final class FailureClassifier {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("cli", provider.id().wireName());
         details.put("exitCode", outcome.reportedExitCode());
-        details.put("stderrExcerpt", redact(Excerpts.tail(outcome.stderr(), STDERR_EXCERPT_CHARS)));
+        details.put("stderrExcerpt", Excerpts.tail(outcome.stderr(), STDERR_EXCERPT_CHARS));
         details.put("correlationId", correlationId);
         return details;
     }
 
     /** A run the gateway stopped: keep what it said so far, and its session id for a resume. */
-    private GatewayException stopped(ErrorCode code, String message, Map<String, Object> details, CliOutput output) {
+    private GatewayException stopped(ErrorCode code, String message, Map<String, Object> details, ParsedOutput output) {
         if (output.response() != null && !output.response().isEmpty()) {
-            details.put("partialResponse", redact(Excerpts.head(output.response(), PARTIAL_RESPONSE_CHARS)));
+            details.put("partialResponse", Excerpts.head(output.response(), PARTIAL_RESPONSE_CHARS));
         }
         if (output.nativeSessionId() != null) {
             details.put("nativeSessionId", output.nativeSessionId());
         }
         return new GatewayException(code, message, details);
-    }
-
-    private String redact(String text) {
-        return redactor.redact(text);
     }
 
     static String name(ProviderCli provider) {

@@ -1,6 +1,8 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.core.Principal;
 import java.util.Collections;
+import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,12 +16,14 @@ import java.util.Map;
  * @param idleTimeoutMs  limit on a stretch without any output; null for the default
  * @param correlationId  echoed in the result and the logs; null to generate one
  * @param options        provider-specific option values by name
+ * @param owner          the grant making the request: it sees and records only its own sessions
  */
 public record ProviderRequest(String prompt, String model, String sessionId, boolean createNewSession,
         boolean resumeLatest, String workingDir, Long timeoutMs, Long idleTimeoutMs, String correlationId,
-        Map<String, Object> options) {
+        Map<String, Object> options, Principal owner) {
 
     public ProviderRequest {
+        Objects.requireNonNull(owner, "owner");
         options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 }

@@ -1,23 +1,42 @@
 package io.llmgateway.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderRuns;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.ProviderOptions;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.RunContext;
+import io.llmgateway.provider.api.Usage;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.Invocation;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.ProviderRegistry;
+import io.llmgateway.provider.cli.ScratchFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.InputLimits;
 import io.llmgateway.exec.ProcessOutcome;
-import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.model.ModelCatalog;
+import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +59,13 @@ import org.slf4j.LoggerFactory;
  * not made active.</li>
  * </ol>
  * Contradictory combinations (createNewSession or resumeLatest with a sessionId, or both) are rejected.
- * Knows nothing about MCP.
+ * {@link #normalise} checks a request and settles all of that into a {@link CanonicalRequest}, which a policy
+ * judges; {@link #prepare} builds its command as it is, resolving nothing again. Sessions are the requesting
+ * grant's own (see {@link SessionService}). A grant other than {@code local} may continue only conversations
+ * recorded on its own sessions: a native id must map to one of them, and resumeLatest (the CLI's latest
+ * conversation, whoever had it) is refused. Knows nothing about MCP.
  */
-public final class ProviderRequestService {
+public final class ProviderRequestService implements ProviderRuns {
     private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);
 
     public static final int MAX_PROMPT_CHARS = 1_000_000;
@@ -56,108 +79,91 @@ public final class ProviderRequestService {
 
     private final ProviderRegistry registry;
     private final SessionService sessions;
-    private final ProcessRunner runner;
     private final RequestSettings settings;
-    private final FailureClassifier failures;
+    private final FailureClassifier failures = new FailureClassifier();
     private final ModelCatalog models;
+    private final SecretRedactor redactor;
 
-    /** {@code models} turns the gateway aliases list_models shows into the model names the CLIs get. */
-    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, ProcessRunner runner,
-            RequestSettings settings, ModelCatalog models) {
+    /**
+     * @param models   turns the gateway aliases list_models shows into the model names the CLIs get
+     * @param redactor removes secrets from everything a run's output contributes to a result or an error
+     */
+    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, RequestSettings settings,
+            ModelCatalog models, SecretRedactor redactor) {
         this.registry = registry;
         this.models = models;
         this.sessions = sessions;
-        this.runner = runner;
         this.settings = settings;
-        this.failures = new FailureClassifier(new SecretRedactor(settings.environment()));
+        this.redactor = redactor;
     }
 
     /** Which session and conversation a request runs under. */
     private record Plan(SessionRecord session, Continuation continuation) {
     }
 
-    /** A validated request with its plan and directory, nothing changed yet. */
-    private record Checked(ProviderCli provider, String correlationId, CliRequest cliRequest, Plan plan,
-            Duration timeout, Duration idleTimeout) {
-    }
-
-    private Checked check(ProviderId cli, ProviderRequest request) {
+    /**
+     * Checks a request and builds its canonical form: the model resolved through the catalog, the working
+     * directory and every directory option as real paths, the session resolved, the defaults filled in.
+     * Nothing changes yet. Every check of the request's values happens here, before a policy counts it.
+     *
+     * @throws GatewayException for a request that cannot run (invalid_argument, session_not_found, ...)
+     */
+    public CanonicalRequest normalise(ProviderId cli, ProviderRequest request) {
         ProviderCli provider = registry.get(cli);
-        String correlationId = correlationId(request.correlationId());
         String prompt = checkPrompt(request.prompt());
         String model = checkModel(request.model());
         if (model != null) {
             model = models.resolve(cli, model).model();
         }
+        String correlationId = checkCorrelationId(request.correlationId());
         Duration timeout = duration("timeoutMs", request.timeoutMs(), DEFAULT_TIMEOUT);
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
-        ProviderOptions options = ProviderOptions.of(provider.options(), request.options());
-        Path requestedDir = workingDir(request.workingDir());
+        ProviderOptions options = withRealDirectories(provider.options(),
+                ProviderOptions.of(provider.options(), request.options()));
+        Path requestedDir = request.workingDir() == null ? null : realWorkingDir(request.workingDir());
         Plan plan = plan(provider, request);
         Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
-        return new Checked(provider, correlationId, new CliRequest(prompt, model, options, plan.continuation(), workingDir),
-                plan, timeout, idleTimeout);
-    }
-
-    /**
-     * Which working directory and conversation a request would use, found without changing anything
-     * (jobs deduplicate identical requests by it).
-     *
-     * @param sessionKey the gw-* session it would continue, else "native:&lt;id&gt;", "latest" or "new"
-     */
-    public record Target(Path workingDir, String sessionKey) {
-    }
-
-    public Target target(ProviderId cli, ProviderRequest request) {
-        Checked checked = check(cli, request);
-        Plan plan = checked.plan();
         Continuation continuation = plan.continuation();
-        String key = plan.session() != null ? plan.session().id()
-                : continuation.isResume() ? "native:" + continuation.nativeSessionId()
-                : continuation.continuesConversation() ? "latest" : "new";
-        return new Target(checked.cliRequest().workingDir(), key);
+        CanonicalRequest canonical = new CanonicalRequest(prompt, model,
+                plan.session() == null ? null : plan.session().id(),
+                continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
+                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options, request.owner());
+        checkCommand(provider, canonical);
+        return canonical;
+    }
+
+    /** The model a name stands for in {@code cli}'s catalog: an alias's target, a known model in the table's spelling. */
+    public String modelIdentity(ProviderId cli, String name) {
+        return models.identity(cli, name);
     }
 
     /**
-     * A request ready to run; {@link #complete} turns its outcome into the result, in this or another
-     * gateway process.
-     *
-     * @param spec      the process to run, its executable resolved
-     * @param sessionId the gw-* session the run is recorded under; null when it is created at the end
-     * @param context   what {@link #complete} needs: small strings, never the prompt or the environment
-     */
-    public record PreparedRequest(ProcessSpec spec, String sessionId, String correlationId, Map<String, String> context) {
-        public PreparedRequest {
-            context = Map.copyOf(context);
-        }
-    }
-
-    /**
-     * Validates the request, plans its conversation and builds the command; nothing runs yet.
+     * Builds the command of a canonical request, exactly as it was normalised; nothing runs yet.
      *
      * @param reserveSession for a new conversation, create its session record now rather than when the run
      *                       ends, so the caller can name it before the result exists (jobs); a continued
      *                       conversation is recorded on the session mapping to it, found when the run ends
      */
-    public PreparedRequest prepare(ProviderId cli, ProviderRequest request, boolean reserveSession) {
-        Checked checked = check(cli, request);
-        ProviderCli provider = checked.provider();
-        Plan plan = checked.plan();
-        if (reserveSession && plan.session() == null && !plan.continuation().continuesConversation()) {
-            plan = new Plan(sessions.create(cli, null, false).record(), plan.continuation());
+    @Override
+    public PreparedRun prepare(ProviderId cli, CanonicalRequest request, boolean reserveSession) {
+        Principal owner = request.owner();
+        ProviderCli provider = registry.get(cli);
+        Continuation continuation = request.continuation();
+        String sessionId = request.sessionId();
+        if (reserveSession && sessionId == null && !continuation.continuesConversation()) {
+            sessionId = sessions.create(owner, cli, null, false).record().id();
         }
-        CliRequest cliRequest = checked.cliRequest();
+        String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
         ScratchFiles scratch = new ScratchFiles();
         try {
-            Invocation invocation = provider.invocation(cliRequest, scratch);
+            Invocation invocation = provider.invocation(request, scratch);
             ProcessSpec spec = checkedExecutable(provider,
-                    spec(provider, invocation, cliRequest.workingDir(), checked.timeout(), checked.idleTimeout()));
-            String sessionId = plan.session() == null ? null : plan.session().id();
-            log.info("{} request {}: {} in {}", cli.wireName(), checked.correlationId(), plan.continuation().kind(),
-                    cliRequest.workingDir());
-            RunContext context = new RunContext(sessionId, plan.continuation(), cliRequest.workingDir(),
-                    cliRequest.model(), checked.correlationId(), checked.timeout(), checked.idleTimeout(), scratch.files());
-            return new PreparedRequest(spec, sessionId, checked.correlationId(), context.toMap());
+                    spec(provider, invocation, request.workingDir(), request.timeout(), request.idleTimeout()));
+            log.info("{} request {}: {} in {}", cli.wireName(), correlationId, continuation.kind(),
+                    request.workingDir());
+            RunContext context = new RunContext(sessionId, continuation, request.workingDir(),
+                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files(), owner);
+            return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
             scratch.close();
             throw e;
@@ -170,36 +176,98 @@ public final class ProviderRequestService {
      *
      * @throws GatewayException for a failed run
      */
-    public ProviderResult complete(ProviderId cli, Map<String, String> preparedContext, ProcessOutcome outcome) {
+    @Override
+    public ProviderResult complete(ProviderId cli, RunContext context, ProcessOutcome outcome) {
         ProviderCli provider = registry.get(cli);
-        RunContext context = RunContext.of(preparedContext);
         try {
-            CliRequest cliRequest = new CliRequest("", context.model(), ProviderOptions.none(), context.continuation(),
-                    context.workingDir());
+            CanonicalRequest completed = completedRequest(context);
             ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand()).workingDir(context.workingDir())
                     .environment(Map.of()).wallTimeout(context.timeout()).idleTimeout(context.idleTimeout())
                     .maxOutputBytes(settings.maxOutputBytes()).killGrace(settings.killGrace()).build();
-            CliOutput output = provider.parse(outcome.stdout(), outcome.stderr());
+            // Redacted before anything is quoted or cut from it; the parser reads the output as printed.
+            ParsedOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
+            ProcessOutcome shown = outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr()));
             try {
-                failures.check(provider, cliRequest, spec, outcome, output, context.correlationId());
+                failures.check(provider, completed, spec, shown, output, context.correlationId());
             } catch (GatewayException e) {
                 log.info("{} request {} failed after {} ms: {}", cli.wireName(), context.correlationId(),
                         outcome.duration().toMillis(), e.code().wireName());
                 throw e;
             }
-            ProviderResult result = record(provider, context.sessionId(), context.continuation(), cliRequest, outcome,
-                    output, context.model(), context.correlationId());
+            ProviderResult result = record(provider, context, completed, outcome, output);
             log.info("{} request {} finished in {} ms under {}", cli.wireName(), context.correlationId(),
                     result.durationMs(), result.sessionId());
             return result;
         } finally {
-            context.deleteScratchFiles();
+            deleteScratchFiles(context);
         }
     }
 
+    /** The request as the checks of a finished run see it: its conversation, model and directory, no prompt. */
+    private static CanonicalRequest completedRequest(RunContext context) {
+        Continuation continuation = context.continuation();
+        return new CanonicalRequest("", context.model(), context.sessionId(),
+                continuation.isResume() ? continuation.nativeSessionId() : null, false,
+                continuation.kind() == Continuation.Kind.LATEST, context.workingDir(), context.timeout(),
+                context.idleTimeout(), context.correlationId(), ProviderOptions.none(), context.owner());
+    }
+
+    /**
+     * What the parser read, as the caller may see it: text fields redacted, and a session id the gateway
+     * would not accept from a caller dropped with a warning (it would be passed back to the CLI on resume).
+     */
+    private ParsedOutput visible(ProviderCli provider, ParsedOutput parsed) {
+        List<String> warnings = new ArrayList<>(parsed.warnings().stream().map(redactor::redact).toList());
+        String nativeId = parsed.nativeSessionId();
+        if (nativeId != null && (!SessionService.isValidNativeId(nativeId) || redactor.containsSecret(nativeId))) {
+            warnings.add(FailureClassifier.name(provider) + " reported a session id the gateway does not accept ('"
+                    + Excerpts.head(redactor.redact(nativeId), 60) + "': " + SessionService.NATIVE_ID_RULE
+                    + "), so it was not recorded.");
+            nativeId = null;
+        }
+        return new ParsedOutput(redactor.redact(parsed.response()), nativeId, redactor.redact(parsed.model()),
+                parsed.usage(), parsed.costUsd(), redactor.redact(parsed.error()), warnings);
+    }
+
     /** Cleans up after a prepared request that will never run to completion (its scratch files). */
-    public void abandon(Map<String, String> preparedContext) {
-        RunContext.of(preparedContext).deleteScratchFiles();
+    @Override
+    public void abandon(RunContext context) {
+        deleteScratchFiles(context);
+    }
+
+    @Override
+    public Optional<String> toolStarted(ProviderId cli, JsonNode event) {
+        return registry.get(cli).toolStarted(event);
+    }
+
+    private static void deleteScratchFiles(RunContext context) {
+        for (Path file : context.scratchFiles()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("could not delete temporary file {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    /**
+     * The options with every {@link OptionType#DIRECTORY_ARRAY} entry replaced by its real path (links
+     * resolved), so that a policy judges, and the CLI gets, the directories the paths lead to.
+     */
+    private static ProviderOptions withRealDirectories(List<ProviderOption> declared, ProviderOptions options) {
+        Map<String, Object> real = new LinkedHashMap<>(options.asMap());
+        for (ProviderOption option : declared) {
+            if (option.type() == OptionType.DIRECTORY_ARRAY && real.containsKey(option.name())) {
+                List<String> paths = new ArrayList<>();
+                for (String value : options.strings(option.name())) {
+                    paths.add(ProviderOptions.realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument(
+                            "Every entry of '" + option.name() + "' must be the absolute path of an existing "
+                            + "directory; got '" + Excerpts.head(value, 200) + "'.")).toString());
+                }
+                real.put(option.name(), List.copyOf(paths));
+            }
+        }
+        return ProviderOptions.of(declared, real);
     }
 
     private Plan plan(ProviderCli provider, ProviderRequest request) {
@@ -215,20 +283,30 @@ public final class ProviderRequestService {
         if (request.createNewSession()) {
             return new Plan(null, Continuation.fresh());
         }
+        Principal owner = request.owner();
         if (sessionId != null) {
             SessionService.checkId(sessionId);
             if (sessionId.startsWith(SessionService.ID_PREFIX)) {
-                return underSession(provider, sessions.get(sessionId).record());
+                return underSession(provider, sessions.get(owner, sessionId).record());
             }
-            if (sessionId.startsWith("-")) {
-                throw GatewayException.invalidArgument("A native session id cannot start with '-'; got '" + sessionId + "'.");
+            SessionService.checkNativeId(sessionId);
+            Optional<SessionRecord> mapped = sessions.findByNativeId(owner, provider.id(), sessionId);
+            if (mapped.isEmpty() && !owner.isLocal()) {
+                throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "No gateway session of this grant maps to the "
+                        + "native session " + sessionId + "; a grant continues only conversations recorded on its own "
+                        + "gw-* sessions (see session_list).");
             }
-            return new Plan(sessions.findByNativeId(provider.id(), sessionId).orElse(null), Continuation.resume(sessionId));
+            return new Plan(mapped.orElse(null), Continuation.resume(sessionId));
         }
         if (request.resumeLatest()) {
+            if (!owner.isLocal()) {
+                throw GatewayException.invalidArgument("resumeLatest continues the CLI's latest conversation, which may "
+                        + "be another caller's, so only the local grant (stdio) may use it; pass the gw-* sessionId of "
+                        + "your conversation instead.");
+            }
             return new Plan(null, Continuation.latest());
         }
-        return sessions.active(provider.id()).map(active -> underSession(provider, active))
+        return sessions.active(owner, provider.id()).map(active -> underSession(provider, active))
                 .orElseGet(() -> new Plan(null, Continuation.fresh()));
     }
 
@@ -238,24 +316,30 @@ public final class ProviderRequestService {
                     + session.cli().wireName() + "', not '" + provider.id().wireName() + "'; use "
                     + session.cli().wireName() + "_request for it, or another session.");
         }
-        return new Plan(session, session.nativeSessionId() == null ? Continuation.fresh()
-                : Continuation.resume(session.nativeSessionId()));
+        String nativeId = session.nativeSessionId();
+        if (nativeId != null && !SessionService.isValidNativeId(nativeId)) {
+            // Recorded before captured ids were checked, or written into the store by hand.
+            throw GatewayException.invalidArgument("Session " + session.id() + " records a native session id the "
+                    + "gateway does not pass to a CLI (" + SessionService.NATIVE_ID_RULE + "); start a new session "
+                    + "(createNewSession:true).");
+        }
+        return new Plan(session, nativeId == null ? Continuation.fresh() : Continuation.resume(nativeId));
     }
 
     /**
-     * The requested directory, else the one the session's conversation ran in, else the default. A CLI
-     * that keeps conversations per directory can resume one only where it ran.
+     * The requested directory, else the one the session's conversation ran in, else the default, as a real
+     * path. A CLI that keeps conversations per directory can resume one only where it ran.
      */
     private Path chooseWorkingDir(ProviderCli provider, Plan plan, Path requested) {
         String recorded = plan.session() == null ? null : plan.session().metadata().get(WORKING_DIR_KEY);
         if (recorded == null) {
-            return requested != null ? requested : settings.defaultWorkingDir();
+            return requested != null ? requested : realDefaultWorkingDir();
         }
-        Path recordedDir = Path.of(recorded);
+        Path recordedDir = ProviderOptions.realDirectory(recorded).orElse(null);
         boolean boundToDir = provider.resumesPerDirectory() && plan.continuation().isResume();
         String name = FailureClassifier.name(provider);
         if (requested == null) {
-            if (Files.isDirectory(recordedDir)) {
+            if (recordedDir != null) {
                 return recordedDir;
             }
             if (boundToDir) {
@@ -263,7 +347,7 @@ public final class ProviderRequestService {
                         + ", which no longer exists, and " + name + " resumes a conversation only in its directory; "
                         + "start a new session (createNewSession:true).");
             }
-            return settings.defaultWorkingDir();
+            return realDefaultWorkingDir();
         }
         if (boundToDir && !requested.equals(recordedDir)) {
             throw GatewayException.invalidArgument("Session " + plan.session().id() + " ran in " + recorded + " and "
@@ -273,17 +357,34 @@ public final class ProviderRequestService {
         return requested;
     }
 
+    private Path realDefaultWorkingDir() {
+        Path dir = settings.defaultWorkingDir();
+        return ProviderOptions.realDirectory(dir.toString()).orElseThrow(() -> GatewayException.invalidArgument(
+                "The gateway's own directory " + dir + " no longer exists, so a request must name its workingDir."));
+    }
+
+    /**
+     * Runs the provider's checks of the request's values (option ranges, formats) and the argument size
+     * limit by building the command once, before anything is counted or created.
+     */
+    private static void checkCommand(ProviderCli provider, CanonicalRequest request) {
+        try (ScratchFiles dryRun = new ScratchFiles()) {
+            List<String> arguments = provider.invocation(request, dryRun).arguments();
+            int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
+            if (arguments.stream().anyMatch(a -> a.getBytes(StandardCharsets.UTF_8).length > maxArgumentBytes)) {
+                throw GatewayException.invalidArgument(FailureClassifier.name(provider) + " takes the prompt (and "
+                        + "options) as command-line arguments, and one argument may be at most " + maxArgumentBytes
+                        + " bytes; shorten the prompt, e.g. by putting long material in a file in workingDir and "
+                        + "referring to it.");
+            }
+        }
+    }
+
     private ProcessSpec spec(ProviderCli provider, Invocation invocation, Path workingDir, Duration timeout,
             Duration idleTimeout) {
         List<String> command = new ArrayList<>();
         command.add(executable(provider));
         command.addAll(invocation.arguments());
-        int maxArgumentBytes = InputLimits.DEFAULTS.maxArgumentBytes();
-        if (invocation.arguments().stream().anyMatch(a -> a.getBytes(StandardCharsets.UTF_8).length > maxArgumentBytes)) {
-            throw GatewayException.invalidArgument(FailureClassifier.name(provider) + " takes the prompt (and options) "
-                    + "as command-line arguments, and one argument may be at most " + maxArgumentBytes + " bytes; "
-                    + "shorten the prompt, e.g. by putting long material in a file in workingDir and referring to it.");
-        }
         return ProcessSpec.builder(command)
                 .workingDir(workingDir)
                 .environment(invocation.environment(settings.environment()))
@@ -296,14 +397,13 @@ public final class ProviderRequestService {
     }
 
     private String executable(ProviderCli provider) {
-        String override = settings.environment().get(provider.id().commandOverrideVariable());
-        return override != null && !override.isBlank() ? override.strip() : provider.id().defaultCommand();
+        return settings.commands().command(provider.id());
     }
 
     /** The spec with its executable resolved, so a missing CLI is reported before anything is queued. */
     private ProcessSpec checkedExecutable(ProviderCli provider, ProcessSpec spec) {
         try {
-            return runner.checked(spec);
+            return spec.checked(InputLimits.DEFAULTS);
         } catch (ExecutableNotFoundException e) {
             throw notFound(provider, spec);
         }
@@ -322,8 +422,10 @@ public final class ProviderRequestService {
                 "command", overridden ? variable : command, "overrideVariable", variable));
     }
 
-    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, CliRequest request,
-            ProcessOutcome outcome, CliOutput output, String model, String correlationId) {
+    private ProviderResult record(ProviderCli provider, RunContext context, CanonicalRequest request,
+            ProcessOutcome outcome, ParsedOutput output) {
+        Continuation continuation = context.continuation();
+        String model = context.model();
         List<String> warnings = new ArrayList<>(output.warnings());
         String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
                 : continuation.isResume() ? continuation.nativeSessionId() : null;
@@ -336,7 +438,8 @@ public final class ProviderRequestService {
         if (provider.reportsCumulativeUsage()) {
             CumulativeUsage.remember(metadata, output.usage());
         }
-        SessionService.RecordedRun recorded = recordRun(sessionId, provider.id(), nativeId, metadata, warnings);
+        SessionService.RecordedRun recorded = recordRun(context.owner(), context.sessionId(), provider.id(), nativeId,
+                metadata, warnings);
         Usage usage = provider.reportsCumulativeUsage()
                 ? CumulativeUsage.perRequest(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
                 : output.usage();
@@ -352,21 +455,21 @@ public final class ProviderRequestService {
         }
         return new ProviderResult(provider.id(), output.response(), recorded.after().id(), nativeId,
                 continuation.continuesConversation(), output.model() != null ? output.model() : model, usage,
-                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), correlationId,
+                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), context.correlationId(),
                 outcome.stdoutTruncated() || outcome.stderrTruncated(), warnings);
     }
 
-    private SessionService.RecordedRun recordRun(String sessionId, ProviderId cli, String nativeId,
+    private SessionService.RecordedRun recordRun(Principal owner, String sessionId, ProviderId cli, String nativeId,
             Map<String, String> metadata, List<String> warnings) {
         if (sessionId != null) {
-            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(sessionId, nativeId, metadata);
+            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(owner, sessionId, nativeId, metadata);
             if (recorded.isPresent()) {
                 return recorded.get();
             }
             warnings.add("Session " + sessionId + " was deleted or expired while the request ran; the "
                     + "conversation is recorded under a new session.");
         }
-        return sessions.recordRunForNativeId(cli, nativeId, metadata);
+        return sessions.recordRunForNativeId(owner, cli, nativeId, metadata);
     }
 
     private static String checkPrompt(String prompt) {
@@ -395,11 +498,9 @@ public final class ProviderRequestService {
         return model;
     }
 
-    private static String correlationId(String given) {
-        if (given == null) {
-            return UUID.randomUUID().toString();
-        }
-        if (given.isBlank() || given.length() > MAX_CORRELATION_ID_CHARS || given.chars().anyMatch(Character::isISOControl)) {
+    private static String checkCorrelationId(String given) {
+        if (given != null && (given.isBlank() || given.length() > MAX_CORRELATION_ID_CHARS
+                || given.chars().anyMatch(Character::isISOControl))) {
             throw GatewayException.invalidArgument("correlationId must be 1-" + MAX_CORRELATION_ID_CHARS
                     + " characters without control characters.");
         }
@@ -417,19 +518,8 @@ public final class ProviderRequestService {
         return Duration.ofMillis(millis);
     }
 
-    private static Path workingDir(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Path dir = Path.of(value);
-            if (dir.isAbsolute() && Files.isDirectory(dir)) {
-                return dir.normalize();
-            }
-        } catch (InvalidPathException e) {
-            // reported below
-        }
-        throw GatewayException.invalidArgument("workingDir must be the absolute path of an existing directory; got '"
-                + Excerpts.head(value, 200) + "'.");
+    private static Path realWorkingDir(String value) {
+        return ProviderOptions.realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument(
+                "workingDir must be the absolute path of an existing directory; got '" + Excerpts.head(value, 200) + "'."));
     }
 }

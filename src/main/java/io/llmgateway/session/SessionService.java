@@ -2,6 +2,7 @@ package io.llmgateway.session;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 /**
  * The rules of gateway sessions: gw-* ids, at most one active session per provider, expiry after a TTL
  * without use, and deleting or expiring the active session clears the pointer (nothing is promoted).
+ * Every record belongs to the grant that created it, and every active pointer to one grant: a caller sees
+ * only its own, and another grant's session is "not found" (the same error as one that does not exist).
  * Knows nothing about MCP; every method is one atomic store operation.
  */
 public final class SessionService {
@@ -59,28 +62,28 @@ public final class SessionService {
     public record RecordedRun(SessionRecord before, SessionRecord after) {
     }
 
-    public SessionView create(ProviderId cli, String description, boolean setAsActive) {
+    public SessionView create(Principal owner, ProviderId cli, String description, boolean setAsActive) {
         String text = description == null ? defaultDescription(cli) : checkDescription(description);
         Instant now = now();
-        SessionRecord record = new SessionRecord(newId(), cli, text, now, now, null, Map.of());
+        SessionRecord record = new SessionRecord(newId(), cli, text, now, now, null, Map.of(), owner.storedOwner());
         return store.update(state -> {
             List<SessionChange> changes = new ArrayList<>();
             changes.add(new SessionChange.Put(record));
             if (setAsActive) {
-                changes.add(new SessionChange.SetActive(cli, record.id()));
+                changes.add(new SessionChange.SetActive(cli, record.id(), owner.storedOwner()));
             }
             return new SessionStore.Transaction<>(changes, new SessionView(record, setAsActive));
         });
     }
 
-    public SessionPage list(Optional<ProviderId> cli, int limit, int offset) {
+    public SessionPage list(Principal owner, Optional<ProviderId> cli, int limit, int offset) {
         Instant now = now();
         return store.read(state -> {
             PriorityQueue<SessionRecord> newest = new PriorityQueue<>(NEWEST_USED_FIRST.reversed());
             int total = 0;
             int keep = offset + limit;
             for (SessionRecord r : state.records()) {
-                if ((cli.isPresent() && r.cli() != cli.get()) || isExpired(r, now)) {
+                if (!owner.owns(r.owner()) || (cli.isPresent() && r.cli() != cli.get()) || isExpired(r, now)) {
                     continue;
                 }
                 total++;
@@ -93,7 +96,7 @@ public final class SessionService {
             }
             List<SessionRecord> sorted = new ArrayList<>(newest);
             sorted.sort(NEWEST_USED_FIRST);
-            Map<ProviderId, String> active = activeMap(state, now);
+            Map<ProviderId, String> active = activeMap(state, owner, now);
             List<SessionView> page = sorted.subList(Math.min(offset, sorted.size()), sorted.size()).stream()
                     .map(r -> new SessionView(r, r.id().equals(active.get(r.cli()))))
                     .toList();
@@ -101,37 +104,45 @@ public final class SessionService {
         });
     }
 
-    public SessionView get(String id) {
+    public SessionView get(Principal owner, String id) {
         checkId(id);
         Instant now = now();
         return store.read(state -> {
-            SessionRecord r = live(state, id, now);
-            return new SessionView(r, id.equals(state.activeId(r.cli()).orElse(null)));
+            SessionRecord r = live(state, owner, id, now);
+            return new SessionView(r, id.equals(state.activeId(owner, r.cli()).orElse(null)));
         });
     }
 
-    /** The provider's active session, if it is set and not expired. */
-    public Optional<SessionRecord> active(ProviderId cli) {
+    /** The owner's active session of the provider, if it is set and not expired. */
+    public Optional<SessionRecord> active(Principal owner, ProviderId cli) {
         Instant now = now();
-        return store.read(state -> state.activeId(cli).flatMap(state::get).filter(r -> !isExpired(r, now)));
+        return store.read(state -> activeRecord(state, owner, cli, now));
     }
 
-    /** The live session of {@code cli} mapping to the provider-native id, the most recently used if several do. */
-    public Optional<SessionRecord> findByNativeId(ProviderId cli, String nativeSessionId) {
+    /**
+     * The owner's live session of {@code cli} mapping to the provider-native id, the most recently used if
+     * several do.
+     */
+    public Optional<SessionRecord> findByNativeId(Principal owner, ProviderId cli, String nativeSessionId) {
         Instant now = now();
-        return store.read(state -> newestMapping(state, cli, nativeSessionId, now));
+        return store.read(state -> newestMapping(state, owner, cli, nativeSessionId, now));
     }
 
     /**
      * Records a request that ran under session {@code id}: the native session id it continued or started
      * (null keeps the known one), lastUsedAt, and {@code metadata} merged into the record's (a null value
-     * removes the key). Empty when the session was deleted or expired while the request ran.
+     * removes the key). Empty when the session was deleted or expired while the request ran (or is not the
+     * owner's).
      */
-    public Optional<RecordedRun> recordRun(String id, String nativeSessionId, Map<String, String> metadata) {
+    public Optional<RecordedRun> recordRun(Principal owner, String id, String nativeSessionId,
+            Map<String, String> metadata) {
         checkId(id);
+        if (nativeSessionId != null) {
+            checkNativeId(nativeSessionId);
+        }
         Instant now = now();
         return store.update(state -> {
-            Optional<SessionRecord> before = state.get(id).filter(r -> !isExpired(r, now));
+            Optional<SessionRecord> before = state.get(id).filter(r -> owner.owns(r.owner()) && !isExpired(r, now));
             if (before.isEmpty()) {
                 return SessionStore.Transaction.of(Optional.<RecordedRun>empty());
             }
@@ -142,58 +153,64 @@ public final class SessionService {
     }
 
     /**
-     * Records a request that ran outside a known gateway session: on the live session of {@code cli}
-     * mapping to {@code nativeSessionId} if there is one, else on a new record that is not made active.
-     * A null native id (the CLI reported none) always makes a new record.
+     * Records a request that ran outside a known gateway session: on the owner's live session of {@code cli}
+     * mapping to {@code nativeSessionId} if there is one, else on a new record of the owner that is not made
+     * active. A null native id (the CLI reported none) always makes a new record.
      */
-    public RecordedRun recordRunForNativeId(ProviderId cli, String nativeSessionId, Map<String, String> metadata) {
+    public RecordedRun recordRunForNativeId(Principal owner, ProviderId cli, String nativeSessionId,
+            Map<String, String> metadata) {
+        if (nativeSessionId != null) {
+            checkNativeId(nativeSessionId);
+        }
         Instant now = now();
         return store.update(state -> {
             SessionRecord before = nativeSessionId == null ? null
-                    : newestMapping(state, cli, nativeSessionId, now).orElse(null);
+                    : newestMapping(state, owner, cli, nativeSessionId, now).orElse(null);
             SessionRecord base = before != null ? before
-                    : new SessionRecord(newId(), cli, defaultDescription(cli), now, now, null, Map.of());
+                    : new SessionRecord(newId(), cli, defaultDescription(cli), now, now, null, Map.of(),
+                            owner.storedOwner());
             SessionRecord after = ranAt(base, nativeSessionId, metadata, now);
             return SessionStore.Transaction.of(new RecordedRun(before, after), new SessionChange.Put(after));
         });
     }
 
-    public ActiveChange setActive(ProviderId cli, String id) {
+    public ActiveChange setActive(Principal owner, ProviderId cli, String id) {
         if (id != null) {
             checkId(id);
         }
         Instant now = now();
         return store.update(state -> {
-            String previous = state.activeId(cli).flatMap(state::get).filter(r -> !isExpired(r, now))
-                    .map(SessionRecord::id).orElse(null);
+            String previous = activeRecord(state, owner, cli, now).map(SessionRecord::id).orElse(null);
             if (id != null) {
-                SessionRecord r = live(state, id, now);
+                SessionRecord r = live(state, owner, id, now);
                 if (r.cli() != cli) {
                     throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + id + " belongs to provider '"
                             + r.cli().wireName() + "', not '" + cli.wireName() + "'; pass cli '" + r.cli().wireName() + "'.");
                 }
             }
-            return SessionStore.Transaction.of(new ActiveChange(cli, id, previous), new SessionChange.SetActive(cli, id));
+            return SessionStore.Transaction.of(new ActiveChange(cli, id, previous),
+                    new SessionChange.SetActive(cli, id, owner.storedOwner()));
         });
     }
 
-    public Deletion delete(String id) {
+    public Deletion delete(Principal owner, String id) {
         checkId(id);
         Instant now = now();
         return store.update(state -> {
-            SessionRecord r = live(state, id, now);
-            boolean wasActive = id.equals(state.activeId(r.cli()).orElse(null));
+            SessionRecord r = live(state, owner, id, now);
+            boolean wasActive = id.equals(state.activeId(owner, r.cli()).orElse(null));
             return SessionStore.Transaction.of(new Deletion(r, wasActive), new SessionChange.Delete(id));
         });
     }
 
-    public int clearAll(Optional<ProviderId> cli) {
+    /** Deletes the owner's sessions (of one provider, or all) and clears the owner's active pointers. */
+    public int clearAll(Principal owner, Optional<ProviderId> cli) {
         Instant now = now();
         return store.update(state -> {
             List<SessionChange> changes = new ArrayList<>();
             int live = 0;
             for (SessionRecord r : state.records()) {
-                if (cli.isEmpty() || r.cli() == cli.get()) {
+                if (owner.owns(r.owner()) && (cli.isEmpty() || r.cli() == cli.get())) {
                     changes.add(new SessionChange.Delete(r.id()));
                     if (!isExpired(r, now)) {
                         live++;
@@ -201,8 +218,8 @@ public final class SessionService {
                 }
             }
             for (ProviderId p : ProviderId.values()) {
-                if ((cli.isEmpty() || p == cli.get()) && state.activeId(p).isPresent()) {
-                    changes.add(new SessionChange.SetActive(p, null));
+                if ((cli.isEmpty() || p == cli.get()) && state.activeId(owner, p).isPresent()) {
+                    changes.add(new SessionChange.SetActive(p, null, owner.storedOwner()));
                 }
             }
             return new SessionStore.Transaction<>(changes, live);
@@ -227,9 +244,10 @@ public final class SessionService {
         return r.lastUsedAt().plus(ttl).isBefore(now);
     }
 
-    private SessionRecord live(SessionState state, String id, Instant now) {
-        SessionRecord r = state.get(id).orElseThrow(() -> new GatewayException(ErrorCode.SESSION_NOT_FOUND,
-                "No gateway session with id " + id + "; use session_list to see existing sessions."));
+    /** The owner's record: another owner's is reported exactly like one that does not exist. */
+    private SessionRecord live(SessionState state, Principal owner, String id, Instant now) {
+        SessionRecord r = state.get(id).filter(found -> owner.owns(found.owner())).orElseThrow(() -> new GatewayException(
+                ErrorCode.SESSION_NOT_FOUND, "No gateway session with id " + id + "; use session_list to see existing sessions."));
         if (isExpired(r, now)) {
             throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "Session " + id + " expired after "
                     + ttl.toDays() + " days without use (LLM_GATEWAY_SESSION_TTL_DAYS); create a new one.");
@@ -237,11 +255,16 @@ public final class SessionService {
         return r;
     }
 
-    private Optional<SessionRecord> newestMapping(SessionState state, ProviderId cli, String nativeSessionId,
-            Instant now) {
+    private Optional<SessionRecord> newestMapping(SessionState state, Principal owner, ProviderId cli,
+            String nativeSessionId, Instant now) {
         return state.records().stream()
-                .filter(r -> r.cli() == cli && nativeSessionId.equals(r.nativeSessionId()) && !isExpired(r, now))
+                .filter(r -> r.cli() == cli && nativeSessionId.equals(r.nativeSessionId()) && owner.owns(r.owner())
+                        && !isExpired(r, now))
                 .min(NEWEST_USED_FIRST);
+    }
+
+    private Optional<SessionRecord> activeRecord(SessionState state, Principal owner, ProviderId cli, Instant now) {
+        return state.activeId(owner, cli).flatMap(state::get).filter(r -> owner.owns(r.owner()) && !isExpired(r, now));
     }
 
     private static SessionRecord ranAt(SessionRecord record, String nativeSessionId, Map<String, String> metadata,
@@ -263,11 +286,10 @@ public final class SessionService {
         return cli.displayName() + " session";
     }
 
-    private Map<ProviderId, String> activeMap(SessionState state, Instant now) {
+    private Map<ProviderId, String> activeMap(SessionState state, Principal owner, Instant now) {
         Map<ProviderId, String> active = new EnumMap<>(ProviderId.class);
         for (ProviderId p : ProviderId.values()) {
-            active.put(p, state.activeId(p).flatMap(state::get).filter(r -> !isExpired(r, now))
-                    .map(SessionRecord::id).orElse(null));
+            active.put(p, activeRecord(state, owner, p, now).map(SessionRecord::id).orElse(null));
         }
         return active;
     }
@@ -280,6 +302,26 @@ public final class SessionService {
         return ID_PREFIX + UUID.randomUUID();
     }
 
+    /** The rule for a provider's own session id, in words. */
+    public static final String NATIVE_ID_RULE = "a native session id is 1-" + MAX_ID_CHARS
+            + " characters of letters, digits and . _ : - and does not start with '-'";
+
+    /**
+     * Whether a provider-native session id may be stored and passed to its CLI: a caller's id and one a
+     * CLI reported obey the same rule, so that neither can be read as an option when resumed.
+     */
+    public static boolean isValidNativeId(String id) {
+        return id != null && ID_PATTERN.matcher(id).matches() && !id.startsWith("-");
+    }
+
+    public static void checkNativeId(String id) {
+        if (!isValidNativeId(id)) {
+            throw GatewayException.invalidArgument("Invalid session id: " + NATIVE_ID_RULE + "; got "
+                    + (id == null ? "null" : id.length() > 40 ? "an invalid " + id.length() + "-character value" : "'" + id + "'")
+                    + ".");
+        }
+    }
+
     /** Caller-supplied ids: at most 128 characters of [A-Za-z0-9._:-]. */
     public static void checkId(String id) {
         if (id == null || !ID_PATTERN.matcher(id).matches()) {
@@ -289,7 +331,8 @@ public final class SessionService {
         }
     }
 
-    private static String checkDescription(String description) {
+    /** A caller's session description: at most 1,000 characters, no NUL. */
+    public static String checkDescription(String description) {
         if (description.length() > MAX_DESCRIPTION_CHARS) {
             throw GatewayException.invalidArgument("description must be at most " + MAX_DESCRIPTION_CHARS
                     + " characters, got " + description.length());

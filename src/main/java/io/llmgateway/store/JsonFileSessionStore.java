@@ -1,6 +1,8 @@
 package io.llmgateway.store;
 
-import io.llmgateway.files.KernelLock;
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.IoCall;
+import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.core.ErrorCode;
@@ -11,11 +13,9 @@ import io.llmgateway.session.SessionStore;
 import io.llmgateway.store.StoreFiles.FileStamp;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -27,6 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -50,11 +51,12 @@ import org.slf4j.LoggerFactory;
  * (another process stuck while holding it) fails with {@code store_unavailable} naming that process. The journal header names the snapshot generation it
  * continues; a journal older than the snapshot is the leftover of a compaction interrupted between
  * its two renames and is ignored. A last line without a newline is a write cut short by a crash: it
- * never counts, and the next update truncates it.
+ * never counts, and the next update truncates it. The header itself is never cut short (a journal is
+ * started by renaming a complete file in), so a journal without a complete header was overwritten.
  *
- * <p>Damaged files are never overwritten: a corrupt snapshot or journal is renamed to
- * {@code <name>.corrupt-<UTC time>}, reported through {@link #warnings()} and the log, and the store
- * carries on with what it could read.
+ * <p>Damaged files are never overwritten: a corrupt snapshot or journal, or a symbolic link in their place,
+ * is renamed to {@code <name>.corrupt-<UTC time>}, reported through {@link #warnings()} and the log, and
+ * the store carries on with what it could read: of a damaged journal, every transaction still readable.
  *
  * <p>Kernel record locks belong to the process and closing any descriptor of the lock file drops
  * them, so use one instance per data directory per JVM; a mutex serialises its callers.
@@ -64,10 +66,9 @@ public final class JsonFileSessionStore implements SessionStore {
     static final String JOURNAL_FILE = "sessions.journal.jsonl";
     static final String LOCK_FILE = "sessions.lock";
     static final int DEFAULT_COMPACTION_MIN_CHANGES = 2000;
-    /** Longest wait for another process's lock: a compaction of 100,000 sessions holds it for about a second. */
-    static final Duration DEFAULT_LOCK_PATIENCE = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(JsonFileSessionStore.class);
+    private static final String LINKED = "it is a symbolic link, which the gateway never reads or writes through";
     private static final DateTimeFormatter QUARANTINE_TIME =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -77,13 +78,12 @@ public final class JsonFileSessionStore implements SessionStore {
     private final Path lockFile;
     private final Clock clock;
     private final int compactionMinChanges;
-    private final Duration lockPatience;
+    private final FileMutex lock;
     private final SessionFileFormat format = new SessionFileFormat();
     private final ReentrantLock mutex = new ReentrantLock();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     // Guarded by mutex.
-    private FileChannel lockChannel;
     private Cache cache;
     private boolean closed;
 
@@ -92,7 +92,7 @@ public final class JsonFileSessionStore implements SessionStore {
      * so a broken data directory fails calls with {@code store_unavailable} until someone fixes it.
      */
     public JsonFileSessionStore(Path dataDir, Clock clock) {
-        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES, DEFAULT_LOCK_PATIENCE);
+        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES, FileMutex.PATIENCE);
     }
 
     /**
@@ -106,7 +106,7 @@ public final class JsonFileSessionStore implements SessionStore {
         this.lockFile = this.dataDir.resolve(LOCK_FILE);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.compactionMinChanges = compactionMinChanges;
-        this.lockPatience = Objects.requireNonNull(lockPatience, "lockPatience");
+        this.lock = new FileMutex(lockFile, Objects.requireNonNull(lockPatience, "lockPatience"));
     }
 
     /** What this process knows of the files, and the state they hold. */
@@ -138,40 +138,36 @@ public final class JsonFileSessionStore implements SessionStore {
     }
 
     @Override
-    @SuppressWarnings("try") // the lock is held for the try block
     public <T> T read(Function<SessionState, T> query) {
         return withStore(() -> {
-            try (FileLock shared = lock(true)) {
-                if (catchUp(false)) {
-                    return query.apply(cache.state);
-                }
+            // Null when a damaged file has to be moved aside, which takes the exclusive lock.
+            Optional<T> answered = lock.lockedShared(
+                    () -> catchUp(false) ? Optional.ofNullable(query.apply(cache.state)) : null);
+            if (answered != null) {
+                return answered.orElse(null);
             }
-            // A damaged file has to be moved aside, which takes the exclusive lock.
-            try (FileLock exclusive = lock(false)) {
+            return lock.locked(() -> {
                 catchUp(true);
                 return query.apply(cache.state);
-            }
+            });
         });
     }
 
     @Override
-    @SuppressWarnings("try") // the lock is held for the try block
     public <T> T update(Function<SessionState, Transaction<T>> transaction) {
-        return withStore(() -> {
-            try (FileLock exclusive = lock(false)) {
-                catchUp(true);
-                Transaction<T> decided = transaction.apply(cache.state);
-                if (!decided.changes().isEmpty()) {
-                    append(format.journalEntry(decided.changes()));
-                    decided.changes().forEach(cache.state::apply);
-                    cache.journalChanges += decided.changes().size();
-                    if (cache.journalChanges > Math.max(compactionMinChanges, cache.state.size() / 2)) {
-                        compactAfterCommit();
-                    }
+        return withStore(() -> lock.locked(() -> {
+            catchUp(true);
+            Transaction<T> decided = transaction.apply(cache.state);
+            if (!decided.changes().isEmpty()) {
+                append(format.journalEntry(decided.changes()));
+                decided.changes().forEach(cache.state::apply);
+                cache.journalChanges += decided.changes().size();
+                if (cache.journalChanges > Math.max(compactionMinChanges, cache.state.size() / 2)) {
+                    compactAfterCommit();
                 }
-                return decided.result();
             }
-        });
+            return decided.result();
+        }));
     }
 
     @Override
@@ -185,30 +181,27 @@ public final class JsonFileSessionStore implements SessionStore {
         try {
             closed = true;
             forgetCache();
-            closeQuietly(lockChannel);
-            lockChannel = null;
+            lock.close();
         } finally {
             mutex.unlock();
         }
     }
 
-    private interface StoreCall<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T withStore(StoreCall<T> call) {
+    /**
+     * Runs {@code call} as the only call of this store in the JVM; {@code call} takes the kernel lock it needs.
+     * The mutex guards the cache; the lock holds back an interrupt until its call is over, which keeps the
+     * cache's channels open too.
+     */
+    private <T> T withStore(IoCall<T> call) {
         if (mutex.isHeldByCurrentThread()) {
             throw new IllegalStateException("a query or transaction must not call the session store");
         }
-        // An interrupt closes whichever NIO channel is busy; keep it pending until the call is over.
-        boolean interrupted = Thread.interrupted();
         mutex.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the session store is closed");
             }
-            openLockFile();
-            return call.run();
+            return call.call();
         } catch (LockTimeoutException e) {
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The session store is busy: " + e.getMessage()
                     + "; " + e.advice() + ".", Map.of("path", lockFile.toString(), "lockHolders", e.holders()));
@@ -217,23 +210,7 @@ public final class JsonFileSessionStore implements SessionStore {
             throw unavailable(e);
         } finally {
             mutex.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
-    }
-
-    private void openLockFile() throws IOException {
-        if (lockChannel != null && lockChannel.isOpen()) {
-            return;
-        }
-        PrivateFiles.createDirectories(dataDir);
-        lockChannel = PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-    }
-
-    private FileLock lock(boolean shared) throws IOException {
-        return StoreFiles.on(lockFile, () -> KernelLock.acquire(lockChannel, lockFile, shared, lockPatience));
     }
 
     /** Brings the cache up to date with the files; false when a damaged file needs the exclusive lock. */
@@ -245,14 +222,15 @@ public final class JsonFileSessionStore implements SessionStore {
                 || (journal == null ? cache.journal != null : !journal.sameFile(cache.journalStamp))
                 || (journal != null && !cache.journalApplies && journal.size() != cache.journalEnd)
                 || (journal != null && journal.size() < cache.journalEnd);
+        boolean caughtUp = true;
         if (reload) {
-            if (!reload(snapshot, exclusive)) {
-                return false;
-            }
+            caughtUp = reload(snapshot, exclusive);
         } else if (journal != null && journal.size() != cache.journalEnd) {
-            if (!readJournal(cache.journalEnd, exclusive)) {
-                return false;
-            }
+            caughtUp = readJournal(cache.journalEnd, exclusive);
+        }
+        if (!caughtUp) {
+            forgetCache(); // half read: the exclusive pass starts over and moves the damaged file aside
+            return false;
         }
         if (exclusive) {
             repair();
@@ -263,14 +241,26 @@ public final class JsonFileSessionStore implements SessionStore {
     private boolean reload(FileStamp snapshot, boolean exclusive) throws IOException {
         forgetCache();
         Cache fresh = new Cache();
+        FileChannel handle = null;
         if (snapshot != null) {
-            FileChannel handle = StoreFiles.on(snapshotFile, () -> FileChannel.open(snapshotFile, StandardOpenOption.READ));
-            fresh.snapshotHandle = handle;
+            try {
+                handle = StoreFiles.on(snapshotFile, () -> PrivateFiles.open(snapshotFile, StandardOpenOption.READ));
+            } catch (LinkedPathException e) {
+                if (!linkAt(e, snapshotFile, exclusive)) {
+                    return false;
+                }
+                quarantine(snapshotFile, LINKED, "carried on without it");
+                fresh.needsCompaction = true;
+            }
+        }
+        if (handle != null) {
+            FileChannel opened = handle;
+            fresh.snapshotHandle = opened;
             byte[] content;
             try {
-                content = StoreFiles.on(snapshotFile, () -> StoreFiles.read(handle, 0, Math.toIntExact(handle.size())));
+                content = StoreFiles.on(snapshotFile, () -> StoreFiles.read(opened, 0, Math.toIntExact(opened.size())));
             } catch (IOException e) {
-                closeQuietly(handle);
+                closeQuietly(opened);
                 throw e;
             }
             try {
@@ -290,12 +280,30 @@ public final class JsonFileSessionStore implements SessionStore {
         }
         cache = fresh;
         try {
-            fresh.journal = FileChannel.open(journalFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            fresh.journal = PrivateFiles.open(journalFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
+            return true;
+        } catch (LinkedPathException e) {
+            if (!linkAt(e, journalFile, exclusive)) {
+                return false;
+            }
+            quarantine(journalFile, LINKED, "carried on without it");
+            fresh.needsCompaction = true;
             return true;
         }
         fresh.journalStamp = FileStamp.of(journalFile);
         return readJournal(0, exclusive);
+    }
+
+    /**
+     * Whether a refused link is {@code file} itself, which the exclusive lock lets this process move aside; a
+     * link above it (the data directory) is rethrown: nothing in there may be touched.
+     */
+    private static boolean linkAt(LinkedPathException e, Path file, boolean exclusive) throws LinkedPathException {
+        if (!e.link().equals(file)) {
+            throw e;
+        }
+        return exclusive;
     }
 
     /** Applies the journal's complete lines from {@code start} (0: from the header). */
@@ -307,14 +315,14 @@ public final class JsonFileSessionStore implements SessionStore {
         if (start == 0) {
             int headerEnd = indexOfNewline(content, 0);
             if (headerEnd < 0) {
-                // Not even the header was completely written, so nothing was ever committed to this file.
-                cache.journalEnd = content.length;
-                return true;
+                // A journal starts as a complete file renamed in, so no header line means it was overwritten.
+                return journalDamaged(content, 0, content.length == 0 ? "it is empty" : "it has no complete header line",
+                        exclusive);
             }
             try {
                 cache.journalGeneration = format.readJournalHeader(content, 0, headerEnd);
             } catch (MalformedStoreFileException e) {
-                return journalDamaged(1, e, exclusive);
+                return journalDamaged(content, 0, "line 1: " + e.getMessage(), exclusive);
             }
             if (cache.journalGeneration < cache.snapshotGeneration) {
                 // Left over from an interrupted compaction: the snapshot already holds its changes.
@@ -330,7 +338,8 @@ public final class JsonFileSessionStore implements SessionStore {
             try {
                 changes = format.readJournalEntry(content, from, newline - from);
             } catch (MalformedStoreFileException e) {
-                return journalDamaged(cache.journalLines + 2, e, exclusive);
+                return journalDamaged(content, from, "line " + (cache.journalLines + 2) + ": " + e.getMessage(),
+                        exclusive);
             }
             changes.forEach(cache.state::apply);
             cache.journalEnd = start + newline + 1;
@@ -340,17 +349,24 @@ public final class JsonFileSessionStore implements SessionStore {
         return true;
     }
 
-    private boolean journalDamaged(int line, MalformedStoreFileException problem, boolean exclusive)
-            throws IOException {
+    /**
+     * Under the exclusive lock: applies every transaction still readable in {@code content} from {@code from}
+     * on (what comes before is applied already), moves the journal aside, and has what is known compacted.
+     */
+    private boolean journalDamaged(byte[] content, int from, String problem, boolean exclusive) throws IOException {
         if (!exclusive) {
             return false;
         }
+        SessionFileFormat.Recovered recovered = format.recoverJournal(content, from, cache.snapshotGeneration);
+        recovered.transactions().forEach(changes -> changes.forEach(cache.state::apply));
         closeQuietly(cache.journal);
         cache.journal = null;
         cache.journalStamp = null;
         cache.journalApplies = false;
-        quarantine(journalFile, "line " + line + ": " + problem.getMessage(),
-                "carried on without the changes recorded from that line on");
+        int kept = recovered.transactions().size();
+        quarantine(journalFile, problem, kept == 0 ? "carried on without the changes recorded from there on (none"
+                + " could be read)" : "kept the " + kept + " transaction(s) still readable from there on"
+                + (recovered.unreadableLines() > 1 ? " (" + recovered.unreadableLines() + " lines could not be read)" : ""));
         cache.needsCompaction = true;
         return true;
     }
@@ -394,7 +410,7 @@ public final class JsonFileSessionStore implements SessionStore {
 
     /** Cuts off a failed append so that no process ever sees a change its caller was told had failed. */
     private void rollBack(long journalLength) {
-        try (FileChannel journal = FileChannel.open(journalFile, StandardOpenOption.WRITE)) {
+        try (FileChannel journal = PrivateFiles.open(journalFile, StandardOpenOption.WRITE)) {
             journal.truncate(journalLength);
             journal.force(false);
         } catch (IOException e) {
@@ -417,7 +433,7 @@ public final class JsonFileSessionStore implements SessionStore {
         SessionState state = cache.state;
         PrivateFiles.replaceAtomically(snapshotFile, out -> format.writeSnapshot(out, generation, state));
         closeQuietly(cache.snapshotHandle);
-        cache.snapshotHandle = FileChannel.open(snapshotFile, StandardOpenOption.READ);
+        cache.snapshotHandle = PrivateFiles.open(snapshotFile, StandardOpenOption.READ);
         cache.snapshot = FileStamp.of(snapshotFile);
         cache.snapshotGeneration = generation;
         cache.needsCompaction = false;
@@ -427,7 +443,7 @@ public final class JsonFileSessionStore implements SessionStore {
     private void startJournal(long generation) throws IOException {
         PrivateFiles.replaceAtomically(journalFile, out -> out.write(format.journalHeader(generation)));
         closeQuietly(cache.journal);
-        cache.journal = FileChannel.open(journalFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        cache.journal = PrivateFiles.open(journalFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         cache.journalStamp = FileStamp.of(journalFile);
         cache.journalGeneration = generation;
         cache.journalApplies = true;
@@ -474,6 +490,10 @@ public final class JsonFileSessionStore implements SessionStore {
     }
 
     private GatewayException unavailable(IOException e) {
+        if (e instanceof LinkedPathException linked) {
+            return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The session store refuses "
+                    + linked.getMessage() + ".", Map.of("path", linked.link().toString()));
+        }
         String path = e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() : dataDir.toString();
         return new GatewayException(ErrorCode.STORE_UNAVAILABLE,
                 "The session store cannot use " + path + " (" + reason(e) + "); make " + dataDir

@@ -46,9 +46,16 @@ public final class Arguments {
         return v instanceof Boolean b ? b : defaultValue;
     }
 
+    /** Never wraps: a value beyond a long (which the input schema's validation refuses) is invalid params. */
     public Optional<Long> integer(String name) {
         Object v = values.get(name);
-        return v instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+        if (!(v instanceof Number n)) {
+            return Optional.empty();
+        }
+        if (!JsonSchemaSubset.fitsLong(n)) {
+            throw new InvalidParamsException("argument '" + name + "' is out of range for an integer");
+        }
+        return Optional.of(n.longValue());
     }
 
     public Optional<Double> number(String name) {

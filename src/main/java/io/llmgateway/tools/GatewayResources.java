@@ -2,11 +2,18 @@ package io.llmgateway.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
+import io.llmgateway.policy.ArgumentIdentity;
+import io.llmgateway.policy.GuardedCall;
+import io.llmgateway.policy.PolicyGuard;
+import io.llmgateway.policy.ToolCallAdapter;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
@@ -19,71 +26,152 @@ import java.util.function.Supplier;
  * Gateway state as MCP resources, for hosts that let people browse them, as JSON: {@code sessions://all}
  * and {@code sessions://{cli}} (the newest-used session records and the active session per provider),
  * {@code jobs://recent} (the newest jobs of every gateway sharing the data directory).
+ *
+ * <p>Each resource shows what a tool shows, and obeys that tool's policy: a read is admitted, counted,
+ * denied and audited as the call of {@code session_list} or {@code llm_job_list} it stands for (the
+ * first page, default size), and a resource whose call the policy denies is not listed. Like the tools,
+ * each shows only the reading grant's own sessions and jobs.
  */
 public final class GatewayResources {
-    static final int MAX_SESSIONS = 100;
-    static final int RECENT_JOBS = 50;
+    static final int MAX_SESSIONS = SessionTools.DEFAULT_LIST_LIMIT;
+    static final int RECENT_JOBS = JobTools.DEFAULT_LIST_LIMIT;
+    static final String SESSIONS_TOOL = "session_list";
+    static final String JOBS_TOOL = "llm_job_list";
     private static final String JSON = "application/json";
-    /** MCP's "resource not found". */
+    private static final String ALL_SESSIONS = "sessions://all";
+    private static final String PROVIDER_SESSIONS = "sessions://";
+    private static final String RECENT_JOBS_URI = "jobs://recent";
+    /** MCP's "resource not found": also what a read the policy refuses gets, as its resource is not listed. */
     private static final int RESOURCE_NOT_FOUND = -32002;
+    private static final ToolCallAdapter<McpSchema.ReadResourceResult> ADAPTER = new ToolCallAdapter<>() {
+        @Override
+        public McpSchema.ReadResourceResult failed(GatewayException failure) {
+            boolean denial = failure.code() == ErrorCode.POLICY_DENIED || failure.code() == ErrorCode.RATE_LIMITED;
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("errorCode", failure.code().wireName());
+            failure.details().forEach(data::putIfAbsent);
+            throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
+                    denial ? RESOURCE_NOT_FOUND : McpSchema.ErrorCodes.INTERNAL_ERROR, failure.getMessage(), data));
+        }
+
+        @Override
+        public CallOutcome outcomeOf(McpSchema.ReadResourceResult result) {
+            return CallOutcome.OK;
+        }
+    };
 
     private final SessionService sessions;
     private final JobService jobs;
+    private final PolicyGuard policy;
     private final ObjectMapper mapper;
 
-    public GatewayResources(SessionService sessions, JobService jobs, ObjectMapper mapper) {
+    public GatewayResources(SessionService sessions, JobService jobs, PolicyGuard policy, ObjectMapper mapper) {
         this.sessions = sessions;
         this.jobs = jobs;
+        this.policy = policy;
         this.mapper = mapper;
     }
 
     public List<McpServerFeatures.SyncResourceSpecification> resources() {
-        McpSchema.Resource all = McpSchema.Resource.builder("sessions://all", "sessions")
+        McpSchema.Resource all = McpSchema.Resource.builder(ALL_SESSIONS, "sessions")
                 .title("Gateway sessions")
                 .description("Gateway session records of every provider, newest-used first (at most " + MAX_SESSIONS
                         + "), and the active session per provider.")
                 .mimeType(JSON)
                 .build();
-        McpSchema.Resource recentJobs = McpSchema.Resource.builder("jobs://recent", "recent-jobs")
+        McpSchema.Resource recentJobs = McpSchema.Resource.builder(RECENT_JOBS_URI, "recent-jobs")
                 .title("Recent jobs")
                 .description("The " + RECENT_JOBS + " newest jobs of every gateway sharing the data directory, with their "
                         + "status, and how many there are in all.")
                 .mimeType(JSON)
                 .build();
         return List.of(
-                new McpServerFeatures.SyncResourceSpecification(all,
-                        (exchange, request) -> readSessions(request.uri(), Optional.empty())),
-                new McpServerFeatures.SyncResourceSpecification(recentJobs,
-                        (exchange, request) -> readJobs(request.uri())));
+                new McpServerFeatures.SyncResourceSpecification(all, (exchange, request) -> policy.readResource(
+                        request.uri(), SESSIONS_TOOL, reader(exchange), ADAPTER,
+                        GuardedCall.ofCanonical(sessionListArguments(Optional.empty()),
+                                () -> readSessions(reader(exchange), request.uri(), Optional.empty())))),
+                new McpServerFeatures.SyncResourceSpecification(recentJobs, (exchange, request) -> policy.readResource(
+                        request.uri(), JOBS_TOOL, reader(exchange), ADAPTER, GuardedCall.ofCanonical(jobListArguments(),
+                                () -> readJobs(reader(exchange), request.uri())))));
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
         McpSchema.ResourceTemplate perProvider = McpSchema.ResourceTemplate.builder()
-                .uriTemplate("sessions://{cli}")
+                .uriTemplate(PROVIDER_SESSIONS + "{cli}")
                 .name("provider-sessions")
                 .title("Gateway sessions of one provider")
                 .description("Gateway session records of one provider (" + String.join(", ", ProviderId.wireNames())
                         + "), newest-used first (at most " + MAX_SESSIONS + "), and its active session.")
                 .mimeType(JSON)
                 .build();
-        return List.of(new McpServerFeatures.SyncResourceTemplateSpecification(perProvider, (exchange, request) -> {
-            String cli = request.uri().substring("sessions://".length());
-            ProviderId provider = ProviderId.fromWireName(cli).orElseThrow(() -> new McpError(
-                    new McpSchema.JSONRPCResponse.JSONRPCError(RESOURCE_NOT_FOUND, "Resource not found: " + request.uri()
-                            + " (use sessions://all or sessions://<" + String.join("|", ProviderId.wireNames()) + ">)", null)));
-            return readSessions(request.uri(), Optional.of(provider));
-        }));
+        return List.of(new McpServerFeatures.SyncResourceTemplateSpecification(perProvider, (exchange, request) ->
+                policy.readResource(request.uri(), SESSIONS_TOOL, reader(exchange), ADAPTER,
+                        providerSessions(reader(exchange), request.uri()))));
     }
 
-    private McpSchema.ReadResourceResult readSessions(String uri, Optional<ProviderId> cli) {
-        SessionService.SessionPage page = unlessFailing(() -> sessions.list(cli, MAX_SESSIONS, 0));
+    /** Whether resources/list shows {@code resource}: when the policy admits the call it stands for. */
+    public boolean isListed(McpSchema.Resource resource) {
+        return switch (resource.uri()) {
+            case ALL_SESSIONS -> policy.allows(SESSIONS_TOOL, sessionListArguments(Optional.empty()));
+            case RECENT_JOBS_URI -> policy.allows(JOBS_TOOL, jobListArguments());
+            default -> true;
+        };
+    }
+
+    /** Whether resources/templates/list shows {@code template}: when its tool may be called at all. */
+    public boolean isListed(McpSchema.ResourceTemplate template) {
+        return !template.uriTemplate().startsWith(PROVIDER_SESSIONS) || policy.admitsTool(SESSIONS_TOOL);
+    }
+
+    /** sessions://{cli}: an unknown provider is "not found", decided (and audited) before the policy counts it. */
+    private GuardedCall<McpSchema.ReadResourceResult> providerSessions(Principal reader, String uri) {
+        return new GuardedCall<>() {
+            private ProviderId provider;
+
+            @Override
+            public Canonical canonicalise() {
+                String cli = uri.substring(PROVIDER_SESSIONS.length());
+                provider = ProviderId.fromWireName(cli).orElseThrow(() -> new McpError(
+                        new McpSchema.JSONRPCResponse.JSONRPCError(RESOURCE_NOT_FOUND, "Resource not found: " + uri
+                                + " (use sessions://all or sessions://<" + String.join("|", ProviderId.wireNames())
+                                + ">)", null)));
+                return new Canonical(sessionListArguments(Optional.of(provider)), ArgumentIdentity.AS_IS);
+            }
+
+            @Override
+            public McpSchema.ReadResourceResult run() {
+                return readSessions(reader, uri, Optional.of(provider));
+            }
+        };
+    }
+
+    /** The session_list call a sessions resource stands for, in its canonical form. */
+    private static Map<String, Object> sessionListArguments(Optional<ProviderId> cli) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        cli.ifPresent(provider -> args.put("cli", provider.wireName()));
+        args.put("limit", MAX_SESSIONS);
+        args.put("offset", 0);
+        return args;
+    }
+
+    /** The llm_job_list call jobs://recent stands for, in its canonical form. */
+    private static Map<String, Object> jobListArguments() {
+        return StructuredContent.object("limit", RECENT_JOBS, "offset", 0);
+    }
+
+    private static Principal reader(McpSyncServerExchange exchange) {
+        return CallerContext.principal(exchange.transportContext());
+    }
+
+    private McpSchema.ReadResourceResult readSessions(Principal reader, String uri, Optional<ProviderId> cli) {
+        SessionService.SessionPage page = unlessFailing(() -> sessions.list(reader, cli, MAX_SESSIONS, 0));
         Map<String, Object> active = new LinkedHashMap<>();
         for (ProviderId p : ProviderId.values()) {
             if (cli.isEmpty() || cli.get() == p) {
                 active.put(p.wireName(), page.activeSessions().get(p));
             }
         }
-        Map<String, Object> content = Structured.of("total", page.total(),
+        Map<String, Object> content = StructuredContent.object("total", page.total(),
                 "truncated", page.total() > page.sessions().size(),
                 "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
                 "activeSessions", active);
@@ -93,9 +181,9 @@ public final class GatewayResources {
         return json(uri, content);
     }
 
-    private McpSchema.ReadResourceResult readJobs(String uri) {
-        JobService.JobPage page = unlessFailing(() -> jobs.list(Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
-        return json(uri, Structured.of("total", page.total(), "truncated", page.total() > page.jobs().size(),
+    private McpSchema.ReadResourceResult readJobs(Principal reader, String uri) {
+        JobService.JobPage page = unlessFailing(() -> jobs.list(reader, Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
+        return json(uri, StructuredContent.object("total", page.total(), "truncated", page.total() > page.jobs().size(),
                 "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
     }
 
@@ -105,7 +193,9 @@ public final class GatewayResources {
             return read.get();
         } catch (GatewayException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
-                    McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null));
+                    McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), Map.of("errorCode", e.code().wireName())));
+        } catch (RuntimeException e) {
+            throw InternalErrors.exception("reading a resource", e);
         }
     }
 

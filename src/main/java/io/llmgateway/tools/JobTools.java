@@ -5,6 +5,7 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.cli.ProviderCli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +14,11 @@ import java.util.Optional;
 
 /**
  * The job tools: {@code <cli>_request_async} for every sync request tool, and llm_job_status,
- * llm_job_result, llm_job_cancel, llm_job_list. Thin adapters over {@link JobService}.
+ * llm_job_result, llm_job_cancel, llm_job_list. Thin adapters over {@link JobService}, for the calling grant.
  */
 public final class JobTools {
     static final String ASYNC_SUFFIX = "_async";
+    private static final String FORCE_REFRESH = "forceRefresh";
     static final int DEFAULT_PAGE_CHARS = 50_000;
     static final int MAX_PAGE_CHARS = 1_000_000;
     static final int DEFAULT_LIST_LIMIT = 50;
@@ -30,11 +32,11 @@ public final class JobTools {
 
     /**
      * The job tools, with an async twin of every sync request tool in {@code syncRequestTools} (named
-     * {@code <cli>_request}): same arguments plus {@code forceRefresh}.
+     * {@code <cli>_request_async}): same arguments plus {@code forceRefresh}.
      */
-    public List<GatewayTool> tools(List<ToolDefinition> syncRequestTools) {
+    public List<GatewayTool> tools(List<ProviderRequestTools.RequestTool> syncRequestTools) {
         List<GatewayTool> tools = new ArrayList<>();
-        for (ToolDefinition sync : syncRequestTools) {
+        for (ProviderRequestTools.RequestTool sync : syncRequestTools) {
             tools.add(async(sync));
         }
         tools.add(status());
@@ -44,14 +46,6 @@ public final class JobTools {
         return tools;
     }
 
-    /** A sync request tool's result when the request outlived the sync deadline and continues as a job. */
-    public static Map<String, Object> deferred(JobRecord job) {
-        return Structured.of("success", true, "status", "deferred", "jobId", job.id(), "cli", job.cli().wireName(),
-                "sessionId", job.sessionId(), "correlationId", job.correlationId(), "pollWith", "llm_job_status",
-                "message", "The request is still running and continues as job " + job.id()
-                        + "; poll llm_job_status, then read the reply with llm_job_result.");
-    }
-
     /** Adapts a call's MCP progress reporter; none when the client sent no progress token. */
     public static ProgressSink progressOf(ToolCall call) {
         ProgressReporter reporter = call.progress();
@@ -59,17 +53,18 @@ public final class JobTools {
                 : (progress, message) -> reporter.report(progress, null, message);
     }
 
-    private GatewayTool async(ToolDefinition sync) {
-        String cliName = sync.name().substring(0, sync.name().indexOf('_'));
-        ProviderId cli = ProviderId.fromWireName(cliName).orElseThrow(() ->
-                new IllegalArgumentException("not a provider request tool: " + sync.name()));
+    private GatewayTool async(ProviderRequestTools.RequestTool requestTool) {
+        GatewayTool syncTool = requestTool.tool();
+        ToolDefinition sync = syncTool.definition();
+        ProviderCli provider = requestTool.provider();
+        ProviderId cli = provider.id();
         Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
         // The sync tool, in the same list, describes each argument; the twin keeps their types only.
         Map<String, Object> properties = new LinkedHashMap<>();
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> syncProperties = (Map<String, Map<String, Object>>) input.get("properties");
         syncProperties.forEach((name, schema) -> properties.put(name, Schemas.withoutDescription(schema)));
-        properties.put("forceRefresh", Schemas.bool("Run again even if an identical request is in the dedup window."));
+        properties.put(FORCE_REFRESH, Schemas.bool("Run again even if an identical request is in the dedup window."));
         input.put("properties", properties);
         ToolDefinition definition = new ToolDefinition(sync.name() + ASYNC_SUFFIX,
                 sync.title() == null ? null : sync.title() + " (job)",
@@ -87,14 +82,26 @@ public final class JobTools {
                         .required("deduplicated", Schemas.bool("An earlier identical request's job was returned."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
-        return new GatewayTool(definition, call -> {
-            Map<String, Object> args = call.arguments().asMap();
-            JobService.Submission submission = jobs.submit(cli, args, call.arguments().bool("forceRefresh", false));
+        return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
+            JobService.Submission submission = jobs.submit(cli,
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
+                    call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(Structured.of("success", true, "jobId", job.id(), "status", job.status().wireName(),
+            return ToolResult.success(StructuredContent.object("success", true, "jobId", job.id(), "status", job.status().wireName(),
                     "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
                     "deduplicated", submission.deduplicated()));
         });
+    }
+
+    /** The sync tool's canonical request plus {@code forceRefresh} (default false). */
+    private static ArgumentNormaliser asyncNormaliser(ArgumentNormaliser sync) {
+        return ArgumentNormaliser.of((sent, caller) -> {
+            Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
+            request.remove(FORCE_REFRESH);
+            Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request), caller));
+            canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
+            return canonical;
+        }, sync.identity());
     }
 
     private GatewayTool status() {
@@ -109,8 +116,8 @@ public final class JobTools {
                         .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next.")))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
-            JobService.JobView view = jobs.status(call.arguments().requiredString("jobId"));
+        return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
+            JobService.JobView view = jobs.status(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(view.job());
             result.put("stdoutBytes", view.stdoutBytes());
             result.put("stderrBytes", view.stderrBytes());
@@ -144,16 +151,23 @@ public final class JobTools {
                                 .build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, (args, caller) -> {
+            Map<String, Object> canonical = checkedJobId(args);
+            canonical.put("stream", args.string("stream").orElse("stdout"));
+            canonical.put("offset", args.integerInRange("offset", 0, 0, Long.MAX_VALUE));
+            canonical.put("maxChars", args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
-            JobService.JobResult result = jobs.result(args.requiredString("jobId"), args.string("stream").orElse("stdout"),
-                    args.integerInRange("offset", 0, 0, Long.MAX_VALUE),
-                    (int) args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
+            JobService.JobResult result = jobs.result(call.principal(), args.requiredString("jobId"),
+                    args.requiredString("stream"),
+                    args.integer("offset").orElseThrow(), args.integer("maxChars").orElseThrow().intValue());
             Map<String, Object> content = jobSummary(result.job());
-            content.put("result", result.job().result());
+            content.put("result", result.job().result() == null ? null
+                    : ProviderRequestMapping.result(result.job().result()));
             content.put("error", error(result.job()));
             JobService.OutputPage page = result.output();
-            content.put("output", Structured.of("stream", page.stream(), "offset", page.offset(),
+            content.put("output", StructuredContent.object("stream", page.stream(), "offset", page.offset(),
                     "nextOffset", page.nextOffset(), "totalBytes", page.totalBytes(), "complete", page.complete(),
                     "text", page.text()));
             return ToolResult.success(withSuccess(content));
@@ -167,8 +181,8 @@ public final class JobTools {
                 Schemas.input().required("jobId", Schemas.string(null)).build(),
                 jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
                 ToolDefinition.hints(false, true, true, false));
-        return new GatewayTool(definition, call -> {
-            JobService.Cancellation cancellation = jobs.cancel(call.arguments().requiredString("jobId"));
+        return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
+            JobService.Cancellation cancellation = jobs.cancel(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(cancellation.job());
             result.put("previousStatus", cancellation.previousStatus().wireName());
             return ToolResult.success(withSuccess(result));
@@ -190,15 +204,24 @@ public final class JobTools {
                         .required("jobs", Schemas.arrayOf(jobSchema().build(), null))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, (args, caller) -> {
+            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+            canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
+            canonical.put("offset", args.integerInRange("offset", 0, 0, SessionTools.MAX_OFFSET));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
             Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
-            JobService.JobPage page = jobs.list(status, args.provider("cli"),
-                    (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT),
-                    (int) args.integerInRange("offset", 0, 0, 100_000_000));
-            return ToolResult.success(Structured.of("success", true, "total", page.total(),
+            JobService.JobPage page = jobs.list(call.principal(), status, args.provider("cli"),
+                    args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
+            return ToolResult.success(StructuredContent.object("success", true, "total", page.total(),
                     "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
         });
+    }
+
+    private static Map<String, Object> checkedJobId(Arguments args) {
+        JobService.checkId(args.requiredString("jobId"));
+        return new LinkedHashMap<>(args.asMap());
     }
 
     private static Schemas.ObjectSchema jobSchema() {
@@ -217,7 +240,7 @@ public final class JobTools {
     }
 
     static Map<String, Object> jobSummary(JobRecord job) {
-        return Structured.of("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
+        return StructuredContent.object("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
                 "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
                 "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
                 "finishedAt", job.finishedAt() == null ? null : job.finishedAt().toString(),

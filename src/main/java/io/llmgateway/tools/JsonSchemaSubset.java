@@ -4,15 +4,61 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Validates values against the small JSON Schema subset our tool schemas use: type, properties,
  * required, additionalProperties (false or a schema), items, enum, and anyOf (how a nullable field is
- * written: one type per branch). Used for tool arguments and, plugged
+ * written: one type per branch). An integer must fit in 64 bits and a number must be finite: JSON allows any
+ * size, and beyond that Java would wrap it. Used for tool arguments and, plugged
  * into the SDK, for structured results. Replacing the SDK's general validator also keeps its 2020-12
  * meta-schema check (a few hundred ms of CPU) off the start-up path.
  */
 public final class JsonSchemaSubset implements JsonSchemaValidator {
+    /** The keywords {@link #firstProblem} enforces. */
+    static final Set<String> CHECKED_KEYWORDS =
+            Set.of("type", "properties", "required", "additionalProperties", "items", "enum", "anyOf");
+    /** Keywords that only describe, so there is nothing to check. */
+    static final Set<String> ANNOTATIONS = Set.of("description", "title", "default", "examples", "$schema");
+    static final Set<String> TYPES = Set.of("string", "boolean", "object", "array", "null", "number", "integer");
+
+    /**
+     * Refuses a schema this validator could not enforce in full: a keyword outside {@link #CHECKED_KEYWORDS}
+     * and {@link #ANNOTATIONS} (say {@code minimum} or {@code pattern}), or an unknown type name, anywhere in it.
+     * Run once per tool when it is bound, so a schema can never promise a check that silently does not happen.
+     *
+     * @throws IllegalArgumentException naming the keyword and where it is
+     */
+    public static void requireCheckable(Map<String, Object> schema, String where) {
+        for (Map.Entry<String, Object> entry : schema.entrySet()) {
+            String keyword = entry.getKey();
+            Object value = entry.getValue();
+            if (!CHECKED_KEYWORDS.contains(keyword) && !ANNOTATIONS.contains(keyword)) {
+                throw new IllegalArgumentException(where + " uses the JSON Schema keyword '" + keyword
+                        + "', which JsonSchemaSubset does not check; check it in the tool or extend the validator");
+            }
+            if (keyword.equals("type")) {
+                for (Object type : value instanceof Collection<?> types ? types : List.of(value)) {
+                    if (!TYPES.contains(String.valueOf(type))) {
+                        throw new IllegalArgumentException(where + " has the unknown type '" + type + "'");
+                    }
+                }
+            } else if (keyword.equals("properties") && value instanceof Map<?, ?> properties) {
+                for (Map.Entry<?, ?> property : properties.entrySet()) {
+                    requireCheckable(cast((Map<?, ?>) property.getValue()), where + "." + property.getKey());
+                }
+            } else if ((keyword.equals("items") || keyword.equals("additionalProperties")) && value instanceof Map<?, ?> sub) {
+                requireCheckable(cast(sub), where + "[" + keyword + "]");
+            } else if (keyword.equals("anyOf") && value instanceof List<?> branches) {
+                for (int i = 0; i < branches.size(); i++) {
+                    if (!(branches.get(i) instanceof Map<?, ?> branch)) {
+                        throw new IllegalArgumentException(where + "[anyOf][" + i + "] is not a schema");
+                    }
+                    requireCheckable(cast(branch), where + "[anyOf][" + i + "]");
+                }
+            }
+        }
+    }
 
     @Override
     public ValidationResponse validate(Map<String, Object> schema, Object value) {
@@ -39,6 +85,12 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
         Object type = schema.get("type");
         if (type != null && !matchesType(type, value)) {
             return describe(path) + " must be " + typeName(type) + (value == null ? " (got null)" : "");
+        }
+        if (type != null && value instanceof Number number) {
+            String range = rangeProblem(type, number, path);
+            if (range != null) {
+                return range;
+            }
         }
         Object allowed = schema.get("enum");
         if (allowed instanceof Collection<?> options && !options.contains(value)) {
@@ -107,6 +159,33 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
             }
         }
         return null;
+    }
+
+    private static String rangeProblem(Object type, Number value, String path) {
+        if (allows(type, "integer") && !allows(type, "number") && !fitsLong(value)) {
+            return describe(path) + " is out of range: an integer here must lie between " + Long.MIN_VALUE + " and "
+                    + Long.MAX_VALUE;
+        }
+        if (Double.isInfinite(value.doubleValue())) {
+            return describe(path) + " is out of range: the number is too large";
+        }
+        return null;
+    }
+
+    private static boolean allows(Object type, String name) {
+        return type instanceof Collection<?> types ? types.contains(name) : name.equals(type.toString());
+    }
+
+    /** Whether an integral value is exactly a Java long (a BigInteger or double beyond it would wrap or clip). */
+    static boolean fitsLong(Number value) {
+        if (value instanceof java.math.BigInteger big) {
+            return big.bitLength() < Long.SIZE;
+        }
+        if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
+            double d = value.doubleValue();
+            return d >= -0x1p63 && d < 0x1p63;
+        }
+        return true;
     }
 
     private static boolean matchesType(Object type, Object value) {

@@ -10,20 +10,27 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns gateway tools into SDK tool specifications: validates arguments (schema violations become
- * JSON-RPC -32602), maps GatewayException to {@code isError} results, and wraps the configured
- * decorators around every handler (first decorator outermost).
+ * Turns gateway tools into SDK tool specifications: gives every call a normaliser that validates the
+ * arguments (schema violations become JSON-RPC -32602) and builds the tool's canonical request, maps
+ * GatewayException to {@code isError} results, and wraps the configured decorators around every handler
+ * (first decorator outermost). A decorator that needs the canonical request (the policy) normalises the
+ * call itself; otherwise the innermost handler does, just before the tool runs. The caller (grant) and the
+ * call's cancel signal come from the transport's context ({@link CallerContext}).
  */
 public final class McpToolBinding {
     private static final Logger log = LoggerFactory.getLogger(McpToolBinding.class);
+    /** The transport context entry holding the call's {@link io.llmgateway.core.CancelSignal} (see {@link CallerContext}). */
+    public static final String CANCEL_SIGNAL = "io.llmgateway.cancelSignal";
 
     private final ObjectMapper mapper;
     private final JsonSchemaSubset validator;
     private final List<ToolDecorator> decorators;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public McpToolBinding(ObjectMapper mapper, JsonSchemaSubset validator, List<ToolDecorator> decorators) {
         this.mapper = mapper;
@@ -32,35 +39,64 @@ public final class McpToolBinding {
     }
 
     public McpServerFeatures.SyncToolSpecification bind(GatewayTool tool) {
+        JsonSchemaSubset.requireCheckable(tool.definition().inputSchema(), tool.name() + " input");
+        JsonSchemaSubset.requireCheckable(tool.definition().outputSchema(), tool.name() + " output");
         ToolHandler handler = decorate(tool.definition(), innermost(tool));
+        ArgumentNormaliser normaliser = validating(tool);
         McpSchema.Tool mcpTool = tool.definition().toMcpTool();
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(mcpTool)
-                .callHandler((exchange, request) -> toMcp(invoke(handler, tool.name(), exchange, request)))
+                .callHandler((exchange, request) -> {
+                    try {
+                        return toMcp(invoke(handler, tool.name(), normaliser, exchange, request));
+                    } catch (McpError e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw InternalErrors.exception("in tool " + tool.name(), e);
+                    }
+                })
                 .build();
     }
 
-    /** The handler every decorator wraps: argument validation, then the tool, then error mapping. */
+    /** The handler every decorator wraps: the tool on the canonical call, then error mapping. */
     ToolHandler innermost(GatewayTool tool) {
-        Map<String, Object> inputSchema = tool.definition().inputSchema();
         return call -> {
-            String problem = validator.firstProblem(inputSchema, call.arguments().asMap(), "");
-            if (problem != null) {
-                throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
-            }
             try {
-                return tool.handler().handle(call);
+                return tool.handler().handle(call.canonical());
             } catch (GatewayException e) {
                 return ToolResult.error(e);
             } catch (InvalidParamsException e) {
                 throw e;
             } catch (RuntimeException e) {
-                log.error("tool {} failed unexpectedly", tool.name(), e);
-                return ToolResult.error(ErrorCode.INTERNAL_ERROR,
-                        "Internal error in " + tool.name() + " (" + e.getClass().getSimpleName()
-                                + "); details are in the gateway's stderr log");
+                return ToolResult.error(internalError(tool.name(), e));
             }
         };
+    }
+
+    /** Schema validation, then the tool's own normaliser; a bug in the latter is an internal error, as in the tool. */
+    private ArgumentNormaliser validating(GatewayTool tool) {
+        Map<String, Object> inputSchema = tool.definition().inputSchema();
+        ArgumentNormaliser normaliser = tool.normaliser();
+        return ArgumentNormaliser.of((sent, caller) -> {
+            String problem = validator.firstProblem(inputSchema, sent.asMap(), "");
+            if (problem != null) {
+                throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
+            }
+            try {
+                return normaliser.canonical(sent, caller);
+            } catch (GatewayException | InvalidParamsException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw internalError(tool.name(), e);
+            }
+        }, normaliser.identity());
+    }
+
+    /** Says only that it is internal; the correlation id finds the logged stack trace. */
+    private static GatewayException internalError(String toolName, RuntimeException e) {
+        String correlationId = InternalErrors.log("in tool " + toolName, e);
+        return new GatewayException(ErrorCode.INTERNAL_ERROR, InternalErrors.message(correlationId),
+                Map.of(InternalErrors.CORRELATION_ID, correlationId));
     }
 
     private ToolHandler decorate(ToolDefinition definition, ToolHandler handler) {
@@ -71,14 +107,24 @@ public final class McpToolBinding {
         return current;
     }
 
-    private ToolResult invoke(ToolHandler handler, String toolName, McpSyncServerExchange exchange,
-            McpSchema.CallToolRequest request) {
+    /** Tool calls being handled now, over every transport (a load figure). */
+    public int inFlightCalls() {
+        return inFlight.get();
+    }
+
+    private ToolResult invoke(ToolHandler handler, String toolName, ArgumentNormaliser normaliser,
+            McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         ProgressReporter progress = progressFor(exchange, request);
+        inFlight.incrementAndGet();
         try {
-            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), progress));
+            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), normaliser, progress,
+                    CallerContext.cancelSignal(exchange.transportContext()),
+                    CallerContext.principal(exchange.transportContext())));
         } catch (InvalidParamsException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
                     McpSchema.ErrorCodes.INVALID_PARAMS, e.getMessage(), null));
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

@@ -2,13 +2,14 @@ package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobRecord;
-import io.llmgateway.job.ProcessRef;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.model.ModelAlias;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.model.ModelInfo;
 import io.llmgateway.model.ProviderModels;
-import io.llmgateway.ops.CliProber;
-import io.llmgateway.ops.CliStatus;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.ops.ProviderProber;
+import io.llmgateway.ops.ProbeResult;
 import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.policy.PolicyStatus;
 import java.util.List;
@@ -20,10 +21,10 @@ public final class OperationsTools {
     private static final List<String> SOURCES = List.of("bundled", "user-config", "environment");
 
     private final ModelCatalog models;
-    private final CliProber prober;
+    private final ProviderProber prober;
     private final ProcessHealth health;
 
-    public OperationsTools(ModelCatalog models, CliProber prober, ProcessHealth health) {
+    public OperationsTools(ModelCatalog models, ProviderProber prober, ProcessHealth health) {
         this.models = models;
         this.prober = prober;
         this.health = health;
@@ -46,7 +47,7 @@ public final class OperationsTools {
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
             List<ProviderModels> selected = cli.map(p -> List.of(models.models(p))).orElseGet(models::all);
-            return ToolResult.success(Structured.of("success", true,
+            return ToolResult.success(StructuredContent.object("success", true,
                     "providers", selected.stream().map(OperationsTools::providerModels).toList()));
         });
     }
@@ -54,7 +55,7 @@ public final class OperationsTools {
     private GatewayTool cliVersions() {
         ToolDefinition definition = new ToolDefinition("cli_versions", "Provider CLI versions and login",
                 "Read-only: per provider CLI, installed or not, path, version, login status. Runs each CLI's "
-                        + "--version and login-status commands in parallel (each bounded by " + CliProber.TIMEOUT_VARIABLE + ").",
+                        + "--version and login-status commands in parallel (each bounded by " + GatewayConfig.PROBE_TIMEOUT_VARIABLE + ").",
                 Schemas.input().optional("cli", SessionTools.cliSchema(null)).build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
@@ -65,7 +66,7 @@ public final class OperationsTools {
         return new GatewayTool(definition, call -> {
             List<ProviderId> selected = call.arguments().provider("cli").map(List::of)
                     .orElse(List.of(ProviderId.values()));
-            return ToolResult.success(Structured.of("success", true, "timeoutMs", prober.timeout().toMillis(),
+            return ToolResult.success(StructuredContent.object("success", true, "timeoutMs", prober.timeout().toMillis(),
                     "providers", prober.probe(selected).stream().map(OperationsTools::cliStatus).toList()));
         });
     }
@@ -105,18 +106,18 @@ public final class OperationsTools {
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
-            ProcessHealth.Report report = health.report();
+            ProcessHealth.Report report = health.report(call.principal());
             PolicyStatus policy = report.policy();
-            return ToolResult.success(Structured.of("success", true, "healthy", report.warnings().isEmpty(),
-                    "gateway", Structured.of("version", report.version(), "pid", report.pid(),
+            return ToolResult.success(StructuredContent.object("success", true, "healthy", report.warnings().isEmpty(),
+                    "gateway", StructuredContent.object("version", report.version(), "pid", report.pid(),
                             "startedAt", report.startedAt() == null ? null : report.startedAt().toString(),
                             "uptimeSeconds", report.uptime().toSeconds(), "java", report.java(),
                             "dataDir", report.dataDir().toString()),
-                    "store", Structured.of("status", report.storeStatus(), "sessions", report.sessions(),
+                    "store", StructuredContent.object("status", report.storeStatus(), "sessions", report.sessions(),
                             "warnings", report.storeWarnings()),
                     "jobs", report.activeJobs() == null ? null
                             : report.activeJobs().stream().map(OperationsTools::activeJob).toList(),
-                    "policy", Structured.of("path", policy.path().toString(), "loaded", policy.loaded(),
+                    "policy", StructuredContent.object("path", policy.path().toString(), "loaded", policy.loaded(),
                             "summary", policy.summary(), "rejectedEdit", policy.rejectedEdit(),
                             "description", policy.describe()),
                     "warnings", report.warnings()));
@@ -124,8 +125,8 @@ public final class OperationsTools {
     }
 
     private static Map<String, Object> providerModels(ProviderModels p) {
-        return Structured.of("cli", p.cli().wireName(),
-                "default", Structured.of("model", p.defaultModel(), "source", p.defaultSource().wireName(),
+        return StructuredContent.object("cli", p.cli().wireName(),
+                "default", StructuredContent.object("model", p.defaultModel(), "source", p.defaultSource().wireName(),
                         "origin", p.defaultOrigin(), "note", p.defaultNote()),
                 "observedOn", p.observedOn(),
                 "models", p.models().stream().map(OperationsTools::model).toList(),
@@ -136,10 +137,10 @@ public final class OperationsTools {
     /** A job and the process that carries it: its supervisor, or the gateway running a deferred request. */
     private static Map<String, Object> activeJob(JobRecord job) {
         ProcessRef runner = job.runner();
-        return Structured.of("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
+        return StructuredContent.object("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
                 "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
                 "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
-                "process", runner == null ? null : Structured.of("pid", runner.pid(), "alive", runner.isAlive(),
+                "process", runner == null ? null : StructuredContent.object("pid", runner.pid(), "alive", runner.isAlive(),
                         "local", runner.isLocal()),
                 "cancelRequested", job.cancelRequested());
     }
@@ -162,19 +163,19 @@ public final class OperationsTools {
     }
 
     private static Map<String, Object> model(ModelInfo m) {
-        return Structured.of("id", m.id(), "description", m.description(), "source", m.source().wireName(),
+        return StructuredContent.object("id", m.id(), "description", m.description(), "source", m.source().wireName(),
                 "origin", m.origin());
     }
 
     private static Map<String, Object> alias(ModelAlias a) {
-        return Structured.of("alias", a.alias(), "target", a.target(), "resolvedBy", a.resolvedBy().wireName(),
+        return StructuredContent.object("alias", a.alias(), "target", a.target(), "resolvedBy", a.resolvedBy().wireName(),
                 "source", a.source().wireName(), "origin", a.origin());
     }
 
-    private static Map<String, Object> cliStatus(CliStatus s) {
-        return Structured.of("cli", s.cli().wireName(), "command", s.command(), "commandOverridden", s.overridden(),
+    private static Map<String, Object> cliStatus(ProbeResult s) {
+        return StructuredContent.object("cli", s.cli().wireName(), "command", s.command(), "commandOverridden", s.overridden(),
                 "installed", s.installed(), "path", s.path(), "version", s.version(), "versionText", s.versionText(),
-                "login", Structured.of("status", s.login().state().wireName(), "method", s.login().method(),
+                "login", StructuredContent.object("status", s.login().state().wireName(), "method", s.login().method(),
                         "detail", s.login().detail()),
                 "problem", s.problem(), "probeMs", s.probeMillis());
     }

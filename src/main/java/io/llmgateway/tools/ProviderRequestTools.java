@@ -2,34 +2,39 @@ package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
-import io.llmgateway.provider.ProviderCli;
-import io.llmgateway.provider.ProviderOption;
-import io.llmgateway.provider.ProviderRegistry;
-import io.llmgateway.provider.ProviderRequest;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
-import io.llmgateway.provider.ProviderResult;
-import io.llmgateway.provider.Usage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The {@code <cli>_request} tools, one per registered provider: thin adapters over {@link ProviderRequestService},
- * run through {@link JobService#request} so that a request outliving the sync deadline continues as a job.
+ * run through {@link JobService#request} so that a request outliving the sync deadline continues as a job. Their
+ * normaliser turns the arguments into the canonical request (its arguments are listed in docs/POLICY.md), and the
+ * handler hands the canonical request the policy judged to the job layer, resolving nothing again (both through
+ * {@link ProviderRequestMapping}).
  */
 public final class ProviderRequestTools {
     private final ProviderRegistry registry;
+    private final ProviderRequestService requests;
     private final JobService jobs;
 
-    public ProviderRequestTools(ProviderRegistry registry, JobService jobs) {
+    public ProviderRequestTools(ProviderRegistry registry, ProviderRequestService requests, JobService jobs) {
         this.registry = registry;
+        this.requests = requests;
         this.jobs = jobs;
     }
 
-    public List<GatewayTool> tools() {
-        return registry.all().stream().map(this::tool).toList();
+    /** A provider's request tool. */
+    public record RequestTool(ProviderCli provider, GatewayTool tool) {
+    }
+
+    public List<RequestTool> tools() {
+        return registry.all().stream().map(provider -> new RequestTool(provider, tool(provider))).toList();
     }
 
     static String toolName(ProviderId cli) {
@@ -40,13 +45,16 @@ public final class ProviderRequestTools {
         ProviderId cli = provider.id();
         ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
                 description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
-        return new GatewayTool(definition, call -> {
-            JobService.SyncOutcome outcome = jobs.request(cli, call.arguments().asMap(), JobTools.progressOf(call));
+        return new GatewayTool(definition, normaliser(provider), call -> {
+            JobService.SyncOutcome outcome = jobs.request(cli,
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
+                    JobTools.progressOf(call),
+                    call.cancel());
             if (outcome instanceof JobService.Completed completed) {
-                Map<String, Object> result = completed.result();
-                return ToolResult.success(result, result.get("response") + "\n\n" + sessionLine(result));
+                Map<String, Object> result = ProviderRequestMapping.result(completed.result());
+                return ToolResult.success(result, completed.result().response() + "\n\n" + sessionLine(result));
             }
-            Map<String, Object> deferred = JobTools.deferred(((JobService.Deferred) outcome).job());
+            Map<String, Object> deferred = ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job());
             return ToolResult.success(deferred, deferred.get("message") + "\n\n" + sessionLine(deferred));
         });
     }
@@ -76,19 +84,12 @@ public final class ProviderRequestTools {
         return "[gateway] " + String.join(" · ", parts);
     }
 
-    /** The service's request for a call's arguments: the common ones plus the provider's options. */
-    static ProviderRequest request(ProviderCli provider, Arguments args) {
-        Map<String, Object> options = new LinkedHashMap<>();
-        for (ProviderOption option : provider.options()) {
-            if (args.isSent(option.name())) {
-                options.put(option.name(), args.asMap().get(option.name()));
-            }
-        }
-        return new ProviderRequest(args.requiredString("prompt"),
-                args.string("model").orElse(null), args.string("sessionId").orElse(null),
-                args.bool("createNewSession", false), args.bool("resumeLatest", false),
-                args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
-                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null), options);
+    /** Builds the canonical request of a call, with model names matched by the model they stand for. */
+    private ArgumentNormaliser normaliser(ProviderCli provider) {
+        ProviderId cli = provider.id();
+        return ArgumentNormaliser.of((sent, caller) -> ProviderRequestMapping.arguments(
+                requests.normalise(cli, ProviderRequestMapping.request(provider, sent, caller))),
+                (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value);
     }
 
     private static String description(ProviderCli provider) {
@@ -122,7 +123,7 @@ public final class ProviderRequestTools {
             case BOOLEAN -> Schemas.bool(option.description());
             case INTEGER -> Schemas.integer(option.description());
             case NUMBER -> Schemas.number(option.description());
-            case STRING_ARRAY -> Schemas.stringArray(option.description());
+            case STRING_ARRAY, DIRECTORY_ARRAY -> Schemas.stringArray(option.description());
             case STRING_MAP -> Schemas.stringMap(option.description());
             case OBJECT -> Schemas.object(option.description());
         };
@@ -163,16 +164,5 @@ public final class ProviderRequestTools {
         usage.put("additionalProperties", count);
         usage.put("required", List.of("inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens"));
         return usage;
-    }
-
-    static Map<String, Object> structured(ProviderResult r) {
-        Usage u = r.usage();
-        return Structured.of("success", true, "cli", r.cli().wireName(), "response", r.response(),
-                "sessionId", r.sessionId(), "nativeSessionId", r.nativeSessionId(), "resumed", r.resumed(),
-                "model", r.model(),
-                "usage", Structured.of("inputTokens", u.inputTokens(), "outputTokens", u.outputTokens(),
-                        "cacheReadTokens", u.cacheReadTokens(), "cacheCreationTokens", u.cacheCreationTokens()),
-                "costUsd", r.costUsd(), "durationMs", r.durationMs(), "exitCode", r.exitCode(),
-                "correlationId", r.correlationId(), "truncated", r.truncated(), "warnings", r.warnings());
     }
 }

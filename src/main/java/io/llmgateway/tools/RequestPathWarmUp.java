@@ -2,6 +2,7 @@ package io.llmgateway.tools;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.Principal;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
@@ -35,12 +36,12 @@ public final class RequestPathWarmUp {
             McpSchema.CallToolRequest request = mapper.convertValue(Map.of("name", "session_create", "arguments",
                     arguments, "_meta", Map.of("progressToken", 1)), new TypeReference<McpSchema.CallToolRequest>() { });
             validator.firstProblem(Schemas.input().required("cli", Schemas.string(null)).build(), request.arguments(), "");
-            Map<String, Object> structured = Structured.of("success", true, "session", Structured.of("id", "gw-0"));
+            Map<String, Object> structured = StructuredContent.object("success", true, "session", StructuredContent.object("id", "gw-0"));
             McpSchema.CallToolResult result = McpSchema.CallToolResult.builder()
                     .addTextContent(mapper.writeValueAsString(structured)).structuredContent(structured).isError(false)
                     .build();
             mapper.writeValueAsBytes(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, 0, result, null));
-            sessions.list(Optional.empty(), 1, 0);
+            sessions.list(Principal.LOCAL, Optional.empty(), 1, 0);
         } catch (IOException | RuntimeException e) {
             // Only a head start: the first real call does the same work and reports any problem itself.
             log.debug("warm-up of the request path stopped: {}", e.toString());

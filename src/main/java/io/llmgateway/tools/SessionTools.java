@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The six session tools of the contract: thin adapters over {@link SessionService}. */
+/** The six session tools of the contract: thin adapters over {@link SessionService}, for the calling grant. */
 public final class SessionTools {
     static final int DEFAULT_LIST_LIMIT = 100;
     static final int MAX_LIST_LIMIT = 1000;
+    static final int MAX_OFFSET = 100_000_000;
 
     private final SessionService sessions;
 
@@ -34,11 +35,16 @@ public final class SessionTools {
                         .build(),
                 Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(false)).build(),
                 ToolDefinition.hints(false, false, false, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, (args, caller) -> {
+            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+            args.string("description").ifPresent(SessionService::checkDescription);
+            canonical.put("setAsActive", args.bool("setAsActive", true));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
-            SessionService.SessionView view = sessions.create(args.provider("cli").orElseThrow(),
+            SessionService.SessionView view = sessions.create(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("description").orElse(null), args.bool("setAsActive", true));
-            return ToolResult.success(Structured.of("success", true, "session", sessionSummary(view)));
+            return ToolResult.success(StructuredContent.object("success", true, "session", sessionSummary(view)));
         });
     }
 
@@ -58,12 +64,16 @@ public final class SessionTools {
                         .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined file."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, (args, caller) -> {
+            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+            canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
+            canonical.put("offset", args.integerInRange("offset", 0, 0, MAX_OFFSET));
+            return canonical;
+        }, call -> {
             Arguments args = call.arguments();
-            int limit = (int) args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
-            int offset = (int) args.integerInRange("offset", 0, 0, 100_000_000);
-            SessionService.SessionPage page = sessions.list(args.provider("cli"), limit, offset);
-            Map<String, Object> result = Structured.of("success", true, "total", page.total(),
+            SessionService.SessionPage page = sessions.list(call.principal(), args.provider("cli"),
+                    args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
+            Map<String, Object> result = StructuredContent.object("success", true, "total", page.total(),
                     "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
                     "activeSessions", activeSessions(page.activeSessions()));
             if (!page.warnings().isEmpty()) {
@@ -79,11 +89,11 @@ public final class SessionTools {
                 Schemas.input().required("sessionId", Schemas.string("Gateway session id (gw-...).")).build(),
                 Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(true)).build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, call -> {
-            SessionService.SessionView view = sessions.get(call.arguments().requiredString("sessionId"));
+        return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
+            SessionService.SessionView view = sessions.get(call.principal(), call.arguments().requiredString("sessionId"));
             Map<String, Object> session = sessionSummary(view);
             session.put("metadata", view.record().metadata());
-            return ToolResult.success(Structured.of("success", true, "session", session));
+            return ToolResult.success(StructuredContent.object("success", true, "session", session));
         });
     }
 
@@ -101,11 +111,14 @@ public final class SessionTools {
                         .required("previousActiveSessionId", Schemas.nullable(Schemas.string(null)))
                         .build(),
                 ToolDefinition.hints(false, false, true, false));
-        return new GatewayTool(definition, call -> {
+        return new GatewayTool(definition, (args, caller) -> {
+            args.string("sessionId").ifPresent(SessionService::checkId);
+            return args.asMap();
+        }, call -> {
             Arguments args = call.arguments();
-            SessionService.ActiveChange change = sessions.setActive(args.provider("cli").orElseThrow(),
+            SessionService.ActiveChange change = sessions.setActive(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("sessionId").orElse(null));
-            return ToolResult.success(Structured.of("success", true, "cli", change.cli().wireName(),
+            return ToolResult.success(StructuredContent.object("success", true, "cli", change.cli().wireName(),
                     "activeSessionId", change.activeSessionId(),
                     "previousActiveSessionId", change.previousActiveSessionId()));
         });
@@ -124,11 +137,11 @@ public final class SessionTools {
                         .required("wasActive", Schemas.bool(null))
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
-        return new GatewayTool(definition, call -> {
-            SessionService.Deletion deletion = sessions.delete(call.arguments().requiredString("sessionId"));
+        return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
+            SessionService.Deletion deletion = sessions.delete(call.principal(), call.arguments().requiredString("sessionId"));
             SessionRecord r = deletion.deleted();
-            return ToolResult.success(Structured.of("success", true,
-                    "deletedSession", Structured.of("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
+            return ToolResult.success(StructuredContent.object("success", true,
+                    "deletedSession", StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
                     "wasActive", deletion.wasActive()));
         });
     }
@@ -145,10 +158,15 @@ public final class SessionTools {
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
-            int deleted = sessions.clearAll(cli);
-            return ToolResult.success(Structured.of("success", true, "deletedCount", deleted,
+            int deleted = sessions.clearAll(call.principal(), cli);
+            return ToolResult.success(StructuredContent.object("success", true, "deletedCount", deleted,
                     "cli", cli.map(ProviderId::wireName).orElse("all")));
         });
+    }
+
+    private static Map<String, Object> checkedSessionId(Arguments args) {
+        SessionService.checkId(args.requiredString("sessionId"));
+        return args.asMap();
     }
 
     static Map<String, Object> cliSchema(String description) {
@@ -180,7 +198,7 @@ public final class SessionTools {
 
     static Map<String, Object> sessionSummary(SessionService.SessionView view) {
         SessionRecord r = view.record();
-        return Structured.of("id", r.id(), "cli", r.cli().wireName(), "description", r.description(),
+        return StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description(),
                 "createdAt", r.createdAt().toString(), "lastUsedAt", r.lastUsedAt().toString(),
                 "nativeSessionId", r.nativeSessionId(), "isActive", view.active());
     }

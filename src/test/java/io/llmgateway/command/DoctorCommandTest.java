@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
-import io.llmgateway.exec.ProcessRunner;
-import io.llmgateway.ops.CliProber;
+import io.llmgateway.exec.RunGroup;
+import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.ops.Doctor;
-import io.llmgateway.provider.ProviderRegistry;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.support.SpecialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +37,7 @@ class DoctorCommandTest {
     private Path bin;
     private Path dataDir;
     private final Map<String, String> env = new HashMap<>();
-    private final ProcessRunner runner = new ProcessRunner();
+    private final RunGroup probes = new RunGroup();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -57,12 +57,12 @@ class DoctorCommandTest {
 
     @AfterEach
     void closeRunner() {
-        runner.close();
+        probes.close();
     }
 
     private int doctor(String... args) {
         ProviderRegistry registry = ProviderRegistry.standard();
-        Doctor doctor = new Doctor(env, dataDir, registry, new CliProber(registry, runner, env, Duration.ofSeconds(20)),
+        Doctor doctor = new Doctor(env, dataDir, registry, new ProviderProber(registry, probes, env, Duration.ofSeconds(20)),
                 Optional.empty(), Clock.systemUTC());
         return new DoctorCommand(doctor, "9.9.9").run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -111,6 +111,25 @@ class DoctorCommandTest {
         env.put("LLM_GATEWAY_HOME", dataDir.toString());
         assertEquals(1, doctor());
         assertTrue(output().contains("does not exist and cannot be created"), output());
+    }
+
+    @Test
+    void aLinkInTheDataDirectoryIsAProblemNamingIt() throws IOException {
+        Path link = dataDir.resolve("audit.jsonl");
+        Files.createSymbolicLink(link, root.resolve("elsewhere"));
+        assertEquals(1, doctor());
+        assertTrue(output().contains("1 symbolic link(s) in the data directory, e.g. " + link), output());
+        assertTrue(output().contains("-type l -delete"), output());
+    }
+
+    @Test
+    void aDataDirectoryThatIsALinkIsAProblem() throws IOException {
+        Path real = Files.createDirectory(root.resolve("real-data"));
+        Path link = root.resolve("linked-data");
+        Files.createSymbolicLink(link, real);
+        dataDir = link;
+        assertEquals(1, doctor());
+        assertTrue(output().contains("PROBLEM data directory " + link + ": is a symbolic link to " + real), output());
     }
 
     @Test

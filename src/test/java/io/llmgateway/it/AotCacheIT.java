@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,10 +35,10 @@ class AotCacheIT {
 
     @Test
     void setupOnJdk25MakesAnAotCacheThatTheEntryMaps() throws Exception {
-        Optional<Path> java = jdk25();
-        assumeTrue(java.isPresent(), "no JDK 25+ found: set LLM_GATEWAY_TEST_JDK25 to its bin/java");
+        Optional<Path> jdk = jdk25();
+        assumeTrue(jdk.isPresent(), "no JDK 25+ found: set LLM_GATEWAY_TEST_JDK25 to its bin/java");
         Path dataDir = home.resolve("data");
-        ProcessBuilder setup = new ProcessBuilder(java.get().toString(), "-jar", GatewayProcess.jar().toString(),
+        ProcessBuilder setup = new ProcessBuilder(jdk.get().toString(), "-jar", GatewayProcess.jar().toString(),
                 "setup", "--print", "--client", "cursor").redirectError(home.resolve("setup.err").toFile());
         setup.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
         Process print = setup.start();
@@ -60,7 +61,7 @@ class AotCacheIT {
         try (StdioClient client = new StdioClient(gateway.getOutputStream(), gateway.getInputStream())) {
             assertEquals("llm-cli-gateway", client.initialize().get("result").get("serverInfo").get("name").asText(),
                     Files.readString(home.resolve("gateway.err")));
-            assertTrue(client.callTool("session_create", java.util.Map.of("cli", "claude")).get("structuredContent")
+            assertTrue(client.callTool("session_create", Map.of("cli", "claude")).get("structuredContent")
                     .get("session").get("id").asText().startsWith("gw-"));
         } finally {
             gateway.destroyForcibly().waitFor();

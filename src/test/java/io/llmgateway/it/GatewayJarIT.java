@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
 
 /** The shaded jar, launched as agent hosts launch it. */
 class GatewayJarIT {
@@ -83,11 +84,9 @@ class GatewayJarIT {
                     jobId = name.startsWith("claude") ? id : jobId;
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!"completed".equals(call.call("llm_job_status", Map.of("jobId", jobId)).get("status"))) {
-                assertTrue(System.nanoTime() < deadline, "the claude job did not complete");
-                Thread.sleep(100);
-            }
+            String claudeJob = jobId;
+            Awaitility.await("the claude job completed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> "completed".equals(call.call("llm_job_status", Map.of("jobId", claudeJob)).get("status")));
             call.call("llm_job_result", Map.of("jobId", jobId));
             call.call("llm_job_list", Map.of());
             call.call("llm_job_cancel", Map.of("jobId", jobId));

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
-import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.GatewayProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * Durable jobs across gateway processes, with the shaded jar: a job outlives its gateway (kill -9 and
@@ -46,12 +46,7 @@ class JobJarIT {
 
     @BeforeEach
     void environment() throws Exception {
-        FakeClis fakes = FakeClis.in(state);
-        Path slow = Path.of(JobJarIT.class.getResource("/io/llmgateway/job/slow-cli").toURI());
-        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-        env.putAll(fakes.environment());
-        env.put("LLM_GATEWAY_CLAUDE_COMMAND", slow.toString());
-        env.put("SLOW_CLI_TARGET", fakes.executable(ProviderId.CLAUDE).toString());
+        env.putAll(FakeClis.in(state).environmentWithSlowClaude());
         env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
     }
 
@@ -76,15 +71,10 @@ class JobJarIT {
         return result.get("structuredContent");
     }
 
-    private static JsonNode await(GatewayProcess gw, String jobId, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        JsonNode job = call(gw, "llm_job_status", Map.of("jobId", jobId));
-        while (!job.get("status").asText().equals(status)) {
-            assertTrue(System.currentTimeMillis() < deadline, "job never got " + status + ": " + job);
-            Thread.sleep(100);
-            job = call(gw, "llm_job_status", Map.of("jobId", jobId));
-        }
-        return job;
+    private static JsonNode await(GatewayProcess gw, String jobId, String status) {
+        return Awaitility.await("job " + jobId + " " + status).atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> call(gw, "llm_job_status", Map.of("jobId", jobId)), job -> job.get("status").asText().equals(status));
     }
 
     private static void killDashNine(GatewayProcess gw) throws InterruptedException {
@@ -193,11 +183,8 @@ class JobJarIT {
      * output. Returns its status.
      */
     private JsonNode orphanedOnceEverythingIsKilled(GatewayProcess first, String jobId) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (call(first, "llm_job_status", Map.of("jobId", jobId)).get("stdoutBytes").asLong() == 0) {
-            assertTrue(System.currentTimeMillis() < deadline, "the job never printed");
-            Thread.sleep(50);
-        }
+        Awaitility.await("the job printed").atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(50))
+                .until(() -> call(first, "llm_job_status", Map.of("jobId", jobId)).get("stdoutBytes").asLong() > 0);
         killDashNine(first);
         List<ProcessHandle> processes = jobProcesses();
         assertFalse(processes.isEmpty());
@@ -276,21 +263,19 @@ class JobJarIT {
         GatewayProcess first = gateway();
         first.client.send("tools/call", Map.of("name", "claude_request",
                 "arguments", Map.of("prompt", "SLOW=120 abandoned sync call", "workingDir", work.toString())));
-        Path runDir = null;
-        Optional<ProcessHandle> cliProcess = Optional.empty();
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (cliProcess.isEmpty()) {
-            assertTrue(System.currentTimeMillis() < deadline, "the sync request's CLI never started");
-            Thread.sleep(50);
-            try (Stream<Path> dirs = Files.list(dataDir.resolve("jobs"))) {
-                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                    runDir = dir;
-                    cliProcess = cli(dir);
-                }
-            } catch (java.nio.file.NoSuchFileException e) {
-                // no run directory yet
-            }
-        }
+        Path runDir = Awaitility.await("the sync request's CLI started").atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50)).ignoreException(java.nio.file.NoSuchFileException.class)
+                .until(() -> {
+                    try (Stream<Path> dirs = Files.list(dataDir.resolve("jobs"))) {
+                        for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                            if (cli(dir).isPresent()) {
+                                return Optional.of(dir);
+                            }
+                        }
+                        return Optional.<Path>empty();
+                    }
+                }, Optional::isPresent).get();
+        Optional<ProcessHandle> cliProcess = cli(runDir);
         assertFalse(Files.exists(runDir.resolve("job.json")), "not deferred: a run directory, not a job");
         List<ProcessHandle> tree = new ArrayList<>();
         addTree(tree, cliProcess.get());
@@ -301,10 +286,8 @@ class JobJarIT {
         for (ProcessHandle process : tree) {
             process.onExit().get(WAIT_MILLIS, TimeUnit.MILLISECONDS); // the CLI and what it started
         }
-        deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (Files.exists(runDir)) {
-            assertTrue(System.currentTimeMillis() < deadline, "the abandoned run directory is removed");
-            Thread.sleep(50);
-        }
+        Path abandoned = runDir;
+        Awaitility.await("the abandoned run directory removed").atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50)).until(() -> !Files.exists(abandoned));
     }
 }

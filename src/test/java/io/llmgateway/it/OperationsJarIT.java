@@ -28,6 +28,8 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /** setup, doctor and the start-up archive, run from the shaded jar as people run them. */
 class OperationsJarIT {
@@ -211,11 +213,9 @@ class OperationsJarIT {
         Process running = launch(entry, List.of(), home.resolve("upkeep.err"));
         try (StdioClient client = new StdioClient(running.getOutputStream(), running.getInputStream())) {
             client.initialize();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!archive().status().fresh() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertTrue(archive().status().fresh(), Files.readString(home.resolve("upkeep.err")));
+            Awaitility.await("the archive remade").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> archive().status().fresh());
         } finally {
             running.destroyForcibly().waitFor();
         }

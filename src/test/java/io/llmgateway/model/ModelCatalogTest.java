@@ -9,6 +9,7 @@ import io.llmgateway.core.ProviderId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,18 @@ class ModelCatalogTest {
         assertNull(opus.via());
         assertEquals("claude-next-9", catalog.resolve(ProviderId.CLAUDE, "claude-next-9").model());
         assertEquals("flash", catalog.resolve(ProviderId.GEMINI, "flash").model());
+    }
+
+    @Test
+    void everyNameOfAModelHasThatModelsIdentity() {
+        ModelCatalog catalog = catalog(Map.of());
+        for (String name : List.of("opus", "OPUS", "Claude-Opus-4-8", "claude-opus-4.8", "claude-opus-4-8")) {
+            assertEquals("claude-opus-4-8", catalog.identity(ProviderId.CLAUDE, name), name);
+        }
+        assertEquals("gemini-2.5-flash", catalog.identity(ProviderId.GEMINI, "Flash"));
+        assertEquals("opus", catalog.identity(ProviderId.DEVIN, "OPUS"), "an alias without a known target is itself");
+        assertEquals("claude-next-9", catalog.identity(ProviderId.CLAUDE, "claude-next-9"));
+        assertEquals("claude-opus-4.8", catalog.identity(ProviderId.CODEX, "claude-opus-4.8"), "per provider");
     }
 
     @Test
@@ -163,10 +176,21 @@ class ModelCatalogTest {
     }
 
     @Test
-    void tomlValuesReadQuotedKeysEscapesAndIgnoreOtherTables() {
-        String toml = "# top\n\"model\" = \"a\\\"b\\u00e9\"\n[x]\nmodel = 'literal'\n";
-        assertEquals("a\"bé", TomlValues.string(toml, null, "model").orElseThrow());
-        assertEquals("literal", TomlValues.string(toml, "x", "model").orElseThrow());
-        assertTrue(TomlValues.string(toml, "y", "model").isEmpty());
+    void codexConfigIsReadAsTomlWithDottedKeysInlineTablesAndMultiLineStrings() throws IOException {
+        // A multi-line string that looks like a table, and the profile as a dotted key: a line reader gets both wrong.
+        Path config = write(".codex/config.toml", "notes = \"\"\"\n[profiles.fast]\nmodel = \"wrong\"\n\"\"\"\n"
+                + "\"profile\" = \"fast\"\nprofiles.fast.model = \"gpt-6-luna\"\n");
+        assertEquals("gpt-6-luna", catalog(Map.of()).models(ProviderId.CODEX).defaultModel());
+
+        Files.writeString(config, "profile = 'deep'\nprofiles = { deep = { model = \"a\\\"b\\u00e9\" } }\n");
+        assertEquals("a\"bé", catalog(Map.of()).models(ProviderId.CODEX).defaultModel());
+    }
+
+    @Test
+    void aConfigTomlThatIsNotTomlIsAWarningNotAnError() throws IOException {
+        Path config = write(".codex/config.toml", "model = \"unterminated\n[[[\n");
+        ProviderModels codex = catalog(Map.of()).models(ProviderId.CODEX);
+        assertEquals(ModelSource.BUNDLED, codex.defaultSource());
+        assertTrue(codex.warnings().get(0).contains(config + " is not valid TOML"), codex.warnings().toString());
     }
 }

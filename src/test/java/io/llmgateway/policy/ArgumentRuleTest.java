@@ -34,8 +34,24 @@ class ArgumentRuleTest {
                 .ruleFor("t").orElseThrow().require().get(0);
     }
 
+    @Test
+    void equalityAndMembershipCompareWhatValuesStandFor() {
+        ArgumentIdentity sameModel = (path, value) -> path.equals("model") && value.equalsIgnoreCase("Sonnet")
+                ? "claude-sonnet-5" : value;
+        Map<String, Object> args = Map.of("model", "sonnet", "other", "sonnet");
+        assertTrue(rule("{\"path\":\"args.model\",\"op\":\"eq\",\"value\":\"claude-sonnet-5\"}").holds(args, sameModel));
+        assertTrue(rule("{\"path\":\"args.model\",\"op\":\"in\",\"value\":[\"SONNET\"]}").holds(args, sameModel));
+        assertFalse(rule("{\"path\":\"args.model\",\"op\":\"not_in\",\"value\":[\"claude-sonnet-5\"]}")
+                .holds(args, sameModel));
+        assertFalse(rule("{\"path\":\"args.model\",\"op\":\"neq\",\"value\":\"Sonnet\"}").holds(args, sameModel));
+        assertFalse(rule("{\"path\":\"args.model\",\"op\":\"regex\",\"value\":\"claude\"}").holds(args, sameModel),
+                "regex sees the value itself");
+        assertFalse(rule("{\"path\":\"args.other\",\"op\":\"eq\",\"value\":\"claude-sonnet-5\"}").holds(args, sameModel),
+                "the identity is per path");
+    }
+
     private static boolean holds(String predicateJson) {
-        return rule(predicateJson).holds(ARGS);
+        return rule(predicateJson).holds(ARGS, ArgumentIdentity.AS_IS);
     }
 
     @Test

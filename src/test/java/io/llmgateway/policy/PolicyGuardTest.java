@@ -1,5 +1,7 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
+import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -62,11 +64,12 @@ class PolicyGuardTest {
     }
 
     private Result run(String tool, Result result) {
-        return guard.call(tool, Map.of("k", "v"), ADAPTER, () -> {
+        Map<String, Object> arguments = Map.of("k", "v");
+        return guard.call(tool, arguments, Principal.LOCAL, ADAPTER, GuardedCall.ofCanonical(arguments, () -> {
             invocations.incrementAndGet();
             clock.advance(Duration.ofMillis(250));
             return result;
-        });
+        }));
     }
 
     private List<JsonNode> auditLines() throws IOException {
@@ -95,14 +98,37 @@ class PolicyGuardTest {
     void aThrowingCallGivesItsQuotaBackAndPropagates() throws IOException {
         IllegalStateException failure = new IllegalStateException("transport broke");
         assertSame(failure, assertThrows(IllegalStateException.class,
-                () -> guard.call("t", Map.of(), ADAPTER, () -> {
+                () -> guard.call("t", Map.of(), Principal.LOCAL, ADAPTER, GuardedCall.ofCanonical(Map.of(), () -> {
                     throw failure;
-                })));
+                }))));
         Result ok = run("t", new Result(false, null, "fine"));
         assertFalse(ok.isError(), "the quota of the failed call was released");
         List<JsonNode> lines = auditLines();
         assertEquals("protocol_error", lines.get(0).get("outcome").asText());
         assertEquals("ok", lines.get(1).get("outcome").asText());
+    }
+
+    @Test
+    void argumentsAreCanonicalisedAfterTheToolRulesAndBeforeAnyQuotaIsTaken() throws IOException {
+        AtomicInteger canonicalised = new AtomicInteger();
+        GuardedCall<Result> refused = new GuardedCall<>() {
+            @Override
+            public Canonical canonicalise() {
+                canonicalised.incrementAndGet();
+                throw GatewayException.invalidArgument("bad value");
+            }
+
+            @Override
+            public Result run() {
+                throw new AssertionError("a refused call never runs");
+            }
+        };
+        assertEquals("invalid_argument", guard.call("t", Map.of("k", "v"), Principal.LOCAL, ADAPTER, refused).errorCode());
+        assertEquals("policy_denied", guard.call("session_delete", Map.of(), Principal.LOCAL, ADAPTER, refused).errorCode());
+        assertEquals(1, canonicalised.get(), "a hidden tool is denied before its arguments are looked at");
+        assertFalse(run("t", new Result(false, null, "fine")).isError(), "the refused call took no quota");
+        assertEquals(List.of("error", "denied", "ok"),
+                auditLines().stream().map(line -> line.get("outcome").asText()).toList());
     }
 
     @Test

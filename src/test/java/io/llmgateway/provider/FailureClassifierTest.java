@@ -1,5 +1,12 @@
 package io.llmgateway.provider;
 
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.CodexCli;
+import io.llmgateway.provider.cli.DevinCli;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.Samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,16 +23,15 @@ import org.junit.jupiter.api.Test;
 
 /** The checks every provider shares, on outcomes built by hand. */
 class FailureClassifierTest {
-    private final FailureClassifier classifier = new FailureClassifier(
-            new SecretRedactor(Map.of("OPENAI_API_KEY", "sk-proj-0123456789", "PATH", "/usr/bin:/bin")));
+    private final FailureClassifier classifier = new FailureClassifier();
     private final ProcessSpec spec = ProcessSpec.builder("codex").wallTimeout(Duration.ofSeconds(5))
             .idleTimeout(Duration.ofSeconds(2)).maxOutputBytes(1000).build();
     private final CodexCli codex = new CodexCli();
     private final DevinCli devin = new DevinCli();
 
     private GatewayException failure(ProviderCli provider, Continuation continuation, ProcessOutcome outcome) {
-        CliRequest request = Samples.request(provider, "p", continuation, Map.of());
-        CliOutput output = provider.parse(outcome.stdout(), outcome.stderr());
+        CanonicalRequest request = Samples.request(provider, "p", continuation, Map.of());
+        ParsedOutput output = provider.parse(outcome.stdout(), outcome.stderr());
         return assertThrows(GatewayException.class,
                 () -> classifier.check(provider, request, spec, outcome, output, "corr"));
     }
@@ -41,7 +47,7 @@ class FailureClassifierTest {
 
     @Test
     void successPassesAndEmptyRepliesOfOrdinaryProvidersToo() {
-        CliRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
+        CanonicalRequest request = Samples.request(devin, "p", Continuation.fresh(), Map.of());
         classifier.check(devin, request, spec, exited(0, "fine\n", ""), devin.parse("fine\n", ""), "corr");
         classifier.check(devin, request, spec, exited(0, "", ""), devin.parse("", ""), "corr");
     }
@@ -69,16 +75,15 @@ class FailureClassifierTest {
     }
 
     @Test
-    void nonZeroExitsQuoteTheLastStderrLineAndKeepABoundedRedactedExcerpt() {
-        String stderr = "x".repeat(5000) + "\nusing key sk-proj-0123456789\nfatal: something broke\n";
+    void nonZeroExitsQuoteTheLastStderrLineAndKeepABoundedExcerpt() {
+        String stderr = "x".repeat(5000) + "\nusing key [redacted]\nfatal: something broke\n";
         GatewayException e = failure(devin, Continuation.fresh(), exited(3, "", stderr));
         assertEquals(ErrorCode.CLI_ERROR, e.code());
         assertEquals("Devin CLI exited with code 3: fatal: something broke", e.getMessage());
         assertEquals(3, e.details().get("exitCode"));
         String excerpt = (String) e.details().get("stderrExcerpt");
         assertTrue(excerpt.length() <= FailureClassifier.STDERR_EXCERPT_CHARS + 1);
-        assertTrue(excerpt.contains("using key [redacted]"));
-        assertFalse(excerpt.contains("sk-proj-0123456789"));
+        assertTrue(excerpt.endsWith("using key [redacted]\nfatal: something broke"));
         assertTrue(failure(devin, Continuation.fresh(), exited(2, "", "")).getMessage().endsWith("see stderrExcerpt."));
     }
 

@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * reply a tool call first (a second turn answers); {@code FAKE_CALL_TOOL=<name>} makes any of the three APIs
  * call the tool whose name ends with {@code <name>} (an MCP tool of the host, e.g. {@code claude_request}) with
  * {@code {"prompt": "relay this"}}, and once the tool's result is in the conversation, answer
- * {@code Tool result received: <the result's text>}. Every request is recorded.
+ * {@code Tool result received: <the result's text>}; {@code FAKE_TOOL_CALL=<tool name>} makes the Anthropic reply
+ * a call of that tool with no arguments (e.g. an MCP server's {@code mcp__<server>__<tool>}), and a second turn
+ * answers. Every request is recorded.
  */
 public final class FakeModelApi implements AutoCloseable {
 
@@ -59,6 +61,7 @@ public final class FakeModelApi implements AutoCloseable {
     public static final String RELAYED_PROMPT = "relay this";
     /** How the answer to a tool result starts. */
     public static final String TOOL_RESULT_REPLY = "Tool result received: ";
+    private static final Pattern TOOL_CALL_TRIGGER = Pattern.compile("FAKE_TOOL_CALL=(\\S+)");
     private static final Pattern DELAY_TRIGGER = Pattern.compile("FAKE_DELAY_MS=(\\d+)");
     private static final Pattern GEMINI_PATH = Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
 
@@ -174,6 +177,8 @@ public final class FakeModelApi implements AutoCloseable {
         String stopReason;
         HostTool hostTool = hostToolToCall(conversation, request);
         String toolResult = lastAnthropicToolResult(request);
+        Matcher toolCall = TOOL_CALL_TRIGGER.matcher(conversation.lastUserText());
+        boolean namedTool = toolCall.find();
         if (hostTool != null && hostTool.name().equals(WAIT_FOR_MCP_SERVERS)) {
             block.put("type", "tool_use").put("id", WAIT_CALL_ID + id).put("name", hostTool.name()).putObject("input");
             delta.put("type", "input_json_delta").put("partial_json", "{}");
@@ -186,11 +191,13 @@ public final class FakeModelApi implements AutoCloseable {
             block.put("type", "text").put("text", "");
             delta.put("type", "text_delta").put("text", TOOL_RESULT_REPLY + toolResult);
             stopReason = "end_turn";
-        } else if (conversation.lastUserText().contains(TOOL_USE_TRIGGER) && request.path("tools").size() > 0
+        } else if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER)) && request.path("tools").size() > 0
                 && !endsWithToolResult(request)) {
-            // A turn that asks to run the Read tool, so the CLI needs a second turn to answer.
-            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", "Read").putObject("input");
-            delta.put("type", "input_json_delta").put("partial_json", "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
+            // A turn that asks to run a tool, so the CLI needs a second turn to answer.
+            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", namedTool ? toolCall.group(1) : "Read")
+                    .putObject("input");
+            delta.put("type", "input_json_delta").put("partial_json",
+                    namedTool ? "{}" : "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
             stopReason = "tool_use";
         } else {
             block.put("type", "text").put("text", "");

@@ -9,6 +9,8 @@ import io.llmgateway.support.GatewayProcess;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * The real claude, codex and gemini CLIs as async jobs (under the job supervisor, started from the shaded
@@ -49,18 +51,14 @@ class RealCliJobIT extends RealCliFixture {
     }
 
     /** Polls the job until it is finished; its result as the sync tool returns it. */
-    private static JsonNode result(GatewayProcess gateway, String jobId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (true) {
-            String status = call(gateway, "llm_job_status", Map.of("jobId", jobId)).get("status").asText();
-            if (!status.equals("queued") && !status.equals("running")) {
-                JsonNode result = call(gateway, "llm_job_result", Map.of("jobId", jobId));
-                assertEquals("completed", status, () -> result + "\ngateway stderr:\n" + gateway.stderr());
-                return result.get("result");
-            }
-            assertTrue(System.currentTimeMillis() < deadline, "job " + jobId + " never finished");
-            Thread.sleep(200);
-        }
+    private static JsonNode result(GatewayProcess gateway, String jobId) {
+        String status = Awaitility.await("job " + jobId + " finished").atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> call(gateway, "llm_job_status", Map.of("jobId", jobId)).get("status").asText(),
+                        s -> !s.equals("queued") && !s.equals("running"));
+        JsonNode result = call(gateway, "llm_job_result", Map.of("jobId", jobId));
+        assertEquals("completed", status, () -> result + "\ngateway stderr:\n" + gateway.stderr());
+        return result.get("result");
     }
 
     private static JsonNode call(GatewayProcess gateway, String tool, Map<String, ?> arguments) {

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.session.SessionChange;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionState;
@@ -56,7 +58,7 @@ class JsonFileSessionStoreTest {
     }
 
     private JsonFileSessionStore open(int compactionMinChanges) {
-        return new JsonFileSessionStore(dir, CLOCK, compactionMinChanges, JsonFileSessionStore.DEFAULT_LOCK_PATIENCE);
+        return new JsonFileSessionStore(dir, CLOCK, compactionMinChanges, FileMutex.PATIENCE);
     }
 
     private Path snapshot() {
@@ -90,7 +92,7 @@ class JsonFileSessionStoreTest {
             delete(store, gemini);
             store.update(state -> Transaction.of(null, new SessionChange.Put(
                     state.get(claude).orElseThrow().withNativeSessionId("abc").withMetadata(Map.of("k", "v")))));
-            store.update(state -> Transaction.of(null, new SessionChange.SetActive(ProviderId.CODEX, null)));
+            store.update(state -> Transaction.of(null, new SessionChange.SetActive(ProviderId.CODEX, null, null)));
             before = contents(store);
             assertEquals(3, ids(store).size());
             assertFalse(before.containsKey("active:codex"), codex + " should no longer be active");
@@ -153,7 +155,7 @@ class JsonFileSessionStoreTest {
                 ProviderId cli = ProviderId.values()[i % ProviderId.values().length];
                 SessionRecord record = record(StoreTestSupport.newId(), cli);
                 List<SessionChange> changes = List.of(new SessionChange.Put(record),
-                        new SessionChange.SetActive(cli, record.id()));
+                        new SessionChange.SetActive(cli, record.id(), null));
                 store.update(state -> new Transaction<>(changes, null));
                 changes.forEach(expected::apply);
                 created.add(record.id());
@@ -205,7 +207,7 @@ class JsonFileSessionStoreTest {
             assertEquals(all, ids(first), "first reloads after second compacted");
             String c = create(first, ProviderId.GEMINI);
             assertTrue(ids(second).contains(c), "an append after another instance's compaction is not lost");
-            assertEquals(more.get(9), second.read(state -> state.activeId(ProviderId.CODEX).orElseThrow()));
+            assertEquals(more.get(9), second.read(state -> state.activeId(Principal.LOCAL, ProviderId.CODEX).orElseThrow()));
         }
         try (JsonFileSessionStore store = open()) {
             assertEquals(13, ids(store).size());
@@ -355,11 +357,12 @@ class JsonFileSessionStoreTest {
     }
 
     @Test
-    void journalDamagedInTheMiddleIsMovedAsideAndItsValidPrefixKept() throws IOException {
+    void journalDamagedInTheMiddleIsMovedAsideAndEveryValidLineKept() throws IOException {
         String first;
+        String second;
         try (JsonFileSessionStore store = open()) {
             first = create(store, ProviderId.CLAUDE);
-            create(store, ProviderId.CODEX);
+            second = create(store, ProviderId.CODEX);
         }
         List<String> lines = journalLines();
         List<String> damagedLines = new ArrayList<>(lines);
@@ -368,8 +371,8 @@ class JsonFileSessionStoreTest {
         byte[] damaged = Files.readAllBytes(journal());
         Path quarantined = dir.resolve(JsonFileSessionStore.JOURNAL_FILE + QUARANTINE_SUFFIX);
         try (JsonFileSessionStore store = open()) {
-            assertEquals(Set.of(first), ids(store), "changes before the damaged line are kept");
-            assertEquals(first, store.read(state -> state.activeId(ProviderId.CLAUDE).orElseThrow()));
+            assertEquals(Set.of(first, second), ids(store), "the valid lines before and after the damaged one are kept");
+            assertEquals(first, store.read(state -> state.activeId(Principal.LOCAL, ProviderId.CLAUDE).orElseThrow()));
             assertArrayEquals(damaged, Files.readAllBytes(quarantined));
             assertEquals(1, store.warnings().size());
             assertTrue(store.warnings().get(0).startsWith("sessions.journal.jsonl is damaged (line 3: "),
@@ -377,8 +380,64 @@ class JsonFileSessionStoreTest {
             assertEquals(1, journalLines().size(), "a fresh journal");
         }
         try (JsonFileSessionStore store = open()) {
-            assertEquals(Set.of(first), ids(store), "the kept prefix was written into the new snapshot");
+            assertEquals(Set.of(first, second), ids(store), "the kept lines were written into the new snapshot");
             assertEquals(List.of(), store.warnings());
+        }
+    }
+
+    /** Journals overwritten as a whole: what is left of the bytes, from the valid journal's lines. */
+    static Stream<Arguments> journalsDamagedAsAWhole() {
+        return Stream.of(
+                Arguments.of("garbage", (Damage) lines -> "this is not a journal".getBytes(StandardCharsets.UTF_8), false),
+                Arguments.of("empty", (Damage) lines -> new byte[0], false),
+                Arguments.of("an empty array", (Damage) lines -> "[]".getBytes(StandardCharsets.UTF_8), false),
+                Arguments.of("an empty array line", (Damage) lines -> "[]\n".getBytes(StandardCharsets.UTF_8), false),
+                Arguments.of("the wrong shape", (Damage) lines -> "{\"sessions\":[]}\n".getBytes(StandardCharsets.UTF_8),
+                        false),
+                Arguments.of("NUL bytes", (Damage) lines -> new byte[4096], false),
+                Arguments.of("no newline", (Damage) lines -> String.join("", lines).getBytes(StandardCharsets.UTF_8), true),
+                Arguments.of("no header", (Damage) lines -> String.join("\n", lines.subList(1, lines.size()))
+                        .getBytes(StandardCharsets.UTF_8), true));
+    }
+
+    /** Makes the damaged content from the valid journal's lines. */
+    interface Damage {
+        byte[] of(List<String> lines);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("journalsDamagedAsAWhole")
+    void journalDamagedAsAWholeIsMovedAsideWithAWarningAndWhatCanBeReadIsKept(String name, Damage damage,
+            boolean journaledRecoverable) throws IOException {
+        Set<String> compacted = new java.util.TreeSet<>();
+        String journaled;
+        try (JsonFileSessionStore store = open(2)) {
+            compacted.add(create(store, ProviderId.CLAUDE));
+            compacted.add(create(store, ProviderId.CODEX)); // crosses the threshold: both are in the snapshot now
+            journaled = create(store, ProviderId.GEMINI);
+        }
+        assertTrue(Files.readString(journal()).contains(journaled), "the last session is only in the journal");
+        byte[] damaged = damage.of(journalLines());
+        Files.write(journal(), damaged);
+        Path quarantined = dir.resolve(JsonFileSessionStore.JOURNAL_FILE + QUARANTINE_SUFFIX);
+        Set<String> expected = new java.util.TreeSet<>(compacted);
+        if (journaledRecoverable) {
+            expected.add(journaled);
+        }
+        try (JsonFileSessionStore store = open(2)) {
+            assertEquals(expected, ids(store), "every record that can be read is kept");
+            assertArrayEquals(damaged, Files.readAllBytes(quarantined), "the damaged bytes are kept aside");
+            assertEquals(1, store.warnings().size(), store.warnings().toString());
+            String warning = store.warnings().get(0);
+            assertTrue(warning.startsWith("sessions.journal.jsonl is damaged ("), warning);
+            assertTrue(warning.contains(quarantined.toString()), warning);
+            String added = create(store, ProviderId.CLAUDE);
+            expected.add(added);
+            assertEquals(expected, ids(store), "the store keeps serving");
+        }
+        try (JsonFileSessionStore store = open(2)) {
+            assertEquals(expected, ids(store), "what was recovered is durable");
+            assertEquals(List.of(), store.warnings(), "nothing is left to quarantine");
         }
     }
 
@@ -408,7 +467,7 @@ class JsonFileSessionStoreTest {
     @Test
     void filesArePrivateToTheUser() throws IOException {
         Path nested = dir.resolve("home").resolve(".llm-cli-gateway");
-        try (JsonFileSessionStore store = new JsonFileSessionStore(nested, CLOCK, 2, JsonFileSessionStore.DEFAULT_LOCK_PATIENCE)) {
+        try (JsonFileSessionStore store = new JsonFileSessionStore(nested, CLOCK, 2, FileMutex.PATIENCE)) {
             for (int i = 0; i < 4; i++) {
                 create(store, ProviderId.CLAUDE);
             }

@@ -53,6 +53,25 @@ public final class FakeClis {
         return env;
     }
 
+    /**
+     * {@link #environment()} with claude behind slow-cli: the prompt words {@code SLOW=<seconds>} and
+     * {@code LINES=<n>} make it run that long and print that many events first.
+     */
+    public Map<String, String> environmentWithSlowClaude() {
+        try {
+            Path slow = Path.of(FakeClis.class.getResource("/io/llmgateway/job/slow-cli").toURI());
+            Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Map<String, String> env = environment();
+            env.put(ProviderId.CLAUDE.commandOverrideVariable(), slow.toString());
+            env.put("SLOW_CLI_TARGET", executable(ProviderId.CLAUDE).toString());
+            return env;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Path executable(ProviderId cli) {
         return scripts.resolve(cli.defaultCommand());
     }

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** The one test clock: tests move it by hand, so nothing ever sleeps. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
@@ -14,8 +14,12 @@ public final class MutableClock extends Clock {
         this.now = start;
     }
 
-    public void advance(Duration d) {
-        now = now.plus(d);
+    public void advance(Duration step) {
+        now = now.plus(step);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class StdioClient implements AutoCloseable {
     private final List<JsonNode> pending = new ArrayList<>();
     private final List<String> badLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger(1000);
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     public StdioClient(OutputStream toServer, InputStream fromServer) {
         this.toServer = toServer;
@@ -56,7 +57,22 @@ public final class StdioClient implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // stream closed
+        } finally {
+            ended.countDown();
         }
+    }
+
+    /** Every message not consumed yet, once the server's output has ended (so nothing more can come). */
+    public List<JsonNode> drainToEnd() {
+        try {
+            if (!ended.await(DEFAULT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("the server's output did not end within " + DEFAULT_WAIT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        return drain();
     }
 
     public List<String> nonJsonRpcLines() {

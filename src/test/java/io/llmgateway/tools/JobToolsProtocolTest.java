@@ -8,17 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
-import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
 import io.llmgateway.support.Survivors;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -29,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * The job tools through the real stdio transport, running the fake provider CLIs (made slow by
@@ -36,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobToolsProtocolTest {
     private static final long WAIT_MILLIS = 30_000;
+    /** In the gateway's (and so every CLI's) environment. */
+    private static final String KEY = "sk-ant-api03-" + "Q".repeat(80) + "AA";
+    private static final String TOKEN = "plain words of the service token";
 
     @TempDir
     Path dataDir;
@@ -47,31 +46,19 @@ class JobToolsProtocolTest {
 
     @BeforeEach
     void start() throws Exception {
-        FakeClis fakes = FakeClis.in(state);
-        Path slow = Path.of(JobToolsProtocolTest.class.getResource("/io/llmgateway/job/slow-cli").toURI());
-        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = new HashMap<>(fakes.environment());
-        env.put("LLM_GATEWAY_CLAUDE_COMMAND", slow.toString());
-        env.put("SLOW_CLI_TARGET", fakes.executable(ProviderId.CLAUDE).toString());
+        Map<String, String> env = FakeClis.in(state).environmentWithSlowClaude();
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "1000");
         env.put("LLM_GATEWAY_PROGRESS_DELAY_MS", "300");
         env.put("LLM_GATEWAY_PROGRESS_INTERVAL_MS", "200");
-        GatewayConfig base = InProcessGateway.config(dataDir, env);
-        gw = new InProcessGateway(new GatewayConfig(base.dataDir(), base.sessionTtl(), base.maxLineBytes(),
-                base.shutdownDrain(), base.maxOutputBytes(), env, JobConfig.fromEnvironment(env)),
-                new InMemorySessionStore(), Clock.systemUTC());
+        env.put("ANTHROPIC_API_KEY", KEY);
+        env.put("MY_SERVICE_TOKEN", TOKEN);
+        gw = InProcessGateway.withJobSettings(dataDir, env);
         gw.client.initialize();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        JsonNode jobs = call("llm_job_list", Map.of("limit", 500)).get("jobs");
-        for (JsonNode job : jobs) {
-            String status = job.get("status").asText();
-            if (status.equals("queued") || status.equals("running")) {
-                call("llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
-            }
-        }
+        gw.cancelUnfinishedJobs();
         gw.close();
         assertTrue(gw.client.nonJsonRpcLines().isEmpty());
         assertEquals(List.of(), Survivors.afterGracePeriod(), "no process survives");
@@ -83,15 +70,10 @@ class JobToolsProtocolTest {
         return result.get("structuredContent");
     }
 
-    private JsonNode awaitStatus(String jobId, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        JsonNode job = call("llm_job_status", Map.of("jobId", jobId));
-        while (!job.get("status").asText().equals(status)) {
-            assertTrue(System.currentTimeMillis() < deadline, "job never got " + status + ": " + job);
-            Thread.sleep(50);
-            job = call("llm_job_status", Map.of("jobId", jobId));
-        }
-        return job;
+    private JsonNode awaitStatus(String jobId, String status) {
+        return Awaitility.await("job " + jobId + " " + status).atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> call("llm_job_status", Map.of("jobId", jobId)), job -> job.get("status").asText().equals(status));
     }
 
     private static String flag(JsonNode annotations, String name) {
@@ -206,6 +188,48 @@ class JobToolsProtocolTest {
         assertEquals(result.get("nativeSessionId").asText(),
                 call("session_get", Map.of("sessionId", sessionId)).get("session").get("nativeSessionId").asText());
 
+    }
+
+    @Test
+    void jobPagesResultsAndProgressNeverShowASecretWhereverThePagesAreCut() throws Exception {
+        String jobId = call("claude_request_async", Map.of("prompt", "FAKE_LEAK TOOL=" + KEY)).get("jobId").asText();
+        JsonNode done = awaitStatus(jobId, "completed");
+        assertTrue(done.get("progress").asText().endsWith("2 tool calls, last tool [redacted], last event result"),
+                done::toString);
+        JsonNode result = call("llm_job_result", Map.of("jobId", jobId, "maxChars", 1_000_000));
+        assertTrue(result.get("result").get("response").asText().contains("your key is [redacted] and the token [redacted]"));
+        assertTrue(result.get("output").get("text").asText().contains("\"name\":\"[redacted]\""));
+        for (String stream : List.of("stdout", "stderr")) {
+            String whole = call("llm_job_result", Map.of("jobId", jobId, "stream", stream, "maxChars", 1_000_000))
+                    .get("output").get("text").asText();
+            for (int maxChars : List.of(1, 7, 10, 33)) {
+                StringBuilder all = new StringBuilder();
+                long offset = 0;
+                JsonNode page;
+                do {
+                    page = call("llm_job_result", Map.of("jobId", jobId, "stream", stream, "offset", offset,
+                            "maxChars", maxChars)).get("output");
+                    String text = page.get("text").asText();
+                    assertFalse(text.contains("QQ") || text.contains("service t"), stream + " page: " + text);
+                    all.append(text);
+                    offset = page.get("nextOffset").asLong();
+                } while (!page.get("complete").asBoolean());
+                assertEquals(whole, all.toString(), stream + " in pages of " + maxChars);
+            }
+            assertTrue(whole.contains("[redacted]"), whole);
+        }
+        assertFalse(call("llm_job_status", Map.of("jobId", jobId)).toString().contains("QQ"));
+
+        // A sync call's progress notifications name the tool it is running: redacted too.
+        int id = gw.client.send("tools/call", Map.of("name", "claude_request",
+                "arguments", Map.of("prompt", "SLOW=1 TOOL=" + KEY), "_meta", Map.of("progressToken", "tok-secret")));
+        JsonNode progress = gw.client.awaitMatching(n -> n.toString().contains("tok-secret")
+                && n.toString().contains("last tool"), 20);
+        assertNotNull(progress, "the call reports progress naming its tool");
+        assertTrue(progress.get("params").get("message").asText().contains("last tool [redacted]"), progress::toString);
+        assertFalse(progress.toString().contains("QQ"), progress::toString);
+        JsonNode reply = gw.client.awaitResponse(id).get("result");
+        assertFalse(reply.toString().contains("QQ"), reply::toString);
     }
 
     @Test

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /** Running jobs as llm_process_health and jobs://recent show them. */
 class OperationsJobsProtocolTest {
@@ -65,11 +67,8 @@ class OperationsJobsProtocolTest {
         assertEquals(0, recentJobs().get("total").asInt());
         String jobId = call("codex_request_async", Map.of("prompt", "FAKE_GATE please", "workingDir", work.toString()))
                 .get("jobId").asText();
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!Files.exists(state.resolve("gate-waiting"))) {
-            assertTrue(System.currentTimeMillis() < deadline, "the job's CLI never started");
-            Thread.sleep(20);
-        }
+        Awaitility.await("the job's CLI started").atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(state.resolve("gate-waiting")));
 
         JsonNode active = call("llm_process_health", Map.of()).get("jobs");
         assertEquals(1, active.size(), active.toString());
@@ -83,10 +82,8 @@ class OperationsJobsProtocolTest {
         assertEquals(jobId, recent.get("jobs").get(0).get("jobId").asText());
 
         Files.writeString(state.resolve("gate"), "");
-        while (!call("llm_job_status", Map.of("jobId", jobId)).get("status").asText().equals("completed")) {
-            assertTrue(System.currentTimeMillis() < deadline, "the job never completed");
-            Thread.sleep(50);
-        }
+        Awaitility.await("the job completed").atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(50))
+                .until(() -> call("llm_job_status", Map.of("jobId", jobId)).get("status").asText().equals("completed"));
         assertEquals(0, call("llm_process_health", Map.of()).get("jobs").size());
         assertEquals("completed", recentJobs().get("jobs").get(0).get("status").asText());
     }

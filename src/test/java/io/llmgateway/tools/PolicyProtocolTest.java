@@ -162,6 +162,63 @@ class PolicyProtocolTest {
         return gw.client.callTool("llm_process_health", Map.of()).get("structuredContent");
     }
 
+    @Test
+    void anInvalidCallIsRefusedAsInvalidEvenWhenTheQuotaIsSpent() throws Exception {
+        try (InProcessGateway gw = start(oneSessionCreatePerMinute())) {
+            assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude")).get("isError").asBoolean());
+            assertInvalidParams(gw.client.request("tools/call", Map.of("name", "session_create",
+                    "arguments", Map.of("cli", "no-such-cli"))));
+        }
+    }
+
+    @Test
+    void fiftyInvalidCallsAtOnceAreAllInvalidAndCostNoQuota() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_create\":{\"limits\":"
+                + "[{\"counter\":\"creates\",\"window\":\"minute\",\"max\":3}]}}}")) {
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                ids.add(gw.client.send("tools/call", Map.of("name", "session_create", "arguments", Map.of("cli", 42))));
+            }
+            for (int id : ids) {
+                assertInvalidParams(gw.client.awaitResponse(id));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude")).get("isError").asBoolean(),
+                        "the invalid calls left the quota untouched; call " + (i + 1));
+            }
+            assertDenied(gw.client.callTool("session_create", Map.of("cli", "claude")), "rate_limited");
+        }
+    }
+
+    @Test
+    void aCallRefusedByDomainValidationCostsNoQuota() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_list\":{\"limits\":"
+                + "[{\"counter\":\"lists\",\"window\":\"minute\",\"max\":1}]}}}")) {
+            JsonNode invalid = gw.client.callTool("session_list", Map.of("limit", 0));
+            assertTrue(invalid.get("isError").asBoolean(), invalid.toString());
+            assertEquals("invalid_argument", invalid.get("structuredContent").get("errorCode").asText());
+            assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(),
+                    "the refused call did not use the one call per minute");
+        }
+    }
+
+    @Test
+    void aDeniedToolIsDeniedBeforeItsArgumentsAreLookedAt() throws Exception {
+        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"deny\",\"hide\":[\"*\"]}")) {
+            assertDenied(gw.client.callTool("session_create", Map.of("cli", 42)), "policy_denied");
+        }
+    }
+
+    private static String oneSessionCreatePerMinute() {
+        return "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_create\":{\"limits\":"
+                + "[{\"counter\":\"creates\",\"window\":\"minute\",\"max\":1}]}}}";
+    }
+
+    private static void assertInvalidParams(JsonNode response) {
+        assertTrue(response.has("error"), response.toString());
+        assertEquals(-32602, response.get("error").get("code").asInt(), response.toString());
+    }
+
     static void assertDenied(JsonNode result, String code) {
         assertTrue(result.get("isError").asBoolean(), result.toString());
         assertTrue(result.get("content").get(0).get("text").asText().startsWith("[POLICY DENIED]"), result.toString());

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.session.SessionChange;
+import io.llmgateway.session.SessionRecord;
+import io.llmgateway.session.SessionStore;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.awaitility.Awaitility;
 
 /** The seven <cli>_request tools through the real stdio transport, running fake CLIs (bash scripts). */
 class ProviderRequestProtocolTest {
@@ -370,6 +374,66 @@ class ProviderRequestProtocolTest {
     }
 
     @Test
+    void secretsTheCliPrintsNeverReachTheReplyTheErrorOrItsExcerpts() {
+        String key = "sk-ant-api03-" + "Q".repeat(80) + "AA";
+        String token = "plain words of the service token";
+        Map<String, String> env = new HashMap<>(fakes.environment());
+        env.put("ANTHROPIC_API_KEY", key);
+        env.put("MY_SERVICE_TOKEN", token);
+        startGateway(InProcessGateway.config(dataDir, env));
+        JsonNode result = gw.client.callTool("claude_request", Map.of("prompt", "FAKE_LEAK", "workingDir", work.toString()));
+        assertFalse(result.get("isError").asBoolean(), result::toString);
+        assertTrue(result.get("structuredContent").get("response").asText()
+                .endsWith("your key is [redacted] and the token [redacted]"), result::toString);
+        assertFalse(result.toString().contains("QQQQ") || result.toString().contains(token), result::toString);
+
+        // The key is cut by the 2 KB excerpt: redacted first, so no tail of it is left.
+        JsonNode error = fail("claude", Map.of("prompt", "FAKE_LEAK_ERROR", "workingDir", work.toString()), "cli_error");
+        String excerpt = error.get("stderrExcerpt").asText();
+        assertTrue(excerpt.endsWith("xxxx") && excerpt.length() > 2000, excerpt);
+        assertFalse(error.toString().contains("QQ"), error::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"claude", "codex", "gemini", "grok", "cursor"})
+    void aSessionIdTheCliReportsIsCheckedLikeACallersAndNeverPassedBackAsAnOption(String cli) {
+        JsonNode first = ok(cli, Map.of("prompt", "FAKE_FLAG_ID", "workingDir", work.toString()));
+        assertTrue(first.get("nativeSessionId").isNull(), first::toString);
+        assertTrue(first.get("warnings").toString().contains("reported a session id the gateway does not accept"),
+                first::toString);
+        String sessionId = first.get("sessionId").asText();
+        assertTrue(session(sessionId).get("nativeSessionId").isNull(), "not stored");
+
+        JsonNode second = ok(cli, Map.of("prompt", "again", "sessionId", sessionId));
+        assertFalse(second.get("resumed").asBoolean(), second::toString);
+        List<String> args = fakes.lastArgs(ProviderId.fromWireName(cli).orElseThrow());
+        assertTrue(args.stream().noneMatch(a -> a.contains("dangerously")), () -> cli + " got " + args);
+    }
+
+    @Test
+    void aStoredNativeIdThatLooksLikeAnOptionIsRefusedRatherThanPassedOn() {
+        InMemorySessionStore store = new InMemorySessionStore();
+        Instant now = Instant.parse("2026-11-22T10:00:00Z");
+        store.update(state -> SessionStore.Transaction.of(null, new SessionChange.Put(new SessionRecord("gw-planted",
+                ProviderId.CODEX, "planted", now, now, "--dangerously-bypass-approvals-and-sandbox", Map.of(), null))));
+        gw.close();
+        gw = new InProcessGateway(InProcessGateway.config(dataDir, fakes.environment()), store, new MutableClock(now));
+        gw.client.initialize();
+        JsonNode error = fail("codex", Map.of("prompt", "p", "sessionId", "gw-planted"), "invalid_argument");
+        assertTrue(error.get("error").asText().contains("createNewSession"), error::toString);
+        assertFalse(fakes.hasRun(ProviderId.CODEX));
+    }
+
+    @Test
+    void codexResumesAThreadIdThatCannotBeReadAsAnOption() {
+        JsonNode first = ok("codex", Map.of("prompt", "one", "workingDir", work.toString()));
+        ok("codex", Map.of("prompt", "two", "sessionId", first.get("sessionId").asText()));
+        List<String> args = fakes.lastArgs(ProviderId.CODEX);
+        int resume = args.indexOf("resume");
+        assertEquals(List.of("resume", "--", first.get("nativeSessionId").asText(), "-"), args.subList(resume, args.size()));
+    }
+
+    @Test
     void knownCliFailuresGetTheirOwnExplanation() {
         JsonNode empty = fail("grok", Map.of("prompt", "FAKE_EMPTY", "workingDir", work.toString()), "cli_error");
         assertTrue(empty.get("error").asText().contains("known Grok failure"));
@@ -451,11 +515,9 @@ class ProviderRequestProtocolTest {
     }
 
     /** Waits until a fake CLI is held at the gate (FAKE_GATE), i.e. its request is running. */
-    private void awaitGate() throws InterruptedException {
-        for (int i = 0; i < 1000 && !Files.exists(state.resolve("gate-waiting")); i++) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(state.resolve("gate-waiting")), "the fake CLI never reached the gate");
+    private void awaitGate() {
+        Awaitility.await("the fake CLI at the gate").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(state.resolve("gate-waiting")));
     }
 
     private JsonNode ok(String cli, Map<String, ?> args) {

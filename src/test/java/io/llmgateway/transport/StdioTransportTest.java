@@ -6,18 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.Json;
+import io.llmgateway.tools.McpToolBinding;
 import io.llmgateway.support.StdioClient;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.ByteArrayOutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,12 +37,15 @@ class StdioTransportTest {
     private StdioJsonRpcTransport transport;
     private McpSyncServer server;
     private StdioClient client;
+    private PipedOutputStream serverOut;
+    private final CountDownLatch waitingStarted = new CountDownLatch(1);
+    private final CompletableFuture<Boolean> sawCancel = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws Exception {
         PipedOutputStream clientOut = new PipedOutputStream();
         PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 16);
-        PipedOutputStream serverOut = new PipedOutputStream();
+        serverOut = new PipedOutputStream();
         PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
         JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         transport = new StdioJsonRpcTransport(mcpMapper, mapper, serverIn, serverOut, MAX_LINE, Duration.ofSeconds(5));
@@ -49,10 +60,28 @@ class StdioTransportTest {
                         Thread.currentThread().interrupt();
                     }
                     return McpSchema.CallToolResult.builder().addTextContent("done").build();
+                }).build(), McpServerFeatures.SyncToolSpecification.builder().tool(tool("boom")).callHandler((ex, req) -> {
+                    throw new IllegalStateException("Cannot invoke \"io.secret.Internal.run()\"");
+                }).build(), McpServerFeatures.SyncToolSpecification.builder().tool(tool("waits")).callHandler((ex, req) -> {
+                    CancelSignal cancel = (CancelSignal) ex.transportContext().get(McpToolBinding.CANCEL_SIGNAL);
+                    CountDownLatch cancelled = new CountDownLatch(1);
+                    cancel.onCancel(cancelled::countDown);
+                    waitingStarted.countDown();
+                    try {
+                        sawCancel.complete(cancelled.await(20, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return McpSchema.CallToolResult.builder().addTextContent("stopped").build();
                 }).build())
                 .build();
         transport.start();
         client = new StdioClient(clientOut, clientIn);
+    }
+
+    private static McpSchema.Tool tool(String name) {
+        return McpSchema.Tool.builder().name(name).description(name)
+                .inputSchema(Map.of("type", "object", "properties", Map.of())).build();
     }
 
     @AfterEach
@@ -141,5 +170,83 @@ class StdioTransportTest {
         client.closeInput();
         assertTrue(transport.awaitTermination(Duration.ofSeconds(10)));
         assertFalse(client.nonJsonRpcLines().size() > 0);
+    }
+
+    @Test
+    void integerIdsOfAnySizeComeBackExactly() {
+        client.initialize();
+        int slow = client.send("tools/call", Map.of("name", "slow", "arguments", Map.of("ms", 300)));
+        // 2^64 + slow: wrapped to 64 bits it would be the slow call's id.
+        String big = java.math.BigInteger.TWO.pow(64).add(java.math.BigInteger.valueOf(slow)).toString();
+        String huge = "9".repeat(400);
+        String negative = "-" + "1".repeat(30);
+        for (String id : new String[] {big, huge, negative}) {
+            client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");
+            JsonNode answer = client.awaitMatching(n -> n.path("id").isIntegralNumber()
+                    && n.get("id").toString().equals(id), 10);
+            assertTrue(answer != null && answer.has("result"), "ping " + id + " answered with its own id");
+        }
+        JsonNode slowAnswer = client.awaitResponse(slow);
+        assertEquals("done", slowAnswer.get("result").get("content").get(0).get("text").asText());
+        assertTrue(client.drain().isEmpty(), "nothing else was answered");
+    }
+
+    @Test
+    void aNumberBeyondTheParsersLimitIsAnInvalidRequestNotAParseError() {
+        client.initialize();
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":" + "7".repeat(1001) + ",\"method\":\"ping\"}");
+        JsonNode error = client.awaitMatching(n -> n.has("error"), 10).get("error");
+        assertEquals(-32600, error.get("code").asInt());
+        assertTrue(error.get("message").asText().contains("1,000 digits"), error.toString());
+        assertTrue(client.request("ping", null).has("result"));
+    }
+
+    @Test
+    void anInvalidRequestWithABigIdIsAnsweredWithThatExactId() {
+        client.initialize();
+        String big = "123456789012345678901234567890";
+        client.sendLine("{\"jsonrpc\":\"1.0\",\"id\":" + big + ",\"method\":\"ping\"}");
+        JsonNode error = client.awaitMatching(n -> n.path("id").toString().equals(big), 10);
+        assertEquals(-32600, error.get("error").get("code").asInt());
+    }
+
+    @Test
+    void cancelReachesTheRunningCallWhichThenGetsNoResponse() throws Exception {
+        client.initialize();
+        int id = client.send("tools/call", Map.of("name", "waits", "arguments", Map.of()));
+        assertTrue(waitingStarted.await(10, TimeUnit.SECONDS));
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":99999}}");
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":{}}}");
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":"
+                + id + ",\"reason\":\"user\"}}");
+        assertTrue(sawCancel.get(20, TimeUnit.SECONDS), "the tool's cancel signal fired");
+        assertTrue(client.request("ping", null).has("result"), "still serving");
+        client.closeInput();
+        assertTrue(transport.awaitTermination(Duration.ofSeconds(10)));
+        serverOut.close();
+        assertEquals(List.of(), client.drainToEnd(), "a cancelled request is not answered, nor are notifications");
+    }
+
+    @Test
+    void anSdkInternalErrorSaysOnlyThatItIsInternalWithACorrelationIdInTheLog() {
+        client.initialize();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        JsonNode error;
+        try {
+            error = client.request("tools/call", Map.of("name", "boom", "arguments", Map.of())).get("error");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(-32603, error.get("code").asInt());
+        String message = error.get("message").asText();
+        String correlationId = error.get("data").get("correlationId").asText();
+        assertTrue(message.contains(correlationId) && message.toLowerCase(java.util.Locale.ROOT).contains("internal"),
+                message);
+        assertFalse(message.contains("io.secret") || message.contains("Exception") || message.contains("Cannot"), message);
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains(correlationId) && log.contains("io.secret.Internal.run()"), log);
+        assertTrue(client.request("ping", null).has("result"));
     }
 }

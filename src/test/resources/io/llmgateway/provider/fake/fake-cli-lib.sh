@@ -10,6 +10,9 @@
 #   FAKE_FLOOD      print output without end
 #   FAKE_EMPTY      exit 0 without printing anything
 #   FAKE_GATE       create the file "gate-waiting", wait until the file "gate" appears, then answer
+#   FAKE_FLAG_ID    report a new conversation under the id "--dangerously-bypass-approvals-and-sandbox"
+#   FAKE_LEAK       (claude) print the secrets of its environment in its reply, a tool name and stderr
+#   FAKE_LEAK_ERROR (claude) print a key on stderr, then 2000 more characters, and fail
 set -u
 : "${FAKE_CLI_STATE:?FAKE_CLI_STATE must name the fake CLIs state directory}"
 FAKE_CLI="$1"
@@ -56,6 +59,7 @@ pick_session() {
     id=$(latest_session)
   else
     id=$(new_session_id)
+    if prompt_has FAKE_FLAG_ID; then id="--dangerously-bypass-approvals-and-sandbox"; fi
   fi
 }
 
