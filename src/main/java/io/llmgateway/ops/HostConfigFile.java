@@ -34,8 +34,7 @@ public final class HostConfigFile {
     }
 
     /** What a write did: the backup of the previous file, if there was one. */
-    public record Written(Path file, Optional<Path> backup) {
-    }
+    public record Written(Path file, Optional<Path> backup) {}
 
     /**
      * Merges {@code entry} into the file, creating it (and its directory) when missing. The previous
@@ -88,8 +87,9 @@ public final class HostConfigFile {
      */
     public String manualInstruction(ServerEntry entry) {
         return switch (client) {
-            case CLAUDE_CODE -> "run: claude mcp add-json --scope user " + ServerEntry.SERVER_NAME + " '"
-                    + HostConfigMerge.compactJson(client.hostEntry(entry)).replace("'", "'\\''") + "'";
+            case CLAUDE_CODE ->
+                "run: claude mcp add-json --scope user " + ServerEntry.SERVER_NAME + " '"
+                        + HostConfigMerge.compactJson(client.hostEntry(entry)).replace("'", "'\\''") + "'";
             case CODEX -> "add to " + file + ":\n" + manualSnippet(entry);
             default -> "add under \"mcpServers\" in " + file + ":\n" + manualSnippet(entry);
         };
@@ -106,7 +106,9 @@ public final class HostConfigFile {
         }
         // The member to paste inside "mcpServers": the object without its outer braces.
         String object = HostConfigMerge.jsonEntry(Map.of(ServerEntry.SERVER_NAME, client.hostEntry(entry)));
-        return object.lines().skip(1).limit(object.lines().count() - 2)
+        return object.lines()
+                .skip(1)
+                .limit(object.lines().count() - 2)
                 .map(line -> line.startsWith("  ") ? line.substring(2) : line)
                 .collect(java.util.stream.Collectors.joining("\n"));
     }

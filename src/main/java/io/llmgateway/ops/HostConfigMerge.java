@@ -22,16 +22,16 @@ final class HostConfigMerge {
     private static final ObjectMapper MAPPER = Json.newMapper();
     /** For people's config files, not the wire: indented like JSON.stringify(value, null, 2), which the hosts write. */
     private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator(""))
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
             .withArrayIndenter(new DefaultIndenter("  ", "\n"))
             .withObjectIndenter(new DefaultIndenter("  ", "\n"));
+
     private static final String NAME = ServerEntry.SERVER_NAME;
     private static final Pattern TABLE_HEADER = Pattern.compile("^\\s*\\[\\[?\\s*([^\\]]*?)\\s*\\]\\]?\\s*(#.*)?$");
 
-    private HostConfigMerge() {
-    }
+    private HostConfigMerge() {}
 
     /** Sets {@code mcpServers."llm-cli-gateway"} in a JSON config ({@code existing} may be blank). */
     static String mergeJson(String existing, Map<String, Object> entry) throws InvalidHostConfigException {
@@ -43,7 +43,8 @@ final class HostConfigMerge {
             try {
                 parsed = MAPPER.readTree(existing);
             } catch (JsonProcessingException e) {
-                throw new InvalidHostConfigException("it is not valid JSON (line " + e.getLocation().getLineNr() + ")");
+                throw new InvalidHostConfigException(
+                        "it is not valid JSON (line " + e.getLocation().getLineNr() + ")");
             }
             if (!(parsed instanceof ObjectNode object)) {
                 throw new InvalidHostConfigException("it is not a JSON object");
@@ -101,7 +102,8 @@ final class HostConfigMerge {
             }
             var header = TABLE_HEADER.matcher(line);
             if (header.matches()) {
-                String table = header.group(1).replace("\"", "").replace("'", "").replaceAll("\\s*\\.\\s*", ".");
+                String table =
+                        header.group(1).replace("\"", "").replace("'", "").replaceAll("\\s*\\.\\s*", ".");
                 inOurTable = table.equals("mcp_servers." + NAME) || table.startsWith("mcp_servers." + NAME + ".");
                 inServersTable = table.equals("mcp_servers");
                 topLevel = false;
@@ -143,7 +145,8 @@ final class HostConfigMerge {
     private static boolean definesOurServerOutsideItsTable(String line, boolean inServersTable, boolean topLevel) {
         String key = line.strip().replace("\"", "").replace("'", "").replaceAll("\\s*\\.\\s*", ".");
         String prefix = inServersTable ? NAME : topLevel ? "mcp_servers." + NAME : null;
-        return prefix != null && (key.startsWith(prefix + " ") || key.startsWith(prefix + "=") || key.startsWith(prefix + "."));
+        return prefix != null
+                && (key.startsWith(prefix + " ") || key.startsWith(prefix + "=") || key.startsWith(prefix + "."));
     }
 
     private static List<String> tomlBlock(ServerEntry entry) {
@@ -155,7 +158,8 @@ final class HostConfigMerge {
             // Codex passes a server only a few variables of its own environment; these are named, not copied.
             block.add("env_vars = [" + tomlStrings(entry.forwarded()) + "]");
         }
-        // codex exec ("approval policy never") refuses tools that need approval; setup's output says how to narrow this.
+        // codex exec ("approval policy never") refuses tools that need approval; setup's output says how to narrow
+        // this.
         block.add("default_tools_approval_mode = \"approve\"");
         // Otherwise codex may send its first model turn before the gateway's tools are listed (a JVM start).
         block.add("startup_readiness = \"catalog\"");
@@ -169,7 +173,8 @@ final class HostConfigMerge {
     }
 
     private static String tomlStrings(List<String> values) {
-        return String.join(", ", values.stream().map(HostConfigMerge::tomlString).toList());
+        return String.join(
+                ", ", values.stream().map(HostConfigMerge::tomlString).toList());
     }
 
     private static String tomlKey(String key) {

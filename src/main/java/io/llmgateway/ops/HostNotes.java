@@ -13,26 +13,27 @@ public final class HostNotes {
     private static final String POLICY = "a gateway policy (docs/POLICY.md: deny or hide tools, limit calls) "
             + "narrows every host at once and is never rewritten by setup";
 
-    private HostNotes() {
-    }
+    private HostNotes() {}
 
     public static List<String> of(HostClient client, ServerEntry entry) {
         List<String> notes = new ArrayList<>();
         switch (client) {
             case CODEX -> {
-                notes.add("Codex may call every gateway tool without asking (default_tools_approval_mode = \"approve\"): "
-                        + "also the destructive ones, e.g. <cli>_request runs another agent that can change files, "
-                        + "session_clear_all deletes records. Without it codex exec refuses them.");
+                notes.add(
+                        "Codex may call every gateway tool without asking (default_tools_approval_mode = \"approve\"): "
+                                + "also the destructive ones, e.g. <cli>_request runs another agent that can change files, "
+                                + "session_clear_all deletes records. Without it codex exec refuses them.");
                 notes.add("To narrow it: per tool, [mcp_servers." + NAME + ".tools.<tool>] approval_mode = \"prompt\" "
                         + "(interactive codex asks, codex exec refuses), or disabled_tools = [\"<tool>\", ...]; "
                         + "setup --write rewrites this table, so " + POLICY + ".");
                 notes.add(forwarding("Codex passes a server only HOME, PATH and a few more", entry));
             }
             case GEMINI -> {
-                notes.add("Gemini asks before each gateway tool call. Headless gemini -p offers the gateway's tools only "
-                        + "where it need not ask: run it with --yolo (every tool, Gemini's own too), or add \"trust\": true "
-                        + "to this entry (all of the gateway's tools, the destructive <cli>_request ones included, "
-                        + "without confirmation). setup never turns trust on; " + POLICY + ".");
+                notes.add(
+                        "Gemini asks before each gateway tool call. Headless gemini -p offers the gateway's tools only "
+                                + "where it need not ask: run it with --yolo (every tool, Gemini's own too), or add \"trust\": true "
+                                + "to this entry (all of the gateway's tools, the destructive <cli>_request ones included, "
+                                + "without confirmation). setup never turns trust on; " + POLICY + ".");
                 notes.add("Gemini starts stdio MCP servers only in trusted folders: run gemini trust in the folder "
                         + "(or, for one run, --skip-trust or GEMINI_CLI_TRUST_WORKSPACE=true).");
                 notes.add("Gemini shows its model only a tool's text: each request's reply ends with a "

@@ -2,9 +2,9 @@ package io.llmgateway.provider;
 
 import io.llmgateway.core.Principal;
 import java.util.Collections;
-import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A provider request as the caller gave it; {@link ProviderRequestService} validates every field.
@@ -18,9 +18,18 @@ import java.util.Map;
  * @param options        provider-specific option values by name
  * @param owner          the grant making the request: it sees and records only its own sessions
  */
-public record ProviderRequest(String prompt, String model, String sessionId, boolean createNewSession,
-        boolean resumeLatest, String workingDir, Long timeoutMs, Long idleTimeoutMs, String correlationId,
-        Map<String, Object> options, Principal owner) {
+public record ProviderRequest(
+        String prompt,
+        String model,
+        String sessionId,
+        boolean createNewSession,
+        boolean resumeLatest,
+        String workingDir,
+        Long timeoutMs,
+        Long idleTimeoutMs,
+        String correlationId,
+        Map<String, Object> options,
+        Principal owner) {
 
     public ProviderRequest {
         Objects.requireNonNull(owner, "owner");

@@ -49,7 +49,8 @@ public final class JobTools {
     /** Adapts a call's MCP progress reporter; none when the client sent no progress token. */
     public static ProgressSink progressOf(ToolCall call) {
         ProgressReporter reporter = call.progress();
-        return reporter == ProgressReporter.NONE ? ProgressSink.NONE
+        return reporter == ProgressReporter.NONE
+                ? ProgressSink.NONE
                 : (progress, message) -> reporter.report(progress, null, message);
     }
 
@@ -66,7 +67,8 @@ public final class JobTools {
         syncProperties.forEach((name, schema) -> properties.put(name, Schemas.withoutDescription(schema)));
         properties.put(FORCE_REFRESH, Schemas.bool("Run again even if an identical request is in the dedup window."));
         input.put("properties", properties);
-        ToolDefinition definition = new ToolDefinition(sync.name() + ASYNC_SUFFIX,
+        ToolDefinition definition = new ToolDefinition(
+                sync.name() + ASYNC_SUFFIX,
                 sync.title() == null ? null : sync.title() + " (job)",
                 "Runs " + cli.displayName() + " as " + sync.name() + " does (same arguments and risk: an agent that "
                         + "edits files and runs commands) as a durable job: returns its jobId at once; survives client "
@@ -83,29 +85,46 @@ public final class JobTools {
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            JobService.Submission submission = jobs.submit(cli,
+            JobService.Submission submission = jobs.submit(
+                    cli,
                     ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
                     call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(StructuredContent.object("success", true, "jobId", job.id(), "status", job.status().wireName(),
-                    "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
-                    "deduplicated", submission.deduplicated()));
+            return ToolResult.success(StructuredContent.object(
+                    "success",
+                    true,
+                    "jobId",
+                    job.id(),
+                    "status",
+                    job.status().wireName(),
+                    "cli",
+                    job.cli().wireName(),
+                    "sessionId",
+                    job.sessionId(),
+                    "correlationId",
+                    job.correlationId(),
+                    "deduplicated",
+                    submission.deduplicated()));
         });
     }
 
     /** The sync tool's canonical request plus {@code forceRefresh} (default false). */
     private static ArgumentNormaliser asyncNormaliser(ArgumentNormaliser sync) {
-        return ArgumentNormaliser.of((sent, caller) -> {
-            Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
-            request.remove(FORCE_REFRESH);
-            Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request), caller));
-            canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
-            return canonical;
-        }, sync.identity());
+        return ArgumentNormaliser.of(
+                (sent, caller) -> {
+                    Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
+                    request.remove(FORCE_REFRESH);
+                    Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request), caller));
+                    canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
+                    return canonical;
+                },
+                sync.identity());
     }
 
     private GatewayTool status() {
-        ToolDefinition definition = new ToolDefinition("llm_job_status", "Job status",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_status",
+                "Job status",
                 "Read-only: a job's status, timestamps, exit code, output size so far and a progress line "
                         + "(event counts, last tool name).",
                 Schemas.input().required("jobId", Schemas.string(null)).build(),
@@ -117,7 +136,8 @@ public final class JobTools {
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
-            JobService.JobView view = jobs.status(call.principal(), call.arguments().requiredString("jobId"));
+            JobService.JobView view =
+                    jobs.status(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(view.job());
             result.put("stdoutBytes", view.stdoutBytes());
             result.put("stderrBytes", view.stderrBytes());
@@ -128,61 +148,93 @@ public final class JobTools {
     }
 
     private GatewayTool result() {
-        ToolDefinition definition = new ToolDefinition("llm_job_result", "Job result",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_result",
+                "Job result",
                 "Read-only: a finished job's result exactly as the sync request tool returns it (or its error), and "
                         + "one page of raw stdout or stderr (pass nextOffset as offset to read on).",
                 Schemas.input()
                         .required("jobId", Schemas.string(null))
                         .optional("stream", Schemas.stringEnum(List.of("stdout", "stderr"), "Default stdout."))
                         .optional("offset", Schemas.integer("Byte offset (default 0)."))
-                        .optional("maxChars", Schemas.integer("Page size (default " + DEFAULT_PAGE_CHARS + ", at most "
-                                + MAX_PAGE_CHARS + ")."))
+                        .optional(
+                                "maxChars",
+                                Schemas.integer("Page size (default " + DEFAULT_PAGE_CHARS + ", at most "
+                                        + MAX_PAGE_CHARS + ")."))
                         .build(),
                 jobSchema()
                         .required("result", Schemas.nullable(Schemas.object(null)))
                         .required("error", Schemas.nullable(Schemas.object("{errorCode, error, ...details}")))
-                        .required("output", Schemas.output()
-                                .required("stream", Schemas.string(null))
-                                .required("offset", Schemas.integer(null))
-                                .required("nextOffset", Schemas.integer(null))
-                                .required("totalBytes", Schemas.integer(null))
-                                .required("complete", Schemas.bool("Finished, and this page reaches the end."))
-                                .required("text", Schemas.string(null))
-                                .build())
+                        .required(
+                                "output",
+                                Schemas.output()
+                                        .required("stream", Schemas.string(null))
+                                        .required("offset", Schemas.integer(null))
+                                        .required("nextOffset", Schemas.integer(null))
+                                        .required("totalBytes", Schemas.integer(null))
+                                        .required("complete", Schemas.bool("Finished, and this page reaches the end."))
+                                        .required("text", Schemas.string(null))
+                                        .build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, (args, caller) -> {
-            Map<String, Object> canonical = checkedJobId(args);
-            canonical.put("stream", args.string("stream").orElse("stdout"));
-            canonical.put("offset", args.integerInRange("offset", 0, 0, Long.MAX_VALUE));
-            canonical.put("maxChars", args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
-            return canonical;
-        }, call -> {
-            Arguments args = call.arguments();
-            JobService.JobResult result = jobs.result(call.principal(), args.requiredString("jobId"),
-                    args.requiredString("stream"),
-                    args.integer("offset").orElseThrow(), args.integer("maxChars").orElseThrow().intValue());
-            Map<String, Object> content = jobSummary(result.job());
-            content.put("result", result.job().result() == null ? null
-                    : ProviderRequestMapping.result(result.job().result()));
-            content.put("error", error(result.job()));
-            JobService.OutputPage page = result.output();
-            content.put("output", StructuredContent.object("stream", page.stream(), "offset", page.offset(),
-                    "nextOffset", page.nextOffset(), "totalBytes", page.totalBytes(), "complete", page.complete(),
-                    "text", page.text()));
-            return ToolResult.success(withSuccess(content));
-        });
+        return new GatewayTool(
+                definition,
+                (args, caller) -> {
+                    Map<String, Object> canonical = checkedJobId(args);
+                    canonical.put("stream", args.string("stream").orElse("stdout"));
+                    canonical.put("offset", args.integerInRange("offset", 0, 0, Long.MAX_VALUE));
+                    canonical.put("maxChars", args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
+                    return canonical;
+                },
+                call -> {
+                    Arguments args = call.arguments();
+                    JobService.JobResult result = jobs.result(
+                            call.principal(),
+                            args.requiredString("jobId"),
+                            args.requiredString("stream"),
+                            args.integer("offset").orElseThrow(),
+                            args.integer("maxChars").orElseThrow().intValue());
+                    Map<String, Object> content = jobSummary(result.job());
+                    content.put(
+                            "result",
+                            result.job().result() == null
+                                    ? null
+                                    : ProviderRequestMapping.result(result.job().result()));
+                    content.put("error", error(result.job()));
+                    JobService.OutputPage page = result.output();
+                    content.put(
+                            "output",
+                            StructuredContent.object(
+                                    "stream",
+                                    page.stream(),
+                                    "offset",
+                                    page.offset(),
+                                    "nextOffset",
+                                    page.nextOffset(),
+                                    "totalBytes",
+                                    page.totalBytes(),
+                                    "complete",
+                                    page.complete(),
+                                    "text",
+                                    page.text()));
+                    return ToolResult.success(withSuccess(content));
+                });
     }
 
     private GatewayTool cancel() {
-        ToolDefinition definition = new ToolDefinition("llm_job_cancel", "Cancel job",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_cancel",
+                "Cancel job",
                 "Cancel a job: a queued one never starts; a running one's CLI and all it started are killed, from "
                         + "any gateway. A finished job is left as it is.",
                 Schemas.input().required("jobId", Schemas.string(null)).build(),
-                jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
+                jobSchema()
+                        .required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null))
+                        .build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
-            JobService.Cancellation cancellation = jobs.cancel(call.principal(), call.arguments().requiredString("jobId"));
+            JobService.Cancellation cancellation =
+                    jobs.cancel(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(cancellation.job());
             result.put("previousStatus", cancellation.previousStatus().wireName());
             return ToolResult.success(withSuccess(result));
@@ -190,12 +242,16 @@ public final class JobTools {
     }
 
     private GatewayTool list() {
-        ToolDefinition definition = new ToolDefinition("llm_job_list", "List jobs",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_list",
+                "List jobs",
                 "List recent jobs, newest first, optionally filtered by status and provider. Read-only.",
                 Schemas.input()
                         .optional("status", Schemas.stringEnum(JobStatus.wireNames(), null))
                         .optional("cli", SessionTools.cliSchema(null))
-                        .optional("limit", Schemas.integer("Default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
+                        .optional(
+                                "limit",
+                                Schemas.integer("Default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
                         .optional("offset", Schemas.integer(null))
                         .build(),
                 Schemas.output()
@@ -204,19 +260,31 @@ public final class JobTools {
                         .required("jobs", Schemas.arrayOf(jobSchema().build(), null))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, (args, caller) -> {
-            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
-            canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
-            canonical.put("offset", args.integerInRange("offset", 0, 0, SessionTools.MAX_OFFSET));
-            return canonical;
-        }, call -> {
-            Arguments args = call.arguments();
-            Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
-            JobService.JobPage page = jobs.list(call.principal(), status, args.provider("cli"),
-                    args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
-            return ToolResult.success(StructuredContent.object("success", true, "total", page.total(),
-                    "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
-        });
+        return new GatewayTool(
+                definition,
+                (args, caller) -> {
+                    Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+                    canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
+                    canonical.put("offset", args.integerInRange("offset", 0, 0, SessionTools.MAX_OFFSET));
+                    return canonical;
+                },
+                call -> {
+                    Arguments args = call.arguments();
+                    Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
+                    JobService.JobPage page = jobs.list(
+                            call.principal(),
+                            status,
+                            args.provider("cli"),
+                            args.integer("limit").orElseThrow().intValue(),
+                            args.integer("offset").orElseThrow().intValue());
+                    return ToolResult.success(StructuredContent.object(
+                            "success",
+                            true,
+                            "total",
+                            page.total(),
+                            "jobs",
+                            page.jobs().stream().map(JobTools::jobSummary).toList()));
+                });
     }
 
     private static Map<String, Object> checkedJobId(Arguments args) {
@@ -240,12 +308,29 @@ public final class JobTools {
     }
 
     static Map<String, Object> jobSummary(JobRecord job) {
-        return StructuredContent.object("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
-                "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
-                "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
-                "finishedAt", job.finishedAt() == null ? null : job.finishedAt().toString(),
-                "exitCode", job.exitCode(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
-                "cancelRequested", job.cancelRequested());
+        return StructuredContent.object(
+                "jobId",
+                job.id(),
+                "cli",
+                job.cli().wireName(),
+                "status",
+                job.status().wireName(),
+                "deferred",
+                job.deferred(),
+                "createdAt",
+                job.createdAt().toString(),
+                "startedAt",
+                job.startedAt() == null ? null : job.startedAt().toString(),
+                "finishedAt",
+                job.finishedAt() == null ? null : job.finishedAt().toString(),
+                "exitCode",
+                job.exitCode(),
+                "sessionId",
+                job.sessionId(),
+                "correlationId",
+                job.correlationId(),
+                "cancelRequested",
+                job.cancelRequested());
     }
 
     private static Map<String, Object> withSuccess(Map<String, Object> content) {

@@ -20,6 +20,7 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
             Set.of("type", "properties", "required", "additionalProperties", "items", "enum", "anyOf");
     /** Keywords that only describe, so there is nothing to check. */
     static final Set<String> ANNOTATIONS = Set.of("description", "title", "default", "examples", "$schema");
+
     static final Set<String> TYPES = Set.of("string", "boolean", "object", "array", "null", "number", "integer");
 
     /**
@@ -47,7 +48,8 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
                 for (Map.Entry<?, ?> property : properties.entrySet()) {
                     requireCheckable(cast((Map<?, ?>) property.getValue()), where + "." + property.getKey());
                 }
-            } else if ((keyword.equals("items") || keyword.equals("additionalProperties")) && value instanceof Map<?, ?> sub) {
+            } else if ((keyword.equals("items") || keyword.equals("additionalProperties"))
+                    && value instanceof Map<?, ?> sub) {
                 requireCheckable(cast(sub), where + "[" + keyword + "]");
             } else if (keyword.equals("anyOf") && value instanceof List<?> branches) {
                 for (int i = 0; i < branches.size(); i++) {
@@ -205,7 +207,10 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
     }
 
     private static boolean isInteger(Object value) {
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+        if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte
                 || value instanceof java.math.BigInteger) {
             return true;
         }
@@ -218,7 +223,8 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
 
     private static String typeName(Object type) {
         if (type instanceof Collection<?> types) {
-            return String.join(" or ", types.stream().map(JsonSchemaSubset::typeName).toList());
+            return String.join(
+                    " or ", types.stream().map(JsonSchemaSubset::typeName).toList());
         }
         return switch (type.toString()) {
             case "integer", "array", "object" -> "an " + type;

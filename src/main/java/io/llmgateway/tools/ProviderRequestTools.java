@@ -2,10 +2,10 @@ package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
-import io.llmgateway.provider.cli.ProviderCli;
-import io.llmgateway.provider.api.ProviderOption;
-import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,11 +30,12 @@ public final class ProviderRequestTools {
     }
 
     /** A provider's request tool. */
-    public record RequestTool(ProviderCli provider, GatewayTool tool) {
-    }
+    public record RequestTool(ProviderCli provider, GatewayTool tool) {}
 
     public List<RequestTool> tools() {
-        return registry.all().stream().map(provider -> new RequestTool(provider, tool(provider))).toList();
+        return registry.all().stream()
+                .map(provider -> new RequestTool(provider, tool(provider)))
+                .toList();
     }
 
     static String toolName(ProviderId cli) {
@@ -43,10 +44,16 @@ public final class ProviderRequestTools {
 
     private GatewayTool tool(ProviderCli provider) {
         ProviderId cli = provider.id();
-        ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
-                description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
+        ToolDefinition definition = new ToolDefinition(
+                toolName(cli),
+                "Run a prompt through " + cli.displayName(),
+                description(provider),
+                inputSchema(provider),
+                outputSchema(),
+                ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            JobService.SyncOutcome outcome = jobs.request(cli,
+            JobService.SyncOutcome outcome = jobs.request(
+                    cli,
                     ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
                     JobTools.progressOf(call),
                     call.cancel());
@@ -87,15 +94,17 @@ public final class ProviderRequestTools {
     /** Builds the canonical request of a call, with model names matched by the model they stand for. */
     private ArgumentNormaliser normaliser(ProviderCli provider) {
         ProviderId cli = provider.id();
-        return ArgumentNormaliser.of((sent, caller) -> ProviderRequestMapping.arguments(
-                requests.normalise(cli, ProviderRequestMapping.request(provider, sent, caller))),
+        return ArgumentNormaliser.of(
+                (sent, caller) -> ProviderRequestMapping.arguments(
+                        requests.normalise(cli, ProviderRequestMapping.request(provider, sent, caller))),
                 (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value);
     }
 
     private static String description(ProviderCli provider) {
         String name = provider.id().displayName();
         return provider.summary() + " Returns the reply and the gw-* session holding it; continues sessionId (gw-* "
-                + "or " + name + "'s own), resumeLatest, or the active session. Past the sync deadline: {status:\"deferred\", jobId}.";
+                + "or " + name
+                + "'s own), resumeLatest, or the active session. Past the sync deadline: {status:\"deferred\", jobId}.";
     }
 
     private static Map<String, Object> inputSchema(ProviderCli provider) {
@@ -106,7 +115,8 @@ public final class ProviderRequestTools {
                 .optional("sessionId", Schemas.string("gw-* or " + name + " session id to continue."))
                 .optional("createNewSession", Schemas.bool(null))
                 .optional("resumeLatest", Schemas.bool("Continue " + name + "'s latest conversation."))
-                .optional("workingDir", Schemas.string("Absolute directory; default: the session's, else the gateway's."))
+                .optional(
+                        "workingDir", Schemas.string("Absolute directory; default: the session's, else the gateway's."))
                 .optional("timeoutMs", Schemas.integer("Default 1,800,000."))
                 .optional("idleTimeoutMs", Schemas.integer("Stop after this long without output; default 600,000."))
                 .optional("correlationId", Schemas.string("Echoed in the result and log."));
@@ -118,8 +128,10 @@ public final class ProviderRequestTools {
 
     private static Map<String, Object> optionSchema(ProviderOption option) {
         return switch (option.type()) {
-            case STRING -> option.allowedValues().isEmpty() ? Schemas.string(option.description())
-                    : Schemas.stringEnum(option.allowedValues(), option.description());
+            case STRING ->
+                option.allowedValues().isEmpty()
+                        ? Schemas.string(option.description())
+                        : Schemas.stringEnum(option.allowedValues(), option.description());
             case BOOLEAN -> Schemas.bool(option.description());
             case INTEGER -> Schemas.integer(option.description());
             case NUMBER -> Schemas.number(option.description());

@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class RequestPathWarmUp {
     private static final Logger log = LoggerFactory.getLogger(RequestPathWarmUp.class);
 
-    private RequestPathWarmUp() {
-    }
+    private RequestPathWarmUp() {}
 
     public static void start(ObjectMapper mapper, JsonSchemaSubset validator, SessionService sessions) {
         Thread thread = new Thread(() -> run(mapper, validator, sessions), "request-path-warm-up");
@@ -33,12 +32,17 @@ public final class RequestPathWarmUp {
     private static void run(ObjectMapper mapper, JsonSchemaSubset validator, SessionService sessions) {
         try {
             Map<String, Object> arguments = Map.of("cli", "claude", "description", "warm-up");
-            McpSchema.CallToolRequest request = mapper.convertValue(Map.of("name", "session_create", "arguments",
-                    arguments, "_meta", Map.of("progressToken", 1)), new TypeReference<McpSchema.CallToolRequest>() { });
-            validator.firstProblem(Schemas.input().required("cli", Schemas.string(null)).build(), request.arguments(), "");
-            Map<String, Object> structured = StructuredContent.object("success", true, "session", StructuredContent.object("id", "gw-0"));
+            McpSchema.CallToolRequest request = mapper.convertValue(
+                    Map.of("name", "session_create", "arguments", arguments, "_meta", Map.of("progressToken", 1)),
+                    new TypeReference<McpSchema.CallToolRequest>() {});
+            validator.firstProblem(
+                    Schemas.input().required("cli", Schemas.string(null)).build(), request.arguments(), "");
+            Map<String, Object> structured =
+                    StructuredContent.object("success", true, "session", StructuredContent.object("id", "gw-0"));
             McpSchema.CallToolResult result = McpSchema.CallToolResult.builder()
-                    .addTextContent(mapper.writeValueAsString(structured)).structuredContent(structured).isError(false)
+                    .addTextContent(mapper.writeValueAsString(structured))
+                    .structuredContent(structured)
+                    .isError(false)
                     .build();
             mapper.writeValueAsBytes(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, 0, result, null));
             sessions.list(Principal.LOCAL, Optional.empty(), 1, 0);

@@ -22,15 +22,18 @@ import java.util.concurrent.TimeUnit;
  * Run with {@code scripts/bench.sh startup [rounds] [java] [original: "<node> <index.js>"]}.
  */
 public final class StartupBenchmark {
-    private static final Map<String, Object> INITIALIZE = Map.of("protocolVersion", "2025-06-18",
-            "capabilities", Map.of(), "clientInfo", Map.of("name", "bench", "version", "1"));
+    private static final Map<String, Object> INITIALIZE = Map.of(
+            "protocolVersion",
+            "2025-06-18",
+            "capabilities",
+            Map.of(),
+            "clientInfo",
+            Map.of("name", "bench", "version", "1"));
 
     /** A way to start a gateway: command, extra environment, and whether each spawn gets a fresh data directory. */
-    private record Launch(String name, List<String> command, Map<String, String> env, boolean freshData) {
-    }
+    private record Launch(String name, List<String> command, Map<String, String> env, boolean freshData) {}
 
-    private record Sample(long initializeNanos, long firstCallNanos) {
-    }
+    private record Sample(long initializeNanos, long firstCallNanos) {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -43,8 +46,15 @@ public final class StartupBenchmark {
         }
         launches.add(setupLaunch(java, setupHome));
         List<String> flags = new ArrayList<>(List.of(java));
-        flags.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-Xlog:disable",
-                "-Xlog:all=warning:stderr", "-jar", GatewayProcess.jar().toString()));
+        flags.addAll(List.of(
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xms16m",
+                "-Xmx1g",
+                "-Xlog:disable",
+                "-Xlog:all=warning:stderr",
+                "-jar",
+                GatewayProcess.jar().toString()));
         launches.add(new Launch("README flag entry", flags, Map.of(), true));
 
         Map<Launch, List<Sample>> samples = new LinkedHashMap<>();
@@ -66,8 +76,12 @@ public final class StartupBenchmark {
         Sample base = original.isEmpty() ? null : median(samples.get(launches.get(0)));
         for (Launch launch : launches) {
             Sample m = median(samples.get(launch));
-            System.out.printf("| %s | %.0f | %s | %.1f | %s |%n", launch.name(), m.initializeNanos() / 1e6,
-                    ratio(m.initializeNanos(), base == null ? 0 : base.initializeNanos()), m.firstCallNanos() / 1e6,
+            System.out.printf(
+                    "| %s | %.0f | %s | %.1f | %s |%n",
+                    launch.name(),
+                    m.initializeNanos() / 1e6,
+                    ratio(m.initializeNanos(), base == null ? 0 : base.initializeNanos()),
+                    m.firstCallNanos() / 1e6,
                     ratio(m.firstCallNanos(), base == null ? 0 : base.firstCallNanos()));
         }
         System.out.println();
@@ -81,13 +95,16 @@ public final class StartupBenchmark {
     /** Runs setup (which prepares the archive) and takes the entry setup --print shows. */
     private static Launch setupLaunch(String java, Path dataDir) throws IOException, InterruptedException {
         run(List.of(java, "-jar", GatewayProcess.jar().toString(), "setup", "--client", "claude-code"), dataDir);
-        String printed = run(List.of(java, "-jar", GatewayProcess.jar().toString(), "setup", "--print", "--client",
-                "claude-code"), dataDir);
+        String printed = run(
+                List.of(java, "-jar", GatewayProcess.jar().toString(), "setup", "--print", "--client", "claude-code"),
+                dataDir);
         JsonNode entry = Json.newMapper().readTree(printed);
         List<String> command = new ArrayList<>(List.of(entry.get("command").asText()));
         entry.get("args").forEach(arg -> command.add(arg.asText()));
         Map<String, String> env = new LinkedHashMap<>();
-        entry.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        entry.get("env")
+                .fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         return new Launch("`setup` entry", command, env, false);
     }
 
@@ -145,7 +162,8 @@ public final class StartupBenchmark {
         if (launch.freshData()) {
             Path fresh = Files.createTempDirectory("bench-spawn");
             builder.environment().put("HOME", fresh.toString());
-            builder.environment().put("LLM_GATEWAY_HOME", fresh.resolve(".llm-cli-gateway").toString());
+            builder.environment()
+                    .put("LLM_GATEWAY_HOME", fresh.resolve(".llm-cli-gateway").toString());
         }
         builder.environment().putAll(launch.env());
         return builder.start();
@@ -169,8 +187,12 @@ public final class StartupBenchmark {
     }
 
     private static String javaVersion(String java) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
-        String first = new String(process.getInputStream().readAllBytes()).lines().findFirst().orElse("?");
+        Process process =
+                new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+        String first = new String(process.getInputStream().readAllBytes())
+                .lines()
+                .findFirst()
+                .orElse("?");
         process.waitFor();
         return first.replace("\"", "");
     }

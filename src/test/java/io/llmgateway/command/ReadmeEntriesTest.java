@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README.md's "Without setup" entries are exactly what {@code setup --write} writes into a new config file
@@ -31,7 +31,8 @@ class ReadmeEntriesTest {
     void theReadmeShowsWhatSetupWrites(HostClient client) throws IOException {
         SetupCommand setup = new SetupCommand(Map.of(), dir.resolve("data"), Clock.systemUTC(), "Linux");
         var entry = setup.entry(new GatewayLaunch(Path.of("java"), Path.of(JAR_PLACEHOLDER), Optional.empty()), client);
-        HostConfigFile config = new HostConfigFile(client, dir.resolve(client.id()).resolve("config"), Clock.systemUTC());
+        HostConfigFile config =
+                new HostConfigFile(client, dir.resolve(client.id()).resolve("config"), Clock.systemUTC());
         String expected;
         if (client == HostClient.CLAUDE_CODE) {
             expected = config.manualInstruction(entry).replaceFirst("^run: ", "");
@@ -40,6 +41,8 @@ class ReadmeEntriesTest {
         }
         String readme = Files.readString(Path.of("README.md"));
         expected = expected.strip();
-        assertTrue(readme.contains(expected), "README.md must show, for " + client.displayName() + ", exactly:\n" + expected);
+        assertTrue(
+                readme.contains(expected),
+                "README.md must show, for " + client.displayName() + ", exactly:\n" + expected);
     }
 }

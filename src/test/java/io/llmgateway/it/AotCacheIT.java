@@ -38,8 +38,15 @@ class AotCacheIT {
         Optional<Path> jdk = jdk25();
         assumeTrue(jdk.isPresent(), "no JDK 25+ found: set LLM_GATEWAY_TEST_JDK25 to its bin/java");
         Path dataDir = home.resolve("data");
-        ProcessBuilder setup = new ProcessBuilder(jdk.get().toString(), "-jar", GatewayProcess.jar().toString(),
-                "setup", "--print", "--client", "cursor").redirectError(home.resolve("setup.err").toFile());
+        ProcessBuilder setup = new ProcessBuilder(
+                        jdk.get().toString(),
+                        "-jar",
+                        GatewayProcess.jar().toString(),
+                        "setup",
+                        "--print",
+                        "--client",
+                        "cursor")
+                .redirectError(home.resolve("setup.err").toFile());
         setup.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
         Process print = setup.start();
         print.getOutputStream().close();
@@ -55,14 +62,28 @@ class AotCacheIT {
 
         List<String> command = new ArrayList<>(List.of(entry.get("command").asText(), "-XX:AOTMode=on"));
         entry.get("args").forEach(arg -> command.add(arg.asText()));
-        ProcessBuilder launch = new ProcessBuilder(command).redirectError(home.resolve("gateway.err").toFile());
-        entry.get("env").fields().forEachRemaining(e -> launch.environment().put(e.getKey(), e.getValue().asText()));
+        ProcessBuilder launch = new ProcessBuilder(command)
+                .redirectError(home.resolve("gateway.err").toFile());
+        entry.get("env")
+                .fields()
+                .forEachRemaining(
+                        e -> launch.environment().put(e.getKey(), e.getValue().asText()));
         Process gateway = launch.start();
         try (StdioClient client = new StdioClient(gateway.getOutputStream(), gateway.getInputStream())) {
-            assertEquals("llm-cli-gateway", client.initialize().get("result").get("serverInfo").get("name").asText(),
+            assertEquals(
+                    "llm-cli-gateway",
+                    client.initialize()
+                            .get("result")
+                            .get("serverInfo")
+                            .get("name")
+                            .asText(),
                     Files.readString(home.resolve("gateway.err")));
-            assertTrue(client.callTool("session_create", Map.of("cli", "claude")).get("structuredContent")
-                    .get("session").get("id").asText().startsWith("gw-"));
+            assertTrue(client.callTool("session_create", Map.of("cli", "claude"))
+                    .get("structuredContent")
+                    .get("session")
+                    .get("id")
+                    .asText()
+                    .startsWith("gw-"));
         } finally {
             gateway.destroyForcibly().waitFor();
         }
@@ -78,7 +99,8 @@ class AotCacheIT {
             return Optional.empty();
         }
         try (Stream<Path> homes = Files.list(jvms)) {
-            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && feature(h) >= 25).findFirst()
+            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && feature(h) >= 25)
+                    .findFirst()
                     .map(h -> h.resolve("bin/java"));
         }
     }

@@ -42,15 +42,14 @@ public final class FakeModelApi implements AutoCloseable {
 
     /** Fixed token counts reported in every successful reply's usage. */
     public static final int INPUT_TOKENS = 11;
+
     public static final int OUTPUT_TOKENS = 7;
 
     /** One HTTP request as received; {@code query} is null when there was none. */
-    public record RecordedRequest(String method, String path, String query, String body) {
-    }
+    public record RecordedRequest(String method, String path, String query, String body) {}
 
     /** What a request's conversation holds: user turns (context the CLIs inject is not counted) and the last one's text. */
-    record Conversation(int userMessages, String lastUserText) {
-    }
+    record Conversation(int userMessages, String lastUserText) {}
 
     private static final Pattern ERROR_TRIGGER = Pattern.compile("FAKE_ERROR_(\\d{3})");
     /** In the last user text: the Anthropic reply is a Read tool call, answered in text once its result comes back. */
@@ -61,9 +60,11 @@ public final class FakeModelApi implements AutoCloseable {
     public static final String RELAYED_PROMPT = "relay this";
     /** How the answer to a tool result starts. */
     public static final String TOOL_RESULT_REPLY = "Tool result received: ";
+
     private static final Pattern TOOL_CALL_TRIGGER = Pattern.compile("FAKE_TOOL_CALL=(\\S+)");
     private static final Pattern DELAY_TRIGGER = Pattern.compile("FAKE_DELAY_MS=(\\d+)");
-    private static final Pattern GEMINI_PATH = Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
+    private static final Pattern GEMINI_PATH =
+            Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
 
     private final ObjectMapper mapper = Json.newMapper();
     private final HttpServer server;
@@ -103,7 +104,9 @@ public final class FakeModelApi implements AutoCloseable {
 
     /** The recorded POSTs whose path contains {@code pathFragment} (e.g. "/v1/messages", ":streamGenerateContent"). */
     public List<RecordedRequest> posts(String pathFragment) {
-        return requests.stream().filter(r -> r.method().equals("POST") && r.path().contains(pathFragment)).toList();
+        return requests.stream()
+                .filter(r -> r.method().equals("POST") && r.path().contains(pathFragment))
+                .toList();
     }
 
     @Override
@@ -117,7 +120,8 @@ public final class FakeModelApi implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            requests.add(new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(), body));
+            requests.add(
+                    new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(), body));
             if (!method.equals("POST")) {
                 // claude probes the base URL with HEAD / before its first request.
                 exchange.sendResponseHeaders(method.equals("HEAD") ? 200 : 404, -1);
@@ -133,7 +137,10 @@ public final class FakeModelApi implements AutoCloseable {
             } else if (gemini.find()) {
                 answerGemini(exchange, mapper.readTree(body), gemini.group(1), gemini.group(2));
             } else {
-                sendJson(exchange, 404, mapper.createObjectNode().put("error", "the fake model API does not serve " + path));
+                sendJson(
+                        exchange,
+                        404,
+                        mapper.createObjectNode().put("error", "the fake model API does not serve " + path));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -156,7 +163,8 @@ public final class FakeModelApi implements AutoCloseable {
         Integer errorStatus = honourTriggers(conversation);
         if (errorStatus != null) {
             ObjectNode error = mapper.createObjectNode().put("type", "error");
-            error.putObject("error").put("type", errorStatus == 401 ? "authentication_error" : "api_error")
+            error.putObject("error")
+                    .put("type", errorStatus == 401 ? "authentication_error" : "api_error")
                     .put("message", "fake error " + errorStatus);
             sendJson(exchange, errorStatus, error);
             return;
@@ -180,24 +188,34 @@ public final class FakeModelApi implements AutoCloseable {
         Matcher toolCall = TOOL_CALL_TRIGGER.matcher(conversation.lastUserText());
         boolean namedTool = toolCall.find();
         if (hostTool != null && hostTool.name().equals(WAIT_FOR_MCP_SERVERS)) {
-            block.put("type", "tool_use").put("id", WAIT_CALL_ID + id).put("name", hostTool.name()).putObject("input");
+            block.put("type", "tool_use")
+                    .put("id", WAIT_CALL_ID + id)
+                    .put("name", hostTool.name())
+                    .putObject("input");
             delta.put("type", "input_json_delta").put("partial_json", "{}");
             stopReason = "tool_use";
         } else if (hostTool != null && toolResult == null) {
-            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", hostTool.name()).putObject("input");
-            delta.put("type", "input_json_delta").put("partial_json", relayedArguments().toString());
+            block.put("type", "tool_use")
+                    .put("id", "toolu_fake_" + id)
+                    .put("name", hostTool.name())
+                    .putObject("input");
+            delta.put("type", "input_json_delta")
+                    .put("partial_json", relayedArguments().toString());
             stopReason = "tool_use";
         } else if (hostTool != null) {
             block.put("type", "text").put("text", "");
             delta.put("type", "text_delta").put("text", TOOL_RESULT_REPLY + toolResult);
             stopReason = "end_turn";
-        } else if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER)) && request.path("tools").size() > 0
+        } else if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER))
+                && request.path("tools").size() > 0
                 && !endsWithToolResult(request)) {
             // A turn that asks to run a tool, so the CLI needs a second turn to answer.
-            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", namedTool ? toolCall.group(1) : "Read")
+            block.put("type", "tool_use")
+                    .put("id", "toolu_fake_" + id)
+                    .put("name", namedTool ? toolCall.group(1) : "Read")
                     .putObject("input");
-            delta.put("type", "input_json_delta").put("partial_json",
-                    namedTool ? "{}" : "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
+            delta.put("type", "input_json_delta")
+                    .put("partial_json", namedTool ? "{}" : "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
             stopReason = "tool_use";
         } else {
             block.put("type", "text").put("text", "");
@@ -210,16 +228,27 @@ public final class FakeModelApi implements AutoCloseable {
         message.set("usage", anthropicUsage(1));
         ObjectNode start = mapper.createObjectNode().put("type", "message_start");
         start.set("message", message);
-        ObjectNode blockStart = mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
+        ObjectNode blockStart =
+                mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
         blockStart.set("content_block", block);
-        ObjectNode blockDelta = mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        ObjectNode blockDelta =
+                mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
         blockDelta.set("delta", delta);
         ObjectNode messageDelta = mapper.createObjectNode().put("type", "message_delta");
         messageDelta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
         messageDelta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
-        sendEvents(exchange, List.of(start, blockStart, blockDelta,
-                mapper.createObjectNode().put("type", "content_block_stop").put("index", 0),
-                messageDelta, mapper.createObjectNode().put("type", "message_stop")), true);
+        sendEvents(
+                exchange,
+                List.of(
+                        start,
+                        blockStart,
+                        blockDelta,
+                        mapper.createObjectNode()
+                                .put("type", "content_block_stop")
+                                .put("index", 0),
+                        messageDelta,
+                        mapper.createObjectNode().put("type", "message_stop")),
+                true);
     }
 
     /** The text of the tool_result in the last message (not the wait for MCP servers), or null. */
@@ -236,7 +265,10 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     private ObjectNode anthropicMessage(int id, String model) {
-        return mapper.createObjectNode().put("id", "msg_fake_" + id).put("type", "message").put("role", "assistant")
+        return mapper.createObjectNode()
+                .put("id", "msg_fake_" + id)
+                .put("type", "message")
+                .put("role", "assistant")
                 .put("model", model);
     }
 
@@ -252,13 +284,18 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     private ObjectNode anthropicUsage(int outputTokens) {
-        return mapper.createObjectNode().put("input_tokens", INPUT_TOKENS).put("output_tokens", outputTokens)
-                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0);
+        return mapper.createObjectNode()
+                .put("input_tokens", INPUT_TOKENS)
+                .put("output_tokens", outputTokens)
+                .put("cache_creation_input_tokens", 0)
+                .put("cache_read_input_tokens", 0);
     }
 
     /** The list may end with a role:"system" entry; user turns that only carry tool results are not counted. */
     Conversation anthropicConversation(JsonNode request) {
-        return conversation(request.path("messages"), message -> message.path("role").asText().equals("user"),
+        return conversation(
+                request.path("messages"),
+                message -> message.path("role").asText().equals("user"),
                 message -> textsOf(message.path("content"), "text", "text"));
     }
 
@@ -269,23 +306,30 @@ public final class FakeModelApi implements AutoCloseable {
         Integer errorStatus = honourTriggers(conversation);
         if (errorStatus != null) {
             ObjectNode error = mapper.createObjectNode();
-            error.putObject("error").put("message", "fake error " + errorStatus)
+            error.putObject("error")
+                    .put("message", "fake error " + errorStatus)
                     .put("type", errorStatus == 400 ? "invalid_request_error" : "server_error")
-                    .putNull("code").putNull("param");
+                    .putNull("code")
+                    .putNull("param");
             sendJson(exchange, errorStatus, error);
             return;
         }
         int id = replyIds.incrementAndGet();
         HostTool hostTool = hostToolToCall(conversation, request);
         String toolResult = lastResponsesToolResult(request);
-        String text = hostTool != null && toolResult != null ? TOOL_RESULT_REPLY + toolResult
+        String text = hostTool != null && toolResult != null
+                ? TOOL_RESULT_REPLY + toolResult
                 : reply("OpenAI Responses", conversation);
         String model = request.path("model").asText("gpt-fake");
         String itemId = "msg_fake_" + id;
         ObjectNode item;
         if (hostTool != null && toolResult == null) {
-            item = mapper.createObjectNode().put("id", "fc_fake_" + id).put("type", "function_call")
-                    .put("status", "completed").put("call_id", "call_fake_" + id).put("name", hostTool.name())
+            item = mapper.createObjectNode()
+                    .put("id", "fc_fake_" + id)
+                    .put("type", "function_call")
+                    .put("status", "completed")
+                    .put("call_id", "call_fake_" + id)
+                    .put("name", hostTool.name())
                     .put("arguments", relayedArguments().toString());
             if (hostTool.namespace() != null) {
                 item.put("namespace", hostTool.namespace());
@@ -295,18 +339,29 @@ public final class FakeModelApi implements AutoCloseable {
             completed.set("usage", responsesUsage());
             ObjectNode created = mapper.createObjectNode().put("type", "response.created");
             created.set("response", responseObject("resp_fake_" + id, model, "in_progress"));
-            ObjectNode added = mapper.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
+            ObjectNode added = mapper.createObjectNode()
+                    .put("type", "response.output_item.added")
+                    .put("output_index", 0);
             added.set("item", item);
-            ObjectNode done = mapper.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+            ObjectNode done = mapper.createObjectNode()
+                    .put("type", "response.output_item.done")
+                    .put("output_index", 0);
             done.set("item", item);
             ObjectNode finished = mapper.createObjectNode().put("type", "response.completed");
             finished.set("response", completed);
             sendEvents(exchange, List.of(created, added, done, finished), true);
             return;
         }
-        item = mapper.createObjectNode().put("id", itemId).put("type", "message")
-                .put("role", "assistant").put("status", "completed");
-        item.putArray("content").addObject().put("type", "output_text").put("text", text).putArray("annotations");
+        item = mapper.createObjectNode()
+                .put("id", itemId)
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("status", "completed");
+        item.putArray("content")
+                .addObject()
+                .put("type", "output_text")
+                .put("text", text)
+                .putArray("annotations");
         ObjectNode inProgress = responseObject("resp_fake_" + id, model, "in_progress");
         ObjectNode completed = responseObject("resp_fake_" + id, model, "completed");
         completed.putArray("output").add(item);
@@ -314,12 +369,24 @@ public final class FakeModelApi implements AutoCloseable {
 
         ObjectNode created = mapper.createObjectNode().put("type", "response.created");
         created.set("response", inProgress);
-        ObjectNode added = mapper.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
-        added.putObject("item").put("id", itemId).put("type", "message").put("role", "assistant")
-                .put("status", "in_progress").putArray("content");
-        ObjectNode delta = mapper.createObjectNode().put("type", "response.output_text.delta").put("item_id", itemId)
-                .put("output_index", 0).put("content_index", 0).put("delta", text);
-        ObjectNode done = mapper.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+        ObjectNode added = mapper.createObjectNode()
+                .put("type", "response.output_item.added")
+                .put("output_index", 0);
+        added.putObject("item")
+                .put("id", itemId)
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("status", "in_progress")
+                .putArray("content");
+        ObjectNode delta = mapper.createObjectNode()
+                .put("type", "response.output_text.delta")
+                .put("item_id", itemId)
+                .put("output_index", 0)
+                .put("content_index", 0)
+                .put("delta", text);
+        ObjectNode done = mapper.createObjectNode()
+                .put("type", "response.output_item.done")
+                .put("output_index", 0);
         done.set("item", item);
         ObjectNode finished = mapper.createObjectNode().put("type", "response.completed");
         finished.set("response", completed);
@@ -348,8 +415,12 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     private ObjectNode responseObject(String id, String model, String status) {
-        ObjectNode response = mapper.createObjectNode().put("id", id).put("object", "response")
-                .put("created_at", 0).put("status", status).put("model", model);
+        ObjectNode response = mapper.createObjectNode()
+                .put("id", id)
+                .put("object", "response")
+                .put("created_at", 0)
+                .put("status", status)
+                .put("model", model);
         if (!status.equals("completed")) {
             response.putArray("output");
         }
@@ -358,8 +429,10 @@ public final class FakeModelApi implements AutoCloseable {
 
     /** codex sends its environment and instructions as extra user messages wrapped in tags; they are not turns. */
     Conversation responsesConversation(JsonNode request) {
-        return conversation(request.path("input"),
-                item -> item.path("role").asText().equals("user") && !item.path("type").asText("message").equals("function_call_output"),
+        return conversation(
+                request.path("input"),
+                item -> item.path("role").asText().equals("user")
+                        && !item.path("type").asText("message").equals("function_call_output"),
                 item -> textsOf(item.path("content"), "input_text", "text"));
     }
 
@@ -375,7 +448,9 @@ public final class FakeModelApi implements AutoCloseable {
         Integer errorStatus = honourTriggers(conversation);
         if (errorStatus != null) {
             ObjectNode error = mapper.createObjectNode();
-            error.putObject("error").put("code", errorStatus).put("message", "fake error " + errorStatus)
+            error.putObject("error")
+                    .put("code", errorStatus)
+                    .put("message", "fake error " + errorStatus)
                     .put("status", geminiStatus(errorStatus));
             sendJson(exchange, errorStatus, error);
             return;
@@ -387,15 +462,21 @@ public final class FakeModelApi implements AutoCloseable {
         HostTool hostTool = hostToolToCall(conversation, request);
         String toolResult = lastGeminiToolResult(request);
         if (hostTool != null && toolResult == null) {
-            ObjectNode call = content.putArray("parts").addObject().putObject("functionCall").put("name", hostTool.name());
+            ObjectNode call = content.putArray("parts")
+                    .addObject()
+                    .putObject("functionCall")
+                    .put("name", hostTool.name());
             call.set("args", relayedArguments());
         } else {
-            content.putArray("parts").addObject().put("text", hostTool != null ? TOOL_RESULT_REPLY + toolResult
-                    : reply("Gemini", conversation));
+            content.putArray("parts")
+                    .addObject()
+                    .put("text", hostTool != null ? TOOL_RESULT_REPLY + toolResult : reply("Gemini", conversation));
         }
         candidate.put("finishReason", "STOP").put("index", 0);
-        chunk.putObject("usageMetadata").put("promptTokenCount", INPUT_TOKENS)
-                .put("candidatesTokenCount", OUTPUT_TOKENS).put("totalTokenCount", INPUT_TOKENS + OUTPUT_TOKENS);
+        chunk.putObject("usageMetadata")
+                .put("promptTokenCount", INPUT_TOKENS)
+                .put("candidatesTokenCount", OUTPUT_TOKENS)
+                .put("totalTokenCount", INPUT_TOKENS + OUTPUT_TOKENS);
         chunk.put("modelVersion", model);
         if (operation.equals("streamGenerateContent")) {
             sendEvents(exchange, List.of(chunk), false);
@@ -426,7 +507,9 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     Conversation geminiConversation(JsonNode request) {
-        return conversation(request.path("contents"), content -> content.path("role").asText("user").equals("user"),
+        return conversation(
+                request.path("contents"),
+                content -> content.path("role").asText("user").equals("user"),
                 content -> textsOf(content.path("parts"), null, "text"));
     }
 
@@ -444,19 +527,23 @@ public final class FakeModelApi implements AutoCloseable {
         }
         List<HostTool> tools = new ArrayList<>();
         collectTools(request.path("tools"), null, tools);
-        return tools.stream().filter(tool -> tool.name().endsWith(trigger.group(1))).findFirst()
+        return tools.stream()
+                .filter(tool -> tool.name().endsWith(trigger.group(1)))
+                .findFirst()
                 // Claude Code connects MCP servers in the background and offers a tool to wait for them.
-                .or(() -> tools.stream().filter(tool -> tool.name().equals(WAIT_FOR_MCP_SERVERS)).findFirst())
-                .orElseThrow(() -> new IllegalStateException("the host offered no tool ending with " + trigger.group(1) + ": " + tools
-                        + " (tool types: " + request.path("tools").findValuesAsText("type") + ")"));
+                .or(() -> tools.stream()
+                        .filter(tool -> tool.name().equals(WAIT_FOR_MCP_SERVERS))
+                        .findFirst())
+                .orElseThrow(() -> new IllegalStateException(
+                        "the host offered no tool ending with " + trigger.group(1) + ": " + tools + " (tool types: "
+                                + request.path("tools").findValuesAsText("type") + ")"));
     }
 
     private static final String WAIT_FOR_MCP_SERVERS = "WaitForMcpServers";
     private static final String WAIT_CALL_ID = "toolu_wait_";
 
     /** A tool the host offers; {@code namespace} is set when it sits in an OpenAI Responses namespace tool (codex). */
-    private record HostTool(String name, String namespace) {
-    }
+    private record HostTool(String name, String namespace) {}
 
     private static void collectTools(JsonNode node, String namespace, List<HostTool> tools) {
         String inside = namespace;
@@ -480,14 +567,17 @@ public final class FakeModelApi implements AutoCloseable {
      * Counts the entries that are user turns: role user and at least one text that is not context the CLI
      * injected (text starting with a tag such as {@code <environment_context>} or {@code <system-reminder>}).
      */
-    private static Conversation conversation(JsonNode entries, Predicate<JsonNode> isUser, Function<JsonNode, List<String>> texts) {
+    private static Conversation conversation(
+            JsonNode entries, Predicate<JsonNode> isUser, Function<JsonNode, List<String>> texts) {
         int count = 0;
         String last = "";
         for (JsonNode entry : entries) {
             if (!isUser.test(entry)) {
                 continue;
             }
-            List<String> typed = texts.apply(entry).stream().filter(t -> !t.stripLeading().startsWith("<")).toList();
+            List<String> typed = texts.apply(entry).stream()
+                    .filter(t -> !t.stripLeading().startsWith("<"))
+                    .toList();
             if (!typed.isEmpty()) {
                 count++;
                 last = typed.get(typed.size() - 1).strip();
@@ -503,7 +593,8 @@ public final class FakeModelApi implements AutoCloseable {
             texts.add(content.asText());
         }
         for (JsonNode part : content) {
-            if ((type == null || part.path("type").asText().equals(type)) && part.path(field).isTextual()) {
+            if ((type == null || part.path("type").asText().equals(type))
+                    && part.path(field).isTextual()) {
                 texts.add(part.path(field).asText());
             }
         }
@@ -549,8 +640,8 @@ public final class FakeModelApi implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         for (ObjectNode event : events) {
-            String frame = (named ? "event: " + event.path("type").asText() + "\n" : "")
-                    + "data: " + mapper.writeValueAsString(event) + "\n\n";
+            String frame = (named ? "event: " + event.path("type").asText() + "\n" : "") + "data: "
+                    + mapper.writeValueAsString(event) + "\n\n";
             out.write(frame.getBytes(StandardCharsets.UTF_8));
             out.flush();
         }

@@ -37,8 +37,8 @@ class HostsIT extends RealCliFixture {
 
         // With a catalogue model (gpt-5.5) codex 0.169 offers MCP tools only through its tool_search tool (observed
         // with these 27 tools at 49.7 KB too), which the fake does not drive; an unknown model gets them directly.
-        CliProcess.Outcome run = host.run(host.env.command("exec", "--skip-git-repo-check", "-m", "fake-model",
-                "please FAKE_CALL_TOOL=claude_request"));
+        CliProcess.Outcome run = host.run(host.env.command(
+                "exec", "--skip-git-repo-check", "-m", "fake-model", "please FAKE_CALL_TOOL=claude_request"));
 
         host.assertReplyReachedTheHostsModel(run, "/v1/responses", "/v1/messages");
     }
@@ -51,9 +51,10 @@ class HostsIT extends RealCliFixture {
         assertTrue(config.contains("\"ANTHROPIC_API_KEY\": \"$ANTHROPIC_API_KEY\""), config);
         assertFalse(config.contains("\"trust\""), "setup never switches trust on");
 
-        // --yolo: headless gemini offers only tools it need not confirm (setup's notes say so); --skip-trust: this folder.
-        CliProcess.Outcome run = host.run(host.env.command("-p", "please FAKE_CALL_TOOL=claude_request", "--yolo",
-                "--skip-trust"));
+        // --yolo: headless gemini offers only tools it need not confirm (setup's notes say so); --skip-trust: this
+        // folder.
+        CliProcess.Outcome run =
+                host.run(host.env.command("-p", "please FAKE_CALL_TOOL=claude_request", "--yolo", "--skip-trust"));
 
         String nextTurn = host.assertReplyReachedTheHostsModel(run, ":streamGenerateContent", "/v1/messages");
         assertTrue(nextTurn.contains("[gateway] session gw-"), "Gemini's model sees the session: " + nextTurn);
@@ -66,8 +67,8 @@ class HostsIT extends RealCliFixture {
         Host host = host(RealCli.CLAUDE, RealCli.CODEX);
         host.setUp("claude-code", ".claude.json");
 
-        CliProcess.Outcome run = host.run(host.env.command("-p", "please FAKE_CALL_TOOL=codex_request",
-                "--allowedTools", "mcp__llm-cli-gateway__codex_request"));
+        CliProcess.Outcome run = host.run(host.env.command(
+                "-p", "please FAKE_CALL_TOOL=codex_request", "--allowedTools", "mcp__llm-cli-gateway__codex_request"));
 
         host.assertReplyReachedTheHostsModel(run, "/v1/messages", "/v1/responses");
     }
@@ -84,16 +85,29 @@ class HostsIT extends RealCliFixture {
         }
         env.put(providerCli.commandVariable(), provider.binary().toString());
         env.put("LLM_GATEWAY_HOME", host.home().resolve("gateway-data").toString());
-        return new Host(new RealCliEnvironment(hostCli, host.binary(), host.home(), host.workDir(), host.tmpDir(), env),
-                providerCli, api.requests().size());
+        return new Host(
+                new RealCliEnvironment(hostCli, host.binary(), host.home(), host.workDir(), host.tmpDir(), env),
+                providerCli,
+                api.requests().size());
     }
 
     private record Host(RealCliEnvironment env, RealCli provider, int requestsBefore) {
         /** Runs setup --client id --write as a user would, in the host's environment; returns the file it wrote. */
         String setUp(String client, String configFile) {
-            CliProcess.Outcome setup = CliProcess.run(List.of(GatewayProcess.javaExecutable(), "-jar",
-                    GatewayProcess.jar().toString(), "setup", "--client", client, "--write"), env.environment(),
-                    env.workDir(), "", Duration.ofSeconds(120), env.tmpDir());
+            CliProcess.Outcome setup = CliProcess.run(
+                    List.of(
+                            GatewayProcess.javaExecutable(),
+                            "-jar",
+                            GatewayProcess.jar().toString(),
+                            "setup",
+                            "--client",
+                            client,
+                            "--write"),
+                    env.environment(),
+                    env.workDir(),
+                    "",
+                    Duration.ofSeconds(120),
+                    env.tmpDir());
             assertEquals(0, setup.exitCode(), setup::toString);
             assertTrue(setup.stdout().contains("registered as \"llm-cli-gateway\""), setup::toString);
             try {
@@ -114,15 +128,25 @@ class HostsIT extends RealCliFixture {
          * back in its next turn, and the host printed that model's answer. Returns the next turn's request body.
          */
         String assertReplyReachedTheHostsModel(CliProcess.Outcome run, String hostApi, String providerApi) {
-            List<FakeModelApi.RecordedRequest> requests = api.requests().subList(requestsBefore, api.requests().size());
-            String diagnostics = run + "\n--- fake API refusals\n" + api.failures() + "\n--- requests\n" + String.join("\n", requests.stream()
-                    .map(r -> r.method() + " " + r.path() + " " + abbreviate(r.body())).toList());
+            List<FakeModelApi.RecordedRequest> requests =
+                    api.requests().subList(requestsBefore, api.requests().size());
+            String diagnostics = run + "\n--- fake API refusals\n" + api.failures() + "\n--- requests\n"
+                    + String.join(
+                            "\n",
+                            requests.stream()
+                                    .map(r -> r.method() + " " + r.path() + " " + abbreviate(r.body()))
+                                    .toList());
             assertEquals(0, run.exitCode(), diagnostics);
             String innerReply = FakeModelApi.expectedReply(provider, 1, FakeModelApi.RELAYED_PROMPT);
-            assertTrue(requests.stream().anyMatch(r -> r.path().contains(providerApi)
-                    && r.body().contains(FakeModelApi.RELAYED_PROMPT)), "the gateway ran " + provider + ": " + diagnostics);
-            String nextTurn = requests.stream().filter(r -> r.path().contains(hostApi) && r.body().contains(innerReply))
-                    .map(FakeModelApi.RecordedRequest::body).findFirst()
+            assertTrue(
+                    requests.stream()
+                            .anyMatch(r ->
+                                    r.path().contains(providerApi) && r.body().contains(FakeModelApi.RELAYED_PROMPT)),
+                    "the gateway ran " + provider + ": " + diagnostics);
+            String nextTurn = requests.stream()
+                    .filter(r -> r.path().contains(hostApi) && r.body().contains(innerReply))
+                    .map(FakeModelApi.RecordedRequest::body)
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("the reply never reached the host's model: " + diagnostics));
             assertTrue(run.stdout().contains(FakeModelApi.TOOL_RESULT_REPLY), diagnostics);
             assertTrue(run.stdout().contains(innerReply), diagnostics);

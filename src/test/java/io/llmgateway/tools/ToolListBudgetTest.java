@@ -31,11 +31,14 @@ class ToolListBudgetTest {
 
     @TempDir
     Path dataDir;
+
     private InProcessGateway gw;
 
     @BeforeEach
     void start() {
-        gw = new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(),
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir),
+                new InMemorySessionStore(),
                 new MutableClock(Instant.parse("2026-11-22T10:00:00Z")));
         gw.client.initialize();
     }
@@ -68,7 +71,8 @@ class ToolListBudgetTest {
     @Test
     void noSchemaUsesATypeArray() {
         List<String> found = new ArrayList<>();
-        for (JsonNode tool : gw.client.request("tools/list", Map.of()).get("result").get("tools")) {
+        for (JsonNode tool :
+                gw.client.request("tools/list", Map.of()).get("result").get("tools")) {
             collectTypeArrays(tool.get("inputSchema"), tool.get("name").asText() + ".inputSchema", found);
             collectTypeArrays(tool.get("outputSchema"), tool.get("name").asText() + ".outputSchema", found);
         }
@@ -77,7 +81,8 @@ class ToolListBudgetTest {
 
     @Test
     void everyToolSaysWhatItDoesAndCarriesItsRiskHints() {
-        for (JsonNode tool : gw.client.request("tools/list", Map.of()).get("result").get("tools")) {
+        for (JsonNode tool :
+                gw.client.request("tools/list", Map.of()).get("result").get("tools")) {
             String name = tool.get("name").asText();
             assertTrue(tool.get("description").asText().length() >= 30, name + " has a real description");
             JsonNode hints = tool.get("annotations");

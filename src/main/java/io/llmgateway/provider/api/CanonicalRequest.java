@@ -20,9 +20,19 @@ import java.util.Objects;
  * @param options          the provider's options, every directory among them as a real path
  * @param owner            the grant making the request: it continues and records only its own sessions
  */
-public record CanonicalRequest(String prompt, String model, String sessionId, String nativeSessionId,
-        boolean createNewSession, boolean resumeLatest, Path workingDir, Duration timeout, Duration idleTimeout,
-        String correlationId, ProviderOptions options, Principal owner) {
+public record CanonicalRequest(
+        String prompt,
+        String model,
+        String sessionId,
+        String nativeSessionId,
+        boolean createNewSession,
+        boolean resumeLatest,
+        Path workingDir,
+        Duration timeout,
+        Duration idleTimeout,
+        String correlationId,
+        ProviderOptions options,
+        Principal owner) {
 
     public CanonicalRequest {
         Objects.requireNonNull(prompt, "prompt");
@@ -38,13 +48,25 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
 
     /** Which conversation the run continues. */
     public Continuation continuation() {
-        return nativeSessionId != null ? Continuation.resume(nativeSessionId)
+        return nativeSessionId != null
+                ? Continuation.resume(nativeSessionId)
                 : resumeLatest ? Continuation.latest() : Continuation.fresh();
     }
 
     /** The same request without its correlation id, which only labels a run and never changes what runs. */
     public CanonicalRequest withoutCorrelationId() {
-        return new CanonicalRequest(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest,
-                workingDir, timeout, idleTimeout, null, options, owner);
+        return new CanonicalRequest(
+                prompt,
+                model,
+                sessionId,
+                nativeSessionId,
+                createNewSession,
+                resumeLatest,
+                workingDir,
+                timeout,
+                idleTimeout,
+                null,
+                options,
+                owner);
     }
 }

@@ -21,8 +21,16 @@ import java.util.Objects;
  * @param scratchFiles temporary files the CLI reads, deleted when the run is complete
  * @param owner        the grant that made the request: the run is recorded on its sessions
  */
-public record RunContext(String sessionId, Continuation continuation, Path workingDir, String model,
-        String correlationId, Duration timeout, Duration idleTimeout, List<Path> scratchFiles, Principal owner) {
+public record RunContext(
+        String sessionId,
+        Continuation continuation,
+        Path workingDir,
+        String model,
+        String correlationId,
+        Duration timeout,
+        Duration idleTimeout,
+        List<Path> scratchFiles,
+        Principal owner) {
 
     public RunContext {
         Objects.requireNonNull(continuation, "continuation");
@@ -45,7 +53,9 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
         map.put("timeoutMs", Long.toString(timeout.toMillis()));
         map.put("idleTimeoutMs", Long.toString(idleTimeout.toMillis()));
         if (!scratchFiles.isEmpty()) {
-            map.put("scratchFiles", String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
+            map.put(
+                    "scratchFiles",
+                    String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
         }
         putIfPresent(map, "owner", owner.storedOwner());
         return map;
@@ -61,10 +71,15 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
                 scratch.add(Path.of(file));
             }
         }
-        return new RunContext(map.get("sessionId"), new Continuation(kind, map.get("nativeSessionId")),
-                Path.of(map.get("workingDir")), map.get("model"), map.get("correlationId"),
+        return new RunContext(
+                map.get("sessionId"),
+                new Continuation(kind, map.get("nativeSessionId")),
+                Path.of(map.get("workingDir")),
+                map.get("model"),
+                map.get("correlationId"),
                 Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
-                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch,
+                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))),
+                scratch,
                 Principal.ofStoredOwner(map.get("owner")));
     }
 
