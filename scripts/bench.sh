@@ -34,5 +34,7 @@ if [[ "$which" == startup ]]; then
   fi
   set -- "$1" "${2:-20}" "${3:-}" "$original"
 fi
-echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)" >&2
+measured_java=java
+[[ "$which" == startup && -n "${3:-}" ]] && measured_java=$3
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$measured_java" -version 2>&1 | head -1)" >&2
 exec java -Dgateway.jar=target/llm-cli-gateway.jar -cp "$cp" "$main" "${@:2}"
