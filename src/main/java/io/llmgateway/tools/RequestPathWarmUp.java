@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Does, on a background thread while the host is still connecting, the one-time work of the first tool call:
  * Jackson builds its (de)serializers for the SDK's request and result records on first use, annotation and
- * lambda classes are spun, and the session store is read in. A start-up archive holds loaded classes but none
- * of this, so without it the host's first {@code tools/call} pays for it. Changes nothing: it serializes
- * throwaway values with the transport's own mapper and only reads the store.
+ * lambda classes are spun, Reactor's scheduler for tool calls is started, and the session store is read in. A
+ * start-up archive holds loaded classes but none of this, so without it the host's first {@code tools/call} pays
+ * for it. Changes nothing: it serializes throwaway values with the transport's own mapper and only reads the store.
  */
 public final class RequestPathWarmUp {
     private static final Logger log = LoggerFactory.getLogger(RequestPathWarmUp.class);
@@ -31,6 +32,9 @@ public final class RequestPathWarmUp {
 
     private static void run(ObjectMapper mapper, JsonSchemaSubset validator, SessionService sessions) {
         try {
+            // The SDK runs every sync tool call on Reactor's bounded-elastic scheduler, which is made (and its
+            // first worker thread started) on first use; an idle worker is kept for 60 s and serves the first call.
+            Schedulers.boundedElastic().schedule(() -> {});
             Map<String, Object> arguments = Map.of("cli", "claude", "description", "warm-up");
             McpSchema.CallToolRequest request = mapper.convertValue(
                     Map.of("name", "session_create", "arguments", arguments, "_meta", Map.of("progressToken", 1)),
