@@ -58,7 +58,6 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
     private final InFlightRequests inFlight = new InFlightRequests();
     private final AtomicBoolean outputClosed = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final CompletableFuture<Void> firstWrite = new CompletableFuture<>();
     private final SessionTransport sessionTransport = new SessionTransport();
 
     private volatile McpServerSession session;
@@ -90,11 +89,6 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
     }
 
     /** Starts the stdin reader on a daemon thread; call once, after the server was built. */
-    /** Completes once the first message (normally the initialize response) has been written. */
-    public CompletableFuture<Void> firstWrite() {
-        return firstWrite;
-    }
-
     public void start() {
         if (session == null) {
             throw new IllegalStateException("no session factory: build the McpServer first");
@@ -434,7 +428,6 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
                 out.write(bytes);
                 out.write('\n');
                 out.flush();
-                firstWrite.complete(null);
             } catch (IOException e) {
                 // The client is gone: nobody can read further replies.
                 outputClosed.set(true);
