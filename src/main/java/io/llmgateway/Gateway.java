@@ -28,7 +28,13 @@ import io.llmgateway.tools.ProviderRequestTools;
 import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
+import io.llmgateway.tools.WorkspaceTools;
 import io.llmgateway.transport.StdioJsonRpcTransport;
+import io.llmgateway.workspace.Git;
+import io.llmgateway.workspace.Placements;
+import io.llmgateway.workspace.RegistryFiles;
+import io.llmgateway.workspace.WorkspaceService;
+import io.llmgateway.workspace.Worktrees;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -74,14 +80,18 @@ public final class Gateway implements AutoCloseable {
         ModelCatalog models = new ModelCatalog(config.environment());
         // The CLIs run with the gateway's environment: its secret-looking values are redacted from their output.
         SecretRedactor redactor = new SecretRedactor(config.environment());
+        Git git = new Git(runner, config.environment());
+        RegistryFiles registryFiles = new RegistryFiles(config.dataDir(), config.environment());
+        Worktrees worktrees = new Worktrees(git, config.dataDir());
         ProviderRequestService requests = new ProviderRequestService(providers, sessions, runner,
                 new RequestSettings(config.environment(), config.commands(), Path.of("").toAbsolutePath(),
-                        config.maxOutputBytes(), ProcessSpec.DEFAULT_KILL_GRACE), models, redactor);
+                        config.maxOutputBytes(), ProcessSpec.DEFAULT_KILL_GRACE), models, redactor,
+                new Placements(registryFiles, worktrees, SessionService::newId));
 
         JobService jobs = new JobService(config.dataDir(), config.jobs(), requests,
                 new JobLocks(), mapper, clock, redactor);
 
-        List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
+        List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions, worktrees).tools());
         List<ProviderRequestTools.RequestTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();
         requestTools.forEach(requestTool -> tools.add(requestTool.tool()));
         tools.addAll(new JobTools(jobs).tools(requestTools));
@@ -89,6 +99,8 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(new OperationsTools(models,
                 new ProviderProber(providers, runner, config.environment(), config.probeTimeout()),
                 new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
+        tools.addAll(new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
+                .tools());
         GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);

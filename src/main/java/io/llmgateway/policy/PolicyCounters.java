@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.files.InterProcessLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

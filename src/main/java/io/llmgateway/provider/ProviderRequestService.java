@@ -3,6 +3,7 @@ package io.llmgateway.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.Placement;
 import io.llmgateway.provider.api.PreparedRun;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderRuns;
@@ -29,6 +30,8 @@ import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
+import io.llmgateway.workspace.Placements;
+import io.llmgateway.workspace.Worktrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,19 +84,22 @@ public final class ProviderRequestService implements ProviderRuns {
     private final FailureClassifier failures = new FailureClassifier();
     private final ModelCatalog models;
     private final SecretRedactor redactor;
+    private final Placements placements;
 
     /**
-     * @param models   turns the gateway aliases list_models shows into the model names the CLIs get
-     * @param redactor removes secrets from everything a run's output contributes to a result or an error
+     * @param models     turns the gateway aliases list_models shows into the model names the CLIs get
+     * @param redactor   removes secrets from everything a run's output contributes to a result or an error
+     * @param placements settles the {@code workspace} and {@code worktree} arguments into the real directory
      */
     public ProviderRequestService(ProviderRegistry registry, SessionService sessions, ProcessRunner runner,
-            RequestSettings settings, ModelCatalog models, SecretRedactor redactor) {
+            RequestSettings settings, ModelCatalog models, SecretRedactor redactor, Placements placements) {
         this.registry = registry;
         this.models = models;
         this.sessions = sessions;
         this.runner = runner;
         this.settings = settings;
         this.redactor = redactor;
+        this.placements = placements;
     }
 
     /** Which session and conversation a request runs under. */
@@ -102,8 +108,9 @@ public final class ProviderRequestService implements ProviderRuns {
 
     /**
      * Checks a request and builds its canonical form: the model resolved through the catalog, the working
-     * directory and every directory option as real paths, the session resolved, the defaults filled in.
-     * Nothing changes yet. Every check of the request's values happens here, before a policy counts it.
+     * directory (a workspace's, a worktree's) and every directory option as real paths, the session resolved, the
+     * defaults filled in. Nothing changes yet (a new worktree is only planned). Every check of the request's values
+     * happens here, before a policy counts it.
      *
      * @throws GatewayException for a request that cannot run (invalid_argument, session_not_found, ...)
      */
@@ -119,14 +126,15 @@ public final class ProviderRequestService implements ProviderRuns {
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
         ProviderOptions options = withRealDirectories(provider.options(),
                 ProviderOptions.of(provider.options(), request.options()));
-        Path requestedDir = request.workingDir() == null ? null : realWorkingDir(request.workingDir());
         Plan plan = plan(provider, request);
-        Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
+        Placements.Placed placed = placements.place(cli, request.placement(), plan.session(), request.workingDir(),
+                ProviderRequestService::realWorkingDir, recordedDir(plan.session()), this::realDefaultWorkingDir);
+        Path workingDir = chooseWorkingDir(provider, plan, placed.workingDir());
         Continuation continuation = plan.continuation();
         CanonicalRequest canonical = new CanonicalRequest(prompt, model,
                 plan.session() == null ? null : plan.session().id(),
                 continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
-                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options);
+                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options, placed.placement());
         checkCommand(provider, canonical);
         return canonical;
     }
@@ -147,7 +155,10 @@ public final class ProviderRequestService implements ProviderRuns {
     public PreparedRun prepare(ProviderId cli, CanonicalRequest request, boolean reserveSession) {
         ProviderCli provider = registry.get(cli);
         Continuation continuation = request.continuation();
-        String sessionId = request.sessionId();
+        Placement placement = request.placement();
+        Placement.Worktree worktree = placement == null ? null : placement.worktree();
+        // A worktree names its session: the run is recorded on it, and a new one is created under that id.
+        String sessionId = worktree != null ? worktree.sessionId() : request.sessionId();
         if (reserveSession && sessionId == null && !continuation.continuesConversation()) {
             sessionId = sessions.create(cli, null, false).record().id();
         }
@@ -155,12 +166,18 @@ public final class ProviderRequestService implements ProviderRuns {
         ScratchFiles scratch = new ScratchFiles();
         try {
             Invocation invocation = provider.invocation(request, scratch);
+            // A new worktree first: the CLI's working directory must exist before its command is checked.
+            Map<String, String> placed = placements.prepare(placement);
+            if (!placed.isEmpty()) {
+                sessions.ensure(cli, sessionId, placed);
+            }
             ProcessSpec spec = checkedExecutable(provider,
                     spec(provider, invocation, request.workingDir(), request.timeout(), request.idleTimeout()));
             log.info("{} request {}: {} in {}", cli.wireName(), correlationId, continuation.kind(),
                     request.workingDir());
             RunContext context = new RunContext(sessionId, continuation, request.workingDir(),
-                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files());
+                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files(),
+                    workspaceMetadata(placement));
             return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
             scratch.close();
@@ -192,14 +209,28 @@ public final class ProviderRequestService implements ProviderRuns {
                         outcome.duration().toMillis(), e.code().wireName());
                 throw e;
             }
-            ProviderResult result = record(provider, context.sessionId(), context.continuation(), completed, outcome,
-                    output, context.model(), context.correlationId());
+            ProviderResult result = record(provider, context, completed, outcome, output);
             log.info("{} request {} finished in {} ms under {}", cli.wireName(), context.correlationId(),
                     result.durationMs(), result.sessionId());
             return result;
         } finally {
             deleteScratchFiles(context);
         }
+    }
+
+    /** What a run in a workspace records on its session, so that its later requests stay in that workspace. */
+    private static Map<String, String> workspaceMetadata(Placement placement) {
+        if (placement == null || placement.workspace() == null) {
+            return Map.of();
+        }
+        return Map.of(Worktrees.WORKSPACE_ALIAS_KEY, placement.workspace(),
+                Worktrees.WORKSPACE_ROOT_KEY, placement.workspaceRoot().toString());
+    }
+
+    /** The real directory the session's conversation ran in, if it recorded one that still exists. */
+    private static Path recordedDir(SessionRecord session) {
+        String recorded = session == null ? null : session.metadata().get(WORKING_DIR_KEY);
+        return recorded == null ? null : ProviderOptions.realDirectory(recorded).orElse(null);
     }
 
     /** The request as the checks of a finished run see it: its conversation, model and directory, no prompt. */
@@ -409,8 +440,12 @@ public final class ProviderRequestService implements ProviderRuns {
                 "command", overridden ? variable : command, "overrideVariable", variable));
     }
 
-    private ProviderResult record(ProviderCli provider, String sessionId, Continuation continuation, CanonicalRequest request,
-            ProcessOutcome outcome, ParsedOutput output, String model, String correlationId) {
+    private ProviderResult record(ProviderCli provider, RunContext context, CanonicalRequest request,
+            ProcessOutcome outcome, ParsedOutput output) {
+        String sessionId = context.sessionId();
+        Continuation continuation = context.continuation();
+        String model = context.model();
+        String correlationId = context.correlationId();
         List<String> warnings = new ArrayList<>(output.warnings());
         String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
                 : continuation.isResume() ? continuation.nativeSessionId() : null;
@@ -418,7 +453,7 @@ public final class ProviderRequestService implements ProviderRuns {
             warnings.add(FailureClassifier.name(provider) + " continued the conversation under a new session id "
                     + nativeId + " (was " + continuation.nativeSessionId() + "); the gateway session now maps to it.");
         }
-        Map<String, String> metadata = new HashMap<>();
+        Map<String, String> metadata = new HashMap<>(context.sessionMetadata());
         metadata.put(WORKING_DIR_KEY, request.workingDir().toString());
         if (provider.reportsCumulativeUsage()) {
             CumulativeUsage.remember(metadata, output.usage());

@@ -164,6 +164,27 @@ public final class SessionService {
         });
     }
 
+    /**
+     * Session {@code id} of {@code cli} with {@code metadata} merged into its record (a null value removes the key),
+     * created (not active) under exactly that id when it does not exist: for a run that must name its session before
+     * it starts (e.g. its worktree is named by it).
+     */
+    public SessionRecord ensure(ProviderId cli, String id, Map<String, String> metadata) {
+        checkId(id);
+        Instant now = now();
+        return store.update(state -> {
+            Optional<SessionRecord> existing = state.get(id).filter(r -> !isExpired(r, now));
+            if (existing.isPresent() && existing.get().cli() != cli) {
+                throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + id + " belongs to provider '"
+                        + existing.get().cli().wireName() + "', not '" + cli.wireName() + "'.");
+            }
+            SessionRecord base = existing.orElseGet(() -> new SessionRecord(id, cli, defaultDescription(cli), now, now,
+                    null, Map.of()));
+            SessionRecord after = ranAt(base, null, metadata, now);
+            return SessionStore.Transaction.of(after, new SessionChange.Put(after));
+        });
+    }
+
     public ActiveChange setActive(ProviderId cli, String id) {
         if (id != null) {
             checkId(id);
@@ -193,14 +214,23 @@ public final class SessionService {
         });
     }
 
-    public int clearAll(Optional<ProviderId> cli) {
+    /**
+     * @param liveCount how many of the deleted records had not expired
+     * @param deleted   every record deleted, expired ones included
+     */
+    public record Cleared(int liveCount, List<SessionRecord> deleted) {
+    }
+
+    public Cleared clearAll(Optional<ProviderId> cli) {
         Instant now = now();
         return store.update(state -> {
             List<SessionChange> changes = new ArrayList<>();
+            List<SessionRecord> deleted = new ArrayList<>();
             int live = 0;
             for (SessionRecord r : state.records()) {
                 if (cli.isEmpty() || r.cli() == cli.get()) {
                     changes.add(new SessionChange.Delete(r.id()));
+                    deleted.add(r);
                     if (!isExpired(r, now)) {
                         live++;
                     }
@@ -211,7 +241,7 @@ public final class SessionService {
                     changes.add(new SessionChange.SetActive(p, null));
                 }
             }
-            return new SessionStore.Transaction<>(changes, live);
+            return new SessionStore.Transaction<>(changes, new Cleared(live, List.copyOf(deleted)));
         });
     }
 
@@ -282,7 +312,8 @@ public final class SessionService {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static String newId() {
+    /** A new gw-* session id. */
+    public static String newId() {
         return ID_PREFIX + UUID.randomUUID();
     }
 

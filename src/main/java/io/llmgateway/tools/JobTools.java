@@ -5,6 +5,7 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.cli.ProviderCli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,16 +81,20 @@ public final class JobTools {
                         .required("sessionId", Schemas.nullable(Schemas.string("The gateway session (gw-...) the request runs under.")))
                         .required("correlationId", Schemas.nullable(Schemas.string(null)))
                         .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
+                        .optional("worktreePath", Schemas.string("The worktree the job runs in (worktree requests)."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            JobService.Submission submission = jobs.submit(cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments()),
-                    call.arguments().bool(FORCE_REFRESH, false));
+            CanonicalRequest request = ProviderRequestMapping.canonicalRequest(provider, call.arguments());
+            JobService.Submission submission = jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(StructuredContent.object("success", true, "jobId", job.id(), "status", job.status().wireName(),
-                    "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
-                    "deduplicated", submission.deduplicated()));
+            Map<String, Object> result = StructuredContent.object("success", true, "jobId", job.id(),
+                    "status", job.status().wireName(), "cli", job.cli().wireName(), "sessionId", job.sessionId(),
+                    "correlationId", job.correlationId(), "deduplicated", submission.deduplicated());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put("worktreePath", request.placement().worktree().path().toString());
+            }
+            return ToolResult.success(result);
         });
     }
 

@@ -32,7 +32,7 @@ final class ProviderRequestMapping {
                 args.bool("createNewSession", false), args.bool("resumeLatest", false),
                 args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
                 args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null),
-                optionValues(provider, args));
+                optionValues(provider, args), PlacementArguments.request(args));
     }
 
     /** A canonical request as tool arguments: what the policy judges. */
@@ -49,6 +49,7 @@ final class ProviderRequestMapping {
         args.put("idleTimeoutMs", request.idleTimeout().toMillis());
         putIfPresent(args, "correlationId", request.correlationId());
         args.putAll(request.options().asMap());
+        PlacementArguments.putCanonical(args, request.placement());
         return args;
     }
 
@@ -61,7 +62,8 @@ final class ProviderRequestMapping {
                 Duration.ofMillis(canonical.integer("timeoutMs").orElseThrow()),
                 Duration.ofMillis(canonical.integer("idleTimeoutMs").orElseThrow()),
                 canonical.string("correlationId").orElse(null),
-                ProviderOptions.of(provider.options(), optionValues(provider, canonical)));
+                ProviderOptions.of(provider.options(), optionValues(provider, canonical)),
+                PlacementArguments.canonical(canonical));
     }
 
     /** A provider's result as the request tools return it (and llm_job_result shows it). */

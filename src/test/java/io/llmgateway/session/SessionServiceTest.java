@@ -97,15 +97,37 @@ class SessionServiceTest {
     }
 
     @Test
+    void ensureCreatesASessionUnderTheGivenIdOrMergesIntoTheExistingOne() {
+        String id = SessionService.newId();
+        SessionRecord created = service.ensure(ProviderId.CODEX, id, Map.of("worktreePath", "/w"));
+        assertEquals(id, created.id());
+        assertEquals(Map.of("worktreePath", "/w"), service.get(id).record().metadata());
+        assertFalse(service.get(id).active(), "not made active");
+        service.ensure(ProviderId.CODEX, id, Map.of("workspaceAlias", "app"));
+        assertEquals(Map.of("worktreePath", "/w", "workspaceAlias", "app"), service.get(id).record().metadata());
+        assertEquals(1, service.list(Optional.empty(), 100, 0).total());
+        assertEquals(ErrorCode.PROVIDER_MISMATCH,
+                assertThrows(GatewayException.class, () -> service.ensure(ProviderId.CLAUDE, id, Map.of())).code());
+    }
+
+    @Test
+    void clearAllReturnsTheDeletedRecords() {
+        String a = service.create(ProviderId.CLAUDE, null, true).record().id();
+        service.create(ProviderId.CODEX, null, true);
+        assertEquals(java.util.List.of(a), service.clearAll(Optional.of(ProviderId.CLAUDE)).deleted().stream()
+                .map(SessionRecord::id).toList());
+    }
+
+    @Test
     void clearAllIsScopedToOneProviderWhenAsked() {
         service.create(ProviderId.CLAUDE, null, true);
         service.create(ProviderId.CLAUDE, null, false);
         String codex = service.create(ProviderId.CODEX, null, true).record().id();
-        assertEquals(2, service.clearAll(Optional.of(ProviderId.CLAUDE)));
+        assertEquals(2, service.clearAll(Optional.of(ProviderId.CLAUDE)).liveCount());
         assertTrue(service.active(ProviderId.CLAUDE).isEmpty());
         assertEquals(codex, service.active(ProviderId.CODEX).orElseThrow().id());
         assertEquals(1, service.list(Optional.empty(), 100, 0).total());
-        assertEquals(1, service.clearAll(Optional.empty()));
+        assertEquals(1, service.clearAll(Optional.empty()).liveCount());
         assertEquals(0, service.list(Optional.empty(), 100, 0).total());
         assertTrue(service.active(ProviderId.CODEX).isEmpty());
     }

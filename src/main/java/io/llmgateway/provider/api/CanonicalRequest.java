@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param workingDir       the real path of the directory the CLI runs in
  * @param correlationId    as requested; null when the gateway generates one as the run is prepared
  * @param options          the provider's options, every directory among them as a real path
+ * @param placement        the workspace and worktree the request runs in ({@code workingDir} is then theirs); null
+ *                         for none
  */
 public record CanonicalRequest(String prompt, String model, String sessionId, String nativeSessionId,
         boolean createNewSession, boolean resumeLatest, Path workingDir, Duration timeout, Duration idleTimeout,
-        String correlationId, ProviderOptions options) {
+        String correlationId, ProviderOptions options, Placement placement) {
 
     public CanonicalRequest {
         Objects.requireNonNull(prompt, "prompt");
@@ -33,6 +35,14 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
         }
     }
 
+    /** Placed in no workspace or worktree. */
+    public CanonicalRequest(String prompt, String model, String sessionId, String nativeSessionId,
+            boolean createNewSession, boolean resumeLatest, Path workingDir, Duration timeout, Duration idleTimeout,
+            String correlationId, ProviderOptions options) {
+        this(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest, workingDir, timeout, idleTimeout,
+                correlationId, options, null);
+    }
+
     /** Which conversation the run continues. */
     public Continuation continuation() {
         return nativeSessionId != null ? Continuation.resume(nativeSessionId)
@@ -42,6 +52,6 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
     /** The same request without its correlation id, which only labels a run and never changes what runs. */
     public CanonicalRequest withoutCorrelationId() {
         return new CanonicalRequest(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest,
-                workingDir, timeout, idleTimeout, null, options);
+                workingDir, timeout, idleTimeout, null, options, placement);
     }
 }

@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param sessionId    the gw-* session to record the run on; null to find or create one by native id
  * @param model        the requested model, or null
  * @param scratchFiles temporary files the CLI reads, deleted when the run is complete
+ * @param sessionMetadata what the completed run records on its session besides its directory (e.g. the workspace)
  */
 public record RunContext(String sessionId, Continuation continuation, Path workingDir, String model,
-        String correlationId, Duration timeout, Duration idleTimeout, List<Path> scratchFiles) {
+        String correlationId, Duration timeout, Duration idleTimeout, List<Path> scratchFiles,
+        Map<String, String> sessionMetadata) {
+    private static final String SESSION_METADATA_PREFIX = "session.";
 
     public RunContext {
         Objects.requireNonNull(continuation, "continuation");
@@ -28,6 +31,13 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         scratchFiles = List.copyOf(scratchFiles);
+        sessionMetadata = Map.copyOf(sessionMetadata);
+    }
+
+    /** Without session metadata. */
+    public RunContext(String sessionId, Continuation continuation, Path workingDir, String model, String correlationId,
+            Duration timeout, Duration idleTimeout, List<Path> scratchFiles) {
+        this(sessionId, continuation, workingDir, model, correlationId, timeout, idleTimeout, scratchFiles, Map.of());
     }
 
     @JsonValue
@@ -44,6 +54,7 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
         if (!scratchFiles.isEmpty()) {
             map.put("scratchFiles", String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
         }
+        sessionMetadata.forEach((key, value) -> map.put(SESSION_METADATA_PREFIX + key, value));
         return map;
     }
 
@@ -57,10 +68,16 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
                 scratch.add(Path.of(file));
             }
         }
+        Map<String, String> sessionMetadata = new LinkedHashMap<>();
+        map.forEach((key, value) -> {
+            if (key.startsWith(SESSION_METADATA_PREFIX)) {
+                sessionMetadata.put(key.substring(SESSION_METADATA_PREFIX.length()), value);
+            }
+        });
         return new RunContext(map.get("sessionId"), new Continuation(kind, map.get("nativeSessionId")),
                 Path.of(map.get("workingDir")), map.get("model"), map.get("correlationId"),
                 Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
-                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch);
+                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch, sessionMetadata);
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

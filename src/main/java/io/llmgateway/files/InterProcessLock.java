@@ -1,7 +1,5 @@
-package io.llmgateway.policy;
+package io.llmgateway.files;
 
-import io.llmgateway.files.KernelLock;
-import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,30 +17,30 @@ import org.slf4j.LoggerFactory;
  * Mutual exclusion across threads and processes on one data directory: an in-process lock plus a
  * kernel lock ({@link KernelLock}) on a dedicated file that is never deleted. The kernel releases the
  * lock when a process dies, so a crash cannot leave it stuck; a live holder stuck for longer than the patience (10 s) makes
- * the call fail with {@link io.llmgateway.files.LockTimeoutException} instead of waiting forever. Use one instance per
+ * the call fail with {@link LockTimeoutException} instead of waiting forever. Use one instance per
  * lock file per process: closing any descriptor of a file drops the process's locks on it.
  */
-final class InterProcessLock implements AutoCloseable {
+public final class InterProcessLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InterProcessLock.class);
     /** Holders keep it for microseconds; waiting this long means the holder is stuck. */
-    static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(10);
     private final Path lockFile;
     private final Duration patience;
     private final ReentrantLock threads = new ReentrantLock();
     private FileChannel channel;
 
     /** Opens nothing yet: an unusable directory fails the first call, not start-up, and may be fixed later. */
-    InterProcessLock(Path lockFile) {
+    public InterProcessLock(Path lockFile) {
         this(lockFile, DEFAULT_PATIENCE);
     }
 
-    InterProcessLock(Path lockFile, Duration patience) {
+    public InterProcessLock(Path lockFile, Duration patience) {
         this.lockFile = lockFile;
         this.patience = patience;
     }
 
     /** Runs {@code action} holding both locks. */
-    <T> T locked(IoAction<T> action) throws IOException {
+    public <T> T locked(IoAction<T> action) throws IOException {
         threads.lock();
         try {
             try (FileLock ignored = acquire()) {
@@ -89,7 +87,7 @@ final class InterProcessLock implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface IoAction<T> {
+    public interface IoAction<T> {
         T run() throws IOException;
     }
 }
