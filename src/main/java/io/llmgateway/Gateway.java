@@ -3,9 +3,9 @@ package io.llmgateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.Json;
-import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.exec.ProcessSpec;
-import io.llmgateway.job.JobLocks;
+import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.JobService;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.ops.ProviderProber;
@@ -53,16 +53,16 @@ public final class Gateway implements AutoCloseable {
     private final StdioJsonRpcTransport transport;
     private final McpSyncServer server;
     private final JobService jobs;
-    private final ProcessRunner runner;
+    private final RunGroup probes;
     private final SessionStore store;
     private final PolicyGuard policy;
 
-    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, JobService jobs, ProcessRunner runner,
+    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, JobService jobs, RunGroup probes,
             SessionStore store, PolicyGuard policy) {
         this.transport = transport;
         this.server = server;
         this.jobs = jobs;
-        this.runner = runner;
+        this.probes = probes;
         this.store = store;
         this.policy = policy;
     }
@@ -76,20 +76,20 @@ public final class Gateway implements AutoCloseable {
 
         SessionService sessions = new SessionService(store, clock, config.sessionTtl());
         ProviderRegistry providers = ProviderRegistry.standard();
-        ProcessRunner runner = new ProcessRunner();
+        RunGroup probes = new RunGroup();
         ModelCatalog models = new ModelCatalog(config.environment());
         // The CLIs run with the gateway's environment: its secret-looking values are redacted from their output.
         SecretRedactor redactor = new SecretRedactor(config.environment());
-        Git git = new Git(runner, config.environment());
+        Git git = new Git(probes, config.environment());
         RegistryFiles registryFiles = new RegistryFiles(config.dataDir(), config.environment());
         Worktrees worktrees = new Worktrees(git, config.dataDir());
-        ProviderRequestService requests = new ProviderRequestService(providers, sessions, runner,
+        ProviderRequestService requests = new ProviderRequestService(providers, sessions,
                 new RequestSettings(config.environment(), config.commands(), Path.of("").toAbsolutePath(),
                         config.maxOutputBytes(), ProcessSpec.DEFAULT_KILL_GRACE), models, redactor,
                 new Placements(registryFiles, worktrees, SessionService::newId));
 
         JobService jobs = new JobService(config.dataDir(), config.jobs(), requests,
-                new JobLocks(), mapper, clock, redactor);
+                new FileMutexes(), mapper, clock, redactor);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions, worktrees).tools());
         List<ProviderRequestTools.RequestTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();
@@ -97,7 +97,7 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(new JobTools(jobs).tools(requestTools));
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(models,
-                new ProviderProber(providers, runner, config.environment(), config.probeTimeout()),
+                new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
                 new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
         tools.addAll(new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
                 .tools());
@@ -125,7 +125,7 @@ public final class Gateway implements AutoCloseable {
                 .build();
         jobs.start();
         transport.start();
-        return new Gateway(transport, server, jobs, runner, store, policy);
+        return new Gateway(transport, server, jobs, probes, store, policy);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -136,7 +136,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.close();
         jobs.close();
-        runner.close();
+        probes.close();
         policy.close();
         store.close();
     }

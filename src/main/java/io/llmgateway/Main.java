@@ -2,7 +2,7 @@ package io.llmgateway;
 
 import io.llmgateway.command.DoctorCommand;
 import io.llmgateway.command.SetupCommand;
-import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.ops.ArchiveUpkeep;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.config.GatewayConfig;
@@ -66,8 +66,8 @@ public final class Main {
         List<String> options = List.of(args).subList(1, args.length);
         switch (args[0]) {
             case "doctor" -> {
-                try (ProcessRunner runner = new ProcessRunner()) {
-                    return new DoctorCommand(Doctor.forEnvironment(env, runner, Clock.systemUTC()), Version.current())
+                try (RunGroup probes = new RunGroup()) {
+                    return new DoctorCommand(Doctor.forEnvironment(env, probes, Clock.systemUTC()), Version.current())
                             .run(options, console, System.err);
                 }
             }

@@ -3,6 +3,8 @@ package io.llmgateway.exec;
 import io.llmgateway.core.GatewayException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,15 +31,26 @@ public record InputLimits(int maxStdinChars, int maxArgumentBytes, long maxArgvB
         }
     }
 
-    /** Throws {@code invalid_argument} naming the first problem; argument values are never echoed. */
-    void check(ProcessSpec spec) {
-        checkCommand(spec.command());
-        checkEnvironment(spec.environment());
-        checkStdin(spec.stdin());
-        if (!Files.isDirectory(spec.workingDir())) {
+    /**
+     * Checks a command before anything is spawned and resolves its executable on the PATH of {@code environment}
+     * (ProcessBuilder would search this JVM's): throws {@code invalid_argument} naming the first problem
+     * (argument values are never echoed), or {@link ExecutableNotFoundException}.
+     *
+     * @param stdinText the text the child reads on stdin; null when it reads none (or a file)
+     * @return the command with its executable replaced by the resolved path
+     */
+    List<String> checkedCommand(List<String> command, Map<String, String> environment, Path workingDir,
+            String stdinText) {
+        checkCommand(command);
+        checkEnvironment(environment);
+        checkStdin(stdinText);
+        if (!Files.isDirectory(workingDir)) {
             throw GatewayException.invalidArgument(
-                    "Working directory " + spec.workingDir() + " does not exist or is not a directory.");
+                    "Working directory " + workingDir + " does not exist or is not a directory.");
         }
+        List<String> argv = new ArrayList<>(command);
+        argv.set(0, ExecutableResolver.resolve(command.get(0), environment, workingDir).toString());
+        return argv;
     }
 
     private void checkCommand(List<String> command) {

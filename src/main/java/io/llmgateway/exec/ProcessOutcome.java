@@ -6,9 +6,11 @@ import java.util.Objects;
 /**
  * How a run ended and what it printed.
  *
- * @param exitCode        the process's own exit status, or null when the gateway killed it
+ * @param exitCode        the process's own exit status; null when the gateway stopped it, or when it was adopted
+ *                        and exited by itself ({@link #exitStatusUnknown()})
  * @param termination     why the run ended
- * @param stdout          captured stdout decoded as UTF-8 (malformed bytes replaced), at most the cap
+ * @param stdout          captured stdout decoded as UTF-8 (malformed bytes replaced), at most the cap; empty when
+ *                        the output went to files
  * @param stderr          captured stderr, likewise
  * @param stdoutTruncated stdout exceeded the cap and the rest was discarded
  * @param stderrTruncated stderr exceeded the cap and the rest was discarded
@@ -39,6 +41,14 @@ public record ProcessOutcome(
     public ProcessOutcome withOutput(String newStdout, String newStderr) {
         return new ProcessOutcome(exitCode, termination, newStdout, newStderr, stdoutTruncated, stderrTruncated, duration,
                 pid, runId);
+    }
+
+    /**
+     * The process ended by itself, but its status is unknown: it was adopted, and only its parent (gone) learned
+     * it.
+     */
+    public boolean exitStatusUnknown() {
+        return termination == Termination.EXITED && exitCode == null;
     }
 
     /** The process exited by itself with status 0 and nothing was truncated. */

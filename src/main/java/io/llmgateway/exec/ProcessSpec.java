@@ -3,21 +3,21 @@ package io.llmgateway.exec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What to run and under which limits. Never run through a shell: {@link #command()} is the executable
- * followed by its arguments, passed to the process as they are.
+ * What a provider run is, built before anything runs: the same value is checked ({@link #checked}), kept in a
+ * job's launch files and started ({@link ProcessExecutor}). Never run through a shell: {@link #command()} is the
+ * executable followed by its arguments, passed to the process as they are.
  *
  * @param command        executable (bare name looked up on {@code PATH} of {@link #environment()}, or a
  *                       path) followed by the arguments
  * @param workingDir     the child's working directory; must exist
  * @param environment    the child's complete environment (nothing else is inherited)
- * @param stdin          text written to the child's stdin as UTF-8, after which stdin is closed; null
- *                       closes stdin at once (CLIs such as {@code codex exec} wait on an open stdin)
+ * @param stdin          text the child reads on stdin (UTF-8), after which its stdin ends; null for none
+ *                       (CLIs such as {@code codex exec} wait on an open stdin)
  * @param wallTimeout    the whole tree is killed when the run takes longer
  * @param idleTimeout    the whole tree is killed when neither stdout nor stderr produced output for this long
  * @param maxOutputBytes cap per stream; exceeding it stops the run ({@link Termination#OUTPUT_TOO_LARGE})
@@ -46,17 +46,28 @@ public record ProcessSpec(
         }
         Objects.requireNonNull(workingDir, "workingDir");
         environment = Map.copyOf(environment);
-        requirePositive(wallTimeout, "wallTimeout");
-        requirePositive(idleTimeout, "idleTimeout");
-        if (maxOutputBytes <= 0 || maxOutputBytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("maxOutputBytes must be between 1 and 2^31-9, got " + maxOutputBytes);
-        }
-        if (killGrace.isNegative()) {
-            throw new IllegalArgumentException("killGrace must not be negative");
-        }
+        new RunLimits(wallTimeout, idleTimeout, maxOutputBytes, killGrace); // checks them
     }
 
-    /** A builder for {@code executable args...}, inheriting this JVM's environment and working directory. */
+    /**
+     * This spec checked as {@link ProcessExecutor#start()} checks a command, with its executable resolved on the
+     * PATH of its own environment, without spawning anything: for callers that start the command later or in
+     * another process (jobs run under a supervisor).
+     *
+     * @throws io.llmgateway.core.GatewayException {@code invalid_argument} for a NUL character, oversize input or
+     *                                             a missing working directory
+     * @throws ExecutableNotFoundException         when the executable cannot be found
+     */
+    public ProcessSpec checked(InputLimits inputLimits) {
+        List<String> argv = inputLimits.checkedCommand(command, environment, workingDir, stdin);
+        return new ProcessSpec(argv, workingDir, environment, stdin, wallTimeout, idleTimeout, maxOutputBytes,
+                killGrace);
+    }
+
+    /**
+     * A builder for {@code executable args...}, in this JVM's working directory. It starts with an empty
+     * environment, never this JVM's: the caller says what the child gets ({@link Builder#environment}).
+     */
     public static Builder builder(String executable, String... args) {
         List<String> command = new ArrayList<>();
         command.add(executable);
@@ -68,17 +79,11 @@ public record ProcessSpec(
         return new Builder(new ArrayList<>(command));
     }
 
-    private static void requirePositive(Duration value, String name) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive");
-        }
-    }
-
     /** Mutable, single-threaded builder; {@link #build()} validates. */
     public static final class Builder {
         private final List<String> command;
         private Path workingDir = Path.of("").toAbsolutePath();
-        private final Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+        private Map<String, String> environment = Map.of();
         private String stdin;
         private Duration wallTimeout = DEFAULT_WALL_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -89,30 +94,14 @@ public record ProcessSpec(
             this.command = command;
         }
 
-        public Builder args(String... args) {
-            command.addAll(List.of(args));
-            return this;
-        }
-
         public Builder workingDir(Path workingDir) {
             this.workingDir = workingDir;
             return this;
         }
 
-        /** Replaces the whole environment (the default is this JVM's). */
+        /** The child's whole environment; the default is an empty one. */
         public Builder environment(Map<String, String> environment) {
-            this.environment.clear();
-            this.environment.putAll(environment);
-            return this;
-        }
-
-        public Builder env(String name, String value) {
-            environment.put(name, value);
-            return this;
-        }
-
-        public Builder removeEnv(String name) {
-            environment.remove(name);
+            this.environment = Map.copyOf(environment);
             return this;
         }
 

@@ -24,12 +24,10 @@ import org.slf4j.LoggerFactory;
  * rebuilds its environment) and every process holding one of the pipes we gave the child as stdin,
  * stdout or stderr (which catches a descendant that dropped the marker but still holds our output).
  * Each marker is its own variable name, so a gateway run inside another gateway's run keeps both.
- * Elsewhere only the spawned process and its live descendants are found.
- *
- * <p>Public for provider runs (package {@code job}), which spawn a CLI with its output going to files
- * rather than through the runner, and for gateways stopping a run another process started (by pid and run id).
+ * Elsewhere only the spawned process and its live descendants are found. {@link StopStrategy#WHOLE_TREE} is
+ * how the rest of the gateway reaches it.
  */
-public final class ProcessTree {
+final class ProcessTree {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
     private static final String MARKER_PREFIX = "LLM_GATEWAY_RUN_";
     private static final Path PROC = Path.of("/proc");
@@ -46,30 +44,18 @@ public final class ProcessTree {
     private final Set<String> stdioPipes;
     private final long rootStartTicks;
 
-    /**
-     * @param stdioPipes the pipes connecting the root's stdin, stdout and stderr to this JVM, as
-     *                   {@code pipe:[inode]} (see {@link #pipesOfThisJvm()}); empty if unknown
-     */
-    ProcessTree(ProcessHandle root, String runId, Set<String> stdioPipes) {
-        this.root = root;
-        this.markerEntry = (markerVariable(runId) + "=").getBytes(StandardCharsets.UTF_8);
+    ProcessTree(RunProcesses run) {
+        this.root = run.root();
+        this.markerEntry = (markerVariable(run.runId()) + "=").getBytes(StandardCharsets.UTF_8);
         this.procfs = Files.isDirectory(PROC.resolve("self").resolve("fd"));
-        this.stdioPipes = Set.copyOf(stdioPipes);
+        this.stdioPipes = run.stdioPipes();
         // A root that already exited cannot tell its start; the JVM started earlier still.
         long rootTicks = procfs ? startTicks(PROC.resolve(Long.toString(root.pid()))) : -1;
         this.rootStartTicks = rootTicks >= 0 ? rootTicks : startTicks(PROC.resolve(Long.toString(selfPid)));
     }
 
-    /**
-     * The processes of a run this JVM did not start through {@link ProcessRunner}: {@code root} (still
-     * running) and every process carrying the run's marker variable.
-     */
-    public ProcessTree(ProcessHandle root, String runId) {
-        this(root, runId, Set.of());
-    }
-
     /** The environment variable that marks every process of run {@code runId}. */
-    public static String markerVariable(String runId) {
+    static String markerVariable(String runId) {
         return MARKER_PREFIX + runId;
     }
 
@@ -77,7 +63,7 @@ public final class ProcessTree {
      * SIGTERM to every process of the run, up to {@code grace} for them to exit, then SIGKILL (repeated
      * until none is left) to whatever remains or appeared meanwhile. Returns at once when nothing is left.
      */
-    public void terminate(Duration grace) {
+    void terminate(Duration grace) {
         Map<Long, ProcessHandle> targets = members();
         if (targets.isEmpty()) {
             return;

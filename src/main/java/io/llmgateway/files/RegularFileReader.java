@@ -53,11 +53,11 @@ public final class RegularFileReader {
     }
 
     /** Runs {@code read} on a daemon thread and waits for it at most {@code patience}. */
-    static <T> T within(Duration patience, IoSupplier<T> read) throws IOException {
+    static <T> T within(Duration patience, IoCall<T> read) throws IOException {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
-                result.complete(read.get());
+                result.complete(read.call());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
@@ -106,10 +106,5 @@ public final class RegularFileReader {
             // Not a POSIX file system: the general description below.
         }
         return "a FIFO, socket or device";
-    }
-
-    @FunctionalInterface
-    interface IoSupplier<T> {
-        T get() throws IOException;
     }
 }

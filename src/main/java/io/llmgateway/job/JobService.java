@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.exec.ProcessRef;
 import static io.llmgateway.job.JobStore.orStoreUnavailable;
@@ -58,7 +59,7 @@ public final class JobService implements AutoCloseable {
     private volatile String watchFailure;
 
     /** @param redactor removes secrets from the output pages and progress lines it hands out */
-    public JobService(Path dataDir, JobConfig config, ProviderRuns provider, JobLocks locks, ObjectMapper mapper,
+    public JobService(Path dataDir, JobConfig config, ProviderRuns provider, FileMutexes locks, ObjectMapper mapper,
             Clock clock, SecretRedactor redactor) {
         this.config = config;
         this.store = new JobStore(dataDir, locks, new JobRecordFormat(mapper));

@@ -1,5 +1,8 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.FileMutexes;
+import io.llmgateway.files.IoCall;
 import io.llmgateway.job.supervisor.ExitReport;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.exec.ProcessRef;
@@ -43,15 +46,17 @@ final class JobStore {
     private static final String DIRECTORY_LOCK = "jobs.lock";
 
     private final Path jobsDir;
-    private final JobLocks locks;
+    private final FileMutexes locks;
+    private final FileMutex directoryLock;
     private final JobRecordFormat format;
     private final Map<String, JobRecord> terminal = new ConcurrentHashMap<>();
     /** Entries warned about, with what they were then; only entries still listed are kept. */
     private final Map<String, List<Object>> warned = new ConcurrentHashMap<>();
 
-    JobStore(Path dataDir, JobLocks locks, JobRecordFormat format) {
+    JobStore(Path dataDir, FileMutexes locks, JobRecordFormat format) {
         this.jobsDir = dataDir.resolve("jobs");
         this.locks = locks;
+        this.directoryLock = locks.of(jobsDir.resolve(DIRECTORY_LOCK));
         this.format = format;
     }
 
@@ -67,15 +72,10 @@ final class JobStore {
         }
     }
 
-    /** An action on the job files. */
-    interface IoAction<T> {
-        T run() throws IOException;
-    }
-
     /** Runs an action on the job files; their failures become store_unavailable errors for the caller. */
-    static <T> T orStoreUnavailable(IoAction<T> action) {
+    static <T> T orStoreUnavailable(IoCall<T> action) {
         try {
-            return action.run();
+            return action.call();
         } catch (LockTimeoutException e) {
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files are busy: " + e.getMessage() + "; "
                     + e.advice() + ".");
@@ -91,9 +91,9 @@ final class JobStore {
         return new JobFiles(jobsDir.resolve(id));
     }
 
-    <T> T withDirectoryLock(JobLocks.Locked<T> action) throws IOException {
+    <T> T withDirectoryLock(IoCall<T> action) throws IOException {
         PrivateFiles.createDirectories(jobsDir);
-        return locks.withDirectory(jobsDir.resolve(DIRECTORY_LOCK), action);
+        return directoryLock.locked(action);
     }
 
     /** Creates the job's directory and empty files, then its record. */
@@ -209,7 +209,7 @@ final class JobStore {
         if (!Files.isDirectory(files.dir())) {
             throw notFound(id);
         }
-        return locks.withJob(id, files.lock(), () -> {
+        return locks.of(files.lock()).locked(() -> {
             JobRecord current = read(id).orElseThrow(() -> notFound(id));
             JobRecord next = change.apply(current);
             if (next != current) {

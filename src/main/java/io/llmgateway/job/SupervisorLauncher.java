@@ -3,8 +3,8 @@ package io.llmgateway.job;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.job.supervisor.JobSupervisorMain;
 import io.llmgateway.exec.ProcessRef;
-import io.llmgateway.exec.OwnSession;
-import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.exec.Output;
+import io.llmgateway.exec.ProcessExecutor;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -32,7 +32,7 @@ final class SupervisorLauncher {
     private final List<String> prefix;
 
     SupervisorLauncher() {
-        List<String> command = new ArrayList<>(OwnSession.prefix());
+        List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.add("-cp");
@@ -45,16 +45,12 @@ final class SupervisorLauncher {
     ProcessRef launch(JobFiles files, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(files.dir().toString());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(files.dir().toFile())
-                .redirectInput(new File("/dev/null"))
-                .redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        try (PrivateFiles.ChildStream log = PrivateFiles.forChildOutput(files.supervisorLog(), true)) {
-            Process process = builder.redirectOutput(log.redirect()).start();
-            return ProcessRef.of(process.toHandle());
-        }
+        return ProcessExecutor.command(command)
+                .environment(environment)
+                .directory(files.dir())
+                .output(Output.appendBothTo(files.supervisorLog()))
+                .ownSession()
+                .startDetached();
     }
 
     /**

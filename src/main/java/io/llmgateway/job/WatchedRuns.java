@@ -45,7 +45,7 @@ final class WatchedRuns {
         Thread thread = new Thread(() -> {
             try {
                 ended.complete(run.watch().orElse(null));
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.error("Watching the CLI of run {} failed", id, e);
                 ended.completeExceptionally(e);
             }

@@ -1,22 +1,22 @@
 package io.llmgateway.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.Json;
+import io.llmgateway.exec.ProcessExecutor;
+import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.RunLimits;
+import io.llmgateway.exec.Stdin;
+import io.llmgateway.exec.Termination;
 import io.llmgateway.files.PrivateFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
 /**
  * Makes a dynamic class-data-sharing archive by running one real session against the jar with
@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ArchiveTrainer {
     private static final ObjectMapper MAPPER = Json.newMapper();
+    /** Far above a session's answers (the tool list is the largest, tens of kilobytes) and its log. */
+    private static final long MAX_OUTPUT_BYTES = 8L * 1024 * 1024;
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
     /** Tools called during training, with their arguments; unknown tools are simply answered with an error. */
     private static final List<Map<String, Object>> TRAINING_CALLS = List.of(
@@ -39,111 +42,96 @@ final class ArchiveTrainer {
     }
 
     /**
-     * Runs the training session and returns once the JVM has written {@code dumpTo}.
+     * Runs the training session and returns once the JVM has written {@code dumpTo}. The whole session is its
+     * stdin: the gateway answers requests in flight before it exits at the end of its input, which is what a
+     * host's pipelined requests rely on too.
      *
      * @throws IOException when the session fails, times out, or no archive was written; the message
      *                     carries the end of the child's stderr
      */
     static void train(GatewayLaunch launch, Path dumpTo, Path scratchDir, Duration timeout) throws IOException {
-        Path stderr = scratchDir.resolve("training-stderr.log");
         List<String> command = new ArrayList<>();
         command.add(launch.java().toString());
         command.addAll(launch.trainingArguments(dumpTo));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(scratchDir.toFile());
-        // The session must not depend on the user's gateway settings (policy, limits, data directory).
-        builder.environment().keySet().removeIf(name -> name.startsWith("LLM_GATEWAY_"));
-        builder.environment().put("LLM_GATEWAY_HOME", scratchDir.resolve("data").toString());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Process process;
-        try (PrivateFiles.ChildStream log = PrivateFiles.forChildOutput(stderr, false)) {
-            process = builder.redirectError(log.redirect()).start();
+        // This process's environment, without the user's gateway settings (policy, limits, data directory): the
+        // session must not depend on them.
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.keySet().removeIf(name -> name.startsWith("LLM_GATEWAY_"));
+        environment.put("LLM_GATEWAY_HOME", scratchDir.resolve("data").toString());
+        environment.put("LLM_GATEWAY_SHUTDOWN_DRAIN_MS", Long.toString(timeout.toMillis()));
+        Session session = session();
+        ProcessOutcome outcome = ProcessExecutor.command(command)
+                .environment(environment)
+                .directory(scratchDir)
+                .stdin(Stdin.text(session.input()))
+                .limits(new RunLimits(timeout, timeout, MAX_OUTPUT_BYTES, KILL_GRACE))
+                .execute();
+        if (outcome.termination() == Termination.CANCELLED) {
+            throw new IOException("interrupted while training the start-up archive");
         }
-        try {
-            runSession(process, deadline);
-            process.getOutputStream().close();
-            if (!process.waitFor(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
-                throw new IOException("the training run did not exit within " + timeout.toSeconds() + " s");
-            }
-            if (process.exitValue() != 0 || dumpSize(dumpTo) == 0) {
-                throw new IOException("the training run exited with " + process.exitValue()
-                        + " and wrote no archive" + stderrTail(stderr));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while training the start-up archive", e);
-        } catch (IOException e) {
-            throw new IOException(e.getMessage() + stderrTail(stderr), e);
-        } finally {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+        if (outcome.termination() != Termination.EXITED) {
+            throw new IOException("the training run did not exit within " + timeout.toSeconds() + " s"
+                    + stderrTail(outcome));
+        }
+        checkAnswered(session.lastId(), outcome);
+        if (outcome.exitCode() != 0 || dumpSize(dumpTo) == 0) {
+            throw new IOException("the training run exited with " + outcome.exitCode() + " and wrote no archive"
+                    + stderrTail(outcome));
         }
     }
 
-    private static void runSession(Process process, long deadline) throws IOException, InterruptedException {
-        BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> readReplies(process, replies), "archive-training-reader");
-        reader.setDaemon(true);
-        reader.start();
-        OutputStream toServer = process.getOutputStream();
+    /** The session's requests, one line each, and the id of the last one. */
+    private record Session(String input, int lastId) {
+    }
+
+    private static Session session() throws IOException {
+        StringBuilder input = new StringBuilder();
         int id = 0;
-        send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "initialize", "params", Map.of(
+        send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "initialize", "params", Map.of(
                 "protocolVersion", "2025-06-18", "capabilities", Map.of(),
                 "clientInfo", Map.of("name", "llm-cli-gateway-setup", "version", "1"))));
-        awaitReply(replies, id, deadline);
-        send(toServer, Map.of("jsonrpc", "2.0", "method", "notifications/initialized"));
-        send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "tools/list", "params", Map.of()));
-        awaitReply(replies, id, deadline);
-        send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/list", "params", Map.of()));
-        awaitReply(replies, id, deadline);
+        send(input, Map.of("jsonrpc", "2.0", "method", "notifications/initialized"));
+        send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "tools/list", "params", Map.of()));
+        send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/list", "params", Map.of()));
         for (String uri : List.of("sessions://all", "jobs://recent")) {
-            send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/read", "params", Map.of("uri", uri)));
-            awaitReply(replies, id, deadline);
+            send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/read", "params", Map.of("uri", uri)));
         }
         for (Map<String, Object> call : TRAINING_CALLS) {
-            send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "tools/call", "params", call));
-            awaitReply(replies, id, deadline);
+            send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "tools/call", "params", call));
         }
         // The error paths of the transport are part of a normal session's classes too.
-        toServer.write("{not json\n".getBytes(StandardCharsets.UTF_8));
-        send(toServer, Map.of("jsonrpc", "2.0", "id", ++id, "method", "ping"));
-        awaitReply(replies, id, deadline);
+        input.append("{not json\n");
+        send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "ping"));
+        return new Session(input.toString(), id);
     }
 
-    private static void readReplies(Process process, BlockingQueue<JsonNode> replies) {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                try {
-                    replies.add(MAPPER.readTree(line));
-                } catch (IOException e) {
-                    replies.add(MAPPER.createObjectNode().put("unparseable", line));
-                }
-            }
-        } catch (IOException e) {
-            // The process ended; awaitReply reports the missing answer.
-        }
+    private static void send(StringBuilder input, Map<String, Object> message) throws IOException {
+        input.append(MAPPER.writeValueAsString(message)).append('\n');
     }
 
-    private static void send(OutputStream out, Map<String, Object> message) throws IOException {
-        out.write(MAPPER.writeValueAsBytes(message));
-        out.write('\n');
-        out.flush();
-    }
-
-    private static void awaitReply(BlockingQueue<JsonNode> replies, int id, long deadline)
-            throws IOException, InterruptedException {
-        while (true) {
-            JsonNode reply = replies.poll(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-            if (reply == null) {
-                throw new IOException("the training run did not answer request " + id + " in time");
-            }
-            if (reply.has("unparseable")) {
-                throw new IOException("the training run wrote a non-JSON line to stdout: "
-                        + abbreviate(reply.get("unparseable").asText()));
-            }
-            if (reply.path("id").asInt(-1) == id) {
+    /**
+     * Every request got its answer, and stdout held nothing but JSON-RPC until then (the JVM may log to stdout as
+     * it writes the archive at exit).
+     */
+    private static void checkAnswered(int lastId, ProcessOutcome outcome) throws IOException {
+        Set<Integer> answered = new HashSet<>();
+        for (String line : outcome.stdout().lines().toList()) {
+            if (answered.size() == lastId) {
                 return;
+            }
+            try {
+                int id = MAPPER.readTree(line).path("id").asInt(-1);
+                if (id >= 1 && id <= lastId) {
+                    answered.add(id);
+                }
+            } catch (IOException e) {
+                throw new IOException("the training run wrote a non-JSON line to stdout: " + abbreviate(line)
+                        + stderrTail(outcome));
+            }
+        }
+        for (int id = 1; id <= lastId; id++) {
+            if (!answered.contains(id)) {
+                throw new IOException("the training run did not answer request " + id + stderrTail(outcome));
             }
         }
     }
@@ -156,21 +144,13 @@ final class ArchiveTrainer {
         }
     }
 
-    private static long remainingMillis(long deadline) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-    }
-
-    private static String stderrTail(Path stderr) {
-        try {
-            List<String> lines = PrivateFiles.readString(stderr).lines().toList();
-            if (lines.isEmpty()) {
-                return "";
-            }
-            return "; its stderr ended with: " + abbreviate(String.join(" | ",
-                    lines.subList(Math.max(0, lines.size() - 3), lines.size())));
-        } catch (IOException e) {
+    private static String stderrTail(ProcessOutcome outcome) {
+        List<String> lines = outcome.stderr().lines().toList();
+        if (lines.isEmpty()) {
             return "";
         }
+        return "; its stderr ended with: " + abbreviate(String.join(" | ",
+                lines.subList(Math.max(0, lines.size() - 3), lines.size())));
     }
 
     private static String abbreviate(String text) {

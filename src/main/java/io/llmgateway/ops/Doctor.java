@@ -11,7 +11,7 @@ import io.llmgateway.policy.PolicyParser;
 import io.llmgateway.store.JsonFileSessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.RunGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class Doctor {
      * timeout value falls back to the default here and is reported by the configuration check), and
      * the start-up archive of the jar this process runs from, if it runs from one.
      */
-    public static Doctor forEnvironment(Map<String, String> env, ProcessRunner runner, Clock clock) {
+    public static Doctor forEnvironment(Map<String, String> env, RunGroup probes, Clock clock) {
         Path dataDir = GatewayConfig.resolveDataDir(env);
         Duration timeout;
         try {
@@ -59,7 +59,7 @@ public final class Doctor {
         Optional<StartupArchive> archive = GatewayLaunch.runningJar()
                 .map(jar -> new StartupArchive(dataDir, GatewayLaunch.currentJava(), jar, clock));
         ProviderRegistry registry = ProviderRegistry.standard();
-        return new Doctor(env, dataDir, registry, new ProviderProber(registry, runner, env, timeout), archive, clock);
+        return new Doctor(env, dataDir, registry, new ProviderProber(registry, probes, env, timeout), archive, clock);
     }
 
     public List<Check> run() {

@@ -6,14 +6,16 @@ import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.ExecutableResolver;
 import io.llmgateway.exec.ProcessOutcome;
-import io.llmgateway.exec.ProcessRunner;
-import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.exec.ProcessExecutor;
+import io.llmgateway.exec.RunGroup;
+import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.provider.cli.LoginStatus;
 import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.cli.StatusContext;
 import io.llmgateway.redact.SecretRedactor;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +39,8 @@ public final class ProviderProber {
     private static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+)+(?:-[0-9A-Za-z.]+)?");
 
     private final ProviderRegistry registry;
-    private final ProcessRunner runner;
+    /** The probes still running when the gateway closes are stopped with it. */
+    private final RunGroup runs;
     private final Map<String, String> env;
     private final CliCommands commands;
     private final Path home;
@@ -46,9 +49,9 @@ public final class ProviderProber {
     /** Probe output is redacted as it is read: the version line is shown to callers. */
     private final SecretRedactor redactor;
 
-    public ProviderProber(ProviderRegistry registry, ProcessRunner runner, Map<String, String> env, Duration timeout) {
+    public ProviderProber(ProviderRegistry registry, RunGroup runs, Map<String, String> env, Duration timeout) {
         this.registry = registry;
-        this.runner = runner;
+        this.runs = runs;
         this.env = Map.copyOf(env);
         this.commands = CliCommands.fromEnvironment(env);
         this.home = Path.of(Optional.ofNullable(env.get("HOME")).filter(h -> !h.isBlank())
@@ -140,18 +143,16 @@ public final class ProviderProber {
             command.add(executable.toString());
             command.addAll(List.of(args));
             try {
-                ProcessOutcome outcome = runner.run(ProcessSpec.builder(command)
-                        .workingDir(workingDir)
+                ProcessOutcome outcome = ProcessExecutor.command(command)
                         .environment(env)
-                        .wallTimeout(timeout)
-                        .idleTimeout(timeout)
-                        .maxOutputBytes(MAX_OUTPUT_BYTES)
-                        .killGrace(Duration.ZERO)
-                        .build());
+                        .directory(workingDir)
+                        .limits(new RunLimits(timeout, timeout, MAX_OUTPUT_BYTES, Duration.ZERO))
+                        .partOf(runs)
+                        .execute();
                 return outcome.termination() == Termination.EXITED
                         ? Optional.of(outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr())))
                         : Optional.empty();
-            } catch (GatewayException e) {
+            } catch (GatewayException | IOException e) {
                 return Optional.empty();
             }
         }

@@ -1,26 +1,24 @@
 package io.llmgateway.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
+import io.llmgateway.exec.ProcessExecutor;
+import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.RunLimits;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The class-data-sharing archive for one (jar, Java runtime) pair, kept under
@@ -29,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * fingerprint and JVM version it was trained on. An archive whose stamp does not match is stale: the
  * JVM ignores it by itself when size or time differ, and {@link #refresh} replaces it.
  *
- * <p>Refreshes hold a kernel lock on {@code refresh.lock}, so concurrent gateways and {@code setup}
+ * <p>Refreshes hold the {@link FileMutex} of {@code refresh.lock}, so concurrent gateways and {@code setup}
  * train once; the archive and its stamp are replaced by atomic renames, so a JVM starting meanwhile
  * maps either the old or the new file.
  */
@@ -37,6 +35,10 @@ public final class StartupArchive {
     public static final String DIRECTORY = "startup-archive";
     static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
+    /** {@code java --version} and the JVM's complaint about an archive fit many times over. */
+    private static final long VERIFY_MAX_OUTPUT_BYTES = 64 * 1024;
+    /** A refresh waits for another process's to end: that one trains for at most the training timeout. */
+    private static final Duration REFRESH_PATIENCE = TRAINING_TIMEOUT.plusSeconds(30);
 
     private static final ObjectMapper MAPPER = Json.newMapper();
 
@@ -44,13 +46,14 @@ public final class StartupArchive {
     private final Path java;
     private final Path jar;
     private final Clock clock;
-    private final ReentrantLock refreshLock = new ReentrantLock();
+    private final FileMutex refreshLock;
 
     public StartupArchive(Path dataDir, Path java, Path jar, Clock clock) {
         this.directory = dataDir.resolve(DIRECTORY);
         this.java = java;
         this.jar = jar.toAbsolutePath().normalize();
         this.clock = clock;
+        this.refreshLock = new FileMutex(directory.resolve("refresh.lock"), REFRESH_PATIENCE);
     }
 
     /** The archive a host's JVM maps: {@code gateway-<hash of jar path and Java home>.jsa}. */
@@ -102,25 +105,23 @@ public final class StartupArchive {
         List<String> command = new ArrayList<>(launch().command());
         command.replaceAll(arg -> arg.equals("-Xshare:auto") ? "-Xshare:on" : arg);
         command.add("--version");
+        ProcessOutcome outcome;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(VERIFY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
-            }
-            if (process.exitValue() == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(output.lines().map(String::strip).filter(line -> !line.isEmpty())
-                    .reduce((first, second) -> first + " " + second).orElse("exit " + process.exitValue()));
-        } catch (IOException e) {
+            // The JVM a host would start, with this process's environment.
+            outcome = ProcessExecutor.command(command)
+                    .environment(System.getenv())
+                    .limits(new RunLimits(VERIFY_TIMEOUT, VERIFY_TIMEOUT, VERIFY_MAX_OUTPUT_BYTES, Duration.ZERO))
+                    .execute();
+        } catch (IOException | GatewayException e) {
             return Optional.of("could not start " + java + " (" + e.getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
         }
+        return switch (outcome.termination()) {
+            case EXITED -> outcome.exitCode() == 0 ? Optional.empty() : Optional.of(
+                    (outcome.stdout() + "\n" + outcome.stderr()).lines().map(String::strip).filter(line -> !line.isEmpty())
+                            .reduce((first, second) -> first + " " + second).orElse("exit " + outcome.exitCode()));
+            case CANCELLED -> Optional.of("interrupted");
+            default -> Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
+        };
     }
 
     /**
@@ -128,46 +129,25 @@ public final class StartupArchive {
      * running. Blocks for the length of a training session (a few seconds).
      */
     public ArchiveStatus refresh() throws IOException {
-        return refresh(true).orElseThrow();
+        try {
+            return refreshLock.locked(this::trainUnlessFresh);
+        } finally {
+            refreshLock.close(); // not kept open between refreshes: an archive object is never closed
+        }
     }
 
     /** Like {@link #refresh()}, but returns empty at once when another refresh holds the lock. */
     public Optional<ArchiveStatus> refreshUnlessBusy() throws IOException {
-        return refresh(false);
-    }
-
-    private Optional<ArchiveStatus> refresh(boolean wait) throws IOException {
-        PrivateFiles.createDirectories(directory);
-        if (wait) {
-            refreshLock.lock();
-        } else if (!refreshLock.tryLock()) {
-            return Optional.empty();
-        }
-        try (FileChannel channel = PrivateFiles.open(directory.resolve("refresh.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock = acquire(channel, wait);
-            if (lock == null) {
-                return Optional.empty();
-            }
-            try (lock) {
-                ArchiveStatus current = status();
-                if (current.fresh()) {
-                    return Optional.of(current);
-                }
-                return Optional.of(train());
-            }
-        } finally {
-            refreshLock.unlock();
-        }
-    }
-
-    private static FileLock acquire(FileChannel channel, boolean wait) throws IOException {
         try {
-            return wait ? channel.lock() : channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            // Another instance in this JVM holds it: the same as another process holding it.
-            return null;
+            return refreshLock.lockedIfFree(this::trainUnlessFresh);
+        } finally {
+            refreshLock.close();
         }
+    }
+
+    private ArchiveStatus trainUnlessFresh() throws IOException {
+        ArchiveStatus current = status();
+        return current.fresh() ? current : train();
     }
 
     /** Runs under the refresh lock, so any temporary file present is a leftover of an interrupted run. */

@@ -1,12 +1,12 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.Json;
-import io.llmgateway.files.InterProcessLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Several processes append safely: each line is one {@code write} on an {@code O_APPEND}
  * descriptor, which the kernel places atomically at the end of the file. The file is opened per
  * line, so after a rotation every process writes to the new file. When it reaches {@code maxBytes}
- * it is rotated under {@link InterProcessLock} to {@code audit.jsonl.1} .. {@code .<keep>}.
+ * it is rotated under a {@link FileMutex} to {@code audit.jsonl.1} .. {@code .<keep>}.
  *
  * <p>No fsync per line: that would add milliseconds to every call. Once {@code write} returns the
  * line survives a crash of the process; only a power loss or kernel crash can drop the latest lines.
@@ -53,7 +53,7 @@ public final class AuditLog implements AutoCloseable {
     private final Path file;
     private final long maxBytes;
     private final int keep;
-    private final InterProcessLock rotationLock;
+    private final FileMutex rotationLock;
     private final ObjectMapper canonicalJson =
             Json.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private final long pid = ProcessHandle.current().pid();
@@ -71,7 +71,7 @@ public final class AuditLog implements AutoCloseable {
         this.file = dataDir.resolve(FILE_NAME);
         this.maxBytes = maxBytes;
         this.keep = keep;
-        this.rotationLock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME));
+        this.rotationLock = new FileMutex(dataDir.resolve(LOCK_FILE_NAME));
     }
 
     /**

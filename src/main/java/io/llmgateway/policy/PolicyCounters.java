@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
-import io.llmgateway.files.InterProcessLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Limit counters shared by every gateway process on one data directory and kept across restarts
  * and policy reloads: {@code policy-counters.json} (0600), maps {@code <counter>/<windowSeconds>/
  * <windowStart>} to a call count. Each operation reads, changes and rewrites the file under {@link
- * InterProcessLock} ({@code policy-counters.lock}), so no process ever sees another's half-done
+ * FileMutex} ({@code policy-counters.lock}), so no process ever sees another's half-done
  * update. Expired windows are pruned on every write.
  *
  * <p>Trade-off, measured: the file is rewritten in place (one positional write plus a truncate),
@@ -61,19 +61,19 @@ public final class PolicyCounters implements AutoCloseable {
     private static final int MAX_QUOTED_CHARS = 40;
 
     private final Path file;
-    private final InterProcessLock lock;
+    private final FileMutex lock;
     private final JsonFactory json = new JsonFactory();
     /** Damaged entries in the file's open windows at the last read: key to the warning about it. */
     private volatile Map<String, String> damaged = Map.of();
 
     public PolicyCounters(Path dataDir) {
-        this(dataDir, InterProcessLock.DEFAULT_PATIENCE);
+        this(dataDir, FileMutex.PATIENCE);
     }
 
     /** {@code lockPatience}: how long a call waits for another process's lock before failing. */
     PolicyCounters(Path dataDir, Duration lockPatience) {
         this.file = dataDir.resolve(FILE_NAME);
-        this.lock = new InterProcessLock(dataDir.resolve(LOCK_FILE_NAME), lockPatience);
+        this.lock = new FileMutex(dataDir.resolve(LOCK_FILE_NAME), lockPatience);
     }
 
     /**

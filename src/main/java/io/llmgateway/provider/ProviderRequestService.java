@@ -24,7 +24,6 @@ import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.InputLimits;
 import io.llmgateway.exec.ProcessOutcome;
-import io.llmgateway.exec.ProcessRunner;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.redact.SecretRedactor;
@@ -79,7 +78,6 @@ public final class ProviderRequestService implements ProviderRuns {
 
     private final ProviderRegistry registry;
     private final SessionService sessions;
-    private final ProcessRunner runner;
     private final RequestSettings settings;
     private final FailureClassifier failures = new FailureClassifier();
     private final ModelCatalog models;
@@ -91,12 +89,11 @@ public final class ProviderRequestService implements ProviderRuns {
      * @param redactor   removes secrets from everything a run's output contributes to a result or an error
      * @param placements settles the {@code workspace} and {@code worktree} arguments into the real directory
      */
-    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, ProcessRunner runner,
-            RequestSettings settings, ModelCatalog models, SecretRedactor redactor, Placements placements) {
+    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, RequestSettings settings,
+            ModelCatalog models, SecretRedactor redactor, Placements placements) {
         this.registry = registry;
         this.models = models;
         this.sessions = sessions;
-        this.runner = runner;
         this.settings = settings;
         this.redactor = redactor;
         this.placements = placements;
@@ -421,7 +418,7 @@ public final class ProviderRequestService implements ProviderRuns {
     /** The spec with its executable resolved, so a missing CLI is reported before anything is queued. */
     private ProcessSpec checkedExecutable(ProviderCli provider, ProcessSpec spec) {
         try {
-            return runner.checked(spec);
+            return spec.checked(InputLimits.DEFAULTS);
         } catch (ExecutableNotFoundException e) {
             throw notFound(provider, spec);
         }

@@ -1,6 +1,7 @@
 package io.llmgateway.store;
 
-import io.llmgateway.files.KernelLock;
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.IoCall;
 import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
@@ -12,7 +13,6 @@ import io.llmgateway.session.SessionStore;
 import io.llmgateway.store.StoreFiles.FileStamp;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -27,6 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -65,8 +66,6 @@ public final class JsonFileSessionStore implements SessionStore {
     static final String JOURNAL_FILE = "sessions.journal.jsonl";
     static final String LOCK_FILE = "sessions.lock";
     static final int DEFAULT_COMPACTION_MIN_CHANGES = 2000;
-    /** Longest wait for another process's lock: a compaction of 100,000 sessions holds it for about a second. */
-    static final Duration DEFAULT_LOCK_PATIENCE = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(JsonFileSessionStore.class);
     private static final String LINKED = "it is a symbolic link, which the gateway never reads or writes through";
@@ -79,13 +78,12 @@ public final class JsonFileSessionStore implements SessionStore {
     private final Path lockFile;
     private final Clock clock;
     private final int compactionMinChanges;
-    private final Duration lockPatience;
+    private final FileMutex lock;
     private final SessionFileFormat format = new SessionFileFormat();
     private final ReentrantLock mutex = new ReentrantLock();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     // Guarded by mutex.
-    private FileChannel lockChannel;
     private Cache cache;
     private boolean closed;
 
@@ -94,7 +92,7 @@ public final class JsonFileSessionStore implements SessionStore {
      * so a broken data directory fails calls with {@code store_unavailable} until someone fixes it.
      */
     public JsonFileSessionStore(Path dataDir, Clock clock) {
-        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES, DEFAULT_LOCK_PATIENCE);
+        this(dataDir, clock, DEFAULT_COMPACTION_MIN_CHANGES, FileMutex.PATIENCE);
     }
 
     /**
@@ -108,7 +106,7 @@ public final class JsonFileSessionStore implements SessionStore {
         this.lockFile = this.dataDir.resolve(LOCK_FILE);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.compactionMinChanges = compactionMinChanges;
-        this.lockPatience = Objects.requireNonNull(lockPatience, "lockPatience");
+        this.lock = new FileMutex(lockFile, Objects.requireNonNull(lockPatience, "lockPatience"));
     }
 
     /** What this process knows of the files, and the state they hold. */
@@ -140,40 +138,36 @@ public final class JsonFileSessionStore implements SessionStore {
     }
 
     @Override
-    @SuppressWarnings("try") // the lock is held for the try block
     public <T> T read(Function<SessionState, T> query) {
         return withStore(() -> {
-            try (FileLock shared = lock(true)) {
-                if (catchUp(false)) {
-                    return query.apply(cache.state);
-                }
+            // Null when a damaged file has to be moved aside, which takes the exclusive lock.
+            Optional<T> answered = lock.lockedShared(
+                    () -> catchUp(false) ? Optional.ofNullable(query.apply(cache.state)) : null);
+            if (answered != null) {
+                return answered.orElse(null);
             }
-            // A damaged file has to be moved aside, which takes the exclusive lock.
-            try (FileLock exclusive = lock(false)) {
+            return lock.locked(() -> {
                 catchUp(true);
                 return query.apply(cache.state);
-            }
+            });
         });
     }
 
     @Override
-    @SuppressWarnings("try") // the lock is held for the try block
     public <T> T update(Function<SessionState, Transaction<T>> transaction) {
-        return withStore(() -> {
-            try (FileLock exclusive = lock(false)) {
-                catchUp(true);
-                Transaction<T> decided = transaction.apply(cache.state);
-                if (!decided.changes().isEmpty()) {
-                    append(format.journalEntry(decided.changes()));
-                    decided.changes().forEach(cache.state::apply);
-                    cache.journalChanges += decided.changes().size();
-                    if (cache.journalChanges > Math.max(compactionMinChanges, cache.state.size() / 2)) {
-                        compactAfterCommit();
-                    }
+        return withStore(() -> lock.locked(() -> {
+            catchUp(true);
+            Transaction<T> decided = transaction.apply(cache.state);
+            if (!decided.changes().isEmpty()) {
+                append(format.journalEntry(decided.changes()));
+                decided.changes().forEach(cache.state::apply);
+                cache.journalChanges += decided.changes().size();
+                if (cache.journalChanges > Math.max(compactionMinChanges, cache.state.size() / 2)) {
+                    compactAfterCommit();
                 }
-                return decided.result();
             }
-        });
+            return decided.result();
+        }));
     }
 
     @Override
@@ -187,30 +181,27 @@ public final class JsonFileSessionStore implements SessionStore {
         try {
             closed = true;
             forgetCache();
-            closeQuietly(lockChannel);
-            lockChannel = null;
+            lock.close();
         } finally {
             mutex.unlock();
         }
     }
 
-    private interface StoreCall<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T withStore(StoreCall<T> call) {
+    /**
+     * Runs {@code call} as the only call of this store in the JVM; {@code call} takes the kernel lock it needs.
+     * The mutex guards the cache; the lock holds back an interrupt until its call is over, which keeps the
+     * cache's channels open too.
+     */
+    private <T> T withStore(IoCall<T> call) {
         if (mutex.isHeldByCurrentThread()) {
             throw new IllegalStateException("a query or transaction must not call the session store");
         }
-        // An interrupt closes whichever NIO channel is busy; keep it pending until the call is over.
-        boolean interrupted = Thread.interrupted();
         mutex.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the session store is closed");
             }
-            openLockFile();
-            return call.run();
+            return call.call();
         } catch (LockTimeoutException e) {
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The session store is busy: " + e.getMessage()
                     + "; " + e.advice() + ".", Map.of("path", lockFile.toString(), "lockHolders", e.holders()));
@@ -219,23 +210,7 @@ public final class JsonFileSessionStore implements SessionStore {
             throw unavailable(e);
         } finally {
             mutex.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
-    }
-
-    private void openLockFile() throws IOException {
-        if (lockChannel != null && lockChannel.isOpen()) {
-            return;
-        }
-        PrivateFiles.createDirectories(dataDir);
-        lockChannel = PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-    }
-
-    private FileLock lock(boolean shared) throws IOException {
-        return StoreFiles.on(lockFile, () -> KernelLock.acquire(lockChannel, lockFile, shared, lockPatience));
     }
 
     /** Brings the cache up to date with the files; false when a damaged file needs the exclusive lock. */

@@ -1,5 +1,6 @@
 package io.llmgateway.store;
 
+import io.llmgateway.files.IoCall;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
@@ -38,18 +39,13 @@ final class StoreFiles {
         }
     }
 
-    /** An I/O step on one file. */
-    interface FileStep<T> {
-        T run() throws IOException;
-    }
-
     /**
      * Runs {@code step}, making sure a failure names {@code file}: channel operations throw plain
      * IOExceptions that do not say which file they were about.
      */
-    static <T> T on(Path file, FileStep<T> step) throws IOException {
+    static <T> T on(Path file, IoCall<T> step) throws IOException {
         try {
-            return step.run();
+            return step.call();
         } catch (FileSystemException | LockTimeoutException e) {
             throw e;
         } catch (IOException e) {

@@ -3,10 +3,12 @@ package io.llmgateway.workspace;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ExecutableNotFoundException;
+import io.llmgateway.exec.ProcessExecutor;
 import io.llmgateway.exec.ProcessOutcome;
-import io.llmgateway.exec.ProcessRunner;
-import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.exec.RunGroup;
+import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.Termination;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the real {@code git} for workspaces and worktrees through the gateway's process runner: an argv, no
- * shell, stdin closed, a time limit, and an explicit environment. The environment keeps only what finding
+ * Runs the real {@code git} for workspaces and worktrees through the gateway's one process executor: an argv, no
+ * shell, stdin closed, a time limit, output bounded, and an explicit environment. The environment keeps only what finding
  * git and its repositories needs ({@code PATH}, {@code HOME}, {@code TMPDIR}); no inherited {@code GIT_*}
  * variable, no system or global configuration, and hooks and fsmonitor are switched off for every command,
  * so a repository cannot make the gateway run code of its own by being checked out.
@@ -41,12 +43,15 @@ public final class Git {
         }
     }
 
-    private final ProcessRunner runner;
+    private final RunGroup runs;
     private final Map<String, String> environment;
 
-    /** @param gatewayEnvironment the gateway's environment; only PATH, HOME and TMPDIR are passed on */
-    public Git(ProcessRunner runner, Map<String, String> gatewayEnvironment) {
-        this.runner = runner;
+    /**
+     * @param runs               the gateway's short runs, stopped when it closes
+     * @param gatewayEnvironment the gateway's environment; only PATH, HOME and TMPDIR are passed on
+     */
+    public Git(RunGroup runs, Map<String, String> gatewayEnvironment) {
+        this.runs = runs;
         Map<String, String> env = new LinkedHashMap<>();
         for (String name : List.of("PATH", "HOME", "TMPDIR")) {
             String value = gatewayEnvironment.get(name);
@@ -71,14 +76,16 @@ public final class Git {
         command.add("git");
         command.addAll(SAFETY);
         command.addAll(List.of(args));
-        ProcessSpec spec = ProcessSpec.builder(command).workingDir(directory).environment(environment)
-                .wallTimeout(TIMEOUT).idleTimeout(TIMEOUT).maxOutputBytes(MAX_OUTPUT_BYTES).build();
         ProcessOutcome outcome;
         try {
-            outcome = runner.run(spec);
+            outcome = ProcessExecutor.command(command).environment(environment).directory(directory)
+                    .limits(new RunLimits(TIMEOUT, TIMEOUT, MAX_OUTPUT_BYTES, Duration.ZERO)).partOf(runs).execute();
         } catch (ExecutableNotFoundException e) {
             throw new GatewayException(ErrorCode.GIT_FAILED, "git was not found on the PATH of the gateway's "
                     + "environment; workspaces and worktrees need it installed.");
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.GIT_FAILED, "git could not be started in " + directory + ": "
+                    + e.getMessage());
         }
         if (outcome.termination() != Termination.EXITED || outcome.exitCode() == null) {
             throw new GatewayException(ErrorCode.GIT_FAILED, "git " + args[0] + " in " + directory + " was stopped ("

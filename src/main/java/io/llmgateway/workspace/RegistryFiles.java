@@ -9,7 +9,8 @@ import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
-import io.llmgateway.files.InterProcessLock;
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.IoCall;
 import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.files.RefusedFileException;
 import io.llmgateway.files.RegularFileReader;
@@ -55,7 +56,7 @@ public final class RegistryFiles {
 
     private final Path configFile;
     private final Path registrations;
-    private final InterProcessLock lock;
+    private final FileMutex lock;
     private final Path home;
 
     /** @param environment the gateway's: {@value #CONFIG_VARIABLE} and HOME (for {@code ~/} in paths) */
@@ -63,7 +64,7 @@ public final class RegistryFiles {
         String explicit = environment.get(CONFIG_VARIABLE);
         this.configFile = explicit != null && !explicit.isBlank() ? Path.of(explicit) : dataDir.resolve("config.toml");
         this.registrations = dataDir.resolve(REGISTRATIONS);
-        this.lock = new InterProcessLock(dataDir.resolve("workspaces.lock"));
+        this.lock = new FileMutex(dataDir.resolve("workspaces.lock"));
         String homeValue = environment.get("HOME");
         this.home = homeValue == null || homeValue.isBlank() ? Path.of(System.getProperty("user.home")) : Path.of(homeValue);
     }

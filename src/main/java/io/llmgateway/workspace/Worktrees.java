@@ -2,7 +2,8 @@ package io.llmgateway.workspace;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
-import io.llmgateway.files.InterProcessLock;
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.IoCall;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.provider.api.Placement;
@@ -45,13 +46,13 @@ public final class Worktrees {
 
     private final Git git;
     private final Path directory;
-    private final InterProcessLock lock;
+    private final FileMutex lock;
 
     public Worktrees(Git git, Path dataDir) {
         this.git = git;
         this.directory = dataDir.resolve("worktrees");
         // Held across git worktree commands, each bounded by Git.TIMEOUT.
-        this.lock = new InterProcessLock(dataDir.resolve("worktrees.lock"), Git.TIMEOUT.multipliedBy(3));
+        this.lock = new FileMutex(dataDir.resolve("worktrees.lock"), Git.TIMEOUT.multipliedBy(3));
     }
 
     /** What deleting a session did with its worktree. */
@@ -285,7 +286,7 @@ public final class Worktrees {
         return sessionId.replace(':', '-');
     }
 
-    private <T> T locked(InterProcessLock.IoAction<T> action) {
+    private <T> T locked(IoCall<T> action) {
         try {
             return lock.locked(action);
         } catch (LockTimeoutException e) {

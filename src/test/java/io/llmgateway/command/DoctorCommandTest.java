@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
-import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.provider.cli.ProviderRegistry;
@@ -37,7 +37,7 @@ class DoctorCommandTest {
     private Path bin;
     private Path dataDir;
     private final Map<String, String> env = new HashMap<>();
-    private final ProcessRunner runner = new ProcessRunner();
+    private final RunGroup probes = new RunGroup();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -57,12 +57,12 @@ class DoctorCommandTest {
 
     @AfterEach
     void closeRunner() {
-        runner.close();
+        probes.close();
     }
 
     private int doctor(String... args) {
         ProviderRegistry registry = ProviderRegistry.standard();
-        Doctor doctor = new Doctor(env, dataDir, registry, new ProviderProber(registry, runner, env, Duration.ofSeconds(20)),
+        Doctor doctor = new Doctor(env, dataDir, registry, new ProviderProber(registry, probes, env, Duration.ofSeconds(20)),
                 Optional.empty(), Clock.systemUTC());
         return new DoctorCommand(doctor, "9.9.9").run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));

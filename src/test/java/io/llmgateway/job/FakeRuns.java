@@ -80,6 +80,7 @@ final class FakeRuns implements ProviderRuns {
         String correlationId = request.correlationId() == null ? UUID.randomUUID().toString() : request.correlationId();
         ProcessSpec.Builder spec = ProcessSpec.builder(script.toString())
                 .workingDir(workingDir)
+                .environment(System.getenv()) // the fake agent is a bash script: it needs the PATH
                 .stdin(request.prompt())
                 .wallTimeout(request.timeout())
                 .killGrace(Duration.ofMillis(500));

@@ -1,5 +1,6 @@
 package io.llmgateway.job;
 
+import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.exec.ProcessRef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +55,7 @@ class JobServiceTest {
     Path work;
 
     private FakeRuns fake;
-    private final JobLocks locks = new JobLocks();
+    private final FileMutexes locks = new FileMutexes();
     private final List<JobService> services = new ArrayList<>();
 
     @BeforeEach
@@ -547,7 +548,7 @@ class JobServiceTest {
     @Test
     void aProcessStuckHoldingTheJobsLockIsNamedAndJobsResume() throws Exception {
         JobService jobs = new JobService(dataDir, config(4, 2, 32, Duration.ofSeconds(45)), fake,
-                new JobLocks(Duration.ofMillis(300)), Json.newMapper(), Clock.systemUTC(), new SecretRedactor(Map.of()));
+                new FileMutexes(Duration.ofMillis(300)), Json.newMapper(), Clock.systemUTC(), new SecretRedactor(Map.of()));
         services.add(jobs);
         Files.createDirectories(dataDir.resolve("jobs"));
         Process holder = LockHolderMain.holding(dataDir.resolve("jobs").resolve("jobs.lock"));

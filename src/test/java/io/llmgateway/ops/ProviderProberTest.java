@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ProviderId;
-import io.llmgateway.exec.ProcessRunner;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.provider.cli.LoginStatus;
 import io.llmgateway.provider.cli.ProviderRegistry;
 import java.io.IOException;
@@ -27,11 +27,11 @@ class ProviderProberTest {
     Path bin;
     @TempDir
     Path home;
-    private final ProcessRunner runner = new ProcessRunner();
+    private final RunGroup probes = new RunGroup();
 
     @AfterEach
     void closeRunner() {
-        runner.close();
+        probes.close();
     }
 
     private void fake(String name, String body) throws IOException {
@@ -45,7 +45,7 @@ class ProviderProberTest {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("PATH", bin.toString());
         env.put("HOME", home.toString());
-        return new ProviderProber(ProviderRegistry.standard(), runner, env, timeout);
+        return new ProviderProber(ProviderRegistry.standard(), probes, env, timeout);
     }
 
     private static ProbeResult status(List<ProbeResult> all, ProviderId cli) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.session.SessionChange;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionState;
@@ -56,7 +57,7 @@ class JsonFileSessionStoreTest {
     }
 
     private JsonFileSessionStore open(int compactionMinChanges) {
-        return new JsonFileSessionStore(dir, CLOCK, compactionMinChanges, JsonFileSessionStore.DEFAULT_LOCK_PATIENCE);
+        return new JsonFileSessionStore(dir, CLOCK, compactionMinChanges, FileMutex.PATIENCE);
     }
 
     private Path snapshot() {
@@ -465,7 +466,7 @@ class JsonFileSessionStoreTest {
     @Test
     void filesArePrivateToTheUser() throws IOException {
         Path nested = dir.resolve("home").resolve(".llm-cli-gateway");
-        try (JsonFileSessionStore store = new JsonFileSessionStore(nested, CLOCK, 2, JsonFileSessionStore.DEFAULT_LOCK_PATIENCE)) {
+        try (JsonFileSessionStore store = new JsonFileSessionStore(nested, CLOCK, 2, FileMutex.PATIENCE)) {
             for (int i = 0; i < 4; i++) {
                 create(store, ProviderId.CLAUDE);
             }

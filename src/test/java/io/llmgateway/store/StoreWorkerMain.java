@@ -1,6 +1,7 @@
 package io.llmgateway.store;
 
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.files.FileMutex;
 import io.llmgateway.session.SessionChange;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionState;
@@ -36,7 +37,7 @@ public final class StoreWorkerMain {
         int compactionMinChanges = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(), compactionMinChanges,
-                JsonFileSessionStore.DEFAULT_LOCK_PATIENCE)) {
+                FileMutex.PATIENCE)) {
             if (args.length > 3 && args[3].equals("wait")) {
                 out.println("ready");
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

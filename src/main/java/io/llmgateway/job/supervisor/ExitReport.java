@@ -3,8 +3,8 @@ package io.llmgateway.job.supervisor;
 /**
  * The contents of exit.json: how the CLI process ended, written once by whoever ran it.
  *
- * @param exitCode    the process's exit status as Java reports it (128 + signal when a signal ended it);
- *                    null when it never started
+ * @param exitCode    the process's exit status as Java reports it (128 + signal when a signal ended it); null
+ *                    when the gateway stopped it (see {@code termination}) or when it never started
  * @param termination an {@link io.llmgateway.exec.Termination} name; null when it never started
  * @param startError  why the process could not be started; null when it ran
  * @param pid         the CLI's pid (0 when it never started)

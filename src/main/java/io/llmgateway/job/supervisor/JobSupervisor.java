@@ -49,9 +49,10 @@ final class JobSupervisor {
         }
         FileBackedRun started;
         try {
-            started = FileBackedRun.start(files, settings.command(), settings.workingDir(), null, settings.stdinFile(),
-                    settings.limits(), false);
-        } catch (IOException e) {
+            // This process was started with the CLI's environment (see SupervisorLauncher), so it hands on its own.
+            started = FileBackedRun.start(files, settings.command(), settings.workingDir(), System.getenv(),
+                    settings.stdinFile(), settings.limits(), false);
+        } catch (IOException | RuntimeException e) { // refused before spawning (it vanished, say), or not started
             LaunchFiles.delete(files);
             return finish(new ExitReport(null, null, 0, false, false,
                     "Could not start '" + settings.command().get(0) + "': " + e.getMessage(), 0, null));

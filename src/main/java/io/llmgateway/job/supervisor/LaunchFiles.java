@@ -70,7 +70,7 @@ public final class LaunchFiles {
                     Duration.ofMillis(Long.parseLong(settings.get("idleTimeoutMs"))),
                     Long.parseLong(settings.get("maxOutputBytes")),
                     Duration.ofMillis(Long.parseLong(settings.get("killGraceMs"))));
-        } catch (NumberFormatException | NullPointerException e) {
+        } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("malformed run limits");
         }
     }

@@ -1,7 +1,8 @@
 package io.llmgateway.job.supervisor;
 
 import io.llmgateway.exec.ProcessRef;
-import io.llmgateway.exec.ProcessTree;
+import io.llmgateway.exec.RunProcesses;
+import io.llmgateway.exec.StopStrategy;
 import io.llmgateway.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public record RecordedCli(ProcessRef process, String runId) {
     public static void stop(JobFiles files) {
         read(files).ifPresent(cli -> cli.process().handle().ifPresent(handle -> {
             LOG.info("Stopping CLI process {} of job {}", handle.pid(), files.dir().getFileName());
-            new ProcessTree(handle, cli.runId()).terminate(KILL_GRACE);
+            StopStrategy.WHOLE_TREE.stop(RunProcesses.of(handle, cli.runId()), KILL_GRACE);
         }));
     }
 }
