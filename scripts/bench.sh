@@ -6,6 +6,7 @@
 #   scripts/bench.sh startup [n] [java] # issue 6: spawn -> initialize, plain vs setup configuration, and RSS
 #   scripts/bench.sh store [dir]  # issue 2: the session store alone, in-process (dir: scratch space on the disk to test)
 #   scripts/bench.sh policy [dir] # issue 5: policy admission and audit line, in-process
+#   scripts/bench.sh http [rounds] # issue 12: session_get/session_create over HTTP and stdio, 1/8/32 clients, idle RSS
 # Results go to stdout as Markdown rows; copy them into docs/PERFORMANCE.md with the machine description.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ case "$which" in
   startup) main=io.llmgateway.bench.StartupBenchmark ;;
   store) main=io.llmgateway.store.StoreBenchmark ;;
   policy) main=io.llmgateway.policy.PolicyOverheadBenchmark ;;
+  http) main=io.llmgateway.bench.HttpBenchmark ;;
   *) echo "unknown benchmark '$which'" >&2; exit 2 ;;
 esac
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)" >&2

@@ -1,11 +1,18 @@
 package io.llmgateway;
 
 import io.llmgateway.command.DoctorCommand;
+import io.llmgateway.server.Gateway;
+import io.llmgateway.core.Version;
+import io.llmgateway.command.GrantCommand;
 import io.llmgateway.command.SetupCommand;
 import io.llmgateway.exec.RunGroup;
 import io.llmgateway.ops.ArchiveUpkeep;
 import io.llmgateway.ops.Doctor;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.HttpConfig;
+import io.llmgateway.grant.GrantFile;
+import io.llmgateway.grant.GrantService;
+import io.llmgateway.http.HttpGateway;
 import io.llmgateway.policy.InvalidPolicyException;
 import io.llmgateway.policy.PolicyCheck;
 import io.llmgateway.policy.PolicyGuard;
@@ -17,10 +24,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Entry point: {@code java -jar llm-cli-gateway.jar [--version|--help]} serves MCP over stdio. */
+/**
+ * Entry point: {@code java -jar llm-cli-gateway.jar} serves MCP over stdio; with {@code --transport=http}
+ * (or {@code LLM_GATEWAY_TRANSPORT=http}) over Streamable HTTP; other arguments are offline commands.
+ */
 public final class Main {
     private Main() {
     }
@@ -32,12 +43,21 @@ public final class Main {
         System.setOut(System.err);
 
         Map<String, String> env = System.getenv();
-        if (args.length > 0) {
-            System.exit(runCommand(args, env, console));
+        List<String> rest = new ArrayList<>(List.of(args));
+        String transport = takeTransport(rest);
+        if (!rest.isEmpty()) {
+            System.exit(transport != null ? usage("--transport is an option of serving, not of " + rest.get(0))
+                    : runCommand(rest.toArray(String[]::new), env, console));
         }
         GatewayConfig config;
+        boolean http;
         try {
             config = GatewayConfig.fromEnvironment(env);
+            http = transport == null ? HttpConfig.requested(env) : switch (transport) {
+                case "http" -> true;
+                case "stdio" -> false;
+                default -> throw new IllegalArgumentException("--transport must be stdio or http, got '" + transport + "'");
+            };
         } catch (IllegalArgumentException e) {
             System.err.println("llm-cli-gateway: " + e.getMessage());
             System.exit(2);
@@ -53,12 +73,66 @@ public final class Main {
             return;
         }
         System.err.println("llm-cli-gateway: " + policy.status().describe());
+        if (http) {
+            serveHttp(config, env, policy, clock);
+            return;
+        }
         Gateway gateway = Gateway.start(config, new JsonFileSessionStore(config.dataDir(), clock), policy, System.in,
                 protocolOut, clock);
         ArchiveUpkeep.schedule(config.dataDir(), clock);
         gateway.awaitTermination();
         gateway.close();
         System.exit(0);
+    }
+
+    /**
+     * Serves until SIGTERM (or SIGINT): then stops accepting, lets calls in flight finish (at most 10 s),
+     * closes the services and exits 0.
+     */
+    private static void serveHttp(GatewayConfig config, Map<String, String> env, PolicyGuard policy, Clock clock)
+            throws Exception {
+        HttpGateway server;
+        try {
+            server = HttpGateway.start(config, HttpConfig.fromEnvironment(env),
+                    new JsonFileSessionStore(config.dataDir(), clock), policy, clock);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("llm-cli-gateway: refusing to start: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (java.io.IOException e) {
+            System.err.println("llm-cli-gateway: cannot serve HTTP: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.err.println("llm-cli-gateway: serving MCP over HTTP at " + server.url());
+        // The JVM would exit 143 after SIGTERM; the service stopped cleanly, so it exits 0 (halt: the hooks ran).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            Runtime.getRuntime().halt(0);
+        }, "shutdown"));
+        ArchiveUpkeep.schedule(config.dataDir(), clock);
+        server.gateway().awaitTermination();
+    }
+
+    /** Removes {@code --transport=X} or {@code --transport X} from {@code args}; its value, or null. */
+    private static String takeTransport(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.startsWith("--transport=")) {
+                args.remove(i);
+                return arg.substring("--transport=".length());
+            }
+            if (arg.equals("--transport") && i + 1 < args.size()) {
+                args.remove(i);
+                return args.remove(i);
+            }
+        }
+        return null;
+    }
+
+    private static int usage(String message) {
+        System.err.println("llm-cli-gateway: " + message + ". Try --help.");
+        return 2;
     }
 
     /** Offline commands; output goes to the console because no JSON-RPC session runs. */
@@ -70,6 +144,10 @@ public final class Main {
                     return new DoctorCommand(Doctor.forEnvironment(env, probes, Clock.systemUTC()), Version.current())
                             .run(options, console, System.err);
                 }
+            }
+            case "grant" -> {
+                return new GrantCommand(new GrantService(new GrantFile(GatewayConfig.resolveDataDir(env)),
+                        Clock.systemUTC()), Clock.systemUTC()).run(options, console, System.err);
             }
             case "setup" -> {
                 return new SetupCommand(env, GatewayConfig.resolveDataDir(env), Clock.systemUTC(),
@@ -101,10 +179,17 @@ public final class Main {
 
     private static String help() {
         return """
-                llm-cli-gateway %s: an MCP server (stdio) that runs coding-agent CLIs headlessly.
+                llm-cli-gateway %s: an MCP server (stdio or Streamable HTTP) that runs coding-agent CLIs headlessly.
 
                 Usage:
                   java -jar llm-cli-gateway.jar            serve MCP over stdin/stdout (what agent hosts launch)
+                  java -jar llm-cli-gateway.jar --transport=http
+                                                           serve MCP over Streamable HTTP (LLM_GATEWAY_HTTP_HOST,
+                                                           _PORT, _PATH; default http://127.0.0.1:3333/mcp);
+                                                           every request needs a grant's bearer token
+                  java -jar llm-cli-gateway.jar grant add NAME [--expires DAYS] [--json]
+                                                           make a grant: prints its bearer token once
+                  java -jar llm-cli-gateway.jar grant list [--json] | grant revoke NAME
                   java -jar llm-cli-gateway.jar setup [--client claude-desktop|cursor|claude-code|codex|all]
                                                 [--write] [--print] [--json]
                                                            prepare the start-up archive and show (--write: merge,
@@ -120,6 +205,7 @@ public final class Main {
 
                 Configuration is read from the environment (see README.md), e.g.
                   LLM_GATEWAY_HOME               data directory (default $HOME/.llm-cli-gateway)
+                  LLM_GATEWAY_TRANSPORT          stdio (default) or http
                   LLM_GATEWAY_SESSION_TTL_DAYS   days without use before a session expires (default 30)
                   LLM_GATEWAY_MAX_LINE_BYTES     longest JSON-RPC line accepted (default 33554432)
                   LLM_GATEWAY_MAX_OUTPUT_BYTES   cap per output stream of one CLI run (default 20971520)

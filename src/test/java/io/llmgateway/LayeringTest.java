@@ -19,8 +19,10 @@ import java.util.List;
 class LayeringTest {
     /** Top to bottom. */
     static final List<String> ORDER = List.of(
-            "io.llmgateway", // Main and Gateway: the wiring
+            "io.llmgateway", // Main: the command line
             "io.llmgateway.command",
+            "io.llmgateway.http",
+            "io.llmgateway.server",
             "io.llmgateway.transport",
             "io.llmgateway.tools",
             "io.llmgateway.ops",
@@ -34,6 +36,7 @@ class LayeringTest {
             "io.llmgateway.job.supervisor",
             "io.llmgateway.store",
             "io.llmgateway.session",
+            "io.llmgateway.grant",
             "io.llmgateway.redact",
             "io.llmgateway.config",
             "io.llmgateway.exec",
@@ -52,9 +55,10 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule onlyTheMcpAdaptersUseTheMcpSdk = noClasses().that()
-            .resideOutsideOfPackages("io.llmgateway.tools", "io.llmgateway.transport", "io.llmgateway")
+            .resideOutsideOfPackages("io.llmgateway.tools", "io.llmgateway.transport", "io.llmgateway.http",
+                    "io.llmgateway.server")
             .should().dependOnClassesThat().resideInAnyPackage("io.modelcontextprotocol..", "reactor..")
-            .because("services know nothing about MCP: tools map records to MCP shapes, transports carry them");
+            .because("services know nothing about MCP: tools map records to MCP shapes, transports (stdio, http) carry them");
 
     @ArchTest
     static final ArchRule theSupervisorJvmNeedsOnlyTheJdkAndSlf4j = classes().that()

@@ -12,8 +12,8 @@ import java.util.HexFormat;
 /**
  * The identity of a request for deduplication: SHA-256 of the canonical JSON (map keys sorted at every
  * level) of the provider and the canonical request without its correlation id. The canonical request holds
- * the real working directory and the resolved session, so equal keys mean the same run in the same place
- * on the same conversation.
+ * the real working directory, the resolved session and the grant making it, so equal keys mean the same run in
+ * the same place on the same conversation for the same grant: grants never share a job.
  */
 final class DedupKey {
     private final ObjectMapper canonical;

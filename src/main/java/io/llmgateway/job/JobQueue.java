@@ -8,6 +8,7 @@ import static io.llmgateway.job.JobStore.orStoreUnavailable;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.provider.api.CanonicalRequest;
@@ -54,11 +55,12 @@ final class JobQueue {
 
     /** See {@link JobService#submit}. */
     JobService.Submission submit(ProviderId cli, CanonicalRequest request, boolean forceRefresh) {
+        Principal owner = request.owner();
         String key = dedup.of(cli, request);
         return orStoreUnavailable(() -> store.withDirectoryLock(() -> {
             List<JobRecord> jobs = dispatchLocked();
             if (!forceRefresh) {
-                Optional<JobRecord> earlier = duplicateOf(jobs, key);
+                Optional<JobRecord> earlier = duplicateOf(jobs, key, owner);
                 if (earlier.isPresent()) {
                     return new JobService.Submission(earlier.get(), true);
                 }
@@ -68,7 +70,7 @@ final class JobQueue {
             ProcessSpec spec = prepared.spec();
             JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.QUEUED, false, clock.now(), null, null,
                     prepared.sessionId(), prepared.correlationId(), spec.workingDir().toString(), key,
-                    prepared.context(), null, false, null, null, null);
+                    prepared.context(), null, false, null, null, null, owner.storedOwner());
             store.create(record);
             try {
                 LaunchFiles.write(store.files(record.id()), spec);
@@ -83,13 +85,13 @@ final class JobQueue {
         }));
     }
 
-    private Optional<JobRecord> duplicateOf(List<JobRecord> jobs, String key) {
+    private Optional<JobRecord> duplicateOf(List<JobRecord> jobs, String key, Principal owner) {
         if (config.dedupWindow().isZero()) {
             return Optional.empty();
         }
         Instant since = clock.now().minus(config.dedupWindow());
         return jobs.stream()
-                .filter(j -> key.equals(j.dedupKey()) && !j.createdAt().isBefore(since))
+                .filter(j -> key.equals(j.dedupKey()) && owner.owns(j.owner()) && !j.createdAt().isBefore(since))
                 .filter(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING
                         || j.status() == JobStatus.COMPLETED)
                 .findFirst(); // newest first

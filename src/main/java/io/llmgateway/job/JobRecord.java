@@ -1,5 +1,8 @@
 package io.llmgateway.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.core.Principal;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.ProviderResult;
@@ -26,6 +29,8 @@ import java.util.Objects;
  * @param exitCode        the CLI's exit status once known (the gateway's 124/125/126 when it stopped the run)
  * @param result          for a completed job: the provider's result, which the sync request tool returns
  * @param error           for a failed, cancelled or orphaned job: what went wrong
+ * @param owner           the grant that submitted it ({@link io.llmgateway.core.Principal#storedOwner()}; null
+ *                        is {@code local}): other grants see "not found"
  */
 public record JobRecord(
         String id,
@@ -44,7 +49,8 @@ public record JobRecord(
         boolean cancelRequested,
         Integer exitCode,
         ProviderResult result,
-        JobError error) {
+        JobError error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("grant") String owner) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -52,6 +58,9 @@ public record JobRecord(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(context, "context");
+        if (owner != null && (!Principal.isValidName(owner) || Principal.LOCAL_NAME.equals(owner))) {
+            throw new IllegalArgumentException("grant is not a grant name");
+        }
     }
 
     /**
@@ -70,7 +79,7 @@ public record JobRecord(
 
     public JobRecord started(ProcessRef newRunner, Instant at) {
         return new JobRecord(id, cli, JobStatus.RUNNING, deferred, createdAt, at, null, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null);
+                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null, owner);
     }
 
     /**
@@ -79,17 +88,17 @@ public record JobRecord(
      */
     public JobRecord withRunner(ProcessRef newRunner) {
         return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error);
+                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error, owner);
     }
 
     public JobRecord withCancelRequested() {
         return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, true, exitCode, result, error);
+                workingDir, dedupKey, context, runner, true, exitCode, result, error, owner);
     }
 
     public JobRecord completed(Instant at, Integer code, ProviderResult syncResult) {
         return new JobRecord(id, cli, JobStatus.COMPLETED, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null);
+                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null, owner);
     }
 
     /** A terminal state other than completed. */
@@ -98,6 +107,6 @@ public record JobRecord(
             throw new IllegalArgumentException("not an unsuccessful terminal status: " + terminal);
         }
         return new JobRecord(id, cli, terminal, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, null, why);
+                workingDir, dedupKey, context, runner, cancelRequested, code, null, why, owner);
     }
 }

@@ -67,6 +67,8 @@ final class JobRecordFormat {
                 text(node, "runId"));
     }
 
+    /** Absent in records written over stdio and before grants existed: those belong to {@code local}. */
+
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();

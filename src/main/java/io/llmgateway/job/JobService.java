@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderResult;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * runs and defers sync requests, {@link JobCanceller} cancels, {@link JobSweeper} removes what is no longer
  * needed, and {@link WatchedRuns} holds the runs this process watches. This class creates what the parts
  * share and hands it to them through their constructors.
+ *
+ * <p>A job belongs to the grant that submitted it (or whose sync request was deferred): for every other
+ * grant it does not exist (job_not_found, left out of lists).
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
@@ -123,6 +127,10 @@ public final class JobService implements AutoCloseable {
     public record Cancellation(JobRecord job, JobStatus previousStatus) {
     }
 
+    /** Jobs of every grant and gateway on the data directory, by state. */
+    public record ActiveCounts(int running, int queued) {
+    }
+
     /** What a sync request ended with: its result, or the job it continues as. */
     public sealed interface SyncOutcome {
     }
@@ -151,9 +159,8 @@ public final class JobService implements AutoCloseable {
         JobStore.checkId(id);
     }
 
-    public JobView status(String id) {
-        JobStore.checkId(id);
-        JobRecord job = finalizer.refreshAndDispatch(store.require(id));
+    public JobView status(Principal owner, String id) {
+        JobRecord job = finalizer.refreshAndDispatch(owned(owner, id));
         JobFiles files = store.files(id);
         Integer position = job.status() == JobStatus.QUEUED ? queue.position(id) : null;
         String progress = progressFiles.line(id, job.cli(), files.stdout());
@@ -168,9 +175,8 @@ public final class JobService implements AutoCloseable {
      * @param offset   byte offset to start at (a previous page's nextOffset)
      * @param maxChars at most this many characters of output
      */
-    public JobResult result(String id, String stream, long offset, int maxChars) {
-        JobStore.checkId(id);
-        JobRecord job = finalizer.refreshAndDispatch(store.require(id));
+    public JobResult result(Principal owner, String id, String stream, long offset, int maxChars) {
+        JobRecord job = finalizer.refreshAndDispatch(owned(owner, id));
         JobFiles files = store.files(id);
         Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
         OutputPage page = orStoreUnavailable(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(),
@@ -178,8 +184,9 @@ public final class JobService implements AutoCloseable {
         return new JobResult(job, page);
     }
 
-    public JobPage list(Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {
+    public JobPage list(Principal owner, Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {
         List<JobRecord> matching = orStoreUnavailable(store::all).stream()
+                .filter(j -> owner.owns(j.owner()))
                 .map(j -> j.status() == JobStatus.RUNNING ? finalizer.refreshAndDispatch(j) : j)
                 .filter(j -> status.isEmpty() || j.status() == status.get())
                 .filter(j -> cli.isEmpty() || j.cli() == cli.get())
@@ -193,8 +200,27 @@ public final class JobService implements AutoCloseable {
      * gateway). Waits until the job is finalized, at most {@code JobCanceller.CANCEL_WAIT}. A finished job is
      * left as it is.
      */
-    public Cancellation cancel(String id) {
+    public Cancellation cancel(Principal owner, String id) {
+        owned(owner, id);
         return canceller.cancel(id);
+    }
+
+    /** How many jobs run and wait, of every grant (load figures; no job is named). */
+    public ActiveCounts activeCounts() {
+        List<JobRecord> all = orStoreUnavailable(store::all);
+        int running = (int) all.stream().filter(j -> j.status() == JobStatus.RUNNING).count();
+        int queued = (int) all.stream().filter(j -> j.status() == JobStatus.QUEUED).count();
+        return new ActiveCounts(running, queued);
+    }
+
+    /** The owner's job: another grant's is reported exactly like one that does not exist. */
+    private JobRecord owned(Principal owner, String id) {
+        JobStore.checkId(id);
+        JobRecord job = store.require(id);
+        if (!owner.owns(job.owner())) {
+            throw JobStore.notFound(id);
+        }
+        return job;
     }
 
     /**

@@ -306,6 +306,6 @@ final class JobStore {
     private static JobRecord summary(JobRecord r) {
         return r.result() == null ? r : new JobRecord(r.id(), r.cli(), r.status(), r.deferred(), r.createdAt(),
                 r.startedAt(), r.finishedAt(), r.sessionId(), r.correlationId(), r.workingDir(), r.dedupKey(),
-                r.context(), r.runner(), r.cancelRequested(), r.exitCode(), null, r.error());
+                r.context(), r.runner(), r.cancelRequested(), r.exitCode(), null, r.error(), r.owner());
     }
 }

@@ -13,6 +13,7 @@ import io.llmgateway.config.JobConfig;
 import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
@@ -214,9 +215,10 @@ final class SyncRequests {
     private JobRecord defer(ProviderId cli, CanonicalRequest request, Instant requested, PreparedRun prepared,
             String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
         String key = dedup.of(cli, request);
+        Principal owner = request.owner();
         JobRecord record = new JobRecord(id, cli, JobStatus.RUNNING, true, requested, requested, null,
                 prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
-                prepared.context(), self, false, null, null, null);
+                prepared.context(), self, false, null, null, null, owner.storedOwner());
         JobFiles files = store.files(id);
         try {
             LaunchFiles.writeLimits(files, RunLimits.of(prepared.spec()));

@@ -1,6 +1,7 @@
 package io.llmgateway.ops;
 
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
@@ -39,7 +40,8 @@ public final class ProcessHealth {
      * @param storeStatus "ok", "degraded" (it works, but something was lost or is mis-set) or "unavailable"
      * @param sessions    session records in the store, null when it cannot be read
      * @param activeJobs  running jobs (their state checked against their processes), then queued ones,
-     *                    of every gateway sharing the data directory; null when the job files cannot be read
+     *                    of every gateway sharing the data directory, the caller's own; null when the job files
+     *                    cannot be read
      * @param warnings    every problem found, one sentence each with what to do
      */
     public record Report(String version, long pid, Instant startedAt, Duration uptime, String java, Path dataDir,
@@ -47,7 +49,8 @@ public final class ProcessHealth {
             List<JobRecord> activeJobs, List<String> warnings) {
     }
 
-    public Report report() {
+    /** The report as {@code caller} may see it: jobs of other grants are left out. */
+    public Report report(Principal caller) {
         Instant startedAt = ProcessHandle.current().info().startInstant().orElse(null);
         Duration uptime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
         List<String> storeWarnings = new ArrayList<>();
@@ -70,8 +73,8 @@ public final class ProcessHealth {
         List<String> warnings = new ArrayList<>(storeWarnings);
         List<JobRecord> activeJobs;
         try {
-            activeJobs = new ArrayList<>(jobs.list(Optional.of(JobStatus.RUNNING), Optional.empty(), MAX_JOBS, 0).jobs());
-            activeJobs.addAll(jobs.list(Optional.of(JobStatus.QUEUED), Optional.empty(), MAX_JOBS, 0).jobs());
+            activeJobs = new ArrayList<>(jobs.list(caller, Optional.of(JobStatus.RUNNING), Optional.empty(), MAX_JOBS, 0).jobs());
+            activeJobs.addAll(jobs.list(caller, Optional.of(JobStatus.QUEUED), Optional.empty(), MAX_JOBS, 0).jobs());
         } catch (GatewayException e) {
             activeJobs = null;
             warnings.add("jobs: " + e.getMessage());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.Json;
+import io.llmgateway.core.Principal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -80,13 +81,14 @@ public final class AuditLog implements AutoCloseable {
      *
      * @param time       when the call started
      * @param resource   the MCP resource read, when the call is a resource read standing for {@code tool}; else null
+     * @param caller     the grant that made the call
      * @param errorCode  the result's errorCode, or null
      * @param rule       the policy rule that denied the call, or null
      */
-    public void record(Instant time, String tool, String resource, Map<String, ?> arguments, AuditOutcome outcome,
-                       String errorCode, String rule, long durationMs) {
+    public void record(Instant time, String tool, String resource, Principal caller, Map<String, ?> arguments,
+                       AuditOutcome outcome, String errorCode, String rule, long durationMs) {
         try {
-            append(line(time, tool, resource, arguments == null ? Map.of() : arguments, outcome, errorCode, rule,
+            append(line(time, tool, resource, caller, arguments == null ? Map.of() : arguments, outcome, errorCode, rule,
                     durationMs));
             if (failing.compareAndSet(true, false)) {
                 LOG.info("audit log {} is writable again", file);
@@ -99,7 +101,8 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private byte[] line(Instant time, String tool, String resource, Map<String, ?> arguments, AuditOutcome outcome,
+    private byte[] line(Instant time, String tool, String resource, Principal caller, Map<String, ?> arguments,
+                        AuditOutcome outcome,
                         String errorCode, String rule, long durationMs) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator out = canonicalJson.getFactory().createGenerator(bytes)) {
@@ -109,6 +112,7 @@ public final class AuditLog implements AutoCloseable {
             if (resource != null) {
                 out.writeStringField("resource", resource);
             }
+            out.writeStringField("grant", caller.name());
             out.writeArrayFieldStart("argKeys");
             for (String key : new TreeSet<>(arguments.keySet())) {
                 out.writeString(key);

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -8,9 +9,10 @@ import java.util.Objects;
  * {@code counter}. Windows are aligned to the Unix epoch, which puts minute, hour and day windows
  * on UTC boundaries. Limits naming the same counter and window share one count, across tools too.
  *
- * @param rule where the limit is written, as a JSON-pointer-like path reported with denials
+ * @param rule     where the limit is written, as a JSON-pointer-like path reported with denials
+ * @param perGrant {@code "scope":"grant"}: every grant has a count of its own; otherwise one count for all
  */
-public record Limit(String counter, long windowSeconds, long max, String rule) {
+public record Limit(String counter, long windowSeconds, long max, String rule, boolean perGrant) {
     public static final long MINUTE = 60;
     public static final long HOUR = 3_600;
     public static final long DAY = 86_400;
@@ -23,10 +25,18 @@ public record Limit(String counter, long windowSeconds, long max, String rule) {
         }
     }
 
-    /** The counter slot a call at {@code now} is charged to. */
-    public CounterSlot slotAt(Instant now) {
+    /** A limit counted for every caller together. */
+    public Limit(String counter, long windowSeconds, long max, String rule) {
+        this(counter, windowSeconds, max, rule, false);
+    }
+
+    /**
+     * The counter slot a call by {@code caller} at {@code now} is charged to. A per-grant limit counts on
+     * {@code <counter>@<grant>} (counter names cannot contain {@code @}), so grants never share a count.
+     */
+    public CounterSlot slotAt(Instant now, Principal caller) {
         long start = Math.floorDiv(now.getEpochSecond(), windowSeconds) * windowSeconds;
-        return new CounterSlot(counter, windowSeconds, start);
+        return new CounterSlot(perGrant ? counter + "@" + caller.name() : counter, windowSeconds, start);
     }
 
     /** "minute", "hour", "day" or e.g. "10 s", as in "limit 30 per minute". */

@@ -1,6 +1,7 @@
 package io.llmgateway.policy;
 
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,10 +50,10 @@ public final class PolicyEnforcer implements AutoCloseable {
     }
 
     /**
-     * Evaluates the whole policy for one call, on its canonical arguments; an allowed call holds quota
-     * until released.
+     * Evaluates the whole policy for one call by {@code caller}, on its canonical arguments; an allowed call
+     * holds quota until released. Per-grant limits count the caller's calls only.
      */
-    public PolicyDecision admit(String tool, Map<String, ?> arguments, ArgumentIdentity identity) {
+    public PolicyDecision admit(String tool, Map<String, ?> arguments, ArgumentIdentity identity, Principal caller) {
         Policy policy = policyFile.current();
         PolicyDecision.Denied denied = denial(policy, tool, arguments, identity);
         if (denied != null) {
@@ -60,7 +61,7 @@ public final class PolicyEnforcer implements AutoCloseable {
         }
         List<Limit> limits = new ArrayList<>(policy.allToolLimits());
         policy.ruleFor(tool).ifPresent(rule -> limits.addAll(rule.limits()));
-        return limits.isEmpty() ? new PolicyDecision.Allowed(Reservation.NONE) : reserve(tool, limits);
+        return limits.isEmpty() ? new PolicyDecision.Allowed(Reservation.NONE) : reserve(tool, limits, caller);
     }
 
     /** Whether every rule but the limits lets this call through; reserves nothing (for listings). */
@@ -114,12 +115,12 @@ public final class PolicyEnforcer implements AutoCloseable {
         return null;
     }
 
-    private PolicyDecision reserve(String tool, List<Limit> limits) {
+    private PolicyDecision reserve(String tool, List<Limit> limits, Principal caller) {
         Instant now = clock.instant();
         // Limits on the same counter and window share one slot; the smallest maximum governs it.
         Map<CounterSlot, Long> maxBySlot = new LinkedHashMap<>();
         for (Limit limit : limits) {
-            maxBySlot.merge(limit.slotAt(now), limit.max(), Math::min);
+            maxBySlot.merge(limit.slotAt(now, caller), limit.max(), Math::min);
         }
         List<CounterSlot> full = counters.reserve(maxBySlot, now);
         if (full.isEmpty()) {
@@ -127,10 +128,11 @@ public final class PolicyEnforcer implements AutoCloseable {
         }
         // Report the limit whose window frees last: retrying any earlier would still be denied.
         Limit governing = limits.stream()
-                .filter(limit -> full.contains(limit.slotAt(now)) && limit.max() == maxBySlot.get(limit.slotAt(now)))
-                .max(Comparator.comparingLong(limit -> limit.slotAt(now).secondsUntilEnd(now)))
+                .filter(limit -> full.contains(limit.slotAt(now, caller))
+                        && limit.max() == maxBySlot.get(limit.slotAt(now, caller)))
+                .max(Comparator.comparingLong(limit -> limit.slotAt(now, caller).secondsUntilEnd(now)))
                 .orElseThrow();
-        long retryAfter = governing.slotAt(now).secondsUntilEnd(now);
+        long retryAfter = governing.slotAt(now, caller).secondsUntilEnd(now);
         return new PolicyDecision.Denied(tool, ErrorCode.RATE_LIMITED, governing.rule(),
                 DENIED_PREFIX + tool + ": limit " + governing.max() + " per " + governing.windowName()
                         + " reached; retry in " + retryAfter + " s",

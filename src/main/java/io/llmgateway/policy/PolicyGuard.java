@@ -2,6 +2,7 @@ package io.llmgateway.policy;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Policy enforcement plus audit around one tool call: the whole decorator a tool handler needs.
  *
  * <pre>{@code
- * guard.call(toolName, receivedArguments, adapter, guardedCall);
+ * guard.call(toolName, receivedArguments, caller, adapter, guardedCall);
  * }</pre>
  *
  * A denied call returns {@link ToolCallAdapter#failed} without running. A permitted call keeps its
@@ -77,10 +78,12 @@ public final class PolicyGuard implements AutoCloseable {
      * action); {@link GuardedCall#canonicalise()}, so that invalid arguments cost no quota; the argument
      * rules on the canonical arguments and the limits; then {@link GuardedCall#run()}. Denials, refused
      * arguments and counters that cannot be updated (the call is then refused: fail closed) come back as
-     * {@link ToolCallAdapter#failed} results. The audit line shows the arguments as received.
+     * {@link ToolCallAdapter#failed} results. The audit line shows the arguments as received and names the
+     * caller, whose own count per-grant limits charge.
      */
-    public <R> R call(String tool, Map<String, ?> received, ToolCallAdapter<R> adapter, GuardedCall<R> call) {
-        return admitAndRun(tool, null, received, adapter, call);
+    public <R> R call(String tool, Map<String, ?> received, Principal caller, ToolCallAdapter<R> adapter,
+            GuardedCall<R> call) {
+        return admitAndRun(tool, null, received, caller, adapter, call);
     }
 
     /**
@@ -88,13 +91,14 @@ public final class PolicyGuard implements AutoCloseable {
      * denied exactly as a call of that tool with the canonical arguments the read stands for, and
      * audited as such, naming the resource.
      */
-    public <R> R readResource(String uri, String tool, ToolCallAdapter<R> adapter, GuardedCall<R> read) {
-        return admitAndRun(tool, uri, Map.of("uri", uri), adapter, read);
+    public <R> R readResource(String uri, String tool, Principal caller, ToolCallAdapter<R> adapter,
+            GuardedCall<R> read) {
+        return admitAndRun(tool, uri, Map.of("uri", uri), caller, adapter, read);
     }
 
-    private <R> R admitAndRun(String tool, String resource, Map<String, ?> received, ToolCallAdapter<R> adapter,
-            GuardedCall<R> call) {
-        AuditedCall audited = new AuditedCall(clock.instant(), tool, resource, received);
+    private <R> R admitAndRun(String tool, String resource, Map<String, ?> received, Principal caller,
+            ToolCallAdapter<R> adapter, GuardedCall<R> call) {
+        AuditedCall audited = new AuditedCall(clock.instant(), tool, resource, caller, received);
         Optional<PolicyDecision.Denied> toolDenied = enforcer.checkTool(tool);
         if (toolDenied.isPresent()) {
             return refused(audited, adapter, toolDenied.get());
@@ -103,7 +107,7 @@ public final class PolicyGuard implements AutoCloseable {
         PolicyDecision decision;
         try {
             canonical = call.canonicalise();
-            decision = enforcer.admit(tool, canonical.arguments(), canonical.identity());
+            decision = enforcer.admit(tool, canonical.arguments(), canonical.identity(), caller);
         } catch (GatewayException e) {
             audited.record(AuditOutcome.ERROR, e.code().wireName(), null);
             return adapter.failed(e);
@@ -139,17 +143,19 @@ public final class PolicyGuard implements AutoCloseable {
         private final Instant started;
         private final String tool;
         private final String resource;
+        private final Principal caller;
         private final Map<String, ?> received;
 
-        AuditedCall(Instant started, String tool, String resource, Map<String, ?> received) {
+        AuditedCall(Instant started, String tool, String resource, Principal caller, Map<String, ?> received) {
             this.started = started;
             this.tool = tool;
             this.resource = resource;
+            this.caller = caller;
             this.received = received;
         }
 
         void record(AuditOutcome outcome, String errorCode, String rule) {
-            audit.record(started, tool, resource, received, outcome, errorCode, rule,
+            audit.record(started, tool, resource, caller, received, outcome, errorCode, rule,
                     Duration.between(started, clock.instant()).toMillis());
         }
     }

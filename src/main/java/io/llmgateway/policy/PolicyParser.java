@@ -355,10 +355,11 @@ public final class PolicyParser {
                 default -> throw doc.error(path + ".window", "must be minute, hour or day");
             };
             long max = positive(path + ".max", required(path, limit, "max"), MAX_LIMIT);
-            if (limit.has("scope") && !"grant".equals(limit.get("scope").textValue())) {
-                throw doc.error(path + ".scope", "must be \"grant\" (over stdio there is one caller)");
+            boolean perGrant = limit.has("scope");
+            if (perGrant && !"grant".equals(limit.get("scope").textValue())) {
+                throw doc.error(path + ".scope", "must be \"grant\" (a count per grant), or left out (one count for all)");
             }
-            return new Limit(counter, seconds, max, rulePrefix + "/limits/" + pointerSegment(counter));
+            return new Limit(counter, seconds, max, rulePrefix + "/limits/" + pointerSegment(counter), perGrant);
         }
 
         private void onlyFields(String path, ObjectNode node, List<String> known) {

@@ -20,6 +20,7 @@ import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.cli.ScratchFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.InputLimits;
@@ -62,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Contradictory combinations (createNewSession or resumeLatest with a sessionId, or both) are rejected.
  * {@link #normalise} checks a request and settles all of that into a {@link CanonicalRequest}, which a policy
- * judges; {@link #prepare} builds its command as it is, resolving nothing again. Knows nothing about MCP.
+ * judges; {@link #prepare} builds its command as it is, resolving nothing again. Sessions are the requesting
+ * grant's own (see {@link SessionService}). A grant other than {@code local} may continue only conversations
+ * recorded on its own sessions: a native id must map to one of them, and resumeLatest (the CLI's latest
+ * conversation, whoever had it) is refused. Knows nothing about MCP.
  */
 public final class ProviderRequestService implements ProviderRuns {
     private static final Logger log = LoggerFactory.getLogger(ProviderRequestService.class);
@@ -131,7 +135,8 @@ public final class ProviderRequestService implements ProviderRuns {
         CanonicalRequest canonical = new CanonicalRequest(prompt, model,
                 plan.session() == null ? null : plan.session().id(),
                 continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
-                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options, placed.placement());
+                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options, request.owner(),
+                placed.placement());
         checkCommand(provider, canonical);
         return canonical;
     }
@@ -150,6 +155,7 @@ public final class ProviderRequestService implements ProviderRuns {
      */
     @Override
     public PreparedRun prepare(ProviderId cli, CanonicalRequest request, boolean reserveSession) {
+        Principal owner = request.owner();
         ProviderCli provider = registry.get(cli);
         Continuation continuation = request.continuation();
         Placement placement = request.placement();
@@ -157,7 +163,7 @@ public final class ProviderRequestService implements ProviderRuns {
         // A worktree names its session: the run is recorded on it, and a new one is created under that id.
         String sessionId = worktree != null ? worktree.sessionId() : request.sessionId();
         if (reserveSession && sessionId == null && !continuation.continuesConversation()) {
-            sessionId = sessions.create(cli, null, false).record().id();
+            sessionId = sessions.create(owner, cli, null, false).record().id();
         }
         String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
         ScratchFiles scratch = new ScratchFiles();
@@ -166,14 +172,14 @@ public final class ProviderRequestService implements ProviderRuns {
             // A new worktree first: the CLI's working directory must exist before its command is checked.
             Map<String, String> placed = placements.prepare(placement);
             if (!placed.isEmpty()) {
-                sessions.ensure(cli, sessionId, placed);
+                sessions.ensure(owner, cli, sessionId, placed);
             }
             ProcessSpec spec = checkedExecutable(provider,
                     spec(provider, invocation, request.workingDir(), request.timeout(), request.idleTimeout()));
             log.info("{} request {}: {} in {}", cli.wireName(), correlationId, continuation.kind(),
                     request.workingDir());
             RunContext context = new RunContext(sessionId, continuation, request.workingDir(),
-                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files(),
+                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files(), owner,
                     workspaceMetadata(placement));
             return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
@@ -236,7 +242,7 @@ public final class ProviderRequestService implements ProviderRuns {
         return new CanonicalRequest("", context.model(), context.sessionId(),
                 continuation.isResume() ? continuation.nativeSessionId() : null, false,
                 continuation.kind() == Continuation.Kind.LATEST, context.workingDir(), context.timeout(),
-                context.idleTimeout(), context.correlationId(), ProviderOptions.none());
+                context.idleTimeout(), context.correlationId(), ProviderOptions.none(), context.owner());
     }
 
     /**
@@ -310,18 +316,30 @@ public final class ProviderRequestService implements ProviderRuns {
         if (request.createNewSession()) {
             return new Plan(null, Continuation.fresh());
         }
+        Principal owner = request.owner();
         if (sessionId != null) {
             SessionService.checkId(sessionId);
             if (sessionId.startsWith(SessionService.ID_PREFIX)) {
-                return underSession(provider, sessions.get(sessionId).record());
+                return underSession(provider, sessions.get(owner, sessionId).record());
             }
             SessionService.checkNativeId(sessionId);
-            return new Plan(sessions.findByNativeId(provider.id(), sessionId).orElse(null), Continuation.resume(sessionId));
+            Optional<SessionRecord> mapped = sessions.findByNativeId(owner, provider.id(), sessionId);
+            if (mapped.isEmpty() && !owner.isLocal()) {
+                throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "No gateway session of this grant maps to the "
+                        + "native session " + sessionId + "; a grant continues only conversations recorded on its own "
+                        + "gw-* sessions (see session_list).");
+            }
+            return new Plan(mapped.orElse(null), Continuation.resume(sessionId));
         }
         if (request.resumeLatest()) {
+            if (!owner.isLocal()) {
+                throw GatewayException.invalidArgument("resumeLatest continues the CLI's latest conversation, which may "
+                        + "be another caller's, so only the local grant (stdio) may use it; pass the gw-* sessionId of "
+                        + "your conversation instead.");
+            }
             return new Plan(null, Continuation.latest());
         }
-        return sessions.active(provider.id()).map(active -> underSession(provider, active))
+        return sessions.active(owner, provider.id()).map(active -> underSession(provider, active))
                 .orElseGet(() -> new Plan(null, Continuation.fresh()));
     }
 
@@ -439,10 +457,8 @@ public final class ProviderRequestService implements ProviderRuns {
 
     private ProviderResult record(ProviderCli provider, RunContext context, CanonicalRequest request,
             ProcessOutcome outcome, ParsedOutput output) {
-        String sessionId = context.sessionId();
         Continuation continuation = context.continuation();
         String model = context.model();
-        String correlationId = context.correlationId();
         List<String> warnings = new ArrayList<>(output.warnings());
         String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
                 : continuation.isResume() ? continuation.nativeSessionId() : null;
@@ -455,7 +471,8 @@ public final class ProviderRequestService implements ProviderRuns {
         if (provider.reportsCumulativeUsage()) {
             CumulativeUsage.remember(metadata, output.usage());
         }
-        SessionService.RecordedRun recorded = recordRun(sessionId, provider.id(), nativeId, metadata, warnings);
+        SessionService.RecordedRun recorded = recordRun(context.owner(), context.sessionId(), provider.id(), nativeId,
+                metadata, warnings);
         Usage usage = provider.reportsCumulativeUsage()
                 ? CumulativeUsage.perRequest(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
                 : output.usage();
@@ -471,21 +488,21 @@ public final class ProviderRequestService implements ProviderRuns {
         }
         return new ProviderResult(provider.id(), output.response(), recorded.after().id(), nativeId,
                 continuation.continuesConversation(), output.model() != null ? output.model() : model, usage,
-                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), correlationId,
+                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), context.correlationId(),
                 outcome.stdoutTruncated() || outcome.stderrTruncated(), warnings);
     }
 
-    private SessionService.RecordedRun recordRun(String sessionId, ProviderId cli, String nativeId,
+    private SessionService.RecordedRun recordRun(Principal owner, String sessionId, ProviderId cli, String nativeId,
             Map<String, String> metadata, List<String> warnings) {
         if (sessionId != null) {
-            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(sessionId, nativeId, metadata);
+            Optional<SessionService.RecordedRun> recorded = sessions.recordRun(owner, sessionId, nativeId, metadata);
             if (recorded.isPresent()) {
                 return recorded.get();
             }
             warnings.add("Session " + sessionId + " was deleted or expired while the request ran; the "
                     + "conversation is recorded under a new session.");
         }
-        return sessions.recordRunForNativeId(cli, nativeId, metadata);
+        return sessions.recordRunForNativeId(owner, cli, nativeId, metadata);
     }
 
     private static String checkPrompt(String prompt) {

@@ -20,8 +20,12 @@ public sealed interface SessionChange {
         }
     }
 
-    /** Point a provider's active session at {@code sessionId}, or clear it when null. */
-    record SetActive(ProviderId cli, String sessionId) implements SessionChange {
+    /**
+     * Point {@code owner}'s active session of a provider at {@code sessionId}, or clear it when null.
+     *
+     * @param owner a stored owner: null is {@code local}
+     */
+    record SetActive(ProviderId cli, String sessionId, String owner) implements SessionChange {
         public SetActive {
             Objects.requireNonNull(cli, "cli");
         }

@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * @param nativeSessionId the provider's own id (Claude session_id, Codex thread_id, ...), null until known
  * @param metadata small gateway-owned string map (e.g. the working directory a resume must use)
+ * @param owner    the grant that created it ({@link io.llmgateway.core.Principal#storedOwner()}); null is
+ *                 {@code local}, as every record written before grants existed
  */
 public record SessionRecord(
         String id,
@@ -18,7 +20,8 @@ public record SessionRecord(
         Instant createdAt,
         Instant lastUsedAt,
         String nativeSessionId,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        String owner) {
 
     public SessionRecord {
         Objects.requireNonNull(id, "id");
@@ -30,14 +33,14 @@ public record SessionRecord(
     }
 
     public SessionRecord withLastUsedAt(Instant when) {
-        return new SessionRecord(id, cli, description, createdAt, when, nativeSessionId, metadata);
+        return new SessionRecord(id, cli, description, createdAt, when, nativeSessionId, metadata, owner);
     }
 
     public SessionRecord withNativeSessionId(String nativeId) {
-        return new SessionRecord(id, cli, description, createdAt, lastUsedAt, nativeId, metadata);
+        return new SessionRecord(id, cli, description, createdAt, lastUsedAt, nativeId, metadata, owner);
     }
 
     public SessionRecord withMetadata(Map<String, String> newMetadata) {
-        return new SessionRecord(id, cli, description, createdAt, lastUsedAt, nativeSessionId, newMetadata);
+        return new SessionRecord(id, cli, description, createdAt, lastUsedAt, nativeSessionId, newMetadata, owner);
     }
 }

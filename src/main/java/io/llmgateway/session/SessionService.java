@@ -2,6 +2,7 @@ package io.llmgateway.session;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 /**
  * The rules of gateway sessions: gw-* ids, at most one active session per provider, expiry after a TTL
  * without use, and deleting or expiring the active session clears the pointer (nothing is promoted).
+ * Every record belongs to the grant that created it, and every active pointer to one grant: a caller sees
+ * only its own, and another grant's session is "not found" (the same error as one that does not exist).
  * Knows nothing about MCP; every method is one atomic store operation.
  */
 public final class SessionService {
@@ -59,28 +62,28 @@ public final class SessionService {
     public record RecordedRun(SessionRecord before, SessionRecord after) {
     }
 
-    public SessionView create(ProviderId cli, String description, boolean setAsActive) {
+    public SessionView create(Principal owner, ProviderId cli, String description, boolean setAsActive) {
         String text = description == null ? defaultDescription(cli) : checkDescription(description);
         Instant now = now();
-        SessionRecord record = new SessionRecord(newId(), cli, text, now, now, null, Map.of());
+        SessionRecord record = new SessionRecord(newId(), cli, text, now, now, null, Map.of(), owner.storedOwner());
         return store.update(state -> {
             List<SessionChange> changes = new ArrayList<>();
             changes.add(new SessionChange.Put(record));
             if (setAsActive) {
-                changes.add(new SessionChange.SetActive(cli, record.id()));
+                changes.add(new SessionChange.SetActive(cli, record.id(), owner.storedOwner()));
             }
             return new SessionStore.Transaction<>(changes, new SessionView(record, setAsActive));
         });
     }
 
-    public SessionPage list(Optional<ProviderId> cli, int limit, int offset) {
+    public SessionPage list(Principal owner, Optional<ProviderId> cli, int limit, int offset) {
         Instant now = now();
         return store.read(state -> {
             PriorityQueue<SessionRecord> newest = new PriorityQueue<>(NEWEST_USED_FIRST.reversed());
             int total = 0;
             int keep = offset + limit;
             for (SessionRecord r : state.records()) {
-                if ((cli.isPresent() && r.cli() != cli.get()) || isExpired(r, now)) {
+                if (!owner.owns(r.owner()) || (cli.isPresent() && r.cli() != cli.get()) || isExpired(r, now)) {
                     continue;
                 }
                 total++;
@@ -93,7 +96,7 @@ public final class SessionService {
             }
             List<SessionRecord> sorted = new ArrayList<>(newest);
             sorted.sort(NEWEST_USED_FIRST);
-            Map<ProviderId, String> active = activeMap(state, now);
+            Map<ProviderId, String> active = activeMap(state, owner, now);
             List<SessionView> page = sorted.subList(Math.min(offset, sorted.size()), sorted.size()).stream()
                     .map(r -> new SessionView(r, r.id().equals(active.get(r.cli()))))
                     .toList();
@@ -101,40 +104,45 @@ public final class SessionService {
         });
     }
 
-    public SessionView get(String id) {
+    public SessionView get(Principal owner, String id) {
         checkId(id);
         Instant now = now();
         return store.read(state -> {
-            SessionRecord r = live(state, id, now);
-            return new SessionView(r, id.equals(state.activeId(r.cli()).orElse(null)));
+            SessionRecord r = live(state, owner, id, now);
+            return new SessionView(r, id.equals(state.activeId(owner, r.cli()).orElse(null)));
         });
     }
 
-    /** The provider's active session, if it is set and not expired. */
-    public Optional<SessionRecord> active(ProviderId cli) {
+    /** The owner's active session of the provider, if it is set and not expired. */
+    public Optional<SessionRecord> active(Principal owner, ProviderId cli) {
         Instant now = now();
-        return store.read(state -> state.activeId(cli).flatMap(state::get).filter(r -> !isExpired(r, now)));
+        return store.read(state -> activeRecord(state, owner, cli, now));
     }
 
-    /** The live session of {@code cli} mapping to the provider-native id, the most recently used if several do. */
-    public Optional<SessionRecord> findByNativeId(ProviderId cli, String nativeSessionId) {
+    /**
+     * The owner's live session of {@code cli} mapping to the provider-native id, the most recently used if
+     * several do.
+     */
+    public Optional<SessionRecord> findByNativeId(Principal owner, ProviderId cli, String nativeSessionId) {
         Instant now = now();
-        return store.read(state -> newestMapping(state, cli, nativeSessionId, now));
+        return store.read(state -> newestMapping(state, owner, cli, nativeSessionId, now));
     }
 
     /**
      * Records a request that ran under session {@code id}: the native session id it continued or started
      * (null keeps the known one), lastUsedAt, and {@code metadata} merged into the record's (a null value
-     * removes the key). Empty when the session was deleted or expired while the request ran.
+     * removes the key). Empty when the session was deleted or expired while the request ran (or is not the
+     * owner's).
      */
-    public Optional<RecordedRun> recordRun(String id, String nativeSessionId, Map<String, String> metadata) {
+    public Optional<RecordedRun> recordRun(Principal owner, String id, String nativeSessionId,
+            Map<String, String> metadata) {
         checkId(id);
         if (nativeSessionId != null) {
             checkNativeId(nativeSessionId);
         }
         Instant now = now();
         return store.update(state -> {
-            Optional<SessionRecord> before = state.get(id).filter(r -> !isExpired(r, now));
+            Optional<SessionRecord> before = state.get(id).filter(r -> owner.owns(r.owner()) && !isExpired(r, now));
             if (before.isEmpty()) {
                 return SessionStore.Transaction.of(Optional.<RecordedRun>empty());
             }
@@ -145,71 +153,77 @@ public final class SessionService {
     }
 
     /**
-     * Records a request that ran outside a known gateway session: on the live session of {@code cli}
-     * mapping to {@code nativeSessionId} if there is one, else on a new record that is not made active.
-     * A null native id (the CLI reported none) always makes a new record.
+     * Records a request that ran outside a known gateway session: on the owner's live session of {@code cli}
+     * mapping to {@code nativeSessionId} if there is one, else on a new record of the owner that is not made
+     * active. A null native id (the CLI reported none) always makes a new record.
      */
-    public RecordedRun recordRunForNativeId(ProviderId cli, String nativeSessionId, Map<String, String> metadata) {
+    public RecordedRun recordRunForNativeId(Principal owner, ProviderId cli, String nativeSessionId,
+            Map<String, String> metadata) {
         if (nativeSessionId != null) {
             checkNativeId(nativeSessionId);
         }
         Instant now = now();
         return store.update(state -> {
             SessionRecord before = nativeSessionId == null ? null
-                    : newestMapping(state, cli, nativeSessionId, now).orElse(null);
+                    : newestMapping(state, owner, cli, nativeSessionId, now).orElse(null);
             SessionRecord base = before != null ? before
-                    : new SessionRecord(newId(), cli, defaultDescription(cli), now, now, null, Map.of());
+                    : new SessionRecord(newId(), cli, defaultDescription(cli), now, now, null, Map.of(),
+                            owner.storedOwner());
             SessionRecord after = ranAt(base, nativeSessionId, metadata, now);
             return SessionStore.Transaction.of(new RecordedRun(before, after), new SessionChange.Put(after));
         });
     }
 
     /**
-     * Session {@code id} of {@code cli} with {@code metadata} merged into its record (a null value removes the key),
-     * created (not active) under exactly that id when it does not exist: for a run that must name its session before
-     * it starts (e.g. its worktree is named by it).
+     * The owner's session {@code id} of {@code cli} with {@code metadata} merged into its record (a null value
+     * removes the key), created (not active) under exactly that id when it does not exist: for a run that must name
+     * its session before it starts (e.g. its worktree is named by it). Another owner's record under that id is "not
+     * found".
      */
-    public SessionRecord ensure(ProviderId cli, String id, Map<String, String> metadata) {
+    public SessionRecord ensure(Principal owner, ProviderId cli, String id, Map<String, String> metadata) {
         checkId(id);
         Instant now = now();
         return store.update(state -> {
             Optional<SessionRecord> existing = state.get(id).filter(r -> !isExpired(r, now));
+            if (existing.isPresent() && !owner.owns(existing.get().owner())) {
+                throw notFound(id);
+            }
             if (existing.isPresent() && existing.get().cli() != cli) {
                 throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + id + " belongs to provider '"
                         + existing.get().cli().wireName() + "', not '" + cli.wireName() + "'.");
             }
             SessionRecord base = existing.orElseGet(() -> new SessionRecord(id, cli, defaultDescription(cli), now, now,
-                    null, Map.of()));
+                    null, Map.of(), owner.storedOwner()));
             SessionRecord after = ranAt(base, null, metadata, now);
             return SessionStore.Transaction.of(after, new SessionChange.Put(after));
         });
     }
 
-    public ActiveChange setActive(ProviderId cli, String id) {
+    public ActiveChange setActive(Principal owner, ProviderId cli, String id) {
         if (id != null) {
             checkId(id);
         }
         Instant now = now();
         return store.update(state -> {
-            String previous = state.activeId(cli).flatMap(state::get).filter(r -> !isExpired(r, now))
-                    .map(SessionRecord::id).orElse(null);
+            String previous = activeRecord(state, owner, cli, now).map(SessionRecord::id).orElse(null);
             if (id != null) {
-                SessionRecord r = live(state, id, now);
+                SessionRecord r = live(state, owner, id, now);
                 if (r.cli() != cli) {
                     throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + id + " belongs to provider '"
                             + r.cli().wireName() + "', not '" + cli.wireName() + "'; pass cli '" + r.cli().wireName() + "'.");
                 }
             }
-            return SessionStore.Transaction.of(new ActiveChange(cli, id, previous), new SessionChange.SetActive(cli, id));
+            return SessionStore.Transaction.of(new ActiveChange(cli, id, previous),
+                    new SessionChange.SetActive(cli, id, owner.storedOwner()));
         });
     }
 
-    public Deletion delete(String id) {
+    public Deletion delete(Principal owner, String id) {
         checkId(id);
         Instant now = now();
         return store.update(state -> {
-            SessionRecord r = live(state, id, now);
-            boolean wasActive = id.equals(state.activeId(r.cli()).orElse(null));
+            SessionRecord r = live(state, owner, id, now);
+            boolean wasActive = id.equals(state.activeId(owner, r.cli()).orElse(null));
             return SessionStore.Transaction.of(new Deletion(r, wasActive), new SessionChange.Delete(id));
         });
     }
@@ -221,14 +235,15 @@ public final class SessionService {
     public record Cleared(int liveCount, List<SessionRecord> deleted) {
     }
 
-    public Cleared clearAll(Optional<ProviderId> cli) {
+    /** Deletes the owner's sessions (of one provider, or all) and clears the owner's active pointers. */
+    public Cleared clearAll(Principal owner, Optional<ProviderId> cli) {
         Instant now = now();
         return store.update(state -> {
             List<SessionChange> changes = new ArrayList<>();
             List<SessionRecord> deleted = new ArrayList<>();
             int live = 0;
             for (SessionRecord r : state.records()) {
-                if (cli.isEmpty() || r.cli() == cli.get()) {
+                if (owner.owns(r.owner()) && (cli.isEmpty() || r.cli() == cli.get())) {
                     changes.add(new SessionChange.Delete(r.id()));
                     deleted.add(r);
                     if (!isExpired(r, now)) {
@@ -237,8 +252,8 @@ public final class SessionService {
                 }
             }
             for (ProviderId p : ProviderId.values()) {
-                if ((cli.isEmpty() || p == cli.get()) && state.activeId(p).isPresent()) {
-                    changes.add(new SessionChange.SetActive(p, null));
+                if ((cli.isEmpty() || p == cli.get()) && state.activeId(owner, p).isPresent()) {
+                    changes.add(new SessionChange.SetActive(p, null, owner.storedOwner()));
                 }
             }
             return new SessionStore.Transaction<>(changes, new Cleared(live, List.copyOf(deleted)));
@@ -263,9 +278,9 @@ public final class SessionService {
         return r.lastUsedAt().plus(ttl).isBefore(now);
     }
 
-    private SessionRecord live(SessionState state, String id, Instant now) {
-        SessionRecord r = state.get(id).orElseThrow(() -> new GatewayException(ErrorCode.SESSION_NOT_FOUND,
-                "No gateway session with id " + id + "; use session_list to see existing sessions."));
+    /** The owner's record: another owner's is reported exactly like one that does not exist. */
+    private SessionRecord live(SessionState state, Principal owner, String id, Instant now) {
+        SessionRecord r = state.get(id).filter(found -> owner.owns(found.owner())).orElseThrow(() -> notFound(id));
         if (isExpired(r, now)) {
             throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "Session " + id + " expired after "
                     + ttl.toDays() + " days without use (LLM_GATEWAY_SESSION_TTL_DAYS); create a new one.");
@@ -273,11 +288,21 @@ public final class SessionService {
         return r;
     }
 
-    private Optional<SessionRecord> newestMapping(SessionState state, ProviderId cli, String nativeSessionId,
-            Instant now) {
+    private static GatewayException notFound(String id) {
+        return new GatewayException(ErrorCode.SESSION_NOT_FOUND,
+                "No gateway session with id " + id + "; use session_list to see existing sessions.");
+    }
+
+    private Optional<SessionRecord> newestMapping(SessionState state, Principal owner, ProviderId cli,
+            String nativeSessionId, Instant now) {
         return state.records().stream()
-                .filter(r -> r.cli() == cli && nativeSessionId.equals(r.nativeSessionId()) && !isExpired(r, now))
+                .filter(r -> r.cli() == cli && nativeSessionId.equals(r.nativeSessionId()) && owner.owns(r.owner())
+                        && !isExpired(r, now))
                 .min(NEWEST_USED_FIRST);
+    }
+
+    private Optional<SessionRecord> activeRecord(SessionState state, Principal owner, ProviderId cli, Instant now) {
+        return state.activeId(owner, cli).flatMap(state::get).filter(r -> owner.owns(r.owner()) && !isExpired(r, now));
     }
 
     private static SessionRecord ranAt(SessionRecord record, String nativeSessionId, Map<String, String> metadata,
@@ -299,11 +324,10 @@ public final class SessionService {
         return cli.displayName() + " session";
     }
 
-    private Map<ProviderId, String> activeMap(SessionState state, Instant now) {
+    private Map<ProviderId, String> activeMap(SessionState state, Principal owner, Instant now) {
         Map<ProviderId, String> active = new EnumMap<>(ProviderId.class);
         for (ProviderId p : ProviderId.values()) {
-            active.put(p, state.activeId(p).flatMap(state::get).filter(r -> !isExpired(r, now))
-                    .map(SessionRecord::id).orElse(null));
+            active.put(p, activeRecord(state, owner, p, now).map(SessionRecord::id).orElse(null));
         }
         return active;
     }

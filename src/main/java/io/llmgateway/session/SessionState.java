@@ -1,5 +1,6 @@
 package io.llmgateway.session;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import java.util.Collection;
 import java.util.Collections;
@@ -9,25 +10,29 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The whole session state: records by id plus the active session per provider. Mutable only
+ * The whole session state: records by id plus, for every owner (grant), the active session per provider.
+ * Mutable only
  * through {@link #apply(SessionChange)}, so every store replays exactly the same rules.
  * Not thread-safe; stores guard it.
  */
 public final class SessionState {
     private final Map<String, SessionRecord> records;
-    private final EnumMap<ProviderId, String> active;
+    /** By owner name ({@code local} for records without an owner). */
+    private final Map<String, EnumMap<ProviderId, String>> active;
 
     public SessionState() {
-        this(new HashMap<>(), new EnumMap<>(ProviderId.class));
+        this(new HashMap<>(), new HashMap<>());
     }
 
-    private SessionState(Map<String, SessionRecord> records, EnumMap<ProviderId, String> active) {
+    private SessionState(Map<String, SessionRecord> records, Map<String, EnumMap<ProviderId, String>> active) {
         this.records = records;
         this.active = active;
     }
 
     public SessionState copy() {
-        return new SessionState(new HashMap<>(records), new EnumMap<>(active));
+        Map<String, EnumMap<ProviderId, String>> activeCopy = new HashMap<>();
+        active.forEach((owner, ids) -> activeCopy.put(owner, new EnumMap<>(ids)));
+        return new SessionState(new HashMap<>(records), activeCopy);
     }
 
     public Optional<SessionRecord> get(String id) {
@@ -42,12 +47,15 @@ public final class SessionState {
         return records.size();
     }
 
-    public Optional<String> activeId(ProviderId cli) {
-        return Optional.ofNullable(active.get(cli));
+    /** The id {@code owner}'s active session of {@code cli} points at, if set. */
+    public Optional<String> activeId(Principal owner, ProviderId cli) {
+        EnumMap<ProviderId, String> ids = active.get(owner.name());
+        return Optional.ofNullable(ids == null ? null : ids.get(cli));
     }
 
-    public Map<ProviderId, String> activeIds() {
-        return Collections.unmodifiableMap(active);
+    /** Owners that have an active session pointer, by name. */
+    public Collection<String> activeOwners() {
+        return Collections.unmodifiableCollection(active.keySet());
     }
 
     public void apply(SessionChange change) {
@@ -55,14 +63,28 @@ public final class SessionState {
             records.put(put.record().id(), put.record());
         } else if (change instanceof SessionChange.Delete delete) {
             SessionRecord removed = records.remove(delete.id());
-            if (removed != null && delete.id().equals(active.get(removed.cli()))) {
-                active.remove(removed.cli());
+            if (removed != null) {
+                Principal owner = Principal.ofStoredOwner(removed.owner());
+                if (delete.id().equals(activeId(owner, removed.cli()).orElse(null))) {
+                    clearActive(owner.name(), removed.cli());
+                }
             }
         } else if (change instanceof SessionChange.SetActive set) {
+            String owner = Principal.ofStoredOwner(set.owner()).name();
             if (set.sessionId() == null) {
-                active.remove(set.cli());
+                clearActive(owner, set.cli());
             } else {
-                active.put(set.cli(), set.sessionId());
+                active.computeIfAbsent(owner, o -> new EnumMap<>(ProviderId.class)).put(set.cli(), set.sessionId());
+            }
+        }
+    }
+
+    private void clearActive(String owner, ProviderId cli) {
+        EnumMap<ProviderId, String> ids = active.get(owner);
+        if (ids != null) {
+            ids.remove(cli);
+            if (ids.isEmpty()) {
+                active.remove(owner);
             }
         }
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.llmgateway.core.Json;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.session.SessionChange;
 import io.llmgateway.session.SessionRecord;
@@ -29,10 +30,13 @@ import java.util.TreeMap;
 /**
  * The JSON the session store keeps on disk. The snapshot ({@code sessions.json}) is pretty-printed
  * for people: {@code format}, {@code generation}, {@code active} (every provider's active id or
- * null) and {@code sessions} (records, oldest first). The journal is JSON Lines: a header
+ * null, of the grant {@code local}), {@code grantActive} (the same per other grant, only when one has
+ * an active session) and {@code sessions} (records, oldest first; a record of a grant other than
+ * {@code local} names it in {@code grant}). The journal is JSON Lines: a header
  * {@code {"format":1,"generation":N}}, then one line per committed transaction
  * {@code {"changes":[{"op":"put","session":{...}}, {"op":"delete","id":...},
- * {"op":"setActive","cli":...,"sessionId":...}]}} so a transaction is applied whole or not at all.
+ * {"op":"setActive","cli":...,"sessionId":...[,"grant":...]}]}} so a transaction is applied whole or not at all.
+ * Files written before grants existed have no owners and read as {@code local}'s.
  * Reading is strict: anything the gateway would not have written is rejected with a reason.
  */
 final class SessionFileFormat {
@@ -64,9 +68,25 @@ final class SessionFileFormat {
             g.writeNumberField("generation", generation);
             g.writeObjectFieldStart("active");
             for (ProviderId cli : ProviderId.values()) {
-                g.writeStringField(cli.wireName(), state.activeId(cli).orElse(null));
+                g.writeStringField(cli.wireName(), state.activeId(Principal.LOCAL, cli).orElse(null));
             }
             g.writeEndObject();
+            List<String> grants = state.activeOwners().stream().filter(o -> !Principal.LOCAL_NAME.equals(o))
+                    .sorted().toList();
+            if (!grants.isEmpty()) {
+                g.writeObjectFieldStart("grantActive");
+                for (String grant : grants) {
+                    g.writeObjectFieldStart(grant);
+                    for (ProviderId cli : ProviderId.values()) {
+                        String id = state.activeId(new Principal(grant), cli).orElse(null);
+                        if (id != null) {
+                            g.writeStringField(cli.wireName(), id);
+                        }
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
             g.writeArrayFieldStart("sessions");
             List<SessionRecord> records = new ArrayList<>(state.records());
             records.sort(OLDEST_FIRST);
@@ -90,6 +110,7 @@ final class SessionFileFormat {
             Long format = null;
             Long generation = null;
             JsonNode active = null;
+            JsonNode grantActive = null;
             SessionState state = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -98,6 +119,7 @@ final class SessionFileFormat {
                     case "format" -> format = longValue(p, value, "format");
                     case "generation" -> generation = longValue(p, value, "generation");
                     case "active" -> active = p.readValueAsTree();
+                    case "grantActive" -> grantActive = p.readValueAsTree();
                     case "sessions" -> state = readSessions(p, value);
                     default -> p.skipChildren();
                 }
@@ -117,7 +139,10 @@ final class SessionFileFormat {
             if (active == null) {
                 throw new MalformedStoreFileException("\"active\" is missing");
             }
-            applyActive(active, state);
+            applyActive(active, null, state);
+            if (grantActive != null) {
+                applyGrantActive(grantActive, state);
+            }
             return new Snapshot(generation, state);
         } catch (JsonProcessingException e) {
             throw notJson(e);
@@ -270,6 +295,9 @@ final class SessionFileFormat {
             g.writeStringField("op", "setActive");
             g.writeStringField("cli", set.cli().wireName());
             g.writeStringField("sessionId", set.sessionId());
+            if (set.owner() != null) {
+                g.writeStringField("grant", set.owner());
+            }
         }
         g.writeEndObject();
     }
@@ -284,7 +312,8 @@ final class SessionFileFormat {
             case "delete" -> new SessionChange.Delete(requiredText(change, "id", "a delete change"));
             case "setActive" -> new SessionChange.SetActive(
                     provider(requiredText(change, "cli", "a setActive change"), "a setActive change"),
-                    nullableText(change, "sessionId", "a setActive change"));
+                    nullableText(change, "sessionId", "a setActive change"),
+                    owner(change, "a setActive change"));
             default -> throw new MalformedStoreFileException("a change has the unknown op \"" + op + "\"");
         };
     }
@@ -302,6 +331,9 @@ final class SessionFileFormat {
             g.writeStringField(entry.getKey(), entry.getValue());
         }
         g.writeEndObject();
+        if (record.owner() != null) {
+            g.writeStringField("grant", record.owner());
+        }
         g.writeEndObject();
     }
 
@@ -322,7 +354,8 @@ final class SessionFileFormat {
         return state;
     }
 
-    private static void applyActive(JsonNode active, SessionState state) throws MalformedStoreFileException {
+    private static void applyActive(JsonNode active, String owner, SessionState state)
+            throws MalformedStoreFileException {
         if (!active.isObject()) {
             throw new MalformedStoreFileException("\"active\" is not an object");
         }
@@ -330,9 +363,33 @@ final class SessionFileFormat {
             ProviderId cli = provider(entry.getKey(), "\"active\"");
             String id = nullableText(active, entry.getKey(), "\"active\"");
             if (id != null) {
-                state.apply(new SessionChange.SetActive(cli, id));
+                state.apply(new SessionChange.SetActive(cli, id, owner));
             }
         }
+    }
+
+    private static void applyGrantActive(JsonNode grantActive, SessionState state) throws MalformedStoreFileException {
+        if (!grantActive.isObject()) {
+            throw new MalformedStoreFileException("\"grantActive\" is not an object");
+        }
+        for (Map.Entry<String, JsonNode> entry : grantActive.properties()) {
+            if (!Principal.isValidName(entry.getKey()) || Principal.LOCAL_NAME.equals(entry.getKey())) {
+                throw new MalformedStoreFileException("\"grantActive\" names the invalid grant \"" + entry.getKey() + "\"");
+            }
+            applyActive(entry.getValue(), entry.getKey(), state);
+        }
+    }
+
+    /** The optional {@code grant} field naming the owner: absent is {@code local}; present, another grant. */
+    private static String owner(JsonNode node, String where) throws MalformedStoreFileException {
+        JsonNode value = node.get("grant");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual() || !Principal.isValidName(value.textValue()) || Principal.LOCAL_NAME.equals(value.textValue())) {
+            throw new MalformedStoreFileException(where + " has a \"grant\" that is not a grant name");
+        }
+        return value.textValue();
     }
 
     private static SessionRecord readRecord(JsonNode node, String where) throws MalformedStoreFileException {
@@ -350,7 +407,8 @@ final class SessionFileFormat {
                 instant(node, "createdAt", where),
                 instant(node, "lastUsedAt", where),
                 nullableText(node, "nativeSessionId", where),
-                stringMap(node, "metadata", where));
+                stringMap(node, "metadata", where),
+                owner(node, where));
     }
 
     private static ProviderId provider(String wireName, String where) throws MalformedStoreFileException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
 import io.llmgateway.policy.ArgumentIdentity;
@@ -12,6 +13,7 @@ import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.policy.ToolCallAdapter;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
@@ -27,7 +29,8 @@ import java.util.function.Supplier;
  *
  * <p>Each resource shows what a tool shows, and obeys that tool's policy: a read is admitted, counted,
  * denied and audited as the call of {@code session_list} or {@code llm_job_list} it stands for (the
- * first page, default size), and a resource whose call the policy denies is not listed.
+ * first page, default size), and a resource whose call the policy denies is not listed. Like the tools,
+ * each shows only the reading grant's own sessions and jobs.
  */
 public final class GatewayResources {
     static final int MAX_SESSIONS = SessionTools.DEFAULT_LIST_LIMIT;
@@ -84,10 +87,12 @@ public final class GatewayResources {
                 .build();
         return List.of(
                 new McpServerFeatures.SyncResourceSpecification(all, (exchange, request) -> policy.readResource(
-                        request.uri(), SESSIONS_TOOL, ADAPTER, GuardedCall.ofCanonical(sessionListArguments(Optional.empty()),
-                                () -> readSessions(request.uri(), Optional.empty())))),
+                        request.uri(), SESSIONS_TOOL, reader(exchange), ADAPTER,
+                        GuardedCall.ofCanonical(sessionListArguments(Optional.empty()),
+                                () -> readSessions(reader(exchange), request.uri(), Optional.empty())))),
                 new McpServerFeatures.SyncResourceSpecification(recentJobs, (exchange, request) -> policy.readResource(
-                        request.uri(), JOBS_TOOL, ADAPTER, GuardedCall.ofCanonical(jobListArguments(), () -> readJobs(request.uri())))));
+                        request.uri(), JOBS_TOOL, reader(exchange), ADAPTER, GuardedCall.ofCanonical(jobListArguments(),
+                                () -> readJobs(reader(exchange), request.uri())))));
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
@@ -100,7 +105,8 @@ public final class GatewayResources {
                 .mimeType(JSON)
                 .build();
         return List.of(new McpServerFeatures.SyncResourceTemplateSpecification(perProvider, (exchange, request) ->
-                policy.readResource(request.uri(), SESSIONS_TOOL, ADAPTER, providerSessions(request.uri()))));
+                policy.readResource(request.uri(), SESSIONS_TOOL, reader(exchange), ADAPTER,
+                        providerSessions(reader(exchange), request.uri()))));
     }
 
     /** Whether resources/list shows {@code resource}: when the policy admits the call it stands for. */
@@ -118,7 +124,7 @@ public final class GatewayResources {
     }
 
     /** sessions://{cli}: an unknown provider is "not found", decided (and audited) before the policy counts it. */
-    private GuardedCall<McpSchema.ReadResourceResult> providerSessions(String uri) {
+    private GuardedCall<McpSchema.ReadResourceResult> providerSessions(Principal reader, String uri) {
         return new GuardedCall<>() {
             private ProviderId provider;
 
@@ -134,7 +140,7 @@ public final class GatewayResources {
 
             @Override
             public McpSchema.ReadResourceResult run() {
-                return readSessions(uri, Optional.of(provider));
+                return readSessions(reader, uri, Optional.of(provider));
             }
         };
     }
@@ -153,8 +159,12 @@ public final class GatewayResources {
         return StructuredContent.object("limit", RECENT_JOBS, "offset", 0);
     }
 
-    private McpSchema.ReadResourceResult readSessions(String uri, Optional<ProviderId> cli) {
-        SessionService.SessionPage page = unlessFailing(() -> sessions.list(cli, MAX_SESSIONS, 0));
+    private static Principal reader(McpSyncServerExchange exchange) {
+        return CallerContext.principal(exchange.transportContext());
+    }
+
+    private McpSchema.ReadResourceResult readSessions(Principal reader, String uri, Optional<ProviderId> cli) {
+        SessionService.SessionPage page = unlessFailing(() -> sessions.list(reader, cli, MAX_SESSIONS, 0));
         Map<String, Object> active = new LinkedHashMap<>();
         for (ProviderId p : ProviderId.values()) {
             if (cli.isEmpty() || cli.get() == p) {
@@ -171,8 +181,8 @@ public final class GatewayResources {
         return json(uri, content);
     }
 
-    private McpSchema.ReadResourceResult readJobs(String uri) {
-        JobService.JobPage page = unlessFailing(() -> jobs.list(Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
+    private McpSchema.ReadResourceResult readJobs(Principal reader, String uri) {
+        JobService.JobPage page = unlessFailing(() -> jobs.list(reader, Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
         return json(uri, StructuredContent.object("total", page.total(), "truncated", page.total() > page.jobs().size(),
                 "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
     }

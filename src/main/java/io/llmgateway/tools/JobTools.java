@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The job tools: {@code <cli>_request_async} for every sync request tool, and llm_job_status,
- * llm_job_result, llm_job_cancel, llm_job_list. Thin adapters over {@link JobService}.
+ * llm_job_result, llm_job_cancel, llm_job_list. Thin adapters over {@link JobService}, for the calling grant.
  */
 public final class JobTools {
     static final String ASYNC_SUFFIX = "_async";
@@ -85,7 +85,7 @@ public final class JobTools {
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            CanonicalRequest request = ProviderRequestMapping.canonicalRequest(provider, call.arguments());
+            CanonicalRequest request = ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
             JobService.Submission submission = jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
             Map<String, Object> result = StructuredContent.object("success", true, "jobId", job.id(),
@@ -100,10 +100,10 @@ public final class JobTools {
 
     /** The sync tool's canonical request plus {@code forceRefresh} (default false). */
     private static ArgumentNormaliser asyncNormaliser(ArgumentNormaliser sync) {
-        return ArgumentNormaliser.of(sent -> {
+        return ArgumentNormaliser.of((sent, caller) -> {
             Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
             request.remove(FORCE_REFRESH);
-            Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request)));
+            Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request), caller));
             canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
             return canonical;
         }, sync.identity());
@@ -121,8 +121,8 @@ public final class JobTools {
                         .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, JobTools::checkedJobId, call -> {
-            JobService.JobView view = jobs.status(call.arguments().requiredString("jobId"));
+        return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
+            JobService.JobView view = jobs.status(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(view.job());
             result.put("stdoutBytes", view.stdoutBytes());
             result.put("stderrBytes", view.stderrBytes());
@@ -157,7 +157,7 @@ public final class JobTools {
                                 .build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, args -> {
+        return new GatewayTool(definition, (args, caller) -> {
             Map<String, Object> canonical = checkedJobId(args);
             canonical.put("stream", args.string("stream").orElse("stdout"));
             canonical.put("offset", args.integerInRange("offset", 0, 0, Long.MAX_VALUE));
@@ -165,7 +165,8 @@ public final class JobTools {
             return canonical;
         }, call -> {
             Arguments args = call.arguments();
-            JobService.JobResult result = jobs.result(args.requiredString("jobId"), args.requiredString("stream"),
+            JobService.JobResult result = jobs.result(call.principal(), args.requiredString("jobId"),
+                    args.requiredString("stream"),
                     args.integer("offset").orElseThrow(), args.integer("maxChars").orElseThrow().intValue());
             Map<String, Object> content = jobSummary(result.job());
             content.put("result", result.job().result() == null ? null
@@ -186,8 +187,8 @@ public final class JobTools {
                 Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
                 jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
                 ToolDefinition.hints(false, true, true, false));
-        return new GatewayTool(definition, JobTools::checkedJobId, call -> {
-            JobService.Cancellation cancellation = jobs.cancel(call.arguments().requiredString("jobId"));
+        return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
+            JobService.Cancellation cancellation = jobs.cancel(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(cancellation.job());
             result.put("previousStatus", cancellation.previousStatus().wireName());
             return ToolResult.success(withSuccess(result));
@@ -209,7 +210,7 @@ public final class JobTools {
                         .required("jobs", Schemas.arrayOf(jobSchema().build(), "This page, newest first."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, args -> {
+        return new GatewayTool(definition, (args, caller) -> {
             Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
             canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
             canonical.put("offset", args.integerInRange("offset", 0, 0, SessionTools.MAX_OFFSET));
@@ -217,7 +218,7 @@ public final class JobTools {
         }, call -> {
             Arguments args = call.arguments();
             Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
-            JobService.JobPage page = jobs.list(status, args.provider("cli"),
+            JobService.JobPage page = jobs.list(call.principal(), status, args.provider("cli"),
                     args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
             return ToolResult.success(StructuredContent.object("success", true, "total", page.total(),
                     "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));

@@ -2,7 +2,6 @@ package io.llmgateway.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -11,6 +10,7 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,16 +19,18 @@ import org.slf4j.LoggerFactory;
  * arguments (schema violations become JSON-RPC -32602) and builds the tool's canonical request, maps
  * GatewayException to {@code isError} results, and wraps the configured decorators around every handler
  * (first decorator outermost). A decorator that needs the canonical request (the policy) normalises the
- * call itself; otherwise the innermost handler does, just before the tool runs.
+ * call itself; otherwise the innermost handler does, just before the tool runs. The caller (grant) and the
+ * call's cancel signal come from the transport's context ({@link CallerContext}).
  */
 public final class McpToolBinding {
     private static final Logger log = LoggerFactory.getLogger(McpToolBinding.class);
-    /** The transport context entry holding the call's {@link CancelSignal} (set by the stdio transport). */
+    /** The transport context entry holding the call's {@link io.llmgateway.core.CancelSignal} (see {@link CallerContext}). */
     public static final String CANCEL_SIGNAL = "io.llmgateway.cancelSignal";
 
     private final ObjectMapper mapper;
     private final JsonSchemaSubset validator;
     private final List<ToolDecorator> decorators;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public McpToolBinding(ObjectMapper mapper, JsonSchemaSubset validator, List<ToolDecorator> decorators) {
         this.mapper = mapper;
@@ -75,13 +77,13 @@ public final class McpToolBinding {
     private ArgumentNormaliser validating(GatewayTool tool) {
         Map<String, Object> inputSchema = tool.definition().inputSchema();
         ArgumentNormaliser normaliser = tool.normaliser();
-        return ArgumentNormaliser.of(sent -> {
+        return ArgumentNormaliser.of((sent, caller) -> {
             String problem = validator.firstProblem(inputSchema, sent.asMap(), "");
             if (problem != null) {
                 throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
             }
             try {
-                return normaliser.canonical(sent);
+                return normaliser.canonical(sent, caller);
             } catch (GatewayException | InvalidParamsException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -105,21 +107,25 @@ public final class McpToolBinding {
         return current;
     }
 
+    /** Tool calls being handled now, over every transport (a load figure). */
+    public int inFlightCalls() {
+        return inFlight.get();
+    }
+
     private ToolResult invoke(ToolHandler handler, String toolName, ArgumentNormaliser normaliser,
             McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         ProgressReporter progress = progressFor(exchange, request);
+        inFlight.incrementAndGet();
         try {
             return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), normaliser, progress,
-                    cancelSignalOf(exchange)));
+                    CallerContext.cancelSignal(exchange.transportContext()),
+                    CallerContext.principal(exchange.transportContext())));
         } catch (InvalidParamsException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
                     McpSchema.ErrorCodes.INVALID_PARAMS, e.getMessage(), null));
+        } finally {
+            inFlight.decrementAndGet();
         }
-    }
-
-    private static CancelSignal cancelSignalOf(McpSyncServerExchange exchange) {
-        Object signal = exchange == null ? null : exchange.transportContext().get(CANCEL_SIGNAL);
-        return signal instanceof CancelSignal cancel ? cancel : CancelSignal.NONE;
     }
 
     private static ProgressReporter progressFor(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {

@@ -109,7 +109,7 @@ public final class OperationsTools {
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
-            ProcessHealth.Report report = health.report();
+            ProcessHealth.Report report = health.report(call.principal());
             PolicyStatus policy = report.policy();
             return ToolResult.success(StructuredContent.object("success", true, "healthy", report.warnings().isEmpty(),
                     "gateway", StructuredContent.object("version", report.version(), "pid", report.pid(),

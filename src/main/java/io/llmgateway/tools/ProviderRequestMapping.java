@@ -1,6 +1,7 @@
 package io.llmgateway.tools;
 
 import io.llmgateway.job.JobRecord;
+import io.llmgateway.core.Principal;
 import io.llmgateway.provider.ProviderRequest;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderOptions;
@@ -26,13 +27,13 @@ final class ProviderRequestMapping {
     }
 
     /** The service's request for a call's arguments: the common ones plus the provider's options. */
-    static ProviderRequest request(ProviderCli provider, Arguments args) {
+    static ProviderRequest request(ProviderCli provider, Arguments args, Principal caller) {
         return new ProviderRequest(args.requiredString("prompt"),
                 args.string("model").orElse(null), args.string("sessionId").orElse(null),
                 args.bool("createNewSession", false), args.bool("resumeLatest", false),
                 args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
                 args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null),
-                optionValues(provider, args), PlacementArguments.request(args));
+                optionValues(provider, args), caller, PlacementArguments.request(args));
     }
 
     /** A canonical request as tool arguments: what the policy judges. */
@@ -54,7 +55,7 @@ final class ProviderRequestMapping {
     }
 
     /** The canonical request {@link #arguments} made into arguments, taken as it is: what the handler runs. */
-    static CanonicalRequest canonicalRequest(ProviderCli provider, Arguments canonical) {
+    static CanonicalRequest canonicalRequest(ProviderCli provider, Arguments canonical, Principal caller) {
         return new CanonicalRequest(canonical.requiredString("prompt"), canonical.string("model").orElse(null),
                 canonical.string("sessionId").orElse(null), canonical.string(NATIVE_SESSION_ID).orElse(null),
                 canonical.bool("createNewSession", false), canonical.bool("resumeLatest", false),
@@ -62,7 +63,7 @@ final class ProviderRequestMapping {
                 Duration.ofMillis(canonical.integer("timeoutMs").orElseThrow()),
                 Duration.ofMillis(canonical.integer("idleTimeoutMs").orElseThrow()),
                 canonical.string("correlationId").orElse(null),
-                ProviderOptions.of(provider.options(), optionValues(provider, canonical)),
+                ProviderOptions.of(provider.options(), optionValues(provider, canonical)), caller,
                 PlacementArguments.canonical(canonical));
     }
 

@@ -45,7 +45,7 @@ public final class ProviderRequestTools {
         ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
                 description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            CanonicalRequest request = ProviderRequestMapping.canonicalRequest(provider, call.arguments());
+            CanonicalRequest request = ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
             JobService.SyncOutcome outcome = jobs.request(cli, request, JobTools.progressOf(call), call.cancel());
             Map<String, Object> result = outcome instanceof JobService.Completed completed
                     ? ProviderRequestMapping.result(completed.result())
@@ -63,8 +63,8 @@ public final class ProviderRequestTools {
     /** Builds the canonical request of a call, with model names matched by the model they stand for. */
     private ArgumentNormaliser normaliser(ProviderCli provider) {
         ProviderId cli = provider.id();
-        return ArgumentNormaliser.of(sent -> ProviderRequestMapping.arguments(
-                requests.normalise(cli, ProviderRequestMapping.request(provider, sent))),
+        return ArgumentNormaliser.of((sent, caller) -> ProviderRequestMapping.arguments(
+                requests.normalise(cli, ProviderRequestMapping.request(provider, sent, caller))),
                 (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value);
     }
 

@@ -7,23 +7,28 @@ import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
 
 /**
  * Leaves out of {@code resources/list} and {@code resources/templates/list} what the policy denies. The
- * SDK filters only tool lists, so this sits between the server and its transport and filters the list
- * results on their way out, against the policy as it is at that moment.
+ * SDK filters only tool lists, so this sits between the server and its (stdio) transport and filters the
+ * list results on their way out, against the policy as it is at that moment ({@link #of} does the
+ * filtering; the HTTP transport applies the same function to its per-request streams).
  */
 public final class ResourceListFilter implements McpServerTransportProvider {
     private final McpServerTransportProvider transport;
-    private final Predicate<McpSchema.Resource> listedResource;
-    private final Predicate<McpSchema.ResourceTemplate> listedTemplate;
+    private final UnaryOperator<McpSchema.JSONRPCMessage> filter;
 
-    public ResourceListFilter(McpServerTransportProvider transport, Predicate<McpSchema.Resource> listedResource,
-            Predicate<McpSchema.ResourceTemplate> listedTemplate) {
+    public ResourceListFilter(McpServerTransportProvider transport, UnaryOperator<McpSchema.JSONRPCMessage> filter) {
         this.transport = transport;
-        this.listedResource = listedResource;
-        this.listedTemplate = listedTemplate;
+        this.filter = filter;
+    }
+
+    /** Filters list results (other messages pass unchanged) with the predicates as they are at that moment. */
+    public static UnaryOperator<McpSchema.JSONRPCMessage> of(Predicate<McpSchema.Resource> listedResource,
+            Predicate<McpSchema.ResourceTemplate> listedTemplate) {
+        return message -> filtered(message, listedResource, listedTemplate);
     }
 
     @Override
@@ -56,7 +61,8 @@ public final class ResourceListFilter implements McpServerTransportProvider {
         return transport.protocolVersions();
     }
 
-    private McpSchema.JSONRPCMessage filtered(McpSchema.JSONRPCMessage message) {
+    private static McpSchema.JSONRPCMessage filtered(McpSchema.JSONRPCMessage message,
+            Predicate<McpSchema.Resource> listedResource, Predicate<McpSchema.ResourceTemplate> listedTemplate) {
         if (!(message instanceof McpSchema.JSONRPCResponse response)) {
             return message;
         }
@@ -83,7 +89,7 @@ public final class ResourceListFilter implements McpServerTransportProvider {
 
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-            return Mono.defer(() -> sessionTransport.sendMessage(filtered(message)));
+            return Mono.defer(() -> sessionTransport.sendMessage(filter.apply(message)));
         }
 
         @Override

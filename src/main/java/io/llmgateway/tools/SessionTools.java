@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The six session tools of the contract: thin adapters over {@link SessionService}; deleting sessions also
- * releases their worktrees ({@link Worktrees#release}).
+ * The six session tools of the contract: thin adapters over {@link SessionService}, for the calling grant; deleting
+ * sessions also releases their worktrees ({@link Worktrees#release}).
  */
 public final class SessionTools {
     static final int DEFAULT_LIST_LIMIT = 100;
@@ -41,14 +41,14 @@ public final class SessionTools {
                         .build(),
                 Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(false)).build(),
                 ToolDefinition.hints(false, false, false, false));
-        return new GatewayTool(definition, args -> {
+        return new GatewayTool(definition, (args, caller) -> {
             Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
             args.string("description").ifPresent(SessionService::checkDescription);
             canonical.put("setAsActive", args.bool("setAsActive", true));
             return canonical;
         }, call -> {
             Arguments args = call.arguments();
-            SessionService.SessionView view = sessions.create(args.provider("cli").orElseThrow(),
+            SessionService.SessionView view = sessions.create(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("description").orElse(null), args.bool("setAsActive", true));
             return ToolResult.success(StructuredContent.object("success", true, "session", sessionSummary(view)));
         });
@@ -70,14 +70,14 @@ public final class SessionTools {
                         .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined corrupt file."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, args -> {
+        return new GatewayTool(definition, (args, caller) -> {
             Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
             canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
             canonical.put("offset", args.integerInRange("offset", 0, 0, MAX_OFFSET));
             return canonical;
         }, call -> {
             Arguments args = call.arguments();
-            SessionService.SessionPage page = sessions.list(args.provider("cli"),
+            SessionService.SessionPage page = sessions.list(call.principal(), args.provider("cli"),
                     args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
             Map<String, Object> result = StructuredContent.object("success", true, "total", page.total(),
                     "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
@@ -95,8 +95,8 @@ public final class SessionTools {
                 Schemas.input().required("sessionId", Schemas.string("Gateway session id (gw-...).")).build(),
                 Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(true)).build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, SessionTools::checkedSessionId, call -> {
-            SessionService.SessionView view = sessions.get(call.arguments().requiredString("sessionId"));
+        return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
+            SessionService.SessionView view = sessions.get(call.principal(), call.arguments().requiredString("sessionId"));
             Map<String, Object> session = sessionSummary(view);
             session.put("metadata", view.record().metadata());
             return ToolResult.success(StructuredContent.object("success", true, "session", session));
@@ -117,12 +117,12 @@ public final class SessionTools {
                         .required("previousActiveSessionId", Schemas.nullable(Schemas.string(null)))
                         .build(),
                 ToolDefinition.hints(false, false, true, false));
-        return new GatewayTool(definition, args -> {
+        return new GatewayTool(definition, (args, caller) -> {
             args.string("sessionId").ifPresent(SessionService::checkId);
             return args.asMap();
         }, call -> {
             Arguments args = call.arguments();
-            SessionService.ActiveChange change = sessions.setActive(args.provider("cli").orElseThrow(),
+            SessionService.ActiveChange change = sessions.setActive(call.principal(), args.provider("cli").orElseThrow(),
                     args.string("sessionId").orElse(null));
             return ToolResult.success(StructuredContent.object("success", true, "cli", change.cli().wireName(),
                     "activeSessionId", change.activeSessionId(),
@@ -145,8 +145,8 @@ public final class SessionTools {
                         .optional("worktree", releaseSchema())
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
-        return new GatewayTool(definition, SessionTools::checkedSessionId, call -> {
-            SessionService.Deletion deletion = sessions.delete(call.arguments().requiredString("sessionId"));
+        return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
+            SessionService.Deletion deletion = sessions.delete(call.principal(), call.arguments().requiredString("sessionId"));
             SessionRecord r = deletion.deleted();
             Map<String, Object> result = StructuredContent.object("success", true,
                     "deletedSession", StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
@@ -170,7 +170,7 @@ public final class SessionTools {
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
-            SessionService.Cleared cleared = sessions.clearAll(cli);
+            SessionService.Cleared cleared = sessions.clearAll(call.principal(), cli);
             Map<String, Object> result = StructuredContent.object("success", true, "deletedCount", cleared.liveCount(),
                     "cli", cli.map(ProviderId::wireName).orElse("all"));
             List<Map<String, Object>> released = cleared.deleted().stream().map(worktrees::release)

@@ -1,6 +1,7 @@
 package io.llmgateway.tools;
 
 import io.llmgateway.core.CancelSignal;
+import io.llmgateway.core.Principal;
 import java.util.Objects;
 
 /**
@@ -9,12 +10,13 @@ import java.util.Objects;
  * @param arguments  as sent, until {@link #canonical()} turns them into the canonical request
  * @param normaliser validates and normalises {@code arguments}; {@link #CANONICAL} once they are canonical
  * @param progress   reports progress to the client; a no-op when the client sent no progress token
- * @param cancel     fires when the client cancels the call
+ * @param cancel     fires when the client cancels the call (stdio) or goes away before its answer (HTTP)
+ * @param principal  the grant making the call ({@code local} on stdio)
  */
 public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser normaliser, ProgressReporter progress,
-        CancelSignal cancel) {
+        CancelSignal cancel, Principal principal) {
     /** Marks a call whose arguments are canonical. */
-    static final ArgumentNormaliser CANONICAL = Arguments::asMap;
+    static final ArgumentNormaliser CANONICAL = (sent, caller) -> sent.asMap();
 
     public ToolCall {
         Objects.requireNonNull(toolName, "toolName");
@@ -22,6 +24,7 @@ public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser 
         Objects.requireNonNull(normaliser, "normaliser");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(cancel, "cancel");
+        Objects.requireNonNull(principal, "principal");
     }
 
     /**
@@ -32,6 +35,7 @@ public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser 
      */
     public ToolCall canonical() {
         return normaliser == CANONICAL ? this
-                : new ToolCall(toolName, new Arguments(normaliser.canonical(arguments)), CANONICAL, progress, cancel);
+                : new ToolCall(toolName, new Arguments(normaliser.canonical(arguments, principal)), CANONICAL, progress, cancel,
+                        principal);
     }
 }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.core.CancelSignal;
+import io.llmgateway.core.Principal;
+import io.llmgateway.tools.CallerContext;
 import io.llmgateway.tools.InternalErrors;
-import io.llmgateway.tools.McpToolBinding;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -296,11 +298,9 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
                 && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
             initializedDelivered = true;
         }
-        Mono<Void> handling = session.handle(message);
-        if (request != null) {
-            handling = handling.contextWrite(Context.of(McpTransportContext.KEY,
-                    McpTransportContext.create(Map.of(McpToolBinding.CANCEL_SIGNAL, request))));
-        }
+        // Every message on stdio comes from the grant local.
+        Mono<Void> handling = session.handle(message).contextWrite(Context.of(McpTransportContext.KEY,
+                CallerContext.of(Principal.LOCAL, request == null ? CancelSignal.NONE : request)));
         handling.subscribe(ignored -> {
         }, error -> log.warn("failed to handle {}: {}", describe(message), error.toString()));
     }

@@ -124,7 +124,7 @@ public final class SessionBenchmark {
                 for (int i = done; i < Math.min(count, done + 10_000); i++) {
                     ProviderId cli = ProviderId.values()[i % ProviderId.values().length];
                     batch.add(new SessionChange.Put(new SessionRecord("gw-" + UUID.randomUUID(), cli, "seeded " + i,
-                            now, now.minusSeconds(i), null, Map.of())));
+                            now, now.minusSeconds(i), null, Map.of(), null)));
                 }
                 store.update(state -> new SessionStore.Transaction<>(batch, null));
             }

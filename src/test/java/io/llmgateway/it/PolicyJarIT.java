@@ -104,15 +104,15 @@ class PolicyJarIT {
         writePolicy(5);
         long hour = Instant.now().getEpochSecond() / 3600 * 3600;
         // This hour's and the next, in case the hour turns during the test.
-        Files.writeString(dataDir.resolve("policy-counters.json"), "{\"version\":1,\"counters\":{\"creates/3600/" + hour
-                + "\":-1000000,\"creates/3600/" + (hour + 3600) + "\":-1000000}}");
+        Files.writeString(dataDir.resolve("policy-counters.json"), "{\"version\":1,\"counters\":{\"creates@local/3600/" + hour
+                + "\":-1000000,\"creates@local/3600/" + (hour + 3600) + "\":-1000000}}");
         try (GatewayProcess gw = GatewayProcess.start(dataDir, Map.of())) {
             gw.client.initialize();
             for (int i = 0; i < 3; i++) {
                 assertFalse(create(gw), "call " + (i + 1) + " was let through by a forged count");
             }
             String stderr = gw.stderr();
-            long warnings = stderr.lines().filter(line -> line.contains("creates/3600/" + hour)).count();
+            long warnings = stderr.lines().filter(line -> line.contains("creates@local/3600/" + hour)).count();
             assertEquals(1, warnings, stderr);
             assertTrue(stderr.contains("-1000000"), stderr);
         }

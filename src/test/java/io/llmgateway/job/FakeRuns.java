@@ -3,6 +3,7 @@ package io.llmgateway.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
@@ -67,7 +68,7 @@ final class FakeRuns implements ProviderRuns {
                 false, false, workingDir,
                 timeout == null ? ProviderRequestService.DEFAULT_TIMEOUT : Duration.ofMillis(((Number) timeout).longValue()),
                 ProviderRequestService.DEFAULT_IDLE_TIMEOUT, (String) arguments.get("correlationId"),
-                ProviderOptions.of(OPTIONS, options));
+                ProviderOptions.of(OPTIONS, options), Principal.LOCAL);
     }
 
     @Override
@@ -86,7 +87,7 @@ final class FakeRuns implements ProviderRuns {
                 .killGrace(Duration.ofMillis(500));
         request.options().integer("maxOutputBytes").ifPresent(spec::maxOutputBytes);
         return new PreparedRun(spec.build(), sessionId, correlationId, new RunContext(sessionId, Continuation.fresh(),
-                workingDir, null, correlationId, request.timeout(), request.idleTimeout(), List.of()));
+                workingDir, null, correlationId, request.timeout(), request.idleTimeout(), List.of(), request.owner()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.llmgateway.job;
 
+import io.llmgateway.core.Principal;
+
 import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.exec.ProcessRef;
@@ -67,9 +69,9 @@ class JobServiceTest {
     void stopEverything() throws InterruptedException {
         if (!services.isEmpty()) {
             JobService any = services.get(0);
-            for (JobRecord job : any.list(Optional.empty(), Optional.empty(), 1000, 0).jobs()) {
+            for (JobRecord job : any.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 1000, 0).jobs()) {
                 if (!job.status().isTerminal()) {
-                    any.cancel(job.id());
+                    any.cancel(Principal.LOCAL, job.id());
                 }
             }
         }
@@ -105,7 +107,7 @@ class JobServiceTest {
 
     private static JobRecord await(JobService service, String id, Predicate<JobRecord> condition) {
         return Awaitility.await("job " + id).atMost(WAIT).pollInterval(Duration.ofMillis(50))
-                .until(() -> service.status(id).job(), condition::test);
+                .until(() -> service.status(Principal.LOCAL, id).job(), condition::test);
     }
 
     private static JobRecord awaitStatus(JobService service, String id, JobStatus status) {
@@ -168,7 +170,7 @@ class JobServiceTest {
         JobRecord done = awaitStatus(jobs, job.id(), JobStatus.COMPLETED);
         assertEquals(0, done.exitCode());
         assertNotNull(done.finishedAt());
-        JobService.JobResult result = jobs.result(job.id(), "stdout", 0, 100_000);
+        JobService.JobResult result = jobs.result(Principal.LOCAL, job.id(), "stdout", 0, 100_000);
         assertEquals("done after 2 lines", result.job().result().response());
         assertEquals("native-1", result.job().result().nativeSessionId());
         assertEquals("native-1", fake.nativeIds.get(job.sessionId()));
@@ -184,7 +186,7 @@ class JobServiceTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
         }
         assertFalse(Files.readString(files.record()).contains("lines=2"), "job.json must not hold the prompt");
-        JobService.JobView view = jobs.status(job.id());
+        JobService.JobView view = jobs.status(Principal.LOCAL, job.id());
         assertTrue(view.stdoutBytes() > 0);
         assertTrue(view.stderrBytes() > 0);
     }
@@ -198,7 +200,7 @@ class JobServiceTest {
         long offset = 0;
         int pages = 0;
         while (true) {
-            JobService.OutputPage page = jobs.result(id, "stdout", offset, 30_000).output();
+            JobService.OutputPage page = jobs.result(Principal.LOCAL, id, "stdout", offset, 30_000).output();
             assertTrue(page.text().length() <= 30_000);
             all.append(page.text());
             pages++;
@@ -209,7 +211,7 @@ class JobServiceTest {
         }
         assertTrue(pages > 4, "pages: " + pages);
         assertEquals(Files.readString(files(id).stdout()), all.toString());
-        GatewayException past = assertThrows(GatewayException.class, () -> jobs.result(id, "stdout", 1L << 40, 10));
+        GatewayException past = assertThrows(GatewayException.class, () -> jobs.result(Principal.LOCAL, id, "stdout", 1L << 40, 10));
         assertEquals(ErrorCode.INVALID_ARGUMENT, past.code());
     }
 
@@ -220,16 +222,16 @@ class JobServiceTest {
         JobFiles files = files(id);
         long grandchild = grandchildPid(files);
         long cli = cliPid(files);
-        long supervisor = jobs.status(id).job().runner().pid();
+        long supervisor = jobs.status(Principal.LOCAL, id).job().runner().pid();
 
-        JobService.Cancellation cancellation = jobs.cancel(id);
+        JobService.Cancellation cancellation = jobs.cancel(Principal.LOCAL, id);
         assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
         assertEquals(JobStatus.CANCELLED, cancellation.job().status());
         assertEquals(ErrorCode.CANCELLED.wireName(), cancellation.job().error().code());
         awaitGone(grandchild);
         awaitGone(cli);
         awaitGone(supervisor);
-        assertEquals(JobStatus.CANCELLED, jobs.cancel(id).job().status(), "cancelling again changes nothing");
+        assertEquals(JobStatus.CANCELLED, jobs.cancel(Principal.LOCAL, id).job().status(), "cancelling again changes nothing");
     }
 
     @Test
@@ -238,9 +240,9 @@ class JobServiceTest {
         jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60")), false);
         JobRecord job = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60 second")), false).job();
         String queued = job.id();
-        assertEquals(JobStatus.QUEUED, jobs.status(queued).job().status());
-        assertEquals(1, jobs.status(queued).queuePosition());
-        assertEquals(JobStatus.CANCELLED, jobs.cancel(queued).job().status());
+        assertEquals(JobStatus.QUEUED, jobs.status(Principal.LOCAL, queued).job().status());
+        assertEquals(1, jobs.status(Principal.LOCAL, queued).queuePosition());
+        assertEquals(JobStatus.CANCELLED, jobs.cancel(Principal.LOCAL, queued).job().status());
         assertFalse(Files.exists(files(queued).launchDir()));
         assertFalse(Files.exists(files(queued).cliPid()));
         assertTrue(fake.abandoned.contains(job.sessionId()), "the provider cleans up after a run that never happens");
@@ -251,7 +253,7 @@ class JobServiceTest {
         JobService jobs = service(config(4, 2, 32, Duration.ofMillis(300)), Clock.systemUTC());
         JobService.SyncOutcome fast = jobs.request(ProviderId.GEMINI, fake.request(Map.of("prompt", "lines=1")), ProgressSink.NONE, CancelSignal.NONE);
         assertEquals("done after 1 lines", assertInstanceOf(JobService.Completed.class, fast).result().response());
-        assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total(), "a fast request leaves no job");
+        assertEquals(0, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).total(), "a fast request leaves no job");
 
         JobService.SyncOutcome slow = jobs.request(ProviderId.GEMINI, fake.request(Map.of("prompt", "lines=3 sleep=1.5")),
                 ProgressSink.NONE, CancelSignal.NONE);
@@ -286,7 +288,7 @@ class JobServiceTest {
         JobService jobs = service();
         String id = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=4 tool=Bash SECRETPROMPT")), false).job().id();
         awaitStatus(jobs, id, JobStatus.COMPLETED);
-        String progress = jobs.status(id).progress();
+        String progress = jobs.status(Principal.LOCAL, id).progress();
         assertTrue(progress.startsWith("7 events, 1 tool call, last tool Bash"), progress);
         assertFalse(progress.contains("SECRETPROMPT") || progress.contains("part"), progress);
     }
@@ -322,14 +324,14 @@ class JobServiceTest {
         JobRecord b = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "sleep=60 b")), false).job();
         assertEquals(JobStatus.QUEUED, b.status(), "one claude job at a time");
         String c = jobs.submit(ProviderId.CODEX, fake.request(Map.of("prompt", "sleep=60 c")), false).job().id();
-        assertEquals(JobStatus.RUNNING, jobs.status(c).job().status(), "another provider has a slot");
+        assertEquals(JobStatus.RUNNING, jobs.status(Principal.LOCAL, c).job().status(), "another provider has a slot");
         GatewayException full = assertThrows(GatewayException.class,
                 () -> jobs.submit(ProviderId.GEMINI, fake.request(Map.of("prompt", "sleep=60 d")), false));
         assertEquals(ErrorCode.QUEUE_FULL, full.code());
         assertTrue(full.getMessage().contains("LLM_GATEWAY_MAX_QUEUED_JOBS"), full.getMessage());
 
-        jobs.cancel(a);
-        assertEquals(JobStatus.RUNNING, jobs.status(b.id()).job().status(), "the queued job takes the freed slot");
+        jobs.cancel(Principal.LOCAL, a);
+        assertEquals(JobStatus.RUNNING, jobs.status(Principal.LOCAL, b.id()).job().status(), "the queued job takes the freed slot");
     }
 
     @Test
@@ -344,8 +346,8 @@ class JobServiceTest {
         clock.advance(Duration.ofDays(2));
         assertEquals(1, jobs.sweepRetention(), "only the finished job goes");
         assertFalse(Files.exists(files(id).dir()));
-        assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class, () -> jobs.status(id)).code());
-        assertEquals(JobStatus.RUNNING, jobs.status(running).job().status());
+        assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class, () -> jobs.status(Principal.LOCAL, id)).code());
+        assertEquals(JobStatus.RUNNING, jobs.status(Principal.LOCAL, running).job().status());
     }
 
     @Test
@@ -355,10 +357,10 @@ class JobServiceTest {
         JobFiles files = files(id);
         awaitText(files.stdout(), "part 4");
         long cli = cliPid(files);
-        ProcessHandle.of(jobs.status(id).job().runner().pid()).orElseThrow().destroyForcibly();
+        ProcessHandle.of(jobs.status(Principal.LOCAL, id).job().runner().pid()).orElseThrow().destroyForcibly();
         JobRecord orphaned = awaitStatus(jobs, id, JobStatus.ORPHANED);
         assertEquals(ErrorCode.JOB_ORPHANED.wireName(), orphaned.error().code());
-        assertTrue(jobs.result(id, "stdout", 0, 100_000).output().text().contains("part 4"));
+        assertTrue(jobs.result(Principal.LOCAL, id, "stdout", 0, 100_000).output().text().contains("part 4"));
         awaitGone(cli);
     }
 
@@ -382,10 +384,10 @@ class JobServiceTest {
         JobService second = service();
         String id = first.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "grandchild sleep=60")), false).job().id();
         long grandchild = grandchildPid(files(id));
-        assertEquals(JobStatus.RUNNING, second.status(id).job().status());
-        assertEquals(1, second.list(Optional.of(JobStatus.RUNNING), Optional.of(ProviderId.CLAUDE), 10, 0).total());
-        assertEquals(JobStatus.CANCELLED, second.cancel(id).job().status());
-        assertEquals(JobStatus.CANCELLED, first.status(id).job().status());
+        assertEquals(JobStatus.RUNNING, second.status(Principal.LOCAL, id).job().status());
+        assertEquals(1, second.list(Principal.LOCAL, Optional.of(JobStatus.RUNNING), Optional.of(ProviderId.CLAUDE), 10, 0).total());
+        assertEquals(JobStatus.CANCELLED, second.cancel(Principal.LOCAL, id).job().status());
+        assertEquals(JobStatus.CANCELLED, first.status(Principal.LOCAL, id).job().status());
         awaitGone(grandchild);
     }
 
@@ -396,7 +398,7 @@ class JobServiceTest {
         JobRecord job = jobs.submit(ProviderId.CLAUDE, fake.request(Map.of("prompt", "lines=1")), false).job();
         Awaitility.await("the session recorded").atMost(WAIT).pollInterval(Duration.ofMillis(20))
                 .until(() -> fake.nativeIds.containsKey(job.sessionId()));
-        assertEquals(JobStatus.COMPLETED, jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
+        assertEquals(JobStatus.COMPLETED, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).jobs().get(0).status());
     }
 
     /** A caller's cancel, fired by the test. */
@@ -500,7 +502,7 @@ class JobServiceTest {
         JobService second = service();
         JobRecord orphaned = awaitStatus(second, job.id(), JobStatus.ORPHANED);
         assertEquals(ErrorCode.JOB_ORPHANED.wireName(), orphaned.error().code());
-        assertTrue(second.result(job.id(), "stdout", 0, 10_000).output().text().contains("part 2"));
+        assertTrue(second.result(Principal.LOCAL, job.id(), "stdout", 0, 10_000).output().text().contains("part 2"));
     }
 
     @Test
@@ -510,9 +512,9 @@ class JobServiceTest {
         JobRecord job = run.job();
 
         JobService other = service();
-        assertEquals(JobStatus.CANCELLED, other.cancel(job.id()).job().status());
+        assertEquals(JobStatus.CANCELLED, other.cancel(Principal.LOCAL, job.id()).job().status());
         run.awaitGone();
-        assertEquals(JobStatus.CANCELLED, owner.status(job.id()).job().status());
+        assertEquals(JobStatus.CANCELLED, owner.status(Principal.LOCAL, job.id()).job().status());
     }
 
     @Test
@@ -522,7 +524,7 @@ class JobServiceTest {
         first.close();
 
         JobService second = service();
-        JobService.Cancellation cancellation = second.cancel(run.job().id());
+        JobService.Cancellation cancellation = second.cancel(Principal.LOCAL, run.job().id());
         assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
         assertEquals(JobStatus.CANCELLED, cancellation.job().status());
         run.awaitGone();
@@ -531,10 +533,10 @@ class JobServiceTest {
     @Test
     void jobIdsAreChecked() {
         JobService jobs = service();
-        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class, () -> jobs.status("../x")).code());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(GatewayException.class, () -> jobs.status(Principal.LOCAL, "../x")).code());
         assertEquals(ErrorCode.JOB_NOT_FOUND, assertThrows(GatewayException.class,
-                () -> jobs.status("job-00000000-0000-0000-0000-000000000000")).code());
-        assertNull(jobs.list(Optional.empty(), Optional.empty(), 10, 0).jobs().stream().findFirst().orElse(null));
+                () -> jobs.status(Principal.LOCAL, "job-00000000-0000-0000-0000-000000000000")).code());
+        assertNull(jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).jobs().stream().findFirst().orElse(null));
     }
 
     @Test
@@ -542,7 +544,7 @@ class JobServiceTest {
         JobService jobs = service();
         Files.createDirectories(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001"));
         Files.writeString(dataDir.resolve("jobs").resolve("job-00000000-0000-0000-0000-000000000001").resolve("job.json"), "{");
-        assertEquals(0, jobs.list(Optional.empty(), Optional.empty(), 10, 0).total());
+        assertEquals(0, jobs.list(Principal.LOCAL, Optional.empty(), Optional.empty(), 10, 0).total());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,7 +33,7 @@ public final class CounterContender {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         try (PolicyEnforcer enforcer = new PolicyEnforcer(policy, new PolicyCounters(dataDir), clock)) {
             for (int i = 0; i < calls; i++) {
-                if (enforcer.admit(args[1], Map.of(), ArgumentIdentity.AS_IS) instanceof PolicyDecision.Allowed) {
+                if (enforcer.admit(args[1], Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL) instanceof PolicyDecision.Allowed) {
                     allowed++;
                 }
             }

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -16,9 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What an edited counter file can and cannot buy. */
 class PolicyCountersTest {
     private static final Instant NOW = Instant.parse("2025-06-10T10:00:48Z");
-    private static final CounterSlot FORGED = new Limit("forged", 60, 5, "/r").slotAt(NOW);
-    private static final CounterSlot SPENT = new Limit("spent", 60, 5, "/r").slotAt(NOW);
-    private static final CounterSlot HALF = new Limit("half", 60, 5, "/r").slotAt(NOW);
+    private static final CounterSlot FORGED = new Limit("forged", 60, 5, "/r").slotAt(NOW, Principal.LOCAL);
+    private static final CounterSlot SPENT = new Limit("spent", 60, 5, "/r").slotAt(NOW, Principal.LOCAL);
+    private static final CounterSlot HALF = new Limit("half", 60, 5, "/r").slotAt(NOW, Principal.LOCAL);
 
     @TempDir
     Path dataDir;
@@ -67,7 +68,7 @@ class PolicyCountersTest {
         try (PolicyCounters restarted = new PolicyCounters(dataDir)) {
             assertEquals(0, callsLeft(restarted, FORGED, 5), "still damaged for another process or after a restart");
             Instant nextMinute = NOW.plusSeconds(12);
-            CounterSlot nextWindow = new Limit("forged", 60, 5, "/r").slotAt(nextMinute);
+            CounterSlot nextWindow = new Limit("forged", 60, 5, "/r").slotAt(nextMinute, Principal.LOCAL);
             assertEquals(5, callsLeft(restarted, nextWindow, 5, nextMinute), "the next window counts from zero");
         }
     }

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,7 +65,7 @@ class PolicyGuardTest {
 
     private Result run(String tool, Result result) {
         Map<String, Object> arguments = Map.of("k", "v");
-        return guard.call(tool, arguments, ADAPTER, GuardedCall.ofCanonical(arguments, () -> {
+        return guard.call(tool, arguments, Principal.LOCAL, ADAPTER, GuardedCall.ofCanonical(arguments, () -> {
             invocations.incrementAndGet();
             clock.advance(Duration.ofMillis(250));
             return result;
@@ -97,7 +98,7 @@ class PolicyGuardTest {
     void aThrowingCallGivesItsQuotaBackAndPropagates() throws IOException {
         IllegalStateException failure = new IllegalStateException("transport broke");
         assertSame(failure, assertThrows(IllegalStateException.class,
-                () -> guard.call("t", Map.of(), ADAPTER, GuardedCall.ofCanonical(Map.of(), () -> {
+                () -> guard.call("t", Map.of(), Principal.LOCAL, ADAPTER, GuardedCall.ofCanonical(Map.of(), () -> {
                     throw failure;
                 }))));
         Result ok = run("t", new Result(false, null, "fine"));
@@ -122,8 +123,8 @@ class PolicyGuardTest {
                 throw new AssertionError("a refused call never runs");
             }
         };
-        assertEquals("invalid_argument", guard.call("t", Map.of("k", "v"), ADAPTER, refused).errorCode());
-        assertEquals("policy_denied", guard.call("session_delete", Map.of(), ADAPTER, refused).errorCode());
+        assertEquals("invalid_argument", guard.call("t", Map.of("k", "v"), Principal.LOCAL, ADAPTER, refused).errorCode());
+        assertEquals("policy_denied", guard.call("session_delete", Map.of(), Principal.LOCAL, ADAPTER, refused).errorCode());
         assertEquals(1, canonicalised.get(), "a hidden tool is denied before its arguments are looked at");
         assertFalse(run("t", new Result(false, null, "fine")).isError(), "the refused call took no quota");
         assertEquals(List.of("error", "denied", "ok"),

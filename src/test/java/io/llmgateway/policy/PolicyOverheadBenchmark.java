@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.GatewayException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,21 +51,21 @@ public final class PolicyOverheadBenchmark {
             System.out.println(guard.status().describe());
             for (int i = 0; i < 50; i++) {
                 // Every tool's counter in the file, as after a busy minute: the file is parsed and written whole.
-                guard.call("tool_" + i, arguments, adapter, GuardedCall.ofCanonical(arguments, () -> "result"));
+                guard.call("tool_" + i, arguments, Principal.LOCAL, adapter, GuardedCall.ofCanonical(arguments, () -> "result"));
             }
             System.out.println("counter file: " + Files.size(dataDir.resolve(PolicyCounters.FILE_NAME)) + " bytes");
             report("guard.call, tool with limits + 2 predicates", () -> {
-                guard.call("tool_25", arguments, adapter, GuardedCall.ofCanonical(arguments, () -> "result"));
+                guard.call("tool_25", arguments, Principal.LOCAL, adapter, GuardedCall.ofCanonical(arguments, () -> "result"));
                 return null;
             });
             report("guard.call, tool with {} (all_tools counter)", () -> {
-                guard.call("session_get", Map.of("sessionId", "gw-1"), adapter,
+                guard.call("session_get", Map.of("sessionId", "gw-1"), Principal.LOCAL, adapter,
                         GuardedCall.ofCanonical(Map.of("sessionId", "gw-1"), () -> "result"));
                 return null;
             });
-            report("enforcer.admit only, tool with limits", () -> enforcer.admit("tool_25", arguments, ArgumentIdentity.AS_IS));
+            report("enforcer.admit only, tool with limits", () -> enforcer.admit("tool_25", arguments, ArgumentIdentity.AS_IS, Principal.LOCAL));
             report("audit.record only", () -> {
-                audit.record(clock.instant(), "tool_25", null, arguments, AuditOutcome.OK, null, null, 1);
+                audit.record(clock.instant(), "tool_25", null, Principal.LOCAL, arguments, AuditOutcome.OK, null, null, 1);
                 return null;
             });
         }

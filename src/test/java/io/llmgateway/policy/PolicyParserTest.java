@@ -37,7 +37,7 @@ class PolicyParserTest {
         assertFalse(policy.allowUnlisted());
         ToolRule rule = policy.ruleFor("session_set_active").orElseThrow();
         assertEquals(List.of(new Limit("session_set_active_rate", 60, 30,
-                "/tools/session_set_active/limits/session_set_active_rate")), rule.limits());
+                "/tools/session_set_active/limits/session_set_active_rate", true)), rule.limits());
         assertEquals(ToolAction.ALLOW, rule.action());
     }
 
@@ -241,7 +241,7 @@ class PolicyParserTest {
                 error(head + "\"tools\":{\"t\":{\"limits\":[{\"counter\":\"a\",\"window\":\"minute\",\"max\":0}]}}}"));
         assertEquals("policy.json line 1, column 90: tools.t.limits[0].max must be a whole number from 1 to 1000000000",
                 error(head + "\"tools\":{\"t\":{\"limits\":[{\"counter\":\"a\",\"window\":\"minute\",\"max\":2.5}]}}}"));
-        assertEquals("policy.json line 1, column 98: tools.t.limits[0].scope must be \"grant\" (over stdio there is one caller)",
+        assertEquals("policy.json line 1, column 98: tools.t.limits[0].scope must be \"grant\" (a count per grant), or left out (one count for all)",
                 error(head + "\"tools\":{\"t\":{\"limits\":[{\"counter\":\"a\",\"window\":\"minute\",\"max\":1,\"scope\":\"org\"}]}}}"));
         assertEquals("policy.json line 1, column 100: tools.t.limits[1].counter repeats counter \"a\" with the same window"
                 + " in this list", error(head + "\"tools\":{\"t\":{\"limits\":[{\"counter\":\"a\",\"window\":\"minute\",\"max\":1},"
@@ -331,7 +331,7 @@ class PolicyParserTest {
         assertEquals(ToolRule.ALLOWED, policy.ruleFor("session_get").orElseThrow());
         assertEquals(ToolRule.ALLOWED, policy.ruleFor("session_list").orElseThrow());
         assertEquals(List.of(new Limit("session_set_active_rate", 60, 30,
-                "/tools/session_set_active/limits/session_set_active_rate")),
+                "/tools/session_set_active/limits/session_set_active_rate", true)),
                 policy.ruleFor("session_set_active").orElseThrow().limits());
         assertEquals(30, policy.ruleFor("session_create").orElseThrow().limits().get(0).max());
         for (String provider : List.of("claude", "codex", "gemini", "grok", "mistral", "devin", "cursor")) {

@@ -1,5 +1,6 @@
 package io.llmgateway.policy;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,7 +55,7 @@ class SharedCountersProcessTest {
                 Callable<Integer> caller = () -> {
                     int allowed = 0;
                     for (int call = 0; call < 500; call++) {
-                        if (enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS) instanceof PolicyDecision.Allowed) {
+                        if (enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL) instanceof PolicyDecision.Allowed) {
                             allowed++;
                         }
                     }

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * test can prove that a resumed session sent its history. The last user text steers the reply:
  * {@code FAKE_ERROR_<status>} (400, 401, 429, 500, ...) answers with that HTTP status and a provider-shaped
  * error body; {@code FAKE_DELAY_MS=<n>} waits n ms before answering; {@code FAKE_TOOL_USE} makes the Anthropic
- * reply a tool call first (a second turn answers). Every request is recorded.
+ * reply a Read tool call first, {@code FAKE_TOOL_CALL=<tool name>} a call of that tool with no arguments (e.g.
+ * an MCP server's {@code mcp__<server>__<tool>}); a second turn answers. Every request is recorded.
  */
 public final class FakeModelApi implements AutoCloseable {
 
@@ -50,6 +51,7 @@ public final class FakeModelApi implements AutoCloseable {
     private static final Pattern ERROR_TRIGGER = Pattern.compile("FAKE_ERROR_(\\d{3})");
     /** In the last user text: the Anthropic reply is a Read tool call, answered in text once its result comes back. */
     static final String TOOL_USE_TRIGGER = "FAKE_TOOL_USE";
+    private static final Pattern TOOL_CALL_TRIGGER = Pattern.compile("FAKE_TOOL_CALL=(\\S+)");
     private static final Pattern DELAY_TRIGGER = Pattern.compile("FAKE_DELAY_MS=(\\d+)");
     private static final Pattern GEMINI_PATH = Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
 
@@ -153,11 +155,15 @@ public final class FakeModelApi implements AutoCloseable {
         ObjectNode block = mapper.createObjectNode();
         ObjectNode delta = mapper.createObjectNode();
         String stopReason;
-        if (conversation.lastUserText().contains(TOOL_USE_TRIGGER) && request.path("tools").size() > 0
+        Matcher toolCall = TOOL_CALL_TRIGGER.matcher(conversation.lastUserText());
+        boolean namedTool = toolCall.find();
+        if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER)) && request.path("tools").size() > 0
                 && !endsWithToolResult(request)) {
-            // A turn that asks to run the Read tool, so the CLI needs a second turn to answer.
-            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", "Read").putObject("input");
-            delta.put("type", "input_json_delta").put("partial_json", "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
+            // A turn that asks to run a tool, so the CLI needs a second turn to answer.
+            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", namedTool ? toolCall.group(1) : "Read")
+                    .putObject("input");
+            delta.put("type", "input_json_delta").put("partial_json",
+                    namedTool ? "{}" : "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
             stopReason = "tool_use";
         } else {
             block.put("type", "text").put("text", "");

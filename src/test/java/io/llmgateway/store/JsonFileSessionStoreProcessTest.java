@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.LockHolderMain;
 import java.io.IOException;
@@ -63,7 +64,7 @@ class JsonFileSessionStoreProcessTest {
                 assertEquals(expected, StoreTestSupport.ids(store));
                 assertEquals(3 * operations, store.read(StoreWorkerMain::counter),
                         "each transaction saw the previous one's counter");
-                String active = store.read(state -> state.activeId(ProviderId.CLAUDE).orElse(null));
+                String active = store.read(state -> state.activeId(Principal.LOCAL, ProviderId.CLAUDE).orElse(null));
                 assertTrue(active == null || expected.contains(active), "the active pointer names a live session");
                 assertEquals(List.of(), store.warnings());
             }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.files.FileMutex;
 import io.llmgateway.session.SessionChange;
@@ -91,7 +92,7 @@ class JsonFileSessionStoreTest {
             delete(store, gemini);
             store.update(state -> Transaction.of(null, new SessionChange.Put(
                     state.get(claude).orElseThrow().withNativeSessionId("abc").withMetadata(Map.of("k", "v")))));
-            store.update(state -> Transaction.of(null, new SessionChange.SetActive(ProviderId.CODEX, null)));
+            store.update(state -> Transaction.of(null, new SessionChange.SetActive(ProviderId.CODEX, null, null)));
             before = contents(store);
             assertEquals(3, ids(store).size());
             assertFalse(before.containsKey("active:codex"), codex + " should no longer be active");
@@ -154,7 +155,7 @@ class JsonFileSessionStoreTest {
                 ProviderId cli = ProviderId.values()[i % ProviderId.values().length];
                 SessionRecord record = record(StoreTestSupport.newId(), cli);
                 List<SessionChange> changes = List.of(new SessionChange.Put(record),
-                        new SessionChange.SetActive(cli, record.id()));
+                        new SessionChange.SetActive(cli, record.id(), null));
                 store.update(state -> new Transaction<>(changes, null));
                 changes.forEach(expected::apply);
                 created.add(record.id());
@@ -206,7 +207,7 @@ class JsonFileSessionStoreTest {
             assertEquals(all, ids(first), "first reloads after second compacted");
             String c = create(first, ProviderId.GEMINI);
             assertTrue(ids(second).contains(c), "an append after another instance's compaction is not lost");
-            assertEquals(more.get(9), second.read(state -> state.activeId(ProviderId.CODEX).orElseThrow()));
+            assertEquals(more.get(9), second.read(state -> state.activeId(Principal.LOCAL, ProviderId.CODEX).orElseThrow()));
         }
         try (JsonFileSessionStore store = open()) {
             assertEquals(13, ids(store).size());
@@ -371,7 +372,7 @@ class JsonFileSessionStoreTest {
         Path quarantined = dir.resolve(JsonFileSessionStore.JOURNAL_FILE + QUARANTINE_SUFFIX);
         try (JsonFileSessionStore store = open()) {
             assertEquals(Set.of(first, second), ids(store), "the valid lines before and after the damaged one are kept");
-            assertEquals(first, store.read(state -> state.activeId(ProviderId.CLAUDE).orElseThrow()));
+            assertEquals(first, store.read(state -> state.activeId(Principal.LOCAL, ProviderId.CLAUDE).orElseThrow()));
             assertArrayEquals(damaged, Files.readAllBytes(quarantined));
             assertEquals(1, store.warnings().size());
             assertTrue(store.warnings().get(0).startsWith("sessions.journal.jsonl is damaged (line 3: "),

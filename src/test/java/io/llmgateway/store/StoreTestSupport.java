@@ -1,5 +1,6 @@
 package io.llmgateway.store;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.session.SessionChange;
 import io.llmgateway.session.SessionRecord;
@@ -22,7 +23,7 @@ final class StoreTestSupport {
 
     static SessionRecord record(String id, ProviderId cli) {
         return new SessionRecord(id, cli, cli.displayName() + " session", T0, T0.plusSeconds(60),
-                "native-" + id, Map.of("workingDir", "/home/user/project"));
+                "native-" + id, Map.of("workingDir", "/home/user/project"), null);
     }
 
     static String newId() {
@@ -33,7 +34,7 @@ final class StoreTestSupport {
     static String create(SessionStore store, ProviderId cli) {
         String id = newId();
         store.update(state -> Transaction.of(id, new SessionChange.Put(record(id, cli)),
-                new SessionChange.SetActive(cli, id)));
+                new SessionChange.SetActive(cli, id, null)));
         return id;
     }
 
@@ -53,7 +54,12 @@ final class StoreTestSupport {
     static Map<String, Object> contents(SessionState state) {
         Map<String, Object> contents = new TreeMap<>();
         state.records().forEach(r -> contents.put(r.id(), r));
-        state.activeIds().forEach((cli, id) -> contents.put("active:" + cli.wireName(), id));
+        for (String owner : state.activeOwners()) {
+            for (ProviderId cli : ProviderId.values()) {
+                state.activeId(new Principal(owner), cli)
+                        .ifPresent(id -> contents.put("active:" + owner + ":" + cli.wireName(), id));
+            }
+        }
         return contents;
     }
 

@@ -53,7 +53,7 @@ public final class StoreWorkerMain {
                     String id = StoreTestSupport.newId();
                     store.update(state -> Transaction.of(null,
                             new SessionChange.Put(StoreTestSupport.record(id, ProviderId.CLAUDE)),
-                            new SessionChange.SetActive(ProviderId.CLAUDE, id),
+                            new SessionChange.SetActive(ProviderId.CLAUDE, id, null),
                             incrementCounter(state)));
                     mine.addLast(id);
                     out.println("created " + id);

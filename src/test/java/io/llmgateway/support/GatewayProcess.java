@@ -71,8 +71,13 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public String stderr() {
+        return readQuietly(stderrFile);
+    }
+
+    /** A log file's content; empty when it cannot be read. */
+    static String readQuietly(Path file) {
         try {
-            return Files.readString(stderrFile);
+            return Files.readString(file);
         } catch (IOException e) {
             return "";
         }
@@ -81,6 +86,11 @@ public final class GatewayProcess implements AutoCloseable {
     @Override
     public void close() {
         client.closeInput();
+        kill(process, stderrFile);
+    }
+
+    /** Kills the process and its descendants, waits for it, and removes its stderr file. */
+    static void kill(Process process, Path stderrFile) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {

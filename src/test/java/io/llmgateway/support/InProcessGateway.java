@@ -1,6 +1,6 @@
 package io.llmgateway.support;
 
-import io.llmgateway.Gateway;
+import io.llmgateway.server.Gateway;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.policy.PolicyGuard;

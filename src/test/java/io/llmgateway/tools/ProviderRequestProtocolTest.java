@@ -411,7 +411,7 @@ class ProviderRequestProtocolTest {
         InMemorySessionStore store = new InMemorySessionStore();
         Instant now = Instant.parse("2026-11-22T10:00:00Z");
         store.update(state -> SessionStore.Transaction.of(null, new SessionChange.Put(new SessionRecord("gw-planted",
-                ProviderId.CODEX, "planted", now, now, "--dangerously-bypass-approvals-and-sandbox", Map.of()))));
+                ProviderId.CODEX, "planted", now, now, "--dangerously-bypass-approvals-and-sandbox", Map.of(), null))));
         gw.close();
         gw = new InProcessGateway(InProcessGateway.config(dataDir, fakes.environment()), store, new MutableClock(now));
         gw.client.initialize();

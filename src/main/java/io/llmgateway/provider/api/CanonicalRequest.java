@@ -1,5 +1,6 @@
 package io.llmgateway.provider.api;
 
+import io.llmgateway.core.Principal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,12 +18,13 @@ import java.util.Objects;
  * @param workingDir       the real path of the directory the CLI runs in
  * @param correlationId    as requested; null when the gateway generates one as the run is prepared
  * @param options          the provider's options, every directory among them as a real path
+ * @param owner            the grant making the request: it continues and records only its own sessions
  * @param placement        the workspace and worktree the request runs in ({@code workingDir} is then theirs); null
  *                         for none
  */
 public record CanonicalRequest(String prompt, String model, String sessionId, String nativeSessionId,
         boolean createNewSession, boolean resumeLatest, Path workingDir, Duration timeout, Duration idleTimeout,
-        String correlationId, ProviderOptions options, Placement placement) {
+        String correlationId, ProviderOptions options, Principal owner, Placement placement) {
 
     public CanonicalRequest {
         Objects.requireNonNull(prompt, "prompt");
@@ -30,6 +32,7 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(owner, "owner");
         if (resumeLatest && (nativeSessionId != null || createNewSession)) {
             throw new IllegalArgumentException("resumeLatest continues the latest conversation, no other");
         }
@@ -38,9 +41,9 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
     /** Placed in no workspace or worktree. */
     public CanonicalRequest(String prompt, String model, String sessionId, String nativeSessionId,
             boolean createNewSession, boolean resumeLatest, Path workingDir, Duration timeout, Duration idleTimeout,
-            String correlationId, ProviderOptions options) {
+            String correlationId, ProviderOptions options, Principal owner) {
         this(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest, workingDir, timeout, idleTimeout,
-                correlationId, options, null);
+                correlationId, options, owner, null);
     }
 
     /** Which conversation the run continues. */
@@ -52,6 +55,6 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
     /** The same request without its correlation id, which only labels a run and never changes what runs. */
     public CanonicalRequest withoutCorrelationId() {
         return new CanonicalRequest(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest,
-                workingDir, timeout, idleTimeout, null, options, placement);
+                workingDir, timeout, idleTimeout, null, options, owner, placement);
     }
 }

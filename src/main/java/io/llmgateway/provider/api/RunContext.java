@@ -2,6 +2,7 @@ package io.llmgateway.provider.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.llmgateway.core.Principal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param sessionId    the gw-* session to record the run on; null to find or create one by native id
  * @param model        the requested model, or null
  * @param scratchFiles temporary files the CLI reads, deleted when the run is complete
+ * @param owner        the grant that made the request: the run is recorded on its sessions
  * @param sessionMetadata what the completed run records on its session besides its directory (e.g. the workspace)
  */
 public record RunContext(String sessionId, Continuation continuation, Path workingDir, String model,
-        String correlationId, Duration timeout, Duration idleTimeout, List<Path> scratchFiles,
+        String correlationId, Duration timeout, Duration idleTimeout, List<Path> scratchFiles, Principal owner,
         Map<String, String> sessionMetadata) {
     private static final String SESSION_METADATA_PREFIX = "session.";
 
@@ -30,14 +32,16 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
         Objects.requireNonNull(workingDir, "workingDir");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(owner, "owner");
         scratchFiles = List.copyOf(scratchFiles);
         sessionMetadata = Map.copyOf(sessionMetadata);
     }
 
     /** Without session metadata. */
     public RunContext(String sessionId, Continuation continuation, Path workingDir, String model, String correlationId,
-            Duration timeout, Duration idleTimeout, List<Path> scratchFiles) {
-        this(sessionId, continuation, workingDir, model, correlationId, timeout, idleTimeout, scratchFiles, Map.of());
+            Duration timeout, Duration idleTimeout, List<Path> scratchFiles, Principal owner) {
+        this(sessionId, continuation, workingDir, model, correlationId, timeout, idleTimeout, scratchFiles, owner,
+                Map.of());
     }
 
     @JsonValue
@@ -54,6 +58,7 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
         if (!scratchFiles.isEmpty()) {
             map.put("scratchFiles", String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
         }
+        putIfPresent(map, "owner", owner.storedOwner());
         sessionMetadata.forEach((key, value) -> map.put(SESSION_METADATA_PREFIX + key, value));
         return map;
     }
@@ -77,7 +82,8 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
         return new RunContext(map.get("sessionId"), new Continuation(kind, map.get("nativeSessionId")),
                 Path.of(map.get("workingDir")), map.get("model"), map.get("correlationId"),
                 Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
-                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch, sessionMetadata);
+                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch,
+                Principal.ofStoredOwner(map.get("owner")), sessionMetadata);
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

@@ -1,5 +1,6 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.ProviderOptions;
@@ -36,6 +37,6 @@ public final class Samples {
             Map<String, Object> options) {
         return new CanonicalRequest(prompt, model, null, continuation.isResume() ? continuation.nativeSessionId() : null,
                 false, continuation.kind() == Continuation.Kind.LATEST, Path.of("/tmp"), Duration.ofMinutes(30),
-                Duration.ofMinutes(10), null, ProviderOptions.of(provider.options(), options));
+                Duration.ofMinutes(10), null, ProviderOptions.of(provider.options(), options), Principal.LOCAL);
     }
 }

@@ -1,4 +1,4 @@
-package io.llmgateway;
+package io.llmgateway.core;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +11,7 @@ public final class Version {
     }
 
     public static String current() {
-        try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+        try (InputStream in = Version.class.getResourceAsStream("/io/llmgateway/version.properties")) {
             if (in == null) {
                 return "unknown";
             }

@@ -1,7 +1,8 @@
-package io.llmgateway;
+package io.llmgateway.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.core.Version;
 import io.llmgateway.core.Json;
 import io.llmgateway.exec.RunGroup;
 import io.llmgateway.exec.ProcessSpec;
@@ -45,32 +46,68 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
-/** Wires one gateway: store, services, tools and the stdio transport. */
+/**
+ * Wires one gateway: store, services, tools and the MCP server, over the transport it is given (stdio here,
+ * or the HTTP transport of {@code io.llmgateway.http}, which is loaded only when serving HTTP).
+ */
 public final class Gateway implements AutoCloseable {
     public static final String NAME = "llm-cli-gateway";
 
-    private final StdioJsonRpcTransport transport;
     private final McpSyncServer server;
+    private final McpToolBinding binding;
     private final JobService jobs;
     private final RunGroup probes;
     private final SessionStore store;
     private final PolicyGuard policy;
+    private final Lifetime lifetime;
 
-    private Gateway(StdioJsonRpcTransport transport, McpSyncServer server, JobService jobs, RunGroup probes,
-            SessionStore store, PolicyGuard policy) {
-        this.transport = transport;
+    /** Until when the transport serves: stdin EOF on stdio, the server stopping on HTTP. */
+    @FunctionalInterface
+    public interface Lifetime {
+        void await() throws InterruptedException;
+    }
+
+    /** Load figures (never data): tool calls being handled by this process, jobs of every gateway and grant. */
+    public record Load(int inFlightCalls, int runningJobs, int queuedJobs) {
+    }
+
+    private Gateway(McpSyncServer server, McpToolBinding binding, JobService jobs, RunGroup probes,
+            SessionStore store, PolicyGuard policy, Lifetime lifetime) {
         this.server = server;
+        this.binding = binding;
         this.jobs = jobs;
         this.probes = probes;
         this.store = store;
         this.policy = policy;
+        this.lifetime = lifetime;
     }
 
-    /** Builds the server over the given streams and starts reading requests. */
+    /** Builds the server over stdio (the given streams) and starts reading requests. */
     public static Gateway start(GatewayConfig config, SessionStore store, PolicyGuard policy, InputStream in,
             OutputStream out, Clock clock) {
         ObjectMapper mapper = Json.newMapper();
+        StdioJsonRpcTransport transport = new StdioJsonRpcTransport(new JacksonMcpJsonMapper(mapper), mapper, in, out,
+                config.maxLineBytes(), config.shutdownDrain());
+        Gateway gateway = assemble(config, store, policy, clock, mapper,
+                listFilter -> McpServer.sync(new ResourceListFilter(transport, listFilter)), transport::awaitTermination);
+        transport.start();
+        return gateway;
+    }
+
+    /**
+     * Builds the services and tools and the MCP server, and starts the job watcher; the transport starts
+     * serving afterwards.
+     *
+     * @param serverSpec the server specification on the transport's provider (made with {@code mapper}), given
+     *                   the filter the transport applies to outgoing messages so that resource lists leave out
+     *                   what the policy denies (the SDK filters only tool lists)
+     */
+    public static Gateway assemble(GatewayConfig config, SessionStore store, PolicyGuard policy, Clock clock,
+            ObjectMapper mapper, Function<UnaryOperator<McpSchema.JSONRPCMessage>, McpServer.SyncSpecification<?>> serverSpec,
+            Lifetime lifetime) {
         JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         JsonSchemaSubset validator = new JsonSchemaSubset();
 
@@ -106,9 +143,7 @@ public final class Gateway implements AutoCloseable {
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
 
-        StdioJsonRpcTransport transport = new StdioJsonRpcTransport(mcpMapper, mapper, in, out,
-                config.maxLineBytes(), config.shutdownDrain());
-        McpSyncServer server = McpServer.sync(new ResourceListFilter(transport, resources::isListed, resources::isListed))
+        McpSyncServer server = serverSpec.apply(ResourceListFilter.of(resources::isListed, resources::isListed))
                 .serverInfo(NAME, Version.current())
                 .instructions("Runs coding-agent CLIs (Claude Code, Codex, Gemini, Grok, Mistral Vibe, Devin, Cursor) "
                         + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations. For long "
@@ -124,12 +159,16 @@ public final class Gateway implements AutoCloseable {
                 .resourceTemplates(resources.templates())
                 .build();
         jobs.start();
-        transport.start();
-        return new Gateway(transport, server, jobs, probes, store, policy);
+        return new Gateway(server, binding, jobs, probes, store, policy, lifetime);
     }
 
     public void awaitTermination() throws InterruptedException {
-        transport.awaitTermination();
+        lifetime.await();
+    }
+
+    public Load load() {
+        JobService.ActiveCounts counts = jobs.activeCounts();
+        return new Load(binding.inFlightCalls(), counts.running(), counts.queued());
     }
 
     @Override
