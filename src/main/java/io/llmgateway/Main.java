@@ -1,25 +1,25 @@
 package io.llmgateway;
 
 import io.llmgateway.command.DoctorCommand;
-import io.llmgateway.server.Gateway;
-import io.llmgateway.core.Version;
 import io.llmgateway.command.GrantCommand;
 import io.llmgateway.command.SetupCommand;
-import io.llmgateway.exec.RunGroup;
-import io.llmgateway.ops.ArchiveUpkeep;
-import io.llmgateway.ops.Doctor;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.HttpConfig;
+import io.llmgateway.core.Version;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.grant.GrantFile;
 import io.llmgateway.grant.GrantService;
 import io.llmgateway.http.HttpGateway;
+import io.llmgateway.ops.ArchiveUpkeep;
+import io.llmgateway.ops.Doctor;
 import io.llmgateway.policy.InvalidPolicyException;
 import io.llmgateway.policy.PolicyCheck;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.policy.PolicyParser;
+import io.llmgateway.server.Gateway;
 import io.llmgateway.store.JsonFileSessionStore;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -33,8 +33,7 @@ import java.util.Map;
  * (or {@code LLM_GATEWAY_TRANSPORT=http}) over Streamable HTTP; other arguments are offline commands.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         // stdout carries JSON-RPC only: keep the real stdout for the transport, send everything else to stderr.
@@ -46,18 +45,24 @@ public final class Main {
         List<String> rest = new ArrayList<>(List.of(args));
         String transport = takeTransport(rest);
         if (!rest.isEmpty()) {
-            System.exit(transport != null ? usage("--transport is an option of serving, not of " + rest.get(0))
-                    : runCommand(rest.toArray(String[]::new), env, console));
+            System.exit(
+                    transport != null
+                            ? usage("--transport is an option of serving, not of " + rest.get(0))
+                            : runCommand(rest.toArray(String[]::new), env, console));
         }
         GatewayConfig config;
         boolean http;
         try {
             config = GatewayConfig.fromEnvironment(env);
-            http = transport == null ? HttpConfig.requested(env) : switch (transport) {
-                case "http" -> true;
-                case "stdio" -> false;
-                default -> throw new IllegalArgumentException("--transport must be stdio or http, got '" + transport + "'");
-            };
+            http = transport == null
+                    ? HttpConfig.requested(env)
+                    : switch (transport) {
+                        case "http" -> true;
+                        case "stdio" -> false;
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "--transport must be stdio or http, got '" + transport + "'");
+                    };
         } catch (IllegalArgumentException e) {
             System.err.println("llm-cli-gateway: " + e.getMessage());
             System.exit(2);
@@ -77,8 +82,8 @@ public final class Main {
             serveHttp(config, env, policy, clock);
             return;
         }
-        Gateway gateway = Gateway.start(config, new JsonFileSessionStore(config.dataDir(), clock), policy, System.in,
-                protocolOut, clock);
+        Gateway gateway = Gateway.start(
+                config, new JsonFileSessionStore(config.dataDir(), clock), policy, System.in, protocolOut, clock);
         ArchiveUpkeep.schedule(config.dataDir(), clock);
         gateway.awaitTermination();
         gateway.close();
@@ -93,8 +98,12 @@ public final class Main {
             throws Exception {
         HttpGateway server;
         try {
-            server = HttpGateway.start(config, HttpConfig.fromEnvironment(env),
-                    new JsonFileSessionStore(config.dataDir(), clock), policy, clock);
+            server = HttpGateway.start(
+                    config,
+                    HttpConfig.fromEnvironment(env),
+                    new JsonFileSessionStore(config.dataDir(), clock),
+                    policy,
+                    clock);
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("llm-cli-gateway: refusing to start: " + e.getMessage());
             System.exit(2);
@@ -106,10 +115,13 @@ public final class Main {
         }
         System.err.println("llm-cli-gateway: serving MCP over HTTP at " + server.url());
         // The JVM would exit 143 after SIGTERM; the service stopped cleanly, so it exits 0 (halt: the hooks ran).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            Runtime.getRuntime().halt(0);
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            Runtime.getRuntime().halt(0);
+                        },
+                        "shutdown"));
         ArchiveUpkeep.schedule(config.dataDir(), clock);
         server.gateway().awaitTermination();
     }
@@ -146,12 +158,18 @@ public final class Main {
                 }
             }
             case "grant" -> {
-                return new GrantCommand(new GrantService(new GrantFile(GatewayConfig.resolveDataDir(env)),
-                        Clock.systemUTC()), Clock.systemUTC()).run(options, console, System.err);
+                return new GrantCommand(
+                                new GrantService(new GrantFile(GatewayConfig.resolveDataDir(env)), Clock.systemUTC()),
+                                Clock.systemUTC())
+                        .run(options, console, System.err);
             }
             case "setup" -> {
-                return new SetupCommand(env, GatewayConfig.resolveDataDir(env), Clock.systemUTC(),
-                        System.getProperty("os.name", "")).run(options, console, System.err);
+                return new SetupCommand(
+                                env,
+                                GatewayConfig.resolveDataDir(env),
+                                Clock.systemUTC(),
+                                System.getProperty("os.name", ""))
+                        .run(options, console, System.err);
             }
             case "--version", "-V", "version" -> {
                 console.println(Gateway.NAME + " " + Version.current());

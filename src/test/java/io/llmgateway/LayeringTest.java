@@ -49,29 +49,44 @@ class LayeringTest {
     static final ArchRule packagesUseOnlyThePackagesBelowThem = layering();
 
     @ArchTest
-    static final ArchRule everyPackageHasAPlaceInTheOrder = classes().should()
+    static final ArchRule everyPackageHasAPlaceInTheOrder = classes()
+            .should()
             .resideInAnyPackage(ORDER.toArray(String[]::new))
             .because("a new package gets its place in LayeringTest.ORDER and in ARCHITECTURE.md's table");
 
     @ArchTest
-    static final ArchRule onlyTheMcpAdaptersUseTheMcpSdk = noClasses().that()
-            .resideOutsideOfPackages("io.llmgateway.tools", "io.llmgateway.transport", "io.llmgateway.http",
-                    "io.llmgateway.server")
-            .should().dependOnClassesThat().resideInAnyPackage("io.modelcontextprotocol..", "reactor..")
-            .because("services know nothing about MCP: tools map records to MCP shapes, transports (stdio, http) carry them");
+    static final ArchRule onlyTheMcpAdaptersUseTheMcpSdk = noClasses()
+            .that()
+            .resideOutsideOfPackages(
+                    "io.llmgateway.tools", "io.llmgateway.transport", "io.llmgateway.http", "io.llmgateway.server")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.modelcontextprotocol..", "reactor..")
+            .because(
+                    "services know nothing about MCP: tools map records to MCP shapes, transports (stdio, http) carry them");
 
     @ArchTest
-    static final ArchRule theSupervisorJvmNeedsOnlyTheJdkAndSlf4j = classes().that()
+    static final ArchRule theSupervisorJvmNeedsOnlyTheJdkAndSlf4j = classes()
+            .that()
             .resideInAPackage("io.llmgateway.job.supervisor")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..",
-                    "io.llmgateway.job.supervisor", "io.llmgateway.exec", "io.llmgateway.files")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    "org.slf4j..",
+                    "io.llmgateway.job.supervisor",
+                    "io.llmgateway.exec",
+                    "io.llmgateway.files")
             .because("the job supervisor runs in its own small JVM: no Jackson, no MCP, no services");
 
     @ArchTest
-    static final ArchRule whatTheSupervisorUsesNeedsOnlyTheJdkAndSlf4jToo = classes().that()
+    static final ArchRule whatTheSupervisorUsesNeedsOnlyTheJdkAndSlf4jToo = classes()
+            .that()
             .resideInAnyPackage("io.llmgateway.exec", "io.llmgateway.files")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..", "io.llmgateway.exec",
-                    "io.llmgateway.files", "io.llmgateway.core")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..", "org.slf4j..", "io.llmgateway.exec", "io.llmgateway.files", "io.llmgateway.core")
             .because("exec and files are loaded by the job supervisor's JVM");
 
     private static ArchRule layering() {
@@ -84,8 +99,12 @@ class LayeringTest {
             allowed.add("jakarta.servlet..");
             allowed.add("com.nimbusds..");
             allowed.addAll(List.of(LIBRARIES));
-            rules.add(classes().that().resideInAPackage(ORDER.get(i))
-                    .should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
+            rules.add(classes()
+                    .that()
+                    .resideInAPackage(ORDER.get(i))
+                    .should()
+                    .onlyDependOnClassesThat()
+                    .resideInAnyPackage(allowed.toArray(String[]::new))
                     .as(ORDER.get(i) + " uses only the packages below it in LayeringTest.ORDER"));
         }
         return CompositeArchRule.of(rules);

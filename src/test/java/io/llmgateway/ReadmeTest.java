@@ -32,20 +32,27 @@ class ReadmeTest {
     void everyToolAndResourceIsInTheReadme() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         List<String> names = new ArrayList<>();
-        try (InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(),
-                Clock.systemUTC())) {
+        try (InProcessGateway gw =
+                new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(), Clock.systemUTC())) {
             gw.client.initialize();
             names.addAll(gw.client.toolNames());
-            for (JsonNode resource : gw.client.request("resources/list", Map.of()).get("result").get("resources")) {
+            for (JsonNode resource :
+                    gw.client.request("resources/list", Map.of()).get("result").get("resources")) {
                 names.add(resource.get("uri").asText());
             }
-            for (JsonNode template : gw.client.request("resources/templates/list", Map.of()).get("result")
+            for (JsonNode template : gw.client
+                    .request("resources/templates/list", Map.of())
+                    .get("result")
                     .get("resourceTemplates")) {
                 names.add(template.get("uriTemplate").asText());
             }
         }
         assertFalse(names.isEmpty());
-        assertEquals(List.of(), names.stream().filter(name -> !readme.contains("`" + name + "`")).toList(),
+        assertEquals(
+                List.of(),
+                names.stream()
+                        .filter(name -> !readme.contains("`" + name + "`"))
+                        .toList(),
                 "missing from README.md");
     }
 
@@ -54,7 +61,8 @@ class ReadmeTest {
         String readme = Files.readString(Path.of("README.md"));
         Set<String> settings = new TreeSet<>();
         try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
-            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+            for (Path source :
+                    sources.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher matcher = SETTING.matcher(Files.readString(source));
                 while (matcher.find()) {
                     settings.add(matcher.group(1));
@@ -64,7 +72,11 @@ class ReadmeTest {
         // Built per provider from LLM_GATEWAY_<PROVIDER>_COMMAND, which the README describes as such.
         settings.removeIf(name -> name.endsWith("_COMMAND"));
         assertFalse(settings.isEmpty());
-        assertEquals(List.of(), settings.stream().filter(name -> !readme.contains("`" + name + "`")).toList(),
+        assertEquals(
+                List.of(),
+                settings.stream()
+                        .filter(name -> !readme.contains("`" + name + "`"))
+                        .toList(),
                 "missing from README.md's configuration table");
     }
 }

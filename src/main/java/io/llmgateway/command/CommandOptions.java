@@ -9,8 +9,7 @@ final class CommandOptions {
     private final List<String[]> values = new ArrayList<>();
     private final List<String> flags = new ArrayList<>();
 
-    private CommandOptions() {
-    }
+    private CommandOptions() {}
 
     /**
      * @throws UsageException for an unknown option or a valued option without its value

@@ -58,21 +58,28 @@ public final class DoctorCommand {
             }
         }
         out.println();
-        out.println(problems == 0 ? "Healthy: no problems found." : problems + " problem(s) found; each has its fix above.");
+        out.println(
+                problems == 0
+                        ? "Healthy: no problems found."
+                        : problems + " problem(s) found; each has its fix above.");
     }
 
     private String json(List<Check> checks, boolean healthy) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("healthy", healthy);
         result.put("version", version);
-        result.put("checks", checks.stream().map(check -> {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("area", check.area());
-            c.put("status", check.status().name().toLowerCase(Locale.ROOT));
-            c.put("detail", check.detail());
-            c.put("fix", check.fix());
-            return c;
-        }).toList());
+        result.put(
+                "checks",
+                checks.stream()
+                        .map(check -> {
+                            Map<String, Object> c = new LinkedHashMap<>();
+                            c.put("area", check.area());
+                            c.put("status", check.status().name().toLowerCase(Locale.ROOT));
+                            c.put("detail", check.detail());
+                            c.put("fix", check.fix());
+                            return c;
+                        })
+                        .toList());
         try {
             return Json.newMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
         } catch (JsonProcessingException e) {

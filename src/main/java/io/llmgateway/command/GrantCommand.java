@@ -20,8 +20,8 @@ import java.util.Set;
  * usage error.
  */
 public final class GrantCommand {
-    private static final String USAGE = "Usage: grant add NAME [--expires DAYS] [--json] | grant list [--json]"
-            + " | grant revoke NAME";
+    private static final String USAGE =
+            "Usage: grant add NAME [--expires DAYS] [--json] | grant list [--json]" + " | grant revoke NAME";
 
     private final GrantService grants;
     private final Clock clock;
@@ -35,15 +35,16 @@ public final class GrantCommand {
         String action = args.isEmpty() ? "" : args.get(0);
         try {
             return switch (action) {
-                case "add" -> add(named(args), CommandOptions.parse(rest(args, 2), Set.of("--json"), Set.of("--expires")),
-                        out);
+                case "add" ->
+                    add(named(args), CommandOptions.parse(rest(args, 2), Set.of("--json"), Set.of("--expires")), out);
                 case "list" -> list(CommandOptions.parse(rest(args, 1), Set.of("--json"), Set.of()), out);
                 case "revoke" -> {
                     CommandOptions.parse(rest(args, 2), Set.of(), Set.of()); // nothing else may follow NAME
                     yield revoke(named(args), out, err);
                 }
-                default -> throw new CommandOptions.UsageException(action.isEmpty() ? "say what to do"
-                        : "unknown action '" + action + "'");
+                default ->
+                    throw new CommandOptions.UsageException(
+                            action.isEmpty() ? "say what to do" : "unknown action '" + action + "'");
             };
         } catch (CommandOptions.UsageException e) {
             err.println("llm-cli-gateway grant: " + e.getMessage() + ". " + USAGE);
@@ -69,12 +70,19 @@ public final class GrantCommand {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", added.grant().name());
             json.put("token", added.token());
-            json.put("expiresAt", added.grant().expiresAt() == null ? null : added.grant().expiresAt().toString());
+            json.put(
+                    "expiresAt",
+                    added.grant().expiresAt() == null
+                            ? null
+                            : added.grant().expiresAt().toString());
             out.println(json(json));
             return 0;
         }
-        out.println("Grant '" + name + "' added" + (added.grant().expiresAt() == null ? " (does not expire)"
-                : " (expires " + added.grant().expiresAt() + ")") + ". Its token, shown only this once:");
+        out.println("Grant '" + name + "' added"
+                + (added.grant().expiresAt() == null
+                        ? " (does not expire)"
+                        : " (expires " + added.grant().expiresAt() + ")")
+                + ". Its token, shown only this once:");
         out.println();
         out.println("  " + added.token());
         out.println();
@@ -86,25 +94,38 @@ public final class GrantCommand {
     private int list(CommandOptions options, PrintStream out) {
         List<Grant> all = grants.list();
         if (options.has("--json")) {
-            out.println(json(Map.of("grants", all.stream().map(g -> {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("name", g.name());
-                entry.put("createdAt", g.createdAt().toString());
-                entry.put("expiresAt", g.expiresAt() == null ? null : g.expiresAt().toString());
-                entry.put("expired", g.isExpiredAt(clock.instant()));
-                return entry;
-            }).toList())));
+            out.println(json(Map.of(
+                    "grants",
+                    all.stream()
+                            .map(g -> {
+                                Map<String, Object> entry = new LinkedHashMap<>();
+                                entry.put("name", g.name());
+                                entry.put("createdAt", g.createdAt().toString());
+                                entry.put(
+                                        "expiresAt",
+                                        g.expiresAt() == null
+                                                ? null
+                                                : g.expiresAt().toString());
+                                entry.put("expired", g.isExpiredAt(clock.instant()));
+                                return entry;
+                            })
+                            .toList())));
             return 0;
         }
         if (all.isEmpty()) {
             out.println("No grants. Add one with: grant add NAME [--expires DAYS]");
             return 0;
         }
-        int width = Math.max(4, all.stream().mapToInt(g -> g.name().length()).max().orElse(4));
+        int width =
+                Math.max(4, all.stream().mapToInt(g -> g.name().length()).max().orElse(4));
         out.printf("%-" + width + "s  %-20s  %-20s  %s%n", "NAME", "CREATED", "EXPIRES", "STATE");
         for (Grant g : all) {
-            out.printf("%-" + width + "s  %-20s  %-20s  %s%n", g.name(), g.createdAt(),
-                    g.expiresAt() == null ? "never" : g.expiresAt(), g.isExpiredAt(clock.instant()) ? "expired" : "active");
+            out.printf(
+                    "%-" + width + "s  %-20s  %-20s  %s%n",
+                    g.name(),
+                    g.createdAt(),
+                    g.expiresAt() == null ? "never" : g.expiresAt(),
+                    g.isExpiredAt(clock.instant()) ? "expired" : "active");
         }
         return 0;
     }

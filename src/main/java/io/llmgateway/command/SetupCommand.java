@@ -53,8 +53,8 @@ public final class SetupCommand {
                 throw new CommandOptions.UsageException("--print needs exactly one --client and no --write");
             }
         } catch (CommandOptions.UsageException e) {
-            err.println("llm-cli-gateway setup: " + e.getMessage()
-                    + ". Usage: setup [--client " + String.join("|", HostClient.ids()) + "|all] [--write] [--print] [--json]");
+            err.println("llm-cli-gateway setup: " + e.getMessage() + ". Usage: setup [--client "
+                    + String.join("|", HostClient.ids()) + "|all] [--write] [--print] [--json]");
             return 2;
         }
         Optional<Path> jar = GatewayLaunch.runningJar();
@@ -70,8 +70,13 @@ public final class SetupCommand {
         return setUp(archive, clients, options.has("--write"), options.has("--json"), out, err);
     }
 
-    private int setUp(StartupArchive archive, List<HostClient> clients, boolean write, boolean asJson,
-            PrintStream out, PrintStream err) {
+    private int setUp(
+            StartupArchive archive,
+            List<HostClient> clients,
+            boolean write,
+            boolean asJson,
+            PrintStream out,
+            PrintStream err) {
         if (!asJson) {
             out.println("Preparing the start-up archive (one short training session)...");
         }
@@ -80,8 +85,8 @@ public final class SetupCommand {
             status = archive.refresh();
         } catch (IOException e) {
             err.println("llm-cli-gateway setup: could not make the start-up archive: " + e.getMessage());
-            err.println("fix: check that " + dataDir + " is writable (java -jar " + archive.launch().jar()
-                    + " doctor), then run setup again");
+            err.println("fix: check that " + dataDir + " is writable (java -jar "
+                    + archive.launch().jar() + " doctor), then run setup again");
             return 1;
         }
         GatewayLaunch launch = archive.launch();
@@ -96,8 +101,15 @@ public final class SetupCommand {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("jar", launch.jar().toString());
             result.put("java", launch.java().toString());
-            result.put("archive", Map.of("file", status.file().toString(), "state", status.state().name().toLowerCase(Locale.ROOT),
-                    "detail", status.detail()));
+            result.put(
+                    "archive",
+                    Map.of(
+                            "file",
+                            status.file().toString(),
+                            "state",
+                            status.state().name().toLowerCase(Locale.ROOT),
+                            "detail",
+                            status.detail()));
             result.put("clients", reports);
             out.println(json(result, true));
         } else {
@@ -106,7 +118,8 @@ public final class SetupCommand {
         return failed ? 1 : 0;
     }
 
-    private Map<String, Object> register(HostClient client, GatewayLaunch launch, boolean write, boolean onlyInstalled) {
+    private Map<String, Object> register(
+            HostClient client, GatewayLaunch launch, boolean write, boolean onlyInstalled) {
         ServerEntry entry = entry(launch, client);
         HostConfigFile config = new HostConfigFile(client, client.configFile(env, osName), clock);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -121,7 +134,9 @@ public final class SetupCommand {
         }
         Path parent = config.file().toAbsolutePath().getParent();
         if (onlyInstalled && !Files.isDirectory(parent)) {
-            report.put("skipped", parent + " does not exist (not installed?); use --client " + client.id() + " to create it");
+            report.put(
+                    "skipped",
+                    parent + " does not exist (not installed?); use --client " + client.id() + " to create it");
             return report;
         }
         try {
@@ -147,8 +162,11 @@ public final class SetupCommand {
         return new ServerEntry(launch.java().toString(), launch.arguments(), entryEnv);
     }
 
-    private void printHuman(ArchiveStatus status, GatewayLaunch launch, List<Map<String, Object>> reports, PrintStream out) {
-        String made = status.stamp().map(s -> " (trained in " + s.trainingMillis() + " ms, " + s.createdAt() + ")").orElse("");
+    private void printHuman(
+            ArchiveStatus status, GatewayLaunch launch, List<Map<String, Object>> reports, PrintStream out) {
+        String made = status.stamp()
+                .map(s -> " (trained in " + s.trainingMillis() + " ms, " + s.createdAt() + ")")
+                .orElse("");
         out.println("Start-up archive: " + status.file() + made);
         out.println("  Regenerated automatically when the jar or Java changes; a stale one is never used.");
         out.println();
@@ -156,7 +174,8 @@ public final class SetupCommand {
             out.println(report.get("name") + "  (" + report.get("configFile") + ")");
             if (report.containsKey("error")) {
                 out.println("  NOT registered: " + report.get("error"));
-                out.println("  fix: repair or move the file aside, then run setup --client " + report.get("client") + " --write again");
+                out.println("  fix: repair or move the file aside, then run setup --client " + report.get("client")
+                        + " --write again");
             } else if (report.containsKey("skipped")) {
                 out.println("  skipped: " + report.get("skipped"));
             } else if (Boolean.TRUE.equals(report.get("written"))) {
@@ -166,7 +185,8 @@ public final class SetupCommand {
                 out.println("  Restart " + report.get("name") + " (or reload its MCP servers) to start using it.");
             } else {
                 out.println(indent(manualInstruction(report)));
-                out.println("  or let setup do it: java -jar " + launch.jar() + " setup --client " + report.get("client") + " --write");
+                out.println("  or let setup do it: java -jar " + launch.jar() + " setup --client "
+                        + report.get("client") + " --write");
             }
             out.println();
         }
@@ -193,15 +213,17 @@ public final class SetupCommand {
         }
         Set<HostClient> clients = new LinkedHashSet<>();
         for (String id : requested) {
-            clients.add(HostClient.fromId(id).orElseThrow(() -> new CommandOptions.UsageException(
-                    "unknown client '" + id + "'")));
+            clients.add(HostClient.fromId(id)
+                    .orElseThrow(() -> new CommandOptions.UsageException("unknown client '" + id + "'")));
         }
         return List.copyOf(clients);
     }
 
     private static String json(Object value, boolean pretty) {
         try {
-            return pretty ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) : MAPPER.writeValueAsString(value);
+            return pretty
+                    ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value)
+                    : MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serialisable as JSON", e);
         }

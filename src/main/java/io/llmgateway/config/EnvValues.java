@@ -4,8 +4,7 @@ import java.util.Map;
 
 /** Parses numeric environment settings; a bad value is a start-up error naming the variable. */
 public final class EnvValues {
-    private EnvValues() {
-    }
+    private EnvValues() {}
 
     public static long positiveLong(Map<String, String> env, String name, long defaultValue) {
         return longAtLeast(env, name, defaultValue, 1);

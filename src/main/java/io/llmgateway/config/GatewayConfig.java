@@ -20,8 +20,15 @@ import java.util.Map;
  * @param probeTimeout     the limit of one {@code --version} or login probe of a CLI
  *                         ({@code LLM_GATEWAY_PROBE_TIMEOUT_MS}, default 5 s)
  */
-public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
-        long maxOutputBytes, Map<String, String> environment, JobConfig jobs, CliCommands commands,
+public record GatewayConfig(
+        Path dataDir,
+        Duration sessionTtl,
+        int maxLineBytes,
+        Duration shutdownDrain,
+        long maxOutputBytes,
+        Map<String, String> environment,
+        JobConfig jobs,
+        CliCommands commands,
         Duration probeTimeout) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -36,16 +43,35 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
     }
 
     /** With the default job settings. */
-    public GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
-            long maxOutputBytes, Map<String, String> environment) {
+    public GatewayConfig(
+            Path dataDir,
+            Duration sessionTtl,
+            int maxLineBytes,
+            Duration shutdownDrain,
+            long maxOutputBytes,
+            Map<String, String> environment) {
         this(dataDir, sessionTtl, maxLineBytes, shutdownDrain, maxOutputBytes, environment, JobConfig.DEFAULTS);
     }
 
     /** With the commands and the probe timeout {@code environment} sets. */
-    public GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes, Duration shutdownDrain,
-            long maxOutputBytes, Map<String, String> environment, JobConfig jobs) {
-        this(dataDir, sessionTtl, maxLineBytes, shutdownDrain, maxOutputBytes, environment, jobs,
-                CliCommands.fromEnvironment(environment), probeTimeout(environment));
+    public GatewayConfig(
+            Path dataDir,
+            Duration sessionTtl,
+            int maxLineBytes,
+            Duration shutdownDrain,
+            long maxOutputBytes,
+            Map<String, String> environment,
+            JobConfig jobs) {
+        this(
+                dataDir,
+                sessionTtl,
+                maxLineBytes,
+                shutdownDrain,
+                maxOutputBytes,
+                environment,
+                jobs,
+                CliCommands.fromEnvironment(environment),
+                probeTimeout(environment));
     }
 
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
@@ -67,8 +93,8 @@ public record GatewayConfig(Path dataDir, Duration sessionTtl, int maxLineBytes,
     private static long maxOutputBytes(Map<String, String> env) {
         long value = EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES);
         if (value > MAX_OUTPUT_BYTES) {
-            throw new IllegalArgumentException("LLM_GATEWAY_MAX_OUTPUT_BYTES must be at most " + MAX_OUTPUT_BYTES
-                    + ", got " + value);
+            throw new IllegalArgumentException(
+                    "LLM_GATEWAY_MAX_OUTPUT_BYTES must be at most " + MAX_OUTPUT_BYTES + ", got " + value);
         }
         return value;
     }

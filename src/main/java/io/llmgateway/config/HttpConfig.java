@@ -26,8 +26,15 @@ import java.util.regex.Pattern;
  *                       requests for between one and two of these is ended (its id then gets 404)
  * @param jwt            accepting JWT access tokens from one authorization server, if configured
  */
-public record HttpConfig(String host, int port, String path, int maxBodyBytes, List<String> allowedOrigins,
-        Optional<URI> publicUrl, Duration sessionIdle, Optional<JwtIssuer> jwt) {
+public record HttpConfig(
+        String host,
+        int port,
+        String path,
+        int maxBodyBytes,
+        List<String> allowedOrigins,
+        Optional<URI> publicUrl,
+        Duration sessionIdle,
+        Optional<JwtIssuer> jwt) {
 
     public static final int DEFAULT_PORT = 3333;
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -39,8 +46,7 @@ public record HttpConfig(String host, int port, String path, int maxBodyBytes, L
      * @param jwksUrl        {@code LLM_GATEWAY_OAUTH_JWKS_URL}: where the issuer publishes its signing keys
      * @param principalClaim {@code LLM_GATEWAY_OAUTH_PRINCIPAL_CLAIM}, default {@code sub}: the claim naming the grant
      */
-    public record JwtIssuer(String issuer, URI jwksUrl, String principalClaim) {
-    }
+    public record JwtIssuer(String issuer, URI jwksUrl, String principalClaim) {}
 
     public HttpConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -48,8 +54,10 @@ public record HttpConfig(String host, int port, String path, int maxBodyBytes, L
 
     /** Whether {@code LLM_GATEWAY_TRANSPORT} (or the original's {@code MCP_TRANSPORT}) asks for HTTP. */
     public static boolean requested(Map<String, String> env) {
-        String variable = text(env, "LLM_GATEWAY_TRANSPORT").isPresent() || text(env, "MCP_TRANSPORT").isEmpty()
-                ? "LLM_GATEWAY_TRANSPORT" : "MCP_TRANSPORT";
+        String variable = text(env, "LLM_GATEWAY_TRANSPORT").isPresent()
+                        || text(env, "MCP_TRANSPORT").isEmpty()
+                ? "LLM_GATEWAY_TRANSPORT"
+                : "MCP_TRANSPORT";
         String value = text(env, variable).orElse("stdio").toLowerCase(Locale.ROOT);
         return switch (value) {
             case "http" -> true;
@@ -71,30 +79,40 @@ public record HttpConfig(String host, int port, String path, int maxBodyBytes, L
                     + "digits and . _ ~ -, no trailing slash), got '" + path + "'");
         }
         if (path.equals("/healthz") || path.startsWith("/.well-known")) {
-            throw new IllegalArgumentException("LLM_GATEWAY_HTTP_PATH must not be " + path + ": the gateway serves that itself");
+            throw new IllegalArgumentException(
+                    "LLM_GATEWAY_HTTP_PATH must not be " + path + ": the gateway serves that itself");
         }
         long maxBody = EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_HTTP_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
         if (maxBody > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("LLM_GATEWAY_MAX_HTTP_BODY_BYTES must be at most " + (Integer.MAX_VALUE - 8));
+            throw new IllegalArgumentException(
+                    "LLM_GATEWAY_MAX_HTTP_BODY_BYTES must be at most " + (Integer.MAX_VALUE - 8));
         }
-        Duration idle = Duration.ofMillis(EnvValues.positiveLong(env, "LLM_GATEWAY_HTTP_SESSION_IDLE_MS",
-                DEFAULT_SESSION_IDLE.toMillis()));
-        return new HttpConfig(host, (int) port, path, (int) maxBody, origins(env),
+        Duration idle = Duration.ofMillis(
+                EnvValues.positiveLong(env, "LLM_GATEWAY_HTTP_SESSION_IDLE_MS", DEFAULT_SESSION_IDLE.toMillis()));
+        return new HttpConfig(
+                host,
+                (int) port,
+                path,
+                (int) maxBody,
+                origins(env),
                 text(env, "LLM_GATEWAY_HTTP_PUBLIC_URL").map(u -> httpUrl("LLM_GATEWAY_HTTP_PUBLIC_URL", u, false)),
-                idle, jwt(env));
+                idle,
+                jwt(env));
     }
 
     private static List<String> origins(Map<String, String> env) {
         List<String> origins = new ArrayList<>();
-        for (String raw : text(env, "LLM_GATEWAY_HTTP_ALLOWED_ORIGINS").orElse("").split(",")) {
+        for (String raw :
+                text(env, "LLM_GATEWAY_HTTP_ALLOWED_ORIGINS").orElse("").split(",")) {
             String origin = raw.trim();
             if (origin.isEmpty()) {
                 continue;
             }
             URI uri = httpUrl("LLM_GATEWAY_HTTP_ALLOWED_ORIGINS", origin, false);
             if ((uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
-                throw new IllegalArgumentException("LLM_GATEWAY_HTTP_ALLOWED_ORIGINS holds origins (scheme://host[:port]), "
-                        + "without a path; got '" + origin + "'");
+                throw new IllegalArgumentException(
+                        "LLM_GATEWAY_HTTP_ALLOWED_ORIGINS holds origins (scheme://host[:port]), "
+                                + "without a path; got '" + origin + "'");
             }
             origins.add(normalizeOrigin(origin));
         }
@@ -113,8 +131,9 @@ public record HttpConfig(String host, int port, String path, int maxBodyBytes, L
             return Optional.empty();
         }
         if (issuer.isEmpty() || jwks.isEmpty()) {
-            throw new IllegalArgumentException("LLM_GATEWAY_OAUTH_ISSUER and LLM_GATEWAY_OAUTH_JWKS_URL go together: set both "
-                    + "to accept JWT access tokens, or neither");
+            throw new IllegalArgumentException(
+                    "LLM_GATEWAY_OAUTH_ISSUER and LLM_GATEWAY_OAUTH_JWKS_URL go together: set both "
+                            + "to accept JWT access tokens, or neither");
         }
         String claim = text(env, "LLM_GATEWAY_OAUTH_PRINCIPAL_CLAIM").orElse("sub");
         return Optional.of(new JwtIssuer(issuer.get(), httpUrl("LLM_GATEWAY_OAUTH_JWKS_URL", jwks.get(), true), claim));

@@ -13,8 +13,7 @@ public interface CancelSignal {
         }
 
         @Override
-        public void onCancel(Runnable action) {
-        }
+        public void onCancel(Runnable action) {}
     };
 
     boolean isCancelled();

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** The one Jackson configuration the gateway uses: compact output (never INDENT_OUTPUT on the wire). */
 public final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     /** A new mapper; ObjectMapper is thread-safe once configured, so callers may share one. */
     public static ObjectMapper newMapper() {

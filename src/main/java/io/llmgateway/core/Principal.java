@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public record Principal(String name) {
     /** Letters, digits and the punctuation identity providers put in subject ids (e.g. auth0|123, a@b.c). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:+=/|-]{1,256}");
+
     public static final String LOCAL_NAME = "local";
     public static final Principal LOCAL = new Principal(LOCAL_NAME);
 

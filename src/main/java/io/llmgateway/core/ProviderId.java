@@ -15,7 +15,8 @@ public enum ProviderId {
     DEVIN("devin", "devin", "Devin"),
     CURSOR("cursor", "cursor-agent", "Cursor");
 
-    private static final List<String> WIRE_NAMES = Arrays.stream(values()).map(ProviderId::wireName).toList();
+    private static final List<String> WIRE_NAMES =
+            Arrays.stream(values()).map(ProviderId::wireName).toList();
 
     private final String wireName;
     private final String defaultCommand;

@@ -7,8 +7,7 @@ import java.util.Properties;
 
 /** The project version, filtered into a resource at build time. */
 public final class Version {
-    private Version() {
-    }
+    private Version() {}
 
     public static String current() {
         try (InputStream in = Version.class.getResourceAsStream("/io/llmgateway/version.properties")) {

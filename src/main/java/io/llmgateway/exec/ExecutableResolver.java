@@ -18,8 +18,7 @@ public final class ExecutableResolver {
     private static final boolean WINDOWS =
             System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
-    private ExecutableResolver() {
-    }
+    private ExecutableResolver() {}
 
     /**
      * The file {@code command} names for a child with {@code environment} running in {@code workingDir}.
@@ -32,8 +31,8 @@ public final class ExecutableResolver {
         }
         String searchPath = variable(environment, "PATH");
         if (searchPath == null || searchPath.isBlank()) {
-            throw new ExecutableNotFoundException(command,
-                    "'" + command + "' cannot be found because PATH is not set in the CLI's environment.");
+            throw new ExecutableNotFoundException(
+                    command, "'" + command + "' cannot be found because PATH is not set in the CLI's environment.");
         }
         for (String entry : searchPath.split(File.pathSeparator)) {
             Path dir = absoluteDirectory(entry);
@@ -47,8 +46,8 @@ public final class ExecutableResolver {
                 }
             }
         }
-        throw new ExecutableNotFoundException(command,
-                "'" + command + "' was not found on the PATH of the CLI's environment.");
+        throw new ExecutableNotFoundException(
+                command, "'" + command + "' was not found on the PATH of the CLI's environment.");
     }
 
     private static Path resolvePath(String command, Path workingDir) {

@@ -12,6 +12,7 @@ final class FileOutput implements RunOutput {
     private final Path stdout;
     /** Null when stderr goes to the stdout file. */
     private final Path stderr;
+
     private final long cap;
     private long size;
     private long lastOutputNanos;

@@ -39,8 +39,8 @@ public record InputLimits(int maxStdinChars, int maxArgumentBytes, long maxArgvB
      * @param stdinText the text the child reads on stdin; null when it reads none (or a file)
      * @return the command with its executable replaced by the resolved path
      */
-    List<String> checkedCommand(List<String> command, Map<String, String> environment, Path workingDir,
-            String stdinText) {
+    List<String> checkedCommand(
+            List<String> command, Map<String, String> environment, Path workingDir, String stdinText) {
         checkCommand(command);
         checkEnvironment(environment);
         checkStdin(stdinText);
@@ -49,7 +49,10 @@ public record InputLimits(int maxStdinChars, int maxArgumentBytes, long maxArgvB
                     "Working directory " + workingDir + " does not exist or is not a directory.");
         }
         List<String> argv = new ArrayList<>(command);
-        argv.set(0, ExecutableResolver.resolve(command.get(0), environment, workingDir).toString());
+        argv.set(
+                0,
+                ExecutableResolver.resolve(command.get(0), environment, workingDir)
+                        .toString());
         return argv;
     }
 
@@ -73,8 +76,8 @@ public record InputLimits(int maxStdinChars, int maxArgumentBytes, long maxArgvB
             total += bytes + 1L;
         }
         if (total > maxArgvBytes) {
-            throw GatewayException.invalidArgument("The command's arguments total " + total
-                    + " bytes; at most " + maxArgvBytes + " bytes are allowed.");
+            throw GatewayException.invalidArgument("The command's arguments total " + total + " bytes; at most "
+                    + maxArgvBytes + " bytes are allowed.");
         }
     }
 
@@ -97,8 +100,8 @@ public record InputLimits(int maxStdinChars, int maxArgumentBytes, long maxArgvB
             return;
         }
         if (stdin.length() > maxStdinChars) {
-            throw GatewayException.invalidArgument("The prompt is " + stdin.length()
-                    + " characters; at most " + maxStdinChars + " are allowed.");
+            throw GatewayException.invalidArgument(
+                    "The prompt is " + stdin.length() + " characters; at most " + maxStdinChars + " are allowed.");
         }
         if (stdin.indexOf('\0') >= 0) {
             throw GatewayException.invalidArgument("The prompt contains a NUL character, which is not allowed.");

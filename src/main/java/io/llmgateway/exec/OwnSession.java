@@ -13,8 +13,7 @@ import java.util.List;
 public final class OwnSession {
     private static final List<String> PREFIX = find();
 
-    private OwnSession() {
-    }
+    private OwnSession() {}
 
     /** {@code ["/usr/bin/setsid"]} (or {@code /bin/setsid}), or empty when neither is installed. */
     public static List<String> prefix() {

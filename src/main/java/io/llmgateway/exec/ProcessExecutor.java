@@ -162,8 +162,8 @@ public final class ProcessExecutor {
             }
         }
         feed(process);
-        RunningProcess run = RunningProcess.started(process, new RunProcesses(process.toHandle(), runId, pipes), output,
-                limits, stopStrategy, startNanos);
+        RunningProcess run = RunningProcess.started(
+                process, new RunProcesses(process.toHandle(), runId, pipes), output, limits, stopStrategy, startNanos);
         LOG.debug("Started {} as pid {} (run {})", Path.of(command.get(0)).getFileName(), run.pid(), runId);
         if (group != null) {
             group.add(run);
@@ -219,16 +219,21 @@ public final class ProcessExecutor {
         Redirects redirects = new Redirects();
         try {
             if (stdin instanceof Stdin.FromFile file) {
-                builder.redirectInput(redirects.add(PrivateFiles.forChildInput(file.file())).redirect());
+                builder.redirectInput(
+                        redirects.add(PrivateFiles.forChildInput(file.file())).redirect());
             } else if (stdin instanceof Stdin.Closed && !(output instanceof Output.Capture)) {
                 builder.redirectInput(ProcessBuilder.Redirect.from(NO_INPUT)); // nothing ties the child to us
             }
             if (output instanceof Output.ToFiles files) {
-                builder.redirectOutput(redirects.add(PrivateFiles.forChildOutput(files.stdout(), true)).redirect());
+                builder.redirectOutput(redirects
+                        .add(PrivateFiles.forChildOutput(files.stdout(), true))
+                        .redirect());
                 if (files.stderr() == null) {
                     builder.redirectErrorStream(true);
                 } else {
-                    builder.redirectError(redirects.add(PrivateFiles.forChildOutput(files.stderr(), true)).redirect());
+                    builder.redirectError(redirects
+                            .add(PrivateFiles.forChildOutput(files.stderr(), true))
+                            .redirect());
                 }
             }
             return redirects;
@@ -257,12 +262,14 @@ public final class ProcessExecutor {
         }
         byte[] input = text.text().getBytes(StandardCharsets.UTF_8);
         RunningProcess.daemon(process.pid(), "stdin", () -> {
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(input);
-            } catch (IOException e) {
-                LOG.debug("Child {} closed its stdin before reading all input: {}", process.pid(), e.toString());
-            }
-        }).start();
+                    try (OutputStream in = process.getOutputStream()) {
+                        in.write(input);
+                    } catch (IOException e) {
+                        LOG.debug(
+                                "Child {} closed its stdin before reading all input: {}", process.pid(), e.toString());
+                    }
+                })
+                .start();
     }
 
     /** The files a child's streams were redirected to, open until it started. */

@@ -39,8 +39,8 @@ public record ProcessOutcome(
 
     /** The same outcome with other output text (e.g. redacted). */
     public ProcessOutcome withOutput(String newStdout, String newStderr) {
-        return new ProcessOutcome(exitCode, termination, newStdout, newStderr, stdoutTruncated, stderrTruncated, duration,
-                pid, runId);
+        return new ProcessOutcome(
+                exitCode, termination, newStdout, newStderr, stdoutTruncated, stderrTruncated, duration, pid, runId);
     }
 
     /**

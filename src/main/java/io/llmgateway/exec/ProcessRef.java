@@ -61,10 +61,14 @@ public record ProcessRef(long pid, long startMillis, String machine) {
         if (!isLocal()) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> {
-            long start = h.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-            return start == 0 || startMillis == 0 || Math.abs(start - startMillis) <= START_TOLERANCE_MILLIS;
-        }).filter(h -> !isZombie(h.pid()));
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> {
+                    long start =
+                            h.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+                    return start == 0 || startMillis == 0 || Math.abs(start - startMillis) <= START_TOLERANCE_MILLIS;
+                })
+                .filter(h -> !isZombie(h.pid()));
     }
 
     /**
@@ -99,8 +103,10 @@ public record ProcessRef(long pid, long startMillis, String machine) {
 
     private static String machineId() {
         try {
-            String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
-            String namespace = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            String boot =
+                    Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+            String namespace =
+                    Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
             return boot + "/" + namespace;
         } catch (IOException | RuntimeException e) {
             return "unknown";

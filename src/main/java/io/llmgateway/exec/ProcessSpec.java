@@ -60,8 +60,8 @@ public record ProcessSpec(
      */
     public ProcessSpec checked(InputLimits inputLimits) {
         List<String> argv = inputLimits.checkedCommand(command, environment, workingDir, stdin);
-        return new ProcessSpec(argv, workingDir, environment, stdin, wallTimeout, idleTimeout, maxOutputBytes,
-                killGrace);
+        return new ProcessSpec(
+                argv, workingDir, environment, stdin, wallTimeout, idleTimeout, maxOutputBytes, killGrace);
     }
 
     /**
@@ -131,8 +131,8 @@ public record ProcessSpec(
         }
 
         public ProcessSpec build() {
-            return new ProcessSpec(command, workingDir, environment, stdin, wallTimeout, idleTimeout,
-                    maxOutputBytes, killGrace);
+            return new ProcessSpec(
+                    command, workingDir, environment, stdin, wallTimeout, idleTimeout, maxOutputBytes, killGrace);
         }
     }
 }

@@ -33,6 +33,7 @@ final class ProcessTree {
     private static final Path PROC = Path.of("/proc");
     /** SIGKILL is repeated (catching processes forked meanwhile) for at most this long. */
     private static final Duration KILL_PERSISTENCE = Duration.ofSeconds(5);
+
     private static final long POLL_MILLIS = 20;
     /** Field number of {@code starttime} in /proc/[pid]/stat (proc(5)). */
     private static final int STARTTIME_FIELD = 22;
@@ -97,8 +98,11 @@ final class ProcessTree {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
                 for (Path dir : entries) {
                     long pid = parsePid(dir.getFileName().toString());
-                    if (pid > 0 && pid != selfPid && !found.containsKey(pid)
-                            && startTicks(dir) >= rootStartTicks && (carriesMarker(dir) || holdsStdioPipe(dir))) {
+                    if (pid > 0
+                            && pid != selfPid
+                            && !found.containsKey(pid)
+                            && startTicks(dir) >= rootStartTicks
+                            && (carriesMarker(dir) || holdsStdioPipe(dir))) {
                         ProcessHandle.of(pid).filter(this::notSpawnedByUs).ifPresent(h -> addWithDescendants(found, h));
                     }
                 }
@@ -202,7 +206,8 @@ final class ProcessTree {
      */
     static Set<String> pipesOfThisJvm() {
         Set<String> pipes = new HashSet<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve("self").resolve("fd"))) {
+        try (DirectoryStream<Path> fds =
+                Files.newDirectoryStream(PROC.resolve("self").resolve("fd"))) {
             for (Path fd : fds) {
                 link(fd).filter(l -> l.startsWith("pipe:")).ifPresent(pipes::add);
             }

@@ -27,6 +27,7 @@ public final class RunningProcess {
 
     /** Null when adopted: only a parent learns its child's exit status. */
     private final Process process;
+
     private final ProcessHandle handle;
     private final ProcessRef ref;
     private final RunProcesses processes;
@@ -38,8 +39,14 @@ public final class RunningProcess {
     private RunOutput output;
     private volatile boolean released;
 
-    private RunningProcess(Process process, ProcessHandle handle, ProcessRef ref, RunProcesses processes,
-            RunLimits limits, StopStrategy stopStrategy, long startNanos) {
+    private RunningProcess(
+            Process process,
+            ProcessHandle handle,
+            ProcessRef ref,
+            RunProcesses processes,
+            RunLimits limits,
+            StopStrategy stopStrategy,
+            long startNanos) {
         this.process = process;
         this.handle = handle;
         this.ref = ref;
@@ -50,14 +57,22 @@ public final class RunningProcess {
     }
 
     /** Watches a process {@link ProcessExecutor} just started. */
-    static RunningProcess started(Process process, RunProcesses processes, Output output, RunLimits limits,
-            StopStrategy stopStrategy, long startNanos) {
+    static RunningProcess started(
+            Process process,
+            RunProcesses processes,
+            Output output,
+            RunLimits limits,
+            StopStrategy stopStrategy,
+            long startNanos) {
         ProcessHandle handle = process.toHandle();
-        RunningProcess run = new RunningProcess(process, handle, ProcessRef.of(handle), processes, limits, stopStrategy,
-                startNanos);
+        RunningProcess run =
+                new RunningProcess(process, handle, ProcessRef.of(handle), processes, limits, stopStrategy, startNanos);
         run.output = output instanceof Output.ToFiles files
                 ? new FileOutput(files, limits.maxOutputBytes(), startNanos)
-                : new CapturedOutput(process, limits.maxOutputBytes(), startNanos,
+                : new CapturedOutput(
+                        process,
+                        limits.maxOutputBytes(),
+                        startNanos,
                         () -> run.requestStop(Termination.OUTPUT_TOO_LARGE));
         run.startWatching();
         return run;
@@ -70,16 +85,17 @@ public final class RunningProcess {
      *
      * @param handle the live process {@code process} refers to
      */
-    public static RunningProcess adopt(ProcessHandle handle, ProcessRef process, String runId, Output.ToFiles output,
-            RunLimits limits) {
+    public static RunningProcess adopt(
+            ProcessHandle handle, ProcessRef process, String runId, Output.ToFiles output, RunLimits limits) {
         long nowNanos = System.nanoTime();
         long nowMillis = System.currentTimeMillis();
         long startNanos = nowNanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - process.startMillis()));
-        long lastWrite = Math.max(FileOutput.modifiedMillis(output.stdout()), FileOutput.modifiedMillis(output.stderr()));
-        long lastOutputNanos = nowNanos - TimeUnit.MILLISECONDS.toNanos(
-                Math.max(0, nowMillis - Math.max(lastWrite, process.startMillis())));
-        RunningProcess run = new RunningProcess(null, handle, process, RunProcesses.of(handle, runId), limits,
-                StopStrategy.WHOLE_TREE, startNanos);
+        long lastWrite =
+                Math.max(FileOutput.modifiedMillis(output.stdout()), FileOutput.modifiedMillis(output.stderr()));
+        long lastOutputNanos = nowNanos
+                - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - Math.max(lastWrite, process.startMillis())));
+        RunningProcess run = new RunningProcess(
+                null, handle, process, RunProcesses.of(handle, runId), limits, StopStrategy.WHOLE_TREE, startNanos);
         run.output = new FileOutput(output, limits.maxOutputBytes(), lastOutputNanos);
         run.startWatching();
         return run;
@@ -191,8 +207,11 @@ public final class RunningProcess {
         boolean ended = output.awaitEnd(pipeWait);
         stopStrategy.stop(processes, grace);
         if (!ended && !output.awaitEnd(pipeWait)) {
-            LOG.warn("Output pipes of run {} (pid {}) are still held open by a process outside the run; "
-                    + "reporting the output captured so far", runId(), pid());
+            LOG.warn(
+                    "Output pipes of run {} (pid {}) are still held open by a process outside the run; "
+                            + "reporting the output captured so far",
+                    runId(),
+                    pid());
         }
         Integer exitCode = null;
         if (why == null) {
@@ -207,14 +226,27 @@ public final class RunningProcess {
             why = collected.truncated() ? Termination.OUTPUT_TOO_LARGE : Termination.EXITED;
         }
         ProcessOutcome result = outcome(exitCode, why, collected);
-        LOG.debug("Run {} (pid {}) ended: {} exit code {} after {} ms", runId(), pid(), why, exitCode,
+        LOG.debug(
+                "Run {} (pid {}) ended: {} exit code {} after {} ms",
+                runId(),
+                pid(),
+                why,
+                exitCode,
                 result.duration().toMillis());
         return result;
     }
 
     private ProcessOutcome outcome(Integer exitCode, Termination why, RunOutput.Collected collected) {
-        return new ProcessOutcome(exitCode, why, collected.stdout(), collected.stderr(), collected.stdoutTruncated(),
-                collected.stderrTruncated(), Duration.ofNanos(System.nanoTime() - startNanos), pid(), runId());
+        return new ProcessOutcome(
+                exitCode,
+                why,
+                collected.stdout(),
+                collected.stderr(),
+                collected.stdoutTruncated(),
+                collected.stderrTruncated(),
+                Duration.ofNanos(System.nanoTime() - startNanos),
+                pid(),
+                runId());
     }
 
     /** The one wait of every run: null when the process exited by itself; otherwise why it must be stopped. */
@@ -264,6 +296,7 @@ public final class RunningProcess {
         if (cause instanceof GatewayException gatewayException) {
             return gatewayException;
         }
-        return new GatewayException(ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
+        return new GatewayException(
+                ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
     }
 }

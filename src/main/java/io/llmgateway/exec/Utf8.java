@@ -2,8 +2,7 @@ package io.llmgateway.exec;
 
 /** UTF-8 helpers for output cut at a byte cap. */
 public final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /**
      * Length of {@code bytes} without a trailing incomplete multi-byte sequence, so that decoding a

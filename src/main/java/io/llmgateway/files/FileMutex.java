@@ -40,6 +40,7 @@ public final class FileMutex implements AutoCloseable {
     public static final Duration PATIENCE = Duration.ofSeconds(10);
     /** First pause between attempts; locks are held for about a millisecond (one fsync'd write). */
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final Object BUSY = new Object();
     private static final Logger LOG = LoggerFactory.getLogger(FileMutex.class);
@@ -141,7 +142,8 @@ public final class FileMutex implements AutoCloseable {
                     return call.call(); // the kernel lock is already ours
                 }
                 if (!heldWithThreads.add(lockFile)) {
-                    throw new IllegalStateException(lockFile + " is already locked by this thread through another mutex");
+                    throw new IllegalStateException(
+                            lockFile + " is already locked by this thread through another mutex");
                 }
                 try {
                     held = acquire(shared, wait);
@@ -192,7 +194,9 @@ public final class FileMutex implements AutoCloseable {
             throw e;
         } catch (IOException e) {
             // Channel operations throw plain IOExceptions that do not say which file they were about.
-            throw new FileSystemException(lockFile.toString(), null,
+            throw new FileSystemException(
+                    lockFile.toString(),
+                    null,
                     e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
         }
     }
@@ -201,7 +205,8 @@ public final class FileMutex implements AutoCloseable {
         if (keepOpen) {
             PrivateFiles.createDirectories(lockFile.getParent());
         }
-        return PrivateFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return PrivateFiles.open(
+                lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     private void release() throws IOException {
@@ -234,8 +239,10 @@ public final class FileMutex implements AutoCloseable {
             // "1: POSIX  ADVISORY  WRITE 4242 fd:01:1835011 0 EOF": pid, then major:minor:inode.
             for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
                 String[] fields = line.trim().split("\\s+");
-                if (fields.length >= 6 && !"->".equals(fields[1])
-                        && fields[5].endsWith(":" + inode) && fields[4].chars().allMatch(Character::isDigit)) {
+                if (fields.length >= 6
+                        && !"->".equals(fields[1])
+                        && fields[5].endsWith(":" + inode)
+                        && fields[4].chars().allMatch(Character::isDigit)) {
                     long pid = Long.parseLong(fields[4]);
                     if (pid != ProcessHandle.current().pid() && !pids.contains(pid)) {
                         pids.add(pid);

@@ -10,8 +10,11 @@ public final class LinkedPathException extends FileSystemException {
     private final transient Path link;
 
     public LinkedPathException(Path link) {
-        super(link.toString(), null, "is a symbolic link" + target(link) + "; the gateway never reads or writes its"
-                + " data through a link: remove the link");
+        super(
+                link.toString(),
+                null,
+                "is a symbolic link" + target(link) + "; the gateway never reads or writes its"
+                        + " data through a link: remove the link");
         this.link = link;
     }
 

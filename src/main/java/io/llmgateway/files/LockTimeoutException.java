@@ -37,8 +37,12 @@ public final class LockTimeoutException extends IOException {
         if (holders.isEmpty()) {
             return "another process";
         }
-        return holders.stream().map(pid -> "process " + pid + ProcessHandle.of(pid)
-                        .flatMap(p -> p.info().commandLine()).map(c -> " (" + abbreviate(c) + ")").orElse(""))
+        return holders.stream()
+                .map(pid -> "process " + pid
+                        + ProcessHandle.of(pid)
+                                .flatMap(p -> p.info().commandLine())
+                                .map(c -> " (" + abbreviate(c) + ")")
+                                .orElse(""))
                 .collect(Collectors.joining(", "));
     }
 

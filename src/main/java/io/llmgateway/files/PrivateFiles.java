@@ -57,8 +57,7 @@ public final class PrivateFiles {
     private static final Path OPEN_DESCRIPTORS = Path.of("/proc/self/fd");
     private static final Path DESCRIPTOR_INFO = Path.of("/proc/self/fdinfo");
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Writes a file's whole content. */
     @FunctionalInterface
@@ -110,7 +109,8 @@ public final class PrivateFiles {
     /** The attributes of a regular file; a link (there or above) or any other kind of file is refused. */
     public static BasicFileAttributes regularFileAttributes(Path file) throws IOException {
         refuseLinksAbove(file);
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes attributes =
+                Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         requireRegular(file, attributes);
         return attributes;
     }
@@ -139,8 +139,8 @@ public final class PrivateFiles {
 
     /** Creates an empty file with mode 0600 (truncating an existing one). */
     public static void createEmptyFile(Path file) throws IOException {
-        try (FileChannel ignored = open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ignored =
+                open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             // created
         }
     }
@@ -290,8 +290,12 @@ public final class PrivateFiles {
     /** {@code file} (created 0600 when missing) as a child's stdout or stderr, appended to or truncated. */
     public static ChildStream forChildOutput(Path file, boolean append) throws IOException {
         FileChannel channel = open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return childStream(channel, file, path -> append ? ProcessBuilder.Redirect.appendTo(path.toFile())
-                : ProcessBuilder.Redirect.to(path.toFile()));
+        return childStream(
+                channel,
+                file,
+                path -> append
+                        ? ProcessBuilder.Redirect.appendTo(path.toFile())
+                        : ProcessBuilder.Redirect.to(path.toFile()));
     }
 
     private interface RedirectTo {
@@ -323,8 +327,10 @@ public final class PrivateFiles {
         try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(OPEN_DESCRIPTORS)) {
             for (Path descriptor : descriptors) {
                 try {
-                    if (Files.readSymbolicLink(descriptor).toString().endsWith(name) && Files.readString(
-                            DESCRIPTOR_INFO.resolve(descriptor.getFileName().toString())).startsWith(position)) {
+                    if (Files.readSymbolicLink(descriptor).toString().endsWith(name)
+                            && Files.readString(DESCRIPTOR_INFO.resolve(
+                                            descriptor.getFileName().toString()))
+                                    .startsWith(position)) {
                         return descriptor;
                     }
                 } catch (IOException e) {
@@ -375,8 +381,10 @@ public final class PrivateFiles {
             throw new LinkedPathException(file);
         }
         if (!attributes.isRegularFile()) {
-            throw new FileSystemException(file.toString(), null, "is not a regular file; the gateway only keeps"
-                    + " regular files here: move it away");
+            throw new FileSystemException(
+                    file.toString(),
+                    null,
+                    "is not a regular file; the gateway only keeps" + " regular files here: move it away");
         }
     }
 }

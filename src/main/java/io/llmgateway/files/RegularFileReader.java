@@ -23,8 +23,7 @@ import java.util.concurrent.TimeoutException;
  * is left behind; it ends when its open or read returns, and it reads at most {@code maxBytes + 1} bytes.
  */
 public final class RegularFileReader {
-    private RegularFileReader() {
-    }
+    private RegularFileReader() {}
 
     /**
      * The file's content.
@@ -55,21 +54,23 @@ public final class RegularFileReader {
     /** Runs {@code read} on a daemon thread and waits for it at most {@code patience}. */
     static <T> T within(Duration patience, IoCall<T> read) throws IOException {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                result.complete(read.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "regular-file-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        result.complete(read.call());
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                },
+                "regular-file-reader");
         reader.setDaemon(true);
         reader.start();
         try {
             return result.get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             String waited = patience.toMillis() < 1000 ? patience.toMillis() + " ms" : patience.toSeconds() + " s";
-            throw new RefusedFileException("was not read within " + waited
-                    + " (was a FIFO or device put in its place while it was opened?)");
+            throw new RefusedFileException(
+                    "was not read within " + waited + " (was a FIFO or device put in its place while it was opened?)");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {

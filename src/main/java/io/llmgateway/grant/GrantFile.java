@@ -1,7 +1,7 @@
 package io.llmgateway.grant;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -56,8 +54,8 @@ public final class GrantFile {
     /** Identity and version of the file as it is now: equal stamps mean equal content; null when absent. */
     public Stamp stamp() throws IOException {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return new Stamp(attributes.fileKey(), attributes.lastModifiedTime().toMillis(), attributes.size());
         } catch (NoSuchFileException e) {
             return null;
@@ -65,8 +63,7 @@ public final class GrantFile {
     }
 
     /** What {@link #stamp()} compares: a rename gives a new file key, an edit in place a new time or size. */
-    public record Stamp(Object fileKey, long modifiedMillis, long size) {
-    }
+    public record Stamp(Object fileKey, long modifiedMillis, long size) {}
 
     /** The grants; none when the file does not exist. */
     public List<Grant> read() throws IOException {
@@ -84,7 +81,8 @@ public final class GrantFile {
         PrivateFiles.createDirectories(file.getParent());
         return mutex.locked(() -> {
             List<Grant> next = List.copyOf(change.apply(read()));
-            PrivateFiles.replaceAtomically(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(next)));
+            PrivateFiles.replaceAtomically(
+                    file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(next)));
             return next;
         });
     }
@@ -98,7 +96,9 @@ public final class GrantFile {
             node.put("name", grant.name());
             node.put("tokenSha256", grant.tokenSha256());
             node.put("createdAt", grant.createdAt().toString());
-            node.put("expiresAt", grant.expiresAt() == null ? null : grant.expiresAt().toString());
+            node.put(
+                    "expiresAt",
+                    grant.expiresAt() == null ? null : grant.expiresAt().toString());
         }
         return root;
     }
@@ -110,7 +110,9 @@ public final class GrantFile {
         } catch (JsonProcessingException e) {
             throw malformed("it is not valid JSON");
         }
-        if (root == null || !root.isObject() || root.path("format").asInt(-1) != FORMAT
+        if (root == null
+                || !root.isObject()
+                || root.path("format").asInt(-1) != FORMAT
                 || !root.path("grants").isArray()) {
             throw malformed("it is not {\"format\":1,\"grants\":[...]}");
         }
@@ -119,7 +121,9 @@ public final class GrantFile {
         for (JsonNode node : root.get("grants")) {
             String name = text(node, "name");
             String hash = text(node, "tokenSha256");
-            if (!GrantNames.isValid(name) || hash == null || !SHA256_HEX.matcher(hash).matches()) {
+            if (!GrantNames.isValid(name)
+                    || hash == null
+                    || !SHA256_HEX.matcher(hash).matches()) {
                 throw malformed("grant " + grants.size() + " has no valid name or tokenSha256");
             }
             if (!names.add(name)) {
@@ -127,7 +131,10 @@ public final class GrantFile {
             }
             try {
                 String expires = text(node, "expiresAt");
-                grants.add(new Grant(name, hash, Instant.parse(Objects.requireNonNull(text(node, "createdAt"))),
+                grants.add(new Grant(
+                        name,
+                        hash,
+                        Instant.parse(Objects.requireNonNull(text(node, "createdAt"))),
                         expires == null ? null : Instant.parse(expires)));
             } catch (DateTimeParseException | NullPointerException e) {
                 throw malformed("grant '" + name + "' has a time that is not ISO-8601 UTC");

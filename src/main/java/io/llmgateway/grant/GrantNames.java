@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 public final class GrantNames {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private GrantNames() {
-    }
+    private GrantNames() {}
 
     public static boolean isValid(String name) {
         return name != null && NAME.matcher(name).matches() && !Principal.LOCAL_NAME.equals(name);

@@ -37,8 +37,7 @@ public final class GrantService {
     }
 
     /** A grant just added, with the token that is shown this once. */
-    public record NewGrant(Grant grant, String token) {
-    }
+    public record NewGrant(Grant grant, String token) {}
 
     /**
      * @param expiresInDays null for a token that does not expire
@@ -49,15 +48,15 @@ public final class GrantService {
             throw GatewayException.invalidArgument("A grant name is " + GrantNames.rule() + "; got '" + name + "'.");
         }
         if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS)) {
-            throw GatewayException.invalidArgument("--expires takes 1 to " + MAX_EXPIRY_DAYS + " days; got "
-                    + expiresInDays + ".");
+            throw GatewayException.invalidArgument(
+                    "--expires takes 1 to " + MAX_EXPIRY_DAYS + " days; got " + expiresInDays + ".");
         }
         byte[] secret = new byte[TOKEN_BYTES];
         random.nextBytes(secret);
         String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Grant grant = new Grant(name, sha256Hex(token), now,
-                expiresInDays == null ? null : now.plus(Duration.ofDays(expiresInDays)));
+        Grant grant = new Grant(
+                name, sha256Hex(token), now, expiresInDays == null ? null : now.plus(Duration.ofDays(expiresInDays)));
         update(grants -> {
             if (grants.stream().anyMatch(g -> g.name().equals(name))) {
                 throw GatewayException.invalidArgument("There is already a grant named '" + name
@@ -80,7 +79,8 @@ public final class GrantService {
 
     /** @return the revoked grant; empty when there is none of that name */
     public Optional<Grant> revoke(String name) {
-        Optional<Grant> existing = list().stream().filter(g -> g.name().equals(name)).findFirst();
+        Optional<Grant> existing =
+                list().stream().filter(g -> g.name().equals(name)).findFirst();
         if (existing.isPresent()) {
             update(grants -> grants.stream().filter(g -> !g.name().equals(name)).toList());
         }
@@ -96,15 +96,15 @@ public final class GrantService {
     }
 
     private GatewayException unavailable(IOException e) {
-        return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The grants file " + file.path()
-                + " cannot be used: " + e.getMessage());
+        return new GatewayException(
+                ErrorCode.STORE_UNAVAILABLE, "The grants file " + file.path() + " cannot be used: " + e.getMessage());
     }
 
     /** Lower-case hex SHA-256 of the token's UTF-8 bytes: what the grants file stores. */
     public static String sha256Hex(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }

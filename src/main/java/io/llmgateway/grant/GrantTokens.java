@@ -24,8 +24,7 @@ public final class GrantTokens {
     private final Clock clock;
     private Snapshot snapshot;
 
-    private record Snapshot(GrantFile.Stamp stamp, List<Grant> grants, boolean readable) {
-    }
+    private record Snapshot(GrantFile.Stamp stamp, List<Grant> grants, boolean readable) {}
 
     /**
      * Reads the file once.
@@ -58,7 +57,9 @@ public final class GrantTokens {
 
     /** Grants that are listed and not expired now. */
     public int usableCount() {
-        return (int) current().grants().stream().filter(g -> !g.isExpiredAt(clock.instant())).count();
+        return (int) current().grants().stream()
+                .filter(g -> !g.isExpiredAt(clock.instant()))
+                .count();
     }
 
     private synchronized Snapshot current() {
@@ -85,7 +86,9 @@ public final class GrantTokens {
 
     private Snapshot failClosed(GrantFile.Stamp stamp, IOException e) {
         if (snapshot.readable()) {
-            LOG.warn("grants file {} cannot be read ({}); every grant token is refused until it can", file.path(),
+            LOG.warn(
+                    "grants file {} cannot be read ({}); every grant token is refused until it can",
+                    file.path(),
                     e.getMessage());
         }
         snapshot = new Snapshot(stamp, List.of(), false);

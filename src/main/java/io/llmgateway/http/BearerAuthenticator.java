@@ -26,11 +26,11 @@ final class BearerAuthenticator {
     }
 
     /** The outcome for one request: a principal, or why not ({@code tokenSent} false when there was no token). */
-    record Result(Optional<Principal> principal, boolean tokenSent) {
-    }
+    record Result(Optional<Principal> principal, boolean tokenSent) {}
 
     Result authenticate(String authorization) {
-        if (authorization == null || authorization.length() <= BEARER.length()
+        if (authorization == null
+                || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return new Result(Optional.empty(), false);
         }
@@ -43,7 +43,9 @@ final class BearerAuthenticator {
         }
         try {
             Optional<String> name = jwt.get().principalName(token);
-            if (name.isEmpty() || !Principal.isValidName(name.get()) || Principal.LOCAL_NAME.equals(name.get())
+            if (name.isEmpty()
+                    || !Principal.isValidName(name.get())
+                    || Principal.LOCAL_NAME.equals(name.get())
                     || grants.isGrantName(name.get())) {
                 LOG.info("a JWT was refused: its principal claim is missing, not a valid grant name, 'local' or a "
                         + "grant token's name");

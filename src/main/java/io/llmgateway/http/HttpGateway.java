@@ -1,7 +1,6 @@
 package io.llmgateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgateway.server.Gateway;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.HttpConfig;
 import io.llmgateway.core.Json;
@@ -9,6 +8,7 @@ import io.llmgateway.core.Principal;
 import io.llmgateway.grant.GrantFile;
 import io.llmgateway.grant.GrantTokens;
 import io.llmgateway.policy.PolicyGuard;
+import io.llmgateway.server.Gateway;
 import io.llmgateway.session.SessionStore;
 import io.llmgateway.tools.CallerContext;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -57,8 +57,13 @@ public final class HttpGateway implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final URI url;
 
-    private HttpGateway(Server server, ServerConnector connector, Gateway gateway, McpAccessFilter access,
-            ScheduledExecutorService timer, URI url) {
+    private HttpGateway(
+            Server server,
+            ServerConnector connector,
+            Gateway gateway,
+            McpAccessFilter access,
+            ScheduledExecutorService timer,
+            URI url) {
         this.server = server;
         this.connector = connector;
         this.gateway = gateway;
@@ -73,8 +78,9 @@ public final class HttpGateway implements AutoCloseable {
      * @throws IllegalStateException when the address is not loopback and no grant or JWT issuer lets anyone
      *                               in, or the grants file cannot be read: refuse to start
      */
-    public static HttpGateway start(GatewayConfig config, HttpConfig http, SessionStore store, PolicyGuard policy,
-            Clock clock) throws Exception {
+    public static HttpGateway start(
+            GatewayConfig config, HttpConfig http, SessionStore store, PolicyGuard policy, Clock clock)
+            throws Exception {
         GrantTokens grants;
         try {
             grants = new GrantTokens(new GrantFile(config.dataDir()), clock);
@@ -107,13 +113,21 @@ public final class HttpGateway implements AutoCloseable {
                 .mcpEndpoint(http.path())
                 .maxRequestSize(http.maxBodyBytes())
                 .sessionSweepInterval(http.sessionIdle())
-                .contextExtractor(request -> request.getAttribute(McpAccessFilter.PRINCIPAL_ATTRIBUTE)
-                        instanceof Principal principal
-                        && request.getAttribute(McpAccessFilter.CANCEL_ATTRIBUTE) instanceof DisconnectSignal cancel
-                        ? CallerContext.of(principal, cancel) : McpTransportContext.EMPTY)
+                .contextExtractor(request ->
+                        request.getAttribute(McpAccessFilter.PRINCIPAL_ATTRIBUTE) instanceof Principal principal
+                                        && request.getAttribute(McpAccessFilter.CANCEL_ATTRIBUTE)
+                                                instanceof DisconnectSignal cancel
+                                ? CallerContext.of(principal, cancel)
+                                : McpTransportContext.EMPTY)
                 .build();
-        Gateway gateway = Gateway.assemble(config, store, policy, clock, mapper,
-                listFilter -> McpServer.sync(new ListFilteringTransport(provider, listFilter)), server::join);
+        Gateway gateway = Gateway.assemble(
+                config,
+                store,
+                policy,
+                clock,
+                mapper,
+                listFilter -> McpServer.sync(new ListFilteringTransport(provider, listFilter)),
+                server::join);
 
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "http-keepalive");
@@ -125,26 +139,36 @@ public final class HttpGateway implements AutoCloseable {
         SessionBindings bindings = new SessionBindings();
         // The SDK ends a session idle for one to two sweep intervals; its binding can go a while after that.
         long forgetMillis = http.sessionIdle().multipliedBy(3).toMillis();
-        timer.scheduleWithFixedDelay(() -> bindings.forgetIdle(http.sessionIdle().multipliedBy(3)), forgetMillis,
-                forgetMillis, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> bindings.forgetIdle(http.sessionIdle().multipliedBy(3)),
+                forgetMillis,
+                forgetMillis,
+                TimeUnit.MILLISECONDS);
         Optional<JwtVerifier> jwt = http.jwt().map(issuer -> new JwtVerifier(issuer, resource));
-        URI metadataUrl = URI.create(resource.getScheme() + "://" + resource.getRawAuthority() + PublicServlet.METADATA_PATH
-                + resource.getRawPath());
-        McpAccessFilter access = new McpAccessFilter(new BearerAuthenticator(grants, jwt), metadataUrl,
-                provider.protocolVersions(), bindings, timer);
+        URI metadataUrl = URI.create(resource.getScheme() + "://" + resource.getRawAuthority()
+                + PublicServlet.METADATA_PATH + resource.getRawPath());
+        McpAccessFilter access = new McpAccessFilter(
+                new BearerAuthenticator(grants, jwt), metadataUrl, provider.protocolVersions(), bindings, timer);
 
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         ServletHolder mcp = new ServletHolder("mcp", provider);
         mcp.setAsyncSupported(true);
         context.addServlet(mcp, http.path());
-        List<String> metadataPaths = new ArrayList<>(List.of(PublicServlet.METADATA_PATH,
-                PublicServlet.METADATA_PATH + http.path()));
+        List<String> metadataPaths =
+                new ArrayList<>(List.of(PublicServlet.METADATA_PATH, PublicServlet.METADATA_PATH + http.path()));
         if (!resource.getRawPath().isEmpty()) {
             metadataPaths.add(PublicServlet.METADATA_PATH + resource.getRawPath());
         }
-        context.addServlet(new ServletHolder("public", new PublicServlet(gateway::load, resource, metadataPaths,
-                http.jwt().map(HttpConfig.JwtIssuer::issuer))), "/");
+        context.addServlet(
+                new ServletHolder(
+                        "public",
+                        new PublicServlet(
+                                gateway::load,
+                                resource,
+                                metadataPaths,
+                                http.jwt().map(HttpConfig.JwtIssuer::issuer))),
+                "/");
         FilterHolder origin = new FilterHolder(new OriginFilter(http.allowedOrigins()));
         origin.setAsyncSupported(true);
         context.addFilter(origin, "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -161,7 +185,10 @@ public final class HttpGateway implements AutoCloseable {
             timer.shutdownNow();
             throw e;
         }
-        LOG.info("serving MCP over HTTP at {} ({} usable grant(s){})", url, grants.usableCount(),
+        LOG.info(
+                "serving MCP over HTTP at {} ({} usable grant(s){})",
+                url,
+                grants.usableCount(),
                 jwt.isPresent() ? ", JWTs of " + http.jwt().get().issuer() : "");
         return new HttpGateway(server, connector, gateway, access, timer, url);
     }

@@ -8,6 +8,5 @@ final class HttpHeaderNames {
     static final String WWW_AUTHENTICATE = "WWW-Authenticate";
     static final String ORIGIN = "Origin";
 
-    private HttpHeaderNames() {
-    }
+    private HttpHeaderNames() {}
 }

@@ -11,8 +11,7 @@ import java.util.Map;
 final class JsonResponses {
     private static final ObjectMapper MAPPER = Json.newMapper();
 
-    private JsonResponses() {
-    }
+    private JsonResponses() {}
 
     static void send(HttpServletResponse response, int status, Object body) throws IOException {
         response.setStatus(status);

@@ -26,9 +26,17 @@ import java.util.Set;
  * 60 s clock skew), and the principal claim present. Nothing is checked by hand.
  */
 final class JwtVerifier {
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
-            JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512,
+            JWSAlgorithm.EdDSA);
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final HttpConfig.JwtIssuer issuer;
@@ -37,16 +45,20 @@ final class JwtVerifier {
         this.issuer = issuer;
         JWKSource<SecurityContext> keys;
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(issuer.jwksUrl().toURL()).retrying(true).build();
+            keys = JWKSourceBuilder.<SecurityContext>create(issuer.jwksUrl().toURL())
+                    .retrying(true)
+                    .build();
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("LLM_GATEWAY_OAUTH_JWKS_URL is not a URL: " + issuer.jwksUrl(), e);
         }
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
-                new JOSEObjectType("at+jwt"), null));
+        processor.setJWSTypeVerifier(
+                new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(Set.of(audience.toString()),
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                Set.of(audience.toString()),
                 new JWTClaimsSet.Builder().issuer(issuer.issuer()).build(),
-                Set.of("iss", "aud", "exp", issuer.principalClaim()), null));
+                Set.of("iss", "aud", "exp", issuer.principalClaim()),
+                null));
     }
 
     /** What a valid token says about its subject; empty when it is not valid (the reason is only logged). */

@@ -23,8 +23,8 @@ final class ListFilteringTransport implements McpStreamableServerTransportProvid
     private final HttpServletStreamableServerTransportProvider servlet;
     private final UnaryOperator<McpSchema.JSONRPCMessage> filter;
 
-    ListFilteringTransport(HttpServletStreamableServerTransportProvider servlet,
-            UnaryOperator<McpSchema.JSONRPCMessage> filter) {
+    ListFilteringTransport(
+            HttpServletStreamableServerTransportProvider servlet, UnaryOperator<McpSchema.JSONRPCMessage> filter) {
         this.servlet = servlet;
         this.filter = filter;
     }
@@ -33,8 +33,8 @@ final class ListFilteringTransport implements McpStreamableServerTransportProvid
     public void setSessionFactory(McpStreamableServerSession.Factory factory) {
         servlet.setSessionFactory(initialize -> {
             McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(initialize);
-            return new McpStreamableServerSession.McpStreamableServerSessionInit(new FilteringSession(init.session()),
-                    init.initResult());
+            return new McpStreamableServerSession.McpStreamableServerSessionInit(
+                    new FilteringSession(init.session()), init.initResult());
         });
     }
 

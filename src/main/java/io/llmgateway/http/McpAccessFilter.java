@@ -32,6 +32,7 @@ final class McpAccessFilter extends HttpFilter {
     static final String CANCEL_ATTRIBUTE = "io.llmgateway.cancel";
     /** A POST still unanswered after this becomes an SSE stream with keep-alives. */
     static final Duration SSE_AFTER = Duration.ofSeconds(1);
+
     static final Duration POST_KEEP_ALIVE = Duration.ofSeconds(1);
     static final Duration GET_KEEP_ALIVE = Duration.ofSeconds(15);
 
@@ -43,10 +44,15 @@ final class McpAccessFilter extends HttpFilter {
     private final Set<AsyncContext> openStreams = ConcurrentHashMap.newKeySet();
     /** Requests inside the SDK's servlet: a POST stays there until its answer is written. */
     private final AtomicInteger inFlight = new AtomicInteger();
+
     private volatile boolean shuttingDown;
 
-    McpAccessFilter(BearerAuthenticator authenticator, URI resourceMetadataUrl, List<String> protocolVersions,
-            SessionBindings bindings, ScheduledExecutorService timer) {
+    McpAccessFilter(
+            BearerAuthenticator authenticator,
+            URI resourceMetadataUrl,
+            List<String> protocolVersions,
+            SessionBindings bindings,
+            ScheduledExecutorService timer) {
         this.authenticator = authenticator;
         this.resourceMetadataUrl = resourceMetadataUrl;
         this.protocolVersions = List.copyOf(protocolVersions);
@@ -59,7 +65,10 @@ final class McpAccessFilter extends HttpFilter {
             throws IOException, ServletException {
         if (shuttingDown) {
             response.setHeader("Connection", "close");
-            JsonResponses.jsonRpcError(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, -32000,
+            JsonResponses.jsonRpcError(
+                    response,
+                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    -32000,
                     "The gateway is shutting down; retry on another gateway or after it restarts.");
             return;
         }
@@ -71,9 +80,13 @@ final class McpAccessFilter extends HttpFilter {
         }
         String version = request.getHeader(HttpHeaderNames.MCP_PROTOCOL_VERSION);
         if (version != null && !protocolVersions.contains(version.trim())) {
-            JsonResponses.jsonRpcError(response, HttpServletResponse.SC_BAD_REQUEST, -32600, "Unsupported "
-                    + HttpHeaderNames.MCP_PROTOCOL_VERSION + " '" + version + "'; this server speaks "
-                    + String.join(", ", protocolVersions));
+            JsonResponses.jsonRpcError(
+                    response,
+                    HttpServletResponse.SC_BAD_REQUEST,
+                    -32600,
+                    "Unsupported "
+                            + HttpHeaderNames.MCP_PROTOCOL_VERSION + " '" + version + "'; this server speaks "
+                            + String.join(", ", protocolVersions));
             return;
         }
         String sessionId = request.getHeader(HttpHeaderNames.MCP_SESSION_ID);
@@ -85,8 +98,14 @@ final class McpAccessFilter extends HttpFilter {
         request.setAttribute(PRINCIPAL_ATTRIBUTE, principal.get());
         request.setAttribute(CANCEL_ATTRIBUTE, cancel);
         boolean stream = "GET".equals(request.getMethod());
-        StreamingResponse wrapped = new StreamingResponse(request, response, !stream, SSE_AFTER,
-                stream ? GET_KEEP_ALIVE : POST_KEEP_ALIVE, timer, cancel::fire,
+        StreamingResponse wrapped = new StreamingResponse(
+                request,
+                response,
+                !stream,
+                SSE_AFTER,
+                stream ? GET_KEEP_ALIVE : POST_KEEP_ALIVE,
+                timer,
+                cancel::fire,
                 issued -> bindings.bind(issued, principal.get()));
         inFlight.incrementAndGet();
         try {
@@ -162,8 +181,12 @@ final class McpAccessFilter extends HttpFilter {
         String challenge = "Bearer resource_metadata=\"" + resourceMetadataUrl + "\""
                 + (tokenSent ? ", error=\"invalid_token\", error_description=\"The access token is not valid\"" : "");
         response.setHeader(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
-        JsonResponses.error(response, HttpServletResponse.SC_UNAUTHORIZED, tokenSent ? "invalid_token" : "unauthorized",
-                tokenSent ? "The bearer token is not valid: unknown, revoked or expired (or a JWT that fails its checks)."
+        JsonResponses.error(
+                response,
+                HttpServletResponse.SC_UNAUTHORIZED,
+                tokenSent ? "invalid_token" : "unauthorized",
+                tokenSent
+                        ? "The bearer token is not valid: unknown, revoked or expired (or a JWT that fails its checks)."
                         : "Send Authorization: Bearer <token>; 'java -jar llm-cli-gateway.jar grant add NAME' makes one.");
     }
 }

@@ -27,7 +27,10 @@ final class OriginFilter extends HttpFilter {
             throws IOException, ServletException {
         String origin = request.getHeader(HttpHeaderNames.ORIGIN);
         if (origin != null && !allowed.contains(HttpConfig.normalizeOrigin(origin))) {
-            JsonResponses.error(response, HttpServletResponse.SC_FORBIDDEN, "forbidden_origin",
+            JsonResponses.error(
+                    response,
+                    HttpServletResponse.SC_FORBIDDEN,
+                    "forbidden_origin",
                     "Requests from the web origin " + origin + " are not allowed; an operator can list it in "
                             + "LLM_GATEWAY_HTTP_ALLOWED_ORIGINS.");
             return;

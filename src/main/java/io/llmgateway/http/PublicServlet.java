@@ -26,7 +26,10 @@ final class PublicServlet extends HttpServlet {
     private final Optional<String> authorizationServer;
 
     /** @param metadataPaths the metadata's own paths: the bare one and the resource-path-suffixed ones */
-    PublicServlet(Supplier<Gateway.Load> load, URI resource, List<String> metadataPaths,
+    PublicServlet(
+            Supplier<Gateway.Load> load,
+            URI resource,
+            List<String> metadataPaths,
             Optional<String> authorizationServer) {
         this.load = load;
         this.resource = resource;
@@ -67,7 +70,10 @@ final class PublicServlet extends HttpServlet {
             }
         } else if (isKnown(request.getRequestURI())) {
             response.setHeader("Allow", "GET, HEAD");
-            JsonResponses.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "method_not_allowed",
+            JsonResponses.error(
+                    response,
+                    HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
                     request.getMethod() + " is not supported here; use GET.");
         } else {
             notFound(response);

@@ -10,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the SDK has ended are dropped by {@link #forgetIdle} well after the SDK's own idle limit.
  */
 final class SessionBindings {
-    private record Binding(String principal, long lastSeenNanos) {
-    }
+    private record Binding(String principal, long lastSeenNanos) {}
 
     private final ConcurrentHashMap<String, Binding> sessions = new ConcurrentHashMap<>();
 
@@ -21,8 +20,8 @@ final class SessionBindings {
 
     /** False when the session was opened by another grant; an id never seen is left to the SDK (404). */
     boolean allows(String sessionId, Principal principal) {
-        Binding binding = sessions.computeIfPresent(sessionId,
-                (id, b) -> new Binding(b.principal(), System.nanoTime()));
+        Binding binding =
+                sessions.computeIfPresent(sessionId, (id, b) -> new Binding(b.principal(), System.nanoTime()));
         return binding == null || binding.principal().equals(principal.name());
     }
 

@@ -40,7 +40,12 @@ final class StreamingResponse extends HttpServletResponseWrapper {
     private static final String EVENT_STREAM = "text/event-stream";
     private static final JsonFactory JSON = new JsonFactory();
 
-    private enum Mode { PLAIN, UNDECIDED, SSE, DONE }
+    private enum Mode {
+        PLAIN,
+        UNDECIDED,
+        SSE,
+        DONE
+    }
 
     private final HttpServletRequest request;
     private final boolean jsonAllowed;
@@ -59,8 +64,15 @@ final class StreamingResponse extends HttpServletResponseWrapper {
      * @param jsonAllowed a POST may be answered with JSON; a GET stream is SSE at once
      * @param onSessionId receives the Mcp-Session-Id the SDK issues (at initialize)
      */
-    StreamingResponse(HttpServletRequest request, HttpServletResponse response, boolean jsonAllowed, Duration sseAfter,
-            Duration keepAlive, ScheduledExecutorService timer, Runnable onDisconnect, Consumer<String> onSessionId) {
+    StreamingResponse(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            boolean jsonAllowed,
+            Duration sseAfter,
+            Duration keepAlive,
+            ScheduledExecutorService timer,
+            Runnable onDisconnect,
+            Consumer<String> onSessionId) {
         super(response);
         this.request = request;
         this.jsonAllowed = jsonAllowed;
@@ -134,7 +146,9 @@ final class StreamingResponse extends HttpServletResponseWrapper {
 
     private void disconnected() {
         if (finish()) {
-            LOG.debug("client of {} went away after {} ms", request.getMethod(),
+            LOG.debug(
+                    "client of {} went away after {} ms",
+                    request.getMethod(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
             onDisconnect.run();
         }
@@ -205,7 +219,9 @@ final class StreamingResponse extends HttpServletResponseWrapper {
         for (String line : event.split("\n")) {
             if (line.startsWith("data:")) {
                 String value = line.substring(line.startsWith("data: ") ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                data = data == null
+                        ? new StringBuilder(value)
+                        : data.append('\n').append(value);
             }
         }
         return data == null ? null : data.toString();

@@ -23,8 +23,7 @@ final class DedupKey {
     }
 
     /** What is hashed. */
-    private record Identity(ProviderId provider, CanonicalRequest request) {
-    }
+    private record Identity(ProviderId provider, CanonicalRequest request) {}
 
     String of(ProviderId cli, CanonicalRequest request) {
         try {

@@ -1,10 +1,10 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.RecordedCli;
-import io.llmgateway.job.supervisor.LaunchFiles;
-import io.llmgateway.exec.ProcessRef;
 import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.job.supervisor.LaunchFiles;
+import io.llmgateway.job.supervisor.RecordedCli;
 import io.llmgateway.provider.api.ProviderRuns;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,6 +16,7 @@ import java.util.Optional;
 final class JobCanceller {
     /** How long llm_job_cancel waits for the process tree to be gone and the job finalized. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
+
     private static final long CANCEL_POLL_MILLIS = 50;
 
     private final JobStore store;
@@ -46,7 +47,8 @@ final class JobCanceller {
                 return current.ended(JobStatus.CANCELLED, clock.now(), null, JobFinalizer.cancelledError());
             }
             return current.status() == JobStatus.RUNNING && !current.cancelRequested()
-                    ? current.withCancelRequested() : current;
+                    ? current.withCancelRequested()
+                    : current;
         }));
         if (marked.status() == JobStatus.RUNNING) {
             stopProcesses(marked);
@@ -59,7 +61,8 @@ final class JobCanceller {
         if (runs.stopOwned(job.id())) {
             return;
         }
-        Optional<ProcessHandle> runnerProcess = job.runner() == null ? Optional.empty() : job.runner().handle();
+        Optional<ProcessHandle> runnerProcess =
+                job.runner() == null ? Optional.empty() : job.runner().handle();
         if (!job.deferred() && runnerProcess.isPresent()) {
             runnerProcess.get().destroy(); // SIGTERM: the supervisor kills the tree and writes exit.json
             return;

@@ -1,20 +1,20 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.RecordedCli;
-import io.llmgateway.job.supervisor.FileBackedRun;
-import io.llmgateway.job.supervisor.ExitReport;
-import io.llmgateway.job.supervisor.JobFiles;
-import io.llmgateway.job.supervisor.LaunchFiles;
-import io.llmgateway.exec.ProcessRef;
-import io.llmgateway.exec.RunLimits;
 import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.FileBackedRun;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
+import io.llmgateway.job.supervisor.RecordedCli;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.ProviderRuns;
 import java.io.IOException;
@@ -42,7 +42,12 @@ final class JobFinalizer {
     /** Starts queued jobs; called when a job ends (a callback: the queue depends on this class). */
     private final Runnable slotFreed;
 
-    JobFinalizer(JobStore store, ProviderRuns provider, WatchedRuns runs, ProcessRef self, JobClock clock,
+    JobFinalizer(
+            JobStore store,
+            ProviderRuns provider,
+            WatchedRuns runs,
+            ProcessRef self,
+            JobClock clock,
             Runnable slotFreed) {
         this.store = store;
         this.provider = provider;
@@ -105,8 +110,12 @@ final class JobFinalizer {
                 return current;
             }
             if (exit.get().startError() != null) {
-                return current.ended(JobStatus.FAILED, clock.now(), null, new JobRecord.JobError(
-                        ErrorCode.CLI_ERROR.wireName(), exit.get().startError(), Map.of()));
+                return current.ended(
+                        JobStatus.FAILED,
+                        clock.now(),
+                        null,
+                        new JobRecord.JobError(
+                                ErrorCode.CLI_ERROR.wireName(), exit.get().startError(), Map.of()));
             }
             ProcessOutcome outcome;
             try {
@@ -120,8 +129,10 @@ final class JobFinalizer {
 
     /** A link planted in place of an output file: the job's result cannot be trusted, nor read. */
     private static JobRecord.JobError refusedOutput(LinkedPathException e) {
-        return new JobRecord.JobError(ErrorCode.STORE_UNAVAILABLE.wireName(), "The job's output is refused: "
-                + e.getMessage() + ".", Map.of());
+        return new JobRecord.JobError(
+                ErrorCode.STORE_UNAVAILABLE.wireName(),
+                "The job's output is refused: " + e.getMessage() + ".",
+                Map.of());
     }
 
     private JobRecord finalState(JobRecord current, ProcessOutcome outcome) {
@@ -130,21 +141,32 @@ final class JobFinalizer {
             return current.ended(JobStatus.CANCELLED, clock.now(), exitCode, cancelledError());
         }
         try {
-            return current.completed(clock.now(), exitCode, provider.complete(current.cli(), current.context(), outcome));
+            return current.completed(
+                    clock.now(), exitCode, provider.complete(current.cli(), current.context(), outcome));
         } catch (GatewayException e) {
-            return current.ended(JobStatus.FAILED, clock.now(), exitCode,
+            return current.ended(
+                    JobStatus.FAILED,
+                    clock.now(),
+                    exitCode,
                     new JobRecord.JobError(e.code().wireName(), e.getMessage(), e.details()));
         } catch (RuntimeException e) {
             LOG.error("Finalizing job {} failed unexpectedly", current.id(), e);
-            return current.ended(JobStatus.FAILED, clock.now(), exitCode, new JobRecord.JobError(
-                    ErrorCode.INTERNAL_ERROR.wireName(), "Parsing the job's output failed; see the gateway log.", Map.of()));
+            return current.ended(
+                    JobStatus.FAILED,
+                    clock.now(),
+                    exitCode,
+                    new JobRecord.JobError(
+                            ErrorCode.INTERNAL_ERROR.wireName(),
+                            "Parsing the job's output failed; see the gateway log.",
+                            Map.of()));
         }
     }
 
     /** Marks a running job orphaned if, under its lock, its exit status is still missing and its runner gone. */
     private JobRecord orphan(String id) throws IOException {
         JobRecord result = store.update(id, current -> {
-            if (current.status() != JobStatus.RUNNING || store.files(id).exited()
+            if (current.status() != JobStatus.RUNNING
+                    || store.files(id).exited()
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
@@ -156,9 +178,15 @@ final class JobFinalizer {
                 return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
             }
             LOG.info("Job {} is orphaned", id);
-            return current.ended(JobStatus.ORPHANED, clock.now(), null, new JobRecord.JobError(
-                    ErrorCode.JOB_ORPHANED.wireName(), "The job's supervisor process ended without recording an "
-                    + "exit status (it was killed); the output produced until then is kept.", Map.of()));
+            return current.ended(
+                    JobStatus.ORPHANED,
+                    clock.now(),
+                    null,
+                    new JobRecord.JobError(
+                            ErrorCode.JOB_ORPHANED.wireName(),
+                            "The job's supervisor process ended without recording an "
+                                    + "exit status (it was killed); the output produced until then is kept.",
+                            Map.of()));
         });
         return result.status() == JobStatus.RUNNING ? finalizeJob(id) : result;
     }
@@ -173,19 +201,30 @@ final class JobFinalizer {
         JobFiles files = store.files(id);
         FileBackedRun[] adopted = new FileBackedRun[1];
         JobRecord after = store.update(id, current -> {
-            if (current.status() != JobStatus.RUNNING || files.exited() || runs.owns(id)
+            if (current.status() != JobStatus.RUNNING
+                    || files.exited()
+                    || runs.owns(id)
                     || (current.runner() != null && current.runner().isAlive())) {
                 return current;
             }
             Optional<RecordedCli> recorded = RecordedCli.read(files);
-            if (recorded.isPresent() && !recorded.get().process().isLocal() && recorded.get().process().isAlive()) {
+            if (recorded.isPresent()
+                    && !recorded.get().process().isLocal()
+                    && recorded.get().process().isAlive()) {
                 return current; // runs where this process cannot see it: left to a gateway of its pid namespace
             }
             Optional<ProcessHandle> live = recorded.flatMap(c -> c.process().handle());
             Optional<RunLimits> limits = LaunchFiles.readLimits(files);
             if (live.isPresent() && limits.isPresent()) {
-                LOG.info("Adopting deferred job {} (CLI pid {}): its gateway is gone", id, live.get().pid());
-                adopted[0] = FileBackedRun.adopt(files, live.get(), recorded.get().process(), recorded.get().runId(),
+                LOG.info(
+                        "Adopting deferred job {} (CLI pid {}): its gateway is gone",
+                        id,
+                        live.get().pid());
+                adopted[0] = FileBackedRun.adopt(
+                        files,
+                        live.get(),
+                        recorded.get().process(),
+                        recorded.get().runId(),
                         limits.get());
                 return current.withRunner(self);
             }
@@ -212,12 +251,15 @@ final class JobFinalizer {
         if (current.cancelRequested()) {
             return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
         }
-        Duration ran = Duration.between(current.startedAt() != null ? current.startedAt() : current.createdAt(),
-                clock.now());
+        Duration ran =
+                Duration.between(current.startedAt() != null ? current.startedAt() : current.createdAt(), clock.now());
         ProcessOutcome outcome;
         try {
-            outcome = OutputPages.outcomeWithoutStatus(store.files(current.id()), ran,
-                    cli.map(c -> c.process().pid()).orElse(0L), cli.map(RecordedCli::runId).orElse(""));
+            outcome = OutputPages.outcomeWithoutStatus(
+                    store.files(current.id()),
+                    ran,
+                    cli.map(c -> c.process().pid()).orElse(0L),
+                    cli.map(RecordedCli::runId).orElse(""));
         } catch (LinkedPathException e) {
             return current.ended(JobStatus.FAILED, clock.now(), null, refusedOutput(e));
         }
@@ -227,12 +269,20 @@ final class JobFinalizer {
             LOG.info("Deferred job {} ended while no gateway watched it; completed from its output", current.id());
             return current.completed(clock.now(), null, result);
         } catch (RuntimeException e) {
-            LOG.info("Deferred job {} ended while no gateway watched it, without a complete reply; orphaned: {}",
-                    current.id(), e.getMessage());
-            return current.ended(JobStatus.ORPHANED, clock.now(), null, new JobRecord.JobError(
-                    ErrorCode.JOB_ORPHANED.wireName(), "The CLI of this deferred request ended while no gateway "
-                    + "watched it, without a complete reply and without an exit status; the output it produced is "
-                    + "kept.", Map.of()));
+            LOG.info(
+                    "Deferred job {} ended while no gateway watched it, without a complete reply; orphaned: {}",
+                    current.id(),
+                    e.getMessage());
+            return current.ended(
+                    JobStatus.ORPHANED,
+                    clock.now(),
+                    null,
+                    new JobRecord.JobError(
+                            ErrorCode.JOB_ORPHANED.wireName(),
+                            "The CLI of this deferred request ended while no gateway "
+                                    + "watched it, without a complete reply and without an exit status; the output it produced is "
+                                    + "kept.",
+                            Map.of()));
         }
     }
 
@@ -245,16 +295,29 @@ final class JobFinalizer {
     private void ownedRunEnded(String id, ExitReport exit, Throwable failure) {
         try {
             if (failure != null) {
-                store.update(id, current -> current.status().isTerminal() ? current
-                        : current.ended(JobStatus.FAILED, clock.now(), null, new JobRecord.JobError(
-                                ErrorCode.INTERNAL_ERROR.wireName(), "Supervising the CLI failed; see the gateway log.", Map.of())));
+                store.update(
+                        id,
+                        current -> current.status().isTerminal()
+                                ? current
+                                : current.ended(
+                                        JobStatus.FAILED,
+                                        clock.now(),
+                                        null,
+                                        new JobRecord.JobError(
+                                                ErrorCode.INTERNAL_ERROR.wireName(),
+                                                "Supervising the CLI failed; see the gateway log.",
+                                                Map.of())));
             } else if (exit != null) {
-                PrivateFiles.replaceAtomically(store.files(id).exit(), exit.toJson().getBytes(StandardCharsets.UTF_8));
+                PrivateFiles.replaceAtomically(
+                        store.files(id).exit(), exit.toJson().getBytes(StandardCharsets.UTF_8));
                 finalizeJob(id);
             } else {
                 // An adopted CLI that exited by itself: only its parent (gone) learned its exit status.
-                store.update(id, current -> current.status().isTerminal() ? current
-                        : finishedWithoutStatus(current, RecordedCli.read(store.files(id))));
+                store.update(
+                        id,
+                        current -> current.status().isTerminal()
+                                ? current
+                                : finishedWithoutStatus(current, RecordedCli.read(store.files(id))));
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("Recording the end of deferred job {} failed", id, e);
@@ -263,8 +326,10 @@ final class JobFinalizer {
     }
 
     static JobRecord.JobError cancelledError() {
-        return new JobRecord.JobError(ErrorCode.CANCELLED.wireName(),
+        return new JobRecord.JobError(
+                ErrorCode.CANCELLED.wireName(),
                 "The job was cancelled (with llm_job_cancel, or by the client cancelling the call it continues); "
-                        + "its process tree was killed.", Map.of());
+                        + "its process tree was killed.",
+                Map.of());
     }
 }

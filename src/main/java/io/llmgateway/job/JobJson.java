@@ -23,15 +23,22 @@ import java.util.function.Function;
  * only (an {@code isAlive()} or {@code isUnknown()} is behaviour, not a field).
  */
 final class JobJson {
-    private JobJson() {
-    }
+    private JobJson() {}
 
     static ObjectMapper mapper(ObjectMapper base) {
         SimpleModule module = new SimpleModule("job-files");
-        textual(module, ProviderId.class, ProviderId::wireName,
-                text -> ProviderId.fromWireName(text).orElseThrow(() -> new IllegalArgumentException("unknown cli " + text)));
-        textual(module, JobStatus.class, JobStatus::wireName,
-                text -> JobStatus.fromWireName(text).orElseThrow(() -> new IllegalArgumentException("unknown status " + text)));
+        textual(
+                module,
+                ProviderId.class,
+                ProviderId::wireName,
+                text -> ProviderId.fromWireName(text)
+                        .orElseThrow(() -> new IllegalArgumentException("unknown cli " + text)));
+        textual(
+                module,
+                JobStatus.class,
+                JobStatus::wireName,
+                text -> JobStatus.fromWireName(text)
+                        .orElseThrow(() -> new IllegalArgumentException("unknown status " + text)));
         textual(module, Instant.class, Instant::toString, Instant::parse);
         textual(module, Path.class, Path::toString, Path::of);
         module.addSerializer(Duration.class, new JsonSerializer<>() {
@@ -45,8 +52,8 @@ final class JobJson {
                 .registerModule(module);
     }
 
-    private static <T> void textual(SimpleModule module, Class<T> type, Function<T, String> write,
-            Function<String, T> read) {
+    private static <T> void textual(
+            SimpleModule module, Class<T> type, Function<T, String> write, Function<String, T> read) {
         module.addSerializer(type, new JsonSerializer<>() {
             @Override
             public void serialize(T value, JsonGenerator out, SerializerProvider provider) throws IOException {

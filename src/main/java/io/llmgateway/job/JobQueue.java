@@ -1,8 +1,5 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.JobFiles;
-import io.llmgateway.job.supervisor.LaunchFiles;
-import io.llmgateway.exec.ProcessRef;
 import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
@@ -10,7 +7,10 @@ import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.PreparedRun;
 import io.llmgateway.provider.api.ProviderRuns;
@@ -42,8 +42,14 @@ final class JobQueue {
     private final SupervisorLauncher launcher;
     private final JobClock clock;
 
-    JobQueue(JobConfig config, ProviderRuns provider, JobStore store, JobFinalizer finalizer, DedupKey dedup,
-            SupervisorLauncher launcher, JobClock clock) {
+    JobQueue(
+            JobConfig config,
+            ProviderRuns provider,
+            JobStore store,
+            JobFinalizer finalizer,
+            DedupKey dedup,
+            SupervisorLauncher launcher,
+            JobClock clock) {
         this.config = config;
         this.provider = provider;
         this.store = store;
@@ -68,16 +74,38 @@ final class JobQueue {
             checkCapacity(jobs, cli);
             PreparedRun prepared = provider.prepare(cli, request, true);
             ProcessSpec spec = prepared.spec();
-            JobRecord record = new JobRecord(JobStore.newId(), cli, JobStatus.QUEUED, false, clock.now(), null, null,
-                    prepared.sessionId(), prepared.correlationId(), spec.workingDir().toString(), key,
-                    prepared.context(), null, false, null, null, null, owner.storedOwner());
+            JobRecord record = new JobRecord(
+                    JobStore.newId(),
+                    cli,
+                    JobStatus.QUEUED,
+                    false,
+                    clock.now(),
+                    null,
+                    null,
+                    prepared.sessionId(),
+                    prepared.correlationId(),
+                    spec.workingDir().toString(),
+                    key,
+                    prepared.context(),
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    owner.storedOwner());
             store.create(record);
             try {
                 LaunchFiles.write(store.files(record.id()), spec);
             } catch (IOException e) {
                 LaunchFiles.delete(store.files(record.id()));
-                store.write(record.ended(JobStatus.FAILED, clock.now(), null, new JobRecord.JobError(
-                        ErrorCode.STORE_UNAVAILABLE.wireName(), "The job's launch files could not be written.", Map.of())));
+                store.write(record.ended(
+                        JobStatus.FAILED,
+                        clock.now(),
+                        null,
+                        new JobRecord.JobError(
+                                ErrorCode.STORE_UNAVAILABLE.wireName(),
+                                "The job's launch files could not be written.",
+                                Map.of())));
                 throw e;
             }
             dispatchLocked();
@@ -91,8 +119,11 @@ final class JobQueue {
         }
         Instant since = clock.now().minus(config.dedupWindow());
         return jobs.stream()
-                .filter(j -> key.equals(j.dedupKey()) && owner.owns(j.owner()) && !j.createdAt().isBefore(since))
-                .filter(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING
+                .filter(j -> key.equals(j.dedupKey())
+                        && owner.owns(j.owner())
+                        && !j.createdAt().isBefore(since))
+                .filter(j -> j.status() == JobStatus.QUEUED
+                        || j.status() == JobStatus.RUNNING
                         || j.status() == JobStatus.COMPLETED)
                 .findFirst(); // newest first
     }
@@ -102,9 +133,12 @@ final class JobQueue {
         SlotCount slots = SlotCount.of(jobs);
         long queued = jobs.stream().filter(j -> j.status() == JobStatus.QUEUED).count();
         if (!slots.canStart(cli, config) && queued >= config.maxQueued()) {
-            throw new GatewayException(ErrorCode.QUEUE_FULL, "The job queue is full: " + queued + " jobs wait and "
-                    + slots.total() + " run (LLM_GATEWAY_MAX_QUEUED_JOBS=" + config.maxQueued()
-                    + ", LLM_GATEWAY_MAX_JOBS=" + config.maxRunning() + "); wait for jobs to finish or cancel some.",
+            throw new GatewayException(
+                    ErrorCode.QUEUE_FULL,
+                    "The job queue is full: " + queued + " jobs wait and "
+                            + slots.total() + " run (LLM_GATEWAY_MAX_QUEUED_JOBS=" + config.maxQueued()
+                            + ", LLM_GATEWAY_MAX_JOBS=" + config.maxRunning()
+                            + "); wait for jobs to finish or cancel some.",
                     Map.of("queued", queued, "running", slots.total()));
         }
     }
@@ -136,8 +170,10 @@ final class JobQueue {
 
     /** A queued job's place in the queue (1 starts next); null unless it is queued. */
     Integer position(String id) {
-        List<JobRecord> queued = orStoreUnavailable(store::all).stream().filter(j -> j.status() == JobStatus.QUEUED)
-                .sorted(OLDEST_FIRST).toList();
+        List<JobRecord> queued = orStoreUnavailable(store::all).stream()
+                .filter(j -> j.status() == JobStatus.QUEUED)
+                .sorted(OLDEST_FIRST)
+                .toList();
         Integer position = null;
         for (int i = 0; i < queued.size(); i++) {
             if (queued.get(i).id().equals(id)) {
@@ -154,8 +190,10 @@ final class JobQueue {
     private List<JobRecord> dispatchLocked() throws IOException {
         List<JobRecord> jobs = store.all().stream().map(finalizer::refresh).toList();
         SlotCount slots = SlotCount.of(jobs);
-        List<JobRecord> queued = jobs.stream().filter(j -> j.status() == JobStatus.QUEUED)
-                .sorted(OLDEST_FIRST).toList();
+        List<JobRecord> queued = jobs.stream()
+                .filter(j -> j.status() == JobStatus.QUEUED)
+                .sorted(OLDEST_FIRST)
+                .toList();
         boolean started = false;
         for (JobRecord job : queued) {
             if (slots.total() >= config.maxRunning()) {
@@ -206,9 +244,15 @@ final class JobQueue {
                 LOG.warn("Could not start the supervisor of job {}: {}", id, e.toString());
                 LaunchFiles.delete(files);
                 provider.abandon(current.context());
-                return current.started(null, clock.now()).ended(JobStatus.FAILED, clock.now(), null,
-                        new JobRecord.JobError(ErrorCode.CLI_ERROR.wireName(),
-                                "Could not start the job's supervisor process: " + e.getMessage(), Map.of()));
+                return current.started(null, clock.now())
+                        .ended(
+                                JobStatus.FAILED,
+                                clock.now(),
+                                null,
+                                new JobRecord.JobError(
+                                        ErrorCode.CLI_ERROR.wireName(),
+                                        "Could not start the job's supervisor process: " + e.getMessage(),
+                                        Map.of()));
             }
         });
         return after.status() == JobStatus.RUNNING;

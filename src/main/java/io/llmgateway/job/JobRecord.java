@@ -3,8 +3,8 @@ package io.llmgateway.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.core.Principal;
-import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.RunContext;
 import java.time.Instant;
@@ -50,7 +50,9 @@ public record JobRecord(
         Integer exitCode,
         ProviderResult result,
         JobError error,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("grant") String owner) {
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("grant")
+        String owner) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -78,8 +80,25 @@ public record JobRecord(
     }
 
     public JobRecord started(ProcessRef newRunner, Instant at) {
-        return new JobRecord(id, cli, JobStatus.RUNNING, deferred, createdAt, at, null, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, null, null, null, owner);
+        return new JobRecord(
+                id,
+                cli,
+                JobStatus.RUNNING,
+                deferred,
+                createdAt,
+                at,
+                null,
+                sessionId,
+                correlationId,
+                workingDir,
+                dedupKey,
+                context,
+                newRunner,
+                cancelRequested,
+                null,
+                null,
+                null,
+                owner);
     }
 
     /**
@@ -87,18 +106,69 @@ public record JobRecord(
      * deferred request whose gateway exited awaits adoption.
      */
     public JobRecord withRunner(ProcessRef newRunner) {
-        return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, newRunner, cancelRequested, exitCode, result, error, owner);
+        return new JobRecord(
+                id,
+                cli,
+                status,
+                deferred,
+                createdAt,
+                startedAt,
+                finishedAt,
+                sessionId,
+                correlationId,
+                workingDir,
+                dedupKey,
+                context,
+                newRunner,
+                cancelRequested,
+                exitCode,
+                result,
+                error,
+                owner);
     }
 
     public JobRecord withCancelRequested() {
-        return new JobRecord(id, cli, status, deferred, createdAt, startedAt, finishedAt, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, true, exitCode, result, error, owner);
+        return new JobRecord(
+                id,
+                cli,
+                status,
+                deferred,
+                createdAt,
+                startedAt,
+                finishedAt,
+                sessionId,
+                correlationId,
+                workingDir,
+                dedupKey,
+                context,
+                runner,
+                true,
+                exitCode,
+                result,
+                error,
+                owner);
     }
 
     public JobRecord completed(Instant at, Integer code, ProviderResult syncResult) {
-        return new JobRecord(id, cli, JobStatus.COMPLETED, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, syncResult, null, owner);
+        return new JobRecord(
+                id,
+                cli,
+                JobStatus.COMPLETED,
+                deferred,
+                createdAt,
+                startedAt,
+                at,
+                sessionId,
+                correlationId,
+                workingDir,
+                dedupKey,
+                context,
+                runner,
+                cancelRequested,
+                code,
+                syncResult,
+                null,
+                owner);
     }
 
     /** A terminal state other than completed. */
@@ -106,7 +176,24 @@ public record JobRecord(
         if (!terminal.isTerminal() || terminal == JobStatus.COMPLETED) {
             throw new IllegalArgumentException("not an unsuccessful terminal status: " + terminal);
         }
-        return new JobRecord(id, cli, terminal, deferred, createdAt, startedAt, at, sessionId, correlationId,
-                workingDir, dedupKey, context, runner, cancelRequested, code, null, why, owner);
+        return new JobRecord(
+                id,
+                cli,
+                terminal,
+                deferred,
+                createdAt,
+                startedAt,
+                at,
+                sessionId,
+                correlationId,
+                workingDir,
+                dedupKey,
+                context,
+                runner,
+                cancelRequested,
+                code,
+                null,
+                why,
+                owner);
     }
 }

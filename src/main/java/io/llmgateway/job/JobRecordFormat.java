@@ -1,10 +1,10 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.ExitReport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgateway.job.supervisor.ExitReport;
 import java.io.IOException;
 
 /**
@@ -68,7 +68,6 @@ final class JobRecordFormat {
     }
 
     /** Absent in records written over stdio and before grants existed: those belong to {@code local}. */
-
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();

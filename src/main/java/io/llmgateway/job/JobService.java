@@ -1,8 +1,5 @@
 package io.llmgateway.job;
 
-import io.llmgateway.files.FileMutexes;
-import io.llmgateway.job.supervisor.JobFiles;
-import io.llmgateway.exec.ProcessRef;
 import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +8,9 @@ import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.files.FileMutexes;
+import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.ProviderRuns;
@@ -63,8 +63,14 @@ public final class JobService implements AutoCloseable {
     private volatile String watchFailure;
 
     /** @param redactor removes secrets from the output pages and progress lines it hands out */
-    public JobService(Path dataDir, JobConfig config, ProviderRuns provider, FileMutexes locks, ObjectMapper mapper,
-            Clock clock, SecretRedactor redactor) {
+    public JobService(
+            Path dataDir,
+            JobConfig config,
+            ProviderRuns provider,
+            FileMutexes locks,
+            ObjectMapper mapper,
+            Clock clock,
+            SecretRedactor redactor) {
         this.config = config;
         this.store = new JobStore(dataDir, locks, new JobRecordFormat(mapper));
         this.redactor = redactor;
@@ -82,8 +88,8 @@ public final class JobService implements AutoCloseable {
         // The finalizer starts queued jobs when a job ends; the queue refreshes records through it.
         this.finalizer = new JobFinalizer(store, provider, runs, self, now, this::dispatchQuietly);
         this.queue = new JobQueue(config, provider, store, finalizer, dedup, new SupervisorLauncher(), now);
-        this.sync = new SyncRequests(config, provider, store, runs, finalizer, dedup, progressFiles, scheduler, self,
-                now);
+        this.sync =
+                new SyncRequests(config, provider, store, runs, finalizer, dedup, progressFiles, scheduler, self, now);
         this.canceller = new JobCanceller(store, provider, runs, finalizer, now);
         this.sweeper = new JobSweeper(config, store, now);
     }
@@ -97,15 +103,13 @@ public final class JobService implements AutoCloseable {
     // ---- results of the operations ------------------------------------------------------------
 
     /** @param deduplicated an identical earlier request's job was returned instead of starting a new one */
-    public record Submission(JobRecord job, boolean deduplicated) {
-    }
+    public record Submission(JobRecord job, boolean deduplicated) {}
 
     /**
      * @param progress      a short privacy-safe progress line, null before any output
      * @param queuePosition 1 for the next job to start; null unless queued
      */
-    public record JobView(JobRecord job, long stdoutBytes, long stderrBytes, String progress, Integer queuePosition) {
-    }
+    public record JobView(JobRecord job, long stdoutBytes, long stderrBytes, String progress, Integer queuePosition) {}
 
     /**
      * A piece of one output stream.
@@ -115,31 +119,24 @@ public final class JobService implements AutoCloseable {
      * @param totalBytes the stream's size now
      * @param complete   the job is finished and this piece reaches the end of the stream
      */
-    public record OutputPage(String stream, long offset, long nextOffset, long totalBytes, boolean complete, String text) {
-    }
+    public record OutputPage(
+            String stream, long offset, long nextOffset, long totalBytes, boolean complete, String text) {}
 
-    public record JobResult(JobRecord job, OutputPage output) {
-    }
+    public record JobResult(JobRecord job, OutputPage output) {}
 
-    public record JobPage(int total, List<JobRecord> jobs) {
-    }
+    public record JobPage(int total, List<JobRecord> jobs) {}
 
-    public record Cancellation(JobRecord job, JobStatus previousStatus) {
-    }
+    public record Cancellation(JobRecord job, JobStatus previousStatus) {}
 
     /** Jobs of every grant and gateway on the data directory, by state. */
-    public record ActiveCounts(int running, int queued) {
-    }
+    public record ActiveCounts(int running, int queued) {}
 
     /** What a sync request ended with: its result, or the job it continues as. */
-    public sealed interface SyncOutcome {
-    }
+    public sealed interface SyncOutcome {}
 
-    public record Completed(ProviderResult result) implements SyncOutcome {
-    }
+    public record Completed(ProviderResult result) implements SyncOutcome {}
 
-    public record Deferred(JobRecord job) implements SyncOutcome {
-    }
+    public record Deferred(JobRecord job) implements SyncOutcome {}
 
     // ---- operations ----------------------------------------------------------------------------
 
@@ -179,8 +176,8 @@ public final class JobService implements AutoCloseable {
         JobRecord job = finalizer.refreshAndDispatch(owned(owner, id));
         JobFiles files = store.files(id);
         Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
-        OutputPage page = orStoreUnavailable(() -> OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(),
-                redactor));
+        OutputPage page = orStoreUnavailable(() ->
+                OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(), redactor));
         return new JobResult(job, page);
     }
 
@@ -208,8 +205,10 @@ public final class JobService implements AutoCloseable {
     /** How many jobs run and wait, of every grant (load figures; no job is named). */
     public ActiveCounts activeCounts() {
         List<JobRecord> all = orStoreUnavailable(store::all);
-        int running = (int) all.stream().filter(j -> j.status() == JobStatus.RUNNING).count();
-        int queued = (int) all.stream().filter(j -> j.status() == JobStatus.QUEUED).count();
+        int running =
+                (int) all.stream().filter(j -> j.status() == JobStatus.RUNNING).count();
+        int queued =
+                (int) all.stream().filter(j -> j.status() == JobStatus.QUEUED).count();
         return new ActiveCounts(running, queued);
     }
 

@@ -20,7 +20,8 @@ public enum JobStatus {
     /** Its process disappeared without an exit status (e.g. killed while no gateway ran); output is kept. */
     ORPHANED;
 
-    private static final List<String> WIRE_NAMES = Arrays.stream(values()).map(JobStatus::wireName).toList();
+    private static final List<String> WIRE_NAMES =
+            Arrays.stream(values()).map(JobStatus::wireName).toList();
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

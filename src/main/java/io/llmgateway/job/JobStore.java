@@ -1,16 +1,16 @@
 package io.llmgateway.job;
 
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.FileMutexes;
 import io.llmgateway.files.IoCall;
-import io.llmgateway.job.supervisor.ExitReport;
-import io.llmgateway.job.supervisor.JobFiles;
-import io.llmgateway.exec.ProcessRef;
-import io.llmgateway.core.ErrorCode;
-import io.llmgateway.core.GatewayException;
 import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 final class JobStore {
     private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
     static final String ID_PREFIX = "job-";
-    private static final Pattern ID_PATTERN = Pattern.compile("job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern ID_PATTERN =
+            Pattern.compile("job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String DIRECTORY_LOCK = "jobs.lock";
 
     private final Path jobsDir;
@@ -68,7 +69,9 @@ final class JobStore {
     static void checkId(String id) {
         if (id == null || !ID_PATTERN.matcher(id).matches()) {
             throw GatewayException.invalidArgument("Job ids look like job-<uuid> (e.g. job-5f0c...); got "
-                    + (id == null ? "null" : id.length() > 50 ? "an invalid " + id.length() + "-character value" : "'" + id + "'"));
+                    + (id == null
+                            ? "null"
+                            : id.length() > 50 ? "an invalid " + id.length() + "-character value" : "'" + id + "'"));
         }
     }
 
@@ -77,13 +80,15 @@ final class JobStore {
         try {
             return action.call();
         } catch (LockTimeoutException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files are busy: " + e.getMessage() + "; "
-                    + e.advice() + ".");
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE, "The job files are busy: " + e.getMessage() + "; " + e.advice() + ".");
         } catch (LinkedPathException e) {
             throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files refuse " + e.getMessage() + ".");
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files in the data directory cannot be "
-                    + "read or written (" + e.getMessage() + "); check its permissions and free space.");
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "The job files in the data directory cannot be " + "read or written (" + e.getMessage()
+                            + "); check its permissions and free space.");
         }
     }
 
@@ -134,8 +139,7 @@ final class JobStore {
      * @param owner    the gateway whose sync request it is; empty when not (yet) recorded
      * @param modified when the directory last changed
      */
-    record UnregisteredRun(String id, Optional<ProcessRef> owner, Instant modified) {
-    }
+    record UnregisteredRun(String id, Optional<ProcessRef> owner, Instant modified) {}
 
     List<UnregisteredRun> unregisteredRuns() throws IOException {
         List<UnregisteredRun> runs = new ArrayList<>();
@@ -161,8 +165,11 @@ final class JobStore {
                     owner = Optional.empty();
                 }
                 try {
-                    runs.add(new UnregisteredRun(id, owner,
-                            Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant()));
+                    runs.add(new UnregisteredRun(
+                            id,
+                            owner,
+                            Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS)
+                                    .toInstant()));
                 } catch (NoSuchFileException e) {
                     // removed meanwhile (its call ended, or another gateway swept it)
                 }
@@ -221,7 +228,8 @@ final class JobStore {
 
     Optional<ExitReport> readExit(String id) throws IOException {
         try {
-            return Optional.of(format.readExit(PrivateFiles.readAllBytes(files(id).exit())));
+            return Optional.of(
+                    format.readExit(PrivateFiles.readAllBytes(files(id).exit())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -279,7 +287,10 @@ final class JobStore {
         List<Object> now = List.of(identity(files(id).dir()), identity(files(id).record()));
         if (!now.equals(warned.put(id, now))) {
             String message = String.valueOf(reason.getMessage());
-            LOG.warn(problem, id, message.lines().findFirst().orElse(reason.getClass().getSimpleName()));
+            LOG.warn(
+                    problem,
+                    id,
+                    message.lines().findFirst().orElse(reason.getClass().getSimpleName()));
         }
     }
 
@@ -294,18 +305,39 @@ final class JobStore {
     }
 
     static GatewayException notFound(String id) {
-        return new GatewayException(ErrorCode.JOB_NOT_FOUND, "No job with id " + id
-                + " (finished jobs are removed after the retention period); use llm_job_list to see jobs.");
+        return new GatewayException(
+                ErrorCode.JOB_NOT_FOUND,
+                "No job with id " + id
+                        + " (finished jobs are removed after the retention period); use llm_job_list to see jobs.");
     }
 
     static GatewayException unreadable(String id, IOException e) {
-        return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The record of job " + id
-                + " cannot be read (" + e.getMessage() + "); check the data directory.");
+        return new GatewayException(
+                ErrorCode.STORE_UNAVAILABLE,
+                "The record of job " + id + " cannot be read (" + e.getMessage() + "); check the data directory.");
     }
 
     private static JobRecord summary(JobRecord r) {
-        return r.result() == null ? r : new JobRecord(r.id(), r.cli(), r.status(), r.deferred(), r.createdAt(),
-                r.startedAt(), r.finishedAt(), r.sessionId(), r.correlationId(), r.workingDir(), r.dedupKey(),
-                r.context(), r.runner(), r.cancelRequested(), r.exitCode(), null, r.error(), r.owner());
+        return r.result() == null
+                ? r
+                : new JobRecord(
+                        r.id(),
+                        r.cli(),
+                        r.status(),
+                        r.deferred(),
+                        r.createdAt(),
+                        r.startedAt(),
+                        r.finishedAt(),
+                        r.sessionId(),
+                        r.correlationId(),
+                        r.workingDir(),
+                        r.dedupKey(),
+                        r.context(),
+                        r.runner(),
+                        r.cancelRequested(),
+                        r.exitCode(),
+                        null,
+                        r.error(),
+                        r.owner());
     }
 }

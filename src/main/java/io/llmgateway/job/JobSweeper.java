@@ -1,9 +1,9 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.RecordedCli;
 import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
+import io.llmgateway.job.supervisor.RecordedCli;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,8 +71,11 @@ final class JobSweeper {
     int sweepRetention() {
         Instant cutoff = clock.now().minus(config.retention());
         lastRetentionSweep = clock.now();
-        Instant strayCutoff = clock.now().minus(config.retention().compareTo(UNREGISTERED_MIN_AGE) > 0
-                ? config.retention() : UNREGISTERED_MIN_AGE);
+        Instant strayCutoff = clock.now()
+                .minus(
+                        config.retention().compareTo(UNREGISTERED_MIN_AGE) > 0
+                                ? config.retention()
+                                : UNREGISTERED_MIN_AGE);
         // Under the directory lock, so that gateways sweeping at the same time do not trip over each other.
         int removed = orStoreUnavailable(() -> store.withDirectoryLock(() -> {
             int count = 0;
@@ -93,7 +96,10 @@ final class JobSweeper {
             return count;
         }));
         if (removed > 0) {
-            LOG.info("Removed {} jobs finished more than {} days ago", removed, config.retention().toDays());
+            LOG.info(
+                    "Removed {} jobs finished more than {} days ago",
+                    removed,
+                    config.retention().toDays());
         }
         return removed;
     }

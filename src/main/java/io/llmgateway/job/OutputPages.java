@@ -1,12 +1,12 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.ExitReport;
-import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.exec.Utf8;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.JobFiles;
 import io.llmgateway.redact.SecretRedactor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,8 +33,7 @@ final class OutputPages {
     /** Context read either side of a page: {@link SecretRedactor#MAX_SECRET_CHARS} characters in any encoding. */
     private static final int CONTEXT_BYTES = 4 * SecretRedactor.MAX_SECRET_CHARS;
 
-    private OutputPages() {
-    }
+    private OutputPages() {}
 
     /**
      * Up to {@code maxChars} characters of the redacted text of {@code file} from byte {@code offset},
@@ -43,12 +42,13 @@ final class OutputPages {
      * the rest of it as the replacement. A single secret's replacement is returned even when longer than
      * {@code maxChars}.
      */
-    static JobService.OutputPage read(Path file, String stream, long offset, int maxChars, boolean finished,
-            SecretRedactor redactor) throws IOException {
+    static JobService.OutputPage read(
+            Path file, String stream, long offset, int maxChars, boolean finished, SecretRedactor redactor)
+            throws IOException {
         long size = sizeRefusingLinks(file);
         if (offset < 0 || offset > size) {
-            throw GatewayException.invalidArgument("offset " + offset + " is outside " + stream + ", which has "
-                    + size + " bytes; start at 0 or at a previous page's nextOffset.");
+            throw GatewayException.invalidArgument("offset " + offset + " is outside " + stream + ", which has " + size
+                    + " bytes; start at 0 or at a previous page's nextOffset.");
         }
         long from = Math.max(0, offset - CONTEXT_BYTES);
         long rawLimit = Math.min(size, offset + (long) maxChars * 4);
@@ -69,7 +69,8 @@ final class OutputPages {
             nextSpan++;
         }
         while (at < limit && at < settled) {
-            SecretRedactor.Span span = nextSpan < spans.size() && spans.get(nextSpan).start() <= at ? spans.get(nextSpan) : null;
+            SecretRedactor.Span span =
+                    nextSpan < spans.size() && spans.get(nextSpan).start() <= at ? spans.get(nextSpan) : null;
             int unitEnd = span != null ? span.end() : text.nextBoundary(at);
             int width = span != null ? SecretRedactor.REPLACEMENT.length() : unitEnd - at;
             if (unitEnd > settled || (chars > 0 && chars + width > maxChars)) {
@@ -268,8 +269,16 @@ final class OutputPages {
      */
     static ProcessOutcome outcomeWithoutStatus(JobFiles files, Duration ran, long pid, String runId)
             throws IOException {
-        return new ProcessOutcome(0, Termination.EXITED, readAll(files.stdout(), false), readAll(files.stderr(), false),
-                false, false, ran, pid, runId);
+        return new ProcessOutcome(
+                0,
+                Termination.EXITED,
+                readAll(files.stdout(), false),
+                readAll(files.stderr(), false),
+                false,
+                false,
+                ran,
+                pid,
+                runId);
     }
 
     /** A stream cut at the cap may end in half a character: it is dropped rather than mangled. */

@@ -55,8 +55,10 @@ final class ProgressFiles {
 
     /** The progress line of the job of {@code cli} whose stdout is {@code stdout}; null before any output. */
     synchronized String line(String jobId, ProviderId cli, Path stdout) {
-        FileProgress progress = trackers.computeIfAbsent(jobId, id -> new FileProgress(
-                new ProgressTracker(mapper, redactor, event -> provider.toolStarted(cli, event))));
+        FileProgress progress = trackers.computeIfAbsent(
+                jobId,
+                id -> new FileProgress(
+                        new ProgressTracker(mapper, redactor, event -> provider.toolStarted(cli, event))));
         try (FileChannel channel = PrivateFiles.open(stdout, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             int read;

@@ -16,12 +16,14 @@ import java.util.function.Function;
 final class ProgressTracker {
     /** Lines longer than this are counted but not parsed (tool results can be megabytes). */
     private static final int MAX_PARSED_LINE = 64 * 1024;
+
     private static final int MAX_NAME = 64;
 
     private final ObjectMapper mapper;
     private final SecretRedactor redactor;
     /** The provider's reading of its CLI's events: the tool an event starts. */
     private final Function<JsonNode, Optional<String>> toolStarted;
+
     private long lines;
     private long events;
     private long toolCalls;

@@ -1,10 +1,10 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.JobFiles;
-import io.llmgateway.job.supervisor.JobSupervisorMain;
-import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.Output;
 import io.llmgateway.exec.ProcessExecutor;
+import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.JobSupervisorMain;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SupervisorLauncher {
     /** A small JVM that starts fast: it only watches files and a child process. */
-    private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Xshare:auto", "-Xmx32m", "-Xss512k", "-XX:-UsePerfData");
+    private static final List<String> JVM_FLAGS = List.of(
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx32m", "-Xss512k", "-XX:-UsePerfData");
 
     private final List<String> prefix;
 

@@ -1,12 +1,5 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.RecordedCli;
-import io.llmgateway.job.supervisor.FileBackedRun;
-import io.llmgateway.job.supervisor.ExitReport;
-import io.llmgateway.job.supervisor.JobFiles;
-import io.llmgateway.job.supervisor.LaunchFiles;
-import io.llmgateway.exec.ProcessRef;
-import io.llmgateway.exec.RunLimits;
 import static io.llmgateway.job.JobStore.orStoreUnavailable;
 
 import io.llmgateway.config.JobConfig;
@@ -16,9 +9,16 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.Termination;
 import io.llmgateway.files.PrivateFiles;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.FileBackedRun;
+import io.llmgateway.job.supervisor.JobFiles;
+import io.llmgateway.job.supervisor.LaunchFiles;
+import io.llmgateway.job.supervisor.RecordedCli;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.PreparedRun;
 import io.llmgateway.provider.api.ProviderRuns;
@@ -57,11 +57,20 @@ final class SyncRequests {
     private final ProgressFiles progressFiles;
     /** Sends progress (shared with the jobs watch; it has a thread for each). */
     private final ScheduledExecutorService scheduler;
+
     private final ProcessRef self;
     private final JobClock clock;
 
-    SyncRequests(JobConfig config, ProviderRuns provider, JobStore store, WatchedRuns runs, JobFinalizer finalizer,
-            DedupKey dedup, ProgressFiles progressFiles, ScheduledExecutorService scheduler, ProcessRef self,
+    SyncRequests(
+            JobConfig config,
+            ProviderRuns provider,
+            JobStore store,
+            WatchedRuns runs,
+            JobFinalizer finalizer,
+            DedupKey dedup,
+            ProgressFiles progressFiles,
+            ScheduledExecutorService scheduler,
+            ProcessRef self,
             JobClock clock) {
         this.config = config;
         this.provider = provider;
@@ -76,8 +85,7 @@ final class SyncRequests {
     }
 
     /** See {@link JobService#request}. */
-    JobService.SyncOutcome request(ProviderId cli, CanonicalRequest request, ProgressSink sink,
-            CancelSignal cancel) {
+    JobService.SyncOutcome request(ProviderId cli, CanonicalRequest request, ProgressSink sink, CancelSignal cancel) {
         if (cancel.isCancelled()) {
             throw new GatewayException(ErrorCode.CANCELLED, "The request was cancelled before its CLI started.");
         }
@@ -107,7 +115,10 @@ final class SyncRequests {
                     deferred = true;
                     return new JobService.Deferred(job);
                 } catch (GatewayException e) {
-                    LOG.warn("Cannot defer a {} request ({}); the call waits for it instead", cli.wireName(), e.getMessage());
+                    LOG.warn(
+                            "Cannot defer a {} request ({}); the call waits for it instead",
+                            cli.wireName(),
+                            e.getMessage());
                     exit = ended.get();
                 }
             }
@@ -120,7 +131,8 @@ final class SyncRequests {
             return new JobService.Completed(provider.complete(cli, prepared.context(), outcome(files, cancelled)));
         } catch (ExecutionException e) {
             provider.abandon(prepared.context());
-            throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
+            throw new GatewayException(
+                    ErrorCode.INTERNAL_ERROR, "Supervising the CLI process failed; see the gateway log.");
         } finally {
             if (ticker != null) {
                 ticker.cancel(false);
@@ -145,8 +157,8 @@ final class SyncRequests {
             store.recordOwner(files, self);
             if (spec.stdin() != null) {
                 stdin = files.stdin();
-                try (FileChannel channel = PrivateFiles.open(stdin, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE)) {
+                try (FileChannel channel =
+                        PrivateFiles.open(stdin, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     ByteBuffer bytes = ByteBuffer.wrap(spec.stdin().getBytes(StandardCharsets.UTF_8));
                     while (bytes.hasRemaining()) {
                         channel.write(bytes);
@@ -154,19 +166,23 @@ final class SyncRequests {
                 }
             }
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The run directory in the data directory cannot "
-                    + "be written (" + e.getMessage() + "); check its permissions and free space.");
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "The run directory in the data directory cannot " + "be written (" + e.getMessage()
+                            + "); check its permissions and free space.");
         }
         String command = spec.command().get(0);
         try {
-            FileBackedRun run = FileBackedRun.start(files, spec.command(), spec.workingDir(), spec.environment(), stdin,
-                    RunLimits.of(spec), true);
+            FileBackedRun run = FileBackedRun.start(
+                    files, spec.command(), spec.workingDir(), spec.environment(), stdin, RunLimits.of(spec), true);
             // From now on any gateway can stop it, should this process die before the call ends.
             RecordedCli.record(files, run.cli(), run.runId());
             return run;
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.CLI_ERROR,
-                    "Could not start '" + command + "': " + e.getMessage(), Map.of("command", command));
+            throw new GatewayException(
+                    ErrorCode.CLI_ERROR,
+                    "Could not start '" + command + "': " + e.getMessage(),
+                    Map.of("command", command));
         } finally {
             if (stdin != null) {
                 try {
@@ -201,33 +217,65 @@ final class SyncRequests {
 
     private ScheduledFuture<?> startTicker(ProgressSink sink, String id, ProviderId cli, Path stdout) {
         long start = System.nanoTime();
-        return scheduler.scheduleAtFixedRate(() -> {
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            String line = progressFiles.line(id, cli, stdout);
-            sink.progress(millis / 1000.0, "running for " + millis / 1000 + " s" + (line == null ? "" : "; " + line));
-        }, config.progressDelay().toMillis(), config.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
+        return scheduler.scheduleAtFixedRate(
+                () -> {
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    String line = progressFiles.line(id, cli, stdout);
+                    sink.progress(
+                            millis / 1000.0, "running for " + millis / 1000 + " s" + (line == null ? "" : "; " + line));
+                },
+                config.progressDelay().toMillis(),
+                config.progressInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
      * Turns a running sync request into a job watched by this process: the run directory gets the job's
      * record, the CLI's pid and the run's limits (so another gateway can stop or adopt it).
      */
-    private JobRecord defer(ProviderId cli, CanonicalRequest request, Instant requested, PreparedRun prepared,
-            String id, FileBackedRun run, CompletableFuture<ExitReport> ended) {
+    private JobRecord defer(
+            ProviderId cli,
+            CanonicalRequest request,
+            Instant requested,
+            PreparedRun prepared,
+            String id,
+            FileBackedRun run,
+            CompletableFuture<ExitReport> ended) {
         String key = dedup.of(cli, request);
         Principal owner = request.owner();
-        JobRecord record = new JobRecord(id, cli, JobStatus.RUNNING, true, requested, requested, null,
-                prepared.sessionId(), prepared.correlationId(), prepared.spec().workingDir().toString(), key,
-                prepared.context(), self, false, null, null, null, owner.storedOwner());
+        JobRecord record = new JobRecord(
+                id,
+                cli,
+                JobStatus.RUNNING,
+                true,
+                requested,
+                requested,
+                null,
+                prepared.sessionId(),
+                prepared.correlationId(),
+                prepared.spec().workingDir().toString(),
+                key,
+                prepared.context(),
+                self,
+                false,
+                null,
+                null,
+                null,
+                owner.storedOwner());
         JobFiles files = store.files(id);
         try {
             LaunchFiles.writeLimits(files, RunLimits.of(prepared.spec()));
             store.register(record);
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The job files cannot be written (" + e.getMessage() + ").");
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE, "The job files cannot be written (" + e.getMessage() + ").");
         }
         finalizer.own(id, run, ended);
-        LOG.info("Request of {} deferred as job {} after {} ms", cli.wireName(), id, config.syncDeadline().toMillis());
+        LOG.info(
+                "Request of {} deferred as job {} after {} ms",
+                cli.wireName(),
+                id,
+                config.syncDeadline().toMillis());
         return record;
     }
 }

@@ -1,9 +1,9 @@
 package io.llmgateway.job;
 
-import io.llmgateway.job.supervisor.FileBackedRun;
-import io.llmgateway.job.supervisor.ExitReport;
 import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.exec.Termination;
+import io.llmgateway.job.supervisor.ExitReport;
+import io.llmgateway.job.supervisor.FileBackedRun;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +27,10 @@ final class WatchedRuns {
     private final Map<String, SyncRun> syncRuns = new ConcurrentHashMap<>();
 
     /** A deferred request this process watches (it ran or adopted it); {@code watched} completes when done. */
-    private record OwnedRun(FileBackedRun run, CompletableFuture<Void> watched) {
-    }
+    private record OwnedRun(FileBackedRun run, CompletableFuture<Void> watched) {}
 
     /** A sync request's CLI still inside its call; {@code ended} completes with how it ended. */
-    private record SyncRun(FileBackedRun run, CompletableFuture<ExitReport> ended) {
-    }
+    private record SyncRun(FileBackedRun run, CompletableFuture<ExitReport> ended) {}
 
     WatchedRuns(JobStore store, ProcessRef self) {
         this.store = store;
@@ -42,14 +40,16 @@ final class WatchedRuns {
     /** Watches a run on a thread of its own; completes with its end (null: no exit status, or released). */
     static CompletableFuture<ExitReport> watchInBackground(String id, FileBackedRun run) {
         CompletableFuture<ExitReport> ended = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                ended.complete(run.watch().orElse(null));
-            } catch (RuntimeException e) {
-                LOG.error("Watching the CLI of run {} failed", id, e);
-                ended.completeExceptionally(e);
-            }
-        }, "run-watch-" + run.pid());
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        ended.complete(run.watch().orElse(null));
+                    } catch (RuntimeException e) {
+                        LOG.error("Watching the CLI of run {} failed", id, e);
+                        ended.completeExceptionally(e);
+                    }
+                },
+                "run-watch-" + run.pid());
         thread.setDaemon(true);
         thread.start();
         return ended;
@@ -71,7 +71,11 @@ final class WatchedRuns {
      * Makes this process the job's watcher until its run ends, then calls {@code onEnd} with how it ended,
      * unless the watch was released at close.
      */
-    void own(String id, FileBackedRun run, CompletableFuture<ExitReport> ended, BiConsumer<ExitReport, Throwable> onEnd) {
+    void own(
+            String id,
+            FileBackedRun run,
+            CompletableFuture<ExitReport> ended,
+            BiConsumer<ExitReport, Throwable> onEnd) {
         CompletableFuture<Void> watched = new CompletableFuture<>();
         owned.put(id, new OwnedRun(run, watched));
         ended.whenComplete((exit, failure) -> {
@@ -106,12 +110,17 @@ final class WatchedRuns {
             entry.getValue().run().release();
             entry.getValue().watched().join();
             try {
-                store.update(id, current -> current.status() == JobStatus.RUNNING && self.equals(current.runner())
-                        ? current.withRunner(null) : current);
+                store.update(
+                        id,
+                        current -> current.status() == JobStatus.RUNNING && self.equals(current.runner())
+                                ? current.withRunner(null)
+                                : current);
                 LOG.info("Deferred job {} keeps running; the next gateway adopts it", id);
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not hand deferred job {} over for adoption ({}); it is adopted once this process is gone",
-                        id, e.toString());
+                LOG.warn(
+                        "Could not hand deferred job {} over for adoption ({}); it is adopted once this process is gone",
+                        id,
+                        e.toString());
             }
         }
     }

@@ -18,11 +18,14 @@ final class BundledModels {
     static final String RESOURCE = "models.json";
 
     /** One provider's row of the table. */
-    record Row(String defaultModel, String defaultNote, String observedOn, List<ModelInfo> models, List<ModelAlias> aliases) {
-    }
+    record Row(
+            String defaultModel,
+            String defaultNote,
+            String observedOn,
+            List<ModelInfo> models,
+            List<ModelAlias> aliases) {}
 
-    private BundledModels() {
-    }
+    private BundledModels() {}
 
     static Map<ProviderId, Row> load() {
         try (InputStream in = BundledModels.class.getResourceAsStream(RESOURCE)) {
@@ -45,17 +48,27 @@ final class BundledModels {
             }
             List<ModelInfo> models = new ArrayList<>();
             for (JsonNode model : node.path("models")) {
-                models.add(new ModelInfo(model.get("id").asText(), model.path("description").asText(null),
-                        ModelSource.BUNDLED, null));
+                models.add(new ModelInfo(
+                        model.get("id").asText(), model.path("description").asText(null), ModelSource.BUNDLED, null));
             }
             List<ModelAlias> aliases = new ArrayList<>();
             for (JsonNode alias : node.path("aliases")) {
-                aliases.add(new ModelAlias(alias.get("alias").asText(), alias.path("target").asText(null),
-                        ModelAlias.ResolvedBy.valueOf(alias.get("resolvedBy").asText().toUpperCase(Locale.ROOT)),
-                        ModelSource.BUNDLED, null));
+                aliases.add(new ModelAlias(
+                        alias.get("alias").asText(),
+                        alias.path("target").asText(null),
+                        ModelAlias.ResolvedBy.valueOf(
+                                alias.get("resolvedBy").asText().toUpperCase(Locale.ROOT)),
+                        ModelSource.BUNDLED,
+                        null));
             }
-            rows.put(provider, new Row(node.path("default").asText(null), node.path("defaultNote").asText(null),
-                    node.path("observedOn").asText(null), models, aliases));
+            rows.put(
+                    provider,
+                    new Row(
+                            node.path("default").asText(null),
+                            node.path("defaultNote").asText(null),
+                            node.path("observedOn").asText(null),
+                            models,
+                            aliases));
         }
         return rows;
     }

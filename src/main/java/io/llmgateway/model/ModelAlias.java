@@ -12,7 +12,8 @@ import java.util.Objects;
  */
 public record ModelAlias(String alias, String target, ResolvedBy resolvedBy, ModelSource source, String origin) {
     public enum ResolvedBy {
-        CLI, GATEWAY;
+        CLI,
+        GATEWAY;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

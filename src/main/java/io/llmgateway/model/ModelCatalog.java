@@ -20,8 +20,8 @@ public final class ModelCatalog {
     /** HOME is read from {@code env} first (the JVM's user.home ignores it). */
     public ModelCatalog(Map<String, String> env) {
         String home = env.get("HOME");
-        this.userSettings = new UserModelSettings(env, Path.of(home != null && !home.isBlank() ? home
-                : System.getProperty("user.home")));
+        this.userSettings = new UserModelSettings(
+                env, Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")));
     }
 
     public List<ProviderModels> all() {
@@ -36,7 +36,9 @@ public final class ModelCatalog {
         BundledModels.Row row = bundled().get(provider);
         UserModelSettings.Settings user = userSettings.read(provider);
         List<ModelInfo> models = new ArrayList<>(row.models());
-        user.defaultModel().filter(chosen -> find(models, chosen.id()).isEmpty() && aliasOf(row, user, chosen.id()).isEmpty())
+        user.defaultModel()
+                .filter(chosen -> find(models, chosen.id()).isEmpty()
+                        && aliasOf(row, user, chosen.id()).isEmpty())
                 .ifPresent(models::add);
         List<ModelAlias> aliases = new ArrayList<>(user.aliases());
         for (ModelAlias alias : row.aliases()) {
@@ -46,11 +48,27 @@ public final class ModelCatalog {
         }
         if (user.defaultModel().isPresent()) {
             ModelInfo chosen = user.defaultModel().get();
-            return new ProviderModels(provider, chosen.id(), chosen.source(), chosen.origin(),
-                    "set in " + chosen.origin(), row.observedOn(), models, aliases, user.warnings());
+            return new ProviderModels(
+                    provider,
+                    chosen.id(),
+                    chosen.source(),
+                    chosen.origin(),
+                    "set in " + chosen.origin(),
+                    row.observedOn(),
+                    models,
+                    aliases,
+                    user.warnings());
         }
-        return new ProviderModels(provider, row.defaultModel(), ModelSource.BUNDLED, null, row.defaultNote(),
-                row.observedOn(), models, aliases, user.warnings());
+        return new ProviderModels(
+                provider,
+                row.defaultModel(),
+                ModelSource.BUNDLED,
+                null,
+                row.defaultNote(),
+                row.observedOn(),
+                models,
+                aliases,
+                user.warnings());
     }
 
     /**
@@ -78,23 +96,29 @@ public final class ModelCatalog {
      */
     public String identity(ProviderId provider, String name) {
         ProviderModels known = models(provider);
-        String model = aliasNamed(known, name).map(alias -> alias.target() != null ? alias.target() : alias.alias())
+        String model = aliasNamed(known, name)
+                .map(alias -> alias.target() != null ? alias.target() : alias.alias())
                 .orElse(name);
         return find(known.models(), model).map(ModelInfo::id).orElse(model);
     }
 
     private static Optional<ModelAlias> aliasNamed(ProviderModels known, String name) {
-        return known.aliases().stream().filter(alias -> alias.alias().equalsIgnoreCase(name)).findFirst();
+        return known.aliases().stream()
+                .filter(alias -> alias.alias().equalsIgnoreCase(name))
+                .findFirst();
     }
 
     private static Optional<ModelInfo> find(List<ModelInfo> models, String id) {
         String lower = id.toLowerCase(Locale.ROOT);
-        return models.stream().filter(m -> m.id().toLowerCase(Locale.ROOT).equals(lower)).findFirst();
+        return models.stream()
+                .filter(m -> m.id().toLowerCase(Locale.ROOT).equals(lower))
+                .findFirst();
     }
 
     private static Optional<ModelAlias> aliasOf(BundledModels.Row row, UserModelSettings.Settings user, String name) {
         return java.util.stream.Stream.concat(user.aliases().stream(), row.aliases().stream())
-                .filter(a -> a.alias().equalsIgnoreCase(name)).findFirst();
+                .filter(a -> a.alias().equalsIgnoreCase(name))
+                .findFirst();
     }
 
     private Map<ProviderId, BundledModels.Row> bundled() {

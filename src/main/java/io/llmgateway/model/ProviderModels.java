@@ -13,8 +13,16 @@ import java.util.List;
  * @param observedOn   the CLI version the bundled entries were read from
  * @param warnings     configuration files that exist but could not be read
  */
-public record ProviderModels(ProviderId cli, String defaultModel, ModelSource defaultSource, String defaultOrigin,
-        String defaultNote, String observedOn, List<ModelInfo> models, List<ModelAlias> aliases, List<String> warnings) {
+public record ProviderModels(
+        ProviderId cli,
+        String defaultModel,
+        ModelSource defaultSource,
+        String defaultOrigin,
+        String defaultNote,
+        String observedOn,
+        List<ModelInfo> models,
+        List<ModelAlias> aliases,
+        List<String> warnings) {
 
     public ProviderModels {
         models = List.copyOf(models);

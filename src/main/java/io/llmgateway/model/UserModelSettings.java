@@ -28,8 +28,7 @@ final class UserModelSettings {
     }
 
     /** The user's default and their own aliases for one provider. */
-    record Settings(Optional<ModelInfo> defaultModel, List<ModelAlias> aliases, List<String> warnings) {
-    }
+    record Settings(Optional<ModelInfo> defaultModel, List<ModelAlias> aliases, List<String> warnings) {}
 
     private final Map<String, String> env;
     private final Path home;
@@ -43,13 +42,17 @@ final class UserModelSettings {
         List<String> warnings = new ArrayList<>();
         List<ModelAlias> aliases = new ArrayList<>();
         Optional<ModelInfo> model = switch (provider) {
-            case CLAUDE -> variable("ANTHROPIC_MODEL")
-                    .or(() -> jsonString(dir("CLAUDE_CONFIG_DIR", ".claude").resolve("settings.json"), warnings, "model"));
+            case CLAUDE ->
+                variable("ANTHROPIC_MODEL")
+                        .or(() -> jsonString(
+                                dir("CLAUDE_CONFIG_DIR", ".claude").resolve("settings.json"), warnings, "model"));
             case CODEX -> codex(warnings);
             case GEMINI -> variable("GEMINI_MODEL").or(() -> gemini(aliases, warnings));
             case GROK -> variable("GROK_MODEL");
-            case MISTRAL -> variable("VIBE_ACTIVE_MODEL")
-                    .or(() -> tomlString(dir("VIBE_HOME", ".vibe").resolve("config.toml"), warnings, "active_model"));
+            case MISTRAL ->
+                variable("VIBE_ACTIVE_MODEL")
+                        .or(() ->
+                                tomlString(dir("VIBE_HOME", ".vibe").resolve("config.toml"), warnings, "active_model"));
             case DEVIN -> variable("DEVIN_MODEL");
             case CURSOR -> Optional.empty();
         };
@@ -64,7 +67,8 @@ final class UserModelSettings {
             return Optional.empty();
         }
         Optional<String> profile = text(toml.get().path("profile"));
-        Optional<String> model = profile.flatMap(p -> text(toml.get().path("profiles").path(p).path("model")))
+        Optional<String> model = profile.flatMap(
+                        p -> text(toml.get().path("profiles").path(p).path("model")))
                 .or(() -> text(toml.get().path("model")));
         return model.map(m -> fromFile(m, file));
     }
@@ -77,11 +81,11 @@ final class UserModelSettings {
             return Optional.empty();
         }
         JsonNode custom = settings.get().path("modelConfigs").path("customAliases");
-        for (Iterator<Map.Entry<String, JsonNode>> it = custom.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = custom.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> alias = it.next();
             String target = alias.getValue().path("modelConfig").path("model").asText(null);
-            aliases.add(new ModelAlias(alias.getKey(), target, ModelAlias.ResolvedBy.CLI, ModelSource.USER_CONFIG,
-                    file.toString()));
+            aliases.add(new ModelAlias(
+                    alias.getKey(), target, ModelAlias.ResolvedBy.CLI, ModelSource.USER_CONFIG, file.toString()));
         }
         JsonNode model = settings.get().path("model");
         String name = model.isTextual() ? model.asText() : model.path("name").asText(null);
@@ -89,13 +93,17 @@ final class UserModelSettings {
     }
 
     private Optional<ModelInfo> variable(String name) {
-        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty())
+        return Optional.ofNullable(env.get(name))
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
                 .map(v -> new ModelInfo(v, null, ModelSource.ENVIRONMENT, name));
     }
 
     private Optional<ModelInfo> jsonString(Path file, List<String> warnings, String field) {
-        return readJson(file, warnings).map(json -> json.path(field).asText(null))
-                .filter(v -> !v.isBlank()).map(v -> fromFile(v, file));
+        return readJson(file, warnings)
+                .map(json -> json.path(field).asText(null))
+                .filter(v -> !v.isBlank())
+                .map(v -> fromFile(v, file));
     }
 
     private Optional<ModelInfo> tomlString(Path file, List<String> warnings, String key) {
@@ -149,7 +157,8 @@ final class UserModelSettings {
         try {
             return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            warnings.add(file + " cannot be read (" + e.getClass().getSimpleName() + "); its model settings were ignored");
+            warnings.add(
+                    file + " cannot be read (" + e.getClass().getSimpleName() + "); its model settings were ignored");
             return Optional.empty();
         }
     }

@@ -29,6 +29,7 @@ final class ArchiveTrainer {
     private static final ObjectMapper MAPPER = Json.newMapper();
     /** Far above a session's answers (the tool list is the largest, tens of kilobytes) and its log. */
     private static final long MAX_OUTPUT_BYTES = 8L * 1024 * 1024;
+
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
     /** Tools called during training, with their arguments; unknown tools are simply answered with an error. */
@@ -38,8 +39,7 @@ final class ArchiveTrainer {
             Map.of("name", "list_models", "arguments", Map.of()),
             Map.of("name", "llm_process_health", "arguments", Map.of()));
 
-    private ArchiveTrainer() {
-    }
+    private ArchiveTrainer() {}
 
     /**
      * Runs the training session and returns once the JVM has written {@code dumpTo}. The whole session is its
@@ -70,8 +70,8 @@ final class ArchiveTrainer {
             throw new IOException("interrupted while training the start-up archive");
         }
         if (outcome.termination() != Termination.EXITED) {
-            throw new IOException("the training run did not exit within " + timeout.toSeconds() + " s"
-                    + stderrTail(outcome));
+            throw new IOException(
+                    "the training run did not exit within " + timeout.toSeconds() + " s" + stderrTail(outcome));
         }
         checkAnswered(session.lastId(), outcome);
         if (outcome.exitCode() != 0 || dumpSize(dumpTo) == 0) {
@@ -81,15 +81,28 @@ final class ArchiveTrainer {
     }
 
     /** The session's requests, one line each, and the id of the last one. */
-    private record Session(String input, int lastId) {
-    }
+    private record Session(String input, int lastId) {}
 
     private static Session session() throws IOException {
         StringBuilder input = new StringBuilder();
         int id = 0;
-        send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "initialize", "params", Map.of(
-                "protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                "clientInfo", Map.of("name", "llm-cli-gateway-setup", "version", "1"))));
+        send(
+                input,
+                Map.of(
+                        "jsonrpc",
+                        "2.0",
+                        "id",
+                        ++id,
+                        "method",
+                        "initialize",
+                        "params",
+                        Map.of(
+                                "protocolVersion",
+                                "2025-06-18",
+                                "capabilities",
+                                Map.of(),
+                                "clientInfo",
+                                Map.of("name", "llm-cli-gateway-setup", "version", "1"))));
         send(input, Map.of("jsonrpc", "2.0", "method", "notifications/initialized"));
         send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "tools/list", "params", Map.of()));
         send(input, Map.of("jsonrpc", "2.0", "id", ++id, "method", "resources/list", "params", Map.of()));
@@ -125,8 +138,8 @@ final class ArchiveTrainer {
                     answered.add(id);
                 }
             } catch (IOException e) {
-                throw new IOException("the training run wrote a non-JSON line to stdout: " + abbreviate(line)
-                        + stderrTail(outcome));
+                throw new IOException(
+                        "the training run wrote a non-JSON line to stdout: " + abbreviate(line) + stderrTail(outcome));
             }
         }
         for (int id = 1; id <= lastId; id++) {
@@ -149,8 +162,8 @@ final class ArchiveTrainer {
         if (lines.isEmpty()) {
             return "";
         }
-        return "; its stderr ended with: " + abbreviate(String.join(" | ",
-                lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+        return "; its stderr ended with: "
+                + abbreviate(String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
     }
 
     private static String abbreviate(String text) {

@@ -18,20 +18,22 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveUpkeep {
     /** Long enough that the check never competes with answering the host's first requests. */
     public static final Duration DELAY = Duration.ofSeconds(3);
+
     private static final Logger log = LoggerFactory.getLogger(ArchiveUpkeep.class);
 
-    private ArchiveUpkeep() {
-    }
+    private ArchiveUpkeep() {}
 
     public static void schedule(Path dataDir, Clock clock) {
-        Thread thread = new Thread(() -> {
-            try {
-                Thread.sleep(DELAY.toMillis());
-                refreshIfLaunchedWithIt(dataDir, clock);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "startup-archive-upkeep");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(DELAY.toMillis());
+                        refreshIfLaunchedWithIt(dataDir, clock);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "startup-archive-upkeep");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
@@ -53,12 +55,15 @@ public final class ArchiveUpkeep {
         }
         log.info("start-up archive {} is {}; making a new one in the background", archive.file(), status.detail());
         try {
-            archive.refreshUnlessBusy().ifPresentOrElse(
-                    done -> log.info("start-up archive ready: {}", done.detail()),
-                    () -> log.info("another process is already making the start-up archive"));
+            archive.refreshUnlessBusy()
+                    .ifPresentOrElse(
+                            done -> log.info("start-up archive ready: {}", done.detail()),
+                            () -> log.info("another process is already making the start-up archive"));
         } catch (IOException e) {
-            log.warn("could not make the start-up archive ({}); run `java -jar {} setup` to see why",
-                    e.getMessage(), jar.get());
+            log.warn(
+                    "could not make the start-up archive ({}); run `java -jar {} setup` to see why",
+                    e.getMessage(),
+                    jar.get());
         }
     }
 }

@@ -11,7 +11,11 @@ import java.util.Objects;
  * @param fix    for a problem, the one thing to do about it; otherwise null
  */
 public record Check(String area, Status status, String detail, String fix) {
-    public enum Status { OK, INFO, PROBLEM }
+    public enum Status {
+        OK,
+        INFO,
+        PROBLEM
+    }
 
     public Check {
         Objects.requireNonNull(area, "area");

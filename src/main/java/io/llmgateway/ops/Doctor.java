@@ -3,15 +3,15 @@ package io.llmgateway.ops;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.policy.PolicyCheck;
-import io.llmgateway.provider.cli.LoginStatus;
-import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.policy.PolicyLocation;
 import io.llmgateway.policy.PolicyParser;
+import io.llmgateway.provider.cli.LoginStatus;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.store.JsonFileSessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.llmgateway.exec.RunGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +33,13 @@ public final class Doctor {
     private final Optional<StartupArchive> archive;
     private final Clock clock;
 
-    public Doctor(Map<String, String> env, Path dataDir, ProviderRegistry registry, ProviderProber prober,
-            Optional<StartupArchive> archive, Clock clock) {
+    public Doctor(
+            Map<String, String> env,
+            Path dataDir,
+            ProviderRegistry registry,
+            ProviderProber prober,
+            Optional<StartupArchive> archive,
+            Clock clock) {
         this.env = env;
         this.registry = registry;
         this.dataDir = dataDir;
@@ -78,32 +83,46 @@ public final class Doctor {
     }
 
     private static Check java() {
-        return Check.ok("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
-                + ") at " + System.getProperty("java.home"));
+        return Check.ok(
+                "java",
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ") at "
+                        + System.getProperty("java.home"));
     }
 
     private Check configuration() {
         try {
             GatewayConfig.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
-            return Check.problem("configuration", e.getMessage(),
+            return Check.problem(
+                    "configuration",
+                    e.getMessage(),
                     "correct that variable, or unset it to use the default (the gateway refuses to start with it)");
         }
-        long set = env.keySet().stream().filter(name -> name.startsWith("LLM_GATEWAY_")).count();
-        return Check.ok("configuration", set == 0 ? "defaults (no LLM_GATEWAY_* variables set)"
-                : set + " LLM_GATEWAY_* variable(s) set, all valid");
+        long set = env.keySet().stream()
+                .filter(name -> name.startsWith("LLM_GATEWAY_"))
+                .count();
+        return Check.ok(
+                "configuration",
+                set == 0
+                        ? "defaults (no LLM_GATEWAY_* variables set)"
+                        : set + " LLM_GATEWAY_* variable(s) set, all valid");
     }
 
     private Check store() {
         try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, clock)) {
             int sessions = store.read(state -> state.size());
             if (!store.warnings().isEmpty()) {
-                return Check.problem("session store", String.join("; ", store.warnings()),
+                return Check.problem(
+                        "session store",
+                        String.join("; ", store.warnings()),
                         "the damaged file was moved aside and the store carries on; look at it, then delete it");
             }
             return Check.ok("session store", sessions + " session record(s)");
         } catch (GatewayException e) {
-            return Check.problem("session store", e.getMessage(), "fix the data directory as described above, then run doctor again");
+            return Check.problem(
+                    "session store",
+                    e.getMessage(),
+                    "fix the data directory as described above, then run doctor again");
         }
     }
 
@@ -111,9 +130,11 @@ public final class Doctor {
         PolicyLocation location = PolicyLocation.resolve(env, dataDir);
         if (!Files.exists(location.path())) {
             if (location.required()) {
-                return Check.problem("policy", location.path() + " does not exist, but " + PolicyLocation.ENV_VARIABLE
-                        + " names it (the gateway refuses to start)", "create the file, or correct or unset "
-                        + PolicyLocation.ENV_VARIABLE);
+                return Check.problem(
+                        "policy",
+                        location.path() + " does not exist, but " + PolicyLocation.ENV_VARIABLE
+                                + " names it (the gateway refuses to start)",
+                        "create the file, or correct or unset " + PolicyLocation.ENV_VARIABLE);
             }
             return Check.ok("policy", "no policy file at " + location.path() + "; every tool is allowed");
         }
@@ -121,7 +142,9 @@ public final class Doctor {
         if (check.ok()) {
             return Check.ok("policy", location.path() + ": " + check.message());
         }
-        return Check.problem("policy", check.message() + " (the gateway refuses to start with it; a running gateway"
+        return Check.problem(
+                "policy",
+                check.message() + " (the gateway refuses to start with it; a running gateway"
                         + " keeps its last good policy)",
                 "edit " + location.path() + " (re-check with java -jar llm-cli-gateway.jar --check-policy "
                         + location.path() + "), or move it aside to allow every tool");
@@ -134,8 +157,11 @@ public final class Doctor {
             checks.add(provider(status));
         }
         if (statuses.stream().noneMatch(ProbeResult::installed)) {
-            checks.add(Check.problem("providers", "no provider CLI was found on PATH",
-                    "install at least one, e.g. npm install -g @anthropic-ai/claude-code, or set LLM_GATEWAY_<PROVIDER>_COMMAND"));
+            checks.add(
+                    Check.problem(
+                            "providers",
+                            "no provider CLI was found on PATH",
+                            "install at least one, e.g. npm install -g @anthropic-ai/claude-code, or set LLM_GATEWAY_<PROVIDER>_COMMAND"));
         }
         return checks;
     }
@@ -144,21 +170,32 @@ public final class Doctor {
         String area = status.cli().wireName();
         if (!status.installed()) {
             if (status.problem() != null) {
-                return Check.problem(area, status.problem(), "point " + status.cli().commandOverrideVariable()
-                        + " at the CLI's executable, or unset it to use `" + status.cli().defaultCommand() + "` from PATH");
+                return Check.problem(
+                        area,
+                        status.problem(),
+                        "point " + status.cli().commandOverrideVariable()
+                                + " at the CLI's executable, or unset it to use `"
+                                + status.cli().defaultCommand() + "` from PATH");
             }
             return Check.info(area, "not installed (no `" + status.command() + "` on PATH)");
         }
         String found = (status.version() != null ? status.version() : "version unknown") + " at " + status.path();
         if (status.problem() != null) {
-            return Check.problem(area, found + ": " + status.problem(),
-                    "run `" + status.path() + " --version` yourself to see what is wrong; reinstall the CLI if it fails");
+            return Check.problem(
+                    area,
+                    found + ": " + status.problem(),
+                    "run `" + status.path()
+                            + " --version` yourself to see what is wrong; reinstall the CLI if it fails");
         }
         LoginStatus login = status.login();
         return switch (login.state()) {
-            case LOGGED_IN -> Check.ok(area, found + ", logged in" + (login.method() != null ? " (" + login.method() + ")" : ""));
-            case NOT_LOGGED_IN -> Check.problem(area, found + ", not logged in: " + login.detail(),
-                    "run " + registry.get(status.cli()).loginHint());
+            case LOGGED_IN ->
+                Check.ok(area, found + ", logged in" + (login.method() != null ? " (" + login.method() + ")" : ""));
+            case NOT_LOGGED_IN ->
+                Check.problem(
+                        area,
+                        found + ", not logged in: " + login.detail(),
+                        "run " + registry.get(status.cli()).loginHint());
             case UNKNOWN -> Check.info(area, found + ", login status unknown: " + login.detail());
         };
     }
@@ -167,13 +204,21 @@ public final class Doctor {
         StartupArchive.ArchiveStatus status = archive.status();
         String setup = "java -jar " + archive.launch().jar() + " setup";
         return switch (status.state()) {
-            case MISSING -> Check.info("start-up archive", "not made yet; `" + setup + "` makes start-up about twice as fast");
-            case STALE -> Check.info("start-up archive", status.detail() + "; the next start with the setup flags, or `"
-                    + setup + "`, makes a new one (a stale archive is never used)");
-            case FRESH -> archive.verify()
-                    .map(problem -> Check.problem("start-up archive", "the JVM rejects " + status.file() + ": " + problem,
-                            "run `" + setup + "` again"))
-                    .orElseGet(() -> Check.ok("start-up archive", status.file() + " (" + status.detail() + ", accepted by the JVM)"));
+            case MISSING ->
+                Check.info("start-up archive", "not made yet; `" + setup + "` makes start-up about twice as fast");
+            case STALE ->
+                Check.info(
+                        "start-up archive",
+                        status.detail() + "; the next start with the setup flags, or `" + setup
+                                + "`, makes a new one (a stale archive is never used)");
+            case FRESH ->
+                archive.verify()
+                        .map(problem -> Check.problem(
+                                "start-up archive",
+                                "the JVM rejects " + status.file() + ": " + problem,
+                                "run `" + setup + "` again"))
+                        .orElseGet(() -> Check.ok(
+                                "start-up archive", status.file() + " (" + status.detail() + ", accepted by the JVM)"));
         };
     }
 }

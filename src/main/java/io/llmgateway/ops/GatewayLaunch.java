@@ -66,8 +66,10 @@ public record GatewayLaunch(Path java, Path jar, Optional<Path> archive) {
 
     /** The Java executable running this process (hosts must launch the same one the archive was made with). */
     public static Path currentJava() {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toAbsolutePath();
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java")
+                .toAbsolutePath();
     }
 
     /** The jar this process runs from; empty when it runs from a class directory (tests, IDEs). */
@@ -77,7 +79,8 @@ public record GatewayLaunch(Path java, Path jar, Optional<Path> archive) {
             return Optional.empty();
         }
         try {
-            Path location = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            Path location =
+                    Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
             return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
         } catch (URISyntaxException | IllegalArgumentException e) {
             return Optional.empty();

@@ -57,15 +57,23 @@ public enum HostClient {
                     yield home.resolve("Library/Application Support/Claude/claude_desktop_config.json");
                 }
                 if (os.startsWith("windows")) {
-                    yield firstSet(env, "APPDATA").map(Path::of).orElse(home.resolve("AppData/Roaming"))
+                    yield firstSet(env, "APPDATA")
+                            .map(Path::of)
+                            .orElse(home.resolve("AppData/Roaming"))
                             .resolve("Claude/claude_desktop_config.json");
                 }
-                yield firstSet(env, "XDG_CONFIG_HOME").map(Path::of).orElse(home.resolve(".config"))
+                yield firstSet(env, "XDG_CONFIG_HOME")
+                        .map(Path::of)
+                        .orElse(home.resolve(".config"))
                         .resolve("Claude/claude_desktop_config.json");
             }
             case CURSOR -> home.resolve(".cursor/mcp.json");
             case CLAUDE_CODE -> home.resolve(".claude.json");
-            case CODEX -> firstSet(env, "CODEX_HOME").map(Path::of).orElse(home.resolve(".codex")).resolve("config.toml");
+            case CODEX ->
+                firstSet(env, "CODEX_HOME")
+                        .map(Path::of)
+                        .orElse(home.resolve(".codex"))
+                        .resolve("config.toml");
         };
     }
 

@@ -34,8 +34,7 @@ public final class HostConfigFile {
     }
 
     /** What a write did: the backup of the previous file, if there was one. */
-    public record Written(Path file, Optional<Path> backup) {
-    }
+    public record Written(Path file, Optional<Path> backup) {}
 
     /**
      * Merges {@code entry} into the file, creating it (and its directory) when missing. The previous
@@ -93,7 +92,9 @@ public final class HostConfigFile {
         }
         // The member to paste inside "mcpServers": the object without its outer braces.
         String object = HostConfigMerge.jsonEntry(Map.of(ServerEntry.SERVER_NAME, client.hostEntry(entry)));
-        return object.lines().skip(1).limit(object.lines().count() - 2)
+        return object.lines()
+                .skip(1)
+                .limit(object.lines().count() - 2)
                 .map(line -> line.startsWith("  ") ? line.substring(2) : line)
                 .collect(java.util.stream.Collectors.joining("\n"));
     }

@@ -22,16 +22,16 @@ final class HostConfigMerge {
     private static final ObjectMapper MAPPER = Json.newMapper();
     /** For people's config files, not the wire: indented like JSON.stringify(value, null, 2), which the hosts write. */
     private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator(""))
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
             .withArrayIndenter(new DefaultIndenter("  ", "\n"))
             .withObjectIndenter(new DefaultIndenter("  ", "\n"));
+
     private static final String NAME = ServerEntry.SERVER_NAME;
     private static final Pattern TABLE_HEADER = Pattern.compile("^\\s*\\[\\[?\\s*([^\\]]*?)\\s*\\]\\]?\\s*(#.*)?$");
 
-    private HostConfigMerge() {
-    }
+    private HostConfigMerge() {}
 
     /** Sets {@code mcpServers."llm-cli-gateway"} in a JSON config ({@code existing} may be blank). */
     static String mergeJson(String existing, Map<String, Object> entry) throws InvalidHostConfigException {
@@ -43,7 +43,8 @@ final class HostConfigMerge {
             try {
                 parsed = MAPPER.readTree(existing);
             } catch (JsonProcessingException e) {
-                throw new InvalidHostConfigException("it is not valid JSON (line " + e.getLocation().getLineNr() + ")");
+                throw new InvalidHostConfigException(
+                        "it is not valid JSON (line " + e.getLocation().getLineNr() + ")");
             }
             if (!(parsed instanceof ObjectNode object)) {
                 throw new InvalidHostConfigException("it is not a JSON object");
@@ -92,7 +93,8 @@ final class HostConfigMerge {
             }
             var header = TABLE_HEADER.matcher(line);
             if (header.matches()) {
-                String table = header.group(1).replace("\"", "").replace("'", "").replaceAll("\\s*\\.\\s*", ".");
+                String table =
+                        header.group(1).replace("\"", "").replace("'", "").replaceAll("\\s*\\.\\s*", ".");
                 inOurTable = table.equals("mcp_servers." + NAME) || table.startsWith("mcp_servers." + NAME + ".");
                 inServersTable = table.equals("mcp_servers");
                 topLevel = false;
@@ -134,14 +136,18 @@ final class HostConfigMerge {
     private static boolean definesOurServerOutsideItsTable(String line, boolean inServersTable, boolean topLevel) {
         String key = line.strip().replace("\"", "").replace("'", "").replaceAll("\\s*\\.\\s*", ".");
         String prefix = inServersTable ? NAME : topLevel ? "mcp_servers." + NAME : null;
-        return prefix != null && (key.startsWith(prefix + " ") || key.startsWith(prefix + "=") || key.startsWith(prefix + "."));
+        return prefix != null
+                && (key.startsWith(prefix + " ") || key.startsWith(prefix + "=") || key.startsWith(prefix + "."));
     }
 
     private static List<String> tomlBlock(ServerEntry entry) {
         List<String> block = new ArrayList<>();
         block.add("[mcp_servers." + NAME + "]");
         block.add("command = " + tomlString(entry.command()));
-        block.add("args = [" + String.join(", ", entry.args().stream().map(HostConfigMerge::tomlString).toList()) + "]");
+        block.add("args = ["
+                + String.join(
+                        ", ",
+                        entry.args().stream().map(HostConfigMerge::tomlString).toList()) + "]");
         if (!entry.env().isEmpty()) {
             block.add("");
             block.add("[mcp_servers." + NAME + ".env]");

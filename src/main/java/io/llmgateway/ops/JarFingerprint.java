@@ -18,7 +18,8 @@ public record JarFingerprint(long size, long modifiedMillis, String sha256) {
 
     public static JarFingerprint of(Path jar) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
-        return new JarFingerprint(attributes.size(), attributes.lastModifiedTime().toMillis(), sha256(jar));
+        return new JarFingerprint(
+                attributes.size(), attributes.lastModifiedTime().toMillis(), sha256(jar));
     }
 
     static String sha256(Path file) throws IOException {

@@ -15,8 +15,16 @@ import io.llmgateway.provider.cli.LoginStatus;
  * @param problem     why something could not be determined (a timeout, a failing command), or null
  * @param probeMillis how long the probes of this CLI took
  */
-public record ProbeResult(ProviderId cli, String command, boolean overridden, String path, String version,
-        String versionText, LoginStatus login, String problem, long probeMillis) {
+public record ProbeResult(
+        ProviderId cli,
+        String command,
+        boolean overridden,
+        String path,
+        String version,
+        String versionText,
+        LoginStatus login,
+        String problem,
+        long probeMillis) {
 
     public boolean installed() {
         return path != null;

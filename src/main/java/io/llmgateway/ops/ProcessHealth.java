@@ -7,8 +7,8 @@ import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.policy.PolicyStatus;
 import io.llmgateway.session.SessionStore;
-import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,8 @@ public final class ProcessHealth {
     private final Supplier<PolicyStatus> policy;
     private final JobService jobs;
 
-    public ProcessHealth(String version, Path dataDir, SessionStore store, Supplier<PolicyStatus> policy, JobService jobs) {
+    public ProcessHealth(
+            String version, Path dataDir, SessionStore store, Supplier<PolicyStatus> policy, JobService jobs) {
         this.version = version;
         this.dataDir = dataDir;
         this.store = store;
@@ -44,10 +45,19 @@ public final class ProcessHealth {
      *                    cannot be read
      * @param warnings    every problem found, one sentence each with what to do
      */
-    public record Report(String version, long pid, Instant startedAt, Duration uptime, String java, Path dataDir,
-            String storeStatus, Integer sessions, List<String> storeWarnings, PolicyStatus policy,
-            List<JobRecord> activeJobs, List<String> warnings) {
-    }
+    public record Report(
+            String version,
+            long pid,
+            Instant startedAt,
+            Duration uptime,
+            String java,
+            Path dataDir,
+            String storeStatus,
+            Integer sessions,
+            List<String> storeWarnings,
+            PolicyStatus policy,
+            List<JobRecord> activeJobs,
+            List<String> warnings) {}
 
     /** The report as {@code caller} may see it: jobs of other grants are left out. */
     public Report report(Principal caller) {
@@ -73,8 +83,11 @@ public final class ProcessHealth {
         List<String> warnings = new ArrayList<>(storeWarnings);
         List<JobRecord> activeJobs;
         try {
-            activeJobs = new ArrayList<>(jobs.list(caller, Optional.of(JobStatus.RUNNING), Optional.empty(), MAX_JOBS, 0).jobs());
-            activeJobs.addAll(jobs.list(caller, Optional.of(JobStatus.QUEUED), Optional.empty(), MAX_JOBS, 0).jobs());
+            activeJobs =
+                    new ArrayList<>(jobs.list(caller, Optional.of(JobStatus.RUNNING), Optional.empty(), MAX_JOBS, 0)
+                            .jobs());
+            activeJobs.addAll(jobs.list(caller, Optional.of(JobStatus.QUEUED), Optional.empty(), MAX_JOBS, 0)
+                    .jobs());
         } catch (GatewayException e) {
             activeJobs = null;
             warnings.add("jobs: " + e.getMessage());
@@ -83,8 +96,18 @@ public final class ProcessHealth {
             warnings.add("policy: " + policyStatus.describe());
         }
         policyStatus.damagedCounters().forEach(damaged -> warnings.add("policy counters: " + damaged));
-        return new Report(version, ProcessHandle.current().pid(), startedAt, uptime,
-                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", dataDir,
-                storeStatus, sessions, storeWarnings, policyStatus, activeJobs, warnings);
+        return new Report(
+                version,
+                ProcessHandle.current().pid(),
+                startedAt,
+                uptime,
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
+                dataDir,
+                storeStatus,
+                sessions,
+                storeWarnings,
+                policyStatus,
+                activeJobs,
+                warnings);
     }
 }

@@ -5,8 +5,8 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.ExecutableResolver;
-import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessExecutor;
+import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.RunGroup;
 import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.Termination;
@@ -41,6 +41,7 @@ public final class ProviderProber {
     private final ProviderRegistry registry;
     /** The probes still running when the gateway closes are stopped with it. */
     private final RunGroup runs;
+
     private final Map<String, String> env;
     private final CliCommands commands;
     private final Path home;
@@ -54,8 +55,8 @@ public final class ProviderProber {
         this.runs = runs;
         this.env = Map.copyOf(env);
         this.commands = CliCommands.fromEnvironment(env);
-        this.home = Path.of(Optional.ofNullable(env.get("HOME")).filter(h -> !h.isBlank())
-                .orElse(System.getProperty("user.home")));
+        this.home = Path.of(
+                Optional.ofNullable(env.get("HOME")).filter(h -> !h.isBlank()).orElse(System.getProperty("user.home")));
         this.workingDir = Path.of(System.getProperty("java.io.tmpdir"));
         this.timeout = timeout;
         this.redactor = new SecretRedactor(this.env);
@@ -92,10 +93,11 @@ public final class ProviderProber {
         try {
             path = ExecutableResolver.resolve(command, env, workingDir);
         } catch (ExecutableNotFoundException e) {
-            String problem = overridden ? provider.commandOverrideVariable() + " names a command that cannot be run: "
-                    + e.getMessage() : null;
-            return CompletableFuture.completedFuture(new ProbeResult(provider, command, overridden, null, null, null,
-                    LoginStatus.unknown("not installed"), problem, 0));
+            String problem = overridden
+                    ? provider.commandOverrideVariable() + " names a command that cannot be run: " + e.getMessage()
+                    : null;
+            return CompletableFuture.completedFuture(new ProbeResult(
+                    provider, command, overridden, null, null, null, LoginStatus.unknown("not installed"), problem, 0));
         }
         StatusContext context = new Context(path);
         CompletableFuture<Optional<ProcessOutcome>> version = CompletableFuture.supplyAsync(
@@ -108,16 +110,26 @@ public final class ProviderProber {
             if (versionOutcome.isEmpty()) {
                 problem = "`" + command + " --version` did not answer within " + timeout.toMillis() + " ms";
             } else if (!versionOutcome.get().succeeded()) {
-                problem = "`" + command + " --version` failed (exit " + versionOutcome.get().reportedExitCode() + ")";
+                problem = "`" + command + " --version` failed (exit "
+                        + versionOutcome.get().reportedExitCode() + ")";
             }
-            return new ProbeResult(provider, command, overridden, path.toString(), versionNumber, versionText,
-                    loginStatus, problem, Duration.ofNanos(System.nanoTime() - started).toMillis());
+            return new ProbeResult(
+                    provider,
+                    command,
+                    overridden,
+                    path.toString(),
+                    versionNumber,
+                    versionText,
+                    loginStatus,
+                    problem,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
         });
     }
 
     /** The first non-blank stdout line that is not a warning (codex prints a PATH warning first), at most 200 chars. */
     private static String firstLine(ProcessOutcome outcome) {
-        return outcome.stdout().lines()
+        return outcome.stdout()
+                .lines()
                 .map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("WARNING"))
                 .findFirst()
@@ -150,7 +162,8 @@ public final class ProviderProber {
                         .partOf(runs)
                         .execute();
                 return outcome.termination() == Termination.EXITED
-                        ? Optional.of(outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr())))
+                        ? Optional.of(outcome.withOutput(
+                                redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr())))
                         : Optional.empty();
             } catch (GatewayException | IOException e) {
                 return Optional.empty();

@@ -84,15 +84,16 @@ public final class StartupArchive {
         }
         ArchiveStamp recorded = stamp.get();
         if (!recorded.javaHome().equals(javaHome()) || !recorded.javaVersion().equals(javaVersion())) {
-            return ArchiveStatus.stale(file(), "it was made for Java " + recorded.javaVersion() + " at "
-                    + recorded.javaHome());
+            return ArchiveStatus.stale(
+                    file(), "it was made for Java " + recorded.javaVersion() + " at " + recorded.javaHome());
         }
         try {
             if (!recorded.jar().equals(JarFingerprint.of(jar))) {
                 return ArchiveStatus.stale(file(), "the jar changed after it was made");
             }
         } catch (IOException e) {
-            return ArchiveStatus.stale(file(), "the jar cannot be read (" + e.getClass().getSimpleName() + ")");
+            return ArchiveStatus.stale(
+                    file(), "the jar cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         return ArchiveStatus.fresh(file(), recorded);
     }
@@ -116,9 +117,15 @@ public final class StartupArchive {
             return Optional.of("could not start " + java + " (" + e.getMessage() + ")");
         }
         return switch (outcome.termination()) {
-            case EXITED -> outcome.exitCode() == 0 ? Optional.empty() : Optional.of(
-                    (outcome.stdout() + "\n" + outcome.stderr()).lines().map(String::strip).filter(line -> !line.isEmpty())
-                            .reduce((first, second) -> first + " " + second).orElse("exit " + outcome.exitCode()));
+            case EXITED ->
+                outcome.exitCode() == 0
+                        ? Optional.empty()
+                        : Optional.of((outcome.stdout() + "\n" + outcome.stderr())
+                                .lines()
+                                .map(String::strip)
+                                .filter(line -> !line.isEmpty())
+                                .reduce((first, second) -> first + " " + second)
+                                .orElse("exit " + outcome.exitCode()));
             case CANCELLED -> Optional.of("interrupted");
             default -> Optional.of("the check did not finish within " + VERIFY_TIMEOUT.toSeconds() + " s");
         };
@@ -154,7 +161,8 @@ public final class StartupArchive {
     private ArchiveStatus train() throws IOException {
         deleteLeftovers();
         JarFingerprint before = JarFingerprint.of(jar);
-        Path scratch = directory.resolve("training.tmp-" + ProcessHandle.current().pid());
+        Path scratch =
+                directory.resolve("training.tmp-" + ProcessHandle.current().pid());
         PrivateFiles.createDirectories(scratch);
         // The training JVM opens the dump itself, following links: so it goes into a directory just made.
         Path dump = scratch.resolve(baseName() + ".jsa");
@@ -165,7 +173,11 @@ public final class StartupArchive {
                 throw new IOException("the jar changed while the start-up archive was being made; run setup again");
             }
             PrivateFiles.restrictToOwner(dump);
-            ArchiveStamp stamp = new ArchiveStamp(before, javaHome(), javaVersion(), clock.instant().toString(),
+            ArchiveStamp stamp = new ArchiveStamp(
+                    before,
+                    javaHome(),
+                    javaVersion(),
+                    clock.instant().toString(),
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
             // Archive first, stamp second: a crash in between leaves a stale-looking pair, never a trusted stale one.
             Files.move(dump, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -202,17 +214,20 @@ public final class StartupArchive {
     }
 
     /** What an archive was made from; stored as JSON next to it. */
-    public record ArchiveStamp(JarFingerprint jar, String javaHome, String javaVersion, String createdAt,
-            long trainingMillis) {
-    }
+    public record ArchiveStamp(
+            JarFingerprint jar, String javaHome, String javaVersion, String createdAt, long trainingMillis) {}
 
     /** Whether the archive can be trusted, and why not. */
     public record ArchiveStatus(State state, Path file, String detail, Optional<ArchiveStamp> stamp) {
-        public enum State { FRESH, MISSING, STALE }
+        public enum State {
+            FRESH,
+            MISSING,
+            STALE
+        }
 
         static ArchiveStatus fresh(Path file, ArchiveStamp stamp) {
-            return new ArchiveStatus(State.FRESH, file, "made " + stamp.createdAt() + " for this jar and Java",
-                    Optional.of(stamp));
+            return new ArchiveStatus(
+                    State.FRESH, file, "made " + stamp.createdAt() + " for this jar and Java", Optional.of(stamp));
         }
 
         static ArchiveStatus missing(Path file) {

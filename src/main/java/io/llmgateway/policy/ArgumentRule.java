@@ -59,7 +59,8 @@ public record ArgumentRule(
     public boolean holds(Map<String, ?> arguments, ArgumentIdentity identity) {
         Object raw = resolve(arguments);
         if (raw == MISSING) {
-            return op == PredicateOp.NEQ || op == PredicateOp.NOT_IN
+            return op == PredicateOp.NEQ
+                    || op == PredicateOp.NOT_IN
                     || (op == PredicateOp.EXISTS && !value.asBoolean());
         }
         JsonNode actual = raw instanceof JsonNode node ? node : LEAF_MAPPER.valueToTree(raw);
@@ -72,10 +73,12 @@ public record ArgumentRule(
             case LTE -> actual.isNumber() && compareNumbers(actual) <= 0;
             case GT -> actual.isNumber() && compareNumbers(actual) > 0;
             case GTE -> actual.isNumber() && compareNumbers(actual) >= 0;
-            case REGEX -> actual.isTextual() && pattern.matcher(actual.textValue()).find();
-            case CONTAINS -> actual.isTextual() && value.isTextual()
-                    ? actual.textValue().contains(value.textValue())
-                    : actual.isArray() && containsElement(actual, value, ArgumentIdentity.AS_IS);
+            case REGEX ->
+                actual.isTextual() && pattern.matcher(actual.textValue()).find();
+            case CONTAINS ->
+                actual.isTextual() && value.isTextual()
+                        ? actual.textValue().contains(value.textValue())
+                        : actual.isArray() && containsElement(actual, value, ArgumentIdentity.AS_IS);
             case EXISTS -> !actual.isNull() == value.asBoolean();
         };
     }

@@ -1,13 +1,13 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.files.FileMutex;
-import io.llmgateway.files.LinkedPathException;
-import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.Principal;
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.LinkedPathException;
+import io.llmgateway.files.PrivateFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,8 +55,7 @@ public final class AuditLog implements AutoCloseable {
     private final long maxBytes;
     private final int keep;
     private final FileMutex rotationLock;
-    private final ObjectMapper canonicalJson =
-            Json.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private final ObjectMapper canonicalJson = Json.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     private final long pid = ProcessHandle.current().pid();
     private final MessageDigest sha256Prototype = sha256Instance();
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -85,25 +84,53 @@ public final class AuditLog implements AutoCloseable {
      * @param errorCode  the result's errorCode, or null
      * @param rule       the policy rule that denied the call, or null
      */
-    public void record(Instant time, String tool, String resource, Principal caller, Map<String, ?> arguments,
-                       AuditOutcome outcome, String errorCode, String rule, long durationMs) {
+    public void record(
+            Instant time,
+            String tool,
+            String resource,
+            Principal caller,
+            Map<String, ?> arguments,
+            AuditOutcome outcome,
+            String errorCode,
+            String rule,
+            long durationMs) {
         try {
-            append(line(time, tool, resource, caller, arguments == null ? Map.of() : arguments, outcome, errorCode, rule,
+            append(line(
+                    time,
+                    tool,
+                    resource,
+                    caller,
+                    arguments == null ? Map.of() : arguments,
+                    outcome,
+                    errorCode,
+                    rule,
                     durationMs));
             if (failing.compareAndSet(true, false)) {
                 LOG.info("audit log {} is writable again", file);
             }
         } catch (IOException e) {
             if (failing.compareAndSet(false, true)) {
-                LOG.warn("cannot append to audit log {} ({}); calls continue unaudited until it works again",
-                        file, e instanceof LinkedPathException ? e.getMessage() : e.getClass().getSimpleName());
+                LOG.warn(
+                        "cannot append to audit log {} ({}); calls continue unaudited until it works again",
+                        file,
+                        e instanceof LinkedPathException
+                                ? e.getMessage()
+                                : e.getClass().getSimpleName());
             }
         }
     }
 
-    private byte[] line(Instant time, String tool, String resource, Principal caller, Map<String, ?> arguments,
-                        AuditOutcome outcome,
-                        String errorCode, String rule, long durationMs) throws IOException {
+    private byte[] line(
+            Instant time,
+            String tool,
+            String resource,
+            Principal caller,
+            Map<String, ?> arguments,
+            AuditOutcome outcome,
+            String errorCode,
+            String rule,
+            long durationMs)
+            throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator out = canonicalJson.getFactory().createGenerator(bytes)) {
             out.writeStartObject();
@@ -161,8 +188,8 @@ public final class AuditLog implements AutoCloseable {
 
     private void append(byte[] line) throws IOException {
         long size;
-        try (FileChannel channel = PrivateFiles.open(file,
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel channel = PrivateFiles.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

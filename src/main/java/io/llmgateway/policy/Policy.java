@@ -43,13 +43,16 @@ public record Policy(
      * "default deny, 21 tools listed, 2 hidden, 17 limits, 0 argument rules".
      */
     public String summary() {
-        long limits = allToolLimits.size() + tools.values().stream().mapToLong(r -> r.limits().size()).sum();
-        long argumentRules = tools.values().stream().mapToLong(r -> r.require().size() + r.denyIf().size()).sum();
+        long limits = allToolLimits.size()
+                + tools.values().stream().mapToLong(r -> r.limits().size()).sum();
+        long argumentRules = tools.values().stream()
+                .mapToLong(r -> r.require().size() + r.denyIf().size())
+                .sum();
         String hidden = hideUnlisted ? "every unlisted tool hidden" : hiddenTools.size() + " hidden";
         if (hideUnlisted && !hiddenTools.isEmpty()) {
             hidden += " plus " + hiddenTools.size();
         }
-        return "default " + (allowUnlisted ? "allow" : "deny") + ", " + tools.size() + " tools listed, " + hidden
-                + ", " + limits + " limits, " + argumentRules + " argument rules";
+        return "default " + (allowUnlisted ? "allow" : "deny") + ", " + tools.size() + " tools listed, " + hidden + ", "
+                + limits + " limits, " + argumentRules + " argument rules";
     }
 }

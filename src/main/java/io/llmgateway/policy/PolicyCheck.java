@@ -5,5 +5,4 @@ package io.llmgateway.policy;
  *
  * @param message a one-line summary when valid, else the error naming line, column and field
  */
-public record PolicyCheck(boolean ok, String message) {
-}
+public record PolicyCheck(boolean ok, String message) {}

@@ -1,15 +1,15 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.files.FileMutex;
-import io.llmgateway.files.LinkedPathException;
-import io.llmgateway.files.LockTimeoutException;
-import io.llmgateway.files.PrivateFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.files.FileMutex;
+import io.llmgateway.files.LinkedPathException;
+import io.llmgateway.files.LockTimeoutException;
+import io.llmgateway.files.PrivateFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,6 +56,7 @@ public final class PolicyCounters implements AutoCloseable {
     private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
     /** A damaged entry's count: above every max, so its window is full; never incremented or decremented. */
     private static final long DAMAGED = Long.MAX_VALUE;
+
     private static final String DAMAGED_TEXT = "damaged";
     /** Longest value quoted in a warning. */
     private static final int MAX_QUOTED_CHARS = 40;
@@ -99,7 +100,8 @@ public final class PolicyCounters implements AutoCloseable {
     public void release(Collection<CounterSlot> slots, Instant now) {
         update(now, counts -> {
             for (CounterSlot slot : slots) {
-                counts.computeIfPresent(slot.key(), (key, count) -> count == DAMAGED ? count : count > 1 ? count - 1 : null);
+                counts.computeIfPresent(
+                        slot.key(), (key, count) -> count == DAMAGED ? count : count > 1 ? count - 1 : null);
             }
             return null;
         });
@@ -108,8 +110,8 @@ public final class PolicyCounters implements AutoCloseable {
     private <T> T update(Instant now, CountsChange<T> change) {
         try {
             return lock.locked(() -> {
-                try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                try (FileChannel channel = PrivateFiles.open(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                     Map<String, String> damagedValues = new HashMap<>();
                     Map<String, Long> before = read(channel, damagedValues);
                     Map<String, Long> counts = new HashMap<>(before);
@@ -171,7 +173,10 @@ public final class PolicyCounters implements AutoCloseable {
             }
         } catch (IOException | IllegalStateException e) {
             // Losing counts errs in the user's favour; refusing every call would not.
-            LOG.warn("{} is unreadable ({}); counting restarts from zero", file, e.getClass().getSimpleName());
+            LOG.warn(
+                    "{} is unreadable ({}); counting restarts from zero",
+                    file,
+                    e.getClass().getSimpleName());
             return new HashMap<>();
         }
         return counts;
@@ -207,10 +212,15 @@ public final class PolicyCounters implements AutoCloseable {
         Map<String, String> current = new TreeMap<>();
         damagedValues.forEach((key, value) -> {
             if (counts.containsKey(key)) {
-                current.put(key, damaged.getOrDefault(key, FILE_NAME + " entry \"" + key + "\" holds " + value
-                        + ", which no count can be (a count is a whole number from 0 to " + PolicyParser.MAX_LIMIT
-                        + "); that window counts as full until it ends. To reset every count, stop the gateways and"
-                        + " delete " + file));
+                current.put(
+                        key,
+                        damaged.getOrDefault(
+                                key,
+                                FILE_NAME + " entry \"" + key + "\" holds " + value
+                                        + ", which no count can be (a count is a whole number from 0 to "
+                                        + PolicyParser.MAX_LIMIT
+                                        + "); that window counts as full until it ends. To reset every count, stop the gateways and"
+                                        + " delete " + file));
             }
         });
         current.forEach((key, warning) -> {
@@ -257,16 +267,19 @@ public final class PolicyCounters implements AutoCloseable {
 
     private GatewayException unavailable(IOException e) {
         if (e instanceof LockTimeoutException busy) {
-            return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters are busy: " + busy.getMessage()
-                    + "; " + busy.advice() + ".");
+            return new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "The policy counters are busy: " + busy.getMessage() + "; " + busy.advice() + ".");
         }
         if (e instanceof LinkedPathException linked) {
-            return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters refuse " + linked.getMessage()
-                    + ".");
+            return new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE, "The policy counters refuse " + linked.getMessage() + ".");
         }
-        return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The policy counters in " + file.getParent()
-                + " cannot be updated (" + e.getClass().getSimpleName() + "); check the directory's permissions"
-                + " and free space.");
+        return new GatewayException(
+                ErrorCode.STORE_UNAVAILABLE,
+                "The policy counters in " + file.getParent()
+                        + " cannot be updated (" + e.getClass().getSimpleName() + "); check the directory's permissions"
+                        + " and free space.");
     }
 
     @Override

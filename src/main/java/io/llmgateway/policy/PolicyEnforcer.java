@@ -69,8 +69,8 @@ public final class PolicyEnforcer implements AutoCloseable {
         return denial(policyFile.current(), tool, arguments, identity) == null;
     }
 
-    private static PolicyDecision.Denied denial(Policy policy, String tool, Map<String, ?> arguments,
-            ArgumentIdentity identity) {
+    private static PolicyDecision.Denied denial(
+            Policy policy, String tool, Map<String, ?> arguments, ArgumentIdentity identity) {
         PolicyDecision.Denied byTool = toolDenial(policy, tool);
         if (byTool != null) {
             return byTool;
@@ -85,31 +85,43 @@ public final class PolicyEnforcer implements AutoCloseable {
         }
         ToolRule rule = policy.ruleFor(tool).orElse(null);
         if (rule == null) {
-            return policy.allowUnlisted() ? null
+            return policy.allowUnlisted()
+                    ? null
                     : denied(tool, "/default", "the tool is not listed in the policy and the default is deny");
         }
         String actionRule = "/tools/" + PolicyParser.pointerSegment(tool) + "/action";
         return switch (rule.action()) {
-            case DENY -> denied(tool, actionRule, rule.reason() != null ? rule.reason() : "the tool is denied by the policy");
-            case REQUIRE_APPROVAL -> denied(tool, actionRule, "the policy requires approval for this tool"
-                    + (rule.reason() != null ? " (" + rule.reason() + ")" : "")
-                    + ", and the gateway has no approval channel over stdio; an operator must allow it in the policy");
+            case DENY ->
+                denied(tool, actionRule, rule.reason() != null ? rule.reason() : "the tool is denied by the policy");
+            case REQUIRE_APPROVAL ->
+                denied(
+                        tool,
+                        actionRule,
+                        "the policy requires approval for this tool"
+                                + (rule.reason() != null ? " (" + rule.reason() + ")" : "")
+                                + ", and the gateway has no approval channel over stdio; an operator must allow it in the policy");
             case ALLOW -> null;
         };
     }
 
-    private static PolicyDecision.Denied argumentDenial(String tool, ToolRule rule, Map<String, ?> args,
-            ArgumentIdentity identity) {
+    private static PolicyDecision.Denied argumentDenial(
+            String tool, ToolRule rule, Map<String, ?> args, ArgumentIdentity identity) {
         for (ArgumentRule require : rule.require()) {
             if (!require.holds(args, identity)) {
-                return denied(tool, require.rule(),
+                return denied(
+                        tool,
+                        require.rule(),
                         require.reason() != null ? require.reason() : "the policy requires " + require.describe());
             }
         }
         for (ArgumentRule denyIf : rule.denyIf()) {
             if (denyIf.holds(args, identity)) {
-                return denied(tool, denyIf.rule(), denyIf.reason() != null
-                        ? denyIf.reason() : "the policy denies calls where " + denyIf.describe());
+                return denied(
+                        tool,
+                        denyIf.rule(),
+                        denyIf.reason() != null
+                                ? denyIf.reason()
+                                : "the policy denies calls where " + denyIf.describe());
             }
         }
         return null;
@@ -133,7 +145,10 @@ public final class PolicyEnforcer implements AutoCloseable {
                 .max(Comparator.comparingLong(limit -> limit.slotAt(now, caller).secondsUntilEnd(now)))
                 .orElseThrow();
         long retryAfter = governing.slotAt(now, caller).secondsUntilEnd(now);
-        return new PolicyDecision.Denied(tool, ErrorCode.RATE_LIMITED, governing.rule(),
+        return new PolicyDecision.Denied(
+                tool,
+                ErrorCode.RATE_LIMITED,
+                governing.rule(),
                 DENIED_PREFIX + tool + ": limit " + governing.max() + " per " + governing.windowName()
                         + " reached; retry in " + retryAfter + " s",
                 retryAfter);

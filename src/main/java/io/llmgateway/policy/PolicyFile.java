@@ -74,8 +74,12 @@ public final class PolicyFile {
 
     public PolicyStatus status() {
         State current = state;
-        return new PolicyStatus(path, current.stamp != null,
-                current.stamp != null ? current.policy.summary() : null, current.rejectedEdit, List.of());
+        return new PolicyStatus(
+                path,
+                current.stamp != null,
+                current.stamp != null ? current.policy.summary() : null,
+                current.rejectedEdit,
+                List.of());
     }
 
     private void refresh() {
@@ -146,8 +150,7 @@ public final class PolicyFile {
         }
     }
 
-    private record Stamp(Object fileKey, FileTime modified, long size) {
-    }
+    private record Stamp(Object fileKey, FileTime modified, long size) {}
 
     /**
      * @param stamp         version of the file {@code policy} came from; null for "no file"
@@ -155,6 +158,5 @@ public final class PolicyFile {
      */
     private record State(Policy policy, Stamp stamp, String rejectedEdit, Stamp rejectedStamp) {
         static final State NONE = new State(Policy.ALLOW_ALL, null, null, null);
-
     }
 }

@@ -46,8 +46,8 @@ public final class PolicyGuard implements AutoCloseable {
      *                                 missing: refuse to start
      */
     public static PolicyGuard open(Path dataDir, Map<String, String> env, Clock clock) {
-        PolicyFile policyFile = new PolicyFile(PolicyLocation.resolve(env, dataDir), new PolicyParser(), clock,
-                PolicyFile.DEFAULT_CHECK_INTERVAL);
+        PolicyFile policyFile = new PolicyFile(
+                PolicyLocation.resolve(env, dataDir), new PolicyParser(), clock, PolicyFile.DEFAULT_CHECK_INTERVAL);
         PolicyCounters counters = new PolicyCounters(dataDir);
         AuditLog audit = new AuditLog(dataDir, AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP);
         return new PolicyGuard(new PolicyEnforcer(policyFile, counters, clock), audit, clock);
@@ -81,8 +81,8 @@ public final class PolicyGuard implements AutoCloseable {
      * {@link ToolCallAdapter#failed} results. The audit line shows the arguments as received and names the
      * caller, whose own count per-grant limits charge.
      */
-    public <R> R call(String tool, Map<String, ?> received, Principal caller, ToolCallAdapter<R> adapter,
-            GuardedCall<R> call) {
+    public <R> R call(
+            String tool, Map<String, ?> received, Principal caller, ToolCallAdapter<R> adapter, GuardedCall<R> call) {
         return admitAndRun(tool, null, received, caller, adapter, call);
     }
 
@@ -91,13 +91,18 @@ public final class PolicyGuard implements AutoCloseable {
      * denied exactly as a call of that tool with the canonical arguments the read stands for, and
      * audited as such, naming the resource.
      */
-    public <R> R readResource(String uri, String tool, Principal caller, ToolCallAdapter<R> adapter,
-            GuardedCall<R> read) {
+    public <R> R readResource(
+            String uri, String tool, Principal caller, ToolCallAdapter<R> adapter, GuardedCall<R> read) {
         return admitAndRun(tool, uri, Map.of("uri", uri), caller, adapter, read);
     }
 
-    private <R> R admitAndRun(String tool, String resource, Map<String, ?> received, Principal caller,
-            ToolCallAdapter<R> adapter, GuardedCall<R> call) {
+    private <R> R admitAndRun(
+            String tool,
+            String resource,
+            Map<String, ?> received,
+            Principal caller,
+            ToolCallAdapter<R> adapter,
+            GuardedCall<R> call) {
         AuditedCall audited = new AuditedCall(clock.instant(), tool, resource, caller, received);
         Optional<PolicyDecision.Denied> toolDenied = enforcer.checkTool(tool);
         if (toolDenied.isPresent()) {
@@ -133,8 +138,10 @@ public final class PolicyGuard implements AutoCloseable {
     }
 
     private static <R> R refused(AuditedCall audited, ToolCallAdapter<R> adapter, PolicyDecision.Denied denial) {
-        audited.record(denial.code() == ErrorCode.RATE_LIMITED ? AuditOutcome.RATE_LIMITED : AuditOutcome.DENIED,
-                denial.code().wireName(), denial.rule());
+        audited.record(
+                denial.code() == ErrorCode.RATE_LIMITED ? AuditOutcome.RATE_LIMITED : AuditOutcome.DENIED,
+                denial.code().wireName(),
+                denial.rule());
         return adapter.failed(denial.toException());
     }
 
@@ -155,7 +162,15 @@ public final class PolicyGuard implements AutoCloseable {
         }
 
         void record(AuditOutcome outcome, String errorCode, String rule) {
-            audit.record(started, tool, resource, caller, received, outcome, errorCode, rule,
+            audit.record(
+                    started,
+                    tool,
+                    resource,
+                    caller,
+                    received,
+                    outcome,
+                    errorCode,
+                    rule,
                     Duration.between(started, clock.instant()).toMillis());
         }
     }

@@ -34,11 +34,13 @@ import java.util.regex.PatternSyntaxException;
 public final class PolicyParser {
     /** Longest {@code rate_limit.window} accepted: a week. Longer windows are almost always a unit mistake. */
     static final long MAX_RATE_LIMIT_WINDOW_SECONDS = 7 * Limit.DAY;
+
     static final long MAX_LIMIT = 1_000_000_000L;
     /** Largest policy file read: far above any real policy, small enough that no file can exhaust memory. */
     static final int MAX_FILE_BYTES = 1 << 20;
     /** How long reading the file may take; a regular file of 1 MiB takes milliseconds. */
     static final Duration READ_PATIENCE = Duration.ofSeconds(5);
+
     private static final Pattern COUNTER_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
     private static final List<String> TOP_FIELDS = List.of("version", "default", "hide", "all_tools", "tools");
@@ -83,7 +85,8 @@ public final class PolicyParser {
         } catch (JsonProcessingException e) {
             throw document.errorAt(e.getLocation(), "invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new InvalidPolicyException(source + ": cannot be parsed (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidPolicyException(
+                    source + ": cannot be parsed (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -160,8 +163,8 @@ public final class PolicyParser {
         }
 
         InvalidPolicyException errorAt(JsonLocation location, String problem) {
-            String where = location == null ? ""
-                    : " line " + location.getLineNr() + ", column " + location.getColumnNr();
+            String where =
+                    location == null ? "" : " line " + location.getLineNr() + ", column " + location.getColumnNr();
             return new InvalidPolicyException(source + where + ": " + problem);
         }
 
@@ -229,15 +232,19 @@ public final class PolicyParser {
             ToolAction action = ToolAction.ALLOW;
             if (rule.has("action")) {
                 String name = string(path + ".action", rule.get("action"));
-                action = Arrays.stream(ToolAction.values()).filter(a -> a.wireName().equals(name)).findFirst()
-                        .orElseThrow(() -> doc.error(path + ".action",
-                                "must be \"deny\", \"require_approval\" or \"allow\""));
+                action = Arrays.stream(ToolAction.values())
+                        .filter(a -> a.wireName().equals(name))
+                        .findFirst()
+                        .orElseThrow(() ->
+                                doc.error(path + ".action", "must be \"deny\", \"require_approval\" or \"allow\""));
             }
             String reason = optionalString(path + ".reason", rule.get("reason"));
             if (reason != null && action == ToolAction.ALLOW) {
                 throw doc.error(path + ".reason", "needs \"action\": \"deny\" or \"require_approval\" next to it");
             }
-            return new ToolRule(action, reason,
+            return new ToolRule(
+                    action,
+                    reason,
                     predicates(path + ".require", rule.get("require"), rulePrefix + "/require"),
                     predicates(path + ".deny_if", rule.get("deny_if"), rulePrefix + "/deny_if"),
                     limits(path, rule, rulePrefix, "rate_limit:" + tool));
@@ -261,12 +268,14 @@ public final class PolicyParser {
             String argumentPath = string(path + ".path", required(path, predicate, "path"));
             List<String> segments = List.of(argumentPath.split("\\.", -1));
             if (segments.size() < 2 || !segments.get(0).equals("args") || segments.contains("")) {
-                throw doc.error(path + ".path", "must look like \"args.<name>\" or \"args.<name>.<name>\","
-                        + " e.g. \"args.workingDir\"");
+                throw doc.error(
+                        path + ".path",
+                        "must look like \"args.<name>\" or \"args.<name>.<name>\"," + " e.g. \"args.workingDir\"");
             }
             String opName = string(path + ".op", required(path, predicate, "op"));
-            PredicateOp op = PredicateOp.fromWireName(opName).orElseThrow(() -> doc.error(path + ".op",
-                    "must be one of " + String.join(", ", PredicateOp.wireNames())));
+            PredicateOp op = PredicateOp.fromWireName(opName)
+                    .orElseThrow(() ->
+                            doc.error(path + ".op", "must be one of " + String.join(", ", PredicateOp.wireNames())));
             String valuePath = path + ".value";
             JsonNode value = predicate.get("value");
             Pattern pattern = null;
@@ -291,8 +300,7 @@ public final class PolicyParser {
                     }
                 }
                 case REGEX -> pattern = regex(valuePath, value);
-                default -> {
-                }
+                default -> {}
             }
             String reason = optionalString(path + ".reason", predicate.get("reason"));
             List<String> belowArgs = segments.subList(1, segments.size());
@@ -306,8 +314,9 @@ public final class PolicyParser {
             try {
                 return Pattern.compile(value.textValue());
             } catch (PatternSyntaxException e) {
-                throw doc.error(path, "is not a valid regular expression: " + e.getDescription()
-                        + " near index " + e.getIndex());
+                throw doc.error(
+                        path,
+                        "is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
             }
         }
 
@@ -319,8 +328,9 @@ public final class PolicyParser {
                 for (int i = 0; i < array.size(); i++) {
                     Limit limit = limit(path + ".limits[" + i + "]", array.get(i), rulePrefix);
                     if (!seen.add(limit.counter() + "/" + limit.windowSeconds())) {
-                        throw doc.error(path + ".limits[" + i + "].counter", "repeats counter \"" + limit.counter()
-                                + "\" with the same window in this list");
+                        throw doc.error(
+                                path + ".limits[" + i + "].counter",
+                                "repeats counter \"" + limit.counter() + "\" with the same window in this list");
                     }
                     limits.add(limit);
                 }
@@ -357,7 +367,8 @@ public final class PolicyParser {
             long max = positive(path + ".max", required(path, limit, "max"), MAX_LIMIT);
             boolean perGrant = limit.has("scope");
             if (perGrant && !"grant".equals(limit.get("scope").textValue())) {
-                throw doc.error(path + ".scope", "must be \"grant\" (a count per grant), or left out (one count for all)");
+                throw doc.error(
+                        path + ".scope", "must be \"grant\" (a count per grant), or left out (one count for all)");
             }
             return new Limit(counter, seconds, max, rulePrefix + "/limits/" + pointerSegment(counter), perGrant);
         }
@@ -365,8 +376,9 @@ public final class PolicyParser {
         private void onlyFields(String path, ObjectNode node, List<String> known) {
             node.fieldNames().forEachRemaining(name -> {
                 if (!known.contains(name)) {
-                    throw doc.error(Document.join(path, name), "is not a known field; expected one of "
-                            + String.join(", ", known));
+                    throw doc.error(
+                            Document.join(path, name),
+                            "is not a known field; expected one of " + String.join(", ", known));
                 }
             });
         }
@@ -413,7 +425,8 @@ public final class PolicyParser {
         }
 
         private long positive(String path, JsonNode node, long max) {
-            if (!node.isIntegralNumber() || node.bigIntegerValue().signum() <= 0
+            if (!node.isIntegralNumber()
+                    || node.bigIntegerValue().signum() <= 0
                     || node.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
                 throw doc.error(path, "must be a whole number from 1 to " + max);
             }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param damagedCounters one sentence per damaged entry of the counter file (its window counts as
  *                        full until it ends), as last read by this process
  */
-public record PolicyStatus(Path path, boolean loaded, String summary, String rejectedEdit, List<String> damagedCounters) {
+public record PolicyStatus(
+        Path path, boolean loaded, String summary, String rejectedEdit, List<String> damagedCounters) {
 
     public PolicyStatus {
         Objects.requireNonNull(path, "path");
@@ -28,7 +29,8 @@ public record PolicyStatus(Path path, boolean loaded, String summary, String rej
     /** One line, e.g. "policy /home/u/.llm-cli-gateway/policy.json: default deny, 21 tools listed, ...". */
     public String describe() {
         if (rejectedEdit == null) {
-            return loaded ? "policy " + path + ": " + summary
+            return loaded
+                    ? "policy " + path + ": " + summary
                     : "policy: no file at " + path + "; all tools are allowed";
         }
         String inForce = loaded ? "previous version still in force: " + summary : "all tools are allowed";

@@ -18,7 +18,8 @@ public enum PredicateOp {
     CONTAINS("contains"),
     EXISTS("exists");
 
-    private static final List<String> WIRE_NAMES = Arrays.stream(values()).map(PredicateOp::wireName).toList();
+    private static final List<String> WIRE_NAMES =
+            Arrays.stream(values()).map(PredicateOp::wireName).toList();
 
     private final String wireName;
 

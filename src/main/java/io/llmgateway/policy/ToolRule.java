@@ -13,11 +13,7 @@ import java.util.Objects;
  * @param reason  text for {@code action:"deny"}/{@code "require_approval"}, or null
  */
 public record ToolRule(
-        ToolAction action,
-        String reason,
-        List<ArgumentRule> require,
-        List<ArgumentRule> denyIf,
-        List<Limit> limits) {
+        ToolAction action, String reason, List<ArgumentRule> require, List<ArgumentRule> denyIf, List<Limit> limits) {
 
     public static final ToolRule ALLOWED = new ToolRule(ToolAction.ALLOW, null, List.of(), List.of(), List.of());
 

@@ -15,8 +15,7 @@ final class CumulativeUsage {
     static final String PREFIX = "usageTotal.";
     private static final String[] FIELDS = {"inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens"};
 
-    private CumulativeUsage() {
-    }
+    private CumulativeUsage() {}
 
     /** Stores these totals in {@code metadata} (null counts remove their key). */
     static void remember(Map<String, String> metadata, Usage totals) {
@@ -30,13 +29,19 @@ final class CumulativeUsage {
      * This request's usage: all of it for a new conversation, else the difference to the totals the
      * session recorded for the same conversation; unknown, with a warning, when there are none to compare.
      */
-    static Usage perRequest(ProviderCli provider, Continuation continuation, Usage totals, SessionRecord before,
-            String nativeId, List<String> warnings) {
+    static Usage perRequest(
+            ProviderCli provider,
+            Continuation continuation,
+            Usage totals,
+            SessionRecord before,
+            String nativeId,
+            List<String> warnings) {
         if (!continuation.continuesConversation()) {
             return totals;
         }
         Usage earlier = before != null && nativeId != null && nativeId.equals(before.nativeSessionId())
-                ? recorded(before.metadata()) : null;
+                ? recorded(before.metadata())
+                : null;
         Usage delta = earlier == null ? null : totals.minus(earlier);
         if (delta == null) {
             warnings.add(provider.id().displayName() + " reports token usage cumulatively over a conversation and the "
@@ -57,7 +62,9 @@ final class CumulativeUsage {
     }
 
     private static Long[] counts(Usage usage) {
-        return new Long[] {usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheCreationTokens()};
+        return new Long[] {
+            usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheCreationTokens()
+        };
     }
 
     private static Long parse(String value) {

@@ -1,16 +1,16 @@
 package io.llmgateway.provider;
 
-import io.llmgateway.provider.api.CanonicalRequest;
-import io.llmgateway.provider.api.Continuation;
-import io.llmgateway.provider.cli.ClassifiedFailure;
-import io.llmgateway.provider.cli.ParsedOutput;
-import io.llmgateway.provider.cli.FinishedRun;
-import io.llmgateway.provider.cli.Excerpts;
-import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.cli.ClassifiedFailure;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.FinishedRun;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.ProviderCli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +31,10 @@ final class FailureClassifier {
     private static final Pattern AUTH = Pattern.compile("(?i)not logged in|log ?in required|please (run )?/?log ?in"
             + "|unauthori[sz]ed|\\b401\\b|invalid (x-)?api[ _-]?key|(missing|no) api[ _-]?key|api[ _-]?key (is )?"
             + "(missing|not set|required|invalid)|authentication (failed|required|error)|not authenticated");
-    private static final Pattern UNKNOWN_SESSION = Pattern.compile("(?i)(session|conversation|chat|thread)\\b[^\\n]{0,60}"
-            + "\\b(not found|does not exist|doesn't exist|unknown|no such)|no (session|conversation|chat|thread)s?\\b"
-            + "[^\\n]{0,40}\\bfound|(unknown|invalid) (session|conversation|chat|thread)");
+    private static final Pattern UNKNOWN_SESSION =
+            Pattern.compile("(?i)(session|conversation|chat|thread)\\b[^\\n]{0,60}"
+                    + "\\b(not found|does not exist|doesn't exist|unknown|no such)|no (session|conversation|chat|thread)s?\\b"
+                    + "[^\\n]{0,40}\\bfound|(unknown|invalid) (session|conversation|chat|thread)");
 
     /**
      * Throws the error a failed run maps to; returns normally when the run succeeded.
@@ -41,32 +42,60 @@ final class FailureClassifier {
      * @param outcome the run's outcome with its output redacted
      * @param output  what the parser read, redacted
      */
-    void check(ProviderCli provider, CanonicalRequest request, ProcessSpec spec, ProcessOutcome outcome, ParsedOutput output,
+    void check(
+            ProviderCli provider,
+            CanonicalRequest request,
+            ProcessSpec spec,
+            ProcessOutcome outcome,
+            ParsedOutput output,
             String correlationId) {
         String name = name(provider);
         Map<String, Object> details = details(provider, outcome, correlationId);
         switch (outcome.termination()) {
-            case TIMEOUT -> throw stopped(ErrorCode.TIMEOUT, name + " did not finish within timeoutMs ("
-                    + spec.wallTimeout().toMillis() + " ms) and was stopped; raise timeoutMs or split the task.",
-                    details, output);
-            case IDLE_TIMEOUT -> throw stopped(ErrorCode.IDLE_TIMEOUT, name + " printed nothing for idleTimeoutMs ("
-                    + spec.idleTimeout().toMillis() + " ms) and was stopped; raise idleTimeoutMs if it legitimately "
-                    + "works silently for longer.", details, output);
-            case OUTPUT_TOO_LARGE -> throw stopped(ErrorCode.OUTPUT_TOO_LARGE, name + " printed more than "
-                    + spec.maxOutputBytes() + " bytes on " + (outcome.stdoutTruncated() ? "stdout" : "stderr")
-                    + " and was stopped; what it printed before is in partialResponse and stderrExcerpt. Ask for a "
-                    + "shorter answer or raise LLM_GATEWAY_MAX_OUTPUT_BYTES.", details, output);
-            case CANCELLED -> throw stopped(ErrorCode.CANCELLED, name + " was stopped because the request was "
-                    + "cancelled or the gateway is shutting down; send the request again if it is still wanted.",
-                    details, output);
+            case TIMEOUT ->
+                throw stopped(
+                        ErrorCode.TIMEOUT,
+                        name + " did not finish within timeoutMs ("
+                                + spec.wallTimeout().toMillis()
+                                + " ms) and was stopped; raise timeoutMs or split the task.",
+                        details,
+                        output);
+            case IDLE_TIMEOUT ->
+                throw stopped(
+                        ErrorCode.IDLE_TIMEOUT,
+                        name + " printed nothing for idleTimeoutMs ("
+                                + spec.idleTimeout().toMillis()
+                                + " ms) and was stopped; raise idleTimeoutMs if it legitimately "
+                                + "works silently for longer.",
+                        details,
+                        output);
+            case OUTPUT_TOO_LARGE ->
+                throw stopped(
+                        ErrorCode.OUTPUT_TOO_LARGE,
+                        name + " printed more than "
+                                + spec.maxOutputBytes() + " bytes on "
+                                + (outcome.stdoutTruncated() ? "stdout" : "stderr")
+                                + " and was stopped; what it printed before is in partialResponse and stderrExcerpt. Ask for a "
+                                + "shorter answer or raise LLM_GATEWAY_MAX_OUTPUT_BYTES.",
+                        details,
+                        output);
+            case CANCELLED ->
+                throw stopped(
+                        ErrorCode.CANCELLED,
+                        name + " was stopped because the request was "
+                                + "cancelled or the gateway is shutting down; send the request again if it is still wanted.",
+                        details,
+                        output);
             case EXITED -> {
-                FinishedRun run = new FinishedRun(request, outcome.exitCode(), outcome.stdout(), outcome.stderr(), output);
+                FinishedRun run =
+                        new FinishedRun(request, outcome.exitCode(), outcome.stdout(), outcome.stderr(), output);
                 Optional<ClassifiedFailure> failure = provider.classify(run).or(() -> shared(provider, run));
                 if (failure.isPresent()) {
                     if (output.response() == null) {
                         details.put("stdoutExcerpt", Excerpts.tail(outcome.stdout(), STDERR_EXCERPT_CHARS));
                     }
-                    throw new GatewayException(failure.get().code(), failure.get().message(), details);
+                    throw new GatewayException(
+                            failure.get().code(), failure.get().message(), details);
                 }
             }
         }
@@ -83,13 +112,17 @@ final class FailureClassifier {
             }
             Continuation continuation = run.request().continuation();
             if (continuation.isResume() && UNKNOWN_SESSION.matcher(evidence).find()) {
-                return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, name + " does not know session "
-                        + continuation.nativeSessionId() + " (it said: " + Excerpts.head(said, QUOTE_CHARS)
-                        + "); check the id, which is the CLI's own session id, or start a new session."));
+                return Optional.of(new ClassifiedFailure(
+                        ErrorCode.SESSION_NOT_FOUND,
+                        name + " does not know session "
+                                + continuation.nativeSessionId() + " (it said: " + Excerpts.head(said, QUOTE_CHARS)
+                                + "); check the id, which is the CLI's own session id, or start a new session."));
             }
-            String what = run.exitCode() != 0 ? name + " exited with code " + run.exitCode() : name + " reported an error";
-            return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, what + (said.isBlank() ? "; see stderrExcerpt."
-                    : ": " + Excerpts.head(said, QUOTE_CHARS))));
+            String what =
+                    run.exitCode() != 0 ? name + " exited with code " + run.exitCode() : name + " reported an error";
+            return Optional.of(new ClassifiedFailure(
+                    ErrorCode.CLI_ERROR,
+                    what + (said.isBlank() ? "; see stderrExcerpt." : ": " + Excerpts.head(said, QUOTE_CHARS))));
         }
         String response = output.response();
         if (response == null || response.isBlank()) {
@@ -98,8 +131,11 @@ final class FailureClassifier {
                 return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, knownFailure.get()));
             }
             if (response == null) {
-                return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, name + " exited 0 but printed no reply the "
-                        + "gateway could read (see stdoutExcerpt); its output format may have changed in this version."));
+                return Optional.of(
+                        new ClassifiedFailure(
+                                ErrorCode.CLI_ERROR,
+                                name + " exited 0 but printed no reply the "
+                                        + "gateway could read (see stdoutExcerpt); its output format may have changed in this version."));
             }
         }
         return Optional.empty();

@@ -3,9 +3,9 @@ package io.llmgateway.provider;
 import io.llmgateway.core.Principal;
 import io.llmgateway.workspace.PlacementRequest;
 import java.util.Collections;
-import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A provider request as the caller gave it; {@link ProviderRequestService} validates every field.
@@ -21,9 +21,19 @@ import java.util.Map;
  * @param owner          the grant making the request: it sees and records only its own sessions
  * @param placement      the {@code workspace} and {@code worktree} arguments
  */
-public record ProviderRequest(String prompt, String model, String sessionId, boolean createNewSession,
-        boolean resumeLatest, String workingDir, Long timeoutMs, Long idleTimeoutMs, String correlationId,
-        Map<String, Object> options, Principal owner, PlacementRequest placement) {
+public record ProviderRequest(
+        String prompt,
+        String model,
+        String sessionId,
+        boolean createNewSession,
+        boolean resumeLatest,
+        String workingDir,
+        Long timeoutMs,
+        Long idleTimeoutMs,
+        String correlationId,
+        Map<String, Object> options,
+        Principal owner,
+        PlacementRequest placement) {
 
     public ProviderRequest {
         Objects.requireNonNull(owner, "owner");

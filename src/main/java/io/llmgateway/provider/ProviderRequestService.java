@@ -1,23 +1,6 @@
 package io.llmgateway.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.provider.api.CanonicalRequest;
-import io.llmgateway.provider.api.OptionType;
-import io.llmgateway.provider.api.Placement;
-import io.llmgateway.provider.api.PreparedRun;
-import io.llmgateway.provider.api.ProviderOption;
-import io.llmgateway.provider.api.ProviderRuns;
-import io.llmgateway.provider.api.Continuation;
-import io.llmgateway.provider.api.ProviderOptions;
-import io.llmgateway.provider.api.ProviderResult;
-import io.llmgateway.provider.api.RunContext;
-import io.llmgateway.provider.api.Usage;
-import io.llmgateway.provider.cli.ParsedOutput;
-import io.llmgateway.provider.cli.Excerpts;
-import io.llmgateway.provider.cli.Invocation;
-import io.llmgateway.provider.cli.ProviderCli;
-import io.llmgateway.provider.cli.ProviderRegistry;
-import io.llmgateway.provider.cli.ScratchFiles;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
@@ -27,6 +10,23 @@ import io.llmgateway.exec.InputLimits;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.model.ModelCatalog;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.Placement;
+import io.llmgateway.provider.api.PreparedRun;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderOptions;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.ProviderRuns;
+import io.llmgateway.provider.api.RunContext;
+import io.llmgateway.provider.api.Usage;
+import io.llmgateway.provider.cli.Excerpts;
+import io.llmgateway.provider.cli.Invocation;
+import io.llmgateway.provider.cli.ParsedOutput;
+import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.cli.ProviderRegistry;
+import io.llmgateway.provider.cli.ScratchFiles;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
@@ -93,8 +93,13 @@ public final class ProviderRequestService implements ProviderRuns {
      * @param redactor   removes secrets from everything a run's output contributes to a result or an error
      * @param placements settles the {@code workspace} and {@code worktree} arguments into the real directory
      */
-    public ProviderRequestService(ProviderRegistry registry, SessionService sessions, RequestSettings settings,
-            ModelCatalog models, SecretRedactor redactor, Placements placements) {
+    public ProviderRequestService(
+            ProviderRegistry registry,
+            SessionService sessions,
+            RequestSettings settings,
+            ModelCatalog models,
+            SecretRedactor redactor,
+            Placements placements) {
         this.registry = registry;
         this.models = models;
         this.sessions = sessions;
@@ -104,8 +109,7 @@ public final class ProviderRequestService implements ProviderRuns {
     }
 
     /** Which session and conversation a request runs under. */
-    private record Plan(SessionRecord session, Continuation continuation) {
-    }
+    private record Plan(SessionRecord session, Continuation continuation) {}
 
     /**
      * Checks a request and builds its canonical form: the model resolved through the catalog, the working
@@ -125,17 +129,32 @@ public final class ProviderRequestService implements ProviderRuns {
         String correlationId = checkCorrelationId(request.correlationId());
         Duration timeout = duration("timeoutMs", request.timeoutMs(), DEFAULT_TIMEOUT);
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
-        ProviderOptions options = withRealDirectories(provider.options(),
-                ProviderOptions.of(provider.options(), request.options()));
+        ProviderOptions options =
+                withRealDirectories(provider.options(), ProviderOptions.of(provider.options(), request.options()));
         Plan plan = plan(provider, request);
-        Placements.Placed placed = placements.place(cli, request.placement(), plan.session(), request.workingDir(),
-                ProviderRequestService::realWorkingDir, recordedDir(plan.session()), this::realDefaultWorkingDir);
+        Placements.Placed placed = placements.place(
+                cli,
+                request.placement(),
+                plan.session(),
+                request.workingDir(),
+                ProviderRequestService::realWorkingDir,
+                recordedDir(plan.session()),
+                this::realDefaultWorkingDir);
         Path workingDir = chooseWorkingDir(provider, plan, placed.workingDir());
         Continuation continuation = plan.continuation();
-        CanonicalRequest canonical = new CanonicalRequest(prompt, model,
+        CanonicalRequest canonical = new CanonicalRequest(
+                prompt,
+                model,
                 plan.session() == null ? null : plan.session().id(),
-                continuation.isResume() ? continuation.nativeSessionId() : null, request.createNewSession(),
-                request.resumeLatest(), workingDir, timeout, idleTimeout, correlationId, options, request.owner(),
+                continuation.isResume() ? continuation.nativeSessionId() : null,
+                request.createNewSession(),
+                request.resumeLatest(),
+                workingDir,
+                timeout,
+                idleTimeout,
+                correlationId,
+                options,
+                request.owner(),
                 placed.placement());
         checkCommand(provider, canonical);
         return canonical;
@@ -165,7 +184,9 @@ public final class ProviderRequestService implements ProviderRuns {
         if (reserveSession && sessionId == null && !continuation.continuesConversation()) {
             sessionId = sessions.create(owner, cli, null, false).record().id();
         }
-        String correlationId = request.correlationId() != null ? request.correlationId() : UUID.randomUUID().toString();
+        String correlationId = request.correlationId() != null
+                ? request.correlationId()
+                : UUID.randomUUID().toString();
         ScratchFiles scratch = new ScratchFiles();
         try {
             Invocation invocation = provider.invocation(request, scratch);
@@ -174,12 +195,25 @@ public final class ProviderRequestService implements ProviderRuns {
             if (!placed.isEmpty()) {
                 sessions.ensure(owner, cli, sessionId, placed);
             }
-            ProcessSpec spec = checkedExecutable(provider,
+            ProcessSpec spec = checkedExecutable(
+                    provider,
                     spec(provider, invocation, request.workingDir(), request.timeout(), request.idleTimeout()));
-            log.info("{} request {}: {} in {}", cli.wireName(), correlationId, continuation.kind(),
+            log.info(
+                    "{} request {}: {} in {}",
+                    cli.wireName(),
+                    correlationId,
+                    continuation.kind(),
                     request.workingDir());
-            RunContext context = new RunContext(sessionId, continuation, request.workingDir(),
-                    request.model(), correlationId, request.timeout(), request.idleTimeout(), scratch.files(), owner,
+            RunContext context = new RunContext(
+                    sessionId,
+                    continuation,
+                    request.workingDir(),
+                    request.model(),
+                    correlationId,
+                    request.timeout(),
+                    request.idleTimeout(),
+                    scratch.files(),
+                    owner,
                     workspaceMetadata(placement));
             return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
@@ -199,22 +233,36 @@ public final class ProviderRequestService implements ProviderRuns {
         ProviderCli provider = registry.get(cli);
         try {
             CanonicalRequest completed = completedRequest(context);
-            ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand()).workingDir(context.workingDir())
-                    .environment(Map.of()).wallTimeout(context.timeout()).idleTimeout(context.idleTimeout())
-                    .maxOutputBytes(settings.maxOutputBytes()).killGrace(settings.killGrace()).build();
+            ProcessSpec spec = ProcessSpec.builder(cli.defaultCommand())
+                    .workingDir(context.workingDir())
+                    .environment(Map.of())
+                    .wallTimeout(context.timeout())
+                    .idleTimeout(context.idleTimeout())
+                    .maxOutputBytes(settings.maxOutputBytes())
+                    .killGrace(settings.killGrace())
+                    .build();
             // Redacted before anything is quoted or cut from it; the parser reads the output as printed.
             ParsedOutput output = visible(provider, provider.parse(outcome.stdout(), outcome.stderr()));
-            ProcessOutcome shown = outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr()));
+            ProcessOutcome shown =
+                    outcome.withOutput(redactor.redact(outcome.stdout()), redactor.redact(outcome.stderr()));
             try {
                 failures.check(provider, completed, spec, shown, output, context.correlationId());
             } catch (GatewayException e) {
-                log.info("{} request {} failed after {} ms: {}", cli.wireName(), context.correlationId(),
-                        outcome.duration().toMillis(), e.code().wireName());
+                log.info(
+                        "{} request {} failed after {} ms: {}",
+                        cli.wireName(),
+                        context.correlationId(),
+                        outcome.duration().toMillis(),
+                        e.code().wireName());
                 throw e;
             }
             ProviderResult result = record(provider, context, completed, outcome, output);
-            log.info("{} request {} finished in {} ms under {}", cli.wireName(), context.correlationId(),
-                    result.durationMs(), result.sessionId());
+            log.info(
+                    "{} request {} finished in {} ms under {}",
+                    cli.wireName(),
+                    context.correlationId(),
+                    result.durationMs(),
+                    result.sessionId());
             return result;
         } finally {
             deleteScratchFiles(context);
@@ -226,8 +274,11 @@ public final class ProviderRequestService implements ProviderRuns {
         if (placement == null || placement.workspace() == null) {
             return Map.of();
         }
-        return Map.of(Worktrees.WORKSPACE_ALIAS_KEY, placement.workspace(),
-                Worktrees.WORKSPACE_ROOT_KEY, placement.workspaceRoot().toString());
+        return Map.of(
+                Worktrees.WORKSPACE_ALIAS_KEY,
+                placement.workspace(),
+                Worktrees.WORKSPACE_ROOT_KEY,
+                placement.workspaceRoot().toString());
     }
 
     /** The real directory the session's conversation ran in, if it recorded one that still exists. */
@@ -239,10 +290,19 @@ public final class ProviderRequestService implements ProviderRuns {
     /** The request as the checks of a finished run see it: its conversation, model and directory, no prompt. */
     private static CanonicalRequest completedRequest(RunContext context) {
         Continuation continuation = context.continuation();
-        return new CanonicalRequest("", context.model(), context.sessionId(),
-                continuation.isResume() ? continuation.nativeSessionId() : null, false,
-                continuation.kind() == Continuation.Kind.LATEST, context.workingDir(), context.timeout(),
-                context.idleTimeout(), context.correlationId(), ProviderOptions.none(), context.owner());
+        return new CanonicalRequest(
+                "",
+                context.model(),
+                context.sessionId(),
+                continuation.isResume() ? continuation.nativeSessionId() : null,
+                false,
+                continuation.kind() == Continuation.Kind.LATEST,
+                context.workingDir(),
+                context.timeout(),
+                context.idleTimeout(),
+                context.correlationId(),
+                ProviderOptions.none(),
+                context.owner());
     }
 
     /**
@@ -250,7 +310,8 @@ public final class ProviderRequestService implements ProviderRuns {
      * would not accept from a caller dropped with a warning (it would be passed back to the CLI on resume).
      */
     private ParsedOutput visible(ProviderCli provider, ParsedOutput parsed) {
-        List<String> warnings = new ArrayList<>(parsed.warnings().stream().map(redactor::redact).toList());
+        List<String> warnings =
+                new ArrayList<>(parsed.warnings().stream().map(redactor::redact).toList());
         String nativeId = parsed.nativeSessionId();
         if (nativeId != null && (!SessionService.isValidNativeId(nativeId) || redactor.containsSecret(nativeId))) {
             warnings.add(FailureClassifier.name(provider) + " reported a session id the gateway does not accept ('"
@@ -258,8 +319,14 @@ public final class ProviderRequestService implements ProviderRuns {
                     + "), so it was not recorded.");
             nativeId = null;
         }
-        return new ParsedOutput(redactor.redact(parsed.response()), nativeId, redactor.redact(parsed.model()),
-                parsed.usage(), parsed.costUsd(), redactor.redact(parsed.error()), warnings);
+        return new ParsedOutput(
+                redactor.redact(parsed.response()),
+                nativeId,
+                redactor.redact(parsed.model()),
+                parsed.usage(),
+                parsed.costUsd(),
+                redactor.redact(parsed.error()),
+                warnings);
     }
 
     /** Cleans up after a prepared request that will never run to completion (its scratch files). */
@@ -293,9 +360,11 @@ public final class ProviderRequestService implements ProviderRuns {
             if (option.type() == OptionType.DIRECTORY_ARRAY && real.containsKey(option.name())) {
                 List<String> paths = new ArrayList<>();
                 for (String value : options.strings(option.name())) {
-                    paths.add(ProviderOptions.realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument(
-                            "Every entry of '" + option.name() + "' must be the absolute path of an existing "
-                            + "directory; got '" + Excerpts.head(value, 200) + "'.")).toString());
+                    paths.add(ProviderOptions.realDirectory(value)
+                            .orElseThrow(() -> GatewayException.invalidArgument(
+                                    "Every entry of '" + option.name() + "' must be the absolute path of an existing "
+                                            + "directory; got '" + Excerpts.head(value, 200) + "'."))
+                            .toString());
                 }
                 real.put(option.name(), List.copyOf(paths));
             }
@@ -310,8 +379,8 @@ public final class ProviderRequestService implements ProviderRuns {
                     + "combined with " + (sessionId != null ? "sessionId" : "resumeLatest") + "; send one of them.");
         }
         if (sessionId != null && request.resumeLatest()) {
-            throw GatewayException.invalidArgument("Send either sessionId (that conversation) or resumeLatest "
-                    + "(the latest one), not both.");
+            throw GatewayException.invalidArgument(
+                    "Send either sessionId (that conversation) or resumeLatest " + "(the latest one), not both.");
         }
         if (request.createNewSession()) {
             return new Plan(null, Continuation.fresh());
@@ -325,29 +394,37 @@ public final class ProviderRequestService implements ProviderRuns {
             SessionService.checkNativeId(sessionId);
             Optional<SessionRecord> mapped = sessions.findByNativeId(owner, provider.id(), sessionId);
             if (mapped.isEmpty() && !owner.isLocal()) {
-                throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "No gateway session of this grant maps to the "
-                        + "native session " + sessionId + "; a grant continues only conversations recorded on its own "
-                        + "gw-* sessions (see session_list).");
+                throw new GatewayException(
+                        ErrorCode.SESSION_NOT_FOUND,
+                        "No gateway session of this grant maps to the "
+                                + "native session " + sessionId
+                                + "; a grant continues only conversations recorded on its own "
+                                + "gw-* sessions (see session_list).");
             }
             return new Plan(mapped.orElse(null), Continuation.resume(sessionId));
         }
         if (request.resumeLatest()) {
             if (!owner.isLocal()) {
-                throw GatewayException.invalidArgument("resumeLatest continues the CLI's latest conversation, which may "
-                        + "be another caller's, so only the local grant (stdio) may use it; pass the gw-* sessionId of "
-                        + "your conversation instead.");
+                throw GatewayException.invalidArgument(
+                        "resumeLatest continues the CLI's latest conversation, which may "
+                                + "be another caller's, so only the local grant (stdio) may use it; pass the gw-* sessionId of "
+                                + "your conversation instead.");
             }
             return new Plan(null, Continuation.latest());
         }
-        return sessions.active(owner, provider.id()).map(active -> underSession(provider, active))
+        return sessions.active(owner, provider.id())
+                .map(active -> underSession(provider, active))
                 .orElseGet(() -> new Plan(null, Continuation.fresh()));
     }
 
     private static Plan underSession(ProviderCli provider, SessionRecord session) {
         if (session.cli() != provider.id()) {
-            throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + session.id() + " belongs to provider '"
-                    + session.cli().wireName() + "', not '" + provider.id().wireName() + "'; use "
-                    + session.cli().wireName() + "_request for it, or another session.");
+            throw new GatewayException(
+                    ErrorCode.PROVIDER_MISMATCH,
+                    "Session " + session.id() + " belongs to provider '"
+                            + session.cli().wireName() + "', not '"
+                            + provider.id().wireName() + "'; use "
+                            + session.cli().wireName() + "_request for it, or another session.");
         }
         String nativeId = session.nativeSessionId();
         if (nativeId != null && !SessionService.isValidNativeId(nativeId)) {
@@ -364,19 +441,22 @@ public final class ProviderRequestService implements ProviderRuns {
      * path. A CLI that keeps conversations per directory can resume one only where it ran.
      */
     private Path chooseWorkingDir(ProviderCli provider, Plan plan, Path requested) {
-        String recorded = plan.session() == null ? null : plan.session().metadata().get(WORKING_DIR_KEY);
+        String recorded =
+                plan.session() == null ? null : plan.session().metadata().get(WORKING_DIR_KEY);
         if (recorded == null) {
             return requested != null ? requested : realDefaultWorkingDir();
         }
         Path recordedDir = ProviderOptions.realDirectory(recorded).orElse(null);
-        boolean boundToDir = provider.resumesPerDirectory() && plan.continuation().isResume();
+        boolean boundToDir =
+                provider.resumesPerDirectory() && plan.continuation().isResume();
         String name = FailureClassifier.name(provider);
         if (requested == null) {
             if (recordedDir != null) {
                 return recordedDir;
             }
             if (boundToDir) {
-                throw GatewayException.invalidArgument("Session " + plan.session().id() + " ran in " + recorded
+                throw GatewayException.invalidArgument("Session "
+                        + plan.session().id() + " ran in " + recorded
                         + ", which no longer exists, and " + name + " resumes a conversation only in its directory; "
                         + "start a new session (createNewSession:true).");
             }
@@ -392,8 +472,9 @@ public final class ProviderRequestService implements ProviderRuns {
 
     private Path realDefaultWorkingDir() {
         Path dir = settings.defaultWorkingDir();
-        return ProviderOptions.realDirectory(dir.toString()).orElseThrow(() -> GatewayException.invalidArgument(
-                "The gateway's own directory " + dir + " no longer exists, so a request must name its workingDir."));
+        return ProviderOptions.realDirectory(dir.toString())
+                .orElseThrow(() -> GatewayException.invalidArgument("The gateway's own directory " + dir
+                        + " no longer exists, so a request must name its workingDir."));
     }
 
     /**
@@ -413,8 +494,8 @@ public final class ProviderRequestService implements ProviderRuns {
         }
     }
 
-    private ProcessSpec spec(ProviderCli provider, Invocation invocation, Path workingDir, Duration timeout,
-            Duration idleTimeout) {
+    private ProcessSpec spec(
+            ProviderCli provider, Invocation invocation, Path workingDir, Duration timeout, Duration idleTimeout) {
         List<String> command = new ArrayList<>();
         command.add(executable(provider));
         command.addAll(invocation.arguments());
@@ -451,16 +532,29 @@ public final class ProviderRequestService implements ProviderRuns {
                         + "' from PATH."
                 : "The " + FailureClassifier.name(provider) + " ('" + command + "') was not found on the PATH of the "
                         + "gateway's environment; install it, or set " + variable + " to its absolute path.";
-        return new GatewayException(ErrorCode.CLI_NOT_FOUND, message, Map.of("cli", provider.id().wireName(),
-                "command", overridden ? variable : command, "overrideVariable", variable));
+        return new GatewayException(
+                ErrorCode.CLI_NOT_FOUND,
+                message,
+                Map.of(
+                        "cli",
+                        provider.id().wireName(),
+                        "command",
+                        overridden ? variable : command,
+                        "overrideVariable",
+                        variable));
     }
 
-    private ProviderResult record(ProviderCli provider, RunContext context, CanonicalRequest request,
-            ProcessOutcome outcome, ParsedOutput output) {
+    private ProviderResult record(
+            ProviderCli provider,
+            RunContext context,
+            CanonicalRequest request,
+            ProcessOutcome outcome,
+            ParsedOutput output) {
         Continuation continuation = context.continuation();
         String model = context.model();
         List<String> warnings = new ArrayList<>(output.warnings());
-        String nativeId = output.nativeSessionId() != null ? output.nativeSessionId()
+        String nativeId = output.nativeSessionId() != null
+                ? output.nativeSessionId()
                 : continuation.isResume() ? continuation.nativeSessionId() : null;
         if (continuation.isResume() && !nativeId.equals(continuation.nativeSessionId())) {
             warnings.add(FailureClassifier.name(provider) + " continued the conversation under a new session id "
@@ -471,10 +565,11 @@ public final class ProviderRequestService implements ProviderRuns {
         if (provider.reportsCumulativeUsage()) {
             CumulativeUsage.remember(metadata, output.usage());
         }
-        SessionService.RecordedRun recorded = recordRun(context.owner(), context.sessionId(), provider.id(), nativeId,
-                metadata, warnings);
+        SessionService.RecordedRun recorded =
+                recordRun(context.owner(), context.sessionId(), provider.id(), nativeId, metadata, warnings);
         Usage usage = provider.reportsCumulativeUsage()
-                ? CumulativeUsage.perRequest(provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
+                ? CumulativeUsage.perRequest(
+                        provider, continuation, output.usage(), recorded.before(), nativeId, warnings)
                 : output.usage();
         if (nativeId == null) {
             String name = provider.id().displayName();
@@ -486,14 +581,29 @@ public final class ProviderRequestService implements ProviderRuns {
         if (output.response().isBlank()) {
             warnings.add(FailureClassifier.name(provider) + " returned an empty reply.");
         }
-        return new ProviderResult(provider.id(), output.response(), recorded.after().id(), nativeId,
-                continuation.continuesConversation(), output.model() != null ? output.model() : model, usage,
-                output.costUsd(), outcome.duration().toMillis(), outcome.exitCode(), context.correlationId(),
-                outcome.stdoutTruncated() || outcome.stderrTruncated(), warnings);
+        return new ProviderResult(
+                provider.id(),
+                output.response(),
+                recorded.after().id(),
+                nativeId,
+                continuation.continuesConversation(),
+                output.model() != null ? output.model() : model,
+                usage,
+                output.costUsd(),
+                outcome.duration().toMillis(),
+                outcome.exitCode(),
+                context.correlationId(),
+                outcome.stdoutTruncated() || outcome.stderrTruncated(),
+                warnings);
     }
 
-    private SessionService.RecordedRun recordRun(Principal owner, String sessionId, ProviderId cli, String nativeId,
-            Map<String, String> metadata, List<String> warnings) {
+    private SessionService.RecordedRun recordRun(
+            Principal owner,
+            String sessionId,
+            ProviderId cli,
+            String nativeId,
+            Map<String, String> metadata,
+            List<String> warnings) {
         if (sessionId != null) {
             Optional<SessionService.RecordedRun> recorded = sessions.recordRun(owner, sessionId, nativeId, metadata);
             if (recorded.isPresent()) {
@@ -510,8 +620,8 @@ public final class ProviderRequestService implements ProviderRuns {
             throw GatewayException.invalidArgument("prompt must not be empty.");
         }
         if (prompt.length() > MAX_PROMPT_CHARS) {
-            throw GatewayException.invalidArgument("prompt is " + prompt.length() + " characters; at most "
-                    + MAX_PROMPT_CHARS + " are allowed.");
+            throw GatewayException.invalidArgument(
+                    "prompt is " + prompt.length() + " characters; at most " + MAX_PROMPT_CHARS + " are allowed.");
         }
         if (prompt.indexOf('\0') >= 0) {
             throw GatewayException.invalidArgument("prompt must not contain NUL characters.");
@@ -523,7 +633,9 @@ public final class ProviderRequestService implements ProviderRuns {
         if (model == null) {
             return null;
         }
-        if (model.isBlank() || model.length() > MAX_MODEL_CHARS || model.startsWith("-")
+        if (model.isBlank()
+                || model.length() > MAX_MODEL_CHARS
+                || model.startsWith("-")
                 || model.chars().anyMatch(Character::isISOControl)) {
             throw GatewayException.invalidArgument("model must be a model name of 1-" + MAX_MODEL_CHARS
                     + " characters, not starting with '-' and without control characters.");
@@ -532,10 +644,12 @@ public final class ProviderRequestService implements ProviderRuns {
     }
 
     private static String checkCorrelationId(String given) {
-        if (given != null && (given.isBlank() || given.length() > MAX_CORRELATION_ID_CHARS
-                || given.chars().anyMatch(Character::isISOControl))) {
-            throw GatewayException.invalidArgument("correlationId must be 1-" + MAX_CORRELATION_ID_CHARS
-                    + " characters without control characters.");
+        if (given != null
+                && (given.isBlank()
+                        || given.length() > MAX_CORRELATION_ID_CHARS
+                        || given.chars().anyMatch(Character::isISOControl))) {
+            throw GatewayException.invalidArgument(
+                    "correlationId must be 1-" + MAX_CORRELATION_ID_CHARS + " characters without control characters.");
         }
         return given;
     }
@@ -545,14 +659,16 @@ public final class ProviderRequestService implements ProviderRuns {
             return defaultValue;
         }
         if (millis < 1 || millis > MAX_TIMEOUT.toMillis()) {
-            throw GatewayException.invalidArgument(name + " must be between 1 and " + MAX_TIMEOUT.toMillis()
-                    + " ms, got " + millis + ".");
+            throw GatewayException.invalidArgument(
+                    name + " must be between 1 and " + MAX_TIMEOUT.toMillis() + " ms, got " + millis + ".");
         }
         return Duration.ofMillis(millis);
     }
 
     private static Path realWorkingDir(String value) {
-        return ProviderOptions.realDirectory(value).orElseThrow(() -> GatewayException.invalidArgument(
-                "workingDir must be the absolute path of an existing directory; got '" + Excerpts.head(value, 200) + "'."));
+        return ProviderOptions.realDirectory(value)
+                .orElseThrow(() -> GatewayException.invalidArgument(
+                        "workingDir must be the absolute path of an existing directory; got '"
+                                + Excerpts.head(value, 200) + "'."));
     }
 }

@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param maxOutputBytes    cap per output stream of one run
  * @param killGrace         between SIGTERM and SIGKILL when a run is stopped
  */
-public record RequestSettings(Map<String, String> environment, CliCommands commands, Path defaultWorkingDir,
-        long maxOutputBytes, Duration killGrace) {
+public record RequestSettings(
+        Map<String, String> environment,
+        CliCommands commands,
+        Path defaultWorkingDir,
+        long maxOutputBytes,
+        Duration killGrace) {
 
     public RequestSettings {
         environment = Map.copyOf(environment);

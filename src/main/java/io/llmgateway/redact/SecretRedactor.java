@@ -41,6 +41,7 @@ public final class SecretRedactor {
             "(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|AUTH(?!OR)|COOKIE|PRIVATE).*");
     /** Characters of a key body: a key is a whole run of them (no match inside a longer word). */
     private static final String BODY = "A-Za-z0-9_-";
+
     private static final int MAX_BODY = 4096;
     /**
      * A value assigned to a secret-looking name: at least 8 characters, after an authorization scheme or
@@ -48,10 +49,16 @@ public final class SecretRedactor {
      */
     private static final String VALUE = "(?:(?:basic|bearer|token)\\s{1,8}|(?=[^\\s\"'`<>,;]{0," + MAX_BODY + "}\\d))"
             + "(?<s>[^\\s\"'`<>,;]{8," + MAX_BODY + "}+)";
+
     private static final List<KeyFormat> FORMATS = List.of(
             // sk-ant-, sk-proj-, … anywhere; a bare sk- only where it starts a word (not "task-…", "disk-…").
-            new KeyFormat(List.of("sk-"), false, false, Pattern.compile("(?:sk-(?:ant|proj|svcacct|admin)-|(?<!["
-                    + BODY + "])sk-)[" + BODY + "]{20," + MAX_BODY + "}+(?![" + BODY + "])"), false),
+            new KeyFormat(
+                    List.of("sk-"),
+                    false,
+                    false,
+                    Pattern.compile("(?:sk-(?:ant|proj|svcacct|admin)-|(?<![" + BODY + "])sk-)[" + BODY + "]{20,"
+                            + MAX_BODY + "}+(?![" + BODY + "])"),
+                    false),
             key("AIza", "AIza", BODY, 30),
             key("xai-", "xai-", "A-Za-z0-9", 20),
             key("gh", "gh[pousr]_", "A-Za-z0-9", 30),
@@ -61,15 +68,29 @@ public final class SecretRedactor {
             key("xox", "xox[abeoprs]-", "A-Za-z0-9-", 10),
             key("hf_", "hf_", "A-Za-z0-9", 30),
             // The token after "Bearer", with a digit (not a word of prose).
-            new KeyFormat(List.of("bearer"), true, false, Pattern.compile("(?i)(?<![A-Za-z0-9_])bearer\\s{1,8}"
-                    + "(?<s>(?=[A-Za-z0-9._~+/=-]{0," + MAX_BODY + "}\\d)[A-Za-z0-9._~+/-]{8," + MAX_BODY
-                    + "}+=*)(?![A-Za-z0-9._~+/=-])"), true),
+            new KeyFormat(
+                    List.of("bearer"),
+                    true,
+                    false,
+                    Pattern.compile("(?i)(?<![A-Za-z0-9_])bearer\\s{1,8}"
+                            + "(?<s>(?=[A-Za-z0-9._~+/=-]{0," + MAX_BODY + "}\\d)[A-Za-z0-9._~+/-]{8," + MAX_BODY
+                            + "}+=*)(?![A-Za-z0-9._~+/=-])"),
+                    true),
             // A value assigned to a secret-looking name: API_KEY=…, "password": "…", Authorization: Basic …
-            new KeyFormat(List.of("apikey", "key", "secret", "token", "passw", "credential", "auth"), true, true,
+            new KeyFormat(
+                    List.of("apikey", "key", "secret", "token", "passw", "credential", "auth"),
+                    true,
+                    true,
                     Pattern.compile("(?i)(?<![A-Za-z])(?:apikey|key|secret|token|password|passwd|credentials?"
-                            + "|authorization|auth)[\"']?\\s{0,8}[:=]\\s{0,8}[\"']?" + VALUE), true),
-            new KeyFormat(List.of("-----BEGIN "), false, false, Pattern.compile("-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----"
-                    + "[\\s\\S]{0," + (MAX_SECRET_CHARS - 100) + "}?-----END [A-Z ]{0,40}PRIVATE KEY-----"), false));
+                            + "|authorization|auth)[\"']?\\s{0,8}[:=]\\s{0,8}[\"']?" + VALUE),
+                    true),
+            new KeyFormat(
+                    List.of("-----BEGIN "),
+                    false,
+                    false,
+                    Pattern.compile("-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----" + "[\\s\\S]{0," + (MAX_SECRET_CHARS - 100)
+                            + "}?-----END [A-Z ]{0,40}PRIVATE KEY-----"),
+                    false));
     /** A private key block that has begun and not ended yet. */
     private static final Pattern OPEN_BLOCK = Pattern.compile("-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----");
 
@@ -81,13 +102,11 @@ public final class SecretRedactor {
      *                   word): checked before the pattern, as most such words are prose
      * @param partOnly   only the named group {@code s} of a match is the secret (not the name before it)
      */
-    private record KeyFormat(List<String> triggers, boolean anyCase, boolean assignment, Pattern pattern,
-            boolean partOnly) {
-    }
+    private record KeyFormat(
+            List<String> triggers, boolean anyCase, boolean assignment, Pattern pattern, boolean partOnly) {}
 
     /** A range of characters to replace, {@code [start, end)}. */
-    public record Span(int start, int end) {
-    }
+    public record Span(int start, int end) {}
 
     private final List<String> values;
 
@@ -95,8 +114,11 @@ public final class SecretRedactor {
     public SecretRedactor(Map<String, String> environment) {
         Set<String> found = new LinkedHashSet<>();
         environment.forEach((name, value) -> {
-            if (isSecretName(name) && value != null && value.strip().length() >= MIN_SECRET_LENGTH
-                    && value.length() <= MAX_SECRET_CHARS && !value.startsWith("/")) {
+            if (isSecretName(name)
+                    && value != null
+                    && value.strip().length() >= MIN_SECRET_LENGTH
+                    && value.length() <= MAX_SECRET_CHARS
+                    && !value.startsWith("/")) {
                 found.add(value);
                 found.add(value.strip()); // e.g. without the newline a file read into the variable ended with
                 found.add(jsonEscaped(value)); // as a JSON line of the CLI's output carries it
@@ -151,8 +173,10 @@ public final class SecretRedactor {
                 for (int at = searched.indexOf(trigger); at >= 0; at = searched.indexOf(trigger, at + 1)) {
                     if ((!format.assignment() || assignmentAfterWord(lowerCase, at))
                             && matcher.region(at, string.length()).lookingAt()) {
-                        spans.add(format.partOnly() ? new Span(matcher.start("s"), matcher.end("s"))
-                                : new Span(matcher.start(), matcher.end()));
+                        spans.add(
+                                format.partOnly()
+                                        ? new Span(matcher.start("s"), matcher.end("s"))
+                                        : new Span(matcher.start(), matcher.end()));
                     }
                 }
             }
@@ -171,7 +195,8 @@ public final class SecretRedactor {
         while (settled > 0 && settled > length - MAX_BODY - 64 && !Character.isWhitespace(text.charAt(settled - 1))) {
             settled--;
         }
-        String tail = text.subSequence(Math.max(0, length - MAX_SECRET_CHARS), length).toString();
+        String tail =
+                text.subSequence(Math.max(0, length - MAX_SECRET_CHARS), length).toString();
         int tailStart = length - tail.length();
         for (String value : values) {
             for (int k = Math.min(value.length() - 1, tail.length()); k > 0; k--) {
@@ -192,8 +217,13 @@ public final class SecretRedactor {
     }
 
     private static KeyFormat key(String trigger, String prefix, String body, int minBody) {
-        return new KeyFormat(List.of(trigger), false, false, Pattern.compile("(?<![" + BODY + "])" + prefix + "[" + body + "]{"
-                + minBody + "," + MAX_BODY + "}+(?![" + BODY + "])"), false);
+        return new KeyFormat(
+                List.of(trigger),
+                false,
+                false,
+                Pattern.compile("(?<![" + BODY + "])" + prefix + "[" + body + "]{" + minBody + "," + MAX_BODY + "}+(?!["
+                        + BODY + "])"),
+                false);
     }
 
     /** The text in lower case, of the same length (so positions carry over). */
@@ -220,7 +250,9 @@ public final class SecretRedactor {
         if (i < lowerCase.length() && (lowerCase.charAt(i) == '"' || lowerCase.charAt(i) == '\'')) {
             i++;
         }
-        for (int blanks = 0; i < lowerCase.length() && blanks < 8 && Character.isWhitespace(lowerCase.charAt(i)); blanks++) {
+        for (int blanks = 0;
+                i < lowerCase.length() && blanks < 8 && Character.isWhitespace(lowerCase.charAt(i));
+                blanks++) {
             i++;
         }
         return i < lowerCase.length() && (lowerCase.charAt(i) == ':' || lowerCase.charAt(i) == '=');

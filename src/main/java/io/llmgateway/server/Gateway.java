@@ -2,24 +2,24 @@ package io.llmgateway.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.core.Version;
 import io.llmgateway.core.Json;
-import io.llmgateway.exec.RunGroup;
+import io.llmgateway.core.Version;
 import io.llmgateway.exec.ProcessSpec;
+import io.llmgateway.exec.RunGroup;
 import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.JobService;
 import io.llmgateway.model.ModelCatalog;
-import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.ops.ProcessHealth;
+import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.policy.PolicyGuard;
-import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.RequestSettings;
+import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
-import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.GatewayResources;
+import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.JobTools;
 import io.llmgateway.tools.JsonSchemaSubset;
 import io.llmgateway.tools.McpToolBinding;
@@ -71,11 +71,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Load figures (never data): tool calls being handled by this process, jobs of every gateway and grant. */
-    public record Load(int inFlightCalls, int runningJobs, int queuedJobs) {
-    }
+    public record Load(int inFlightCalls, int runningJobs, int queuedJobs) {}
 
-    private Gateway(McpSyncServer server, McpToolBinding binding, JobService jobs, RunGroup probes,
-            SessionStore store, PolicyGuard policy, Lifetime lifetime) {
+    private Gateway(
+            McpSyncServer server,
+            McpToolBinding binding,
+            JobService jobs,
+            RunGroup probes,
+            SessionStore store,
+            PolicyGuard policy,
+            Lifetime lifetime) {
         this.server = server;
         this.binding = binding;
         this.jobs = jobs;
@@ -86,13 +91,24 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Builds the server over stdio (the given streams) and starts reading requests. */
-    public static Gateway start(GatewayConfig config, SessionStore store, PolicyGuard policy, InputStream in,
-            OutputStream out, Clock clock) {
+    public static Gateway start(
+            GatewayConfig config,
+            SessionStore store,
+            PolicyGuard policy,
+            InputStream in,
+            OutputStream out,
+            Clock clock) {
         ObjectMapper mapper = Json.newMapper();
-        StdioJsonRpcTransport transport = new StdioJsonRpcTransport(new JacksonMcpJsonMapper(mapper), mapper, in, out,
-                config.maxLineBytes(), config.shutdownDrain());
-        Gateway gateway = assemble(config, store, policy, clock, mapper,
-                listFilter -> McpServer.sync(new ResourceListFilter(transport, listFilter)), transport::awaitTermination);
+        StdioJsonRpcTransport transport = new StdioJsonRpcTransport(
+                new JacksonMcpJsonMapper(mapper), mapper, in, out, config.maxLineBytes(), config.shutdownDrain());
+        Gateway gateway = assemble(
+                config,
+                store,
+                policy,
+                clock,
+                mapper,
+                listFilter -> McpServer.sync(new ResourceListFilter(transport, listFilter)),
+                transport::awaitTermination);
         transport.start();
         return gateway;
     }
@@ -105,8 +121,13 @@ public final class Gateway implements AutoCloseable {
      *                   the filter the transport applies to outgoing messages so that resource lists leave out
      *                   what the policy denies (the SDK filters only tool lists)
      */
-    public static Gateway assemble(GatewayConfig config, SessionStore store, PolicyGuard policy, Clock clock,
-            ObjectMapper mapper, Function<UnaryOperator<McpSchema.JSONRPCMessage>, McpServer.SyncSpecification<?>> serverSpec,
+    public static Gateway assemble(
+            GatewayConfig config,
+            SessionStore store,
+            PolicyGuard policy,
+            Clock clock,
+            ObjectMapper mapper,
+            Function<UnaryOperator<McpSchema.JSONRPCMessage>, McpServer.SyncSpecification<?>> serverSpec,
             Lifetime lifetime) {
         JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         JsonSchemaSubset validator = new JsonSchemaSubset();
@@ -120,36 +141,53 @@ public final class Gateway implements AutoCloseable {
         Git git = new Git(probes, config.environment());
         RegistryFiles registryFiles = new RegistryFiles(config.dataDir(), config.environment());
         Worktrees worktrees = new Worktrees(git, config.dataDir());
-        ProviderRequestService requests = new ProviderRequestService(providers, sessions,
-                new RequestSettings(config.environment(), config.commands(), Path.of("").toAbsolutePath(),
-                        config.maxOutputBytes(), ProcessSpec.DEFAULT_KILL_GRACE), models, redactor,
+        ProviderRequestService requests = new ProviderRequestService(
+                providers,
+                sessions,
+                new RequestSettings(
+                        config.environment(),
+                        config.commands(),
+                        Path.of("").toAbsolutePath(),
+                        config.maxOutputBytes(),
+                        ProcessSpec.DEFAULT_KILL_GRACE),
+                models,
+                redactor,
                 new Placements(registryFiles, worktrees, SessionService::newId));
 
-        JobService jobs = new JobService(config.dataDir(), config.jobs(), requests,
-                new FileMutexes(), mapper, clock, redactor);
+        JobService jobs =
+                new JobService(config.dataDir(), config.jobs(), requests, new FileMutexes(), mapper, clock, redactor);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions, worktrees).tools());
-        List<ProviderRequestTools.RequestTool> requestTools = new ProviderRequestTools(providers, requests, jobs).tools();
+        List<ProviderRequestTools.RequestTool> requestTools =
+                new ProviderRequestTools(providers, requests, jobs).tools();
         requestTools.forEach(requestTool -> tools.add(requestTool.tool()));
         tools.addAll(new JobTools(jobs).tools(requestTools));
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
-        tools.addAll(new OperationsTools(models,
-                new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
-                new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs)).tools());
-        tools.addAll(new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
+        tools.addAll(new OperationsTools(
+                        models,
+                        new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
+                        new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs))
                 .tools());
+        tools.addAll(
+                new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
+                        .tools());
         GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
 
-        McpSyncServer server = serverSpec.apply(ResourceListFilter.of(resources::isListed, resources::isListed))
+        McpSyncServer server = serverSpec
+                .apply(ResourceListFilter.of(resources::isListed, resources::isListed))
                 .serverInfo(NAME, Version.current())
                 .instructions("Runs coding-agent CLIs (Claude Code, Codex, Gemini, Grok, Mistral Vibe, Devin, Cursor) "
                         + "headlessly and keeps gateway sessions (gw-* ids) that continue their conversations. For long "
                         + "tasks use <cli>_request_async and poll llm_job_status: jobs survive client timeouts and "
                         + "gateway restarts.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder()
+                        .tools(true)
+                        .resources(false, false)
+                        .logging()
+                        .build())
                 .jsonMapper(mcpMapper)
                 .jsonSchemaValidator(validator)
                 .validateToolInputs(false)

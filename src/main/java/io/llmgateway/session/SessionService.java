@@ -31,8 +31,8 @@ public final class SessionService {
     public static final int MAX_DESCRIPTION_CHARS = 1000;
     public static final int MAX_ID_CHARS = 128;
     private static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_ID_CHARS + "}");
-    private static final Comparator<SessionRecord> NEWEST_USED_FIRST = Comparator
-            .comparing(SessionRecord::lastUsedAt).reversed().thenComparing(SessionRecord::id);
+    private static final Comparator<SessionRecord> NEWEST_USED_FIRST =
+            Comparator.comparing(SessionRecord::lastUsedAt).reversed().thenComparing(SessionRecord::id);
 
     private final SessionStore store;
     private final Clock clock;
@@ -45,22 +45,17 @@ public final class SessionService {
     }
 
     /** A record together with whether it is its provider's active session. */
-    public record SessionView(SessionRecord record, boolean active) {
-    }
+    public record SessionView(SessionRecord record, boolean active) {}
 
-    public record SessionPage(int total, List<SessionView> sessions, Map<ProviderId, String> activeSessions,
-            List<String> warnings) {
-    }
+    public record SessionPage(
+            int total, List<SessionView> sessions, Map<ProviderId, String> activeSessions, List<String> warnings) {}
 
-    public record ActiveChange(ProviderId cli, String activeSessionId, String previousActiveSessionId) {
-    }
+    public record ActiveChange(ProviderId cli, String activeSessionId, String previousActiveSessionId) {}
 
-    public record Deletion(SessionRecord deleted, boolean wasActive) {
-    }
+    public record Deletion(SessionRecord deleted, boolean wasActive) {}
 
     /** A provider request recorded on a session: the record before it (null when the run created it) and after. */
-    public record RecordedRun(SessionRecord before, SessionRecord after) {
-    }
+    public record RecordedRun(SessionRecord before, SessionRecord after) {}
 
     public SessionView create(Principal owner, ProviderId cli, String description, boolean setAsActive) {
         String text = description == null ? defaultDescription(cli) : checkDescription(description);
@@ -134,8 +129,8 @@ public final class SessionService {
      * removes the key). Empty when the session was deleted or expired while the request ran (or is not the
      * owner's).
      */
-    public Optional<RecordedRun> recordRun(Principal owner, String id, String nativeSessionId,
-            Map<String, String> metadata) {
+    public Optional<RecordedRun> recordRun(
+            Principal owner, String id, String nativeSessionId, Map<String, String> metadata) {
         checkId(id);
         if (nativeSessionId != null) {
             checkNativeId(nativeSessionId);
@@ -147,8 +142,8 @@ public final class SessionService {
                 return SessionStore.Transaction.of(Optional.<RecordedRun>empty());
             }
             SessionRecord after = ranAt(before.get(), nativeSessionId, metadata, now);
-            return SessionStore.Transaction.of(Optional.of(new RecordedRun(before.get(), after)),
-                    new SessionChange.Put(after));
+            return SessionStore.Transaction.of(
+                    Optional.of(new RecordedRun(before.get(), after)), new SessionChange.Put(after));
         });
     }
 
@@ -157,18 +152,20 @@ public final class SessionService {
      * mapping to {@code nativeSessionId} if there is one, else on a new record of the owner that is not made
      * active. A null native id (the CLI reported none) always makes a new record.
      */
-    public RecordedRun recordRunForNativeId(Principal owner, ProviderId cli, String nativeSessionId,
-            Map<String, String> metadata) {
+    public RecordedRun recordRunForNativeId(
+            Principal owner, ProviderId cli, String nativeSessionId, Map<String, String> metadata) {
         if (nativeSessionId != null) {
             checkNativeId(nativeSessionId);
         }
         Instant now = now();
         return store.update(state -> {
-            SessionRecord before = nativeSessionId == null ? null
+            SessionRecord before = nativeSessionId == null
+                    ? null
                     : newestMapping(state, owner, cli, nativeSessionId, now).orElse(null);
-            SessionRecord base = before != null ? before
-                    : new SessionRecord(newId(), cli, defaultDescription(cli), now, now, null, Map.of(),
-                            owner.storedOwner());
+            SessionRecord base = before != null
+                    ? before
+                    : new SessionRecord(
+                            newId(), cli, defaultDescription(cli), now, now, null, Map.of(), owner.storedOwner());
             SessionRecord after = ranAt(base, nativeSessionId, metadata, now);
             return SessionStore.Transaction.of(new RecordedRun(before, after), new SessionChange.Put(after));
         });
@@ -189,11 +186,13 @@ public final class SessionService {
                 throw notFound(id);
             }
             if (existing.isPresent() && existing.get().cli() != cli) {
-                throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + id + " belongs to provider '"
-                        + existing.get().cli().wireName() + "', not '" + cli.wireName() + "'.");
+                throw new GatewayException(
+                        ErrorCode.PROVIDER_MISMATCH,
+                        "Session " + id + " belongs to provider '"
+                                + existing.get().cli().wireName() + "', not '" + cli.wireName() + "'.");
             }
-            SessionRecord base = existing.orElseGet(() -> new SessionRecord(id, cli, defaultDescription(cli), now, now,
-                    null, Map.of(), owner.storedOwner()));
+            SessionRecord base = existing.orElseGet(() ->
+                    new SessionRecord(id, cli, defaultDescription(cli), now, now, null, Map.of(), owner.storedOwner()));
             SessionRecord after = ranAt(base, null, metadata, now);
             return SessionStore.Transaction.of(after, new SessionChange.Put(after));
         });
@@ -205,16 +204,19 @@ public final class SessionService {
         }
         Instant now = now();
         return store.update(state -> {
-            String previous = activeRecord(state, owner, cli, now).map(SessionRecord::id).orElse(null);
+            String previous =
+                    activeRecord(state, owner, cli, now).map(SessionRecord::id).orElse(null);
             if (id != null) {
                 SessionRecord r = live(state, owner, id, now);
                 if (r.cli() != cli) {
-                    throw new GatewayException(ErrorCode.PROVIDER_MISMATCH, "Session " + id + " belongs to provider '"
-                            + r.cli().wireName() + "', not '" + cli.wireName() + "'; pass cli '" + r.cli().wireName() + "'.");
+                    throw new GatewayException(
+                            ErrorCode.PROVIDER_MISMATCH,
+                            "Session " + id + " belongs to provider '" + r.cli().wireName() + "', not '"
+                                    + cli.wireName() + "'; pass cli '" + r.cli().wireName() + "'.");
                 }
             }
-            return SessionStore.Transaction.of(new ActiveChange(cli, id, previous),
-                    new SessionChange.SetActive(cli, id, owner.storedOwner()));
+            return SessionStore.Transaction.of(
+                    new ActiveChange(cli, id, previous), new SessionChange.SetActive(cli, id, owner.storedOwner()));
         });
     }
 
@@ -232,8 +234,7 @@ public final class SessionService {
      * @param liveCount how many of the deleted records had not expired
      * @param deleted   every record deleted, expired ones included
      */
-    public record Cleared(int liveCount, List<SessionRecord> deleted) {
-    }
+    public record Cleared(int liveCount, List<SessionRecord> deleted) {}
 
     /** Deletes the owner's sessions (of one provider, or all) and clears the owner's active pointers. */
     public Cleared clearAll(Principal owner, Optional<ProviderId> cli) {
@@ -252,7 +253,8 @@ public final class SessionService {
                 }
             }
             for (ProviderId p : ProviderId.values()) {
-                if ((cli.isEmpty() || p == cli.get()) && state.activeId(owner, p).isPresent()) {
+                if ((cli.isEmpty() || p == cli.get())
+                        && state.activeId(owner, p).isPresent()) {
                     changes.add(new SessionChange.SetActive(p, null, owner.storedOwner()));
                 }
             }
@@ -264,8 +266,10 @@ public final class SessionService {
     public int purgeExpired() {
         Instant now = now();
         return store.update(state -> {
-            List<SessionChange> changes = state.records().stream().filter(r -> isExpired(r, now))
-                    .map(r -> (SessionChange) new SessionChange.Delete(r.id())).toList();
+            List<SessionChange> changes = state.records().stream()
+                    .filter(r -> isExpired(r, now))
+                    .map(r -> (SessionChange) new SessionChange.Delete(r.id()))
+                    .toList();
             return new SessionStore.Transaction<>(changes, changes.size());
         });
     }
@@ -280,23 +284,29 @@ public final class SessionService {
 
     /** The owner's record: another owner's is reported exactly like one that does not exist. */
     private SessionRecord live(SessionState state, Principal owner, String id, Instant now) {
-        SessionRecord r = state.get(id).filter(found -> owner.owns(found.owner())).orElseThrow(() -> notFound(id));
+        SessionRecord r =
+                state.get(id).filter(found -> owner.owns(found.owner())).orElseThrow(() -> notFound(id));
         if (isExpired(r, now)) {
-            throw new GatewayException(ErrorCode.SESSION_NOT_FOUND, "Session " + id + " expired after "
-                    + ttl.toDays() + " days without use (LLM_GATEWAY_SESSION_TTL_DAYS); create a new one.");
+            throw new GatewayException(
+                    ErrorCode.SESSION_NOT_FOUND,
+                    "Session " + id + " expired after " + ttl.toDays()
+                            + " days without use (LLM_GATEWAY_SESSION_TTL_DAYS); create a new one.");
         }
         return r;
     }
 
     private static GatewayException notFound(String id) {
-        return new GatewayException(ErrorCode.SESSION_NOT_FOUND,
+        return new GatewayException(
+                ErrorCode.SESSION_NOT_FOUND,
                 "No gateway session with id " + id + "; use session_list to see existing sessions.");
     }
 
-    private Optional<SessionRecord> newestMapping(SessionState state, Principal owner, ProviderId cli,
-            String nativeSessionId, Instant now) {
+    private Optional<SessionRecord> newestMapping(
+            SessionState state, Principal owner, ProviderId cli, String nativeSessionId, Instant now) {
         return state.records().stream()
-                .filter(r -> r.cli() == cli && nativeSessionId.equals(r.nativeSessionId()) && owner.owns(r.owner())
+                .filter(r -> r.cli() == cli
+                        && nativeSessionId.equals(r.nativeSessionId())
+                        && owner.owns(r.owner())
                         && !isExpired(r, now))
                 .min(NEWEST_USED_FIRST);
     }
@@ -305,8 +315,8 @@ public final class SessionService {
         return state.activeId(owner, cli).flatMap(state::get).filter(r -> owner.owns(r.owner()) && !isExpired(r, now));
     }
 
-    private static SessionRecord ranAt(SessionRecord record, String nativeSessionId, Map<String, String> metadata,
-            Instant now) {
+    private static SessionRecord ranAt(
+            SessionRecord record, String nativeSessionId, Map<String, String> metadata, Instant now) {
         Map<String, String> merged = new HashMap<>(record.metadata());
         metadata.forEach((key, value) -> {
             if (value == null) {
@@ -327,7 +337,8 @@ public final class SessionService {
     private Map<ProviderId, String> activeMap(SessionState state, Principal owner, Instant now) {
         Map<ProviderId, String> active = new EnumMap<>(ProviderId.class);
         for (ProviderId p : ProviderId.values()) {
-            active.put(p, activeRecord(state, owner, p, now).map(SessionRecord::id).orElse(null));
+            active.put(
+                    p, activeRecord(state, owner, p, now).map(SessionRecord::id).orElse(null));
         }
         return active;
     }
@@ -356,7 +367,9 @@ public final class SessionService {
     public static void checkNativeId(String id) {
         if (!isValidNativeId(id)) {
             throw GatewayException.invalidArgument("Invalid session id: " + NATIVE_ID_RULE + "; got "
-                    + (id == null ? "null" : id.length() > 40 ? "an invalid " + id.length() + "-character value" : "'" + id + "'")
+                    + (id == null
+                            ? "null"
+                            : id.length() > 40 ? "an invalid " + id.length() + "-character value" : "'" + id + "'")
                     + ".");
         }
     }
@@ -366,7 +379,9 @@ public final class SessionService {
         if (id == null || !ID_PATTERN.matcher(id).matches()) {
             throw GatewayException.invalidArgument("Session ids are 1-" + MAX_ID_CHARS
                     + " characters of letters, digits and . _ : - (e.g. gw-5f0c...); got "
-                    + (id == null ? "null" : id.length() > 40 ? "an invalid " + id.length() + "-character value" : "'" + id + "'"));
+                    + (id == null
+                            ? "null"
+                            : id.length() > 40 ? "an invalid " + id.length() + "-character value" : "'" + id + "'"));
         }
     }
 

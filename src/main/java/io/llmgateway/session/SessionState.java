@@ -74,7 +74,8 @@ public final class SessionState {
             if (set.sessionId() == null) {
                 clearActive(owner, set.cli());
             } else {
-                active.computeIfAbsent(owner, o -> new EnumMap<>(ProviderId.class)).put(set.cli(), set.sessionId());
+                active.computeIfAbsent(owner, o -> new EnumMap<>(ProviderId.class))
+                        .put(set.cli(), set.sessionId());
             }
         }
     }

@@ -1,12 +1,12 @@
 package io.llmgateway.store;
 
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
 import io.llmgateway.files.FileMutex;
 import io.llmgateway.files.IoCall;
 import io.llmgateway.files.LinkedPathException;
 import io.llmgateway.files.LockTimeoutException;
 import io.llmgateway.files.PrivateFiles;
-import io.llmgateway.core.ErrorCode;
-import io.llmgateway.core.GatewayException;
 import io.llmgateway.session.SessionChange;
 import io.llmgateway.session.SessionState;
 import io.llmgateway.session.SessionStore;
@@ -120,9 +120,11 @@ public final class JsonFileSessionStore implements SessionStore {
          * compaction that was cut short before the journal was replaced and append to a stale journal.
          */
         FileChannel snapshotHandle;
+
         long snapshotGeneration;
         /** Null when there is no journal; kept open so its inode cannot be reused by a newer journal. */
         FileChannel journal;
+
         FileStamp journalStamp;
         long journalGeneration = -1;
         /** The header is complete and not older than the snapshot, so the lines count. */
@@ -141,8 +143,8 @@ public final class JsonFileSessionStore implements SessionStore {
     public <T> T read(Function<SessionState, T> query) {
         return withStore(() -> {
             // Null when a damaged file has to be moved aside, which takes the exclusive lock.
-            Optional<T> answered = lock.lockedShared(
-                    () -> catchUp(false) ? Optional.ofNullable(query.apply(cache.state)) : null);
+            Optional<T> answered =
+                    lock.lockedShared(() -> catchUp(false) ? Optional.ofNullable(query.apply(cache.state)) : null);
             if (answered != null) {
                 return answered.orElse(null);
             }
@@ -203,8 +205,10 @@ public final class JsonFileSessionStore implements SessionStore {
             }
             return call.call();
         } catch (LockTimeoutException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The session store is busy: " + e.getMessage()
-                    + "; " + e.advice() + ".", Map.of("path", lockFile.toString(), "lockHolders", e.holders()));
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "The session store is busy: " + e.getMessage() + "; " + e.advice() + ".",
+                    Map.of("path", lockFile.toString(), "lockHolders", e.holders()));
         } catch (IOException e) {
             forgetCache();
             throw unavailable(e);
@@ -272,7 +276,9 @@ public final class JsonFileSessionStore implements SessionStore {
                 if (!exclusive) {
                     return false;
                 }
-                quarantine(snapshotFile, e.getMessage(),
+                quarantine(
+                        snapshotFile,
+                        e.getMessage(),
                         "carried on without the sessions it held (fix that file and move it back while no gateway"
                                 + " runs to restore them)");
                 fresh.needsCompaction = true;
@@ -309,15 +315,15 @@ public final class JsonFileSessionStore implements SessionStore {
     /** Applies the journal's complete lines from {@code start} (0: from the header). */
     private boolean readJournal(long start, boolean exclusive) throws IOException {
         FileChannel journal = cache.journal;
-        byte[] content = StoreFiles.on(journalFile,
-                () -> StoreFiles.read(journal, start, Math.toIntExact(journal.size() - start)));
+        byte[] content = StoreFiles.on(
+                journalFile, () -> StoreFiles.read(journal, start, Math.toIntExact(journal.size() - start)));
         int from = 0;
         if (start == 0) {
             int headerEnd = indexOfNewline(content, 0);
             if (headerEnd < 0) {
                 // A journal starts as a complete file renamed in, so no header line means it was overwritten.
-                return journalDamaged(content, 0, content.length == 0 ? "it is empty" : "it has no complete header line",
-                        exclusive);
+                return journalDamaged(
+                        content, 0, content.length == 0 ? "it is empty" : "it has no complete header line", exclusive);
             }
             try {
                 cache.journalGeneration = format.readJournalHeader(content, 0, headerEnd);
@@ -338,8 +344,8 @@ public final class JsonFileSessionStore implements SessionStore {
             try {
                 changes = format.readJournalEntry(content, from, newline - from);
             } catch (MalformedStoreFileException e) {
-                return journalDamaged(content, from, "line " + (cache.journalLines + 2) + ": " + e.getMessage(),
-                        exclusive);
+                return journalDamaged(
+                        content, from, "line " + (cache.journalLines + 2) + ": " + e.getMessage(), exclusive);
             }
             changes.forEach(cache.state::apply);
             cache.journalEnd = start + newline + 1;
@@ -364,9 +370,15 @@ public final class JsonFileSessionStore implements SessionStore {
         cache.journalStamp = null;
         cache.journalApplies = false;
         int kept = recovered.transactions().size();
-        quarantine(journalFile, problem, kept == 0 ? "carried on without the changes recorded from there on (none"
-                + " could be read)" : "kept the " + kept + " transaction(s) still readable from there on"
-                + (recovered.unreadableLines() > 1 ? " (" + recovered.unreadableLines() + " lines could not be read)" : ""));
+        quarantine(
+                journalFile,
+                problem,
+                kept == 0
+                        ? "carried on without the changes recorded from there on (none" + " could be read)"
+                        : "kept the " + kept + " transaction(s) still readable from there on"
+                                + (recovered.unreadableLines() > 1
+                                        ? " (" + recovered.unreadableLines() + " lines could not be read)"
+                                        : ""));
         cache.needsCompaction = true;
         return true;
     }
@@ -454,8 +466,8 @@ public final class JsonFileSessionStore implements SessionStore {
 
     private void quarantine(Path file, String problem, String consequence) throws IOException {
         Path target = StoreFiles.moveAside(file, QUARANTINE_TIME.format(clock.instant()));
-        String warning = file.getFileName() + " is damaged (" + problem + "); moved it unchanged to " + target
-                + " and " + consequence + ".";
+        String warning = file.getFileName() + " is damaged (" + problem + "); moved it unchanged to " + target + " and "
+                + consequence + ".";
         log.warn(warning);
         warnings.add(warning);
     }
@@ -491,11 +503,15 @@ public final class JsonFileSessionStore implements SessionStore {
 
     private GatewayException unavailable(IOException e) {
         if (e instanceof LinkedPathException linked) {
-            return new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The session store refuses "
-                    + linked.getMessage() + ".", Map.of("path", linked.link().toString()));
+            return new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "The session store refuses " + linked.getMessage() + ".",
+                    Map.of("path", linked.link().toString()));
         }
-        String path = e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() : dataDir.toString();
-        return new GatewayException(ErrorCode.STORE_UNAVAILABLE,
+        String path =
+                e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() : dataDir.toString();
+        return new GatewayException(
+                ErrorCode.STORE_UNAVAILABLE,
                 "The session store cannot use " + path + " (" + reason(e) + "); make " + dataDir
                         + " a directory this user can read and write, on a disk with free space,"
                         + " or set LLM_GATEWAY_HOME to one.",

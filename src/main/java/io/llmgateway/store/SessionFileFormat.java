@@ -57,8 +57,7 @@ final class SessionFileFormat {
     }
 
     /** A decoded {@code sessions.json}. */
-    record Snapshot(long generation, SessionState state) {
-    }
+    record Snapshot(long generation, SessionState state) {}
 
     void writeSnapshot(OutputStream out, long generation, SessionState state) throws IOException {
         try (JsonGenerator g = mapper.createGenerator(out)) {
@@ -68,11 +67,14 @@ final class SessionFileFormat {
             g.writeNumberField("generation", generation);
             g.writeObjectFieldStart("active");
             for (ProviderId cli : ProviderId.values()) {
-                g.writeStringField(cli.wireName(), state.activeId(Principal.LOCAL, cli).orElse(null));
+                g.writeStringField(
+                        cli.wireName(), state.activeId(Principal.LOCAL, cli).orElse(null));
             }
             g.writeEndObject();
-            List<String> grants = state.activeOwners().stream().filter(o -> !Principal.LOCAL_NAME.equals(o))
-                    .sorted().toList();
+            List<String> grants = state.activeOwners().stream()
+                    .filter(o -> !Principal.LOCAL_NAME.equals(o))
+                    .sorted()
+                    .toList();
             if (!grants.isEmpty()) {
                 g.writeObjectFieldStart("grantActive");
                 for (String grant : grants) {
@@ -172,7 +174,9 @@ final class SessionFileFormat {
         if (format == null || !format.isIntegralNumber() || format.asLong() != FORMAT_VERSION) {
             throw new MalformedStoreFileException("the header's \"format\" is not " + FORMAT_VERSION);
         }
-        if (generation == null || !generation.isIntegralNumber() || !generation.canConvertToLong()
+        if (generation == null
+                || !generation.isIntegralNumber()
+                || !generation.canConvertToLong()
                 || generation.asLong() < 0) {
             throw new MalformedStoreFileException("the header has no valid \"generation\"");
         }
@@ -197,8 +201,7 @@ final class SessionFileFormat {
     }
 
     /** What a damaged journal still holds: its readable transactions in order, and how many lines were not. */
-    record Recovered(List<List<SessionChange>> transactions, int unreadableLines) {
-    }
+    record Recovered(List<List<SessionChange>> transactions, int unreadableLines) {}
 
     /**
      * Every transaction still readable in a damaged journal from {@code from} on. Each line is read as a
@@ -310,10 +313,11 @@ final class SessionFileFormat {
         return switch (op) {
             case "put" -> new SessionChange.Put(readRecord(change.get("session"), "a put change's session"));
             case "delete" -> new SessionChange.Delete(requiredText(change, "id", "a delete change"));
-            case "setActive" -> new SessionChange.SetActive(
-                    provider(requiredText(change, "cli", "a setActive change"), "a setActive change"),
-                    nullableText(change, "sessionId", "a setActive change"),
-                    owner(change, "a setActive change"));
+            case "setActive" ->
+                new SessionChange.SetActive(
+                        provider(requiredText(change, "cli", "a setActive change"), "a setActive change"),
+                        nullableText(change, "sessionId", "a setActive change"),
+                        owner(change, "a setActive change"));
             default -> throw new MalformedStoreFileException("a change has the unknown op \"" + op + "\"");
         };
     }
@@ -374,7 +378,8 @@ final class SessionFileFormat {
         }
         for (Map.Entry<String, JsonNode> entry : grantActive.properties()) {
             if (!Principal.isValidName(entry.getKey()) || Principal.LOCAL_NAME.equals(entry.getKey())) {
-                throw new MalformedStoreFileException("\"grantActive\" names the invalid grant \"" + entry.getKey() + "\"");
+                throw new MalformedStoreFileException(
+                        "\"grantActive\" names the invalid grant \"" + entry.getKey() + "\"");
             }
             applyActive(entry.getValue(), entry.getKey(), state);
         }
@@ -386,7 +391,9 @@ final class SessionFileFormat {
         if (value == null) {
             return null;
         }
-        if (!value.isTextual() || !Principal.isValidName(value.textValue()) || Principal.LOCAL_NAME.equals(value.textValue())) {
+        if (!value.isTextual()
+                || !Principal.isValidName(value.textValue())
+                || Principal.LOCAL_NAME.equals(value.textValue())) {
             throw new MalformedStoreFileException(where + " has a \"grant\" that is not a grant name");
         }
         return value.textValue();
@@ -412,8 +419,9 @@ final class SessionFileFormat {
     }
 
     private static ProviderId provider(String wireName, String where) throws MalformedStoreFileException {
-        return ProviderId.fromWireName(wireName).orElseThrow(() -> new MalformedStoreFileException(
-                where + " names the unknown provider \"" + wireName + "\""));
+        return ProviderId.fromWireName(wireName)
+                .orElseThrow(() ->
+                        new MalformedStoreFileException(where + " names the unknown provider \"" + wireName + "\""));
     }
 
     private static Instant instant(JsonNode node, String field, String where) throws MalformedStoreFileException {

@@ -17,8 +17,7 @@ import java.util.Arrays;
 
 /** The file-system steps of the store, creating everything private to the user (directory 0700, files 0600). */
 final class StoreFiles {
-    private StoreFiles() {
-    }
+    private StoreFiles() {}
 
     /** Identity, size and modification time of a file, enough to notice that another process changed it. */
     record FileStamp(Object key, long size, FileTime modified) {
@@ -26,8 +25,8 @@ final class StoreFiles {
         /** The stamp of {@code file}, or null when it does not exist. */
         static FileStamp of(Path file) throws IOException {
             try {
-                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attributes =
+                        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 return new FileStamp(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
             } catch (NoSuchFileException e) {
                 return null;
@@ -49,7 +48,9 @@ final class StoreFiles {
         } catch (FileSystemException | LockTimeoutException e) {
             throw e;
         } catch (IOException e) {
-            throw new FileSystemException(file.toString(), null,
+            throw new FileSystemException(
+                    file.toString(),
+                    null,
                     e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
         }
     }

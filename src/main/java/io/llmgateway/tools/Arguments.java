@@ -78,15 +78,18 @@ public final class Arguments {
     }
 
     public Optional<ProviderId> provider(String name) {
-        return string(name).map(value -> ProviderId.fromWireName(value).orElseThrow(() ->
-                GatewayException.invalidArgument("'" + name + "' must be one of " + ProviderId.wireNames())));
+        return string(name)
+                .map(value -> ProviderId.fromWireName(value)
+                        .orElseThrow(() -> GatewayException.invalidArgument(
+                                "'" + name + "' must be one of " + ProviderId.wireNames())));
     }
 
     /** A bounded integer argument; out-of-range values are a clear invalid_argument error. */
     public long integerInRange(String name, long defaultValue, long min, long max) {
         long value = integer(name).orElse(defaultValue);
         if (value < min || value > max) {
-            throw GatewayException.invalidArgument("'" + name + "' must be between " + min + " and " + max + ", got " + value);
+            throw GatewayException.invalidArgument(
+                    "'" + name + "' must be between " + min + " and " + max + ", got " + value);
         }
         return value;
     }

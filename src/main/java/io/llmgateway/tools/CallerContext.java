@@ -14,8 +14,7 @@ import java.util.Map;
 public final class CallerContext {
     private static final String PRINCIPAL = "io.llmgateway.principal";
 
-    private CallerContext() {
-    }
+    private CallerContext() {}
 
     public static McpTransportContext of(Principal principal, CancelSignal cancel) {
         return McpTransportContext.create(Map.of(PRINCIPAL, principal, McpToolBinding.CANCEL_SIGNAL, cancel));
@@ -31,6 +30,7 @@ public final class CallerContext {
 
     static CancelSignal cancelSignal(McpTransportContext context) {
         return context != null && context.get(McpToolBinding.CANCEL_SIGNAL) instanceof CancelSignal cancel
-                ? cancel : CancelSignal.NONE;
+                ? cancel
+                : CancelSignal.NONE;
     }
 }

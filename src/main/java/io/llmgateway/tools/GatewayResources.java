@@ -43,6 +43,7 @@ public final class GatewayResources {
     private static final String RECENT_JOBS_URI = "jobs://recent";
     /** MCP's "resource not found": also what a read the policy refuses gets, as its resource is not listed. */
     private static final int RESOURCE_NOT_FOUND = -32002;
+
     private static final ToolCallAdapter<McpSchema.ReadResourceResult> ADAPTER = new ToolCallAdapter<>() {
         @Override
         public McpSchema.ReadResourceResult failed(GatewayException failure) {
@@ -81,18 +82,31 @@ public final class GatewayResources {
                 .build();
         McpSchema.Resource recentJobs = McpSchema.Resource.builder(RECENT_JOBS_URI, "recent-jobs")
                 .title("Recent jobs")
-                .description("The " + RECENT_JOBS + " newest jobs of every gateway sharing the data directory, with their "
-                        + "status, and how many there are in all.")
+                .description(
+                        "The " + RECENT_JOBS + " newest jobs of every gateway sharing the data directory, with their "
+                                + "status, and how many there are in all.")
                 .mimeType(JSON)
                 .build();
         return List.of(
-                new McpServerFeatures.SyncResourceSpecification(all, (exchange, request) -> policy.readResource(
-                        request.uri(), SESSIONS_TOOL, reader(exchange), ADAPTER,
-                        GuardedCall.ofCanonical(sessionListArguments(Optional.empty()),
-                                () -> readSessions(reader(exchange), request.uri(), Optional.empty())))),
-                new McpServerFeatures.SyncResourceSpecification(recentJobs, (exchange, request) -> policy.readResource(
-                        request.uri(), JOBS_TOOL, reader(exchange), ADAPTER, GuardedCall.ofCanonical(jobListArguments(),
-                                () -> readJobs(reader(exchange), request.uri())))));
+                new McpServerFeatures.SyncResourceSpecification(
+                        all,
+                        (exchange, request) -> policy.readResource(
+                                request.uri(),
+                                SESSIONS_TOOL,
+                                reader(exchange),
+                                ADAPTER,
+                                GuardedCall.ofCanonical(
+                                        sessionListArguments(Optional.empty()),
+                                        () -> readSessions(reader(exchange), request.uri(), Optional.empty())))),
+                new McpServerFeatures.SyncResourceSpecification(
+                        recentJobs,
+                        (exchange, request) -> policy.readResource(
+                                request.uri(),
+                                JOBS_TOOL,
+                                reader(exchange),
+                                ADAPTER,
+                                GuardedCall.ofCanonical(
+                                        jobListArguments(), () -> readJobs(reader(exchange), request.uri())))));
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
@@ -104,8 +118,13 @@ public final class GatewayResources {
                         + "), newest-used first (at most " + MAX_SESSIONS + "), and its active session.")
                 .mimeType(JSON)
                 .build();
-        return List.of(new McpServerFeatures.SyncResourceTemplateSpecification(perProvider, (exchange, request) ->
-                policy.readResource(request.uri(), SESSIONS_TOOL, reader(exchange), ADAPTER,
+        return List.of(new McpServerFeatures.SyncResourceTemplateSpecification(
+                perProvider,
+                (exchange, request) -> policy.readResource(
+                        request.uri(),
+                        SESSIONS_TOOL,
+                        reader(exchange),
+                        ADAPTER,
                         providerSessions(reader(exchange), request.uri()))));
     }
 
@@ -131,10 +150,14 @@ public final class GatewayResources {
             @Override
             public Canonical canonicalise() {
                 String cli = uri.substring(PROVIDER_SESSIONS.length());
-                provider = ProviderId.fromWireName(cli).orElseThrow(() -> new McpError(
-                        new McpSchema.JSONRPCResponse.JSONRPCError(RESOURCE_NOT_FOUND, "Resource not found: " + uri
-                                + " (use sessions://all or sessions://<" + String.join("|", ProviderId.wireNames())
-                                + ">)", null)));
+                provider = ProviderId.fromWireName(cli)
+                        .orElseThrow(() -> new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
+                                RESOURCE_NOT_FOUND,
+                                "Resource not found: " + uri
+                                        + " (use sessions://all or sessions://<"
+                                        + String.join("|", ProviderId.wireNames())
+                                        + ">)",
+                                null)));
                 return new Canonical(sessionListArguments(Optional.of(provider)), ArgumentIdentity.AS_IS);
             }
 
@@ -171,10 +194,15 @@ public final class GatewayResources {
                 active.put(p.wireName(), page.activeSessions().get(p));
             }
         }
-        Map<String, Object> content = StructuredContent.object("total", page.total(),
-                "truncated", page.total() > page.sessions().size(),
-                "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
-                "activeSessions", active);
+        Map<String, Object> content = StructuredContent.object(
+                "total",
+                page.total(),
+                "truncated",
+                page.total() > page.sessions().size(),
+                "sessions",
+                page.sessions().stream().map(SessionTools::sessionSummary).toList(),
+                "activeSessions",
+                active);
         if (!page.warnings().isEmpty()) {
             content.put("warnings", page.warnings());
         }
@@ -182,9 +210,17 @@ public final class GatewayResources {
     }
 
     private McpSchema.ReadResourceResult readJobs(Principal reader, String uri) {
-        JobService.JobPage page = unlessFailing(() -> jobs.list(reader, Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
-        return json(uri, StructuredContent.object("total", page.total(), "truncated", page.total() > page.jobs().size(),
-                "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
+        JobService.JobPage page =
+                unlessFailing(() -> jobs.list(reader, Optional.empty(), Optional.empty(), RECENT_JOBS, 0));
+        return json(
+                uri,
+                StructuredContent.object(
+                        "total",
+                        page.total(),
+                        "truncated",
+                        page.total() > page.jobs().size(),
+                        "jobs",
+                        page.jobs().stream().map(JobTools::jobSummary).toList()));
     }
 
     /** A store that cannot be read is a JSON-RPC error: resources have no isError result. */
@@ -193,7 +229,9 @@ public final class GatewayResources {
             return read.get();
         } catch (GatewayException e) {
             throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(
-                    McpSchema.ErrorCodes.INTERNAL_ERROR, e.getMessage(), Map.of("errorCode", e.code().wireName())));
+                    McpSchema.ErrorCodes.INTERNAL_ERROR,
+                    e.getMessage(),
+                    Map.of("errorCode", e.code().wireName())));
         } catch (RuntimeException e) {
             throw InternalErrors.exception("reading a resource", e);
         }
@@ -201,8 +239,8 @@ public final class GatewayResources {
 
     private McpSchema.ReadResourceResult json(String uri, Map<String, Object> content) {
         try {
-            return new McpSchema.ReadResourceResult(List.of(
-                    new McpSchema.TextResourceContents(uri, JSON, mapper.writeValueAsString(content))));
+            return new McpSchema.ReadResourceResult(
+                    List.of(new McpSchema.TextResourceContents(uri, JSON, mapper.writeValueAsString(content))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("summaries of records always serialise", e);
         }

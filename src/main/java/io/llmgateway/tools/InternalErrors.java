@@ -17,8 +17,7 @@ public final class InternalErrors {
     private static final Logger log = LoggerFactory.getLogger(InternalErrors.class);
     static final String CORRELATION_ID = "correlationId";
 
-    private InternalErrors() {
-    }
+    private InternalErrors() {}
 
     /** Logs the failure with its stack trace under a new correlation id, and returns the id. */
     public static String log(String during, Throwable failure) {
@@ -41,8 +40,8 @@ public final class InternalErrors {
 
     /** The JSON-RPC error (-32603) for the failure logged under {@code correlationId}. */
     public static McpSchema.JSONRPCResponse.JSONRPCError error(String correlationId) {
-        return new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, message(correlationId),
-                Map.of(CORRELATION_ID, correlationId));
+        return new McpSchema.JSONRPCResponse.JSONRPCError(
+                McpSchema.ErrorCodes.INTERNAL_ERROR, message(correlationId), Map.of(CORRELATION_ID, correlationId));
     }
 
     /** Logs the failure and returns the exception a handler throws to answer with {@link #error}. */
@@ -52,7 +51,8 @@ public final class InternalErrors {
 
     /** Whether the gateway composed this error (with structured data), so it is plain already. */
     public static boolean composedByGateway(McpSchema.JSONRPCResponse.JSONRPCError error) {
-        return error.data() instanceof Map<?, ?> data && (data.containsKey(CORRELATION_ID) || data.containsKey("errorCode"));
+        return error.data() instanceof Map<?, ?> data
+                && (data.containsKey(CORRELATION_ID) || data.containsKey("errorCode"));
     }
 
     private static String newId() {

@@ -50,7 +50,8 @@ public final class JobTools {
     /** Adapts a call's MCP progress reporter; none when the client sent no progress token. */
     public static ProgressSink progressOf(ToolCall call) {
         ProgressReporter reporter = call.progress();
-        return reporter == ProgressReporter.NONE ? ProgressSink.NONE
+        return reporter == ProgressReporter.NONE
+                ? ProgressSink.NONE
                 : (progress, message) -> reporter.report(progress, null, message);
     }
 
@@ -62,10 +63,13 @@ public final class JobTools {
         Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
         @SuppressWarnings("unchecked")
         Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) input.get("properties"));
-        properties.put(FORCE_REFRESH, Schemas.bool("Run again even if an identical request (same arguments, "
-                + "directory and session) was submitted within the dedup window and is running or completed."));
+        properties.put(
+                FORCE_REFRESH,
+                Schemas.bool("Run again even if an identical request (same arguments, "
+                        + "directory and session) was submitted within the dedup window and is running or completed."));
         input.put("properties", properties);
-        ToolDefinition definition = new ToolDefinition(sync.name() + ASYNC_SUFFIX,
+        ToolDefinition definition = new ToolDefinition(
+                sync.name() + ASYNC_SUFFIX,
                 sync.title() == null ? null : sync.title() + " (async job)",
                 "Run a prompt through " + cli.displayName() + " like " + sync.name() + " (same arguments), but as a "
                         + "durable background job: returns its jobId at once, and the CLI keeps running when the client "
@@ -78,19 +82,36 @@ public final class JobTools {
                         .required("jobId", Schemas.string("job-<uuid>"))
                         .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
                         .required("cli", Schemas.string(null))
-                        .required("sessionId", Schemas.nullable(Schemas.string("The gateway session (gw-...) the request runs under.")))
+                        .required(
+                                "sessionId",
+                                Schemas.nullable(
+                                        Schemas.string("The gateway session (gw-...) the request runs under.")))
                         .required("correlationId", Schemas.nullable(Schemas.string(null)))
                         .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
                         .optional("worktreePath", Schemas.string("The worktree the job runs in (worktree requests)."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            CanonicalRequest request = ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
-            JobService.Submission submission = jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.Submission submission =
+                    jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            Map<String, Object> result = StructuredContent.object("success", true, "jobId", job.id(),
-                    "status", job.status().wireName(), "cli", job.cli().wireName(), "sessionId", job.sessionId(),
-                    "correlationId", job.correlationId(), "deduplicated", submission.deduplicated());
+            Map<String, Object> result = StructuredContent.object(
+                    "success",
+                    true,
+                    "jobId",
+                    job.id(),
+                    "status",
+                    job.status().wireName(),
+                    "cli",
+                    job.cli().wireName(),
+                    "sessionId",
+                    job.sessionId(),
+                    "correlationId",
+                    job.correlationId(),
+                    "deduplicated",
+                    submission.deduplicated());
             if (request.placement() != null && request.placement().worktree() != null) {
                 result.put("worktreePath", request.placement().worktree().path().toString());
             }
@@ -100,29 +121,39 @@ public final class JobTools {
 
     /** The sync tool's canonical request plus {@code forceRefresh} (default false). */
     private static ArgumentNormaliser asyncNormaliser(ArgumentNormaliser sync) {
-        return ArgumentNormaliser.of((sent, caller) -> {
-            Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
-            request.remove(FORCE_REFRESH);
-            Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request), caller));
-            canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
-            return canonical;
-        }, sync.identity());
+        return ArgumentNormaliser.of(
+                (sent, caller) -> {
+                    Map<String, Object> request = new LinkedHashMap<>(sent.asMap());
+                    request.remove(FORCE_REFRESH);
+                    Map<String, Object> canonical = new LinkedHashMap<>(sync.canonical(new Arguments(request), caller));
+                    canonical.put(FORCE_REFRESH, sent.bool(FORCE_REFRESH, false));
+                    return canonical;
+                },
+                sync.identity());
     }
 
     private GatewayTool status() {
-        ToolDefinition definition = new ToolDefinition("llm_job_status", "Job status",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_status",
+                "Job status",
                 "Get the status of a job (queued, running, completed, failed, cancelled, orphaned) with its timestamps, "
                         + "exit code, bytes of output so far and a short progress line (event counts, last tool name).",
                 Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
                 jobSchema()
                         .required("stdoutBytes", Schemas.integer(null))
                         .required("stderrBytes", Schemas.integer(null))
-                        .required("progress", Schemas.nullable(Schemas.string("Counts and tool names only, never prompt or reply text.")))
-                        .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
+                        .required(
+                                "progress",
+                                Schemas.nullable(
+                                        Schemas.string("Counts and tool names only, never prompt or reply text.")))
+                        .required(
+                                "queuePosition",
+                                Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
-            JobService.JobView view = jobs.status(call.principal(), call.arguments().requiredString("jobId"));
+            JobService.JobView view =
+                    jobs.status(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(view.job());
             result.put("stdoutBytes", view.stdoutBytes());
             result.put("stderrBytes", view.stderrBytes());
@@ -133,62 +164,104 @@ public final class JobTools {
     }
 
     private GatewayTool result() {
-        ToolDefinition definition = new ToolDefinition("llm_job_result", "Job result",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_result",
+                "Job result",
                 "Read a job's output: for a finished job the parsed reply, session ids and usage exactly as the sync "
                         + "request tool returns them (or the error), plus one page of the raw stdout or stderr. Large "
                         + "output is read in pieces: pass the previous page's nextOffset as offset.",
                 Schemas.input()
                         .required("jobId", Schemas.string("job-<uuid>"))
-                        .optional("stream", Schemas.stringEnum(List.of("stdout", "stderr"), "Which output to page through (default stdout)."))
+                        .optional(
+                                "stream",
+                                Schemas.stringEnum(
+                                        List.of("stdout", "stderr"), "Which output to page through (default stdout)."))
                         .optional("offset", Schemas.integer("Byte offset to start at (default 0; use nextOffset)."))
-                        .optional("maxChars", Schemas.integer("At most this many characters of output (default "
-                                + DEFAULT_PAGE_CHARS + ", at most " + MAX_PAGE_CHARS + ")."))
+                        .optional(
+                                "maxChars",
+                                Schemas.integer("At most this many characters of output (default " + DEFAULT_PAGE_CHARS
+                                        + ", at most " + MAX_PAGE_CHARS + ")."))
                         .build(),
                 jobSchema()
-                        .required("result", Schemas.nullable(objectSchema("The sync request tool's result, once completed.")))
-                        .required("error", Schemas.nullable(objectSchema("{errorCode, error, ...details} when failed, cancelled or orphaned.")))
-                        .required("output", Schemas.output()
-                                .required("stream", Schemas.string(null))
-                                .required("offset", Schemas.integer(null))
-                                .required("nextOffset", Schemas.integer("Pass as offset to read on."))
-                                .required("totalBytes", Schemas.integer("The stream's size so far."))
-                                .required("complete", Schemas.bool("The job is finished and this page reaches the end."))
-                                .required("text", Schemas.string(null))
-                                .build())
+                        .required(
+                                "result",
+                                Schemas.nullable(objectSchema("The sync request tool's result, once completed.")))
+                        .required(
+                                "error",
+                                Schemas.nullable(objectSchema(
+                                        "{errorCode, error, ...details} when failed, cancelled or orphaned.")))
+                        .required(
+                                "output",
+                                Schemas.output()
+                                        .required("stream", Schemas.string(null))
+                                        .required("offset", Schemas.integer(null))
+                                        .required("nextOffset", Schemas.integer("Pass as offset to read on."))
+                                        .required("totalBytes", Schemas.integer("The stream's size so far."))
+                                        .required(
+                                                "complete",
+                                                Schemas.bool("The job is finished and this page reaches the end."))
+                                        .required("text", Schemas.string(null))
+                                        .build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, (args, caller) -> {
-            Map<String, Object> canonical = checkedJobId(args);
-            canonical.put("stream", args.string("stream").orElse("stdout"));
-            canonical.put("offset", args.integerInRange("offset", 0, 0, Long.MAX_VALUE));
-            canonical.put("maxChars", args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
-            return canonical;
-        }, call -> {
-            Arguments args = call.arguments();
-            JobService.JobResult result = jobs.result(call.principal(), args.requiredString("jobId"),
-                    args.requiredString("stream"),
-                    args.integer("offset").orElseThrow(), args.integer("maxChars").orElseThrow().intValue());
-            Map<String, Object> content = jobSummary(result.job());
-            content.put("result", result.job().result() == null ? null
-                    : ProviderRequestMapping.result(result.job().result()));
-            content.put("error", error(result.job()));
-            JobService.OutputPage page = result.output();
-            content.put("output", StructuredContent.object("stream", page.stream(), "offset", page.offset(),
-                    "nextOffset", page.nextOffset(), "totalBytes", page.totalBytes(), "complete", page.complete(),
-                    "text", page.text()));
-            return ToolResult.success(withSuccess(content));
-        });
+        return new GatewayTool(
+                definition,
+                (args, caller) -> {
+                    Map<String, Object> canonical = checkedJobId(args);
+                    canonical.put("stream", args.string("stream").orElse("stdout"));
+                    canonical.put("offset", args.integerInRange("offset", 0, 0, Long.MAX_VALUE));
+                    canonical.put("maxChars", args.integerInRange("maxChars", DEFAULT_PAGE_CHARS, 1, MAX_PAGE_CHARS));
+                    return canonical;
+                },
+                call -> {
+                    Arguments args = call.arguments();
+                    JobService.JobResult result = jobs.result(
+                            call.principal(),
+                            args.requiredString("jobId"),
+                            args.requiredString("stream"),
+                            args.integer("offset").orElseThrow(),
+                            args.integer("maxChars").orElseThrow().intValue());
+                    Map<String, Object> content = jobSummary(result.job());
+                    content.put(
+                            "result",
+                            result.job().result() == null
+                                    ? null
+                                    : ProviderRequestMapping.result(result.job().result()));
+                    content.put("error", error(result.job()));
+                    JobService.OutputPage page = result.output();
+                    content.put(
+                            "output",
+                            StructuredContent.object(
+                                    "stream",
+                                    page.stream(),
+                                    "offset",
+                                    page.offset(),
+                                    "nextOffset",
+                                    page.nextOffset(),
+                                    "totalBytes",
+                                    page.totalBytes(),
+                                    "complete",
+                                    page.complete(),
+                                    "text",
+                                    page.text()));
+                    return ToolResult.success(withSuccess(content));
+                });
     }
 
     private GatewayTool cancel() {
-        ToolDefinition definition = new ToolDefinition("llm_job_cancel", "Cancel job",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_cancel",
+                "Cancel job",
                 "Cancel a job: a queued job never starts; a running job's CLI and every process it started are killed, "
                         + "from any gateway process. A finished job is left as it is.",
                 Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
-                jobSchema().required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null)).build(),
+                jobSchema()
+                        .required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null))
+                        .build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
-            JobService.Cancellation cancellation = jobs.cancel(call.principal(), call.arguments().requiredString("jobId"));
+            JobService.Cancellation cancellation =
+                    jobs.cancel(call.principal(), call.arguments().requiredString("jobId"));
             Map<String, Object> result = jobSummary(cancellation.job());
             result.put("previousStatus", cancellation.previousStatus().wireName());
             return ToolResult.success(withSuccess(result));
@@ -196,12 +269,17 @@ public final class JobTools {
     }
 
     private GatewayTool list() {
-        ToolDefinition definition = new ToolDefinition("llm_job_list", "List jobs",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_job_list",
+                "List jobs",
                 "List recent jobs, newest first, optionally filtered by status and provider.",
                 Schemas.input()
                         .optional("status", Schemas.stringEnum(JobStatus.wireNames(), "Only jobs in this status."))
                         .optional("cli", SessionTools.cliSchema("Only jobs of this provider."))
-                        .optional("limit", Schemas.integer("Page size, default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
+                        .optional(
+                                "limit",
+                                Schemas.integer("Page size, default " + DEFAULT_LIST_LIMIT + ", at most "
+                                        + MAX_LIST_LIMIT + "."))
                         .optional("offset", Schemas.integer("Number of jobs to skip."))
                         .build(),
                 Schemas.output()
@@ -210,19 +288,31 @@ public final class JobTools {
                         .required("jobs", Schemas.arrayOf(jobSchema().build(), "This page, newest first."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, (args, caller) -> {
-            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
-            canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
-            canonical.put("offset", args.integerInRange("offset", 0, 0, SessionTools.MAX_OFFSET));
-            return canonical;
-        }, call -> {
-            Arguments args = call.arguments();
-            Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
-            JobService.JobPage page = jobs.list(call.principal(), status, args.provider("cli"),
-                    args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
-            return ToolResult.success(StructuredContent.object("success", true, "total", page.total(),
-                    "jobs", page.jobs().stream().map(JobTools::jobSummary).toList()));
-        });
+        return new GatewayTool(
+                definition,
+                (args, caller) -> {
+                    Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+                    canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
+                    canonical.put("offset", args.integerInRange("offset", 0, 0, SessionTools.MAX_OFFSET));
+                    return canonical;
+                },
+                call -> {
+                    Arguments args = call.arguments();
+                    Optional<JobStatus> status = args.string("status").flatMap(JobStatus::fromWireName);
+                    JobService.JobPage page = jobs.list(
+                            call.principal(),
+                            status,
+                            args.provider("cli"),
+                            args.integer("limit").orElseThrow().intValue(),
+                            args.integer("offset").orElseThrow().intValue());
+                    return ToolResult.success(StructuredContent.object(
+                            "success",
+                            true,
+                            "total",
+                            page.total(),
+                            "jobs",
+                            page.jobs().stream().map(JobTools::jobSummary).toList()));
+                });
     }
 
     private static Map<String, Object> checkedJobId(Arguments args) {
@@ -253,12 +343,29 @@ public final class JobTools {
     }
 
     static Map<String, Object> jobSummary(JobRecord job) {
-        return StructuredContent.object("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
-                "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
-                "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
-                "finishedAt", job.finishedAt() == null ? null : job.finishedAt().toString(),
-                "exitCode", job.exitCode(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
-                "cancelRequested", job.cancelRequested());
+        return StructuredContent.object(
+                "jobId",
+                job.id(),
+                "cli",
+                job.cli().wireName(),
+                "status",
+                job.status().wireName(),
+                "deferred",
+                job.deferred(),
+                "createdAt",
+                job.createdAt().toString(),
+                "startedAt",
+                job.startedAt() == null ? null : job.startedAt().toString(),
+                "finishedAt",
+                job.finishedAt() == null ? null : job.finishedAt().toString(),
+                "exitCode",
+                job.exitCode(),
+                "sessionId",
+                job.sessionId(),
+                "correlationId",
+                job.correlationId(),
+                "cancelRequested",
+                job.cancelRequested());
     }
 
     private static Map<String, Object> withSuccess(Map<String, Object> content) {

@@ -19,6 +19,7 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
             Set.of("type", "properties", "required", "additionalProperties", "items", "enum");
     /** Keywords that only describe, so there is nothing to check. */
     static final Set<String> ANNOTATIONS = Set.of("description", "title", "default", "examples", "$schema");
+
     static final Set<String> TYPES = Set.of("string", "boolean", "object", "array", "null", "number", "integer");
 
     /**
@@ -46,7 +47,8 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
                 for (Map.Entry<?, ?> property : properties.entrySet()) {
                     requireCheckable(cast((Map<?, ?>) property.getValue()), where + "." + property.getKey());
                 }
-            } else if ((keyword.equals("items") || keyword.equals("additionalProperties")) && value instanceof Map<?, ?> sub) {
+            } else if ((keyword.equals("items") || keyword.equals("additionalProperties"))
+                    && value instanceof Map<?, ?> sub) {
                 requireCheckable(cast(sub), where + "[" + keyword + "]");
             }
         }
@@ -166,7 +168,10 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
     }
 
     private static boolean isInteger(Object value) {
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+        if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte
                 || value instanceof java.math.BigInteger) {
             return true;
         }
@@ -179,7 +184,8 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
 
     private static String typeName(Object type) {
         if (type instanceof Collection<?> types) {
-            return String.join(" or ", types.stream().map(JsonSchemaSubset::typeName).toList());
+            return String.join(
+                    " or ", types.stream().map(JsonSchemaSubset::typeName).toList());
         }
         return switch (type.toString()) {
             case "integer", "array", "object" -> "an " + type;

@@ -77,25 +77,29 @@ public final class McpToolBinding {
     private ArgumentNormaliser validating(GatewayTool tool) {
         Map<String, Object> inputSchema = tool.definition().inputSchema();
         ArgumentNormaliser normaliser = tool.normaliser();
-        return ArgumentNormaliser.of((sent, caller) -> {
-            String problem = validator.firstProblem(inputSchema, sent.asMap(), "");
-            if (problem != null) {
-                throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
-            }
-            try {
-                return normaliser.canonical(sent, caller);
-            } catch (GatewayException | InvalidParamsException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw internalError(tool.name(), e);
-            }
-        }, normaliser.identity());
+        return ArgumentNormaliser.of(
+                (sent, caller) -> {
+                    String problem = validator.firstProblem(inputSchema, sent.asMap(), "");
+                    if (problem != null) {
+                        throw new InvalidParamsException("Invalid arguments for " + tool.name() + ": " + problem);
+                    }
+                    try {
+                        return normaliser.canonical(sent, caller);
+                    } catch (GatewayException | InvalidParamsException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw internalError(tool.name(), e);
+                    }
+                },
+                normaliser.identity());
     }
 
     /** Says only that it is internal; the correlation id finds the logged stack trace. */
     private static GatewayException internalError(String toolName, RuntimeException e) {
         String correlationId = InternalErrors.log("in tool " + toolName, e);
-        return new GatewayException(ErrorCode.INTERNAL_ERROR, InternalErrors.message(correlationId),
+        return new GatewayException(
+                ErrorCode.INTERNAL_ERROR,
+                InternalErrors.message(correlationId),
                 Map.of(InternalErrors.CORRELATION_ID, correlationId));
     }
 
@@ -112,12 +116,20 @@ public final class McpToolBinding {
         return inFlight.get();
     }
 
-    private ToolResult invoke(ToolHandler handler, String toolName, ArgumentNormaliser normaliser,
-            McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+    private ToolResult invoke(
+            ToolHandler handler,
+            String toolName,
+            ArgumentNormaliser normaliser,
+            McpSyncServerExchange exchange,
+            McpSchema.CallToolRequest request) {
         ProgressReporter progress = progressFor(exchange, request);
         inFlight.incrementAndGet();
         try {
-            return handler.handle(new ToolCall(toolName, new Arguments(request.arguments()), normaliser, progress,
+            return handler.handle(new ToolCall(
+                    toolName,
+                    new Arguments(request.arguments()),
+                    normaliser,
+                    progress,
                     CallerContext.cancelSignal(exchange.transportContext()),
                     CallerContext.principal(exchange.transportContext())));
         } catch (InvalidParamsException e) {

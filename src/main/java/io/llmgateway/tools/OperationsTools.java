@@ -1,16 +1,16 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.core.ProviderId;
-import io.llmgateway.job.JobRecord;
 import io.llmgateway.exec.ProcessRef;
+import io.llmgateway.job.JobRecord;
 import io.llmgateway.model.ModelAlias;
 import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.model.ModelInfo;
 import io.llmgateway.model.ProviderModels;
-import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.ops.ProbeResult;
 import io.llmgateway.ops.ProcessHealth;
+import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.policy.PolicyStatus;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +35,15 @@ public final class OperationsTools {
     }
 
     private GatewayTool listModels() {
-        ToolDefinition definition = new ToolDefinition("list_models", "List models",
+        ToolDefinition definition = new ToolDefinition(
+                "list_models",
+                "List models",
                 "List, per provider, the known models, aliases and the default model, merged from the gateway's bundled "
                         + "table and the user's own CLI configuration; each entry says where it came from. Request tools "
                         + "resolve the 'model' argument through the same table. Reads files only.",
-                Schemas.input().optional("cli", SessionTools.cliSchema("Only this provider.")).build(),
+                Schemas.input()
+                        .optional("cli", SessionTools.cliSchema("Only this provider."))
+                        .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("providers", Schemas.arrayOf(providerModelsSchema(), "One entry per provider."))
@@ -47,18 +51,26 @@ public final class OperationsTools {
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
-            List<ProviderModels> selected = cli.map(p -> List.of(models.models(p))).orElseGet(models::all);
-            return ToolResult.success(StructuredContent.object("success", true,
-                    "providers", selected.stream().map(OperationsTools::providerModels).toList()));
+            List<ProviderModels> selected =
+                    cli.map(p -> List.of(models.models(p))).orElseGet(models::all);
+            return ToolResult.success(StructuredContent.object(
+                    "success",
+                    true,
+                    "providers",
+                    selected.stream().map(OperationsTools::providerModels).toList()));
         });
     }
 
     private GatewayTool cliVersions() {
-        ToolDefinition definition = new ToolDefinition("cli_versions", "Provider CLI versions and login",
+        ToolDefinition definition = new ToolDefinition(
+                "cli_versions",
+                "Provider CLI versions and login",
                 "Report, per provider CLI, whether it is installed, its path, version and login status. Runs each CLI's "
                         + "own --version and login-status commands (read-only, in parallel, each bounded by "
                         + GatewayConfig.PROBE_TIMEOUT_VARIABLE + ").",
-                Schemas.input().optional("cli", SessionTools.cliSchema("Only this provider.")).build(),
+                Schemas.input()
+                        .optional("cli", SessionTools.cliSchema("Only this provider."))
+                        .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("timeoutMs", Schemas.integer("Time limit of each probe."))
@@ -66,86 +78,179 @@ public final class OperationsTools {
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
-            List<ProviderId> selected = call.arguments().provider("cli").map(List::of)
-                    .orElse(List.of(ProviderId.values()));
-            return ToolResult.success(StructuredContent.object("success", true, "timeoutMs", prober.timeout().toMillis(),
-                    "providers", prober.probe(selected).stream().map(OperationsTools::cliStatus).toList()));
+            List<ProviderId> selected =
+                    call.arguments().provider("cli").map(List::of).orElse(List.of(ProviderId.values()));
+            return ToolResult.success(StructuredContent.object(
+                    "success",
+                    true,
+                    "timeoutMs",
+                    prober.timeout().toMillis(),
+                    "providers",
+                    prober.probe(selected).stream()
+                            .map(OperationsTools::cliStatus)
+                            .toList()));
         });
     }
 
     private GatewayTool processHealth() {
-        ToolDefinition definition = new ToolDefinition("llm_process_health", "Gateway process health",
+        ToolDefinition definition = new ToolDefinition(
+                "llm_process_health",
+                "Gateway process health",
                 "Report this gateway process's health: version, uptime, data directory, session store health (e.g. a "
                         + "quarantined file), running and queued jobs with the state of their processes, and policy status.",
                 Schemas.input().build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("healthy", Schemas.bool("False when any warning below needs attention."))
-                        .required("gateway", Schemas.output()
-                                .required("version", Schemas.string(null))
-                                .required("pid", Schemas.integer(null))
-                                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
-                                .required("uptimeSeconds", Schemas.integer(null))
-                                .required("java", Schemas.string(null))
-                                .required("dataDir", Schemas.string(null))
-                                .build())
-                        .required("store", Schemas.output()
-                                .required("status", Schemas.stringEnum(List.of("ok", "degraded", "unavailable"), null))
-                                .required("sessions", Schemas.nullable(Schemas.integer("Session records, null when unreadable.")))
-                                .required("warnings", Schemas.stringArray(null))
-                                .build())
-                        .required("jobs", Schemas.nullable(Schemas.arrayOf(activeJobSchema(),
-                                "Running jobs, then queued ones (at most 100 of each), of every gateway sharing the data "
-                                + "directory; null when the job files cannot be read.")))
-                        .required("policy", Schemas.output()
-                                .required("path", Schemas.string(null))
-                                .required("loaded", Schemas.bool("False when there is no policy file: every tool is allowed."))
-                                .required("summary", Schemas.nullable(Schemas.string(null)))
-                                .required("rejectedEdit", Schemas.nullable(Schemas.string(
-                                        "Why the file's latest edit was not applied (the previous policy stays in force).")))
-                                .required("description", Schemas.string(null))
-                                .build())
+                        .required(
+                                "gateway",
+                                Schemas.output()
+                                        .required("version", Schemas.string(null))
+                                        .required("pid", Schemas.integer(null))
+                                        .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                                        .required("uptimeSeconds", Schemas.integer(null))
+                                        .required("java", Schemas.string(null))
+                                        .required("dataDir", Schemas.string(null))
+                                        .build())
+                        .required(
+                                "store",
+                                Schemas.output()
+                                        .required(
+                                                "status",
+                                                Schemas.stringEnum(List.of("ok", "degraded", "unavailable"), null))
+                                        .required(
+                                                "sessions",
+                                                Schemas.nullable(
+                                                        Schemas.integer("Session records, null when unreadable.")))
+                                        .required("warnings", Schemas.stringArray(null))
+                                        .build())
+                        .required(
+                                "jobs",
+                                Schemas.nullable(Schemas.arrayOf(
+                                        activeJobSchema(),
+                                        "Running jobs, then queued ones (at most 100 of each), of every gateway sharing the data "
+                                                + "directory; null when the job files cannot be read.")))
+                        .required(
+                                "policy",
+                                Schemas.output()
+                                        .required("path", Schemas.string(null))
+                                        .required(
+                                                "loaded",
+                                                Schemas.bool(
+                                                        "False when there is no policy file: every tool is allowed."))
+                                        .required("summary", Schemas.nullable(Schemas.string(null)))
+                                        .required(
+                                                "rejectedEdit",
+                                                Schemas.nullable(
+                                                        Schemas.string(
+                                                                "Why the file's latest edit was not applied (the previous policy stays in force).")))
+                                        .required("description", Schemas.string(null))
+                                        .build())
                         .required("warnings", Schemas.stringArray("Everything that needs attention, with what to do."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
             ProcessHealth.Report report = health.report(call.principal());
             PolicyStatus policy = report.policy();
-            return ToolResult.success(StructuredContent.object("success", true, "healthy", report.warnings().isEmpty(),
-                    "gateway", StructuredContent.object("version", report.version(), "pid", report.pid(),
-                            "startedAt", report.startedAt() == null ? null : report.startedAt().toString(),
-                            "uptimeSeconds", report.uptime().toSeconds(), "java", report.java(),
-                            "dataDir", report.dataDir().toString()),
-                    "store", StructuredContent.object("status", report.storeStatus(), "sessions", report.sessions(),
-                            "warnings", report.storeWarnings()),
-                    "jobs", report.activeJobs() == null ? null
-                            : report.activeJobs().stream().map(OperationsTools::activeJob).toList(),
-                    "policy", StructuredContent.object("path", policy.path().toString(), "loaded", policy.loaded(),
-                            "summary", policy.summary(), "rejectedEdit", policy.rejectedEdit(),
-                            "description", policy.describe()),
-                    "warnings", report.warnings()));
+            return ToolResult.success(StructuredContent.object(
+                    "success",
+                    true,
+                    "healthy",
+                    report.warnings().isEmpty(),
+                    "gateway",
+                    StructuredContent.object(
+                            "version",
+                            report.version(),
+                            "pid",
+                            report.pid(),
+                            "startedAt",
+                            report.startedAt() == null
+                                    ? null
+                                    : report.startedAt().toString(),
+                            "uptimeSeconds",
+                            report.uptime().toSeconds(),
+                            "java",
+                            report.java(),
+                            "dataDir",
+                            report.dataDir().toString()),
+                    "store",
+                    StructuredContent.object(
+                            "status",
+                            report.storeStatus(),
+                            "sessions",
+                            report.sessions(),
+                            "warnings",
+                            report.storeWarnings()),
+                    "jobs",
+                    report.activeJobs() == null
+                            ? null
+                            : report.activeJobs().stream()
+                                    .map(OperationsTools::activeJob)
+                                    .toList(),
+                    "policy",
+                    StructuredContent.object(
+                            "path",
+                            policy.path().toString(),
+                            "loaded",
+                            policy.loaded(),
+                            "summary",
+                            policy.summary(),
+                            "rejectedEdit",
+                            policy.rejectedEdit(),
+                            "description",
+                            policy.describe()),
+                    "warnings",
+                    report.warnings()));
         });
     }
 
     private static Map<String, Object> providerModels(ProviderModels p) {
-        return StructuredContent.object("cli", p.cli().wireName(),
-                "default", StructuredContent.object("model", p.defaultModel(), "source", p.defaultSource().wireName(),
-                        "origin", p.defaultOrigin(), "note", p.defaultNote()),
-                "observedOn", p.observedOn(),
-                "models", p.models().stream().map(OperationsTools::model).toList(),
-                "aliases", p.aliases().stream().map(OperationsTools::alias).toList(),
-                "warnings", p.warnings());
+        return StructuredContent.object(
+                "cli",
+                p.cli().wireName(),
+                "default",
+                StructuredContent.object(
+                        "model",
+                        p.defaultModel(),
+                        "source",
+                        p.defaultSource().wireName(),
+                        "origin",
+                        p.defaultOrigin(),
+                        "note",
+                        p.defaultNote()),
+                "observedOn",
+                p.observedOn(),
+                "models",
+                p.models().stream().map(OperationsTools::model).toList(),
+                "aliases",
+                p.aliases().stream().map(OperationsTools::alias).toList(),
+                "warnings",
+                p.warnings());
     }
 
     /** A job and the process that carries it: its supervisor, or the gateway running a deferred request. */
     private static Map<String, Object> activeJob(JobRecord job) {
         ProcessRef runner = job.runner();
-        return StructuredContent.object("jobId", job.id(), "cli", job.cli().wireName(), "status", job.status().wireName(),
-                "deferred", job.deferred(), "createdAt", job.createdAt().toString(),
-                "startedAt", job.startedAt() == null ? null : job.startedAt().toString(),
-                "process", runner == null ? null : StructuredContent.object("pid", runner.pid(), "alive", runner.isAlive(),
-                        "local", runner.isLocal()),
-                "cancelRequested", job.cancelRequested());
+        return StructuredContent.object(
+                "jobId",
+                job.id(),
+                "cli",
+                job.cli().wireName(),
+                "status",
+                job.status().wireName(),
+                "deferred",
+                job.deferred(),
+                "createdAt",
+                job.createdAt().toString(),
+                "startedAt",
+                job.startedAt() == null ? null : job.startedAt().toString(),
+                "process",
+                runner == null
+                        ? null
+                        : StructuredContent.object(
+                                "pid", runner.pid(), "alive", runner.isAlive(), "local", runner.isLocal()),
+                "cancelRequested",
+                job.cancelRequested());
     }
 
     private static Map<String, Object> activeJobSchema() {
@@ -156,57 +261,121 @@ public final class OperationsTools {
                 .required("deferred", Schemas.bool("A sync request that outlived the sync deadline."))
                 .required("createdAt", Schemas.string("ISO-8601 UTC"))
                 .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
-                .required("process", Schemas.nullable(Schemas.output()
-                        .required("pid", Schemas.integer(null))
-                        .required("alive", Schemas.bool(null))
-                        .required("local", Schemas.bool("False when it runs in another machine view (container) sharing the directory."))
-                        .build()))
+                .required(
+                        "process",
+                        Schemas.nullable(Schemas.output()
+                                .required("pid", Schemas.integer(null))
+                                .required("alive", Schemas.bool(null))
+                                .required(
+                                        "local",
+                                        Schemas.bool(
+                                                "False when it runs in another machine view (container) sharing the directory."))
+                                .build()))
                 .required("cancelRequested", Schemas.bool(null))
                 .build();
     }
 
     private static Map<String, Object> model(ModelInfo m) {
-        return StructuredContent.object("id", m.id(), "description", m.description(), "source", m.source().wireName(),
-                "origin", m.origin());
+        return StructuredContent.object(
+                "id",
+                m.id(),
+                "description",
+                m.description(),
+                "source",
+                m.source().wireName(),
+                "origin",
+                m.origin());
     }
 
     private static Map<String, Object> alias(ModelAlias a) {
-        return StructuredContent.object("alias", a.alias(), "target", a.target(), "resolvedBy", a.resolvedBy().wireName(),
-                "source", a.source().wireName(), "origin", a.origin());
+        return StructuredContent.object(
+                "alias",
+                a.alias(),
+                "target",
+                a.target(),
+                "resolvedBy",
+                a.resolvedBy().wireName(),
+                "source",
+                a.source().wireName(),
+                "origin",
+                a.origin());
     }
 
     private static Map<String, Object> cliStatus(ProbeResult s) {
-        return StructuredContent.object("cli", s.cli().wireName(), "command", s.command(), "commandOverridden", s.overridden(),
-                "installed", s.installed(), "path", s.path(), "version", s.version(), "versionText", s.versionText(),
-                "login", StructuredContent.object("status", s.login().state().wireName(), "method", s.login().method(),
-                        "detail", s.login().detail()),
-                "problem", s.problem(), "probeMs", s.probeMillis());
+        return StructuredContent.object(
+                "cli",
+                s.cli().wireName(),
+                "command",
+                s.command(),
+                "commandOverridden",
+                s.overridden(),
+                "installed",
+                s.installed(),
+                "path",
+                s.path(),
+                "version",
+                s.version(),
+                "versionText",
+                s.versionText(),
+                "login",
+                StructuredContent.object(
+                        "status",
+                        s.login().state().wireName(),
+                        "method",
+                        s.login().method(),
+                        "detail",
+                        s.login().detail()),
+                "problem",
+                s.problem(),
+                "probeMs",
+                s.probeMillis());
     }
 
     private static Map<String, Object> providerModelsSchema() {
         return Schemas.output()
                 .required("cli", Schemas.string(null))
-                .required("default", Schemas.output()
-                        .required("model", Schemas.nullable(Schemas.string("Null when the CLI chooses per account.")))
-                        .required("source", Schemas.stringEnum(SOURCES, null))
-                        .required("origin", Schemas.nullable(Schemas.string("File or variable it was read from.")))
-                        .required("note", Schemas.nullable(Schemas.string(null)))
-                        .build())
-                .required("observedOn", Schemas.nullable(Schemas.string("CLI version the bundled entries were read from.")))
-                .required("models", Schemas.arrayOf(Schemas.output()
-                        .required("id", Schemas.string(null))
-                        .required("description", Schemas.nullable(Schemas.string(null)))
-                        .required("source", Schemas.stringEnum(SOURCES, null))
-                        .required("origin", Schemas.nullable(Schemas.string(null)))
-                        .build(), null))
-                .required("aliases", Schemas.arrayOf(Schemas.output()
-                        .required("alias", Schemas.string(null))
-                        .required("target", Schemas.nullable(Schemas.string("Null when only the CLI knows.")))
-                        .required("resolvedBy", Schemas.stringEnum(List.of("cli", "gateway"),
-                                "cli: passed on, the CLI picks the model; gateway: replaced by target before the run."))
-                        .required("source", Schemas.stringEnum(SOURCES, null))
-                        .required("origin", Schemas.nullable(Schemas.string(null)))
-                        .build(), null))
+                .required(
+                        "default",
+                        Schemas.output()
+                                .required(
+                                        "model",
+                                        Schemas.nullable(Schemas.string("Null when the CLI chooses per account.")))
+                                .required("source", Schemas.stringEnum(SOURCES, null))
+                                .required(
+                                        "origin",
+                                        Schemas.nullable(Schemas.string("File or variable it was read from.")))
+                                .required("note", Schemas.nullable(Schemas.string(null)))
+                                .build())
+                .required(
+                        "observedOn",
+                        Schemas.nullable(Schemas.string("CLI version the bundled entries were read from.")))
+                .required(
+                        "models",
+                        Schemas.arrayOf(
+                                Schemas.output()
+                                        .required("id", Schemas.string(null))
+                                        .required("description", Schemas.nullable(Schemas.string(null)))
+                                        .required("source", Schemas.stringEnum(SOURCES, null))
+                                        .required("origin", Schemas.nullable(Schemas.string(null)))
+                                        .build(),
+                                null))
+                .required(
+                        "aliases",
+                        Schemas.arrayOf(
+                                Schemas.output()
+                                        .required("alias", Schemas.string(null))
+                                        .required(
+                                                "target",
+                                                Schemas.nullable(Schemas.string("Null when only the CLI knows.")))
+                                        .required(
+                                                "resolvedBy",
+                                                Schemas.stringEnum(
+                                                        List.of("cli", "gateway"),
+                                                        "cli: passed on, the CLI picks the model; gateway: replaced by target before the run."))
+                                        .required("source", Schemas.stringEnum(SOURCES, null))
+                                        .required("origin", Schemas.nullable(Schemas.string(null)))
+                                        .build(),
+                                null))
                 .required("warnings", Schemas.stringArray("Configuration files that could not be read."))
                 .build();
     }
@@ -220,11 +389,15 @@ public final class OperationsTools {
                 .required("path", Schemas.nullable(Schemas.string(null)))
                 .required("version", Schemas.nullable(Schemas.string(null)))
                 .required("versionText", Schemas.nullable(Schemas.string("First line of --version.")))
-                .required("login", Schemas.output()
-                        .required("status", Schemas.stringEnum(List.of("logged_in", "not_logged_in", "unknown"), null))
-                        .required("method", Schemas.nullable(Schemas.string(null)))
-                        .required("detail", Schemas.string(null))
-                        .build())
+                .required(
+                        "login",
+                        Schemas.output()
+                                .required(
+                                        "status",
+                                        Schemas.stringEnum(List.of("logged_in", "not_logged_in", "unknown"), null))
+                                .required("method", Schemas.nullable(Schemas.string(null)))
+                                .required("detail", Schemas.string(null))
+                                .build())
                 .required("problem", Schemas.nullable(Schemas.string("Why something could not be determined.")))
                 .required("probeMs", Schemas.integer(null))
                 .build();

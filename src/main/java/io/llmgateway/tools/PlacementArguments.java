@@ -18,20 +18,28 @@ final class PlacementArguments {
     static final String WORKSPACE_ROOT = "workspaceRoot";
     static final String WORKTREE = "worktree";
 
-    private PlacementArguments() {
-    }
+    private PlacementArguments() {}
 
     static void addTo(Schemas.ObjectSchema schema) {
         Map<String, Object> worktree = new LinkedHashMap<>();
         worktree.put("type", List.of("boolean", "object"));
-        worktree.put("description", "Run in this session's own git worktree (created under the gateway's data directory "
-                + "on branch gateway/<name>, reused by the session's later requests, removed by session_delete when it "
-                + "has no uncommitted work): true, or {name, ref} (default: the session id, HEAD).");
-        worktree.put("properties", Map.of("name", Schemas.string("Worktree and branch name."),
-                "ref", Schemas.string("Commit, branch or tag it starts at.")));
+        worktree.put(
+                "description",
+                "Run in this session's own git worktree (created under the gateway's data directory "
+                        + "on branch gateway/<name>, reused by the session's later requests, removed by session_delete when it "
+                        + "has no uncommitted work): true, or {name, ref} (default: the session id, HEAD).");
+        worktree.put(
+                "properties",
+                Map.of(
+                        "name",
+                        Schemas.string("Worktree and branch name."),
+                        "ref",
+                        Schemas.string("Commit, branch or tag it starts at.")));
         worktree.put("additionalProperties", false);
-        schema.optional(WORKSPACE, Schemas.string("A registered workspace alias (workspace_list) to run in; workingDir "
-                + "may then be relative to it."))
+        schema.optional(
+                        WORKSPACE,
+                        Schemas.string("A registered workspace alias (workspace_list) to run in; workingDir "
+                                + "may then be relative to it."))
                 .optional(WORKTREE, worktree);
     }
 
@@ -54,9 +62,25 @@ final class PlacementArguments {
         }
         Placement.Worktree w = placement.worktree();
         if (w != null) {
-            args.put(WORKTREE, StructuredContent.object("path", w.path().toString(), "name", w.name(), "branch", w.branch(),
-                    "repository", w.repository() == null ? null : w.repository().toString(), "baseCommit", w.baseCommit(),
-                    "sessionId", w.sessionId(), "create", w.create(), "owned", w.owned()));
+            args.put(
+                    WORKTREE,
+                    StructuredContent.object(
+                            "path",
+                            w.path().toString(),
+                            "name",
+                            w.name(),
+                            "branch",
+                            w.branch(),
+                            "repository",
+                            w.repository() == null ? null : w.repository().toString(),
+                            "baseCommit",
+                            w.baseCommit(),
+                            "sessionId",
+                            w.sessionId(),
+                            "create",
+                            w.create(),
+                            "owned",
+                            w.owned()));
         }
     }
 
@@ -65,20 +89,27 @@ final class PlacementArguments {
         Placement.Worktree worktree = null;
         if (canonical.asMap().get(WORKTREE) instanceof Map<?, ?> w) {
             String repository = text(w.get("repository"));
-            worktree = new Placement.Worktree(text(w.get("sessionId")), text(w.get("name")), text(w.get("branch")),
-                    repository == null ? null : Path.of(repository), Path.of(text(w.get("path"))), text(w.get("baseCommit")),
-                    Boolean.TRUE.equals(w.get("create")), Boolean.TRUE.equals(w.get("owned")));
+            worktree = new Placement.Worktree(
+                    text(w.get("sessionId")),
+                    text(w.get("name")),
+                    text(w.get("branch")),
+                    repository == null ? null : Path.of(repository),
+                    Path.of(text(w.get("path"))),
+                    text(w.get("baseCommit")),
+                    Boolean.TRUE.equals(w.get("create")),
+                    Boolean.TRUE.equals(w.get("owned")));
         }
         if (workspace == null && worktree == null) {
             return null;
         }
-        return new Placement(workspace, workspace == null ? null : Path.of(canonical.requiredString(WORKSPACE_ROOT)),
-                worktree);
+        return new Placement(
+                workspace, workspace == null ? null : Path.of(canonical.requiredString(WORKSPACE_ROOT)), worktree);
     }
 
     /** The line the original puts before a reply that ran in a worktree. */
     static String replyPrefix(Placement placement) {
-        return placement == null || placement.worktree() == null ? ""
+        return placement == null || placement.worktree() == null
+                ? ""
                 : "[gateway] worktree=" + placement.worktree().path() + "\n";
     }
 

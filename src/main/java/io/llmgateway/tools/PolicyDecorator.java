@@ -35,8 +35,8 @@ public final class PolicyDecorator implements ToolDecorator {
 
     @Override
     public ToolHandler decorate(ToolDefinition tool, ToolHandler next) {
-        return call -> guard.call(call.toolName(), call.arguments().asMap(), call.principal(), ADAPTER,
-                new Guarded(call, next));
+        return call -> guard.call(
+                call.toolName(), call.arguments().asMap(), call.principal(), ADAPTER, new Guarded(call, next));
     }
 
     /** A call the guard normalises before its argument rules and limits, then runs as normalised. */
@@ -53,7 +53,8 @@ public final class PolicyDecorator implements ToolDecorator {
         @Override
         public Canonical canonicalise() {
             canonical = sent.canonical();
-            return new Canonical(canonical.arguments().asMap(), sent.normaliser().identity());
+            return new Canonical(
+                    canonical.arguments().asMap(), sent.normaliser().identity());
         }
 
         @Override

@@ -1,13 +1,13 @@
 package io.llmgateway.tools;
 
-import io.llmgateway.job.JobRecord;
 import io.llmgateway.core.Principal;
+import io.llmgateway.job.JobRecord;
 import io.llmgateway.provider.ProviderRequest;
 import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.Usage;
-import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.cli.ProviderCli;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,17 +23,23 @@ import java.util.Map;
 final class ProviderRequestMapping {
     static final String NATIVE_SESSION_ID = "nativeSessionId";
 
-    private ProviderRequestMapping() {
-    }
+    private ProviderRequestMapping() {}
 
     /** The service's request for a call's arguments: the common ones plus the provider's options. */
     static ProviderRequest request(ProviderCli provider, Arguments args, Principal caller) {
-        return new ProviderRequest(args.requiredString("prompt"),
-                args.string("model").orElse(null), args.string("sessionId").orElse(null),
-                args.bool("createNewSession", false), args.bool("resumeLatest", false),
-                args.string("workingDir").orElse(null), args.integer("timeoutMs").orElse(null),
-                args.integer("idleTimeoutMs").orElse(null), args.string("correlationId").orElse(null),
-                optionValues(provider, args), caller, PlacementArguments.request(args));
+        return new ProviderRequest(
+                args.requiredString("prompt"),
+                args.string("model").orElse(null),
+                args.string("sessionId").orElse(null),
+                args.bool("createNewSession", false),
+                args.bool("resumeLatest", false),
+                args.string("workingDir").orElse(null),
+                args.integer("timeoutMs").orElse(null),
+                args.integer("idleTimeoutMs").orElse(null),
+                args.string("correlationId").orElse(null),
+                optionValues(provider, args),
+                caller,
+                PlacementArguments.request(args));
     }
 
     /** A canonical request as tool arguments: what the policy judges. */
@@ -56,35 +62,83 @@ final class ProviderRequestMapping {
 
     /** The canonical request {@link #arguments} made into arguments, taken as it is: what the handler runs. */
     static CanonicalRequest canonicalRequest(ProviderCli provider, Arguments canonical, Principal caller) {
-        return new CanonicalRequest(canonical.requiredString("prompt"), canonical.string("model").orElse(null),
-                canonical.string("sessionId").orElse(null), canonical.string(NATIVE_SESSION_ID).orElse(null),
-                canonical.bool("createNewSession", false), canonical.bool("resumeLatest", false),
+        return new CanonicalRequest(
+                canonical.requiredString("prompt"),
+                canonical.string("model").orElse(null),
+                canonical.string("sessionId").orElse(null),
+                canonical.string(NATIVE_SESSION_ID).orElse(null),
+                canonical.bool("createNewSession", false),
+                canonical.bool("resumeLatest", false),
                 Path.of(canonical.requiredString("workingDir")),
                 Duration.ofMillis(canonical.integer("timeoutMs").orElseThrow()),
                 Duration.ofMillis(canonical.integer("idleTimeoutMs").orElseThrow()),
                 canonical.string("correlationId").orElse(null),
-                ProviderOptions.of(provider.options(), optionValues(provider, canonical)), caller,
+                ProviderOptions.of(provider.options(), optionValues(provider, canonical)),
+                caller,
                 PlacementArguments.canonical(canonical));
     }
 
     /** A provider's result as the request tools return it (and llm_job_result shows it). */
     static Map<String, Object> result(ProviderResult r) {
         Usage u = r.usage();
-        return StructuredContent.object("success", true, "cli", r.cli().wireName(), "response", r.response(),
-                "sessionId", r.sessionId(), "nativeSessionId", r.nativeSessionId(), "resumed", r.resumed(),
-                "model", r.model(),
-                "usage", StructuredContent.object("inputTokens", u.inputTokens(), "outputTokens", u.outputTokens(),
-                        "cacheReadTokens", u.cacheReadTokens(), "cacheCreationTokens", u.cacheCreationTokens()),
-                "costUsd", r.costUsd(), "durationMs", r.durationMs(), "exitCode", r.exitCode(),
-                "correlationId", r.correlationId(), "truncated", r.truncated(), "warnings", r.warnings());
+        return StructuredContent.object(
+                "success",
+                true,
+                "cli",
+                r.cli().wireName(),
+                "response",
+                r.response(),
+                "sessionId",
+                r.sessionId(),
+                "nativeSessionId",
+                r.nativeSessionId(),
+                "resumed",
+                r.resumed(),
+                "model",
+                r.model(),
+                "usage",
+                StructuredContent.object(
+                        "inputTokens",
+                        u.inputTokens(),
+                        "outputTokens",
+                        u.outputTokens(),
+                        "cacheReadTokens",
+                        u.cacheReadTokens(),
+                        "cacheCreationTokens",
+                        u.cacheCreationTokens()),
+                "costUsd",
+                r.costUsd(),
+                "durationMs",
+                r.durationMs(),
+                "exitCode",
+                r.exitCode(),
+                "correlationId",
+                r.correlationId(),
+                "truncated",
+                r.truncated(),
+                "warnings",
+                r.warnings());
     }
 
     /** A request tool's result when the request outlived the sync deadline and continues as a job. */
     static Map<String, Object> deferred(JobRecord job) {
-        return StructuredContent.object("success", true, "status", "deferred", "jobId", job.id(),
-                "cli", job.cli().wireName(), "sessionId", job.sessionId(), "correlationId", job.correlationId(),
-                "pollWith", "llm_job_status",
-                "message", "The request is still running and continues as job " + job.id()
+        return StructuredContent.object(
+                "success",
+                true,
+                "status",
+                "deferred",
+                "jobId",
+                job.id(),
+                "cli",
+                job.cli().wireName(),
+                "sessionId",
+                job.sessionId(),
+                "correlationId",
+                job.correlationId(),
+                "pollWith",
+                "llm_job_status",
+                "message",
+                "The request is still running and continues as job " + job.id()
                         + "; poll llm_job_status, then read the reply with llm_job_result.");
     }
 

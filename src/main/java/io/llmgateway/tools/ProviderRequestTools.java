@@ -2,11 +2,11 @@ package io.llmgateway.tools;
 
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
-import io.llmgateway.provider.cli.ProviderCli;
+import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.provider.cli.ProviderRegistry;
-import io.llmgateway.provider.ProviderRequestService;
 import java.util.List;
 import java.util.Map;
 
@@ -29,11 +29,12 @@ public final class ProviderRequestTools {
     }
 
     /** A provider's request tool. */
-    public record RequestTool(ProviderCli provider, GatewayTool tool) {
-    }
+    public record RequestTool(ProviderCli provider, GatewayTool tool) {}
 
     public List<RequestTool> tools() {
-        return registry.all().stream().map(provider -> new RequestTool(provider, tool(provider))).toList();
+        return registry.all().stream()
+                .map(provider -> new RequestTool(provider, tool(provider)))
+                .toList();
     }
 
     static String toolName(ProviderId cli) {
@@ -42,10 +43,16 @@ public final class ProviderRequestTools {
 
     private GatewayTool tool(ProviderCli provider) {
         ProviderId cli = provider.id();
-        ToolDefinition definition = new ToolDefinition(toolName(cli), "Run a prompt through " + cli.displayName(),
-                description(provider), inputSchema(provider), outputSchema(), ToolDefinition.hints(false, true, false, true));
+        ToolDefinition definition = new ToolDefinition(
+                toolName(cli),
+                "Run a prompt through " + cli.displayName(),
+                description(provider),
+                inputSchema(provider),
+                outputSchema(),
+                ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            CanonicalRequest request = ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
             JobService.SyncOutcome outcome = jobs.request(cli, request, JobTools.progressOf(call), call.cancel());
             Map<String, Object> result = outcome instanceof JobService.Completed completed
                     ? ProviderRequestMapping.result(completed.result())
@@ -54,8 +61,10 @@ public final class ProviderRequestTools {
                 result.put(PlacementArguments.WORKTREE, PlacementArguments.resultField(request.placement()));
             }
             return outcome instanceof JobService.Completed completed
-                    ? ToolResult.success(result, PlacementArguments.replyPrefix(request.placement())
-                            + completed.result().response())
+                    ? ToolResult.success(
+                            result,
+                            PlacementArguments.replyPrefix(request.placement())
+                                    + completed.result().response())
                     : ToolResult.success(result);
         });
     }
@@ -63,8 +72,9 @@ public final class ProviderRequestTools {
     /** Builds the canonical request of a call, with model names matched by the model they stand for. */
     private ArgumentNormaliser normaliser(ProviderCli provider) {
         ProviderId cli = provider.id();
-        return ArgumentNormaliser.of((sent, caller) -> ProviderRequestMapping.arguments(
-                requests.normalise(cli, ProviderRequestMapping.request(provider, sent, caller))),
+        return ArgumentNormaliser.of(
+                (sent, caller) -> ProviderRequestMapping.arguments(
+                        requests.normalise(cli, ProviderRequestMapping.request(provider, sent, caller))),
                 (path, value) -> path.equals("model") ? requests.modelIdentity(cli, value) : value);
     }
 
@@ -73,7 +83,8 @@ public final class ProviderRequestTools {
         return provider.summary() + " Returns its reply. Continues conversations: sessionId (a gw-* gateway session or "
                 + name + "'s own session id), resumeLatest (" + name + "'s latest conversation), otherwise the "
                 + "provider's active gateway session; createNewSession starts afresh. The result names the gateway "
-                + "session (gw-*) holding the conversation, plus usage, cost and duration where " + name + " reports them. "
+                + "session (gw-*) holding the conversation, plus usage, cost and duration where " + name
+                + " reports them. "
                 + "A request still running after the sync deadline returns {status:\"deferred\", jobId} and goes on "
                 + "as a job (see llm_job_status); use " + provider.id().wireName() + "_request_async for long tasks.";
     }
@@ -82,18 +93,27 @@ public final class ProviderRequestTools {
         String name = provider.id().displayName();
         Schemas.ObjectSchema schema = Schemas.input()
                 .required("prompt", Schemas.string("The task or question; at most 1,000,000 characters."))
-                .optional("model", Schemas.string("Model name as " + name + " knows it, or an alias from list_models; "
-                        + "default: the CLI's own."))
-                .optional("sessionId", Schemas.string("A gateway session (gw-...) or " + name
-                        + "'s own session id to continue."))
+                .optional(
+                        "model",
+                        Schemas.string("Model name as " + name + " knows it, or an alias from list_models; "
+                                + "default: the CLI's own."))
+                .optional(
+                        "sessionId",
+                        Schemas.string("A gateway session (gw-...) or " + name + "'s own session id to continue."))
                 .optional("createNewSession", Schemas.bool("Start a new conversation on a new gateway session."))
                 .optional("resumeLatest", Schemas.bool("Continue " + name + "'s most recent conversation."))
-                .optional("workingDir", Schemas.string("Absolute path of an existing directory to run in; default: "
-                        + "the session's directory, else the gateway's."))
+                .optional(
+                        "workingDir",
+                        Schemas.string("Absolute path of an existing directory to run in; default: "
+                                + "the session's directory, else the gateway's."))
                 .optional("timeoutMs", Schemas.integer("Wall-clock limit in ms (default 1,800,000 = 30 min)."))
-                .optional("idleTimeoutMs", Schemas.integer("Stop when the CLI prints nothing for this many ms "
-                        + "(default 600,000 = 10 min)."))
-                .optional("correlationId", Schemas.string("Echoed in the result and the gateway's log; generated if absent."));
+                .optional(
+                        "idleTimeoutMs",
+                        Schemas.integer(
+                                "Stop when the CLI prints nothing for this many ms " + "(default 600,000 = 10 min)."))
+                .optional(
+                        "correlationId",
+                        Schemas.string("Echoed in the result and the gateway's log; generated if absent."));
         PlacementArguments.addTo(schema);
         for (ProviderOption option : provider.options()) {
             schema.optional(option.name(), optionSchema(option));
@@ -103,8 +123,10 @@ public final class ProviderRequestTools {
 
     private static Map<String, Object> optionSchema(ProviderOption option) {
         return switch (option.type()) {
-            case STRING -> option.allowedValues().isEmpty() ? Schemas.string(option.description())
-                    : Schemas.stringEnum(option.allowedValues(), option.description());
+            case STRING ->
+                option.allowedValues().isEmpty()
+                        ? Schemas.string(option.description())
+                        : Schemas.stringEnum(option.allowedValues(), option.description());
             case BOOLEAN -> Schemas.bool(option.description());
             case INTEGER -> Schemas.integer(option.description());
             case NUMBER -> Schemas.number(option.description());
@@ -124,23 +146,30 @@ public final class ProviderRequestTools {
                 .required("success", Schemas.bool(null))
                 .optional("cli", Schemas.string(null))
                 .optional("response", Schemas.string("The reply text (also the text content)."))
-                .optional("sessionId", Schemas.nullable(Schemas.string("Gateway session (gw-...) holding the conversation.")))
-                .optional("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, if reported.")))
+                .optional(
+                        "sessionId",
+                        Schemas.nullable(Schemas.string("Gateway session (gw-...) holding the conversation.")))
+                .optional(
+                        "nativeSessionId",
+                        Schemas.nullable(Schemas.string("The provider's own session id, if reported.")))
                 .optional("resumed", Schemas.bool("Whether an earlier conversation was continued."))
                 .optional("model", Schemas.nullable(Schemas.string(null)))
-                .optional("usage", Schemas.output()
-                        .required("inputTokens", count)
-                        .required("outputTokens", count)
-                        .required("cacheReadTokens", count)
-                        .required("cacheCreationTokens", count)
-                        .build())
+                .optional(
+                        "usage",
+                        Schemas.output()
+                                .required("inputTokens", count)
+                                .required("outputTokens", count)
+                                .required("cacheReadTokens", count)
+                                .required("cacheCreationTokens", count)
+                                .build())
                 .optional("costUsd", Schemas.nullable(Schemas.number(null)))
                 .optional("durationMs", Schemas.integer(null))
                 .optional("exitCode", Schemas.nullable(Schemas.integer(null)))
                 .optional("correlationId", Schemas.string(null))
                 .optional("truncated", Schemas.bool("Whether the CLI's output was cut at the gateway's cap."))
                 .optional("warnings", Schemas.stringArray(null))
-                .optional("status", Schemas.stringEnum(List.of("deferred"), "Only when the request continues as a job."))
+                .optional(
+                        "status", Schemas.stringEnum(List.of("deferred"), "Only when the request continues as a job."))
                 .optional("jobId", Schemas.string("The job a deferred request continues as."))
                 .optional("pollWith", Schemas.string("The tool that reports the job: llm_job_status."))
                 .optional("message", Schemas.string(null))
@@ -151,7 +180,9 @@ public final class ProviderRequestTools {
     /** Where a worktree request ran. */
     static Map<String, Object> worktreeSchema() {
         return Schemas.output()
-                .required("path", Schemas.string("The worktree (also the reply's first line: [gateway] worktree=<path>)."))
+                .required(
+                        "path",
+                        Schemas.string("The worktree (also the reply's first line: [gateway] worktree=<path>)."))
                 .required("branch", Schemas.nullable(Schemas.string(null)))
                 .required("created", Schemas.bool("Made for this request, rather than the session's existing one."))
                 .build();

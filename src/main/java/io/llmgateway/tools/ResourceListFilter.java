@@ -26,8 +26,8 @@ public final class ResourceListFilter implements McpServerTransportProvider {
     }
 
     /** Filters list results (other messages pass unchanged) with the predicates as they are at that moment. */
-    public static UnaryOperator<McpSchema.JSONRPCMessage> of(Predicate<McpSchema.Resource> listedResource,
-            Predicate<McpSchema.ResourceTemplate> listedTemplate) {
+    public static UnaryOperator<McpSchema.JSONRPCMessage> of(
+            Predicate<McpSchema.Resource> listedResource, Predicate<McpSchema.ResourceTemplate> listedTemplate) {
         return message -> filtered(message, listedResource, listedTemplate);
     }
 
@@ -61,15 +61,17 @@ public final class ResourceListFilter implements McpServerTransportProvider {
         return transport.protocolVersions();
     }
 
-    private static McpSchema.JSONRPCMessage filtered(McpSchema.JSONRPCMessage message,
-            Predicate<McpSchema.Resource> listedResource, Predicate<McpSchema.ResourceTemplate> listedTemplate) {
+    private static McpSchema.JSONRPCMessage filtered(
+            McpSchema.JSONRPCMessage message,
+            Predicate<McpSchema.Resource> listedResource,
+            Predicate<McpSchema.ResourceTemplate> listedTemplate) {
         if (!(message instanceof McpSchema.JSONRPCResponse response)) {
             return message;
         }
         Object result = response.result();
         if (result instanceof McpSchema.ListResourcesResult list) {
-            result = new McpSchema.ListResourcesResult(list.resources().stream().filter(listedResource).toList(),
-                    list.nextCursor(), list.meta());
+            result = new McpSchema.ListResourcesResult(
+                    list.resources().stream().filter(listedResource).toList(), list.nextCursor(), list.meta());
         } else if (result instanceof McpSchema.ListResourceTemplatesResult list) {
             result = new McpSchema.ListResourceTemplatesResult(
                     list.resourceTemplates().stream().filter(listedTemplate).toList(), list.nextCursor(), list.meta());

@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** Small builders for the JSON Schemas of tool inputs and outputs. */
 public final class Schemas {
-    private Schemas() {
-    }
+    private Schemas() {}
 
     public static Map<String, Object> string(String description) {
         return typed("string", description);

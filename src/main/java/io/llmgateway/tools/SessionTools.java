@@ -31,31 +31,47 @@ public final class SessionTools {
     }
 
     private GatewayTool create() {
-        ToolDefinition definition = new ToolDefinition("session_create", "Create gateway session",
+        ToolDefinition definition = new ToolDefinition(
+                "session_create",
+                "Create gateway session",
                 "Create a gateway session record for a provider. NOTE: this is gateway bookkeeping (gw-* ID), not a "
                         + "provider-native session; the provider's own session id is attached when a request runs under it.",
                 Schemas.input()
                         .required("cli", cliSchema("Provider the session belongs to."))
-                        .optional("description", Schemas.string("Free text, at most 1,000 characters. Default: '<Provider> session'."))
+                        .optional(
+                                "description",
+                                Schemas.string("Free text, at most 1,000 characters. Default: '<Provider> session'."))
                         .optional("setAsActive", Schemas.bool("Make it the provider's active session (default true)."))
                         .build(),
-                Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(false)).build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("session", sessionSchema(false))
+                        .build(),
                 ToolDefinition.hints(false, false, false, false));
-        return new GatewayTool(definition, (args, caller) -> {
-            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
-            args.string("description").ifPresent(SessionService::checkDescription);
-            canonical.put("setAsActive", args.bool("setAsActive", true));
-            return canonical;
-        }, call -> {
-            Arguments args = call.arguments();
-            SessionService.SessionView view = sessions.create(call.principal(), args.provider("cli").orElseThrow(),
-                    args.string("description").orElse(null), args.bool("setAsActive", true));
-            return ToolResult.success(StructuredContent.object("success", true, "session", sessionSummary(view)));
-        });
+        return new GatewayTool(
+                definition,
+                (args, caller) -> {
+                    Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+                    args.string("description").ifPresent(SessionService::checkDescription);
+                    canonical.put("setAsActive", args.bool("setAsActive", true));
+                    return canonical;
+                },
+                call -> {
+                    Arguments args = call.arguments();
+                    SessionService.SessionView view = sessions.create(
+                            call.principal(),
+                            args.provider("cli").orElseThrow(),
+                            args.string("description").orElse(null),
+                            args.bool("setAsActive", true));
+                    return ToolResult.success(
+                            StructuredContent.object("success", true, "session", sessionSummary(view)));
+                });
     }
 
     private GatewayTool list() {
-        ToolDefinition definition = new ToolDefinition("session_list", "List gateway sessions",
+        ToolDefinition definition = new ToolDefinition(
+                "session_list",
+                "List gateway sessions",
                 "List gateway session records and the active session per provider, optionally filtered by provider.",
                 Schemas.input()
                         .optional("cli", cliSchema("Only sessions of this provider."))
@@ -70,33 +86,55 @@ public final class SessionTools {
                         .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined corrupt file."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
-        return new GatewayTool(definition, (args, caller) -> {
-            Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
-            canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
-            canonical.put("offset", args.integerInRange("offset", 0, 0, MAX_OFFSET));
-            return canonical;
-        }, call -> {
-            Arguments args = call.arguments();
-            SessionService.SessionPage page = sessions.list(call.principal(), args.provider("cli"),
-                    args.integer("limit").orElseThrow().intValue(), args.integer("offset").orElseThrow().intValue());
-            Map<String, Object> result = StructuredContent.object("success", true, "total", page.total(),
-                    "sessions", page.sessions().stream().map(SessionTools::sessionSummary).toList(),
-                    "activeSessions", activeSessions(page.activeSessions()));
-            if (!page.warnings().isEmpty()) {
-                result.put("warnings", page.warnings());
-            }
-            return ToolResult.success(result);
-        });
+        return new GatewayTool(
+                definition,
+                (args, caller) -> {
+                    Map<String, Object> canonical = new LinkedHashMap<>(args.asMap());
+                    canonical.put("limit", args.integerInRange("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT));
+                    canonical.put("offset", args.integerInRange("offset", 0, 0, MAX_OFFSET));
+                    return canonical;
+                },
+                call -> {
+                    Arguments args = call.arguments();
+                    SessionService.SessionPage page = sessions.list(
+                            call.principal(),
+                            args.provider("cli"),
+                            args.integer("limit").orElseThrow().intValue(),
+                            args.integer("offset").orElseThrow().intValue());
+                    Map<String, Object> result = StructuredContent.object(
+                            "success",
+                            true,
+                            "total",
+                            page.total(),
+                            "sessions",
+                            page.sessions().stream()
+                                    .map(SessionTools::sessionSummary)
+                                    .toList(),
+                            "activeSessions",
+                            activeSessions(page.activeSessions()));
+                    if (!page.warnings().isEmpty()) {
+                        result.put("warnings", page.warnings());
+                    }
+                    return ToolResult.success(result);
+                });
     }
 
     private GatewayTool get() {
-        ToolDefinition definition = new ToolDefinition("session_get", "Get gateway session",
+        ToolDefinition definition = new ToolDefinition(
+                "session_get",
+                "Get gateway session",
                 "Get one gateway session record by ID.",
-                Schemas.input().required("sessionId", Schemas.string("Gateway session id (gw-...).")).build(),
-                Schemas.output().required("success", Schemas.bool(null)).required("session", sessionSchema(true)).build(),
+                Schemas.input()
+                        .required("sessionId", Schemas.string("Gateway session id (gw-...)."))
+                        .build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("session", sessionSchema(true))
+                        .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
-            SessionService.SessionView view = sessions.get(call.principal(), call.arguments().requiredString("sessionId"));
+            SessionService.SessionView view =
+                    sessions.get(call.principal(), call.arguments().requiredString("sessionId"));
             Map<String, Object> session = sessionSummary(view);
             session.put("metadata", view.record().metadata());
             return ToolResult.success(StructuredContent.object("success", true, "session", session));
@@ -104,11 +142,15 @@ public final class SessionTools {
     }
 
     private GatewayTool setActive() {
-        ToolDefinition definition = new ToolDefinition("session_set_active", "Set active gateway session",
+        ToolDefinition definition = new ToolDefinition(
+                "session_set_active",
+                "Set active gateway session",
                 "Set or clear the active session for a provider; the active session is used when a request omits sessionId.",
                 Schemas.input()
                         .required("cli", cliSchema("Provider whose active session changes."))
-                        .required("sessionId", Schemas.nullable(Schemas.string("Session to make active, or null to clear.")))
+                        .required(
+                                "sessionId",
+                                Schemas.nullable(Schemas.string("Session to make active, or null to clear.")))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
@@ -117,50 +159,77 @@ public final class SessionTools {
                         .required("previousActiveSessionId", Schemas.nullable(Schemas.string(null)))
                         .build(),
                 ToolDefinition.hints(false, false, true, false));
-        return new GatewayTool(definition, (args, caller) -> {
-            args.string("sessionId").ifPresent(SessionService::checkId);
-            return args.asMap();
-        }, call -> {
-            Arguments args = call.arguments();
-            SessionService.ActiveChange change = sessions.setActive(call.principal(), args.provider("cli").orElseThrow(),
-                    args.string("sessionId").orElse(null));
-            return ToolResult.success(StructuredContent.object("success", true, "cli", change.cli().wireName(),
-                    "activeSessionId", change.activeSessionId(),
-                    "previousActiveSessionId", change.previousActiveSessionId()));
-        });
+        return new GatewayTool(
+                definition,
+                (args, caller) -> {
+                    args.string("sessionId").ifPresent(SessionService::checkId);
+                    return args.asMap();
+                },
+                call -> {
+                    Arguments args = call.arguments();
+                    SessionService.ActiveChange change = sessions.setActive(
+                            call.principal(),
+                            args.provider("cli").orElseThrow(),
+                            args.string("sessionId").orElse(null));
+                    return ToolResult.success(StructuredContent.object(
+                            "success",
+                            true,
+                            "cli",
+                            change.cli().wireName(),
+                            "activeSessionId",
+                            change.activeSessionId(),
+                            "previousActiveSessionId",
+                            change.previousActiveSessionId()));
+                });
     }
 
     private GatewayTool delete() {
-        ToolDefinition definition = new ToolDefinition("session_delete", "Delete gateway session",
+        ToolDefinition definition = new ToolDefinition(
+                "session_delete",
+                "Delete gateway session",
                 "Delete a gateway session record by ID. Its gateway-owned git worktree is removed too when it has no "
                         + "uncommitted work (its branch when it has no new commits); otherwise it is kept and reported.",
-                Schemas.input().required("sessionId", Schemas.string("Gateway session id (gw-...).")).build(),
+                Schemas.input()
+                        .required("sessionId", Schemas.string("Gateway session id (gw-...)."))
+                        .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("deletedSession", Schemas.output()
-                                .required("id", Schemas.string(null))
-                                .required("cli", Schemas.string(null))
-                                .required("description", Schemas.string(null)).build())
+                        .required(
+                                "deletedSession",
+                                Schemas.output()
+                                        .required("id", Schemas.string(null))
+                                        .required("cli", Schemas.string(null))
+                                        .required("description", Schemas.string(null))
+                                        .build())
                         .required("wasActive", Schemas.bool(null))
                         .optional("worktree", releaseSchema())
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
-            SessionService.Deletion deletion = sessions.delete(call.principal(), call.arguments().requiredString("sessionId"));
+            SessionService.Deletion deletion =
+                    sessions.delete(call.principal(), call.arguments().requiredString("sessionId"));
             SessionRecord r = deletion.deleted();
-            Map<String, Object> result = StructuredContent.object("success", true,
-                    "deletedSession", StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
-                    "wasActive", deletion.wasActive());
+            Map<String, Object> result = StructuredContent.object(
+                    "success",
+                    true,
+                    "deletedSession",
+                    StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
+                    "wasActive",
+                    deletion.wasActive());
             worktrees.release(r).ifPresent(release -> result.put("worktree", release(release)));
             return ToolResult.success(result);
         });
     }
 
     private GatewayTool clearAll() {
-        ToolDefinition definition = new ToolDefinition("session_clear_all", "Delete all gateway sessions",
+        ToolDefinition definition = new ToolDefinition(
+                "session_clear_all",
+                "Delete all gateway sessions",
                 "Delete all gateway session records, optionally scoped to one provider; their worktrees as session_delete "
                         + "does.",
-                Schemas.input().optional("cli", cliSchema("Only delete this provider's sessions.")).build(),
+                Schemas.input()
+                        .optional("cli", cliSchema("Only delete this provider's sessions."))
+                        .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("deletedCount", Schemas.integer(null))
@@ -171,10 +240,18 @@ public final class SessionTools {
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
             SessionService.Cleared cleared = sessions.clearAll(call.principal(), cli);
-            Map<String, Object> result = StructuredContent.object("success", true, "deletedCount", cleared.liveCount(),
-                    "cli", cli.map(ProviderId::wireName).orElse("all"));
-            List<Map<String, Object>> released = cleared.deleted().stream().map(worktrees::release)
-                    .flatMap(Optional::stream).map(SessionTools::release).toList();
+            Map<String, Object> result = StructuredContent.object(
+                    "success",
+                    true,
+                    "deletedCount",
+                    cleared.liveCount(),
+                    "cli",
+                    cli.map(ProviderId::wireName).orElse("all"));
+            List<Map<String, Object>> released = cleared.deleted().stream()
+                    .map(worktrees::release)
+                    .flatMap(Optional::stream)
+                    .map(SessionTools::release)
+                    .toList();
             if (!released.isEmpty()) {
                 result.put("worktrees", released);
             }
@@ -183,17 +260,30 @@ public final class SessionTools {
     }
 
     private static Map<String, Object> release(Worktrees.Release release) {
-        return StructuredContent.object("path", release.path(), "branch", release.branch(),
-                "outcome", release.outcome().wireName(), "removed", release.outcome() != Worktrees.Outcome.KEPT,
-                "branchDeleted", release.branchDeleted(), "reason", release.reason());
+        return StructuredContent.object(
+                "path",
+                release.path(),
+                "branch",
+                release.branch(),
+                "outcome",
+                release.outcome().wireName(),
+                "removed",
+                release.outcome() != Worktrees.Outcome.KEPT,
+                "branchDeleted",
+                release.branchDeleted(),
+                "reason",
+                release.reason());
     }
 
     private static Map<String, Object> releaseSchema() {
         return Schemas.output()
                 .required("path", Schemas.string(null))
                 .required("branch", Schemas.nullable(Schemas.string(null)))
-                .required("outcome", Schemas.stringEnum(List.of("removed", "kept", "missing"),
-                        "kept: still on disk, see reason; missing: it was already gone."))
+                .required(
+                        "outcome",
+                        Schemas.stringEnum(
+                                List.of("removed", "kept", "missing"),
+                                "kept: still on disk, see reason; missing: it was already gone."))
                 .required("removed", Schemas.bool("False when it is kept on disk."))
                 .required("branchDeleted", Schemas.bool(null))
                 .required("reason", Schemas.nullable(Schemas.string("Why it, or its branch, was kept.")))
@@ -216,7 +306,9 @@ public final class SessionTools {
                 .required("description", Schemas.string(null))
                 .required("createdAt", Schemas.string("ISO-8601 UTC"))
                 .required("lastUsedAt", Schemas.string("ISO-8601 UTC"))
-                .required("nativeSessionId", Schemas.nullable(Schemas.string("The provider's own session id, once known.")))
+                .required(
+                        "nativeSessionId",
+                        Schemas.nullable(Schemas.string("The provider's own session id, once known.")))
                 .required("isActive", Schemas.bool(null));
         if (withMetadata) {
             schema.required("metadata", Schemas.stringMap(null));
@@ -234,9 +326,21 @@ public final class SessionTools {
 
     static Map<String, Object> sessionSummary(SessionService.SessionView view) {
         SessionRecord r = view.record();
-        return StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description(),
-                "createdAt", r.createdAt().toString(), "lastUsedAt", r.lastUsedAt().toString(),
-                "nativeSessionId", r.nativeSessionId(), "isActive", view.active());
+        return StructuredContent.object(
+                "id",
+                r.id(),
+                "cli",
+                r.cli().wireName(),
+                "description",
+                r.description(),
+                "createdAt",
+                r.createdAt().toString(),
+                "lastUsedAt",
+                r.lastUsedAt().toString(),
+                "nativeSessionId",
+                r.nativeSessionId(),
+                "isActive",
+                view.active());
     }
 
     private static Map<String, Object> activeSessions(Map<ProviderId, String> active) {

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Builds structuredContent maps that keep the contract's field order. */
 public final class StructuredContent {
-    private StructuredContent() {
-    }
+    private StructuredContent() {}
 
     /**
      * An object of structured content, in the order given: a mutable LinkedHashMap from alternating keys and

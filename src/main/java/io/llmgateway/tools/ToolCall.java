@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param cancel     fires when the client cancels the call (stdio) or goes away before its answer (HTTP)
  * @param principal  the grant making the call ({@code local} on stdio)
  */
-public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser normaliser, ProgressReporter progress,
-        CancelSignal cancel, Principal principal) {
+public record ToolCall(
+        String toolName,
+        Arguments arguments,
+        ArgumentNormaliser normaliser,
+        ProgressReporter progress,
+        CancelSignal cancel,
+        Principal principal) {
     /** Marks a call whose arguments are canonical. */
     static final ArgumentNormaliser CANONICAL = (sent, caller) -> sent.asMap();
 
@@ -34,8 +39,14 @@ public record ToolCall(String toolName, Arguments arguments, ArgumentNormaliser 
      * @throws io.llmgateway.core.GatewayException for values the tool refuses
      */
     public ToolCall canonical() {
-        return normaliser == CANONICAL ? this
-                : new ToolCall(toolName, new Arguments(normaliser.canonical(arguments, principal)), CANONICAL, progress, cancel,
+        return normaliser == CANONICAL
+                ? this
+                : new ToolCall(
+                        toolName,
+                        new Arguments(normaliser.canonical(arguments, principal)),
+                        CANONICAL,
+                        progress,
+                        cancel,
                         principal);
     }
 }

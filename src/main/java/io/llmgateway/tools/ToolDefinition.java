@@ -24,8 +24,8 @@ public record ToolDefinition(
     }
 
     /** MCP hints in the contract's order: readOnly / destructive / idempotent / openWorld. */
-    public static McpSchema.ToolAnnotations hints(boolean readOnly, boolean destructive, boolean idempotent,
-            boolean openWorld) {
+    public static McpSchema.ToolAnnotations hints(
+            boolean readOnly, boolean destructive, boolean idempotent, boolean openWorld) {
         return new McpSchema.ToolAnnotations(null, readOnly, destructive, idempotent, openWorld, null);
     }
 

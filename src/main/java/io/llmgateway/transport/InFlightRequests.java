@@ -27,7 +27,11 @@ final class InFlightRequests {
 
     /** One request in flight: the id the client sent, the one the SDK sees, and its cancel signal. */
     static final class Request implements CancelSignal {
-        private enum State { RUNNING, CANCELLED, ANSWERED }
+        private enum State {
+            RUNNING,
+            CANCELLED,
+            ANSWERED
+        }
 
         private final String sdkId;
         private final JsonNode clientId;

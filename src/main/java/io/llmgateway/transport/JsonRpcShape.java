@@ -5,16 +5,14 @@ import java.util.Optional;
 
 /** Checks that a parsed line is a single JSON-RPC 2.0 request, notification or response. */
 final class JsonRpcShape {
-    private JsonRpcShape() {
-    }
+    private JsonRpcShape() {}
 
     /**
      * Why a message is not JSON-RPC 2.0.
      *
      * @param answerId the id to answer with, exactly as received; null when it had none usable
      */
-    record Malformed(String reason, JsonNode answerId) {
-    }
+    record Malformed(String reason, JsonNode answerId) {}
 
     /** What is wrong with a parsed line; empty for a well-formed message. */
     static Optional<Malformed> malformation(JsonNode node) {
@@ -25,7 +23,9 @@ final class JsonRpcShape {
             return malformed("Invalid Request: expected a JSON-RPC object", null);
         }
         JsonNode idNode = node.get("id");
-        boolean validId = idNode == null || idNode.isTextual() || idNode.isIntegralNumber()
+        boolean validId = idNode == null
+                || idNode.isTextual()
+                || idNode.isIntegralNumber()
                 || (idNode.isNull() && !node.has("method"));
         if (!validId) {
             return malformed("Invalid Request: 'id' must be a string or an integer", null);

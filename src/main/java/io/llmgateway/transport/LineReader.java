@@ -10,8 +10,7 @@ import java.io.InputStream;
  * costs no memory and does not end the session.
  */
 final class LineReader {
-    record Line(byte[] bytes, boolean tooLong) {
-    }
+    record Line(byte[] bytes, boolean tooLong) {}
 
     private final InputStream in;
     private final int maxLineBytes;

@@ -19,33 +19,36 @@ final class RequestParams {
     private static final List<String> LOGGING_LEVELS =
             List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
 
-    private enum Type { STRING, OBJECT }
-
-    private record Field(String name, Type type, boolean required, String what) {
+    private enum Type {
+        STRING,
+        OBJECT
     }
 
-    private static final List<Field> PAGE = List.of(
-            new Field("cursor", Type.STRING, false, "the nextCursor of the previous page"));
+    private record Field(String name, Type type, boolean required, String what) {}
+
+    private static final List<Field> PAGE =
+            List.of(new Field("cursor", Type.STRING, false, "the nextCursor of the previous page"));
 
     private static final Map<String, List<Field>> FIELDS = Map.of(
-            McpSchema.METHOD_INITIALIZE, List.of(
-                    new Field("protocolVersion", Type.STRING, true, "the MCP version the client speaks"),
-                    new Field("capabilities", Type.OBJECT, true, "the client's capabilities, {} for none"),
-                    new Field("clientInfo", Type.OBJECT, true, "the client's name and version")),
+            McpSchema.METHOD_INITIALIZE,
+                    List.of(
+                            new Field("protocolVersion", Type.STRING, true, "the MCP version the client speaks"),
+                            new Field("capabilities", Type.OBJECT, true, "the client's capabilities, {} for none"),
+                            new Field("clientInfo", Type.OBJECT, true, "the client's name and version")),
             McpSchema.METHOD_PING, List.of(),
             McpSchema.METHOD_TOOLS_LIST, PAGE,
-            McpSchema.METHOD_TOOLS_CALL, List.of(
-                    new Field("name", Type.STRING, true, "the name of the tool to call"),
-                    new Field("arguments", Type.OBJECT, false, "the tool's arguments by name")),
+            McpSchema.METHOD_TOOLS_CALL,
+                    List.of(
+                            new Field("name", Type.STRING, true, "the name of the tool to call"),
+                            new Field("arguments", Type.OBJECT, false, "the tool's arguments by name")),
             McpSchema.METHOD_RESOURCES_LIST, PAGE,
             McpSchema.METHOD_RESOURCES_TEMPLATES_LIST, PAGE,
-            McpSchema.METHOD_RESOURCES_READ, List.of(
-                    new Field("uri", Type.STRING, true, "the URI of the resource to read")),
-            McpSchema.METHOD_LOGGING_SET_LEVEL, List.of(
-                    new Field("level", Type.STRING, true, "one of " + String.join(", ", LOGGING_LEVELS))));
+            McpSchema.METHOD_RESOURCES_READ,
+                    List.of(new Field("uri", Type.STRING, true, "the URI of the resource to read")),
+            McpSchema.METHOD_LOGGING_SET_LEVEL,
+                    List.of(new Field("level", Type.STRING, true, "one of " + String.join(", ", LOGGING_LEVELS))));
 
-    private RequestParams() {
-    }
+    private RequestParams() {}
 
     /** Null when {@code params} (null when absent) fit {@code method}; otherwise what is wrong. */
     static String problem(String method, JsonNode params, ObjectMapper mapper) {
@@ -78,7 +81,8 @@ final class RequestParams {
         }
         if (McpSchema.METHOD_LOGGING_SET_LEVEL.equals(method)
                 && !LOGGING_LEVELS.contains(params.get("level").asText().toLowerCase(Locale.ROOT))) {
-            return "Invalid params: 'level' of logging/setLevel must be one of " + String.join(", ", LOGGING_LEVELS) + ".";
+            return "Invalid params: 'level' of logging/setLevel must be one of " + String.join(", ", LOGGING_LEVELS)
+                    + ".";
         }
         if (McpSchema.METHOD_INITIALIZE.equals(method)) {
             return initializeProblem(params, mapper);
@@ -106,9 +110,12 @@ final class RequestParams {
             mapper.convertValue(params, McpSchema.InitializeRequest.class);
             return null;
         } catch (IllegalArgumentException e) {
-            String path = e.getCause() instanceof JsonMappingException mapping ? mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : Integer.toString(ref.getIndex()))
-                    .collect(Collectors.joining(".")) : "";
+            String path = e.getCause() instanceof JsonMappingException mapping
+                    ? mapping.getPath().stream()
+                            .map(ref ->
+                                    ref.getFieldName() != null ? ref.getFieldName() : Integer.toString(ref.getIndex()))
+                            .collect(Collectors.joining("."))
+                    : "";
             return "Invalid params: " + (path.isEmpty() ? "a field" : "'" + path + "'")
                     + " of initialize has the wrong type (see the MCP schema of InitializeRequest).";
         }

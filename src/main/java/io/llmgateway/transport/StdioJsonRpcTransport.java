@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -66,8 +65,13 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
     private boolean initializeSeen;
     private boolean initializedDelivered;
 
-    public StdioJsonRpcTransport(McpJsonMapper mcpMapper, ObjectMapper objectMapper, InputStream in,
-            OutputStream out, int maxLineBytes, Duration drainTimeout) {
+    public StdioJsonRpcTransport(
+            McpJsonMapper mcpMapper,
+            ObjectMapper objectMapper,
+            InputStream in,
+            OutputStream out,
+            int maxLineBytes,
+            Duration drainTimeout) {
         this.mcpMapper = Objects.requireNonNull(mcpMapper);
         this.objectMapper = Objects.requireNonNull(objectMapper);
         this.in = Objects.requireNonNull(in);
@@ -134,8 +138,10 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
                     break;
                 }
                 if (line.tooLong()) {
-                    writeError(null, invalidRequest("Request too large: line exceeds "
-                            + maxLineBytes + " bytes (LLM_GATEWAY_MAX_LINE_BYTES); it was skipped"));
+                    writeError(
+                            null,
+                            invalidRequest("Request too large: line exceeds " + maxLineBytes
+                                    + " bytes (LLM_GATEWAY_MAX_LINE_BYTES); it was skipped"));
                     continue;
                 }
                 try {
@@ -177,14 +183,22 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
             node = objectMapper.readTree(bytes);
         } catch (StreamConstraintsException e) {
             StreamReadConstraints limits = objectMapper.getFactory().streamReadConstraints();
-            writeError(null, invalidRequest(String.format(Locale.ROOT, "Invalid Request: valid JSON, but beyond what "
-                    + "the gateway reads: numbers have at most %,d digits, strings at most %,d characters, nesting at "
-                    + "most %,d levels", limits.getMaxNumberLength(), limits.getMaxStringLength(),
-                    limits.getMaxNestingDepth())));
+            writeError(
+                    null,
+                    invalidRequest(String.format(
+                            Locale.ROOT,
+                            "Invalid Request: valid JSON, but beyond what "
+                                    + "the gateway reads: numbers have at most %,d digits, strings at most %,d characters, nesting at "
+                                    + "most %,d levels",
+                            limits.getMaxNumberLength(),
+                            limits.getMaxStringLength(),
+                            limits.getMaxNestingDepth())));
             return;
         } catch (IOException e) {
-            writeError(null, new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.PARSE_ERROR,
-                    "Parse error: the line is not valid JSON", null));
+            writeError(
+                    null,
+                    new McpSchema.JSONRPCResponse.JSONRPCError(
+                            McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not valid JSON", null));
             return;
         }
         if (node == null || node.isMissingNode()) {
@@ -192,7 +206,8 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         }
         Optional<JsonRpcShape.Malformed> malformed = JsonRpcShape.malformation(node);
         if (malformed.isPresent()) {
-            writeError(malformed.get().answerId(), invalidRequest(malformed.get().reason()));
+            writeError(
+                    malformed.get().answerId(), invalidRequest(malformed.get().reason()));
             return;
         }
         JsonNode params = node.hasNonNull("params") ? node.get("params") : null;
@@ -220,13 +235,16 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         }
         String problem = RequestParams.problem(method, params, objectMapper);
         if (problem != null) {
-            writeError(id, new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS, problem, null));
+            writeError(
+                    id, new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS, problem, null));
             return;
         }
         InFlightRequests.Request request = inFlight.register(id, method);
         if (request == null) {
-            writeError(id, invalidRequest("Invalid Request: id " + id + " is already used by a request still in flight; "
-                    + "every request needs a new id"));
+            writeError(
+                    id,
+                    invalidRequest("Invalid Request: id " + id + " is already used by a request still in flight; "
+                            + "every request needs a new id"));
             return;
         }
         if (initialize) {
@@ -234,10 +252,14 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         } else if (!initializedDelivered) {
             // Clients that pipeline requests right after initialize would otherwise wait forever
             // in the SDK for an 'initialized' notification they already consider implied.
-            deliver(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
-                    McpSchema.METHOD_NOTIFICATION_INITIALIZED, null), null);
+            deliver(
+                    new McpSchema.JSONRPCNotification(
+                            McpSchema.JSONRPC_VERSION, McpSchema.METHOD_NOTIFICATION_INITIALIZED, null),
+                    null);
         }
-        deliver(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, request.sdkId(), plain(params)), request);
+        deliver(
+                new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, request.sdkId(), plain(params)),
+                request);
     }
 
     private void handleNotification(String method, JsonNode params) {
@@ -264,10 +286,13 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         }
         if (inFlight.cancel(requestId)) {
             JsonNode reason = params.get("reason");
-            log.info("Request {} cancelled by the client{}", requestId, reason != null && reason.isTextual()
-                    ? ": " + printable(reason.asText()) : "");
+            log.info(
+                    "Request {} cancelled by the client{}",
+                    requestId,
+                    reason != null && reason.isTextual() ? ": " + printable(reason.asText()) : "");
         } else {
-            log.debug("notifications/cancelled for request {}, which is not in flight (answered already, or unknown)",
+            log.debug(
+                    "notifications/cancelled for request {}, which is not in flight (answered already, or unknown)",
                     requestId);
         }
     }
@@ -275,7 +300,8 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
     /** A response of the client to a request of the SDK's (whose ids are strings or 64-bit integers). */
     private void deliverResponse(JsonNode node) {
         JsonNode idNode = node.get("id");
-        Object id = idNode.isTextual() ? idNode.asText() : idNode.canConvertToLong() ? (Object) idNode.longValue() : null;
+        Object id =
+                idNode.isTextual() ? idNode.asText() : idNode.canConvertToLong() ? (Object) idNode.longValue() : null;
         if (id == null) {
             log.warn("Ignoring a response with id {}: no request of this server has such an id", idNode);
             return;
@@ -283,7 +309,8 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         McpSchema.JSONRPCResponse response;
         try {
             McpSchema.JSONRPCResponse.JSONRPCError error = node.hasNonNull("error")
-                    ? objectMapper.convertValue(node.get("error"), McpSchema.JSONRPCResponse.JSONRPCError.class) : null;
+                    ? objectMapper.convertValue(node.get("error"), McpSchema.JSONRPCResponse.JSONRPCError.class)
+                    : null;
             response = new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, plain(node.get("result")), error);
         } catch (IllegalArgumentException e) {
             writeError(idNode, invalidRequest("Invalid Request: malformed message fields"));
@@ -299,10 +326,12 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
             initializedDelivered = true;
         }
         // Every message on stdio comes from the grant local.
-        Mono<Void> handling = session.handle(message).contextWrite(Context.of(McpTransportContext.KEY,
-                CallerContext.of(Principal.LOCAL, request == null ? CancelSignal.NONE : request)));
-        handling.subscribe(ignored -> {
-        }, error -> log.warn("failed to handle {}: {}", describe(message), error.toString()));
+        Mono<Void> handling = session.handle(message)
+                .contextWrite(Context.of(
+                        McpTransportContext.KEY,
+                        CallerContext.of(Principal.LOCAL, request == null ? CancelSignal.NONE : request)));
+        handling.subscribe(
+                ignored -> {}, error -> log.warn("failed to handle {}: {}", describe(message), error.toString()));
     }
 
     private Object plain(JsonNode value) {
@@ -320,7 +349,10 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
             if (request.markAnswered()) {
                 writeResponse(request.clientId(), plainErrors(request, response));
             } else {
-                log.info("Request {} ({}) was cancelled; its response is not sent", request.clientId(), request.method());
+                log.info(
+                        "Request {} ({}) was cancelled; its response is not sent",
+                        request.clientId(),
+                        request.method());
             }
         } finally {
             inFlight.remove(request);
@@ -328,15 +360,19 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
     }
 
     /** An error from inside the SDK quotes the exception (often Java classes): it becomes a plain internal error. */
-    private McpSchema.JSONRPCResponse plainErrors(InFlightRequests.Request request, McpSchema.JSONRPCResponse response) {
+    private McpSchema.JSONRPCResponse plainErrors(
+            InFlightRequests.Request request, McpSchema.JSONRPCResponse response) {
         McpSchema.JSONRPCResponse.JSONRPCError error = response.error();
-        if (error != null && error.code() == McpSchema.ErrorCodes.INTERNAL_ERROR && !InternalErrors.composedByGateway(error)) {
+        if (error != null
+                && error.code() == McpSchema.ErrorCodes.INTERNAL_ERROR
+                && !InternalErrors.composedByGateway(error)) {
             // The SDK logged the stack trace under its own request id, named in this log line.
-            String correlationId = InternalErrors.log("answering " + request.method() + " (request " + request.clientId()
-                    + ", SDK request " + request.sdkId() + ")", error.message() + (error.data() == null ? ""
-                    : " " + error.data()));
-            return new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, response.id(), null,
-                    InternalErrors.error(correlationId));
+            String correlationId = InternalErrors.log(
+                    "answering " + request.method() + " (request " + request.clientId() + ", SDK request "
+                            + request.sdkId() + ")",
+                    error.message() + (error.data() == null ? "" : " " + error.data()));
+            return new McpSchema.JSONRPCResponse(
+                    McpSchema.JSONRPC_VERSION, response.id(), null, InternalErrors.error(correlationId));
         }
         return response;
     }
@@ -347,8 +383,9 @@ public final class StdioJsonRpcTransport implements McpServerTransportProvider {
         try {
             tree = objectMapper.valueToTree(response);
         } catch (IllegalArgumentException e) {
-            writeError(clientId, InternalErrors.error(InternalErrors.log("serialising the response to request "
-                    + clientId, e)));
+            writeError(
+                    clientId,
+                    InternalErrors.error(InternalErrors.log("serialising the response to request " + clientId, e)));
             return;
         }
         tree.set("id", clientId);

@@ -10,8 +10,13 @@ import java.util.Objects;
  * @param path           its real path
  * @param maxCreateDepth how many path segments a created workspace's slug may have (1-8)
  */
-public record AllowedRoot(String alias, Path path, boolean allowRegisterExistingGitRepos,
-        boolean allowCreateDirectories, boolean allowInitGitRepos, int maxCreateDepth) {
+public record AllowedRoot(
+        String alias,
+        Path path,
+        boolean allowRegisterExistingGitRepos,
+        boolean allowCreateDirectories,
+        boolean allowInitGitRepos,
+        int maxCreateDepth) {
 
     public AllowedRoot {
         Objects.requireNonNull(alias, "alias");

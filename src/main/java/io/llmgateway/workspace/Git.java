@@ -26,9 +26,17 @@ import java.util.Map;
 public final class Git {
     /** A checkout of a large repository may take a while; git prints nothing meanwhile. */
     static final Duration TIMEOUT = Duration.ofMinutes(2);
+
     private static final long MAX_OUTPUT_BYTES = 4L * 1024 * 1024;
-    private static final List<String> SAFETY = List.of("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
-            "-c", "protocol.allow=never", "-c", "submodule.recurse=false");
+    private static final List<String> SAFETY = List.of(
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "protocol.allow=never",
+            "-c",
+            "submodule.recurse=false");
 
     /** What a git command printed and how it exited. */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -78,19 +86,27 @@ public final class Git {
         command.addAll(List.of(args));
         ProcessOutcome outcome;
         try {
-            outcome = ProcessExecutor.command(command).environment(environment).directory(directory)
-                    .limits(new RunLimits(TIMEOUT, TIMEOUT, MAX_OUTPUT_BYTES, Duration.ZERO)).partOf(runs).execute();
+            outcome = ProcessExecutor.command(command)
+                    .environment(environment)
+                    .directory(directory)
+                    .limits(new RunLimits(TIMEOUT, TIMEOUT, MAX_OUTPUT_BYTES, Duration.ZERO))
+                    .partOf(runs)
+                    .execute();
         } catch (ExecutableNotFoundException e) {
-            throw new GatewayException(ErrorCode.GIT_FAILED, "git was not found on the PATH of the gateway's "
-                    + "environment; workspaces and worktrees need it installed.");
+            throw new GatewayException(
+                    ErrorCode.GIT_FAILED,
+                    "git was not found on the PATH of the gateway's "
+                            + "environment; workspaces and worktrees need it installed.");
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.GIT_FAILED, "git could not be started in " + directory + ": "
-                    + e.getMessage());
+            throw new GatewayException(
+                    ErrorCode.GIT_FAILED, "git could not be started in " + directory + ": " + e.getMessage());
         }
         if (outcome.termination() != Termination.EXITED || outcome.exitCode() == null) {
-            throw new GatewayException(ErrorCode.GIT_FAILED, "git " + args[0] + " in " + directory + " was stopped ("
-                    + outcome.termination().name().toLowerCase(java.util.Locale.ROOT) + ", limit "
-                    + TIMEOUT.toSeconds() + " s).");
+            throw new GatewayException(
+                    ErrorCode.GIT_FAILED,
+                    "git " + args[0] + " in " + directory + " was stopped ("
+                            + outcome.termination().name().toLowerCase(java.util.Locale.ROOT) + ", limit "
+                            + TIMEOUT.toSeconds() + " s).");
         }
         return new Result(outcome.exitCode(), outcome.stdout(), outcome.stderr());
     }
@@ -99,8 +115,8 @@ public final class Git {
     public Result require(Path directory, String what, String... args) {
         Result result = run(directory, args);
         if (!result.ok()) {
-            throw new GatewayException(ErrorCode.GIT_FAILED, what + " failed: " + result.problem(),
-                    Map.of("exitCode", result.exitCode()));
+            throw new GatewayException(
+                    ErrorCode.GIT_FAILED, what + " failed: " + result.problem(), Map.of("exitCode", result.exitCode()));
         }
         return result;
     }

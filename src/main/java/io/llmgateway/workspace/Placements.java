@@ -39,8 +39,7 @@ public final class Placements {
      * @param workingDir the real directory the request runs in; null when it named none and is placed nowhere
      * @param placement  the workspace and worktree as the policy judges them; null when neither applies
      */
-    public record Placed(Path workingDir, Placement placement) {
-    }
+    public record Placed(Path workingDir, Placement placement) {}
 
     /**
      * @param session    the request's gw-* session, or null when the run gets a new one
@@ -49,16 +48,24 @@ public final class Placements {
      * @param sessionDir the real directory the session's conversation ran in, or null
      * @param defaultDir where the request would run otherwise (for finding the repository of a worktree)
      */
-    public Placed place(ProviderId cli, PlacementRequest request, SessionRecord session, String workingDir,
-            Function<String, Path> realDir, Path sessionDir, Supplier<Path> defaultDir) {
+    public Placed place(
+            ProviderId cli,
+            PlacementRequest request,
+            SessionRecord session,
+            String workingDir,
+            Function<String, Path> realDir,
+            Path sessionDir,
+            Supplier<Path> defaultDir) {
         Optional<Placement.Worktree> recorded = worktrees.recorded(session);
-        Optional<WorkspaceRepo> workspace = workspace(cli, request, session, workingDir == null && sessionDir == null
-                && recorded.isEmpty());
+        Optional<WorkspaceRepo> workspace =
+                workspace(cli, request, session, workingDir == null && sessionDir == null && recorded.isEmpty());
         String alias = workspace.map(WorkspaceRepo::alias).orElse(null);
         Path root = workspace.map(WorkspaceRepo::path).orElse(null);
-        Path requestedDir = workingDir == null ? null
-                : workspace.isPresent() && !Path.of(workingDir).isAbsolute() ? relative(workspace.get(), workingDir)
-                : realDir.apply(workingDir);
+        Path requestedDir = workingDir == null
+                ? null
+                : workspace.isPresent() && !Path.of(workingDir).isAbsolute()
+                        ? relative(workspace.get(), workingDir)
+                        : realDir.apply(workingDir);
         if (request.worktree() || (recorded.isPresent() && requestedDir == null && request.workspace() == null)) {
             Placement.Worktree worktree = recorded.isPresent()
                     ? worktrees.reuse(recorded.get(), request.worktreeName())
@@ -81,42 +88,53 @@ public final class Placements {
 
     /** Creates the planned worktree of a placement (if it is a new one); the session metadata recording it, else empty. */
     public Map<String, String> prepare(Placement placement) {
-        if (placement == null || placement.worktree() == null || !placement.worktree().create()) {
+        if (placement == null
+                || placement.worktree() == null
+                || !placement.worktree().create()) {
             return Map.of();
         }
         return worktrees.create(placement.worktree(), placement.workspace(), placement.workspaceRoot());
     }
 
-    private Placement.Worktree newWorktree(SessionRecord session, Optional<WorkspaceRepo> workspace, Path requestedDir,
-            Path sessionDir, Supplier<Path> defaultDir, PlacementRequest request) {
+    private Placement.Worktree newWorktree(
+            SessionRecord session,
+            Optional<WorkspaceRepo> workspace,
+            Path requestedDir,
+            Path sessionDir,
+            Supplier<Path> defaultDir,
+            PlacementRequest request) {
         Path repository;
         if (workspace.isPresent()) {
             WorkspaceRepo repo = workspace.get();
             if (!repo.allowWorktree() || repo.kind() != WorkspaceRepo.Kind.GIT) {
-                throw GatewayException.invalidArgument("Workspace \"" + repo.alias() + "\" does not allow worktree requests"
-                        + (repo.kind() == WorkspaceRepo.Kind.GIT ? " (allow_worktree = false)." : " (it is not a git repository)."));
+                throw GatewayException.invalidArgument(
+                        "Workspace \"" + repo.alias() + "\" does not allow worktree requests"
+                                + (repo.kind() == WorkspaceRepo.Kind.GIT
+                                        ? " (allow_worktree = false)."
+                                        : " (it is not a git repository)."));
             }
             if (requestedDir != null) {
-                throw GatewayException.invalidArgument("A worktree request in workspace \"" + repo.alias() + "\" runs in "
-                        + "its own checkout of the workspace; omit workingDir.");
+                throw GatewayException.invalidArgument("A worktree request in workspace \"" + repo.alias()
+                        + "\" runs in " + "its own checkout of the workspace; omit workingDir.");
             }
             repository = repo.path();
         } else {
-            repository = worktrees.repositoryOf(requestedDir != null ? requestedDir
-                    : sessionDir != null ? sessionDir : defaultDir.get());
+            repository = worktrees.repositoryOf(
+                    requestedDir != null ? requestedDir : sessionDir != null ? sessionDir : defaultDir.get());
         }
         String sessionId = session != null ? session.id() : newSessionId.get();
         return worktrees.plan(sessionId, repository, request.worktreeName(), request.worktreeRef());
     }
 
-    private Optional<WorkspaceRepo> workspace(ProviderId cli, PlacementRequest request, SessionRecord session,
-            boolean defaultApplies) {
+    private Optional<WorkspaceRepo> workspace(
+            ProviderId cli, PlacementRequest request, SessionRecord session, boolean defaultApplies) {
         String sessionAlias = session == null ? null : session.metadata().get(Worktrees.WORKSPACE_ALIAS_KEY);
         if (request.workspace() == null && sessionAlias == null && !defaultApplies) {
             return Optional.empty();
         }
         WorkspaceRegistry workspaces = registry.load();
-        String alias = request.workspace() != null ? request.workspace()
+        String alias = request.workspace() != null
+                ? request.workspace()
                 : sessionAlias != null ? sessionAlias : workspaces.defaultAlias();
         if (alias == null) {
             return Optional.empty();
@@ -124,8 +142,8 @@ public final class Placements {
         WorkspacePaths.checkAlias(alias, GatewayException::invalidArgument);
         WorkspaceRepo repo = workspaces.require(alias);
         if (!repo.providers().contains(cli)) {
-            throw GatewayException.invalidArgument("Workspace \"" + alias + "\" does not allow provider \"" + cli.wireName()
-                    + "\".");
+            throw GatewayException.invalidArgument(
+                    "Workspace \"" + alias + "\" does not allow provider \"" + cli.wireName() + "\".");
         }
         return Optional.of(repo);
     }
@@ -136,8 +154,9 @@ public final class Placements {
         try {
             real = workspace.path().resolve(workingDir).toRealPath();
         } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-            throw GatewayException.invalidArgument("workingDir '" + workingDir + "' is not an existing directory inside "
-                    + "workspace \"" + workspace.alias() + "\" (" + workspace.path() + ").");
+            throw GatewayException.invalidArgument(
+                    "workingDir '" + workingDir + "' is not an existing directory inside " + "workspace \""
+                            + workspace.alias() + "\" (" + workspace.path() + ").");
         }
         if (!java.nio.file.Files.isDirectory(real)) {
             throw GatewayException.invalidArgument("workingDir '" + workingDir + "' is not a directory.");
@@ -147,8 +166,8 @@ public final class Placements {
 
     private static Path inside(WorkspaceRepo workspace, Path dir, String what) {
         if (!WorkspacePaths.isUnder(workspace.path(), dir)) {
-            throw GatewayException.invalidArgument(what + " " + dir + " must stay inside workspace \"" + workspace.alias()
-                    + "\" (" + workspace.path() + ").");
+            throw GatewayException.invalidArgument(what + " " + dir + " must stay inside workspace \""
+                    + workspace.alias() + "\" (" + workspace.path() + ").");
         }
         return dir;
     }

@@ -10,7 +10,6 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.files.FileMutex;
-import io.llmgateway.files.IoCall;
 import io.llmgateway.files.PrivateFiles;
 import io.llmgateway.files.RefusedFileException;
 import io.llmgateway.files.RegularFileReader;
@@ -41,12 +40,17 @@ public final class RegistryFiles {
     static final String REGISTRATIONS = "workspaces.json";
     private static final int MAX_CONFIG_BYTES = 1024 * 1024;
     private static final Duration READ_PATIENCE = Duration.ofSeconds(2);
-    private static final Set<String> SECTION_KEYS = Set.of("default", "allow_unregistered_working_dir", "repos",
-            "allowed_roots");
-    private static final Set<String> REPO_KEYS = Set.of("alias", "path", "providers", "allow_worktree",
-            "allow_add_dir", "kind", "operator_entry");
-    private static final Set<String> ROOT_KEYS = Set.of("alias", "path", "allow_register_existing_git_repos",
-            "allow_create_directories", "allow_init_git_repos", "max_create_depth");
+    private static final Set<String> SECTION_KEYS =
+            Set.of("default", "allow_unregistered_working_dir", "repos", "allowed_roots");
+    private static final Set<String> REPO_KEYS =
+            Set.of("alias", "path", "providers", "allow_worktree", "allow_add_dir", "kind", "operator_entry");
+    private static final Set<String> ROOT_KEYS = Set.of(
+            "alias",
+            "path",
+            "allow_register_existing_git_repos",
+            "allow_create_directories",
+            "allow_init_git_repos",
+            "max_create_depth");
     private static final ObjectMapper JSON = Json.newMapper();
 
     /** Loaded on the first config.toml read, not at start-up. */
@@ -66,7 +70,9 @@ public final class RegistryFiles {
         this.registrations = dataDir.resolve(REGISTRATIONS);
         this.lock = new FileMutex(dataDir.resolve("workspaces.lock"));
         String homeValue = environment.get("HOME");
-        this.home = homeValue == null || homeValue.isBlank() ? Path.of(System.getProperty("user.home")) : Path.of(homeValue);
+        this.home = homeValue == null || homeValue.isBlank()
+                ? Path.of(System.getProperty("user.home"))
+                : Path.of(homeValue);
     }
 
     /** The registry as the files say now. */
@@ -103,16 +109,22 @@ public final class RegistryFiles {
                 repos.add(parsed);
             }
             defaultAlias = optionalText(section, "default");
-            if (defaultAlias != null && repos.stream().noneMatch(r -> r.alias().equals(defaultAlias))
-                    && registered().stream().noneMatch(r -> r.path("alias").asText().equals(defaultAlias))) {
-                throw new InvalidRegistryException("[workspaces].default references unknown alias \"" + defaultAlias + "\"");
+            if (defaultAlias != null
+                    && repos.stream().noneMatch(r -> r.alias().equals(defaultAlias))
+                    && registered().stream()
+                            .noneMatch(r -> r.path("alias").asText().equals(defaultAlias))) {
+                throw new InvalidRegistryException(
+                        "[workspaces].default references unknown alias \"" + defaultAlias + "\"");
             }
         } catch (InvalidRegistryException e) {
-            return WorkspaceRegistry.disabled(shownConfig, List.of("Invalid [workspaces] in " + configFile
-                    + "; the workspace registry is disabled: " + e.getMessage()));
+            return WorkspaceRegistry.disabled(
+                    shownConfig,
+                    List.of("Invalid [workspaces] in " + configFile + "; the workspace registry is disabled: "
+                            + e.getMessage()));
         }
         Registrations own = registrationsOrWarning(warnings);
-        Set<String> aliases = new HashSet<>(repos.stream().map(WorkspaceRepo::alias).toList());
+        Set<String> aliases =
+                new HashSet<>(repos.stream().map(WorkspaceRepo::alias).toList());
         for (JsonNode entry : own.repos()) {
             try {
                 WorkspaceRepo repo = repo(entry, false);
@@ -126,10 +138,10 @@ public final class RegistryFiles {
                 warnings.add("A workspace registered in " + registrations + " was skipped: " + e.getMessage());
             }
         }
-        String chosenDefault = own.defaultAlias() != null && aliases.contains(own.defaultAlias()) ? own.defaultAlias()
-                : defaultAlias;
-        return new WorkspaceRegistry(!repos.isEmpty() || !roots.isEmpty(), chosenDefault, repos, roots, shownConfig,
-                warnings);
+        String chosenDefault =
+                own.defaultAlias() != null && aliases.contains(own.defaultAlias()) ? own.defaultAlias() : defaultAlias;
+        return new WorkspaceRegistry(
+                !repos.isEmpty() || !roots.isEmpty(), chosenDefault, repos, roots, shownConfig, warnings);
     }
 
     /**
@@ -154,17 +166,18 @@ public final class RegistryFiles {
                 if (setDefault) {
                     file.put("default", repo.alias());
                 }
-                PrivateFiles.replaceAtomically(registrations, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(file));
+                PrivateFiles.replaceAtomically(
+                        registrations, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(file));
                 return null;
             });
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The workspace registration could not be saved in "
-                    + registrations + ": " + e.getMessage());
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "The workspace registration could not be saved in " + registrations + ": " + e.getMessage());
         }
     }
 
-    private record Registrations(String defaultAlias, List<JsonNode> repos) {
-    }
+    private record Registrations(String defaultAlias, List<JsonNode> repos) {}
 
     private Registrations registrationsOrWarning(List<String> warnings) {
         try {
@@ -196,7 +209,9 @@ public final class RegistryFiles {
             return empty;
         }
         JsonNode node = JSON.readTree(PrivateFiles.readString(registrations));
-        if (node == null || !node.isObject() || (node.has("repos") && !node.get("repos").isArray())) {
+        if (node == null
+                || !node.isObject()
+                || (node.has("repos") && !node.get("repos").isArray())) {
             throw new InvalidRegistryException("not an object with a repos array");
         }
         return (ObjectNode) node;
@@ -209,19 +224,22 @@ public final class RegistryFiles {
         } catch (NoSuchFileException e) {
             return JSON.createObjectNode();
         } catch (RefusedFileException e) {
-            throw new InvalidRegistryException(configFile + " " + e.getMessage() + "; the workspace registry is disabled.");
+            throw new InvalidRegistryException(
+                    configFile + " " + e.getMessage() + "; the workspace registry is disabled.");
         } catch (IOException e) {
-            throw new InvalidRegistryException(configFile + " cannot be read (" + e.getMessage()
-                    + "); the workspace registry is disabled.");
+            throw new InvalidRegistryException(
+                    configFile + " cannot be read (" + e.getMessage() + "); the workspace registry is disabled.");
         }
         try {
-            JsonNode workspaces = Toml.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8)).path("workspaces");
+            JsonNode workspaces = Toml.MAPPER
+                    .readTree(new String(bytes, StandardCharsets.UTF_8))
+                    .path("workspaces");
             if (workspaces.isMissingNode()) {
                 return JSON.createObjectNode();
             }
             if (!workspaces.isObject()) {
-                throw new InvalidRegistryException(configFile + ": [workspaces] is not a table; the workspace registry "
-                        + "is disabled.");
+                throw new InvalidRegistryException(
+                        configFile + ": [workspaces] is not a table; the workspace registry " + "is disabled.");
             }
             return workspaces;
         } catch (IOException e) {
@@ -233,13 +251,19 @@ public final class RegistryFiles {
         checkKeys(node, ROOT_KEYS, "[[workspaces.allowed_roots]]");
         Path real = WorkspacePaths.realExisting(expandHome(requiredText(node, "path")), InvalidRegistryException::new);
         String alias = optionalText(node, "alias");
-        alias = WorkspacePaths.checkAlias(alias != null ? alias : defaultRootAlias(real, taken), InvalidRegistryException::new);
+        alias = WorkspacePaths.checkAlias(
+                alias != null ? alias : defaultRootAlias(real, taken), InvalidRegistryException::new);
         int depth = node.has("max_create_depth") ? integer(node, "max_create_depth") : 2;
         if (depth < 1 || depth > 8) {
             throw new InvalidRegistryException("max_create_depth must be 1-8, got " + depth);
         }
-        return new AllowedRoot(alias, real, bool(node, "allow_register_existing_git_repos", false),
-                bool(node, "allow_create_directories", false), bool(node, "allow_init_git_repos", false), depth);
+        return new AllowedRoot(
+                alias,
+                real,
+                bool(node, "allow_register_existing_git_repos", false),
+                bool(node, "allow_create_directories", false),
+                bool(node, "allow_init_git_repos", false),
+                depth);
     }
 
     private WorkspaceRepo repo(JsonNode node, boolean operatorFile) {
@@ -258,14 +282,21 @@ public final class RegistryFiles {
         List<ProviderId> providers = new ArrayList<>();
         if (node.has("providers")) {
             for (JsonNode provider : array(node, "providers")) {
-                providers.add(ProviderId.fromWireName(provider.asText()).orElseThrow(() -> new InvalidRegistryException(
-                        "Workspace \"" + alias + "\": unknown provider \"" + provider.asText() + "\"")));
+                providers.add(ProviderId.fromWireName(provider.asText())
+                        .orElseThrow(() -> new InvalidRegistryException(
+                                "Workspace \"" + alias + "\": unknown provider \"" + provider.asText() + "\"")));
             }
         } else {
             providers.addAll(List.of(ProviderId.values()));
         }
-        return new WorkspaceRepo(alias, real, providers, bool(node, "allow_worktree", true),
-                bool(node, "allow_add_dir", false), kind, bool(node, "operator_entry", operatorFile));
+        return new WorkspaceRepo(
+                alias,
+                real,
+                providers,
+                bool(node, "allow_worktree", true),
+                bool(node, "allow_add_dir", false),
+                kind,
+                bool(node, "operator_entry", operatorFile));
     }
 
     private Path expandHome(String value) {
@@ -293,7 +324,7 @@ public final class RegistryFiles {
         if (!node.isObject()) {
             throw new InvalidRegistryException(where + " must be a table");
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
                 throw new InvalidRegistryException(where + " has an unknown key \"" + name + "\"");

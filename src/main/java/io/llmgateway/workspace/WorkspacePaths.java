@@ -15,12 +15,12 @@ final class WorkspacePaths {
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Directories no workspace may be in or under: the gateway's own data and credentials. */
-    static final Set<String> DENIED_NAMES = Set.of(".llm-cli-gateway", ".ssh", ".aws", ".azure", ".config", ".gnupg",
-            ".kube", ".password-store");
+    static final Set<String> DENIED_NAMES =
+            Set.of(".llm-cli-gateway", ".ssh", ".aws", ".azure", ".config", ".gnupg", ".kube", ".password-store");
+
     static final String ALIAS_RULE = "1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter";
 
-    private WorkspacePaths() {
-    }
+    private WorkspacePaths() {}
 
     static boolean isAlias(String alias) {
         return alias != null && ALIAS.matcher(alias).matches() && !alias.contains("..");
@@ -81,7 +81,9 @@ final class WorkspacePaths {
             if (segment.equals("..") || segment.equals(".")) {
                 throw failure.apply("Workspace slug must not traverse outside the allowed root");
             }
-            if (segment.startsWith(".") || segment.contains("..") || !SEGMENT.matcher(segment).matches()
+            if (segment.startsWith(".")
+                    || segment.contains("..")
+                    || !SEGMENT.matcher(segment).matches()
                     || DENIED_NAMES.contains(segment)) {
                 throw failure.apply("Workspace slug segment \"" + segment + "\" is not allowed");
             }

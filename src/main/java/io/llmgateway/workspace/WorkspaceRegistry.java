@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param defaultAlias the workspace a request runs in when it names no directory, workspace or session
  * @param configFile   the config.toml read, or null when there is none
  */
-public record WorkspaceRegistry(boolean enabled, String defaultAlias, List<WorkspaceRepo> repos,
-        List<AllowedRoot> allowedRoots, Path configFile, List<String> warnings) {
+public record WorkspaceRegistry(
+        boolean enabled,
+        String defaultAlias,
+        List<WorkspaceRepo> repos,
+        List<AllowedRoot> allowedRoots,
+        Path configFile,
+        List<String> warnings) {
 
     public WorkspaceRegistry {
         repos = List.copyOf(repos);
@@ -37,7 +42,9 @@ public record WorkspaceRegistry(boolean enabled, String defaultAlias, List<Works
     }
 
     GatewayException unknown(String what, String alias) {
-        return new GatewayException(ErrorCode.WORKSPACE_NOT_FOUND, "Unknown " + what + " alias \"" + alias
-                + "\"; workspace_list shows the registered ones" + (warnings.isEmpty() ? "." : " (" + String.join(" ", warnings) + ")"));
+        return new GatewayException(
+                ErrorCode.WORKSPACE_NOT_FOUND,
+                "Unknown " + what + " alias \"" + alias + "\"; workspace_list shows the registered ones"
+                        + (warnings.isEmpty() ? "." : " (" + String.join(" ", warnings) + ")"));
     }
 }

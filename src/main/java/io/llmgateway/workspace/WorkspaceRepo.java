@@ -15,12 +15,19 @@ import java.util.Objects;
  * @param allowAddDir   whether absolute extra directories are allowed (kept for the original's format)
  * @param operatorEntry true for an entry the operator wrote into config.toml, false for one a workspace tool made
  */
-public record WorkspaceRepo(String alias, Path path, List<ProviderId> providers, boolean allowWorktree,
-        boolean allowAddDir, Kind kind, boolean operatorEntry) {
+public record WorkspaceRepo(
+        String alias,
+        Path path,
+        List<ProviderId> providers,
+        boolean allowWorktree,
+        boolean allowAddDir,
+        Kind kind,
+        boolean operatorEntry) {
 
     /** What the directory is. */
     public enum Kind {
-        GIT("git"), FOLDER("folder");
+        GIT("git"),
+        FOLDER("folder");
 
         private final String wireName;
 

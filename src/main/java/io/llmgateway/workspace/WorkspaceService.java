@@ -33,8 +33,7 @@ public final class WorkspaceService {
     }
 
     /** A workspace as the tools show it: its entry plus, for a git repository, the current branch and whether it has changes. */
-    public record WorkspaceView(WorkspaceRepo repo, String branch, boolean dirty) {
-    }
+    public record WorkspaceView(WorkspaceRepo repo, String branch, boolean dirty) {}
 
     public WorkspaceRegistry registry() {
         return files.load();
@@ -46,7 +45,9 @@ public final class WorkspaceService {
         }
         Git.Result branch = git.run(repo.path(), "branch", "--show-current");
         Git.Result status = git.run(repo.path(), "status", "--porcelain");
-        return new WorkspaceView(repo, branch.ok() && !branch.stdout().isBlank() ? branch.stdout().strip() : null,
+        return new WorkspaceView(
+                repo,
+                branch.ok() && !branch.stdout().isBlank() ? branch.stdout().strip() : null,
                 status.ok() && !status.stdout().isBlank());
     }
 
@@ -57,19 +58,25 @@ public final class WorkspaceService {
     }
 
     /** Creates {@code <root>/<slug>} (mode 0700; {@code git init} for a git workspace) and registers it as {@code alias}. */
-    public WorkspaceView create(String alias, String rootAlias, String slug, WorkspaceRepo.Kind kind, boolean setDefault) {
+    public WorkspaceView create(
+            String alias, String rootAlias, String slug, WorkspaceRepo.Kind kind, boolean setDefault) {
         requireAdmin("workspace_create");
         WorkspaceRegistry registry = checkedFreeAlias(alias);
         WorkspacePaths.checkAlias(rootAlias, GatewayException::invalidArgument);
-        AllowedRoot root = registry.allowedRoots().stream().filter(r -> r.alias().equals(rootAlias)).findFirst()
+        AllowedRoot root = registry.allowedRoots().stream()
+                .filter(r -> r.alias().equals(rootAlias))
+                .findFirst()
                 .orElseThrow(() -> registry.unknown("allowed root", rootAlias));
         if (!root.allowCreateDirectories()) {
-            throw GatewayException.invalidArgument("Allowed root \"" + rootAlias + "\" does not permit creation (allow_create_directories).");
+            throw GatewayException.invalidArgument(
+                    "Allowed root \"" + rootAlias + "\" does not permit creation (allow_create_directories).");
         }
         if (kind == WorkspaceRepo.Kind.GIT && !root.allowInitGitRepos()) {
-            throw GatewayException.invalidArgument("Allowed root \"" + rootAlias + "\" does not permit git init (allow_init_git_repos).");
+            throw GatewayException.invalidArgument(
+                    "Allowed root \"" + rootAlias + "\" does not permit git init (allow_init_git_repos).");
         }
-        List<String> segments = WorkspacePaths.slugSegments(slug, root.maxCreateDepth(), GatewayException::invalidArgument);
+        List<String> segments =
+                WorkspacePaths.slugSegments(slug, root.maxCreateDepth(), GatewayException::invalidArgument);
         Path target = root.path();
         for (String segment : segments) {
             target = target.resolve(segment);
@@ -86,8 +93,8 @@ public final class WorkspaceService {
         if (kind == WorkspaceRepo.Kind.GIT) {
             git.require(created, "git init", "init", "--quiet");
         }
-        WorkspaceRepo repo = new WorkspaceRepo(alias, created, List.of(ProviderId.values()),
-                kind == WorkspaceRepo.Kind.GIT, false, kind, false);
+        WorkspaceRepo repo = new WorkspaceRepo(
+                alias, created, List.of(ProviderId.values()), kind == WorkspaceRepo.Kind.GIT, false, kind, false);
         files.register(repo, setDefault, now -> requireFree(now, alias));
         return describe(repo);
     }
@@ -102,13 +109,16 @@ public final class WorkspaceService {
             throw GatewayException.invalidArgument("Existing workspace must be a Git repo: " + real + " has no .git.");
         }
         boolean permitted = registry.allowedRoots().stream()
-                .filter(root -> WorkspacePaths.isUnder(root.path(), real)).findFirst()
-                .map(AllowedRoot::allowRegisterExistingGitRepos).orElse(false);
+                .filter(root -> WorkspacePaths.isUnder(root.path(), real))
+                .findFirst()
+                .map(AllowedRoot::allowRegisterExistingGitRepos)
+                .orElse(false);
         if (!permitted) {
-            throw GatewayException.invalidArgument("No allowed root permits registering this Git repo (allow_register_existing_git_repos).");
+            throw GatewayException.invalidArgument(
+                    "No allowed root permits registering this Git repo (allow_register_existing_git_repos).");
         }
-        WorkspaceRepo repo = new WorkspaceRepo(alias, real, List.of(ProviderId.values()), true, false,
-                WorkspaceRepo.Kind.GIT, false);
+        WorkspaceRepo repo = new WorkspaceRepo(
+                alias, real, List.of(ProviderId.values()), true, false, WorkspaceRepo.Kind.GIT, false);
         files.register(repo, setDefault, now -> requireFree(now, alias));
         return describe(repo);
     }
@@ -131,33 +141,38 @@ public final class WorkspaceService {
         try {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw GatewayException.invalidArgument("Workspace target " + target + " exists and is not a directory.");
+                    throw GatewayException.invalidArgument(
+                            "Workspace target " + target + " exists and is not a directory.");
                 }
                 try (Stream<Path> entries = Files.list(target)) {
                     if (entries.findAny().isPresent()) {
-                        throw GatewayException.invalidArgument("Workspace target " + target + " exists and is not empty.");
+                        throw GatewayException.invalidArgument(
+                                "Workspace target " + target + " exists and is not empty.");
                     }
                 }
             }
             PrivateFiles.createDirectories(target);
             return target.toRealPath();
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.INVALID_ARGUMENT, "Workspace directory " + target + " cannot be created: "
-                    + e.getMessage());
+            throw new GatewayException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Workspace directory " + target + " cannot be created: " + e.getMessage());
         }
     }
 
     private void refuseDataDirectory(Path real) {
         if (WorkspacePaths.isUnder(dataDir, real) || WorkspacePaths.isUnder(real, dataDir)) {
-            throw GatewayException.invalidArgument("A workspace must not contain or be inside the gateway's data directory "
-                    + dataDir + ".");
+            throw GatewayException.invalidArgument(
+                    "A workspace must not contain or be inside the gateway's data directory " + dataDir + ".");
         }
     }
 
     private void requireAdmin(String tool) {
         if (!adminEnabled) {
-            throw new GatewayException(ErrorCode.WORKSPACE_ADMIN_REQUIRED, tool + " requires " + ADMIN_VARIABLE
-                    + "=1 in the gateway's environment (set by the operator who starts it).");
+            throw new GatewayException(
+                    ErrorCode.WORKSPACE_ADMIN_REQUIRED,
+                    tool + " requires " + ADMIN_VARIABLE
+                            + "=1 in the gateway's environment (set by the operator who starts it).");
         }
     }
 }

@@ -31,11 +31,13 @@ public final class Worktrees {
     private static final Logger log = LoggerFactory.getLogger(Worktrees.class);
     /** Session metadata the original gateway writes too. */
     public static final String PATH_KEY = "worktreePath";
+
     public static final String NAME_KEY = "worktreeName";
     public static final String WORKSPACE_ALIAS_KEY = "workspaceAlias";
     public static final String WORKSPACE_ROOT_KEY = "workspaceRoot";
     /** Session metadata of this gateway's worktrees only. */
     static final String BRANCH_KEY = "worktreeBranch";
+
     static final String REPOSITORY_KEY = "worktreeRepository";
     static final String BASE_COMMIT_KEY = "worktreeBaseCommit";
     static final String OWNER_KEY = "worktreeOwner";
@@ -56,12 +58,13 @@ public final class Worktrees {
     }
 
     /** What deleting a session did with its worktree. */
-    public record Release(String path, String branch, Outcome outcome, String reason, boolean branchDeleted) {
-    }
+    public record Release(String path, String branch, Outcome outcome, String reason, boolean branchDeleted) {}
 
     /** {@code removed}; {@code kept} on disk (with the reason); {@code missing}: it was already gone. */
     public enum Outcome {
-        REMOVED, KEPT, MISSING;
+        REMOVED,
+        KEPT,
+        MISSING;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -79,8 +82,14 @@ public final class Worktrees {
             return Optional.empty();
         }
         String repository = meta.get(REPOSITORY_KEY);
-        return Optional.of(new Placement.Worktree(session.id(), meta.get(NAME_KEY), meta.get(BRANCH_KEY),
-                repository == null ? null : Path.of(repository), Path.of(path), meta.get(BASE_COMMIT_KEY), false,
+        return Optional.of(new Placement.Worktree(
+                session.id(),
+                meta.get(NAME_KEY),
+                meta.get(BRANCH_KEY),
+                repository == null ? null : Path.of(repository),
+                Path.of(path),
+                meta.get(BASE_COMMIT_KEY),
+                false,
                 isOwned(meta)));
     }
 
@@ -91,7 +100,8 @@ public final class Worktrees {
     public Placement.Worktree reuse(Placement.Worktree recorded, String requestedName) {
         if (requestedName != null && !requestedName.equals(recorded.name())) {
             throw GatewayException.invalidArgument("Session " + recorded.sessionId() + " already has worktree '"
-                    + recorded.name() + "' at " + recorded.path() + "; a session has one worktree, so send worktree:true "
+                    + recorded.name() + "' at " + recorded.path()
+                    + "; a session has one worktree, so send worktree:true "
                     + "(or its name), or start a new session for another one.");
         }
         if (!Files.isDirectory(recorded.path(), LinkOption.NOFOLLOW_LINKS)) {
@@ -116,11 +126,15 @@ public final class Worktrees {
         Path path = directory.resolve(defaultName(sessionId));
         String commit = resolveCommit(repository, ref == null ? "HEAD" : checkRef(ref));
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new GatewayException(ErrorCode.GIT_FAILED, "The worktree path " + path + " already exists but "
-                    + "session " + sessionId + " records no worktree; remove the stale directory (git worktree remove) "
-                    + "and retry.");
+            throw new GatewayException(
+                    ErrorCode.GIT_FAILED,
+                    "The worktree path " + path + " already exists but "
+                            + "session " + sessionId
+                            + " records no worktree; remove the stale directory (git worktree remove) "
+                            + "and retry.");
         }
-        if (git.run(repository, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch).ok()) {
+        if (git.run(repository, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch)
+                .ok()) {
             throw GatewayException.invalidArgument("Branch " + branch + " already exists in " + repository
                     + " (another session's worktree?); pick another worktree name.");
         }
@@ -135,17 +149,31 @@ public final class Worktrees {
         locked(() -> {
             if (Files.exists(worktree.path(), LinkOption.NOFOLLOW_LINKS)) {
                 if (!isRegistered(worktree.repository(), worktree.path(), worktree.branch())) {
-                    throw new GatewayException(ErrorCode.GIT_FAILED, "The worktree path " + worktree.path()
-                            + " already exists and is not a worktree of " + worktree.repository() + " on "
-                            + worktree.branch() + "; remove the stale directory and retry.");
+                    throw new GatewayException(
+                            ErrorCode.GIT_FAILED,
+                            "The worktree path " + worktree.path()
+                                    + " already exists and is not a worktree of " + worktree.repository() + " on "
+                                    + worktree.branch() + "; remove the stale directory and retry.");
                 }
                 return null;
             }
             PrivateFiles.createDirectories(directory);
-            git.require(worktree.repository(), "git worktree add " + worktree.path(), "worktree", "add", "-b",
-                    worktree.branch(), "--", worktree.path().toString(), worktree.baseCommit());
-            log.info("created worktree {} of {} on {} for session {}", worktree.path(), worktree.repository(),
-                    worktree.branch(), worktree.sessionId());
+            git.require(
+                    worktree.repository(),
+                    "git worktree add " + worktree.path(),
+                    "worktree",
+                    "add",
+                    "-b",
+                    worktree.branch(),
+                    "--",
+                    worktree.path().toString(),
+                    worktree.baseCommit());
+            log.info(
+                    "created worktree {} of {} on {} for session {}",
+                    worktree.path(),
+                    worktree.repository(),
+                    worktree.branch(),
+                    worktree.sessionId());
             return null;
         });
         Map<String, String> meta = new HashMap<>();
@@ -175,8 +203,12 @@ public final class Worktrees {
         Placement.Worktree worktree = recorded.get();
         String path = worktree.path().toString();
         if (!worktree.owned()) {
-            return Optional.of(new Release(path, worktree.branch(), Outcome.KEPT,
-                    "this gateway did not create it (it is not under " + directory + "), so it is left as it is", false));
+            return Optional.of(new Release(
+                    path,
+                    worktree.branch(),
+                    Outcome.KEPT,
+                    "this gateway did not create it (it is not under " + directory + "), so it is left as it is",
+                    false));
         }
         try {
             return Optional.of(locked(() -> remove(worktree)));
@@ -192,26 +224,41 @@ public final class Worktrees {
             git.run(worktree.repository(), "worktree", "prune");
             outcome = Outcome.MISSING;
         } else {
-            Git.Result status = git.require(worktree.path(), "git status", "status", "--porcelain",
-                    "--untracked-files=all");
-            long changed = status.stdout().lines().filter(line -> !line.isBlank()).count();
+            Git.Result status =
+                    git.require(worktree.path(), "git status", "status", "--porcelain", "--untracked-files=all");
+            long changed =
+                    status.stdout().lines().filter(line -> !line.isBlank()).count();
             if (changed > 0) {
-                return new Release(path, worktree.branch(), Outcome.KEPT, "it has uncommitted work (" + changed
-                        + " changed or untracked path" + (changed == 1 ? "" : "s") + "); commit or discard it, then "
-                        + "run git worktree remove " + path, false);
+                return new Release(
+                        path,
+                        worktree.branch(),
+                        Outcome.KEPT,
+                        "it has uncommitted work (" + changed
+                                + " changed or untracked path" + (changed == 1 ? "" : "s")
+                                + "); commit or discard it, then "
+                                + "run git worktree remove " + path,
+                        false);
             }
             Git.Result removed = git.run(worktree.repository(), "worktree", "remove", "--", path);
             if (!removed.ok()) {
-                return new Release(path, worktree.branch(), Outcome.KEPT, "git worktree remove failed: "
-                        + removed.problem(), false);
+                return new Release(
+                        path,
+                        worktree.branch(),
+                        Outcome.KEPT,
+                        "git worktree remove failed: " + removed.problem(),
+                        false);
             }
             outcome = Outcome.REMOVED;
         }
         log.info("removed worktree {} of {}", path, worktree.repository());
-        Git.Result tip = git.run(worktree.repository(), "rev-parse", "--verify", "--quiet", "refs/heads/" + worktree.branch());
+        Git.Result tip =
+                git.run(worktree.repository(), "rev-parse", "--verify", "--quiet", "refs/heads/" + worktree.branch());
         boolean atBase = tip.ok() && tip.stdout().strip().equals(worktree.baseCommit());
-        boolean branchDeleted = atBase && git.run(worktree.repository(), "branch", "-D", "--", worktree.branch()).ok();
-        String reason = branchDeleted || !tip.ok() ? null
+        boolean branchDeleted = atBase
+                && git.run(worktree.repository(), "branch", "-D", "--", worktree.branch())
+                        .ok();
+        String reason = branchDeleted || !tip.ok()
+                ? null
                 : "branch " + worktree.branch() + " is kept: it has commits made in the worktree";
         return new Release(path, worktree.branch(), outcome, reason, branchDeleted);
     }
@@ -220,21 +267,26 @@ public final class Worktrees {
     public Path repositoryOf(Path directory) {
         Git.Result top = git.run(directory, "rev-parse", "--show-toplevel");
         if (!top.ok()) {
-            throw GatewayException.invalidArgument("worktree needs a git repository, and " + directory + " is not in one; "
-                    + "pass the workingDir of a git repository, or a registered workspace.");
+            throw GatewayException.invalidArgument("worktree needs a git repository, and " + directory
+                    + " is not in one; " + "pass the workingDir of a git repository, or a registered workspace.");
         }
         try {
             return Path.of(top.stdout().strip()).toRealPath();
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.GIT_FAILED, "git named " + top.stdout().strip() + " as the repository of "
-                    + directory + ", which cannot be read: " + e.getMessage());
+            throw new GatewayException(
+                    ErrorCode.GIT_FAILED,
+                    "git named " + top.stdout().strip() + " as the repository of " + directory
+                            + ", which cannot be read: " + e.getMessage());
         }
     }
 
     private boolean isOwned(Map<String, String> meta) {
         String path = meta.get(PATH_KEY);
-        return OWNER.equals(meta.get(OWNER_KEY)) && meta.get(REPOSITORY_KEY) != null && meta.get(BRANCH_KEY) != null
-                && path != null && Path.of(path).normalize().startsWith(directory);
+        return OWNER.equals(meta.get(OWNER_KEY))
+                && meta.get(REPOSITORY_KEY) != null
+                && meta.get(BRANCH_KEY) != null
+                && path != null
+                && Path.of(path).normalize().startsWith(directory);
     }
 
     private boolean isRegistered(Path repository, Path path, String branch) {
@@ -254,7 +306,8 @@ public final class Worktrees {
     }
 
     private String resolveCommit(Path repository, String ref) {
-        Git.Result commit = git.run(repository, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}");
+        Git.Result commit =
+                git.run(repository, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}");
         if (!commit.ok()) {
             throw GatewayException.invalidArgument("worktree ref '" + ref + "' is not a commit of " + repository
                     + " (a branch, tag or commit id; default HEAD).");
@@ -264,7 +317,11 @@ public final class Worktrees {
 
     /** The original's worktree name rule. */
     static String checkName(String name) {
-        if (name.equals(".") || name.equals("..") || name.startsWith(".") || name.startsWith("-") || name.contains("..")
+        if (name.equals(".")
+                || name.equals("..")
+                || name.startsWith(".")
+                || name.startsWith("-")
+                || name.contains("..")
                 || !NAME.matcher(name).matches()) {
             throw GatewayException.invalidArgument("worktree name '" + name + "' is not allowed: 1-64 characters of "
                     + "A-Z a-z 0-9 . _ -, not starting with '.' or '-', without '..'.");
@@ -273,7 +330,9 @@ public final class Worktrees {
     }
 
     private static String checkRef(String ref) {
-        if (ref.isEmpty() || ref.length() > MAX_REF_CHARS || ref.startsWith("-")
+        if (ref.isEmpty()
+                || ref.length() > MAX_REF_CHARS
+                || ref.startsWith("-")
                 || ref.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
             throw GatewayException.invalidArgument("worktree ref must be a git ref of 1-" + MAX_REF_CHARS
                     + " characters, not starting with '-', without spaces or control characters.");
@@ -290,11 +349,12 @@ public final class Worktrees {
         try {
             return lock.locked(action);
         } catch (LockTimeoutException e) {
-            throw new GatewayException(ErrorCode.GIT_FAILED, "Another gateway process held worktrees.lock too long: "
-                    + e.getMessage());
+            throw new GatewayException(
+                    ErrorCode.GIT_FAILED, "Another gateway process held worktrees.lock too long: " + e.getMessage());
         } catch (IOException e) {
-            throw new GatewayException(ErrorCode.STORE_UNAVAILABLE, "The worktrees directory " + directory
-                    + " cannot be used: " + e.getMessage());
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "The worktrees directory " + directory + " cannot be used: " + e.getMessage());
         }
     }
 }

@@ -38,12 +38,14 @@ public final class GatewayOverheadBenchmark {
     private static final int GATEWAY_CALL_SECONDS = 120;
 
     /** One CLI under measurement: its offline environment, a warm gateway (null without the tool) and the samples. */
-    private record Subject(RealCli cli, RealCliEnvironment env, GatewayProcess gateway,
-                           List<Long> bareNanos, List<Long> gatewayNanos) {
-    }
+    private record Subject(
+            RealCli cli,
+            RealCliEnvironment env,
+            GatewayProcess gateway,
+            List<Long> bareNanos,
+            List<Long> gatewayNanos) {}
 
-    private GatewayOverheadBenchmark() {
-    }
+    private GatewayOverheadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int repetitions = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_REPETITIONS;
@@ -89,8 +91,10 @@ public final class GatewayOverheadBenchmark {
 
     private static Subject subject(RealCli cli, RealCliEnvironment env) throws IOException {
         GatewayProcess gateway = GatewayProcess.startIsolated(env.environmentWith(Map.of(
-                "LLM_GATEWAY_HOME", env.home().resolve("gateway-data").toString(),
-                cli.commandVariable(), env.binary().toString())));
+                "LLM_GATEWAY_HOME",
+                env.home().resolve("gateway-data").toString(),
+                cli.commandVariable(),
+                env.binary().toString())));
         gateway.client.initialize();
         String tool = cli.cliName() + "_request";
         if (!gateway.client.toolNames().contains(tool)) {
@@ -109,9 +113,15 @@ public final class GatewayOverheadBenchmark {
             case CODEX -> env.command("exec", "--json", "--skip-git-repo-check", "-");
             case GEMINI -> throw new IllegalArgumentException("gemini is not benchmarked: node start-up dominates it");
         };
-        CliProcess.Outcome outcome = CliProcess.run(command, env.environment(), env.workDir(), prompt, RUN_TIMEOUT,
+        CliProcess.Outcome outcome = CliProcess.run(
+                command,
+                env.environment(),
+                env.workDir(),
+                prompt,
+                RUN_TIMEOUT,
                 env.tmpDir().resolve("capture"));
-        if (outcome.exitCode() != 0 || !outcome.stdout().contains(FakeModelApi.expectedReply(subject.cli(), 1, prompt))) {
+        if (outcome.exitCode() != 0
+                || !outcome.stdout().contains(FakeModelApi.expectedReply(subject.cli(), 1, prompt))) {
             throw new IllegalStateException("bare " + subject.cli().cliName() + " run failed: " + outcome);
         }
         return outcome.elapsed().toNanos();
@@ -123,20 +133,33 @@ public final class GatewayOverheadBenchmark {
             return 0;
         }
         long started = System.nanoTime();
-        JsonNode result = subject.gateway().client.callTool(subject.cli().cliName() + "_request",
-                Map.of("prompt", prompt, "workingDir", subject.env().workDir().toString()), GATEWAY_CALL_SECONDS);
+        JsonNode result = subject.gateway()
+                .client
+                .callTool(
+                        subject.cli().cliName() + "_request",
+                        Map.of(
+                                "prompt",
+                                prompt,
+                                "workingDir",
+                                subject.env().workDir().toString()),
+                        GATEWAY_CALL_SECONDS);
         long elapsed = System.nanoTime() - started;
-        if (result.path("isError").asBoolean() || !FakeModelApi.expectedReply(subject.cli(), 1, prompt)
-                .equals(result.path("structuredContent").path("response").asText())) {
-            throw new IllegalStateException("gateway " + subject.cli().cliName() + " request failed: " + result
-                    + "\n" + subject.gateway().stderr());
+        if (result.path("isError").asBoolean()
+                || !FakeModelApi.expectedReply(subject.cli(), 1, prompt)
+                        .equals(result.path("structuredContent")
+                                .path("response")
+                                .asText())) {
+            throw new IllegalStateException("gateway " + subject.cli().cliName() + " request failed: " + result + "\n"
+                    + subject.gateway().stderr());
         }
         return elapsed;
     }
 
     private static void report(List<Subject> subjects, int repetitions) throws IOException {
-        System.out.printf("Gateway overhead, %d interleaved repetitions per side after %d warm-up rounds, fake model API on loopback"
-                + " (load average at the end: %s)%n%n", repetitions, WARM_UP, loadAverage());
+        System.out.printf(
+                "Gateway overhead, %d interleaved repetitions per side after %d warm-up rounds, fake model API on loopback"
+                        + " (load average at the end: %s)%n%n",
+                repetitions, WARM_UP, loadAverage());
         System.out.println("| cli | bare median ms | via gateway median ms | overhead median ms (paired) |");
         System.out.println("|---|---|---|---|");
         for (Subject subject : subjects) {
@@ -147,10 +170,15 @@ public final class GatewayOverheadBenchmark {
             }
             List<Long> differences = new ArrayList<>();
             for (int i = 0; i < subject.bareNanos().size(); i++) {
-                differences.add(subject.gatewayNanos().get(i) - subject.bareNanos().get(i));
+                differences.add(
+                        subject.gatewayNanos().get(i) - subject.bareNanos().get(i));
             }
-            System.out.printf("| %s | %.1f | %.1f | %.1f |%n", subject.cli().cliName(), bare,
-                    BenchStats.ofNanos(subject.gatewayNanos()).medianMs(), BenchStats.ofNanos(differences).medianMs());
+            System.out.printf(
+                    "| %s | %.1f | %.1f | %.1f |%n",
+                    subject.cli().cliName(),
+                    bare,
+                    BenchStats.ofNanos(subject.gatewayNanos()).medianMs(),
+                    BenchStats.ofNanos(differences).medianMs());
         }
     }
 

@@ -63,7 +63,11 @@ public final class HttpBenchmark {
                 client.initialize();
                 clients.add(client);
             }
-            String session = clients.get(0).call("session_create", Map.of("cli", "claude")).get("session").get("id").asText();
+            String session = clients.get(0)
+                    .call("session_create", Map.of("cli", "claude"))
+                    .get("session")
+                    .get("id")
+                    .asText();
             Function<Integer, Caller> caller = i -> (tool, arguments) -> {
                 JsonNode result = clients.get(i).callTool(tool, arguments);
                 if (result.path("isError").asBoolean(false)) {
@@ -76,22 +80,40 @@ public final class HttpBenchmark {
 
     private static void stdio(int round) throws Exception {
         Path dir = Files.createTempDirectory("bench-stdio");
-        ProcessBuilder builder = new ProcessBuilder(GatewayProcess.javaExecutable(), "-jar", GatewayProcess.jar().toString());
+        ProcessBuilder builder = new ProcessBuilder(
+                GatewayProcess.javaExecutable(), "-jar", GatewayProcess.jar().toString());
         builder.environment().put("LLM_GATEWAY_HOME", dir.toString());
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         try (Pipelined pipe = new Pipelined(process)) {
-            pipe.request("initialize", Map.of("protocolVersion", "2025-11-25", "capabilities", Map.of(),
-                    "clientInfo", Map.of("name", "bench", "version", "1")));
+            pipe.request(
+                    "initialize",
+                    Map.of(
+                            "protocolVersion",
+                            "2025-11-25",
+                            "capabilities",
+                            Map.of(),
+                            "clientInfo",
+                            Map.of("name", "bench", "version", "1")));
             pipe.notify("notifications/initialized");
-            JsonNode created = pipe.request("tools/call", Map.of("name", "session_create", "arguments", Map.of("cli", "claude")));
-            String session = created.get("result").get("structuredContent").get("session").get("id").asText();
-            measureAll("stdio", i -> (tool, arguments) -> {
-                JsonNode response = pipe.request("tools/call", Map.of("name", tool, "arguments", arguments));
-                if (!response.has("result") || response.get("result").path("isError").asBoolean(false)) {
-                    throw new IllegalStateException(response.toString());
-                }
-            }, session, round);
+            JsonNode created =
+                    pipe.request("tools/call", Map.of("name", "session_create", "arguments", Map.of("cli", "claude")));
+            String session = created.get("result")
+                    .get("structuredContent")
+                    .get("session")
+                    .get("id")
+                    .asText();
+            measureAll(
+                    "stdio",
+                    i -> (tool, arguments) -> {
+                        JsonNode response = pipe.request("tools/call", Map.of("name", tool, "arguments", arguments));
+                        if (!response.has("result")
+                                || response.get("result").path("isError").asBoolean(false)) {
+                            throw new IllegalStateException(response.toString());
+                        }
+                    },
+                    session,
+                    round);
         } finally {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -101,23 +123,25 @@ public final class HttpBenchmark {
     private static void measureAll(String transport, Function<Integer, Caller> callers, String session, int round)
             throws Exception {
         for (String tool : List.of("session_get", "session_create")) {
-            Map<String, Object> arguments = tool.equals("session_get") ? Map.of("sessionId", session)
+            Map<String, Object> arguments = tool.equals("session_get")
+                    ? Map.of("sessionId", session)
                     : Map.of("cli", "codex", "setAsActive", false);
             run(callers, 32, WARMUP_CALLS, tool, arguments); // JIT warm-up on the whole path
             for (int clients : CLIENTS) {
                 Result r = run(callers, clients, CALLS, tool, arguments);
-                System.out.printf("| %s | %s | %d | %.3f | %.3f | %.0f | %d |%n", transport, tool, clients,
-                        r.stats.medianMs(), r.stats.p99Ms(), r.callsPerSecond, round);
+                System.out.printf(
+                        "| %s | %s | %d | %.3f | %.3f | %.0f | %d |%n",
+                        transport, tool, clients, r.stats.medianMs(), r.stats.p99Ms(), r.callsPerSecond, round);
             }
         }
     }
 
-    private record Result(BenchStats stats, double callsPerSecond) {
-    }
+    private record Result(BenchStats stats, double callsPerSecond) {}
 
     /** {@code clients} threads share {@code calls} calls; every latency is kept. */
-    private static Result run(Function<Integer, Caller> callers, int clients, int calls, String tool,
-            Map<String, Object> arguments) throws Exception {
+    private static Result run(
+            Function<Integer, Caller> callers, int clients, int calls, String tool, Map<String, Object> arguments)
+            throws Exception {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>(calls));
         AtomicLong left = new AtomicLong(calls);
         CountDownLatch start = new CountDownLatch(1);
@@ -125,18 +149,20 @@ public final class HttpBenchmark {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
         for (int i = 0; i < clients; i++) {
             Caller caller = callers.apply(i);
-            workers.add(CompletableFuture.runAsync(() -> {
-                try {
-                    start.await();
-                    while (left.getAndDecrement() > 0) {
-                        long t0 = System.nanoTime();
-                        caller.call(tool, arguments);
-                        latencies.add(System.nanoTime() - t0);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, pool));
+            workers.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            start.await();
+                            while (left.getAndDecrement() > 0) {
+                                long t0 = System.nanoTime();
+                                caller.call(tool, arguments);
+                                latencies.add(System.nanoTime() - t0);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    pool));
         }
         long t0 = System.nanoTime();
         start.countDown();
@@ -173,23 +199,27 @@ public final class HttpBenchmark {
 
         Pipelined(Process process) {
             this.out = process.getOutputStream();
-            BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        JsonNode message = MAPPER.readTree(line);
-                        if (message.has("id") && !message.has("method")) {
-                            CompletableFuture<JsonNode> answer = waiting.remove(message.get("id").asLong());
-                            if (answer != null) {
-                                answer.complete(message);
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            reader = new Thread(
+                    () -> {
+                        try {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                JsonNode message = MAPPER.readTree(line);
+                                if (message.has("id") && !message.has("method")) {
+                                    CompletableFuture<JsonNode> answer =
+                                            waiting.remove(message.get("id").asLong());
+                                    if (answer != null) {
+                                        answer.complete(message);
+                                    }
+                                }
                             }
+                        } catch (Exception e) {
+                            waiting.values().forEach(f -> f.completeExceptionally(e));
                         }
-                    }
-                } catch (Exception e) {
-                    waiting.values().forEach(f -> f.completeExceptionally(e));
-                }
-            }, "bench-stdio-reader");
+                    },
+                    "bench-stdio-reader");
             reader.setDaemon(true);
             reader.start();
         }

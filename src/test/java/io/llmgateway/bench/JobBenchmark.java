@@ -24,8 +24,8 @@ public final class JobBenchmark {
     private static final int STATUS_CALLS = 300;
     private static final int SYNC_CALLS = 60;
     private static final int QUEUED_JOBS = 50;
-    private static final List<ProviderId> PROVIDERS = List.of(ProviderId.CLAUDE, ProviderId.CODEX, ProviderId.GEMINI,
-            ProviderId.GROK);
+    private static final List<ProviderId> PROVIDERS =
+            List.of(ProviderId.CLAUDE, ProviderId.CODEX, ProviderId.GEMINI, ProviderId.GROK);
 
     public static void main(String[] args) throws Exception {
         Path dataDir = Files.createTempDirectory("bench-jobs");
@@ -60,9 +60,10 @@ public final class JobBenchmark {
                 completions.add(System.nanoTime() - t0);
             }
         }
-        System.out.println(BenchStats.row("claude_request_async: submit → jobId (a slot free, supervisor started)",
-                BenchStats.ofNanos(samples)));
-        System.out.println(BenchStats.row("claude_request_async: submit → completed (status polled every 10 ms)",
+        System.out.println(BenchStats.row(
+                "claude_request_async: submit → jobId (a slot free, supervisor started)", BenchStats.ofNanos(samples)));
+        System.out.println(BenchStats.row(
+                "claude_request_async: submit → completed (status polled every 10 ms)",
                 BenchStats.ofNanos(completions)));
         return jobId;
     }
@@ -85,8 +86,8 @@ public final class JobBenchmark {
         List<Long> sync = new ArrayList<>();
         for (int i = 0; i < SYNC_CALLS + 10; i++) {
             long t0 = System.nanoTime();
-            ProcessBuilder pb = new ProcessBuilder(fakes.executable(ProviderId.CLAUDE).toString(), "-p",
-                    "--output-format=stream-json", "--verbose");
+            ProcessBuilder pb = new ProcessBuilder(
+                    fakes.executable(ProviderId.CLAUDE).toString(), "-p", "--output-format=stream-json", "--verbose");
             pb.environment().putAll(fakes.environment());
             Process p = pb.start();
             p.getOutputStream().write(("bench bare " + i).getBytes(StandardCharsets.UTF_8));
@@ -101,8 +102,10 @@ public final class JobBenchmark {
                 sync.add(t2 - t1);
             }
         }
-        System.out.println(BenchStats.row("bare fake claude run (spawn, stdin, read stdout, exit)", BenchStats.ofNanos(bare)));
-        System.out.println(BenchStats.row("claude_request round trip (sync, through the job service)", BenchStats.ofNanos(sync)));
+        System.out.println(
+                BenchStats.row("bare fake claude run (spawn, stdin, read stdout, exit)", BenchStats.ofNanos(bare)));
+        System.out.println(
+                BenchStats.row("claude_request round trip (sync, through the job service)", BenchStats.ofNanos(sync)));
     }
 
     private static void throughQueue(GatewayProcess gw) throws InterruptedException {
@@ -110,7 +113,9 @@ public final class JobBenchmark {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < QUEUED_JOBS; i++) {
             ProviderId cli = PROVIDERS.get(i % PROVIDERS.size());
-            ids.add(call(gw, cli.wireName() + "_request_async", Map.of("prompt", "bench queue " + i)).get("jobId").asText());
+            ids.add(call(gw, cli.wireName() + "_request_async", Map.of("prompt", "bench queue " + i))
+                    .get("jobId")
+                    .asText());
         }
         long submitted = System.nanoTime();
         Duration runTimes = Duration.ZERO;
@@ -120,14 +125,20 @@ public final class JobBenchmark {
             if ("completed".equals(job.get("status").asText())) {
                 completed++;
             }
-            runTimes = runTimes.plus(Duration.between(Instant.parse(job.get("startedAt").asText()),
+            runTimes = runTimes.plus(Duration.between(
+                    Instant.parse(job.get("startedAt").asText()),
                     Instant.parse(job.get("finishedAt").asText())));
         }
         long wall = System.nanoTime() - t0;
-        System.out.printf("%n%d short jobs (claude, codex, gemini, grok in turn) with LLM_GATEWAY_MAX_JOBS=4, "
-                + "_PER_PROVIDER=2: %d completed; all submitted in %.0f ms; wall time until all finished %.0f ms; "
-                + "sum of run times (startedAt → finishedAt) %d ms; sum / wall = %.2f%n",
-                QUEUED_JOBS, completed, (submitted - t0) / 1e6, wall / 1e6, runTimes.toMillis(),
+        System.out.printf(
+                "%n%d short jobs (claude, codex, gemini, grok in turn) with LLM_GATEWAY_MAX_JOBS=4, "
+                        + "_PER_PROVIDER=2: %d completed; all submitted in %.0f ms; wall time until all finished %.0f ms; "
+                        + "sum of run times (startedAt → finishedAt) %d ms; sum / wall = %.2f%n",
+                QUEUED_JOBS,
+                completed,
+                (submitted - t0) / 1e6,
+                wall / 1e6,
+                runTimes.toMillis(),
                 runTimes.toMillis() / (wall / 1e6));
     }
 

@@ -50,12 +50,20 @@ public final class SessionBenchmark {
             Path dir = Files.createTempDirectory("bench-start");
             long t0 = System.nanoTime();
             try (GatewayProcess gw = GatewayProcess.start(dir, Map.of())) {
-                gw.client.request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                        "clientInfo", Map.of("name", "bench", "version", "1")));
+                gw.client.request(
+                        "initialize",
+                        Map.of(
+                                "protocolVersion",
+                                "2025-06-18",
+                                "capabilities",
+                                Map.of(),
+                                "clientInfo",
+                                Map.of("name", "bench", "version", "1")));
                 samples.add(System.nanoTime() - t0);
             }
         }
-        System.out.println(BenchStats.row("spawn → initialize response (plain java -jar)", BenchStats.ofNanos(samples)));
+        System.out.println(
+                BenchStats.row("spawn → initialize response (plain java -jar)", BenchStats.ofNanos(samples)));
     }
 
     /**
@@ -123,8 +131,15 @@ public final class SessionBenchmark {
                 List<SessionChange> batch = new ArrayList<>();
                 for (int i = done; i < Math.min(count, done + 10_000); i++) {
                     ProviderId cli = ProviderId.values()[i % ProviderId.values().length];
-                    batch.add(new SessionChange.Put(new SessionRecord("gw-" + UUID.randomUUID(), cli, "seeded " + i,
-                            now, now.minusSeconds(i), null, Map.of(), null)));
+                    batch.add(new SessionChange.Put(new SessionRecord(
+                            "gw-" + UUID.randomUUID(),
+                            cli,
+                            "seeded " + i,
+                            now,
+                            now.minusSeconds(i),
+                            null,
+                            Map.of(),
+                            null)));
                 }
                 store.update(state -> new SessionStore.Transaction<>(batch, null));
             }
@@ -142,8 +157,12 @@ public final class SessionBenchmark {
                 try (GatewayProcess gw = GatewayProcess.start(dir, Map.of())) {
                     gw.client.initialize();
                     for (int i = 0; i < perProcess; i++) {
-                        acked.add(gw.client.callTool("session_create", Map.of("cli", "codex", "setAsActive", false))
-                                .get("structuredContent").get("session").get("id").asText());
+                        acked.add(gw.client
+                                .callTool("session_create", Map.of("cli", "codex", "setAsActive", false))
+                                .get("structuredContent")
+                                .get("session")
+                                .get("id")
+                                .asText());
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
@@ -160,14 +179,17 @@ public final class SessionBenchmark {
         try (GatewayProcess gw = GatewayProcess.start(dir, Map.of())) {
             gw.client.initialize();
             for (int offset = 0; offset < 2 * perProcess; offset += 1000) {
-                for (JsonNode s : gw.client.callTool("session_list", Map.of("limit", 1000, "offset", offset))
-                        .get("structuredContent").get("sessions")) {
+                for (JsonNode s : gw.client
+                        .callTool("session_list", Map.of("limit", 1000, "offset", offset))
+                        .get("structuredContent")
+                        .get("sessions")) {
                     stored.add(s.get("id").asText());
                 }
             }
         }
         acknowledged.removeAll(stored);
-        System.out.printf("%ntwo processes x %d creates: %.2f s wall incl. JVM start, %.0f creates/s, lost: %d%n",
+        System.out.printf(
+                "%ntwo processes x %d creates: %.2f s wall incl. JVM start, %.0f creates/s, lost: %d%n",
                 perProcess, seconds, 2 * perProcess / seconds, acknowledged.size());
     }
 

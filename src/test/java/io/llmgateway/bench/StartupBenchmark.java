@@ -19,8 +19,13 @@ import java.util.concurrent.TimeUnit;
  * [spawns] [java]}; prints Markdown rows for docs/PERFORMANCE.md.
  */
 public final class StartupBenchmark {
-    private static final Map<String, Object> INITIALIZE = Map.of("protocolVersion", "2025-06-18",
-            "capabilities", Map.of(), "clientInfo", Map.of("name", "bench", "version", "1"));
+    private static final Map<String, Object> INITIALIZE = Map.of(
+            "protocolVersion",
+            "2025-06-18",
+            "capabilities",
+            Map.of(),
+            "clientInfo",
+            Map.of("name", "bench", "version", "1"));
 
     public static void main(String[] args) throws Exception {
         int spawns = args.length > 0 ? Integer.parseInt(args[0]) : 25;
@@ -55,8 +60,9 @@ public final class StartupBenchmark {
     /** Runs setup (which trains the archive) and returns the command line it prints for Claude Code. */
     private static List<String> setupLaunch(String java, Path dataDir) throws IOException, InterruptedException {
         run(List.of(java, "-jar", GatewayProcess.jar().toString(), "setup", "--client", "claude-code"), dataDir);
-        String printed = run(List.of(java, "-jar", GatewayProcess.jar().toString(), "setup", "--print", "--client",
-                "claude-code"), dataDir);
+        String printed = run(
+                List.of(java, "-jar", GatewayProcess.jar().toString(), "setup", "--print", "--client", "claude-code"),
+                dataDir);
         JsonNode entry = Json.newMapper().readTree(printed);
         List<String> command = new ArrayList<>(List.of(entry.get("command").asText()));
         entry.get("args").forEach(arg -> command.add(arg.asText()));
@@ -122,13 +128,22 @@ public final class StartupBenchmark {
 
     private static String row(String what, List<Long> nanos) {
         List<Long> sorted = nanos.stream().sorted().toList();
-        return String.format("| %s | %.0f | %.0f | %.0f | %d |", what, sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1) / 1e6, sorted.get(0) / 1e6, sorted.size());
+        return String.format(
+                "| %s | %.0f | %.0f | %.0f | %d |",
+                what,
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1) / 1e6,
+                sorted.get(0) / 1e6,
+                sorted.size());
     }
 
     private static String javaVersion(String java) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
-        String first = new String(process.getInputStream().readAllBytes()).lines().findFirst().orElse("?");
+        Process process =
+                new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+        String first = new String(process.getInputStream().readAllBytes())
+                .lines()
+                .findFirst()
+                .orElse("?");
         process.waitFor();
         return first.replace("\"", "");
     }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
 import io.llmgateway.exec.RunGroup;
-import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.ops.Doctor;
+import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.support.SpecialFiles;
 import java.io.ByteArrayOutputStream;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DoctorCommandTest {
     @TempDir
     Path root;
+
     private Path bin;
     private Path dataDir;
     private final Map<String, String> env = new HashMap<>();
@@ -45,10 +46,13 @@ class DoctorCommandTest {
     void healthySetUp() throws IOException {
         bin = Files.createDirectory(root.resolve("bin"));
         dataDir = root.resolve("data");
-        Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+                dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path claude = bin.resolve("claude");
-        Files.writeString(claude, "#!/bin/bash\ncase \"$1\" in\n  --version) echo '2.1.197 (Claude Code)' ;;\n"
-                + "  auth) echo '{\"loggedIn\": true, \"authMethod\": \"api_key\"}' ;;\nesac\n");
+        Files.writeString(
+                claude,
+                "#!/bin/bash\ncase \"$1\" in\n  --version) echo '2.1.197 (Claude Code)' ;;\n"
+                        + "  auth) echo '{\"loggedIn\": true, \"authMethod\": \"api_key\"}' ;;\nesac\n");
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
         env.put("PATH", bin.toString());
         env.put("HOME", root.toString());
@@ -62,10 +66,18 @@ class DoctorCommandTest {
 
     private int doctor(String... args) {
         ProviderRegistry registry = ProviderRegistry.standard();
-        Doctor doctor = new Doctor(env, dataDir, registry, new ProviderProber(registry, probes, env, Duration.ofSeconds(20)),
-                Optional.empty(), Clock.systemUTC());
-        return new DoctorCommand(doctor, "9.9.9").run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        Doctor doctor = new Doctor(
+                env,
+                dataDir,
+                registry,
+                new ProviderProber(registry, probes, env, Duration.ofSeconds(20)),
+                Optional.empty(),
+                Clock.systemUTC());
+        return new DoctorCommand(doctor, "9.9.9")
+                .run(
+                        List.of(args),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     /** The output with runs of blanks collapsed: column widths depend on the longest area name. */
@@ -154,7 +166,8 @@ class DoctorCommandTest {
     void aPolicyThatIsAFifoIsAProblemAndIsNotWaitedFor() throws Exception {
         Path policy = SpecialFiles.fifo(dataDir.resolve("policy.json"));
         assertEquals(1, assertTimeoutPreemptively(Duration.ofSeconds(60), () -> doctor()));
-        assertTrue(output().contains("PROBLEM policy policy.json is a FIFO (named pipe), not a regular file"), output());
+        assertTrue(
+                output().contains("PROBLEM policy policy.json is a FIFO (named pipe), not a regular file"), output());
         assertTrue(output().contains("a running gateway keeps its last good policy"), output());
         assertTrue(output().contains("--check-policy " + policy), output());
     }
@@ -177,8 +190,10 @@ class DoctorCommandTest {
 
     @Test
     void aCliThatIsNotLoggedInIsAProblemWithItsLoginCommand() throws IOException {
-        Files.writeString(bin.resolve("claude"), "#!/bin/bash\ncase \"$1\" in\n  --version) echo '2.1.197 (Claude Code)' ;;\n"
-                + "  auth) echo '{\"loggedIn\": false}'; exit 1 ;;\nesac\n");
+        Files.writeString(
+                bin.resolve("claude"),
+                "#!/bin/bash\ncase \"$1\" in\n  --version) echo '2.1.197 (Claude Code)' ;;\n"
+                        + "  auth) echo '{\"loggedIn\": false}'; exit 1 ;;\nesac\n");
         assertEquals(1, doctor());
         assertTrue(output().contains("PROBLEM claude"), output());
         assertTrue(output().contains("fix: run `claude auth login`, or set ANTHROPIC_API_KEY"), output());
@@ -200,7 +215,8 @@ class DoctorCommandTest {
         assertEquals("9.9.9", report.get("version").asText());
         JsonNode providers = null;
         for (JsonNode check : report.get("checks")) {
-            assertTrue(List.of("ok", "info", "problem").contains(check.get("status").asText()));
+            assertTrue(List.of("ok", "info", "problem")
+                    .contains(check.get("status").asText()));
             if (check.get("area").asText().equals("providers")) {
                 providers = check;
             }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GrantCommandTest {
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -33,8 +34,11 @@ class GrantCommandTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        return new GrantCommand(new GrantService(new GrantFile(dataDir), clock), clock).run(List.of(args),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new GrantCommand(new GrantService(new GrantFile(dataDir), clock), clock)
+                .run(
+                        List.of(args),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -68,12 +72,18 @@ class GrantCommandTest {
     @Test
     void listShowsNamesAndExpiryButNoTokenAndRevokeRemoves() throws Exception {
         run("add", "ci", "--expires", "2");
-        String token = out().lines().filter(l -> l.trim().startsWith("lgw_")).findFirst().orElseThrow().trim();
+        String token = out().lines()
+                .filter(l -> l.trim().startsWith("lgw_"))
+                .findFirst()
+                .orElseThrow()
+                .trim();
         run("add", "desk");
         assertEquals(0, run("list", "--json"));
         JsonNode list = Json.newMapper().readTree(out());
         assertEquals(2, list.get("grants").size());
-        assertEquals("2026-12-03T10:00:00Z", list.get("grants").get(0).get("expiresAt").asText());
+        assertEquals(
+                "2026-12-03T10:00:00Z",
+                list.get("grants").get(0).get("expiresAt").asText());
         assertFalse(list.get("grants").get(0).get("expired").asBoolean());
         assertTrue(list.get("grants").get(1).get("expiresAt").isNull());
         assertFalse(out().contains(token));

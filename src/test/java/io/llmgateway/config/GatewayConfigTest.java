@@ -14,8 +14,13 @@ import org.junit.jupiter.api.Test;
 class GatewayConfigTest {
     @Test
     void commandOverridesAreReadOnceStrippedAndBlankMeansUnset() {
-        GatewayConfig config = GatewayConfig.fromEnvironment(Map.of("HOME", "/tmp",
-                "LLM_GATEWAY_CLAUDE_COMMAND", "  /opt/claude/bin/claude ", "LLM_GATEWAY_CODEX_COMMAND", "  "));
+        GatewayConfig config = GatewayConfig.fromEnvironment(Map.of(
+                "HOME",
+                "/tmp",
+                "LLM_GATEWAY_CLAUDE_COMMAND",
+                "  /opt/claude/bin/claude ",
+                "LLM_GATEWAY_CODEX_COMMAND",
+                "  "));
         CliCommands commands = config.commands();
         assertEquals("/opt/claude/bin/claude", commands.command(ProviderId.CLAUDE));
         assertTrue(commands.isOverridden(ProviderId.CLAUDE));
@@ -25,11 +30,16 @@ class GatewayConfigTest {
 
     @Test
     void theProbeTimeoutIsASettingAndABadOneStopsTheStart() {
-        assertEquals(Duration.ofSeconds(5), GatewayConfig.fromEnvironment(Map.of("HOME", "/tmp")).probeTimeout());
-        assertEquals(Duration.ofMillis(250), GatewayConfig.fromEnvironment(Map.of("HOME", "/tmp",
-                "LLM_GATEWAY_PROBE_TIMEOUT_MS", "250")).probeTimeout());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(
-                Map.of("HOME", "/tmp", "LLM_GATEWAY_PROBE_TIMEOUT_MS", "soon")));
+        assertEquals(
+                Duration.ofSeconds(5),
+                GatewayConfig.fromEnvironment(Map.of("HOME", "/tmp")).probeTimeout());
+        assertEquals(
+                Duration.ofMillis(250),
+                GatewayConfig.fromEnvironment(Map.of("HOME", "/tmp", "LLM_GATEWAY_PROBE_TIMEOUT_MS", "250"))
+                        .probeTimeout());
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class,
+                () -> GatewayConfig.fromEnvironment(Map.of("HOME", "/tmp", "LLM_GATEWAY_PROBE_TIMEOUT_MS", "soon")));
         assertTrue(bad.getMessage().contains("LLM_GATEWAY_PROBE_TIMEOUT_MS"), bad.getMessage());
     }
 }

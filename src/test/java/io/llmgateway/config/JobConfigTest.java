@@ -25,10 +25,19 @@ class JobConfigTest {
 
     @Test
     void readsEveryVariableAndZeroDisablesDeferral() {
-        JobConfig config = JobConfig.fromEnvironment(Map.of("LLM_GATEWAY_SYNC_DEADLINE_MS", "0",
-                "LLM_GATEWAY_DEDUP_WINDOW_MS", "5000", "LLM_GATEWAY_MAX_JOBS", "8",
-                "LLM_GATEWAY_MAX_JOBS_PER_PROVIDER", "3", "LLM_GATEWAY_MAX_QUEUED_JOBS", "0",
-                "LLM_GATEWAY_JOB_RETENTION_DAYS", "2"));
+        JobConfig config = JobConfig.fromEnvironment(Map.of(
+                "LLM_GATEWAY_SYNC_DEADLINE_MS",
+                "0",
+                "LLM_GATEWAY_DEDUP_WINDOW_MS",
+                "5000",
+                "LLM_GATEWAY_MAX_JOBS",
+                "8",
+                "LLM_GATEWAY_MAX_JOBS_PER_PROVIDER",
+                "3",
+                "LLM_GATEWAY_MAX_QUEUED_JOBS",
+                "0",
+                "LLM_GATEWAY_JOB_RETENTION_DAYS",
+                "2"));
         assertFalse(config.deferralEnabled());
         assertEquals(Duration.ofSeconds(5), config.dedupWindow());
         assertEquals(8, config.maxRunning());
@@ -39,10 +48,11 @@ class JobConfigTest {
 
     @Test
     void badValuesNameTheVariable() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JobConfig.fromEnvironment(Map.of("LLM_GATEWAY_MAX_JOBS", "0")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> JobConfig.fromEnvironment(Map.of("LLM_GATEWAY_MAX_JOBS", "0")));
         assertTrue(e.getMessage().contains("LLM_GATEWAY_MAX_JOBS"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> JobConfig.fromEnvironment(Map.of("LLM_GATEWAY_SYNC_DEADLINE_MS", "soon")));
     }
 }

@@ -45,8 +45,8 @@ class ProcessExecutorTest {
     private static final Duration HANG_BOUND = Duration.ofSeconds(30);
     private static final Duration GRACE = Duration.ofMillis(300);
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
-    private static final RunLimits LIMITS = new RunLimits(Duration.ofSeconds(60), Duration.ofSeconds(60), 1024 * 1024,
-            GRACE);
+    private static final RunLimits LIMITS =
+            new RunLimits(Duration.ofSeconds(60), Duration.ofSeconds(60), 1024 * 1024, GRACE);
     private static Path fakes;
 
     @TempDir
@@ -57,7 +57,10 @@ class ProcessExecutorTest {
 
     @BeforeAll
     static void makeFakesExecutable() throws IOException, URISyntaxException {
-        fakes = Path.of(ProcessExecutorTest.class.getResource("fake/print-args.sh").toURI()).getParent();
+        fakes = Path.of(ProcessExecutorTest.class
+                        .getResource("fake/print-args.sh")
+                        .toURI())
+                .getParent();
         try (Stream<Path> scripts = Files.list(fakes)) {
             for (Path script : scripts.toList()) {
                 Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -118,7 +121,8 @@ class ProcessExecutorTest {
     void stdinFromAFileIsReadThenEndOfInputAndTheFileMayGoOnceTheChildStarted() throws IOException {
         Path prompt = Files.writeString(workDir.resolve("prompt.txt"), "from a file\n");
         Path out = workDir.resolve("out.log");
-        RunningProcess running = start(fake("cat-stdin.sh").stdin(Stdin.file(prompt))
+        RunningProcess running = start(fake("cat-stdin.sh")
+                .stdin(Stdin.file(prompt))
                 .output(Output.appendTo(out, workDir.resolve("err.log"))));
         Files.delete(prompt);
 
@@ -131,7 +135,8 @@ class ProcessExecutorTest {
 
     @Test
     void environmentAndWorkingDirectoryAreTheGivenOnesPlusTheRunMarker() throws IOException {
-        ProcessOutcome outcome = run(fake("env-and-cwd.sh").environment(Map.of("PATH", "/usr/bin:/bin", "FOO", "bar baz")));
+        ProcessOutcome outcome =
+                run(fake("env-and-cwd.sh").environment(Map.of("PATH", "/usr/bin:/bin", "FOO", "bar baz")));
 
         String[] lines = outcome.stdout().split("\n");
         assertEquals("FOO=bar baz", lines[0]);
@@ -142,8 +147,10 @@ class ProcessExecutorTest {
 
     @Test
     void nothingStartsWithoutAnEnvironmentGivenInFull() {
-        ProcessExecutor noEnvironment = ProcessExecutor.command(List.of(fakes.resolve("print-args.sh").toString()))
-                .directory(workDir).limits(LIMITS);
+        ProcessExecutor noEnvironment = ProcessExecutor.command(
+                        List.of(fakes.resolve("print-args.sh").toString()))
+                .directory(workDir)
+                .limits(LIMITS);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, noEnvironment::start);
         assertTrue(e.getMessage().contains("environment"), e.getMessage());
@@ -169,8 +176,8 @@ class ProcessExecutorTest {
 
     @Test
     void outputGrowingAFileResetsTheIdleTimer() {
-        ProcessOutcome outcome = run(fake("tick.sh").output(files())
-                .limits(limits(Duration.ofSeconds(3), Duration.ofMillis(1500))));
+        ProcessOutcome outcome =
+                run(fake("tick.sh").output(files()).limits(limits(Duration.ofSeconds(3), Duration.ofMillis(1500))));
 
         assertEquals(Termination.TIMEOUT, outcome.termination());
     }
@@ -187,8 +194,8 @@ class ProcessExecutorTest {
 
     @Test
     void idleTimeoutKillsASilentChildWritingToFilesAndKeepsTheFiles() throws IOException {
-        ProcessOutcome outcome = run(fake("silent.sh").output(files())
-                .limits(limits(Duration.ofSeconds(60), Duration.ofMillis(500))));
+        ProcessOutcome outcome =
+                run(fake("silent.sh").output(files()).limits(limits(Duration.ofSeconds(60), Duration.ofMillis(500))));
 
         assertEquals(Termination.IDLE_TIMEOUT, outcome.termination());
         assertEquals("hello\n", Files.readString(workDir.resolve("out.log")));
@@ -197,7 +204,8 @@ class ProcessExecutorTest {
     @Test
     void childIgnoringSigtermIsKilledAfterTheGrace() {
         // Idle timing starts after "ready", so the trap is in place before the gateway stops it.
-        ProcessOutcome outcome = run(fake("ignore-term.sh").limits(limits(Duration.ofSeconds(60), Duration.ofMillis(500))));
+        ProcessOutcome outcome =
+                run(fake("ignore-term.sh").limits(limits(Duration.ofSeconds(60), Duration.ofMillis(500))));
 
         assertEquals(Termination.IDLE_TIMEOUT, outcome.termination());
         assertEquals("ready\n", outcome.stdout());
@@ -206,8 +214,12 @@ class ProcessExecutorTest {
     @Test
     void cancelKillsTheChildAndTheGrandchildItForked() {
         RunningProcess running = start(fake("fork-child.sh"));
-        List<Long> grandchildren = Awaitility.await("parent and grandchild both run").atMost(HANG_BOUND)
-                .until(() -> markedProcesses(running.runId()).stream().filter(pid -> pid != running.pid()).toList(),
+        List<Long> grandchildren = Awaitility.await("parent and grandchild both run")
+                .atMost(HANG_BOUND)
+                .until(
+                        () -> markedProcesses(running.runId()).stream()
+                                .filter(pid -> pid != running.pid())
+                                .toList(),
                         pids -> !pids.isEmpty());
 
         running.cancel();
@@ -227,8 +239,8 @@ class ProcessExecutorTest {
             stopped.add(run.runId());
             StopStrategy.WHOLE_TREE.stop(run, grace);
         };
-        ProcessOutcome outcome = run(fake("silent.sh").stopWith(recording)
-                .limits(limits(Duration.ofSeconds(60), Duration.ofMillis(500))));
+        ProcessOutcome outcome = run(
+                fake("silent.sh").stopWith(recording).limits(limits(Duration.ofSeconds(60), Duration.ofMillis(500))));
 
         assertEquals(Termination.IDLE_TIMEOUT, outcome.termination());
         assertTrue(stopped.contains(outcome.runId()), stopped.toString());
@@ -284,7 +296,8 @@ class ProcessExecutorTest {
 
     @Test
     void floodIntoAFileBeyondTheCapStopsTheRunAndCutsTheFileBackToIt() throws IOException {
-        ProcessOutcome outcome = run(fake("flood.sh", "stdout", "y").output(files()).limits(cap(64 * 1024)));
+        ProcessOutcome outcome =
+                run(fake("flood.sh", "stdout", "y").output(files()).limits(cap(64 * 1024)));
 
         assertEquals(Termination.OUTPUT_TOO_LARGE, outcome.termination());
         assertEquals(126, outcome.reportedExitCode());
@@ -336,8 +349,11 @@ class ProcessExecutorTest {
         });
         caller.start();
         // silent.sh ends up as `sleep 1000` once it has started.
-        Awaitility.await("the child started").atMost(HANG_BOUND).until(() -> ProcessHandle.current().descendants()
-                .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 1000")));
+        Awaitility.await("the child started")
+                .atMost(HANG_BOUND)
+                .until(() -> ProcessHandle.current()
+                        .descendants()
+                        .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 1000")));
 
         caller.interrupt();
 
@@ -368,8 +384,12 @@ class ProcessExecutorTest {
         assertEquals(Termination.CANCELLED, released.termination());
         assertTrue(isRunning(first.pid()), "releasing the watch leaves the process alone");
 
-        RunningProcess adopted = RunningProcess.adopt(ProcessHandle.of(first.pid()).orElseThrow(), first.ref(),
-                first.runId(), output, limits(Duration.ofSeconds(2), Duration.ofSeconds(60)));
+        RunningProcess adopted = RunningProcess.adopt(
+                ProcessHandle.of(first.pid()).orElseThrow(),
+                first.ref(),
+                first.runId(),
+                output,
+                limits(Duration.ofSeconds(2), Duration.ofSeconds(60)));
         ProcessOutcome outcome = await(adopted);
 
         assertEquals(Termination.TIMEOUT, outcome.termination());
@@ -384,8 +404,8 @@ class ProcessExecutorTest {
         first.release();
         await(first);
 
-        RunningProcess adopted = RunningProcess.adopt(ProcessHandle.of(first.pid()).orElseThrow(), first.ref(),
-                first.runId(), output, LIMITS);
+        RunningProcess adopted = RunningProcess.adopt(
+                ProcessHandle.of(first.pid()).orElseThrow(), first.ref(), first.runId(), output, LIMITS);
         Files.createFile(go);
         ProcessOutcome outcome = await(adopted);
 
@@ -396,12 +416,18 @@ class ProcessExecutorTest {
     @Test
     void aDetachedProcessRunsInASessionOfItsOwnWithItsOutputInAFile() throws Exception {
         Path log = workDir.resolve("detached.log");
-        ProcessRef ref = ProcessExecutor.command(List.of(fakes.resolve("silent.sh").toString()))
-                .environment(ENV).directory(workDir).output(Output.appendBothTo(log)).ownSession().startDetached();
+        ProcessRef ref = ProcessExecutor.command(
+                        List.of(fakes.resolve("silent.sh").toString()))
+                .environment(ENV)
+                .directory(workDir)
+                .output(Output.appendBothTo(log))
+                .ownSession()
+                .startDetached();
         detached.add(ref.pid());
 
         assertTrue(ref.isAlive());
-        Awaitility.await("it wrote its greeting").atMost(HANG_BOUND)
+        Awaitility.await("it wrote its greeting")
+                .atMost(HANG_BOUND)
                 .until(() -> Files.readString(log).equals("hello\n"));
         if (!OwnSession.prefix().isEmpty()) {
             String stat = Files.readString(Path.of("/proc", Long.toString(ref.pid()), "stat"));
@@ -434,7 +460,8 @@ class ProcessExecutorTest {
 
     @Test
     void executableOnlyOnTheJvmsPathIsNotFound() {
-        ExecutableNotFoundException e = assertThrows(ExecutableNotFoundException.class,
+        ExecutableNotFoundException e = assertThrows(
+                ExecutableNotFoundException.class,
                 () -> start(executor("bash", "-c", "true").environment(Map.of("PATH", workDir.toString()))));
 
         assertEquals("bash", e.command());
@@ -446,10 +473,13 @@ class ProcessExecutorTest {
         Path notExecutable = Files.writeString(workDir.resolve("plain.txt"), "echo hi\n");
 
         assertThrows(ExecutableNotFoundException.class, () -> start(executor("llm-gateway-no-such-cli")));
-        assertThrows(ExecutableNotFoundException.class, () -> start(executor("bash").environment(Map.of())));
-        assertThrows(ExecutableNotFoundException.class, () -> start(executor(workDir.resolve("missing").toString())));
-        ExecutableNotFoundException e = assertThrows(ExecutableNotFoundException.class,
-                () -> start(executor(notExecutable.toString())));
+        assertThrows(
+                ExecutableNotFoundException.class, () -> start(executor("bash").environment(Map.of())));
+        assertThrows(
+                ExecutableNotFoundException.class,
+                () -> start(executor(workDir.resolve("missing").toString())));
+        ExecutableNotFoundException e =
+                assertThrows(ExecutableNotFoundException.class, () -> start(executor(notExecutable.toString())));
         assertEquals(notExecutable.toString(), e.command());
     }
 
@@ -464,10 +494,14 @@ class ProcessExecutorTest {
     void oversizeInputIsRejected() {
         InputLimits small = new InputLimits(10, 16, 40);
 
-        assertInvalid(executor("/bin/cat").stdin(Stdin.text("x".repeat(11))).inputLimits(small),
+        assertInvalid(
+                executor("/bin/cat").stdin(Stdin.text("x".repeat(11))).inputLimits(small),
                 "The prompt is 11 characters");
-        assertInvalid(executor("/bin/echo", "x".repeat(17)).inputLimits(small), "Argument 1 of the command is 17 bytes");
-        assertInvalid(executor("/bin/echo", "1234567", "1234567", "1234567", "1234567").inputLimits(small),
+        assertInvalid(
+                executor("/bin/echo", "x".repeat(17)).inputLimits(small), "Argument 1 of the command is 17 bytes");
+        assertInvalid(
+                executor("/bin/echo", "1234567", "1234567", "1234567", "1234567")
+                        .inputLimits(small),
                 "arguments total 42 bytes");
     }
 
@@ -478,21 +512,31 @@ class ProcessExecutorTest {
 
     @Test
     void aSpecIsCheckedAndItsExecutableResolvedWithoutSpawning() {
-        ProcessSpec spec = ProcessSpec.builder("bash", "-c", "true").workingDir(workDir).environment(ENV).build();
+        ProcessSpec spec = ProcessSpec.builder("bash", "-c", "true")
+                .workingDir(workDir)
+                .environment(ENV)
+                .build();
 
         ProcessSpec checked = spec.checked(InputLimits.DEFAULTS);
 
-        assertTrue(Path.of(checked.command().get(0)).isAbsolute(), checked.command().toString());
+        assertTrue(
+                Path.of(checked.command().get(0)).isAbsolute(),
+                checked.command().toString());
         assertEquals(spec.command().subList(1, 3), checked.command().subList(1, 3));
-        assertThrows(ExecutableNotFoundException.class, () -> ProcessSpec.builder("bash").workingDir(workDir).build()
-                .checked(InputLimits.DEFAULTS), "a spec's environment starts empty: no PATH, no bash");
+        assertThrows(
+                ExecutableNotFoundException.class,
+                () -> ProcessSpec.builder("bash").workingDir(workDir).build().checked(InputLimits.DEFAULTS),
+                "a spec's environment starts empty: no PATH, no bash");
     }
 
     private ProcessExecutor executor(String executable, String... args) {
         List<String> command = new ArrayList<>();
         command.add(executable);
         command.addAll(List.of(args));
-        return ProcessExecutor.command(command).environment(ENV).directory(workDir).limits(LIMITS);
+        return ProcessExecutor.command(command)
+                .environment(ENV)
+                .directory(workDir)
+                .limits(LIMITS);
     }
 
     private ProcessExecutor fake(String script, String... args) {
@@ -561,10 +605,12 @@ class ProcessExecutorTest {
         String marker = "\0" + ProcessTree.markerVariable(runId) + "=";
         List<Long> found = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            for (Path dir : entries.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path dir : entries.filter(d -> d.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 long pid = Long.parseLong(dir.getFileName().toString());
                 try {
-                    String environ = new String(Files.readAllBytes(dir.resolve("environ")), StandardCharsets.ISO_8859_1);
+                    String environ =
+                            new String(Files.readAllBytes(dir.resolve("environ")), StandardCharsets.ISO_8859_1);
                     if (("\0" + environ).contains(marker) && isRunning(pid)) {
                         found.add(pid);
                     }

@@ -155,7 +155,9 @@ class FileMutexTest {
         Path second = dir.resolve("b.lock");
 
         assertEquals("both", family.of(first).locked(() -> family.of(second).locked(() -> "both")));
-        assertThrows(IllegalStateException.class, () -> family.of(first).locked(() -> family.of(first).locked(() -> "")));
+        assertThrows(
+                IllegalStateException.class,
+                () -> family.of(first).locked(() -> family.of(first).locked(() -> "")));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -35,6 +35,7 @@ class PrivateFilesTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path outside;
 
@@ -46,21 +47,26 @@ class PrivateFilesTest {
 
     static Stream<Arguments> steps() {
         return Stream.<Arguments>of(
-                Arguments.of("open to read", (Step) file -> PrivateFiles.open(file, StandardOpenOption.READ).close()),
+                Arguments.of("open to read", (Step)
+                        file -> PrivateFiles.open(file, StandardOpenOption.READ).close()),
                 Arguments.of("open to append", (Step) file -> {
-                    try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    try (FileChannel channel = PrivateFiles.open(
+                            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                         channel.write(java.nio.ByteBuffer.wrap("written\n".getBytes(StandardCharsets.UTF_8)));
                     }
                 }),
-                Arguments.of("open to rewrite", (Step) file -> PrivateFiles.open(file, StandardOpenOption.CREATE,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE).truncate(0).close()),
+                Arguments.of("open to rewrite", (Step) file -> PrivateFiles.open(
+                                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                        .truncate(0)
+                        .close()),
                 Arguments.of("read", (Step) PrivateFiles::readAllBytes),
                 Arguments.of("attributes", (Step) PrivateFiles::regularFileAttributes),
                 Arguments.of("create empty", (Step) PrivateFiles::createEmptyFile),
                 Arguments.of("restrict to owner", (Step) PrivateFiles::restrictToOwner),
-                Arguments.of("child input", (Step) file -> PrivateFiles.forChildInput(file).close()),
-                Arguments.of("child output", (Step) file -> PrivateFiles.forChildOutput(file, true).close()));
+                Arguments.of("child input", (Step)
+                        file -> PrivateFiles.forChildInput(file).close()),
+                Arguments.of("child output", (Step)
+                        file -> PrivateFiles.forChildOutput(file, true).close()));
     }
 
     @BeforeEach
@@ -130,8 +136,9 @@ class PrivateFilesTest {
         Path jobs = dataDir.resolve("jobs");
         Files.createSymbolicLink(jobs, outside);
         Files.writeString(outside.resolve("job.json.tmp"), "not ours");
-        assertThrows(LinkedPathException.class, () -> PrivateFiles.replaceAtomically(jobs.resolve("job.json"),
-                "x".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+                LinkedPathException.class,
+                () -> PrivateFiles.replaceAtomically(jobs.resolve("job.json"), "x".getBytes(StandardCharsets.UTF_8)));
         assertEquals("not ours", Files.readString(outside.resolve("job.json.tmp")));
         assertFalse(Files.exists(outside.resolve("job.json")));
     }
@@ -142,7 +149,9 @@ class PrivateFilesTest {
         Files.createSymbolicLink(jobs, outside);
         assertThrows(LinkedPathException.class, () -> PrivateFiles.createDirectories(jobs));
         assertThrows(LinkedPathException.class, () -> PrivateFiles.createDirectories(jobs.resolve("job-1")));
-        assertThrows(LinkedPathException.class, () -> PrivateFiles.newDirectoryStream(jobs, "*").close());
+        assertThrows(
+                LinkedPathException.class,
+                () -> PrivateFiles.newDirectoryStream(jobs, "*").close());
         assertEquals(List.of("target"), names(outside));
     }
 
@@ -177,7 +186,9 @@ class PrivateFilesTest {
             // The path changes between the check and the start: the child still gets the file opened here.
             Files.move(log, dataDir.resolve("stdout.log.moved"));
             Files.createSymbolicLink(log, target);
-            Process child = new ProcessBuilder("echo", "from the child").redirectOutput(out.redirect()).start();
+            Process child = new ProcessBuilder("echo", "from the child")
+                    .redirectOutput(out.redirect())
+                    .start();
             assertEquals(0, child.waitFor());
         }
         assertEquals("from the child\n", Files.readString(dataDir.resolve("stdout.log.moved")));
@@ -191,7 +202,10 @@ class PrivateFilesTest {
         Path out = dataDir.resolve("out");
         try (PrivateFiles.ChildStream in = PrivateFiles.forChildInput(stdin);
                 PrivateFiles.ChildStream output = PrivateFiles.forChildOutput(out, false)) {
-            Process child = new ProcessBuilder("cat").redirectInput(in.redirect()).redirectOutput(output.redirect()).start();
+            Process child = new ProcessBuilder("cat")
+                    .redirectInput(in.redirect())
+                    .redirectOutput(output.redirect())
+                    .start();
             assertEquals(0, child.waitFor());
         }
         assertEquals("the prompt", Files.readString(out));
@@ -201,7 +215,8 @@ class PrivateFilesTest {
     @Test
     void aLinkTheUserCannotHaveMadeIsPartOfTheSystemAndAccepted() throws IOException {
         Path bin = Path.of("/bin");
-        Assumptions.assumeTrue(Files.isSymbolicLink(bin) && !Files.isWritable(bin.getParent()),
+        Assumptions.assumeTrue(
+                Files.isSymbolicLink(bin) && !Files.isWritable(bin.getParent()),
                 "/bin is a link in a directory this user cannot write");
         try (DirectoryStream<Path> entries = PrivateFiles.newDirectoryStream(bin, "*")) {
             assertTrue(entries.iterator().hasNext());

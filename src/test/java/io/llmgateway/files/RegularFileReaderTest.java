@@ -23,21 +23,26 @@ class RegularFileReaderTest {
         Path file = Files.writeString(dir.resolve("f"), "content");
         Path link = Files.createSymbolicLink(dir.resolve("link"), file);
         assertArrayEquals("content".getBytes(StandardCharsets.UTF_8), RegularFileReader.read(link, 7, PATIENCE));
-        assertEquals("is 7 bytes, over the limit of 6",
-                assertThrows(RefusedFileException.class, () -> RegularFileReader.read(file, 6, PATIENCE)).getMessage());
+        assertEquals(
+                "is 7 bytes, over the limit of 6",
+                assertThrows(RefusedFileException.class, () -> RegularFileReader.read(file, 6, PATIENCE))
+                        .getMessage());
     }
 
     @Test
     void aDirectoryIsRefused() {
-        assertEquals("is a directory, not a regular file",
-                assertThrows(RefusedFileException.class, () -> RegularFileReader.read(dir, 10, PATIENCE)).getMessage());
+        assertEquals(
+                "is a directory, not a regular file",
+                assertThrows(RefusedFileException.class, () -> RegularFileReader.read(dir, 10, PATIENCE))
+                        .getMessage());
     }
 
     /** Stands for an open that a FIFO swapped in after the check blocks; the caller is not held up. */
     @Test
     void aReadThatDoesNotFinishInTimeIsAbandoned() {
         CountDownLatch never = new CountDownLatch(1);
-        RefusedFileException refused = assertThrows(RefusedFileException.class,
+        RefusedFileException refused = assertThrows(
+                RefusedFileException.class,
                 () -> RegularFileReader.within(Duration.ofMillis(50), () -> {
                     try {
                         never.await();
@@ -46,7 +51,8 @@ class RegularFileReaderTest {
                     }
                     return null;
                 }));
-        assertEquals("was not read within 50 ms (was a FIFO or device put in its place while it was opened?)",
+        assertEquals(
+                "was not read within 50 ms (was a FIFO or device put in its place while it was opened?)",
                 refused.getMessage());
         never.countDown();
     }

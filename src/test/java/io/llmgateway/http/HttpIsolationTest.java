@@ -37,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpIsolationTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     private HttpTestGateway gw;
     private HttpMcp alice;
     private HttpMcp bob;
@@ -48,10 +50,14 @@ class HttpIsolationTest {
     void start() throws Exception {
         try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC())) {
             localSession = new SessionService(store, Clock.systemUTC(), Duration.ofDays(30))
-                    .create(Principal.LOCAL, ProviderId.GEMINI, "made over stdio", true).record().id();
+                    .create(Principal.LOCAL, ProviderId.GEMINI, "made over stdio", true)
+                    .record()
+                    .id();
         }
         FakeClis fakes = FakeClis.in(state);
-        Path slow = Path.of(HttpIsolationTest.class.getResource("/io/llmgateway/job/slow-cli").toURI());
+        Path slow = Path.of(HttpIsolationTest.class
+                .getResource("/io/llmgateway/job/slow-cli")
+                .toURI());
         Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = new HashMap<>(fakes.environment());
         env.put("LLM_GATEWAY_CODEX_COMMAND", slow.toString());
@@ -70,7 +76,8 @@ class HttpIsolationTest {
         for (HttpMcp client : List.of(alice, bob)) {
             for (JsonNode job : client.call("llm_job_list", Map.of()).get("jobs")) {
                 if (List.of("queued", "running").contains(job.get("status").asText())) {
-                    client.call("llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
+                    client.call(
+                            "llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
                 }
             }
         }
@@ -85,30 +92,47 @@ class HttpIsolationTest {
 
     @Test
     void everySessionToolSeesOnlyTheCallersSessions() {
-        String mine = alice.call("session_create", Map.of("cli", "claude", "description", "alice's")).get("session")
-                .get("id").asText();
+        String mine = alice.call("session_create", Map.of("cli", "claude", "description", "alice's"))
+                .get("session")
+                .get("id")
+                .asText();
 
         assertNotFound(bob.call("session_get", Map.of("sessionId", mine)), "session_not_found");
         assertNotFound(bob.call("session_get", Map.of("sessionId", localSession)), "session_not_found");
-        assertEquals(bob.call("session_get", Map.of("sessionId", "gw-does-not-exist")).get("error").asText()
-                .replace("gw-does-not-exist", mine), bob.call("session_get", Map.of("sessionId", mine)).get("error").asText(),
+        assertEquals(
+                bob.call("session_get", Map.of("sessionId", "gw-does-not-exist"))
+                        .get("error")
+                        .asText()
+                        .replace("gw-does-not-exist", mine),
+                bob.call("session_get", Map.of("sessionId", mine)).get("error").asText(),
                 "another grant's session reads exactly like one that does not exist");
         JsonNode bobsList = bob.call("session_list", Map.of());
         assertEquals(0, bobsList.get("total").asInt());
         assertTrue(bobsList.get("activeSessions").get("claude").isNull(), "alice's active session is not bob's");
         assertNotFound(bob.call("session_set_active", Map.of("cli", "claude", "sessionId", mine)), "session_not_found");
         assertNotFound(bob.call("session_delete", Map.of("sessionId", mine)), "session_not_found");
-        assertEquals(0, bob.call("session_clear_all", Map.of()).get("deletedCount").asInt());
+        assertEquals(
+                0, bob.call("session_clear_all", Map.of()).get("deletedCount").asInt());
 
-        String bobs = bob.call("session_create", Map.of("cli", "claude")).get("session").get("id").asText();
-        assertEquals(bobs, bob.call("session_list", Map.of()).get("activeSessions").get("claude").asText(),
+        String bobs = bob.call("session_create", Map.of("cli", "claude"))
+                .get("session")
+                .get("id")
+                .asText();
+        assertEquals(
+                bobs,
+                bob.call("session_list", Map.of())
+                        .get("activeSessions")
+                        .get("claude")
+                        .asText(),
                 "bob has an active pointer of his own");
         JsonNode alicesList = alice.call("session_list", Map.of());
         assertEquals(1, alicesList.get("total").asInt(), "alice's session survived bob's clear_all: " + alicesList);
         assertEquals(mine, alicesList.get("sessions").get(0).get("id").asText());
-        assertEquals(mine, alicesList.get("activeSessions").get("claude").asText(), "bob's create left alice's pointer");
+        assertEquals(
+                mine, alicesList.get("activeSessions").get("claude").asText(), "bob's create left alice's pointer");
         assertTrue(alicesList.get("activeSessions").get("gemini").isNull(), "the stdio session's pointer is local's");
-        assertEquals(1, alice.call("session_clear_all", Map.of()).get("deletedCount").asInt());
+        assertEquals(
+                1, alice.call("session_clear_all", Map.of()).get("deletedCount").asInt());
         assertEquals(1, bob.call("session_list", Map.of()).get("total").asInt());
     }
 
@@ -143,11 +167,17 @@ class HttpIsolationTest {
         assertNotFound(bob.call("llm_job_result", Map.of("jobId", job)), "job_not_found");
         assertNotFound(bob.call("llm_job_cancel", Map.of("jobId", job)), "job_not_found");
         assertEquals(0, bob.call("llm_job_list", Map.of()).get("total").asInt());
-        assertEquals("running", alice.call("llm_job_status", Map.of("jobId", job)).get("status").asText(),
+        assertEquals(
+                "running",
+                alice.call("llm_job_status", Map.of("jobId", job)).get("status").asText(),
                 "bob's cancel did not touch it");
-        assertTrue(bob.call("llm_process_health", Map.of()).get("jobs").toString().indexOf(job) < 0,
+        assertTrue(
+                bob.call("llm_process_health", Map.of()).get("jobs").toString().indexOf(job) < 0,
                 "the health report shows bob none of alice's jobs");
-        assertTrue(alice.call("llm_process_health", Map.of()).get("jobs").toString().contains(job));
+        assertTrue(alice.call("llm_process_health", Map.of())
+                .get("jobs")
+                .toString()
+                .contains(job));
 
         JsonNode duplicate = bob.call("codex_request_async", Map.of("prompt", "SLOW=30 long task"));
         assertFalse(duplicate.get("deduplicated").asBoolean(), "an identical request of another grant is its own job");
@@ -163,22 +193,37 @@ class HttpIsolationTest {
         assertFalse(bobsJobs.toString().contains(job));
         assertTrue(read(alice, "jobs://recent").toString().contains(job));
         assertTrue(read(alice, "sessions://all").toString().contains(jobSession));
-        assertEquals("cancelled", alice.call("llm_job_cancel", Map.of("jobId", job)).get("status").asText());
+        assertEquals(
+                "cancelled",
+                alice.call("llm_job_cancel", Map.of("jobId", job)).get("status").asText());
     }
 
     private static JsonNode read(HttpMcp client, String uri) throws Exception {
-        JsonNode response = HttpMcp.messages(client.post(client.request("resources/read", Map.of("uri", uri)))).get(0);
-        return Json.newMapper().readTree(response.get("result").get("contents").get(0).get("text").asText());
+        JsonNode response = HttpMcp.messages(client.post(client.request("resources/read", Map.of("uri", uri))))
+                .get(0);
+        return Json.newMapper()
+                .readTree(response.get("result")
+                        .get("contents")
+                        .get(0)
+                        .get("text")
+                        .asText());
     }
 
     @Test
     void aGrantsSessionsAreInvisibleToTheLocalGrant() {
         try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir.resolve("other"), Clock.systemUTC())) {
             SessionService sessions = new SessionService(store, Clock.systemUTC(), Duration.ofDays(30));
-            String grantOwned = sessions.create(new Principal("alice"), ProviderId.CLAUDE, null, true).record().id();
-            assertEquals(0, sessions.list(Principal.LOCAL, Optional.empty(), 10, 0).total());
+            String grantOwned = sessions.create(new Principal("alice"), ProviderId.CLAUDE, null, true)
+                    .record()
+                    .id();
+            assertEquals(
+                    0, sessions.list(Principal.LOCAL, Optional.empty(), 10, 0).total());
             assertTrue(sessions.active(Principal.LOCAL, ProviderId.CLAUDE).isEmpty());
-            assertEquals(grantOwned, sessions.active(new Principal("alice"), ProviderId.CLAUDE).orElseThrow().id());
+            assertEquals(
+                    grantOwned,
+                    sessions.active(new Principal("alice"), ProviderId.CLAUDE)
+                            .orElseThrow()
+                            .id());
         }
     }
 }

@@ -30,6 +30,7 @@ class HttpPolicyTest {
 
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = new MutableClock(START);
     private HttpTestGateway gw;
     private HttpMcp alice;
@@ -68,7 +69,8 @@ class HttpPolicyTest {
         }
         JsonNode refused = create(alice);
         assertEquals("rate_limited", refused.get("errorCode").asText());
-        assertEquals("/tools/session_create/limits/create_rate", refused.get("rule").asText());
+        assertEquals(
+                "/tools/session_create/limits/create_rate", refused.get("rule").asText());
         assertEquals(55, refused.get("retryAfterSeconds").asInt(), "the minute window ends at 10:01:00");
 
         for (int i = 0; i < 3; i++) {
@@ -87,8 +89,12 @@ class HttpPolicyTest {
         assertTrue(alice.call("session_list", Map.of()).get("success").asBoolean());
         assertTrue(bob.call("session_list", Map.of()).get("success").asBoolean());
         assertTrue(bob.call("session_list", Map.of()).get("success").asBoolean());
-        assertEquals("rate_limited", alice.call("session_list", Map.of()).get("errorCode").asText());
-        assertEquals("rate_limited", bob.call("session_list", Map.of()).get("errorCode").asText());
+        assertEquals(
+                "rate_limited",
+                alice.call("session_list", Map.of()).get("errorCode").asText());
+        assertEquals(
+                "rate_limited",
+                bob.call("session_list", Map.of()).get("errorCode").asText());
     }
 
     @Test
@@ -108,7 +114,10 @@ class HttpPolicyTest {
     @Test
     void aResourceWhoseToolThePolicyDeniesIsNotListedNorRead() throws Exception {
         List<String> before = new ArrayList<>();
-        HttpMcp.messages(alice.post(alice.request("resources/list", Map.of()))).get(0).get("result").get("resources")
+        HttpMcp.messages(alice.post(alice.request("resources/list", Map.of())))
+                .get(0)
+                .get("result")
+                .get("resources")
                 .forEach(r -> before.add(r.get("uri").asText()));
         assertEquals(List.of("sessions://all", "jobs://recent"), before);
         Files.writeString(dataDir.resolve("policy.json"), """
@@ -116,20 +125,29 @@ class HttpPolicyTest {
                 """);
         clock.advance(Duration.ofSeconds(1)); // past the policy file's check interval
         List<String> after = new ArrayList<>();
-        HttpMcp.messages(alice.post(alice.request("resources/list", Map.of()))).get(0).get("result").get("resources")
+        HttpMcp.messages(alice.post(alice.request("resources/list", Map.of())))
+                .get(0)
+                .get("result")
+                .get("resources")
                 .forEach(r -> after.add(r.get("uri").asText()));
         assertEquals(List.of("sessions://all"), after, "resources/list over HTTP obeys the policy as over stdio");
-        JsonNode denied = HttpMcp.messages(alice.post(alice.request("resources/read", Map.of("uri", "jobs://recent")))).get(0);
+        JsonNode denied = HttpMcp.messages(alice.post(alice.request("resources/read", Map.of("uri", "jobs://recent"))))
+                .get(0);
         assertTrue(denied.get("error").get("message").asText().startsWith("[POLICY DENIED]"), denied.toString());
     }
 
     @Test
     void hiddenToolsAreLeftOutOfToolsListAndDenied() {
         List<String> names = new ArrayList<>();
-        HttpMcp.messages(alice.post(alice.request("tools/list", Map.of()))).get(0).get("result").get("tools")
+        HttpMcp.messages(alice.post(alice.request("tools/list", Map.of())))
+                .get(0)
+                .get("result")
+                .get("tools")
                 .forEach(tool -> names.add(tool.get("name").asText()));
         assertTrue(names.contains("session_create"));
         assertFalse(names.contains("session_clear_all"), names.toString());
-        assertEquals("policy_denied", alice.call("session_clear_all", Map.of()).get("errorCode").asText());
+        assertEquals(
+                "policy_denied",
+                alice.call("session_clear_all", Map.of()).get("errorCode").asText());
     }
 }

@@ -36,8 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpProgressCancelTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     private HttpTestGateway gw;
     private HttpMcp client;
     private String token;
@@ -45,7 +47,9 @@ class HttpProgressCancelTest {
     @BeforeEach
     void start() throws Exception {
         FakeClis fakes = FakeClis.in(state);
-        Path slow = Path.of(HttpProgressCancelTest.class.getResource("/io/llmgateway/job/slow-cli").toURI());
+        Path slow = Path.of(HttpProgressCancelTest.class
+                .getResource("/io/llmgateway/job/slow-cli")
+                .toURI());
         Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = new HashMap<>(fakes.environment());
         env.put("LLM_GATEWAY_CLAUDE_COMMAND", slow.toString());
@@ -67,11 +71,22 @@ class HttpProgressCancelTest {
 
     @Test
     void aLongCallStreamsProgressAndDisconnectingCancelsIt() throws Exception {
-        Map<String, Object> call = client.request("tools/call", Map.of("name", "claude_request",
-                "arguments", Map.of("prompt", "SLOW=120 a long task"), "_meta", Map.of("progressToken", "p-1")));
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().sendAsync(
-                client.builder().POST(HttpRequest.BodyPublishers.ofString(HttpMcp.json(call))).build(),
-                HttpResponse.BodyHandlers.ofInputStream()).get(60, TimeUnit.SECONDS);
+        Map<String, Object> call = client.request(
+                "tools/call",
+                Map.of(
+                        "name",
+                        "claude_request",
+                        "arguments",
+                        Map.of("prompt", "SLOW=120 a long task"),
+                        "_meta",
+                        Map.of("progressToken", "p-1")));
+        HttpResponse<InputStream> response = HttpClient.newHttpClient()
+                .sendAsync(
+                        client.builder()
+                                .POST(HttpRequest.BodyPublishers.ofString(HttpMcp.json(call)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream())
+                .get(60, TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"));
         BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
@@ -84,7 +99,10 @@ class HttpProgressCancelTest {
             }
         }
         assertEquals(2, progress, "progress notifications arrive on the call's stream");
-        List<ProcessHandle> cli = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        List<ProcessHandle> cli = ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .toList();
         assertFalse(cli.isEmpty(), "the CLI runs while the client waits");
 
         events.close(); // the client goes away
@@ -93,8 +111,13 @@ class HttpProgressCancelTest {
         while (cli.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertTrue(cli.stream().noneMatch(ProcessHandle::isAlive), "the CLI's process tree is gone: "
-                + cli.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
+        assertTrue(
+                cli.stream().noneMatch(ProcessHandle::isAlive),
+                "the CLI's process tree is gone: "
+                        + cli.stream()
+                                .filter(ProcessHandle::isAlive)
+                                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                                .toList());
         assertEquals(0, client.call("llm_job_list", Map.of()).get("total").asInt(), "the call was not deferred");
         assertTrue(client.call("session_list", Map.of()).get("success").asBoolean(), "the gateway serves on");
     }

@@ -44,10 +44,13 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpSdkClientTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path wrappers;
+
     private HttpTestGateway gw;
     private String token;
 
@@ -58,8 +61,10 @@ class HttpSdkClientTest {
         for (ProviderId cli : ProviderId.values()) {
             // The fake, made slow (1.5 s) when the prompt says SLOWLY, wherever the CLI takes its prompt.
             Path wrapper = wrappers.resolve(cli.defaultCommand());
-            Files.writeString(wrapper, "#!/usr/bin/env bash\ninput=$(cat)\ncase \"$* $input\" in *SLOWLY*) sleep 1.5 ;; esac\n"
-                    + "printf '%s' \"$input\" | exec '" + fakes.executable(cli) + "' \"$@\"\n");
+            Files.writeString(
+                    wrapper,
+                    "#!/usr/bin/env bash\ninput=$(cat)\ncase \"$* $input\" in *SLOWLY*) sleep 1.5 ;; esac\n"
+                            + "printf '%s' \"$input\" | exec '" + fakes.executable(cli) + "' \"$@\"\n");
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
             env.put(cli.commandOverrideVariable(), wrapper.toString());
         }
@@ -80,8 +85,8 @@ class HttpSdkClientTest {
     void theSdkClientListsAndCallsEveryToolOverJsonAndSse() throws Exception {
         List<String> contentTypes = RecordingHttpClient.newLog();
         Map<Object, Integer> progressByToken = new ConcurrentHashMap<>();
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
-                .builder("http://" + gw.url().getRawAuthority())
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
+                        "http://" + gw.url().getRawAuthority())
                 .endpoint(gw.url().getRawPath())
                 .clientBuilder(RecordingHttpClient.builder(contentTypes))
                 .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
@@ -90,10 +95,13 @@ class HttpSdkClientTest {
         Set<String> called = new TreeSet<>();
         Map<String, List<String>> answeredAs = new HashMap<>();
         Set<String> listed;
-        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60))
-                .progressConsumer(p -> progressByToken.merge(p.progressToken(), 1, Integer::sum)).build()) {
+        try (McpSyncClient client = McpClient.sync(transport)
+                .requestTimeout(Duration.ofSeconds(60))
+                .progressConsumer(p -> progressByToken.merge(p.progressToken(), 1, Integer::sum))
+                .build()) {
             assertEquals("llm-cli-gateway", client.initialize().serverInfo().name());
-            listed = client.listTools().tools().stream().map(McpSchema.Tool::name)
+            listed = client.listTools().tools().stream()
+                    .map(McpSchema.Tool::name)
                     .collect(Collectors.toCollection(TreeSet::new));
             ToolCaller call = (name, arguments, meta) -> {
                 int before = contentTypes.size();
@@ -108,11 +116,15 @@ class HttpSdkClientTest {
             };
             for (String name : listed) {
                 if (name.endsWith("_request")) {
-                    assertEquals(Boolean.TRUE, call.call(name, Map.of("prompt", "hello from " + name), null).get("success"));
+                    assertEquals(
+                            Boolean.TRUE,
+                            call.call(name, Map.of("prompt", "hello from " + name), null)
+                                    .get("success"));
                 }
             }
             String sessionId = (String) ((Map<?, ?>) call.call("session_create", Map.of("cli", "claude"), null)
-                    .get("session")).get("id");
+                            .get("session"))
+                    .get("id");
             call.call("session_get", Map.of("sessionId", sessionId), null);
             call.call("session_list", Map.of(), null);
             call.call("session_set_active", Map.of("cli", "claude", "sessionId", sessionId), null);
@@ -121,12 +133,15 @@ class HttpSdkClientTest {
             String jobId = null;
             for (String name : listed) {
                 if (name.endsWith("_request_async")) {
-                    String id = (String) call.call(name, Map.of("prompt", "hello from " + name), null).get("jobId");
+                    String id = (String) call.call(name, Map.of("prompt", "hello from " + name), null)
+                            .get("jobId");
                     jobId = name.startsWith("claude") ? id : jobId;
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!"completed".equals(call.call("llm_job_status", Map.of("jobId", jobId), null).get("status"))) {
+            while (!"completed"
+                    .equals(call.call("llm_job_status", Map.of("jobId", jobId), null)
+                            .get("status"))) {
                 assertTrue(System.nanoTime() < deadline, "the claude job did not complete");
                 Thread.sleep(100);
             }
@@ -137,23 +152,33 @@ class HttpSdkClientTest {
             call.call("cli_versions", Map.of(), null);
             call.call("llm_process_health", Map.of(), null);
             assertEquals(listed, called, "every listed tool was called");
-            for (String quick : List.of("session_create", "session_get", "session_list", "session_set_active",
-                    "session_delete", "session_clear_all", "llm_job_status", "llm_job_result", "llm_job_list",
+            for (String quick : List.of(
+                    "session_create",
+                    "session_get",
+                    "session_list",
+                    "session_set_active",
+                    "session_delete",
+                    "session_clear_all",
+                    "llm_job_status",
+                    "llm_job_result",
+                    "llm_job_list",
                     "list_models")) {
                 assertEquals(1, answeredAs.get(quick).size(), quick);
-                assertTrue(answeredAs.get(quick).get(0).startsWith("application/json"), quick + " answered as JSON: "
-                        + answeredAs.get(quick));
+                assertTrue(
+                        answeredAs.get(quick).get(0).startsWith("application/json"),
+                        quick + " answered as JSON: " + answeredAs.get(quick));
             }
 
             for (String name : listed) {
                 if (name.endsWith("_request")) {
-                    Map<String, Object> reply = call.call(name, Map.of("prompt", "SLOWLY hello from " + name),
-                            Map.of("progressToken", name));
+                    Map<String, Object> reply = call.call(
+                            name, Map.of("prompt", "SLOWLY hello from " + name), Map.of("progressToken", name));
                     assertEquals(Boolean.TRUE, reply.get("success"), name + ": " + reply);
                     assertTrue(progressByToken.getOrDefault(name, 0) > 0, name + " reported progress");
                     assertEquals(1, answeredAs.get(name).size(), name);
-                    assertTrue(answeredAs.get(name).get(0).startsWith("text/event-stream"), name + " answered on an SSE "
-                            + "stream: " + answeredAs.get(name));
+                    assertTrue(
+                            answeredAs.get(name).get(0).startsWith("text/event-stream"),
+                            name + " answered on an SSE " + "stream: " + answeredAs.get(name));
                 }
             }
         }

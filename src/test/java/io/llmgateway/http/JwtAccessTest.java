@@ -43,6 +43,7 @@ class JwtAccessTest {
 
     @TempDir
     Path dataDir;
+
     private HttpServer jwks;
     private RSAKey key;
     private HttpTestGateway gw;
@@ -60,8 +61,13 @@ class JwtAccessTest {
         });
         jwks.start();
         HttpTestGateway.addGrant(dataDir, "ci", null, Clock.systemUTC());
-        gw = HttpTestGateway.start(dataDir, Map.of("LLM_GATEWAY_OAUTH_ISSUER", ISSUER,
-                "LLM_GATEWAY_OAUTH_JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json"),
+        gw = HttpTestGateway.start(
+                dataDir,
+                Map.of(
+                        "LLM_GATEWAY_OAUTH_ISSUER",
+                        ISSUER,
+                        "LLM_GATEWAY_OAUTH_JWKS_URL",
+                        "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json"),
                 Clock.systemUTC());
     }
 
@@ -78,53 +84,95 @@ class JwtAccessTest {
 
     private String sign(RSAKey signingKey, Consumer<JWTClaimsSet.Builder> edit) throws Exception {
         Instant now = Instant.now();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject("dana@example.com")
-                .audience(gw.url().toString()).issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(5)))
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject("dana@example.com")
+                .audience(gw.url().toString())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now.minusSeconds(5)))
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))));
         edit.accept(claims);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(signingKey.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims.build());
         jwt.sign(new RSASSASigner(signingKey));
         return jwt.serialize();
     }
 
     private int initializeStatus(String token) {
         HttpMcp mcp = new HttpMcp(gw.url(), token);
-        HttpResponse<String> response = mcp.post(mcp.request("initialize", Map.of("protocolVersion", HttpMcp.PROTOCOL_VERSION,
-                "capabilities", Map.of(), "clientInfo", Map.of("name", "t", "version", "1"))));
+        HttpResponse<String> response = mcp.post(mcp.request(
+                "initialize",
+                Map.of(
+                        "protocolVersion",
+                        HttpMcp.PROTOCOL_VERSION,
+                        "capabilities",
+                        Map.of(),
+                        "clientInfo",
+                        Map.of("name", "t", "version", "1"))));
         if (response.statusCode() == 401) {
-            assertTrue(response.headers().firstValue("WWW-Authenticate").orElseThrow().contains("invalid_token"));
+            assertTrue(response.headers()
+                    .firstValue("WWW-Authenticate")
+                    .orElseThrow()
+                    .contains("invalid_token"));
         }
         return response.statusCode();
     }
 
     @Test
     void aValidTokenIsAcceptedAndItsSubjectIsTheGrant() throws Exception {
-        HttpMcp dana = new HttpMcp(gw.url(), token(claims -> { }));
+        HttpMcp dana = new HttpMcp(gw.url(), token(claims -> {}));
         dana.initialize();
-        String session = dana.call("session_create", Map.of("cli", "codex")).get("session").get("id").asText();
-        assertEquals(session, dana.call("session_get", Map.of("sessionId", session)).get("session").get("id").asText());
+        String session = dana.call("session_create", Map.of("cli", "codex"))
+                .get("session")
+                .get("id")
+                .asText();
+        assertEquals(
+                session,
+                dana.call("session_get", Map.of("sessionId", session))
+                        .get("session")
+                        .get("id")
+                        .asText());
 
         HttpMcp other = new HttpMcp(gw.url(), token(claims -> claims.subject("erin@example.com")));
         other.initialize();
-        assertEquals("session_not_found", other.call("session_get", Map.of("sessionId", session)).get("errorCode").asText(),
+        assertEquals(
+                "session_not_found",
+                other.call("session_get", Map.of("sessionId", session))
+                        .get("errorCode")
+                        .asText(),
                 "another subject is another grant");
 
-        JsonNode metadata = Json.newMapper().readTree(HttpMcp.send(java.net.http.HttpRequest.newBuilder(
-                gw.url().resolve("/.well-known/oauth-protected-resource/mcp")).GET()).body());
-        assertEquals("[\"" + ISSUER + "\"]", metadata.get("authorization_servers").toString());
+        JsonNode metadata = Json.newMapper()
+                .readTree(HttpMcp.send(java.net.http.HttpRequest.newBuilder(
+                                        gw.url().resolve("/.well-known/oauth-protected-resource/mcp"))
+                                .GET())
+                        .body());
+        assertEquals(
+                "[\"" + ISSUER + "\"]", metadata.get("authorization_servers").toString());
     }
 
     @Test
     void expiredNotYetValidWrongAudienceAndWrongIssuerAreEachRefused() throws Exception {
         Instant now = Instant.now();
-        assertEquals(200, initializeStatus(token(claims -> { })));
-        assertEquals(401, initializeStatus(token(claims -> claims.expirationTime(Date.from(now.minus(Duration.ofHours(1)))))),
+        assertEquals(200, initializeStatus(token(claims -> {})));
+        assertEquals(
+                401,
+                initializeStatus(token(claims -> claims.expirationTime(Date.from(now.minus(Duration.ofHours(1)))))),
                 "expired");
-        assertEquals(401, initializeStatus(token(claims -> claims.notBeforeTime(Date.from(now.plus(Duration.ofHours(1)))))),
+        assertEquals(
+                401,
+                initializeStatus(token(claims -> claims.notBeforeTime(Date.from(now.plus(Duration.ofHours(1)))))),
                 "not valid yet");
-        assertEquals(401, initializeStatus(token(claims -> claims.audience("https://other.example.com/mcp"))), "wrong audience");
-        assertEquals(401, initializeStatus(token(claims -> claims.issuer("https://evil.example.com/"))), "wrong issuer");
+        assertEquals(
+                401,
+                initializeStatus(token(claims -> claims.audience("https://other.example.com/mcp"))),
+                "wrong audience");
+        assertEquals(
+                401, initializeStatus(token(claims -> claims.issuer("https://evil.example.com/"))), "wrong issuer");
         assertEquals(401, initializeStatus(token(claims -> claims.expirationTime(null))), "no exp");
         assertEquals(401, initializeStatus(token(claims -> claims.subject(null))), "no principal claim");
     }
@@ -132,12 +180,16 @@ class JwtAccessTest {
     @Test
     void aTokenSignedByAnotherKeyOrUnsignedIsRefused() throws Exception {
         RSAKey stranger = new RSAKeyGenerator(2048).keyID("test-key").generate();
-        assertEquals(401, initializeStatus(sign(stranger, claims -> { })), "signed with another key of the same id");
-        String[] parts = token(claims -> { }).split("\\.");
-        String none = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
+        assertEquals(401, initializeStatus(sign(stranger, claims -> {})), "signed with another key of the same id");
+        String[] parts = token(claims -> {}).split("\\.");
+        String none = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + parts[1] + ".";
         assertEquals(401, initializeStatus(none), "alg none");
-        assertEquals(401, initializeStatus(parts[0] + "." + parts[1] + "." + parts[2].substring(0, 20) + "AAAA"),
+        assertEquals(
+                401,
+                initializeStatus(parts[0] + "." + parts[1] + "." + parts[2].substring(0, 20) + "AAAA"),
                 "a damaged signature");
     }
 

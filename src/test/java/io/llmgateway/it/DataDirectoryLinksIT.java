@@ -33,6 +33,7 @@ class DataDirectoryLinksIT {
     private static final String PLANTED_SNAPSHOT = "{\"format\":1,\"generation\":0,\"active\":{},\"sessions\":[{\"id\":"
             + "\"gw-planted\",\"cli\":\"claude\",\"description\":\"planted\",\"createdAt\":\"" + Instant.now() + "\","
             + "\"lastUsedAt\":\"" + Instant.now() + "\",\"nativeSessionId\":null,\"metadata\":{}}]}\n";
+
     private static final String EMPTY_SNAPSHOT = "{\"format\":1,\"generation\":0,\"active\":{},\"sessions\":[]}\n";
     private static final String JOURNAL_HEADER = "{\"format\":1,\"generation\":0}\n";
 
@@ -40,7 +41,11 @@ class DataDirectoryLinksIT {
     Path root;
 
     /** What the link points at: existing content that must keep its bytes, or nothing (it must not appear). */
-    enum Target { FILE, MISSING, DIRECTORY }
+    enum Target {
+        FILE,
+        MISSING,
+        DIRECTORY
+    }
 
     /**
      * @param path     relative to the data directory; "" is the data directory itself
@@ -62,7 +67,12 @@ class DataDirectoryLinksIT {
                 new Planted("sessions.journal.jsonl", Target.FILE, JOURNAL_HEADER, true, "session_create"),
                 new Planted("sessions.journal.jsonl.tmp", Target.FILE, "precious\n", false, "session_create"),
                 new Planted("sessions.lock", Target.MISSING, null, false, "session_create"),
-                new Planted("policy-counters.json", Target.FILE, "{\"version\":1,\"counters\":{}}", false, "session_create"),
+                new Planted(
+                        "policy-counters.json",
+                        Target.FILE,
+                        "{\"version\":1,\"counters\":{}}",
+                        false,
+                        "session_create"),
                 new Planted("policy-counters.lock", Target.MISSING, null, false, "session_create"),
                 new Planted("audit.jsonl", Target.FILE, "precious\n", false, "session_list"),
                 new Planted("jobs", Target.DIRECTORY, null, false, "claude_request_async"),
@@ -96,22 +106,29 @@ class DataDirectoryLinksIT {
         switch (planted.target()) {
             case FILE -> Files.writeString(target, planted.content());
             case DIRECTORY -> Files.createDirectory(target);
-            case MISSING -> { }
+            case MISSING -> {}
         }
         Files.createSymbolicLink(link, target);
         byte[] before = planted.target() == Target.FILE ? Files.readAllBytes(target) : null;
 
         FakeClis fakes = FakeClis.in(root.resolve("state"));
         Map<String, String> env = new HashMap<>(fakes.environment());
-        env.put("LLM_GATEWAY_POLICY", (planted.path().isEmpty() ? root : dataDir).resolve("policy.json").toString());
+        env.put(
+                "LLM_GATEWAY_POLICY",
+                (planted.path().isEmpty() ? root : dataDir)
+                        .resolve("policy.json")
+                        .toString());
         String seen;
         try (GatewayProcess gw = GatewayProcess.start(home, env)) {
             gw.client.initialize();
-            JsonNode reply = gw.client.callTool(planted.tool(), planted.tool().equals("session_create")
-                    ? Map.of("cli", "claude", "description", "after the link")
-                    : planted.tool().equals("claude_request_async") ? Map.of("prompt", "hello") : Map.of());
+            JsonNode reply = gw.client.callTool(
+                    planted.tool(),
+                    planted.tool().equals("session_create")
+                            ? Map.of("cli", "claude", "description", "after the link")
+                            : planted.tool().equals("claude_request_async") ? Map.of("prompt", "hello") : Map.of());
             JsonNode list = gw.client.callTool("session_list", Map.of());
-            assertFalse(list.path("structuredContent").path("sessions").toString().contains("gw-planted"),
+            assertFalse(
+                    list.path("structuredContent").path("sessions").toString().contains("gw-planted"),
                     "nothing is read through the link: " + list);
             assertFalse(gw.client.toolNames().isEmpty(), "the gateway keeps serving");
             seen = reply + "\n" + list + "\n" + gw.stderr();
@@ -126,7 +143,8 @@ class DataDirectoryLinksIT {
                 }
             }
         }
-        assertTrue(seen.contains(link.toString()) && seen.contains("symbolic link"),
+        assertTrue(
+                seen.contains(link.toString()) && seen.contains("symbolic link"),
                 "the reply, the warnings or the log name the link " + link + ":\n" + seen);
     }
 }

@@ -24,9 +24,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.awaitility.Awaitility;
 
 /** The shaded jar, launched as agent hosts launch it. */
 class GatewayJarIT {
@@ -49,9 +49,12 @@ class GatewayJarIT {
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(Json.newMapper()));
         Set<String> called = new TreeSet<>();
         Set<String> listed;
-        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build()) {
+        try (McpSyncClient client =
+                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build()) {
             assertEquals("llm-cli-gateway", client.initialize().serverInfo().name());
-            listed = client.listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.toCollection(TreeSet::new));
+            listed = client.listTools().tools().stream()
+                    .map(McpSchema.Tool::name)
+                    .collect(Collectors.toCollection(TreeSet::new));
             ToolCaller call = (name, arguments) -> {
                 McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(name, arguments));
                 assertFalse(Boolean.TRUE.equals(result.isError()), name + " failed: " + result);
@@ -67,26 +70,34 @@ class GatewayJarIT {
                     assertEquals(Boolean.TRUE, reply.get("success"), name + ": " + reply);
                 }
             }
-            String sessionId = (String) ((Map<?, ?>) call.call("session_create", Map.of("cli", "claude")).get("session"))
+            String sessionId = (String) ((Map<?, ?>)
+                            call.call("session_create", Map.of("cli", "claude")).get("session"))
                     .get("id");
             call.call("session_get", Map.of("sessionId", sessionId));
             call.call("session_list", Map.of());
             call.call("session_set_active", Map.of("cli", "claude", "sessionId", sessionId));
             call.call("session_delete", Map.of("sessionId", sessionId));
-            assertTrue(client.callTool(new McpSchema.CallToolRequest("session_get", Map.of("sessionId", sessionId)))
-                    .isError(), "a deleted session is gone");
+            assertTrue(
+                    client.callTool(new McpSchema.CallToolRequest("session_get", Map.of("sessionId", sessionId)))
+                            .isError(),
+                    "a deleted session is gone");
             call.call("session_clear_all", Map.of("cli", "codex"));
             String jobId = null;
             for (String name : listed) {
                 if (name.endsWith("_request_async")) {
-                    String id = (String) call.call(name, Map.of("prompt", "hello from " + name)).get("jobId");
+                    String id = (String) call.call(name, Map.of("prompt", "hello from " + name))
+                            .get("jobId");
                     assertTrue(id.startsWith("job-"), id);
                     jobId = name.startsWith("claude") ? id : jobId;
                 }
             }
             String claudeJob = jobId;
-            Awaitility.await("the claude job completed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> "completed".equals(call.call("llm_job_status", Map.of("jobId", claudeJob)).get("status")));
+            Awaitility.await("the claude job completed")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> "completed"
+                            .equals(call.call("llm_job_status", Map.of("jobId", claudeJob))
+                                    .get("status")));
             call.call("llm_job_result", Map.of("jobId", jobId));
             call.call("llm_job_list", Map.of());
             call.call("llm_job_cancel", Map.of("jobId", jobId));
@@ -109,9 +120,16 @@ class GatewayJarIT {
             gw.client.initialize();
             gw.client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":42}");
             JsonNode created = gw.client.callTool("session_create", Map.of("cli", "codex"));
-            String id = created.get("structuredContent").get("session").get("id").asText();
-            assertEquals(id, gw.client.callTool("session_get", Map.of("sessionId", id))
-                    .get("structuredContent").get("session").get("id").asText());
+            String id =
+                    created.get("structuredContent").get("session").get("id").asText();
+            assertEquals(
+                    id,
+                    gw.client
+                            .callTool("session_get", Map.of("sessionId", id))
+                            .get("structuredContent")
+                            .get("session")
+                            .get("id")
+                            .asText());
             gw.client.closeInput();
             assertTrue(gw.process.waitFor(10, TimeUnit.SECONDS));
             assertEquals(0, gw.process.exitValue());
@@ -122,8 +140,15 @@ class GatewayJarIT {
     @Test
     void exitsPromptlyOnEofEvenWithoutInitialized() throws Exception {
         try (GatewayProcess gw = GatewayProcess.start(dataDir, Map.of())) {
-            gw.client.request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                    "clientInfo", Map.of("name", "t", "version", "1")));
+            gw.client.request(
+                    "initialize",
+                    Map.of(
+                            "protocolVersion",
+                            "2025-06-18",
+                            "capabilities",
+                            Map.of(),
+                            "clientInfo",
+                            Map.of("name", "t", "version", "1")));
             long start = System.nanoTime();
             gw.client.closeInput();
             assertTrue(gw.process.waitFor(10, TimeUnit.SECONDS), "the gateway must exit after stdin EOF");
@@ -135,8 +160,13 @@ class GatewayJarIT {
     @Test
     void versionAndHelpWorkOffline() throws Exception {
         for (String flag : new String[] {"--version", "--help"}) {
-            Process p = new ProcessBuilder(GatewayProcess.javaExecutable(), "-jar", GatewayProcess.jar().toString(), flag)
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            GatewayProcess.javaExecutable(),
+                            "-jar",
+                            GatewayProcess.jar().toString(),
+                            flag)
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in flight finish before the process exits 0.
  */
 class HttpJarIT {
-    private static final List<String> HTTP_ONLY = List.of("org.eclipse.jetty.", "com.nimbusds.", "jakarta.servlet.",
-            "io.llmgateway.http.", "io.llmgateway.grant.");
+    private static final List<String> HTTP_ONLY = List.of(
+            "org.eclipse.jetty.", "com.nimbusds.", "jakarta.servlet.", "io.llmgateway.http.", "io.llmgateway.grant.");
 
     @TempDir
     Path dataDir;
@@ -37,33 +37,55 @@ class HttpJarIT {
     @Test
     void stdioStartUpLoadsNoHttpClassesAndHttpDoes(@TempDir Path logs) throws Exception {
         Path stdioLog = logs.resolve("stdio-classes.log");
-        try (GatewayProcess gw = GatewayProcess.start(dataDir, Map.of(),
+        try (GatewayProcess gw = GatewayProcess.start(
+                dataDir,
+                Map.of(),
                 List.of("-Xlog:disable", "-Xlog:all=warning:stderr", "-Xlog:class+load=info:file=" + stdioLog))) {
             gw.client.initialize();
             gw.client.toolNames();
-            assertTrue(gw.client.callTool("session_create", Map.of("cli", "claude")).get("structuredContent")
-                    .get("success").asBoolean());
+            assertTrue(gw.client
+                    .callTool("session_create", Map.of("cli", "claude"))
+                    .get("structuredContent")
+                    .get("success")
+                    .asBoolean());
         }
         List<String> stdio = Files.readAllLines(stdioLog);
-        assertTrue(stdio.stream().anyMatch(line -> line.contains("io.llmgateway.transport.StdioJsonRpcTransport")),
+        assertTrue(
+                stdio.stream().anyMatch(line -> line.contains("io.llmgateway.transport.StdioJsonRpcTransport")),
                 "the log lists the classes loaded");
-        assertEquals(List.of(), stdio.stream().filter(line -> HTTP_ONLY.stream().anyMatch(line::contains)).toList(),
+        assertEquals(
+                List.of(),
+                stdio.stream()
+                        .filter(line -> HTTP_ONLY.stream().anyMatch(line::contains))
+                        .toList(),
                 "classes of the HTTP transport loaded over stdio");
 
-        Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "LLM_GATEWAY_HOME", dataDir.toString(),
-                "JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + logs.resolve("http-classes.log"));
+        Map<String, String> env = Map.of(
+                "PATH",
+                System.getenv("PATH"),
+                "LLM_GATEWAY_HOME",
+                dataDir.toString(),
+                "JDK_JAVA_OPTIONS",
+                "-Xlog:class+load=info:file=" + logs.resolve("http-classes.log"));
         try (HttpGatewayProcess http = HttpGatewayProcess.start(env)) {
-            assertEquals(200, HttpMcp.send(HttpRequest.newBuilder(http.url.resolve("/healthz")).GET()).statusCode());
+            assertEquals(
+                    200,
+                    HttpMcp.send(HttpRequest.newBuilder(http.url.resolve("/healthz"))
+                                    .GET())
+                            .statusCode());
         }
         String httpLog = Files.readString(logs.resolve("http-classes.log"));
-        assertTrue(httpLog.contains("org.eclipse.jetty.server.Server") && httpLog.contains("io.llmgateway.http.HttpGateway"),
+        assertTrue(
+                httpLog.contains("org.eclipse.jetty.server.Server")
+                        && httpLog.contains("io.llmgateway.http.HttpGateway"),
                 "serving HTTP loads Jetty: the check above can see it");
     }
 
     @Test
     void sigtermAnswersTheCallInFlightThenExitsZero(@TempDir Path state) throws Exception {
         FakeClis fakes = FakeClis.in(state);
-        Path slow = Path.of(HttpJarIT.class.getResource("/io/llmgateway/job/slow-cli").toURI());
+        Path slow = Path.of(
+                HttpJarIT.class.getResource("/io/llmgateway/job/slow-cli").toURI());
         Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = new HashMap<>(fakes.environment());
         env.put("LLM_GATEWAY_HOME", dataDir.toString());
@@ -92,6 +114,9 @@ class HttpJarIT {
     }
 
     private static JsonNode health(HttpGatewayProcess http) throws Exception {
-        return Json.newMapper().readTree(HttpMcp.send(HttpRequest.newBuilder(http.url.resolve("/healthz")).GET()).body());
+        return Json.newMapper()
+                .readTree(HttpMcp.send(HttpRequest.newBuilder(http.url.resolve("/healthz"))
+                                .GET())
+                        .body());
     }
 }

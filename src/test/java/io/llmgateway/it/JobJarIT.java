@@ -11,6 +11,7 @@ import io.llmgateway.support.GatewayProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,14 +19,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.awaitility.Awaitility;
-import java.time.Duration;
 
 /**
  * Durable jobs across gateway processes, with the shaded jar: a job outlives its gateway (kill -9 and
@@ -37,10 +37,13 @@ class JobJarIT {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path work;
+
     private final Map<String, String> env = new HashMap<>();
     private final List<GatewayProcess> gateways = new ArrayList<>();
 
@@ -53,7 +56,10 @@ class JobJarIT {
     @AfterEach
     void cleanUp() throws IOException {
         gateways.forEach(GatewayProcess::close);
-        List<Long> left = jobProcesses().stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+        List<Long> left = jobProcesses().stream()
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid)
+                .toList();
         jobProcesses().forEach(ProcessHandle::destroyForcibly);
         assertEquals(List.of(), left, "no job process may outlive a test");
     }
@@ -72,9 +78,12 @@ class JobJarIT {
     }
 
     private static JsonNode await(GatewayProcess gw, String jobId, String status) {
-        return Awaitility.await("job " + jobId + " " + status).atMost(Duration.ofMillis(WAIT_MILLIS))
+        return Awaitility.await("job " + jobId + " " + status)
+                .atMost(Duration.ofMillis(WAIT_MILLIS))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> call(gw, "llm_job_status", Map.of("jobId", jobId)), job -> job.get("status").asText().equals(status));
+                .until(
+                        () -> call(gw, "llm_job_status", Map.of("jobId", jobId)),
+                        job -> job.get("status").asText().equals(status));
     }
 
     private static void killDashNine(GatewayProcess gw) throws InterruptedException {
@@ -112,11 +121,13 @@ class JobJarIT {
         if (!Files.exists(dir.resolve("job.json"))) {
             return Optional.empty(); // a sync request's run directory
         }
-        JsonNode runner = Json.newMapper().readTree(dir.resolve("job.json").toFile()).path("runner");
+        JsonNode runner =
+                Json.newMapper().readTree(dir.resolve("job.json").toFile()).path("runner");
         if (!runner.has("pid")) {
             return Optional.empty();
         }
-        return ProcessHandle.of(runner.get("pid").asLong()).filter(ProcessHandle::isAlive)
+        return ProcessHandle.of(runner.get("pid").asLong())
+                .filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().commandLine().orElse("").contains(dir.toString()));
     }
 
@@ -127,8 +138,12 @@ class JobJarIT {
         }
         String[] fields = Files.readString(pidFile).trim().split(" ");
         long start = Long.parseLong(fields[1]);
-        return ProcessHandle.of(Long.parseLong(fields[0])).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - start) < 1000).orElse(false));
+        return ProcessHandle.of(Long.parseLong(fields[0]))
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> h.info()
+                        .startInstant()
+                        .map(i -> Math.abs(i.toEpochMilli() - start) < 1000)
+                        .orElse(false));
     }
 
     private static void assertCompletedWithFullOutput(GatewayProcess gw, String jobId, String sessionId, String words) {
@@ -140,13 +155,19 @@ class JobJarIT {
         assertFalse(nativeId.isBlank());
         String output = result.get("output").get("text").asText();
         assertTrue(output.contains("warming up 0") && output.contains("\"type\":\"result\""), output);
-        assertEquals(nativeId, call(gw, "session_get", Map.of("sessionId", sessionId)).get("session")
-                .get("nativeSessionId").asText(), "the session's native id is recorded by the gateway that finished the job");
+        assertEquals(
+                nativeId,
+                call(gw, "session_get", Map.of("sessionId", sessionId))
+                        .get("session")
+                        .get("nativeSessionId")
+                        .asText(),
+                "the session's native id is recorded by the gateway that finished the job");
     }
 
     /** How the gateway that started a job goes away. */
     enum GatewayEnd {
-        KILL_DASH_NINE, CLEAN_EOF
+        KILL_DASH_NINE,
+        CLEAN_EOF
     }
 
     @ParameterizedTest
@@ -154,8 +175,8 @@ class JobJarIT {
     void aJobOutlivesItsGatewayAndTheNextGatewayFinishesIt(GatewayEnd end) throws Exception {
         GatewayProcess first = gateway();
         String words = "survive " + end;
-        JsonNode submitted = call(first, "claude_request_async", Map.of("prompt", "SLOW=5 " + words,
-                "workingDir", work.toString()));
+        JsonNode submitted =
+                call(first, "claude_request_async", Map.of("prompt", "SLOW=5 " + words, "workingDir", work.toString()));
         String jobId = submitted.get("jobId").asText();
         if (end == GatewayEnd.KILL_DASH_NINE) {
             killDashNine(first);
@@ -173,7 +194,9 @@ class JobJarIT {
     @Test
     void aJobKilledWhileNoGatewayRanIsOrphanedWithTheOutputItProduced() throws Exception {
         GatewayProcess first = gateway();
-        String jobId = call(first, "claude_request_async", Map.of("prompt", "SLOW=60 LINES=3 doomed")).get("jobId").asText();
+        String jobId = call(first, "claude_request_async", Map.of("prompt", "SLOW=60 LINES=3 doomed"))
+                .get("jobId")
+                .asText();
         assertFalse(orphanedOnceEverythingIsKilled(first, jobId).get("deferred").asBoolean());
     }
 
@@ -183,8 +206,13 @@ class JobJarIT {
      * output. Returns its status.
      */
     private JsonNode orphanedOnceEverythingIsKilled(GatewayProcess first, String jobId) throws Exception {
-        Awaitility.await("the job printed").atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(50))
-                .until(() -> call(first, "llm_job_status", Map.of("jobId", jobId)).get("stdoutBytes").asLong() > 0);
+        Awaitility.await("the job printed")
+                .atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> call(first, "llm_job_status", Map.of("jobId", jobId))
+                                .get("stdoutBytes")
+                                .asLong()
+                        > 0);
         killDashNine(first);
         List<ProcessHandle> processes = jobProcesses();
         assertFalse(processes.isEmpty());
@@ -206,13 +234,27 @@ class JobJarIT {
     void oneGatewayStartsAJobAndAnotherReportsAndCancelsIt() throws Exception {
         GatewayProcess first = gateway();
         GatewayProcess second = gateway();
-        String jobId = call(first, "claude_request_async", Map.of("prompt", "SLOW=60 shared")).get("jobId").asText();
-        assertEquals("running", call(second, "llm_job_status", Map.of("jobId", jobId)).get("status").asText());
-        assertEquals(1, call(second, "llm_job_list", Map.of("status", "running")).get("total").asInt());
+        String jobId = call(first, "claude_request_async", Map.of("prompt", "SLOW=60 shared"))
+                .get("jobId")
+                .asText();
+        assertEquals(
+                "running",
+                call(second, "llm_job_status", Map.of("jobId", jobId))
+                        .get("status")
+                        .asText());
+        assertEquals(
+                1,
+                call(second, "llm_job_list", Map.of("status", "running"))
+                        .get("total")
+                        .asInt());
         List<ProcessHandle> processes = jobProcesses();
         JsonNode cancelled = call(second, "llm_job_cancel", Map.of("jobId", jobId));
         assertEquals("cancelled", cancelled.get("status").asText());
-        assertEquals("cancelled", call(first, "llm_job_status", Map.of("jobId", jobId)).get("status").asText());
+        assertEquals(
+                "cancelled",
+                call(first, "llm_job_status", Map.of("jobId", jobId))
+                        .get("status")
+                        .asText());
         for (ProcessHandle p : processes) {
             p.onExit().get();
         }
@@ -224,8 +266,8 @@ class JobJarIT {
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "500");
         GatewayProcess first = gateway();
         String words = "deferred survive " + end;
-        JsonNode deferred = call(first, "claude_request", Map.of("prompt", "SLOW=5 " + words,
-                "workingDir", work.toString()));
+        JsonNode deferred =
+                call(first, "claude_request", Map.of("prompt", "SLOW=5 " + words, "workingDir", work.toString()));
         assertEquals("deferred", deferred.get("status").asText());
         String jobId = deferred.get("jobId").asText();
         Optional<ProcessHandle> cliProcess = cli(jobDir(jobId));
@@ -254,27 +296,39 @@ class JobJarIT {
         GatewayProcess first = gateway();
         JsonNode deferred = call(first, "claude_request", Map.of("prompt", "SLOW=60 LINES=3 deferred then lost"));
         assertEquals("deferred", deferred.get("status").asText());
-        assertTrue(orphanedOnceEverythingIsKilled(first, deferred.get("jobId").asText()).get("deferred").asBoolean());
+        assertTrue(orphanedOnceEverythingIsKilled(first, deferred.get("jobId").asText())
+                .get("deferred")
+                .asBoolean());
     }
 
     @Test
     void theCliOfASyncCallWhoseGatewayDiedIsStoppedByTheNextGateway() throws Exception {
         env.put("LLM_GATEWAY_SYNC_DEADLINE_MS", "600000");
         GatewayProcess first = gateway();
-        first.client.send("tools/call", Map.of("name", "claude_request",
-                "arguments", Map.of("prompt", "SLOW=120 abandoned sync call", "workingDir", work.toString())));
-        Path runDir = Awaitility.await("the sync request's CLI started").atMost(Duration.ofMillis(WAIT_MILLIS))
-                .pollInterval(Duration.ofMillis(50)).ignoreException(java.nio.file.NoSuchFileException.class)
-                .until(() -> {
-                    try (Stream<Path> dirs = Files.list(dataDir.resolve("jobs"))) {
-                        for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                            if (cli(dir).isPresent()) {
-                                return Optional.of(dir);
+        first.client.send(
+                "tools/call",
+                Map.of(
+                        "name",
+                        "claude_request",
+                        "arguments",
+                        Map.of("prompt", "SLOW=120 abandoned sync call", "workingDir", work.toString())));
+        Path runDir = Awaitility.await("the sync request's CLI started")
+                .atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreException(java.nio.file.NoSuchFileException.class)
+                .until(
+                        () -> {
+                            try (Stream<Path> dirs = Files.list(dataDir.resolve("jobs"))) {
+                                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                                    if (cli(dir).isPresent()) {
+                                        return Optional.of(dir);
+                                    }
+                                }
+                                return Optional.<Path>empty();
                             }
-                        }
-                        return Optional.<Path>empty();
-                    }
-                }, Optional::isPresent).get();
+                        },
+                        Optional::isPresent)
+                .get();
         Optional<ProcessHandle> cliProcess = cli(runDir);
         assertFalse(Files.exists(runDir.resolve("job.json")), "not deferred: a run directory, not a job");
         List<ProcessHandle> tree = new ArrayList<>();
@@ -287,7 +341,9 @@ class JobJarIT {
             process.onExit().get(WAIT_MILLIS, TimeUnit.MILLISECONDS); // the CLI and what it started
         }
         Path abandoned = runDir;
-        Awaitility.await("the abandoned run directory removed").atMost(Duration.ofMillis(WAIT_MILLIS))
-                .pollInterval(Duration.ofMillis(50)).until(() -> !Files.exists(abandoned));
+        Awaitility.await("the abandoned run directory removed")
+                .atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> !Files.exists(abandoned));
     }
 }

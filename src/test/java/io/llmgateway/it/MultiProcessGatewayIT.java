@@ -34,7 +34,9 @@ class MultiProcessGatewayIT {
                         acknowledgedLive.add(id);
                         if (i % 3 == 0) {
                             JsonNode deleted = gw.client.callTool("session_delete", Map.of("sessionId", id));
-                            assertTrue(deleted.get("structuredContent").get("success").asBoolean());
+                            assertTrue(deleted.get("structuredContent")
+                                    .get("success")
+                                    .asBoolean());
                             acknowledgedLive.remove(id);
                         }
                     }
@@ -57,7 +59,8 @@ class MultiProcessGatewayIT {
                 // Pipeline many creates, then kill while most are still in flight.
                 List<Integer> ids = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
-                    ids.add(gw.client.send("tools/call", Map.of("name", "session_create", "arguments", Map.of("cli", "claude"))));
+                    ids.add(gw.client.send(
+                            "tools/call", Map.of("name", "session_create", "arguments", Map.of("cli", "claude"))));
                 }
                 JsonNode firstAck = gw.client.awaitResponse(ids.get(0));
                 acknowledged.add(createdId(firstAck.get("result")));
@@ -81,7 +84,8 @@ class MultiProcessGatewayIT {
         Set<String> ids = new HashSet<>();
         try (GatewayProcess fresh = GatewayProcess.start(dataDir, Map.of())) {
             fresh.client.initialize();
-            JsonNode page = fresh.client.callTool("session_list", Map.of("limit", 1000)).get("structuredContent");
+            JsonNode page =
+                    fresh.client.callTool("session_list", Map.of("limit", 1000)).get("structuredContent");
             assertTrue(page.get("total").asInt() <= 1000);
             assertTrue(!page.has("warnings"), "store stayed valid: " + page.get("warnings"));
             page.get("sessions").forEach(s -> ids.add(s.get("id").asText()));

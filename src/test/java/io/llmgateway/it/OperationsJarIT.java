@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,16 +26,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.awaitility.Awaitility;
-import java.time.Duration;
 
 /** setup, doctor and the start-up archive, run from the shaded jar as people run them. */
 class OperationsJarIT {
     @TempDir
     Path home;
+
     private Path dataDir;
     private Path jar;
 
@@ -46,8 +47,7 @@ class OperationsJarIT {
         Files.copy(GatewayProcess.jar(), jar, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {
-    }
+    private record Run(int exitCode, String stdout, String stderr) {}
 
     private Run command(Map<String, String> extraEnv, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(GatewayProcess.javaExecutable(), "-jar", jar.toString()));
@@ -58,7 +58,9 @@ class OperationsJarIT {
         builder.environment().putAll(extraEnv);
         Path stdout = Files.createTempFile(home, "out", ".txt");
         Path stderr = Files.createTempFile(home, "err", ".txt");
-        Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        Process process = builder.redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
         process.getOutputStream().close();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "command " + List.of(args) + " did not finish");
         return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
@@ -74,7 +76,10 @@ class OperationsJarIT {
             command.add(arg.asText());
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
-        entry.get("env").fields().forEachRemaining(e -> builder.environment().put(e.getKey(), e.getValue().asText()));
+        entry.get("env")
+                .fields()
+                .forEachRemaining(
+                        e -> builder.environment().put(e.getKey(), e.getValue().asText()));
         return builder.start();
     }
 
@@ -93,7 +98,13 @@ class OperationsJarIT {
     private String initializeAndReadClassLog(JsonNode entry, Path classLog, Path stderr) throws Exception {
         Process process = launch(entry, List.of("-Xlog:class+load=info:file=" + classLog), stderr);
         try (StdioClient client = new StdioClient(process.getOutputStream(), process.getInputStream())) {
-            assertEquals("llm-cli-gateway", client.initialize().get("result").get("serverInfo").get("name").asText());
+            assertEquals(
+                    "llm-cli-gateway",
+                    client.initialize()
+                            .get("result")
+                            .get("serverInfo")
+                            .get("name")
+                            .asText());
             client.closeInput();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, process.exitValue());
@@ -108,7 +119,8 @@ class OperationsJarIT {
     void setupWriteMergesIntoExistingConfigsAndKeepsBackups() throws Exception {
         Path cursor = home.resolve(".cursor/mcp.json");
         Files.createDirectories(cursor.getParent());
-        String cursorOriginal = "{\"mcpServers\":{\"github\":{\"command\":\"docker\",\"args\":[\"run\",\"github-mcp\"]}},\"theme\":\"dark\"}";
+        String cursorOriginal =
+                "{\"mcpServers\":{\"github\":{\"command\":\"docker\",\"args\":[\"run\",\"github-mcp\"]}},\"theme\":\"dark\"}";
         Files.writeString(cursor, cursorOriginal);
         Path codex = home.resolve(".codex/config.toml");
         Files.createDirectories(codex.getParent());
@@ -120,24 +132,33 @@ class OperationsJarIT {
         assertEquals(0, setup.exitCode(), setup.stdout() + setup.stderr());
         assertTrue(setup.stdout().contains("registered as \"llm-cli-gateway\""), setup.stdout());
         JsonNode merged = Json.newMapper().readTree(cursor.toFile());
-        assertEquals("docker", merged.get("mcpServers").get("github").get("command").asText());
+        assertEquals(
+                "docker", merged.get("mcpServers").get("github").get("command").asText());
         assertEquals("dark", merged.get("theme").asText());
         JsonNode ours = merged.get("mcpServers").get("llm-cli-gateway");
         assertEquals(GatewayProcess.javaExecutable(), ours.get("command").asText());
         assertTrue(ours.get("args").toString().contains("\"" + jar + "\""), ours.toString());
-        assertTrue(ours.get("args").toString().contains("-XX:SharedArchiveFile=" + archive().file()), ours.toString());
+        assertTrue(
+                ours.get("args")
+                        .toString()
+                        .contains("-XX:SharedArchiveFile=" + archive().file()),
+                ours.toString());
         String codexMerged = Files.readString(codex);
         assertTrue(codexMerged.startsWith(codexOriginal), codexMerged);
-        assertTrue(codexMerged.contains("[mcp_servers.llm-cli-gateway]\ncommand = \"" + GatewayProcess.javaExecutable() + "\""));
+        assertTrue(codexMerged.contains(
+                "[mcp_servers.llm-cli-gateway]\ncommand = \"" + GatewayProcess.javaExecutable() + "\""));
         assertEquals(List.of(cursorOriginal, codexOriginal), List.of(backupOf(cursor), backupOf(codex)));
         assertTrue(archive().status().fresh(), "setup prepared the start-up archive");
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("startup-archive"))));
+        assertEquals(
+                "rwx------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("startup-archive"))));
     }
 
     private static String backupOf(Path file) throws IOException {
         try (var siblings = Files.list(file.getParent())) {
             Path backup = siblings.filter(p -> p.getFileName().toString().startsWith(file.getFileName() + ".bak-"))
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             return Files.readString(backup);
         }
     }
@@ -150,7 +171,8 @@ class OperationsJarIT {
         entry.get("args").forEach(a -> args.add(a.asText()));
         assertEquals(List.of("-jar", jar.toString()), args.subList(args.size() - 2, args.size()));
         assertTrue(args.indexOf("-Xlog:disable") < args.indexOf("-Xlog:all=warning:stderr"), args.toString());
-        assertEquals(dataDir.toString(), entry.get("env").get("LLM_GATEWAY_HOME").asText());
+        assertEquals(
+                dataDir.toString(), entry.get("env").get("LLM_GATEWAY_HOME").asText());
         assertFalse(Files.exists(dataDir), "--print prepares nothing");
         assertEquals(2, command(Map.of(), "setup", "--print").exitCode(), "--print needs one --client");
     }
@@ -164,18 +186,23 @@ class OperationsJarIT {
         String fresh = initializeAndReadClassLog(entry, home.resolve("fresh.log"), home.resolve("fresh.err"));
         assertTrue(fresh.contains("io.llmgateway.Main source: shared objects file (top)"), "fresh archive not used");
 
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        Files.setLastModifiedTime(
+                jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
         assertFalse(archive().status().fresh());
         Path staleErr = home.resolve("stale.err");
         String stale = initializeAndReadClassLog(entry, home.resolve("stale.log"), staleErr);
         assertTrue(stale.contains("io.llmgateway.Main source: file:"), "a stale archive must not be used");
-        assertTrue(Files.readString(staleErr).contains("[cds"), "the JVM's complaint goes to stderr: " + Files.readString(staleErr));
+        assertTrue(
+                Files.readString(staleErr).contains("[cds"),
+                "the JVM's complaint goes to stderr: " + Files.readString(staleErr));
 
         // A gateway launched with the archive flag remakes a stale archive in the background.
         Process running = launch(entry, List.of(), home.resolve("upkeep.err"));
         try (StdioClient client = new StdioClient(running.getOutputStream(), running.getInputStream())) {
             client.initialize();
-            Awaitility.await("the archive remade").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await("the archive remade")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
                     .ignoreExceptions()
                     .until(() -> archive().status().fresh());
         } finally {
@@ -213,7 +240,10 @@ class OperationsJarIT {
         byte[] bytes = Files.readAllBytes(Path.of(zip.getName()));
         byte[] name = entry.getName().getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i + 30 + name.length < bytes.length; i++) {
-            if (bytes[i] == 0x50 && bytes[i + 1] == 0x4b && bytes[i + 2] == 3 && bytes[i + 3] == 4
+            if (bytes[i] == 0x50
+                    && bytes[i + 1] == 0x4b
+                    && bytes[i + 2] == 3
+                    && bytes[i + 3] == 4
                     && java.util.Arrays.equals(bytes, i + 30, i + 30 + name.length, name, 0, name.length)) {
                 int extra = (bytes[i + 28] & 0xff) | (bytes[i + 29] & 0xff) << 8;
                 return i + extra;
@@ -226,8 +256,10 @@ class OperationsJarIT {
     void doctorExitsZeroOnlyWhenHealthy() throws Exception {
         Path bin = Files.createDirectories(home.resolve("bin"));
         Path claude = bin.resolve("claude");
-        Files.writeString(claude, "#!/bin/bash\ncase \"$1\" in\n  --version) echo '2.1.197 (Claude Code)' ;;\n"
-                + "  auth) echo '{\"loggedIn\": true, \"authMethod\": \"api_key\"}' ;;\nesac\n");
+        Files.writeString(
+                claude,
+                "#!/bin/bash\ncase \"$1\" in\n  --version) echo '2.1.197 (Claude Code)' ;;\n"
+                        + "  auth) echo '{\"loggedIn\": true, \"authMethod\": \"api_key\"}' ;;\nesac\n");
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
         Map<String, String> env = new HashMap<>(Map.of("PATH", bin.toString()));
 

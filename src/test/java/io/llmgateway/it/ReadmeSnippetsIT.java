@@ -31,9 +31,11 @@ class ReadmeSnippetsIT {
 
     @Test
     void claudeDesktopAndCursorEntryWorks() throws Exception {
-        Matcher block = Pattern.compile("```json\\n(\\{\\s*\"mcpServers\".*?)```", Pattern.DOTALL).matcher(readme());
+        Matcher block = Pattern.compile("```json\\n(\\{\\s*\"mcpServers\".*?)```", Pattern.DOTALL)
+                .matcher(readme());
         assertTrue(block.find(), "README has an mcpServers entry");
-        JsonNode entry = Json.newMapper().readTree(block.group(1)).get("mcpServers").get("llm-cli-gateway");
+        JsonNode entry =
+                Json.newMapper().readTree(block.group(1)).get("mcpServers").get("llm-cli-gateway");
         List<String> command = new ArrayList<>(List.of(entry.get("command").asText()));
         entry.get("args").forEach(arg -> command.add(arg.asText()));
         launches(command);
@@ -48,7 +50,8 @@ class ReadmeSnippetsIT {
 
     @Test
     void codexEntryWorks() throws Exception {
-        Matcher block = Pattern.compile("\\[mcp_servers\\.llm-cli-gateway]\\ncommand = (\"[^\"]+\")\\nargs = (\\[[^\\n]+])")
+        Matcher block = Pattern.compile(
+                        "\\[mcp_servers\\.llm-cli-gateway]\\ncommand = (\"[^\"]+\")\\nargs = (\\[[^\\n]+])")
                 .matcher(readme());
         assertTrue(block.find(), "README has a Codex entry");
         List<String> command = new ArrayList<>(List.of(Json.newMapper().readValue(block.group(1), String.class)));
@@ -67,17 +70,31 @@ class ReadmeSnippetsIT {
         assertTrue(entry.contains(JAR_PLACEHOLDER), entry.toString());
         List<String> command = new ArrayList<>();
         for (String part : entry) {
-            command.add(part.equals("java") ? GatewayProcess.javaExecutable()
-                    : part.equals(JAR_PLACEHOLDER) ? GatewayProcess.jar().toString() : part);
+            command.add(
+                    part.equals("java")
+                            ? GatewayProcess.javaExecutable()
+                            : part.equals(JAR_PLACEHOLDER)
+                                    ? GatewayProcess.jar().toString()
+                                    : part);
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
         Process process = builder.start();
         try {
             StdioClient client = new StdioClient(process.getOutputStream(), process.getInputStream());
-            assertEquals("llm-cli-gateway", client.initialize().get("result").get("serverInfo").get("name").asText());
+            assertEquals(
+                    "llm-cli-gateway",
+                    client.initialize()
+                            .get("result")
+                            .get("serverInfo")
+                            .get("name")
+                            .asText());
             JsonNode created = client.callTool("session_create", Map.of("cli", "claude"));
-            assertTrue(created.get("structuredContent").get("session").get("id").asText().startsWith("gw-"));
+            assertTrue(created.get("structuredContent")
+                    .get("session")
+                    .get("id")
+                    .asText()
+                    .startsWith("gw-"));
             client.closeInput();
             assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the gateway exits on stdin EOF");
             assertEquals(0, process.exitValue());

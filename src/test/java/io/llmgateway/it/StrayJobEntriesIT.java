@@ -40,7 +40,10 @@ class StrayJobEntriesIT {
         try (GatewayProcess gw = GatewayProcess.start(dataDir, Map.of("LLM_GATEWAY_JOB_WATCH_MS", "20"))) {
             gw.client.initialize();
             for (int i = 0; i < 5; i++) {
-                assertFalse(gw.client.callTool("llm_job_list", Map.of()).path("isError").asBoolean(false));
+                assertFalse(gw.client
+                        .callTool("llm_job_list", Map.of())
+                        .path("isError")
+                        .asBoolean(false));
             }
             for (String id : bad) {
                 assertEquals(1L, count(gw.stderr(), id), id + " is warned about once:\n" + gw.stderr());

@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * session ids in a map instead of the session store.
  */
 final class FakeRuns implements ProviderRuns {
-    private static final List<ProviderOption> OPTIONS = List.of(ProviderOption.of("maxOutputBytes", OptionType.INTEGER,
-            "The output cap of the run."));
+    private static final List<ProviderOption> OPTIONS =
+            List.of(ProviderOption.of("maxOutputBytes", OptionType.INTEGER, "The output cap of the run."));
     private static final ClaudeCli CLAUDE = new ClaudeCli();
     final Map<String, String> nativeIds = new ConcurrentHashMap<>();
     final AtomicInteger prepared = new AtomicInteger();
@@ -64,11 +64,21 @@ final class FakeRuns implements ProviderRuns {
         if (arguments.get("maxOutputBytes") != null) {
             options.put("maxOutputBytes", arguments.get("maxOutputBytes"));
         }
-        return new CanonicalRequest((String) arguments.get("prompt"), null, (String) arguments.get("sessionId"), null,
-                false, false, workingDir,
-                timeout == null ? ProviderRequestService.DEFAULT_TIMEOUT : Duration.ofMillis(((Number) timeout).longValue()),
-                ProviderRequestService.DEFAULT_IDLE_TIMEOUT, (String) arguments.get("correlationId"),
-                ProviderOptions.of(OPTIONS, options), Principal.LOCAL);
+        return new CanonicalRequest(
+                (String) arguments.get("prompt"),
+                null,
+                (String) arguments.get("sessionId"),
+                null,
+                false,
+                false,
+                workingDir,
+                timeout == null
+                        ? ProviderRequestService.DEFAULT_TIMEOUT
+                        : Duration.ofMillis(((Number) timeout).longValue()),
+                ProviderRequestService.DEFAULT_IDLE_TIMEOUT,
+                (String) arguments.get("correlationId"),
+                ProviderOptions.of(OPTIONS, options),
+                Principal.LOCAL);
     }
 
     @Override
@@ -78,7 +88,8 @@ final class FakeRuns implements ProviderRuns {
         }
         prepared.incrementAndGet();
         String sessionId = request.sessionId() == null ? "gw-" + UUID.randomUUID() : request.sessionId();
-        String correlationId = request.correlationId() == null ? UUID.randomUUID().toString() : request.correlationId();
+        String correlationId =
+                request.correlationId() == null ? UUID.randomUUID().toString() : request.correlationId();
         ProcessSpec.Builder spec = ProcessSpec.builder(script.toString())
                 .workingDir(workingDir)
                 .environment(System.getenv()) // the fake agent is a bash script: it needs the PATH
@@ -86,8 +97,20 @@ final class FakeRuns implements ProviderRuns {
                 .wallTimeout(request.timeout())
                 .killGrace(Duration.ofMillis(500));
         request.options().integer("maxOutputBytes").ifPresent(spec::maxOutputBytes);
-        return new PreparedRun(spec.build(), sessionId, correlationId, new RunContext(sessionId, Continuation.fresh(),
-                workingDir, null, correlationId, request.timeout(), request.idleTimeout(), List.of(), request.owner()));
+        return new PreparedRun(
+                spec.build(),
+                sessionId,
+                correlationId,
+                new RunContext(
+                        sessionId,
+                        Continuation.fresh(),
+                        workingDir,
+                        null,
+                        correlationId,
+                        request.timeout(),
+                        request.idleTimeout(),
+                        List.of(),
+                        request.owner()));
     }
 
     @Override
@@ -102,7 +125,9 @@ final class FakeRuns implements ProviderRuns {
             throw new GatewayException(ErrorCode.OUTPUT_TOO_LARGE, "The fake CLI printed too much.");
         }
         if (outcome.exitCode() == null || outcome.exitCode() != 0) {
-            throw new GatewayException(ErrorCode.CLI_ERROR, "The fake CLI failed.",
+            throw new GatewayException(
+                    ErrorCode.CLI_ERROR,
+                    "The fake CLI failed.",
                     Map.of("exitCode", String.valueOf(outcome.exitCode())));
         }
         String response = null;
@@ -117,8 +142,20 @@ final class FakeRuns implements ProviderRuns {
             throw new GatewayException(ErrorCode.CLI_ERROR, "The fake CLI printed no result.");
         }
         nativeIds.put(context.sessionId(), nativeId);
-        return new ProviderResult(cli, response, context.sessionId(), nativeId, false, null, Usage.UNKNOWN, null,
-                outcome.duration().toMillis(), outcome.exitCode(), context.correlationId(), false, List.of());
+        return new ProviderResult(
+                cli,
+                response,
+                context.sessionId(),
+                nativeId,
+                false,
+                null,
+                Usage.UNKNOWN,
+                null,
+                outcome.duration().toMillis(),
+                outcome.exitCode(),
+                context.correlationId(),
+                false,
+                List.of());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.llmgateway.job;
 
-import io.llmgateway.exec.ProcessRef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessRef;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.RunContext;
@@ -80,7 +80,8 @@ class JobRecordFormatTest {
         assertNull(job.runner());
         assertNull(job.result());
         assertEquals("timeout", job.error().code());
-        assertEquals(Map.of("timeoutMs", 500, "stderrExcerpt", "…late"), job.error().details());
+        assertEquals(
+                Map.of("timeoutMs", 500, "stderrExcerpt", "…late"), job.error().details());
         assertEquals(Duration.ofMillis(500), job.context().timeout());
     }
 

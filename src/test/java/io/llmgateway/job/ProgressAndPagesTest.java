@@ -29,13 +29,17 @@ class ProgressAndPagesTest {
     private static final String KEY = "sk-ant-api03-" + "Q".repeat(80) + "AA";
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "claude | claude-stream-json-mcp-tool.jsonl | 5 events, 1 tool call, last tool mcp__mini__echo, last event result",
-            "codex | codex-exec-json-mcp-tool.jsonl | 7 events, 1 tool call, last tool echo, last event turn.completed",
-            "gemini | gemini-stream-json-mcp-tool-yolo.jsonl | 6 events, 1 tool call, last tool mcp_mini_echo, last event result"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "claude | claude-stream-json-mcp-tool.jsonl | 5 events, 1 tool call, last tool mcp__mini__echo, last event result",
+                "codex | codex-exec-json-mcp-tool.jsonl | 7 events, 1 tool call, last tool echo, last event turn.completed",
+                "gemini | gemini-stream-json-mcp-tool-yolo.jsonl | 6 events, 1 tool call, last tool mcp_mini_echo, last event result"
+            })
     void progressLinesOfRealOutputNameToolsButNoText(String cli, String sample, String expected) throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(SAMPLES), "reference samples not present");
-        ProviderCli provider = ProviderRegistry.standard().get(ProviderId.fromWireName(cli).orElseThrow());
+        ProviderCli provider =
+                ProviderRegistry.standard().get(ProviderId.fromWireName(cli).orElseThrow());
         ProgressTracker tracker = new ProgressTracker(Json.newMapper(), NO_SECRETS, provider::toolStarted);
         for (String line : Files.readAllLines(SAMPLES.resolve(sample))) {
             tracker.onStdoutLine(line);
@@ -69,7 +73,8 @@ class ProgressAndPagesTest {
     }
 
     private static long next(Path file, int maxChars, boolean finished) throws IOException {
-        return OutputPages.read(file, "stdout", 0, maxChars, finished, NO_SECRETS).nextOffset();
+        return OutputPages.read(file, "stdout", 0, maxChars, finished, NO_SECRETS)
+                .nextOffset();
     }
 
     @Test
@@ -89,7 +94,8 @@ class ProgressAndPagesTest {
                 page = OutputPages.read(file, "stdout", offset, maxChars, true, redactor);
                 assertTrue(page.text().length() <= Math.max(maxChars, SecretRedactor.REPLACEMENT.length()));
                 String shown = page.text();
-                assertFalse(shown.contains("QQ") || shown.contains("42") || shown.contains("abc1"),
+                assertFalse(
+                        shown.contains("QQ") || shown.contains("42") || shown.contains("abc1"),
                         () -> "a page shows part of a secret: " + shown);
                 all.append(page.text());
                 offset = page.nextOffset();
@@ -103,7 +109,9 @@ class ProgressAndPagesTest {
         Path file = dir.resolve("stderr.log");
         Files.writeString(file, "error: key " + KEY + " rejected\n");
         long inside = "error: key sk-ant-api03-QQ".length();
-        assertEquals("[redacted] rejected\n", OutputPages.read(file, "stderr", inside, 1000, true, NO_SECRETS).text());
+        assertEquals(
+                "[redacted] rejected\n",
+                OutputPages.read(file, "stderr", inside, 1000, true, NO_SECRETS).text());
     }
 
     @Test
@@ -122,7 +130,8 @@ class ProgressAndPagesTest {
     @Test
     void progressNeverShowsASecretEvenInAToolName() {
         String longValue = "v".repeat(40) + "-secret-value-" + "w".repeat(40);
-        ProgressTracker tracker = new ProgressTracker(Json.newMapper(), new SecretRedactor(Map.of("API_TOKEN", longValue)), new GeminiCli()::toolStarted);
+        ProgressTracker tracker = new ProgressTracker(
+                Json.newMapper(), new SecretRedactor(Map.of("API_TOKEN", longValue)), new GeminiCli()::toolStarted);
         tracker.onStdoutLine("{\"type\":\"tool_use\",\"tool_name\":\"" + KEY + "\"}");
         assertEquals("1 event, 1 tool call, last tool [redacted], last event tool_use", tracker.line());
         tracker.onStdoutLine("{\"type\":\"" + longValue + "\"}");

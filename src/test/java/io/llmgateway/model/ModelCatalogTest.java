@@ -36,8 +36,11 @@ class ModelCatalogTest {
     void everyProviderHasABundledEntryWithItsSourceAndTheCliVersionItWasReadFrom() {
         for (ProviderModels models : catalog(Map.of()).all()) {
             assertFalse(models.models().isEmpty(), models.cli().wireName());
-            assertEquals(ModelSource.BUNDLED, models.defaultSource(), models.cli().wireName());
-            assertTrue(models.observedOn() != null && !models.observedOn().isBlank(), models.cli().wireName());
+            assertEquals(
+                    ModelSource.BUNDLED, models.defaultSource(), models.cli().wireName());
+            assertTrue(
+                    models.observedOn() != null && !models.observedOn().isBlank(),
+                    models.cli().wireName());
             assertTrue(models.models().stream().allMatch(m -> m.source() == ModelSource.BUNDLED && m.origin() == null));
             assertTrue(models.warnings().isEmpty());
         }
@@ -51,7 +54,9 @@ class ModelCatalogTest {
         assertEquals("claude-opus-4-8", resolved.model());
         assertTrue(resolved.changed());
         assertEquals(ModelAlias.ResolvedBy.GATEWAY, resolved.via().resolvedBy());
-        assertEquals("gpt-6.1-sol", catalog(Map.of()).resolve(ProviderId.CODEX, "GPT-6.1").model());
+        assertEquals(
+                "gpt-6.1-sol",
+                catalog(Map.of()).resolve(ProviderId.CODEX, "GPT-6.1").model());
     }
 
     @Test
@@ -61,7 +66,9 @@ class ModelCatalogTest {
         assertEquals("opus", opus.model());
         assertFalse(opus.changed());
         assertNull(opus.via());
-        assertEquals("claude-next-9", catalog.resolve(ProviderId.CLAUDE, "claude-next-9").model());
+        assertEquals(
+                "claude-next-9",
+                catalog.resolve(ProviderId.CLAUDE, "claude-next-9").model());
         assertEquals("flash", catalog.resolve(ProviderId.GEMINI, "flash").model());
     }
 
@@ -79,12 +86,16 @@ class ModelCatalogTest {
 
     @Test
     void knownModelsGetTheTablesSpelling() {
-        assertEquals("gpt-6.1-sol", catalog(Map.of()).resolve(ProviderId.CODEX, "GPT-6.1-Sol").model());
+        assertEquals(
+                "gpt-6.1-sol",
+                catalog(Map.of()).resolve(ProviderId.CODEX, "GPT-6.1-Sol").model());
     }
 
     @Test
     void aliasesAreScopedToTheirProvider() {
-        assertEquals("claude-opus-4.8", catalog(Map.of()).resolve(ProviderId.CODEX, "claude-opus-4.8").model());
+        assertEquals(
+                "claude-opus-4.8",
+                catalog(Map.of()).resolve(ProviderId.CODEX, "claude-opus-4.8").model());
     }
 
     @Test
@@ -96,8 +107,10 @@ class ModelCatalogTest {
         assertEquals("claude-experimental-x", claude.defaultModel());
         assertEquals(ModelSource.USER_CONFIG, claude.defaultSource());
         assertEquals(settings.toString(), claude.defaultOrigin());
-        assertTrue(claude.models().stream().anyMatch(m -> m.id().equals("claude-experimental-x")
-                && m.source() == ModelSource.USER_CONFIG && m.origin().equals(settings.toString())));
+        assertTrue(claude.models().stream()
+                .anyMatch(m -> m.id().equals("claude-experimental-x")
+                        && m.source() == ModelSource.USER_CONFIG
+                        && m.origin().equals(settings.toString())));
     }
 
     @Test
@@ -119,8 +132,10 @@ class ModelCatalogTest {
 
     @Test
     void codexReadsTheModelOfTheSelectedProfile() throws IOException {
-        Path config = write(".codex/config.toml", "model = \"gpt-6-sol\"\nprofile = 'fast'\n\n[profiles.fast]\nmodel = \"gpt-6-luna\" # cheap\n"
-                + "\n[profiles.deep]\nmodel = \"gpt-6-astra\"\n");
+        Path config = write(
+                ".codex/config.toml",
+                "model = \"gpt-6-sol\"\nprofile = 'fast'\n\n[profiles.fast]\nmodel = \"gpt-6-luna\" # cheap\n"
+                        + "\n[profiles.deep]\nmodel = \"gpt-6-astra\"\n");
         assertEquals("gpt-6-luna", catalog(Map.of()).models(ProviderId.CODEX).defaultModel());
 
         Files.writeString(config, "model = \"gpt-6-sol\"\n[profiles.deep]\nmodel = \"gpt-6-astra\"\n");
@@ -132,27 +147,40 @@ class ModelCatalogTest {
         Path codexHome = home.resolve("elsewhere");
         Files.createDirectories(codexHome);
         Files.writeString(codexHome.resolve("config.toml"), "model = \"gpt-5.5\"\n");
-        ProviderModels codex = catalog(Map.of("CODEX_HOME", codexHome.toString())).models(ProviderId.CODEX);
+        ProviderModels codex =
+                catalog(Map.of("CODEX_HOME", codexHome.toString())).models(ProviderId.CODEX);
         assertEquals("gpt-5.5", codex.defaultModel());
         assertEquals(codexHome.resolve("config.toml").toString(), codex.defaultOrigin());
     }
 
     @Test
     void geminiSettingsGiveTheDefaultAndTheUsersOwnAliasesWhichOverrideBundledOnes() throws IOException {
-        Path settings = write(".gemini/settings.json", "{\"model\": {\"name\": \"gemini-3-pro-preview\"}, \"modelConfigs\": {\"customAliases\": {"
-                + "\"reviewer\": {\"modelConfig\": {\"model\": \"gemini-2.5-pro\"}}, \"flash\": {\"extends\": \"base\"}}}}");
+        Path settings = write(
+                ".gemini/settings.json",
+                "{\"model\": {\"name\": \"gemini-3-pro-preview\"}, \"modelConfigs\": {\"customAliases\": {"
+                        + "\"reviewer\": {\"modelConfig\": {\"model\": \"gemini-2.5-pro\"}}, \"flash\": {\"extends\": \"base\"}}}}");
 
         ModelCatalog catalog = catalog(Map.of());
         ProviderModels gemini = catalog.models(ProviderId.GEMINI);
 
         assertEquals("gemini-3-pro-preview", gemini.defaultModel());
-        ModelAlias reviewer = gemini.aliases().stream().filter(a -> a.alias().equals("reviewer")).findFirst().orElseThrow();
+        ModelAlias reviewer = gemini.aliases().stream()
+                .filter(a -> a.alias().equals("reviewer"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("gemini-2.5-pro", reviewer.target());
         assertEquals(ModelSource.USER_CONFIG, reviewer.source());
         assertEquals(ModelAlias.ResolvedBy.CLI, reviewer.resolvedBy());
-        assertEquals(1, gemini.aliases().stream().filter(a -> a.alias().equals("flash")).count());
-        assertEquals(ModelSource.USER_CONFIG,
-                gemini.aliases().stream().filter(a -> a.alias().equals("flash")).findFirst().orElseThrow().source());
+        assertEquals(
+                1,
+                gemini.aliases().stream().filter(a -> a.alias().equals("flash")).count());
+        assertEquals(
+                ModelSource.USER_CONFIG,
+                gemini.aliases().stream()
+                        .filter(a -> a.alias().equals("flash"))
+                        .findFirst()
+                        .orElseThrow()
+                        .source());
         assertEquals("reviewer", catalog.resolve(ProviderId.GEMINI, "reviewer").model());
     }
 
@@ -160,8 +188,10 @@ class ModelCatalogTest {
     void vibeReadsActiveModelFromItsHome() throws IOException {
         Path vibeHome = home.resolve("vibe");
         Files.createDirectories(vibeHome);
-        Files.writeString(vibeHome.resolve("config.toml"), "active_model = \"devstral-2\"\n[session_logging]\nenabled = false\n");
-        ProviderModels mistral = catalog(Map.of("VIBE_HOME", vibeHome.toString())).models(ProviderId.MISTRAL);
+        Files.writeString(
+                vibeHome.resolve("config.toml"), "active_model = \"devstral-2\"\n[session_logging]\nenabled = false\n");
+        ProviderModels mistral =
+                catalog(Map.of("VIBE_HOME", vibeHome.toString())).models(ProviderId.MISTRAL);
         assertEquals("devstral-2", mistral.defaultModel());
         assertEquals(ModelSource.USER_CONFIG, mistral.defaultSource());
     }
@@ -172,14 +202,18 @@ class ModelCatalogTest {
         ProviderModels claude = catalog(Map.of()).models(ProviderId.CLAUDE);
         assertEquals(ModelSource.BUNDLED, claude.defaultSource());
         assertEquals(1, claude.warnings().size());
-        assertTrue(claude.warnings().get(0).contains(settings.toString()), claude.warnings().get(0));
+        assertTrue(
+                claude.warnings().get(0).contains(settings.toString()),
+                claude.warnings().get(0));
     }
 
     @Test
     void codexConfigIsReadAsTomlWithDottedKeysInlineTablesAndMultiLineStrings() throws IOException {
         // A multi-line string that looks like a table, and the profile as a dotted key: a line reader gets both wrong.
-        Path config = write(".codex/config.toml", "notes = \"\"\"\n[profiles.fast]\nmodel = \"wrong\"\n\"\"\"\n"
-                + "\"profile\" = \"fast\"\nprofiles.fast.model = \"gpt-6-luna\"\n");
+        Path config = write(
+                ".codex/config.toml",
+                "notes = \"\"\"\n[profiles.fast]\nmodel = \"wrong\"\n\"\"\"\n"
+                        + "\"profile\" = \"fast\"\nprofiles.fast.model = \"gpt-6-luna\"\n");
         assertEquals("gpt-6-luna", catalog(Map.of()).models(ProviderId.CODEX).defaultModel());
 
         Files.writeString(config, "profile = 'deep'\nprofiles = { deep = { model = \"a\\\"b\\u00e9\" } }\n");
@@ -191,6 +225,8 @@ class ModelCatalogTest {
         Path config = write(".codex/config.toml", "model = \"unterminated\n[[[\n");
         ProviderModels codex = catalog(Map.of()).models(ProviderId.CODEX);
         assertEquals(ModelSource.BUNDLED, codex.defaultSource());
-        assertTrue(codex.warnings().get(0).contains(config + " is not valid TOML"), codex.warnings().toString());
+        assertTrue(
+                codex.warnings().get(0).contains(config + " is not valid TOML"),
+                codex.warnings().toString());
     }
 }

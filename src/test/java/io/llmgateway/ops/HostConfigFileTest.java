@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Registering the gateway in host config files: other content survives, a backup is kept, odd files are refused. */
 class HostConfigFileTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
-    private static final ServerEntry ENTRY = new ServerEntry("/opt/java/bin/java",
-            List.of("-Xshare:auto", "-jar", "/opt/gw/llm-cli-gateway.jar"), Map.of("LLM_GATEWAY_HOME", "/data/gw"));
+    private static final ServerEntry ENTRY = new ServerEntry(
+            "/opt/java/bin/java",
+            List.of("-Xshare:auto", "-jar", "/opt/gw/llm-cli-gateway.jar"),
+            Map.of("LLM_GATEWAY_HOME", "/data/gw"));
 
     @TempDir
     Path dir;
@@ -31,8 +33,9 @@ class HostConfigFileTest {
     @Test
     void mergesIntoAJsonConfigKeepingOtherServersAndSettingsAndBacksItUp() throws IOException {
         Path file = dir.resolve("claude_desktop_config.json");
-        String original = "{\n  \"globalShortcut\": \"Ctrl+Space\",\n  \"mcpServers\": {\n    \"files\": {\"command\": \"npx\", "
-                + "\"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem\", \"/home/u\"]}\n  }\n}\n";
+        String original =
+                "{\n  \"globalShortcut\": \"Ctrl+Space\",\n  \"mcpServers\": {\n    \"files\": {\"command\": \"npx\", "
+                        + "\"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem\", \"/home/u\"]}\n  }\n}\n";
         Files.writeString(file, original);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
 
@@ -47,7 +50,9 @@ class HostConfigFileTest {
         assertEquals("/data/gw", ours.get("env").get("LLM_GATEWAY_HOME").asText());
         assertFalse(ours.has("type"), "Claude Desktop entries carry no type");
         Path backup = written.backup().orElseThrow();
-        assertEquals("claude_desktop_config.json.bak-20261122T100000Z", backup.getFileName().toString());
+        assertEquals(
+                "claude_desktop_config.json.bak-20261122T100000Z",
+                backup.getFileName().toString());
         assertEquals(original, Files.readString(backup));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
@@ -55,15 +60,21 @@ class HostConfigFileTest {
     @Test
     void replacesAnEarlierEntryAndKeepsEveryBackup() throws IOException {
         Path file = dir.resolve(".claude.json");
-        Files.writeString(file, "{\"mcpServers\":{\"llm-cli-gateway\":{\"command\":\"old\"},\"other\":{\"command\":\"x\"}},\"userID\":\"u1\"}");
+        Files.writeString(
+                file,
+                "{\"mcpServers\":{\"llm-cli-gateway\":{\"command\":\"old\"},\"other\":{\"command\":\"x\"}},\"userID\":\"u1\"}");
         HostConfigFile config = new HostConfigFile(HostClient.CLAUDE_CODE, file, CLOCK);
 
         Path first = config.register(ENTRY).backup().orElseThrow();
         Path second = config.register(ENTRY).backup().orElseThrow();
 
         JsonNode merged = Json.newMapper().readTree(file.toFile());
-        assertEquals("stdio", merged.get("mcpServers").get("llm-cli-gateway").get("type").asText());
-        assertEquals("/opt/java/bin/java", merged.get("mcpServers").get("llm-cli-gateway").get("command").asText());
+        assertEquals(
+                "stdio",
+                merged.get("mcpServers").get("llm-cli-gateway").get("type").asText());
+        assertEquals(
+                "/opt/java/bin/java",
+                merged.get("mcpServers").get("llm-cli-gateway").get("command").asText());
         assertEquals("x", merged.get("mcpServers").get("other").get("command").asText());
         assertEquals("u1", merged.get("userID").asText());
         assertTrue(Files.readString(first).contains("\"old\""));
@@ -76,8 +87,14 @@ class HostConfigFileTest {
         Path file = dir.resolve("fresh/.cursor/mcp.json");
         HostConfigFile.Written written = new HostConfigFile(HostClient.CURSOR, file, CLOCK).register(ENTRY);
         assertTrue(written.backup().isEmpty());
-        assertEquals("/opt/java/bin/java",
-                Json.newMapper().readTree(file.toFile()).get("mcpServers").get("llm-cli-gateway").get("command").asText());
+        assertEquals(
+                "/opt/java/bin/java",
+                Json.newMapper()
+                        .readTree(file.toFile())
+                        .get("mcpServers")
+                        .get("llm-cli-gateway")
+                        .get("command")
+                        .asText());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
@@ -108,23 +125,28 @@ class HostConfigFileTest {
     @Test
     void appendsToACodexConfigKeepingEveryLine() throws IOException {
         Path file = dir.resolve("config.toml");
-        String original = "model = \"gpt-6.1-sol\"\n\n[mcp_servers.files]\ncommand = \"npx\"\nargs = [\"-y\", \"fs\"]\n";
+        String original =
+                "model = \"gpt-6.1-sol\"\n\n[mcp_servers.files]\ncommand = \"npx\"\nargs = [\"-y\", \"fs\"]\n";
         Files.writeString(file, original);
 
         new HostConfigFile(HostClient.CODEX, file, CLOCK).register(ENTRY);
 
         String merged = Files.readString(file);
         assertTrue(merged.startsWith(original), merged);
-        assertTrue(merged.contains("\n[mcp_servers.llm-cli-gateway]\ncommand = \"/opt/java/bin/java\"\n"
-                + "args = [\"-Xshare:auto\", \"-jar\", \"/opt/gw/llm-cli-gateway.jar\"]\n\n"
-                + "[mcp_servers.llm-cli-gateway.env]\nLLM_GATEWAY_HOME = \"/data/gw\"\n"), merged);
+        assertTrue(
+                merged.contains("\n[mcp_servers.llm-cli-gateway]\ncommand = \"/opt/java/bin/java\"\n"
+                        + "args = [\"-Xshare:auto\", \"-jar\", \"/opt/gw/llm-cli-gateway.jar\"]\n\n"
+                        + "[mcp_servers.llm-cli-gateway.env]\nLLM_GATEWAY_HOME = \"/data/gw\"\n"),
+                merged);
     }
 
     @Test
     void replacesTheCodexTableAndItsEnvSubTableInPlace() throws IOException {
         Path file = dir.resolve("config.toml");
-        Files.writeString(file, "model = \"o3\"\n\n[mcp_servers.llm-cli-gateway]\ncommand = \"old\"\n"
-                + "args = [\"a\"]\n\n[mcp_servers.llm-cli-gateway.env]\nX = \"1\"\n\n[profiles.fast]\nmodel = \"gpt-6-luna\"\n");
+        Files.writeString(
+                file,
+                "model = \"o3\"\n\n[mcp_servers.llm-cli-gateway]\ncommand = \"old\"\n"
+                        + "args = [\"a\"]\n\n[mcp_servers.llm-cli-gateway.env]\nX = \"1\"\n\n[profiles.fast]\nmodel = \"gpt-6-luna\"\n");
 
         new HostConfigFile(HostClient.CODEX, file, CLOCK).register(ENTRY);
 
@@ -147,23 +169,28 @@ class HostConfigFileTest {
 
     @Test
     void refusesACodexServerDefinedAsAnInlineTable() throws IOException {
-        String message = refusal(HostClient.CODEX, "config.toml", "[mcp_servers]\nllm-cli-gateway = { command = \"java\" }\n");
+        String message =
+                refusal(HostClient.CODEX, "config.toml", "[mcp_servers]\nllm-cli-gateway = { command = \"java\" }\n");
         assertTrue(message.contains("inline table"), message);
     }
 
     @Test
     void escapesTomlStrings() {
-        assertEquals("\"C:\\\\Program Files\\\\Java\\\\bin\\\\java.exe\"",
+        assertEquals(
+                "\"C:\\\\Program Files\\\\Java\\\\bin\\\\java.exe\"",
                 HostConfigMerge.tomlString("C:\\Program Files\\Java\\bin\\java.exe"));
         assertEquals("\"say \\\"hi\\\"\\n\"", HostConfigMerge.tomlString("say \"hi\"\n"));
     }
 
     @Test
     void configFilesFollowHomeAndTheHostsOwnVariables() {
-        Map<String, String> env = Map.of("HOME", "/home/u", "CODEX_HOME", "/etc/codex", "APPDATA", "C:\\Users\\u\\AppData\\Roaming");
-        assertEquals(Path.of("/home/u/Library/Application Support/Claude/claude_desktop_config.json"),
+        Map<String, String> env =
+                Map.of("HOME", "/home/u", "CODEX_HOME", "/etc/codex", "APPDATA", "C:\\Users\\u\\AppData\\Roaming");
+        assertEquals(
+                Path.of("/home/u/Library/Application Support/Claude/claude_desktop_config.json"),
                 HostClient.CLAUDE_DESKTOP.configFile(env, "Mac OS X"));
-        assertEquals(Path.of("/home/u/.config/Claude/claude_desktop_config.json"),
+        assertEquals(
+                Path.of("/home/u/.config/Claude/claude_desktop_config.json"),
                 HostClient.CLAUDE_DESKTOP.configFile(env, "Linux"));
         assertEquals(Path.of("/home/u/.cursor/mcp.json"), HostClient.CURSOR.configFile(env, "Linux"));
         assertEquals(Path.of("/home/u/.claude.json"), HostClient.CLAUDE_CODE.configFile(env, "Linux"));

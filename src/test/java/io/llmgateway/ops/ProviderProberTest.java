@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ProviderProberTest {
     @TempDir
     Path bin;
+
     @TempDir
     Path home;
+
     private final RunGroup probes = new RunGroup();
 
     @AfterEach
@@ -67,7 +69,8 @@ class ProviderProberTest {
     @Test
     void anOverrideNamingAMissingFileIsAProblem() {
         ProbeResult claude = prober(Duration.ofSeconds(5), Map.of("LLM_GATEWAY_CLAUDE_COMMAND", "/nowhere/claude"))
-                .probe(List.of(ProviderId.CLAUDE)).get(0);
+                .probe(List.of(ProviderId.CLAUDE))
+                .get(0);
         assertFalse(claude.installed());
         assertTrue(claude.overridden());
         assertTrue(claude.problem().contains("LLM_GATEWAY_CLAUDE_COMMAND"), claude.problem());
@@ -110,7 +113,9 @@ class ProviderProberTest {
         assertEquals(LoginStatus.State.LOGGED_IN, gemini.login().state());
         assertEquals("GEMINI_API_KEY is set", gemini.login().detail());
         assertEquals("1.0.4", status(all, ProviderId.GROK).version());
-        assertEquals(LoginStatus.State.NOT_LOGGED_IN, status(all, ProviderId.GROK).login().state());
+        assertEquals(
+                LoginStatus.State.NOT_LOGGED_IN,
+                status(all, ProviderId.GROK).login().state());
         ProbeResult cursor = status(all, ProviderId.CURSOR);
         assertEquals("2026.08.11-e8db854", cursor.version());
         assertEquals(LoginStatus.State.NOT_LOGGED_IN, cursor.login().state());
@@ -129,7 +134,9 @@ class ProviderProberTest {
                   --version) echo '2.1.197 (Claude Code)' ;;
                   auth) echo '{"loggedIn": true, "authMethod": "api_key", "apiKeySource": "ANTHROPIC_API_KEY"}' ;;
                 esac""");
-        ProbeResult claude = prober(Duration.ofSeconds(20), Map.of()).probe(List.of(ProviderId.CLAUDE)).get(0);
+        ProbeResult claude = prober(Duration.ofSeconds(20), Map.of())
+                .probe(List.of(ProviderId.CLAUDE))
+                .get(0);
         assertEquals(LoginStatus.State.LOGGED_IN, claude.login().state());
         assertEquals("api_key", claude.login().method());
         assertNull(claude.problem());
@@ -170,7 +177,8 @@ class ProviderProberTest {
                   auth) exec /bin/sleep 600 ;;
                 esac""");
 
-        List<ProbeResult> all = prober(Duration.ofMillis(1500), Map.of()).probe(List.of(ProviderId.GROK, ProviderId.CLAUDE));
+        List<ProbeResult> all =
+                prober(Duration.ofMillis(1500), Map.of()).probe(List.of(ProviderId.GROK, ProviderId.CLAUDE));
 
         ProbeResult grok = status(all, ProviderId.GROK);
         assertTrue(grok.installed());
@@ -181,7 +189,9 @@ class ProviderProberTest {
         ProbeResult claude = status(all, ProviderId.CLAUDE);
         assertEquals("2.1.197", claude.version());
         assertEquals(LoginStatus.State.UNKNOWN, claude.login().state());
-        assertTrue(claude.login().detail().contains("did not answer in time"), claude.login().detail());
+        assertTrue(
+                claude.login().detail().contains("did not answer in time"),
+                claude.login().detail());
     }
 
     @Test
@@ -189,7 +199,9 @@ class ProviderProberTest {
         fake("vibe", "echo 'vibe 2.24.1'");
         Files.createDirectories(home.resolve(".vibe"));
         Files.writeString(home.resolve(".vibe/.env"), "MISTRAL_API_KEY=x\n");
-        ProbeResult vibe = prober(Duration.ofSeconds(20), Map.of()).probe(List.of(ProviderId.MISTRAL)).get(0);
+        ProbeResult vibe = prober(Duration.ofSeconds(20), Map.of())
+                .probe(List.of(ProviderId.MISTRAL))
+                .get(0);
         assertEquals("2.24.1", vibe.version());
         assertEquals(LoginStatus.State.LOGGED_IN, vibe.login().state());
         assertEquals("credentials_file", vibe.login().method());

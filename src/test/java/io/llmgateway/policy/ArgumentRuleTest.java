@@ -29,24 +29,36 @@ class ArgumentRuleTest {
 
     /** Parses one predicate through the real parser, so the tests exercise the policy syntax too. */
     private static ArgumentRule rule(String predicateJson) {
-        String policy = "{\"version\":\"1\",\"default\":\"deny\",\"tools\":{\"t\":{\"require\":[" + predicateJson + "]}}}";
-        return new PolicyParser().parse("policy.json", policy.getBytes(StandardCharsets.UTF_8))
-                .ruleFor("t").orElseThrow().require().get(0);
+        String policy =
+                "{\"version\":\"1\",\"default\":\"deny\",\"tools\":{\"t\":{\"require\":[" + predicateJson + "]}}}";
+        return new PolicyParser()
+                .parse("policy.json", policy.getBytes(StandardCharsets.UTF_8))
+                .ruleFor("t")
+                .orElseThrow()
+                .require()
+                .get(0);
     }
 
     @Test
     void equalityAndMembershipCompareWhatValuesStandFor() {
-        ArgumentIdentity sameModel = (path, value) -> path.equals("model") && value.equalsIgnoreCase("Sonnet")
-                ? "claude-sonnet-5" : value;
+        ArgumentIdentity sameModel =
+                (path, value) -> path.equals("model") && value.equalsIgnoreCase("Sonnet") ? "claude-sonnet-5" : value;
         Map<String, Object> args = Map.of("model", "sonnet", "other", "sonnet");
-        assertTrue(rule("{\"path\":\"args.model\",\"op\":\"eq\",\"value\":\"claude-sonnet-5\"}").holds(args, sameModel));
-        assertTrue(rule("{\"path\":\"args.model\",\"op\":\"in\",\"value\":[\"SONNET\"]}").holds(args, sameModel));
+        assertTrue(rule("{\"path\":\"args.model\",\"op\":\"eq\",\"value\":\"claude-sonnet-5\"}")
+                .holds(args, sameModel));
+        assertTrue(rule("{\"path\":\"args.model\",\"op\":\"in\",\"value\":[\"SONNET\"]}")
+                .holds(args, sameModel));
         assertFalse(rule("{\"path\":\"args.model\",\"op\":\"not_in\",\"value\":[\"claude-sonnet-5\"]}")
                 .holds(args, sameModel));
-        assertFalse(rule("{\"path\":\"args.model\",\"op\":\"neq\",\"value\":\"Sonnet\"}").holds(args, sameModel));
-        assertFalse(rule("{\"path\":\"args.model\",\"op\":\"regex\",\"value\":\"claude\"}").holds(args, sameModel),
+        assertFalse(rule("{\"path\":\"args.model\",\"op\":\"neq\",\"value\":\"Sonnet\"}")
+                .holds(args, sameModel));
+        assertFalse(
+                rule("{\"path\":\"args.model\",\"op\":\"regex\",\"value\":\"claude\"}")
+                        .holds(args, sameModel),
                 "regex sees the value itself");
-        assertFalse(rule("{\"path\":\"args.other\",\"op\":\"eq\",\"value\":\"claude-sonnet-5\"}").holds(args, sameModel),
+        assertFalse(
+                rule("{\"path\":\"args.other\",\"op\":\"eq\",\"value\":\"claude-sonnet-5\"}")
+                        .holds(args, sameModel),
                 "the identity is per path");
     }
 
@@ -146,8 +158,16 @@ class ArgumentRuleTest {
 
     @Test
     void describeShowsThePolicyOperandOnly() {
-        assertEquals("args.model in [\"a\",\"b\"]", rule("{\"path\":\"args.model\",\"op\":\"in\",\"value\":[\"a\",\"b\"]}").describe());
-        assertEquals("args.model exists", rule("{\"path\":\"args.model\",\"op\":\"exists\"}").describe());
-        assertEquals("args.model is absent", rule("{\"path\":\"args.model\",\"op\":\"exists\",\"value\":false}").describe());
+        assertEquals(
+                "args.model in [\"a\",\"b\"]",
+                rule("{\"path\":\"args.model\",\"op\":\"in\",\"value\":[\"a\",\"b\"]}")
+                        .describe());
+        assertEquals(
+                "args.model exists",
+                rule("{\"path\":\"args.model\",\"op\":\"exists\"}").describe());
+        assertEquals(
+                "args.model is absent",
+                rule("{\"path\":\"args.model\",\"op\":\"exists\",\"value\":false}")
+                        .describe());
     }
 }

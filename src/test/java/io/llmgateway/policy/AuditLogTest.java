@@ -1,12 +1,12 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.core.Principal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.core.Principal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +30,7 @@ class AuditLogTest {
 
     @TempDir
     Path dataDir;
+
     @Test
     void aLineHasKeysAndAHashButNeverArgumentValues() throws Exception {
         Map<String, Object> arguments = new LinkedHashMap<>();
@@ -37,9 +38,26 @@ class AuditLogTest {
         arguments.put("apiKey", SECRET);
         arguments.put("options", Map.of("token", SECRET));
         try (AuditLog audit = new AuditLog(dataDir, AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
-            audit.record(TIME, "claude_request", null, Principal.LOCAL, arguments, AuditOutcome.ERROR, "cli_error", null, 1234);
-            audit.record(TIME, "claude_request", null, Principal.LOCAL, arguments, AuditOutcome.RATE_LIMITED, "rate_limited",
-                    "/tools/claude_request/limits/claude_rate", 0);
+            audit.record(
+                    TIME,
+                    "claude_request",
+                    null,
+                    Principal.LOCAL,
+                    arguments,
+                    AuditOutcome.ERROR,
+                    "cli_error",
+                    null,
+                    1234);
+            audit.record(
+                    TIME,
+                    "claude_request",
+                    null,
+                    Principal.LOCAL,
+                    arguments,
+                    AuditOutcome.RATE_LIMITED,
+                    "rate_limited",
+                    "/tools/claude_request/limits/claude_rate",
+                    0);
         }
         Path file = dataDir.resolve(AuditLog.FILE_NAME);
         String content = Files.readString(file);
@@ -60,13 +78,14 @@ class AuditLogTest {
 
         String canonical = "{\"apiKey\":\"" + SECRET + "\",\"options\":{\"token\":\"" + SECRET + "\"},\"prompt\":\"use "
                 + SECRET + " to deploy\"}";
-        String expectedHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        String expectedHash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         assertEquals(expectedHash, first.get("argsSha256").asText());
 
         JsonNode second = lines.get(1);
         assertEquals("rate_limited", second.get("outcome").asText());
-        assertEquals("/tools/claude_request/limits/claude_rate", second.get("rule").asText());
+        assertEquals(
+                "/tools/claude_request/limits/claude_rate", second.get("rule").asText());
     }
 
     @Test
@@ -114,9 +133,12 @@ class AuditLogTest {
         if (Files.exists(current)) {
             kept.addAll(JsonLines.read(current));
         }
-        assertEquals("call_" + (calls - 1), kept.get(kept.size() - 1).get("tool").asText());
+        assertEquals(
+                "call_" + (calls - 1), kept.get(kept.size() - 1).get("tool").asText());
         for (int i = 1; i < kept.size(); i++) {
-            assertEquals(kept.get(i - 1).get("durationMs").asLong() + 1, kept.get(i).get("durationMs").asLong());
+            assertEquals(
+                    kept.get(i - 1).get("durationMs").asLong() + 1,
+                    kept.get(i).get("durationMs").asLong());
         }
     }
 

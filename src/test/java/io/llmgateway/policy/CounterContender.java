@@ -18,22 +18,22 @@ import java.util.Map;
  * contenders start together, then prints how many calls the policy allowed.
  */
 public final class CounterContender {
-    private CounterContender() {
-    }
+    private CounterContender() {}
 
     public static void main(String[] args) throws IOException {
         Path dataDir = Path.of(args[0]);
         int calls = Integer.parseInt(args[2]);
         Clock clock = Clock.fixed(Instant.parse(args[3]), ZoneOffset.UTC);
-        PolicyFile policy = new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false), new PolicyParser(),
-                clock, Duration.ZERO);
+        PolicyFile policy = new PolicyFile(
+                new PolicyLocation(dataDir.resolve("policy.json"), false), new PolicyParser(), clock, Duration.ZERO);
         int allowed = 0;
         System.out.println("ready");
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         try (PolicyEnforcer enforcer = new PolicyEnforcer(policy, new PolicyCounters(dataDir), clock)) {
             for (int i = 0; i < calls; i++) {
-                if (enforcer.admit(args[1], Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL) instanceof PolicyDecision.Allowed) {
+                if (enforcer.admit(args[1], Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)
+                        instanceof PolicyDecision.Allowed) {
                     allowed++;
                 }
             }

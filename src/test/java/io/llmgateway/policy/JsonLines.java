@@ -12,16 +12,17 @@ import java.util.List;
 final class JsonLines {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private JsonLines() {
-    }
+    private JsonLines() {}
 
     static List<JsonNode> read(Path file) throws IOException {
-        return Files.readAllLines(file).stream().map(line -> {
-            try {
-                return MAPPER.readTree(line);
-            } catch (IOException e) {
-                throw new UncheckedIOException("not a JSON line: " + line, e);
-            }
-        }).toList();
+        return Files.readAllLines(file).stream()
+                .map(line -> {
+                    try {
+                        return MAPPER.readTree(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("not a JSON line: " + line, e);
+                    }
+                })
+                .toList();
     }
 }

@@ -1,8 +1,8 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.core.Principal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.llmgateway.core.Principal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +46,22 @@ class PolicyCountersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1000000", "-1", "1000000001", "99999999999999999999", "-99999999999999999999", "1e30",
-            "2.5", "\"0\"", "\"lots\"", "null", "true", "{}", "[0]"})
+    @ValueSource(
+            strings = {
+                "-1000000",
+                "-1",
+                "1000000001",
+                "99999999999999999999",
+                "-99999999999999999999",
+                "1e30",
+                "2.5",
+                "\"0\"",
+                "\"lots\"",
+                "null",
+                "true",
+                "{}",
+                "[0]"
+            })
     void aValueNoCountCanHaveIsDamagedAndCountsAsFullWithoutTouchingTheOthers(String forged) throws IOException {
         writeCounters(entry(SPENT, "5") + "," + entry(FORGED, forged) + "," + entry(HALF, "2"));
         try (PolicyCounters counters = new PolicyCounters(dataDir)) {
@@ -75,7 +89,8 @@ class PolicyCountersTest {
 
     @Test
     void aKeyGivenTwiceCountsItsHighestValue() throws IOException {
-        writeCounters(entry(SPENT, "5") + "," + entry(SPENT, "0") + "," + entry(FORGED, "-3") + "," + entry(FORGED, "1"));
+        writeCounters(
+                entry(SPENT, "5") + "," + entry(SPENT, "0") + "," + entry(FORGED, "-3") + "," + entry(FORGED, "1"));
         try (PolicyCounters counters = new PolicyCounters(dataDir)) {
             assertEquals(0, callsLeft(counters, SPENT, 5));
             assertEquals(0, callsLeft(counters, FORGED, 5), "a damaged occurrence makes the key damaged");

@@ -1,7 +1,5 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.core.Principal;
-import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.Principal;
+import io.llmgateway.support.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +29,7 @@ class PolicyEnforcerTest {
 
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = new MutableClock(START);
     private final List<PolicyEnforcer> opened = new ArrayList<>();
 
@@ -45,8 +46,8 @@ class PolicyEnforcerTest {
     }
 
     private PolicyEnforcer enforcer() {
-        PolicyFile file = new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false), new PolicyParser(),
-                clock, Duration.ZERO);
+        PolicyFile file = new PolicyFile(
+                new PolicyLocation(dataDir.resolve("policy.json"), false), new PolicyParser(), clock, Duration.ZERO);
         PolicyEnforcer enforcer = new PolicyEnforcer(file, new PolicyCounters(dataDir), clock);
         opened.add(enforcer);
         return enforcer;
@@ -73,7 +74,9 @@ class PolicyEnforcerTest {
     @Test
     void noPolicyFileAllowsEverythingWithoutCounting() {
         PolicyEnforcer enforcer = enforcer();
-        assertEquals(Reservation.NONE, allowed(enforcer.admit("session_clear_all", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)));
+        assertEquals(
+                Reservation.NONE,
+                allowed(enforcer.admit("session_clear_all", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)));
         assertFalse(enforcer.isHidden("session_clear_all"));
         assertFalse(enforcer.status().loaded());
         assertFalse(Files.exists(dataDir.resolve(PolicyCounters.FILE_NAME)));
@@ -84,7 +87,8 @@ class PolicyEnforcerTest {
         PolicyEnforcer enforcer = enforcer("""
                 {"version":"1","default":"allow","hide":["session_delete"],"tools":{"session_delete":{}}}
                 """);
-        PolicyDecision.Denied denial = denied(enforcer.admit("session_delete", Map.of("sessionId", "gw-1"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        PolicyDecision.Denied denial = denied(
+                enforcer.admit("session_delete", Map.of("sessionId", "gw-1"), ArgumentIdentity.AS_IS, Principal.LOCAL));
         assertEquals(ErrorCode.POLICY_DENIED, denial.code());
         assertEquals("/hide", denial.rule());
         assertEquals("[POLICY DENIED] session_delete: the tool is hidden by the policy", denial.message());
@@ -99,10 +103,12 @@ class PolicyEnforcerTest {
                 {"version":"1","default":"deny","tools":{"session_get":{}}}
                 """);
         allowed(enforcer.admit("session_get", Map.of("sessionId", "gw-1"), ArgumentIdentity.AS_IS, Principal.LOCAL));
-        PolicyDecision.Denied denial = denied(enforcer.admit("session_list", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        PolicyDecision.Denied denial =
+                denied(enforcer.admit("session_list", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
         assertEquals("/default", denial.rule());
         assertEquals(ErrorCode.POLICY_DENIED, denial.code());
-        assertEquals("[POLICY DENIED] session_list: the tool is not listed in the policy and the default is deny",
+        assertEquals(
+                "[POLICY DENIED] session_list: the tool is not listed in the policy and the default is deny",
                 denial.message());
     }
 
@@ -112,7 +118,10 @@ class PolicyEnforcerTest {
                 {"version":"1","default":"allow","tools":{"session_delete":{"action":"deny"}}}
                 """);
         allowed(enforcer.admit("session_list", null, ArgumentIdentity.AS_IS, Principal.LOCAL));
-        assertEquals("/tools/session_delete/action", denied(enforcer.admit("session_delete", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).rule());
+        assertEquals(
+                "/tools/session_delete/action",
+                denied(enforcer.admit("session_delete", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .rule());
     }
 
     @Test
@@ -122,14 +131,19 @@ class PolicyEnforcerTest {
                   "session_clear_all":{"action":"deny","reason":"clearing every session is disabled here"},
                   "llm_job_cancel":{"action":"require_approval"}}}
                 """);
-        assertEquals("[POLICY DENIED] session_clear_all: clearing every session is disabled here",
-                denied(enforcer.admit("session_clear_all", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).message());
-        PolicyDecision.Denied approval = denied(enforcer.admit("llm_job_cancel", Map.of("jobId", "j1"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        assertEquals(
+                "[POLICY DENIED] session_clear_all: clearing every session is disabled here",
+                denied(enforcer.admit("session_clear_all", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .message());
+        PolicyDecision.Denied approval = denied(
+                enforcer.admit("llm_job_cancel", Map.of("jobId", "j1"), ArgumentIdentity.AS_IS, Principal.LOCAL));
         assertEquals(ErrorCode.POLICY_DENIED, approval.code());
         assertEquals("/tools/llm_job_cancel/action", approval.rule());
         assertNull(approval.retryAfterSeconds());
-        assertEquals("[POLICY DENIED] llm_job_cancel: the policy requires approval for this tool, and the gateway has"
-                + " no approval channel over stdio; an operator must allow it in the policy", approval.message());
+        assertEquals(
+                "[POLICY DENIED] llm_job_cancel: the policy requires approval for this tool, and the gateway has"
+                        + " no approval channel over stdio; an operator must allow it in the policy",
+                approval.message());
     }
 
     @Test
@@ -140,20 +154,37 @@ class PolicyEnforcerTest {
                   "deny_if":[{"path":"args.model","op":"in","value":["opus"]},
                              {"path":"args.prompt","op":"contains","value":"rm -rf","reason":"destructive prompt"}]}}}
                 """);
-        allowed(enforcer.admit("claude_request", Map.of("workingDir", "/home/a", "model", "sonnet", "prompt", "hi"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        allowed(enforcer.admit(
+                "claude_request",
+                Map.of("workingDir", "/home/a", "model", "sonnet", "prompt", "hi"),
+                ArgumentIdentity.AS_IS,
+                Principal.LOCAL));
 
-        PolicyDecision.Denied required = denied(enforcer.admit("claude_request", Map.of("workingDir", "/etc/sk-live-abc123"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        PolicyDecision.Denied required = denied(enforcer.admit(
+                "claude_request",
+                Map.of("workingDir", "/etc/sk-live-abc123"),
+                ArgumentIdentity.AS_IS,
+                Principal.LOCAL));
         assertEquals("/tools/claude_request/require/0", required.rule());
-        assertEquals("[POLICY DENIED] claude_request: the policy requires args.workingDir regex \"^/home/\"",
+        assertEquals(
+                "[POLICY DENIED] claude_request: the policy requires args.workingDir regex \"^/home/\"",
                 required.message());
 
-        PolicyDecision.Denied byModel = denied(enforcer.admit("claude_request", Map.of("workingDir", "/home/a", "model", "opus"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        PolicyDecision.Denied byModel = denied(enforcer.admit(
+                "claude_request",
+                Map.of("workingDir", "/home/a", "model", "opus"),
+                ArgumentIdentity.AS_IS,
+                Principal.LOCAL));
         assertEquals("/tools/claude_request/deny_if/0", byModel.rule());
-        assertEquals("[POLICY DENIED] claude_request: the policy denies calls where args.model in [\"opus\"]",
+        assertEquals(
+                "[POLICY DENIED] claude_request: the policy denies calls where args.model in [\"opus\"]",
                 byModel.message());
 
-        PolicyDecision.Denied byPrompt = denied(enforcer.admit("claude_request",
-                Map.of("workingDir", "/home/a", "prompt", "please rm -rf /"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        PolicyDecision.Denied byPrompt = denied(enforcer.admit(
+                "claude_request",
+                Map.of("workingDir", "/home/a", "prompt", "please rm -rf /"),
+                ArgumentIdentity.AS_IS,
+                Principal.LOCAL));
         assertEquals("/tools/claude_request/deny_if/1", byPrompt.rule());
         assertEquals("[POLICY DENIED] claude_request: destructive prompt", byPrompt.message());
     }
@@ -162,9 +193,11 @@ class PolicyEnforcerTest {
     void limitOfThreePerMinuteAllowsExactlyThreeThenTellsWhenToRetry() throws IOException {
         PolicyEnforcer enforcer = enforcer(limitPolicy("session_set_active", "session_set_active_rate", 3));
         for (int i = 0; i < 3; i++) {
-            allowed(enforcer.admit("session_set_active", Map.of("cli", "claude"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+            allowed(enforcer.admit(
+                    "session_set_active", Map.of("cli", "claude"), ArgumentIdentity.AS_IS, Principal.LOCAL));
         }
-        PolicyDecision.Denied denial = denied(enforcer.admit("session_set_active", Map.of("cli", "claude"), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        PolicyDecision.Denied denial = denied(
+                enforcer.admit("session_set_active", Map.of("cli", "claude"), ArgumentIdentity.AS_IS, Principal.LOCAL));
         assertEquals(ErrorCode.RATE_LIMITED, denial.code());
         assertEquals("/tools/session_set_active/limits/session_set_active_rate", denial.rule());
         assertEquals("[POLICY DENIED] session_set_active: limit 3 per minute reached; retry in 12 s", denial.message());
@@ -172,7 +205,11 @@ class PolicyEnforcerTest {
         assertEquals(Map.of("rule", denial.rule(), "retryAfterSeconds", 12L), denial.details());
 
         clock.advance(Duration.ofMillis(11_500));
-        assertEquals(1L, denied(enforcer.admit("session_set_active", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).retryAfterSeconds(), "rounded up");
+        assertEquals(
+                1L,
+                denied(enforcer.admit("session_set_active", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .retryAfterSeconds(),
+                "rounded up");
     }
 
     @Test
@@ -187,7 +224,10 @@ class PolicyEnforcerTest {
         for (int i = 0; i < 3; i++) {
             allowed(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
         }
-        assertEquals(60L, denied(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).retryAfterSeconds());
+        assertEquals(
+                60L,
+                denied(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .retryAfterSeconds());
     }
 
     @Test
@@ -204,8 +244,12 @@ class PolicyEnforcerTest {
         PolicyDecision.Denied hour = denied(enforcer.admit("h", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
         assertEquals(59 * 60 + 12L, hour.retryAfterSeconds());
         assertEquals("[POLICY DENIED] h: limit 1 per hour reached; retry in 3552 s", hour.message());
-        assertEquals(14 * 3600 - 48L, denied(enforcer.admit("d", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).retryAfterSeconds());
-        PolicyDecision.Denied tenSeconds = denied(enforcer.admit("s", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
+        assertEquals(
+                14 * 3600 - 48L,
+                denied(enforcer.admit("d", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .retryAfterSeconds());
+        PolicyDecision.Denied tenSeconds =
+                denied(enforcer.admit("s", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
         assertEquals("/tools/s/rate_limit", tenSeconds.rule());
         assertEquals("[POLICY DENIED] s: limit 1 per 10 s reached; retry in 2 s", tenSeconds.message());
         clock.advance(Duration.ofSeconds(2));
@@ -219,7 +263,11 @@ class PolicyEnforcerTest {
                  "all_tools":{"limits":[{"counter":"all","window":"minute","max":2}]},
                  "tools":{"x":{"limits":[{"counter":"x_rate","window":"minute","max":1}]},"y":{}}}
                 """);
-        assertEquals(2, allowed(enforcer.admit("x", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).slots().size());
+        assertEquals(
+                2,
+                allowed(enforcer.admit("x", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .slots()
+                        .size());
         PolicyDecision.Denied denial = denied(enforcer.admit("x", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
         assertEquals("/tools/x/limits/x_rate", denial.rule());
         // The denied call must not have consumed the all_tools quota: one call remains for y.
@@ -298,7 +346,10 @@ class PolicyEnforcerTest {
         opened.remove(before);
 
         PolicyEnforcer after = enforcer();
-        assertEquals(12L, denied(after.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).retryAfterSeconds());
+        assertEquals(
+                12L,
+                denied(after.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .retryAfterSeconds());
         Path counters = dataDir.resolve(PolicyCounters.FILE_NAME);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(counters)));
         assertTrue(Files.exists(dataDir.resolve(PolicyCounters.LOCK_FILE_NAME)));
@@ -311,7 +362,9 @@ class PolicyEnforcerTest {
         clock.advance(Duration.ofMinutes(1));
         allowed(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
         String content = Files.readString(dataDir.resolve(PolicyCounters.FILE_NAME));
-        assertEquals("{\"version\":1,\"counters\":{\"t_rate@local/60/" + (START.getEpochSecond() - 48 + 60) + "\":1}}", content);
+        assertEquals(
+                "{\"version\":1,\"counters\":{\"t_rate@local/60/" + (START.getEpochSecond() - 48 + 60) + "\":1}}",
+                content);
     }
 
     @Test
@@ -329,7 +382,10 @@ class PolicyEnforcerTest {
         denied(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
 
         writePolicy("{\"version\":\"1\",\"default\":\"deny\",\"tools\":{}}");
-        assertEquals("/default", denied(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)).rule());
+        assertEquals(
+                "/default",
+                denied(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL))
+                        .rule());
     }
 
     @Test
@@ -346,8 +402,10 @@ class PolicyEnforcerTest {
         long windowStart = START.getEpochSecond() - 48;
         // What a crash between the in-place write and the truncate leaves: a new, shorter object
         // followed by the tail of the older, longer one.
-        Files.writeString(dataDir.resolve(PolicyCounters.FILE_NAME), "{\"version\":1,\"counters\":{\"t_rate@local/60/"
-                + windowStart + "\":1}}" + "0/" + windowStart + "\":1}}");
+        Files.writeString(
+                dataDir.resolve(PolicyCounters.FILE_NAME),
+                "{\"version\":1,\"counters\":{\"t_rate@local/60/" + windowStart + "\":1}}" + "0/" + windowStart
+                        + "\":1}}");
         allowed(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
         denied(enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL));
     }

@@ -1,6 +1,5 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.support.MutableClock;
 import io.llmgateway.support.SpecialFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,10 +28,12 @@ class PolicyFileTest {
     private static final String ALLOW_ALL = "{\"version\":\"1\",\"default\":\"allow\"}";
     /** Only a bound, so that a file that blocks the reader fails the test instead of hanging the suite. */
     private static final Duration HANG = Duration.ofSeconds(30);
+
     private static final String ONLY_REGULAR = "; a policy must be a regular file of at most 1 MiB";
 
     @TempDir
     Path dir;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2025-06-10T10:00:00Z"));
 
     private Path policyPath() {
@@ -73,7 +75,8 @@ class PolicyFileTest {
         write(DENY_ALL);
         PolicyStatus status = open().status();
         assertTrue(status.loaded());
-        assertEquals("policy " + policyPath() + ": default deny, 0 tools listed, 0 hidden, 0 limits, 0 argument rules",
+        assertEquals(
+                "policy " + policyPath() + ": default deny, 0 tools listed, 0 hidden, 0 limits, 0 argument rules",
                 status.describe());
     }
 
@@ -98,8 +101,10 @@ class PolicyFileTest {
         assertTrue(file.current().tools().isEmpty());
         PolicyStatus status = file.status();
         assertTrue(status.loaded());
-        assertEquals("policy.json line 1, column 47: tools.t.limts is not a known field; expected one of require,"
-                + " deny_if, limits, rate_limit, action, reason", status.rejectedEdit());
+        assertEquals(
+                "policy.json line 1, column 47: tools.t.limts is not a known field; expected one of require,"
+                        + " deny_if, limits, rate_limit, action, reason",
+                status.rejectedEdit());
         assertTrue(status.describe().contains("latest edit rejected"), status.describe());
 
         write(ALLOW_ALL);
@@ -123,10 +128,13 @@ class PolicyFileTest {
     @Test
     void locationComesFromTheEnvironmentOrTheDataDirectory() {
         Path dataDir = Path.of("/data/gw");
-        assertEquals(new PolicyLocation(dataDir.resolve("policy.json"), false), PolicyLocation.resolve(Map.of(), dataDir));
-        assertEquals(new PolicyLocation(dataDir.resolve("policy.json"), false),
+        assertEquals(
+                new PolicyLocation(dataDir.resolve("policy.json"), false), PolicyLocation.resolve(Map.of(), dataDir));
+        assertEquals(
+                new PolicyLocation(dataDir.resolve("policy.json"), false),
                 PolicyLocation.resolve(Map.of("LLM_GATEWAY_POLICY", " "), dataDir));
-        assertEquals(new PolicyLocation(Path.of("/etc/gw/rules.json"), true),
+        assertEquals(
+                new PolicyLocation(Path.of("/etc/gw/rules.json"), true),
                 PolicyLocation.resolve(Map.of("LLM_GATEWAY_POLICY", "/etc/gw/../gw/rules.json"), dataDir));
     }
 
@@ -151,26 +159,33 @@ class PolicyFileTest {
     @Test
     void aFifoAtStartIsRefusedWithoutWaitingForAWriter() throws Exception {
         SpecialFiles.fifo(policyPath());
-        assertEquals("policy.json is a FIFO (named pipe), not a regular file" + ONLY_REGULAR, refusedAtStart().getMessage());
+        assertEquals(
+                "policy.json is a FIFO (named pipe), not a regular file" + ONLY_REGULAR,
+                refusedAtStart().getMessage());
     }
 
     @Test
     void aDeviceAtStartIsRefusedWithoutOpeningIt() throws Exception {
         SpecialFiles.swapInLink(policyPath(), Path.of("/dev/zero"));
-        assertEquals("policy.json is a character device, not a regular file" + ONLY_REGULAR, refusedAtStart().getMessage());
+        assertEquals(
+                "policy.json is a character device, not a regular file" + ONLY_REGULAR,
+                refusedAtStart().getMessage());
     }
 
     @Test
     void aFileOverOneMebibyteAtStartIsRefusedWithoutReadingIt() throws Exception {
         SpecialFiles.sparse(policyPath(), 3L << 30);
-        assertEquals("policy.json is 3221225472 bytes, over the limit of 1048576" + ONLY_REGULAR,
+        assertEquals(
+                "policy.json is 3221225472 bytes, over the limit of 1048576" + ONLY_REGULAR,
                 refusedAtStart().getMessage());
 
         String padded = DENY_ALL + " ".repeat((1 << 20) - DENY_ALL.length());
         write(padded);
         assertFalse(open().current().allowUnlisted(), "exactly 1 MiB is allowed");
         write(padded + " ");
-        assertEquals("policy.json is 1048577 bytes, over the limit of 1048576" + ONLY_REGULAR, refusedAtStart().getMessage());
+        assertEquals(
+                "policy.json is 1048577 bytes, over the limit of 1048576" + ONLY_REGULAR,
+                refusedAtStart().getMessage());
     }
 
     @Test
@@ -180,19 +195,24 @@ class PolicyFileTest {
         SpecialFiles.swapInFifo(policyPath());
         clock.advance(Duration.ofSeconds(1));
         assertTimeoutPreemptively(HANG, () -> assertFalse(file.current().allowUnlisted(), "the last good policy"));
-        assertEquals("policy.json is a FIFO (named pipe), not a regular file" + ONLY_REGULAR, file.status().rejectedEdit());
+        assertEquals(
+                "policy.json is a FIFO (named pipe), not a regular file" + ONLY_REGULAR,
+                file.status().rejectedEdit());
         assertTrue(file.status().loaded());
 
         SpecialFiles.swapInLink(policyPath(), Path.of("/dev/zero"));
         clock.advance(Duration.ofSeconds(1));
         assertTimeoutPreemptively(HANG, () -> assertFalse(file.current().allowUnlisted(), "the last good policy"));
-        assertEquals("policy.json is a character device, not a regular file" + ONLY_REGULAR, file.status().rejectedEdit());
+        assertEquals(
+                "policy.json is a character device, not a regular file" + ONLY_REGULAR,
+                file.status().rejectedEdit());
 
         SpecialFiles.sparse(dir.resolve("huge"), 3L << 30);
         Files.move(dir.resolve("huge"), policyPath(), StandardCopyOption.ATOMIC_MOVE);
         clock.advance(Duration.ofSeconds(1));
         assertTimeoutPreemptively(HANG, () -> assertFalse(file.current().allowUnlisted(), "the last good policy"));
-        assertEquals("policy.json is 3221225472 bytes, over the limit of 1048576" + ONLY_REGULAR,
+        assertEquals(
+                "policy.json is 3221225472 bytes, over the limit of 1048576" + ONLY_REGULAR,
                 file.status().rejectedEdit());
 
         write(ALLOW_ALL);
@@ -208,13 +228,17 @@ class PolicyFileTest {
         CountDownLatch finishReload = new CountDownLatch(1);
         AtomicInteger loads = new AtomicInteger();
         PolicyParser parser = new PolicyParser();
-        PolicyFile file = new PolicyFile(new PolicyLocation(policyPath(), false), path -> {
-            if (loads.incrementAndGet() == 2) {
-                reloadStarted.countDown();
-                awaitQuietly(finishReload);
-            }
-            return parser.parse(path);
-        }, clock, PolicyFile.DEFAULT_CHECK_INTERVAL);
+        PolicyFile file = new PolicyFile(
+                new PolicyLocation(policyPath(), false),
+                path -> {
+                    if (loads.incrementAndGet() == 2) {
+                        reloadStarted.countDown();
+                        awaitQuietly(finishReload);
+                    }
+                    return parser.parse(path);
+                },
+                clock,
+                PolicyFile.DEFAULT_CHECK_INTERVAL);
         write(ALLOW_ALL);
         clock.advance(Duration.ofSeconds(1));
         Thread reloader = new Thread(file::current, "reloader");

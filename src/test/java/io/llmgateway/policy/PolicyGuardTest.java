@@ -1,7 +1,5 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.core.Principal;
-import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
+import io.llmgateway.support.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +45,7 @@ class PolicyGuardTest {
 
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2025-06-10T10:00:48Z"));
     private final AtomicInteger invocations = new AtomicInteger();
     private PolicyGuard guard;
@@ -97,10 +98,14 @@ class PolicyGuardTest {
     @Test
     void aThrowingCallGivesItsQuotaBackAndPropagates() throws IOException {
         IllegalStateException failure = new IllegalStateException("transport broke");
-        assertSame(failure, assertThrows(IllegalStateException.class,
-                () -> guard.call("t", Map.of(), Principal.LOCAL, ADAPTER, GuardedCall.ofCanonical(Map.of(), () -> {
-                    throw failure;
-                }))));
+        assertSame(
+                failure,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> guard.call(
+                                "t", Map.of(), Principal.LOCAL, ADAPTER, GuardedCall.ofCanonical(Map.of(), () -> {
+                                    throw failure;
+                                }))));
         Result ok = run("t", new Result(false, null, "fine"));
         assertFalse(ok.isError(), "the quota of the failed call was released");
         List<JsonNode> lines = auditLines();
@@ -123,11 +128,18 @@ class PolicyGuardTest {
                 throw new AssertionError("a refused call never runs");
             }
         };
-        assertEquals("invalid_argument", guard.call("t", Map.of("k", "v"), Principal.LOCAL, ADAPTER, refused).errorCode());
-        assertEquals("policy_denied", guard.call("session_delete", Map.of(), Principal.LOCAL, ADAPTER, refused).errorCode());
+        assertEquals(
+                "invalid_argument",
+                guard.call("t", Map.of("k", "v"), Principal.LOCAL, ADAPTER, refused)
+                        .errorCode());
+        assertEquals(
+                "policy_denied",
+                guard.call("session_delete", Map.of(), Principal.LOCAL, ADAPTER, refused)
+                        .errorCode());
         assertEquals(1, canonicalised.get(), "a hidden tool is denied before its arguments are looked at");
         assertFalse(run("t", new Result(false, null, "fine")).isError(), "the refused call took no quota");
-        assertEquals(List.of("error", "denied", "ok"),
+        assertEquals(
+                List.of("error", "denied", "ok"),
                 auditLines().stream().map(line -> line.get("outcome").asText()).toList());
     }
 
@@ -149,7 +161,8 @@ class PolicyGuardTest {
         Files.createDirectory(dataDir.resolve(PolicyCounters.FILE_NAME));
         Result refused = run("t", new Result(false, null, "never"));
         assertEquals("store_unavailable", refused.errorCode());
-        assertTrue(refused.text().startsWith("The policy counters in " + dataDir + " cannot be updated"), refused.text());
+        assertTrue(
+                refused.text().startsWith("The policy counters in " + dataDir + " cannot be updated"), refused.text());
         assertEquals(0, invocations.get());
         JsonNode line = auditLines().get(0);
         assertEquals("error", line.get("outcome").asText());

@@ -1,7 +1,7 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.core.Principal;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +21,21 @@ public final class PolicyOverheadBenchmark {
     private static final int WARMUP = 5_000;
     private static final int MEASURED = 20_000;
 
-    private PolicyOverheadBenchmark() {
-    }
+    private PolicyOverheadBenchmark() {}
 
     public static void main(String[] args) throws IOException {
-        Path dataDir = args.length > 0 ? Files.createDirectories(Path.of(args[0]))
-                : Files.createTempDirectory("policy-bench");
+        Path dataDir =
+                args.length > 0 ? Files.createDirectories(Path.of(args[0])) : Files.createTempDirectory("policy-bench");
         Files.writeString(dataDir.resolve("policy.json"), fiftyToolPolicy());
-        Map<String, Object> arguments = Map.of("prompt", "Summarise the repository layout in five bullet points.",
-                "workingDir", "/home/dev/project", "model", "sonnet", "timeoutMs", 120_000);
+        Map<String, Object> arguments = Map.of(
+                "prompt",
+                "Summarise the repository layout in five bullet points.",
+                "workingDir",
+                "/home/dev/project",
+                "model",
+                "sonnet",
+                "timeoutMs",
+                120_000);
         Clock clock = Clock.systemUTC();
         ToolCallAdapter<String> adapter = new ToolCallAdapter<>() {
             @Override
@@ -43,34 +49,61 @@ public final class PolicyOverheadBenchmark {
             }
         };
         try (PolicyGuard guard = PolicyGuard.open(dataDir, Map.of(), clock);
-             PolicyEnforcer enforcer = new PolicyEnforcer(new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false),
-                     new PolicyParser(), clock, PolicyFile.DEFAULT_CHECK_INTERVAL), new PolicyCounters(dataDir), clock);
-             AuditLog audit = new AuditLog(Files.createDirectories(dataDir.resolve("audit-only")),
-                     AuditLog.DEFAULT_MAX_BYTES, AuditLog.DEFAULT_KEEP)) {
-            System.out.println("data directory: " + dataDir + " (" + Files.getFileStore(dataDir).type() + ")");
+                PolicyEnforcer enforcer = new PolicyEnforcer(
+                        new PolicyFile(
+                                new PolicyLocation(dataDir.resolve("policy.json"), false),
+                                new PolicyParser(),
+                                clock,
+                                PolicyFile.DEFAULT_CHECK_INTERVAL),
+                        new PolicyCounters(dataDir),
+                        clock);
+                AuditLog audit = new AuditLog(
+                        Files.createDirectories(dataDir.resolve("audit-only")),
+                        AuditLog.DEFAULT_MAX_BYTES,
+                        AuditLog.DEFAULT_KEEP)) {
+            System.out.println("data directory: " + dataDir + " ("
+                    + Files.getFileStore(dataDir).type() + ")");
             System.out.println(guard.status().describe());
             for (int i = 0; i < 50; i++) {
                 // Every tool's counter in the file, as after a busy minute: the file is parsed and written whole.
-                guard.call("tool_" + i, arguments, Principal.LOCAL, adapter, GuardedCall.ofCanonical(arguments, () -> "result"));
+                guard.call(
+                        "tool_" + i,
+                        arguments,
+                        Principal.LOCAL,
+                        adapter,
+                        GuardedCall.ofCanonical(arguments, () -> "result"));
             }
             System.out.println("counter file: " + Files.size(dataDir.resolve(PolicyCounters.FILE_NAME)) + " bytes");
             report("guard.call, tool with limits + 2 predicates", () -> {
-                guard.call("tool_25", arguments, Principal.LOCAL, adapter, GuardedCall.ofCanonical(arguments, () -> "result"));
+                guard.call(
+                        "tool_25",
+                        arguments,
+                        Principal.LOCAL,
+                        adapter,
+                        GuardedCall.ofCanonical(arguments, () -> "result"));
                 return null;
             });
             report("guard.call, tool with {} (all_tools counter)", () -> {
-                guard.call("session_get", Map.of("sessionId", "gw-1"), Principal.LOCAL, adapter,
+                guard.call(
+                        "session_get",
+                        Map.of("sessionId", "gw-1"),
+                        Principal.LOCAL,
+                        adapter,
                         GuardedCall.ofCanonical(Map.of("sessionId", "gw-1"), () -> "result"));
                 return null;
             });
-            report("enforcer.admit only, tool with limits", () -> enforcer.admit("tool_25", arguments, ArgumentIdentity.AS_IS, Principal.LOCAL));
+            report(
+                    "enforcer.admit only, tool with limits",
+                    () -> enforcer.admit("tool_25", arguments, ArgumentIdentity.AS_IS, Principal.LOCAL));
             report("audit.record only", () -> {
-                audit.record(clock.instant(), "tool_25", null, Principal.LOCAL, arguments, AuditOutcome.OK, null, null, 1);
+                audit.record(
+                        clock.instant(), "tool_25", null, Principal.LOCAL, arguments, AuditOutcome.OK, null, null, 1);
                 return null;
             });
         }
         try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -85,18 +118,26 @@ public final class PolicyOverheadBenchmark {
             nanos[i] = System.nanoTime() - start;
         }
         Arrays.sort(nanos);
-        System.out.printf("%-48s median %6.1f us  p90 %6.1f us  p99 %7.1f us  (%d calls)%n", label,
-                nanos[MEASURED / 2] / 1e3, nanos[MEASURED * 9 / 10] / 1e3, nanos[MEASURED * 99 / 100] / 1e3, MEASURED);
+        System.out.printf(
+                "%-48s median %6.1f us  p90 %6.1f us  p99 %7.1f us  (%d calls)%n",
+                label,
+                nanos[MEASURED / 2] / 1e3,
+                nanos[MEASURED * 9 / 10] / 1e3,
+                nanos[MEASURED * 99 / 100] / 1e3,
+                MEASURED);
     }
 
     /** 50 tools, each with a limit and two argument rules, plus an all_tools limit and {} tools. */
     private static String fiftyToolPolicy() {
         StringBuilder tools = new StringBuilder();
         for (int i = 0; i < 50; i++) {
-            tools.append("\"tool_").append(i).append("\":{")
+            tools.append("\"tool_")
+                    .append(i)
+                    .append("\":{")
                     .append("\"require\":[{\"path\":\"args.workingDir\",\"op\":\"regex\",\"value\":\"^/home/\"}],")
                     .append("\"deny_if\":[{\"path\":\"args.model\",\"op\":\"in\",\"value\":[\"opus\",\"o3-pro\"]}],")
-                    .append("\"limits\":[{\"counter\":\"tool_").append(i)
+                    .append("\"limits\":[{\"counter\":\"tool_")
+                    .append(i)
                     .append("_rate\",\"window\":\"minute\",\"max\":1000000000,\"scope\":\"grant\"}]},");
         }
         for (String open : List.of("session_get", "session_list")) {

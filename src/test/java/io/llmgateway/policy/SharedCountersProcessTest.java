@@ -1,14 +1,14 @@
 package io.llmgateway.policy;
 
-import io.llmgateway.core.Principal;
-import io.llmgateway.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Principal;
 import io.llmgateway.support.LockHolderMain;
+import io.llmgateway.support.MutableClock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +45,11 @@ class SharedCountersProcessTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int i = 0; i < 2; i++) {
-                PolicyFile policy = new PolicyFile(new PolicyLocation(dataDir.resolve("policy.json"), false),
-                        new PolicyParser(), clock, Duration.ZERO);
+                PolicyFile policy = new PolicyFile(
+                        new PolicyLocation(dataDir.resolve("policy.json"), false),
+                        new PolicyParser(),
+                        clock,
+                        Duration.ZERO);
                 enforcers.add(new PolicyEnforcer(policy, new PolicyCounters(dataDir), clock));
             }
             List<Future<Integer>> results = new ArrayList<>();
@@ -55,7 +58,8 @@ class SharedCountersProcessTest {
                 Callable<Integer> caller = () -> {
                     int allowed = 0;
                     for (int call = 0; call < 500; call++) {
-                        if (enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL) instanceof PolicyDecision.Allowed) {
+                        if (enforcer.admit("t", Map.of(), ArgumentIdentity.AS_IS, Principal.LOCAL)
+                                instanceof PolicyDecision.Allowed) {
                             allowed++;
                         }
                     }
@@ -81,15 +85,22 @@ class SharedCountersProcessTest {
         List<Process> processes = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                        CounterContender.class.getName(), dataDir.toString(), "t", "1000", NOW.toString())
+                processes.add(new ProcessBuilder(
+                                java,
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                CounterContender.class.getName(),
+                                dataDir.toString(),
+                                "t",
+                                "1000",
+                                NOW.toString())
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
                         .start());
             }
             List<BufferedReader> outputs = new ArrayList<>();
             for (Process process : processes) {
-                BufferedReader output = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader output =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 assertEquals("ready", output.readLine());
                 outputs.add(output);
             }
@@ -118,7 +129,8 @@ class SharedCountersProcessTest {
             assertEquals(List.of(), counters.reserve(Map.of(slot, 2L), now));
             Process holder = LockHolderMain.holding(dataDir.resolve(PolicyCounters.LOCK_FILE_NAME));
             try {
-                GatewayException busy = assertThrows(GatewayException.class, () -> counters.reserve(Map.of(slot, 2L), now));
+                GatewayException busy =
+                        assertThrows(GatewayException.class, () -> counters.reserve(Map.of(slot, 2L), now));
                 assertEquals(ErrorCode.STORE_UNAVAILABLE, busy.code());
                 assertTrue(busy.getMessage().contains("process " + holder.pid()), busy.getMessage());
             } finally {

@@ -26,27 +26,34 @@ public final class CliProcess {
     public record Outcome(int exitCode, String stdout, String stderr, Duration elapsed) {
         @Override
         public String toString() {
-            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms\n--- stdout\n" + stdout + "\n--- stderr\n"
+                    + stderr;
         }
     }
 
-    private CliProcess() {
-    }
+    private CliProcess() {}
 
     /**
      * @param stdin text written to the process's stdin before it is closed ("" closes it at once)
      * @param captureDir where the stdout/stderr capture files go
      * @throws AssertionError when the process outlives {@code timeout} (its tree is killed first)
      */
-    public static Outcome run(List<String> command, Map<String, String> environment, Path workDir, String stdin,
-                              Duration timeout, Path captureDir) {
+    public static Outcome run(
+            List<String> command,
+            Map<String, String> environment,
+            Path workDir,
+            String stdin,
+            Duration timeout,
+            Path captureDir) {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
         try {
             Files.createDirectories(captureDir);
             Path out = Files.createTempFile(captureDir, "stdout-", ".txt");
             Path err = Files.createTempFile(captureDir, "stderr-", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             builder.environment().clear();
             builder.environment().putAll(environment);
             long started = System.nanoTime();
@@ -84,14 +91,19 @@ public final class CliProcess {
      */
     public static List<ProcessHandle> survivorsUnder(Path root) {
         String marker = "HOME=" + root.toAbsolutePath();
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> {
-            try {
-                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")),
-                        StandardCharsets.UTF_8).contains(marker);
-            } catch (IOException | SecurityException e) {
-                return false; // gone meanwhile, or not ours to read
-            }
-        }).toList();
+        return ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> {
+                    try {
+                        return new String(
+                                        Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")),
+                                        StandardCharsets.UTF_8)
+                                .contains(marker);
+                    } catch (IOException | SecurityException e) {
+                        return false; // gone meanwhile, or not ours to read
+                    }
+                })
+                .toList();
     }
 
     private static long remainingMs(long deadlineNanos) {

@@ -18,8 +18,13 @@ class CliProcessTest {
 
     @Test
     void feedsStdinCapturesBothStreamsAndPassesOnlyTheGivenEnvironment() {
-        CliProcess.Outcome outcome = CliProcess.run(List.of("/bin/sh", "-c", "cat; echo \"$HOME:${JAVA_HOME:-unset}\"; echo oops >&2; exit 3"),
-                Map.of("HOME", "/nowhere", "PATH", "/usr/bin:/bin"), root, "from stdin\n", Duration.ofSeconds(30), root.resolve("capture"));
+        CliProcess.Outcome outcome = CliProcess.run(
+                List.of("/bin/sh", "-c", "cat; echo \"$HOME:${JAVA_HOME:-unset}\"; echo oops >&2; exit 3"),
+                Map.of("HOME", "/nowhere", "PATH", "/usr/bin:/bin"),
+                root,
+                "from stdin\n",
+                Duration.ofSeconds(30),
+                root.resolve("capture"));
 
         assertEquals(3, outcome.exitCode());
         assertEquals("from stdin\n/nowhere:unset\n", outcome.stdout());
@@ -30,8 +35,15 @@ class CliProcessTest {
     void aTimeoutKillsTheWholeTreeAndFails() {
         Map<String, String> env = Map.of("HOME", root.resolve("home").toString(), "PATH", "/usr/bin:/bin");
 
-        AssertionError timedOut = assertThrows(AssertionError.class, () -> CliProcess.run(
-                List.of("/bin/sh", "-c", "sleep 300 & sleep 300"), env, root, "", Duration.ofMillis(500), root.resolve("capture")));
+        AssertionError timedOut = assertThrows(
+                AssertionError.class,
+                () -> CliProcess.run(
+                        List.of("/bin/sh", "-c", "sleep 300 & sleep 300"),
+                        env,
+                        root,
+                        "",
+                        Duration.ofMillis(500),
+                        root.resolve("capture")));
 
         assertTrue(timedOut.getMessage().startsWith("timed out after 500 ms"), timedOut.getMessage());
         assertEquals(List.of(), CliProcess.survivorsUnder(root), "the shell and its background child are gone");

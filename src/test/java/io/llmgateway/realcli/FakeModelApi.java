@@ -38,22 +38,23 @@ public final class FakeModelApi implements AutoCloseable {
 
     /** Fixed token counts reported in every successful reply's usage. */
     public static final int INPUT_TOKENS = 11;
+
     public static final int OUTPUT_TOKENS = 7;
 
     /** One HTTP request as received; {@code query} is null when there was none. */
-    public record RecordedRequest(String method, String path, String query, String body) {
-    }
+    public record RecordedRequest(String method, String path, String query, String body) {}
 
     /** What a request's conversation holds: user turns (context the CLIs inject is not counted) and the last one's text. */
-    record Conversation(int userMessages, String lastUserText) {
-    }
+    record Conversation(int userMessages, String lastUserText) {}
 
     private static final Pattern ERROR_TRIGGER = Pattern.compile("FAKE_ERROR_(\\d{3})");
     /** In the last user text: the Anthropic reply is a Read tool call, answered in text once its result comes back. */
     static final String TOOL_USE_TRIGGER = "FAKE_TOOL_USE";
+
     private static final Pattern TOOL_CALL_TRIGGER = Pattern.compile("FAKE_TOOL_CALL=(\\S+)");
     private static final Pattern DELAY_TRIGGER = Pattern.compile("FAKE_DELAY_MS=(\\d+)");
-    private static final Pattern GEMINI_PATH = Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
+    private static final Pattern GEMINI_PATH =
+            Pattern.compile("/v1(?:beta|alpha|)?/models/([^/:]+):(streamGenerateContent|generateContent|countTokens)");
 
     private final ObjectMapper mapper = Json.newMapper();
     private final HttpServer server;
@@ -92,7 +93,9 @@ public final class FakeModelApi implements AutoCloseable {
 
     /** The recorded POSTs whose path contains {@code pathFragment} (e.g. "/v1/messages", ":streamGenerateContent"). */
     public List<RecordedRequest> posts(String pathFragment) {
-        return requests.stream().filter(r -> r.method().equals("POST") && r.path().contains(pathFragment)).toList();
+        return requests.stream()
+                .filter(r -> r.method().equals("POST") && r.path().contains(pathFragment))
+                .toList();
     }
 
     @Override
@@ -106,7 +109,8 @@ public final class FakeModelApi implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            requests.add(new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(), body));
+            requests.add(
+                    new RecordedRequest(method, path, exchange.getRequestURI().getRawQuery(), body));
             if (!method.equals("POST")) {
                 // claude probes the base URL with HEAD / before its first request.
                 exchange.sendResponseHeaders(method.equals("HEAD") ? 200 : 404, -1);
@@ -122,7 +126,10 @@ public final class FakeModelApi implements AutoCloseable {
             } else if (gemini.find()) {
                 answerGemini(exchange, mapper.readTree(body), gemini.group(1), gemini.group(2));
             } else {
-                sendJson(exchange, 404, mapper.createObjectNode().put("error", "the fake model API does not serve " + path));
+                sendJson(
+                        exchange,
+                        404,
+                        mapper.createObjectNode().put("error", "the fake model API does not serve " + path));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -136,7 +143,8 @@ public final class FakeModelApi implements AutoCloseable {
         Integer errorStatus = honourTriggers(conversation);
         if (errorStatus != null) {
             ObjectNode error = mapper.createObjectNode().put("type", "error");
-            error.putObject("error").put("type", errorStatus == 401 ? "authentication_error" : "api_error")
+            error.putObject("error")
+                    .put("type", errorStatus == 401 ? "authentication_error" : "api_error")
                     .put("message", "fake error " + errorStatus);
             sendJson(exchange, errorStatus, error);
             return;
@@ -157,13 +165,16 @@ public final class FakeModelApi implements AutoCloseable {
         String stopReason;
         Matcher toolCall = TOOL_CALL_TRIGGER.matcher(conversation.lastUserText());
         boolean namedTool = toolCall.find();
-        if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER)) && request.path("tools").size() > 0
+        if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER))
+                && request.path("tools").size() > 0
                 && !endsWithToolResult(request)) {
             // A turn that asks to run a tool, so the CLI needs a second turn to answer.
-            block.put("type", "tool_use").put("id", "toolu_fake_" + id).put("name", namedTool ? toolCall.group(1) : "Read")
+            block.put("type", "tool_use")
+                    .put("id", "toolu_fake_" + id)
+                    .put("name", namedTool ? toolCall.group(1) : "Read")
                     .putObject("input");
-            delta.put("type", "input_json_delta").put("partial_json",
-                    namedTool ? "{}" : "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
+            delta.put("type", "input_json_delta")
+                    .put("partial_json", namedTool ? "{}" : "{\"file_path\":\"/nonexistent/fake-model-api.txt\"}");
             stopReason = "tool_use";
         } else {
             block.put("type", "text").put("text", "");
@@ -176,20 +187,34 @@ public final class FakeModelApi implements AutoCloseable {
         message.set("usage", anthropicUsage(1));
         ObjectNode start = mapper.createObjectNode().put("type", "message_start");
         start.set("message", message);
-        ObjectNode blockStart = mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
+        ObjectNode blockStart =
+                mapper.createObjectNode().put("type", "content_block_start").put("index", 0);
         blockStart.set("content_block", block);
-        ObjectNode blockDelta = mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        ObjectNode blockDelta =
+                mapper.createObjectNode().put("type", "content_block_delta").put("index", 0);
         blockDelta.set("delta", delta);
         ObjectNode messageDelta = mapper.createObjectNode().put("type", "message_delta");
         messageDelta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
         messageDelta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
-        sendEvents(exchange, List.of(start, blockStart, blockDelta,
-                mapper.createObjectNode().put("type", "content_block_stop").put("index", 0),
-                messageDelta, mapper.createObjectNode().put("type", "message_stop")), true);
+        sendEvents(
+                exchange,
+                List.of(
+                        start,
+                        blockStart,
+                        blockDelta,
+                        mapper.createObjectNode()
+                                .put("type", "content_block_stop")
+                                .put("index", 0),
+                        messageDelta,
+                        mapper.createObjectNode().put("type", "message_stop")),
+                true);
     }
 
     private ObjectNode anthropicMessage(int id, String model) {
-        return mapper.createObjectNode().put("id", "msg_fake_" + id).put("type", "message").put("role", "assistant")
+        return mapper.createObjectNode()
+                .put("id", "msg_fake_" + id)
+                .put("type", "message")
+                .put("role", "assistant")
                 .put("model", model);
     }
 
@@ -205,13 +230,18 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     private ObjectNode anthropicUsage(int outputTokens) {
-        return mapper.createObjectNode().put("input_tokens", INPUT_TOKENS).put("output_tokens", outputTokens)
-                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0);
+        return mapper.createObjectNode()
+                .put("input_tokens", INPUT_TOKENS)
+                .put("output_tokens", outputTokens)
+                .put("cache_creation_input_tokens", 0)
+                .put("cache_read_input_tokens", 0);
     }
 
     /** The list may end with a role:"system" entry; user turns that only carry tool results are not counted. */
     Conversation anthropicConversation(JsonNode request) {
-        return conversation(request.path("messages"), message -> message.path("role").asText().equals("user"),
+        return conversation(
+                request.path("messages"),
+                message -> message.path("role").asText().equals("user"),
                 message -> textsOf(message.path("content"), "text", "text"));
     }
 
@@ -222,9 +252,11 @@ public final class FakeModelApi implements AutoCloseable {
         Integer errorStatus = honourTriggers(conversation);
         if (errorStatus != null) {
             ObjectNode error = mapper.createObjectNode();
-            error.putObject("error").put("message", "fake error " + errorStatus)
+            error.putObject("error")
+                    .put("message", "fake error " + errorStatus)
                     .put("type", errorStatus == 400 ? "invalid_request_error" : "server_error")
-                    .putNull("code").putNull("param");
+                    .putNull("code")
+                    .putNull("param");
             sendJson(exchange, errorStatus, error);
             return;
         }
@@ -232,9 +264,16 @@ public final class FakeModelApi implements AutoCloseable {
         String text = reply("OpenAI Responses", conversation);
         String model = request.path("model").asText("gpt-fake");
         String itemId = "msg_fake_" + id;
-        ObjectNode item = mapper.createObjectNode().put("id", itemId).put("type", "message")
-                .put("role", "assistant").put("status", "completed");
-        item.putArray("content").addObject().put("type", "output_text").put("text", text).putArray("annotations");
+        ObjectNode item = mapper.createObjectNode()
+                .put("id", itemId)
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("status", "completed");
+        item.putArray("content")
+                .addObject()
+                .put("type", "output_text")
+                .put("text", text)
+                .putArray("annotations");
         ObjectNode inProgress = responseObject("resp_fake_" + id, model, "in_progress");
         ObjectNode completed = responseObject("resp_fake_" + id, model, "completed");
         completed.putArray("output").add(item);
@@ -246,12 +285,24 @@ public final class FakeModelApi implements AutoCloseable {
 
         ObjectNode created = mapper.createObjectNode().put("type", "response.created");
         created.set("response", inProgress);
-        ObjectNode added = mapper.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
-        added.putObject("item").put("id", itemId).put("type", "message").put("role", "assistant")
-                .put("status", "in_progress").putArray("content");
-        ObjectNode delta = mapper.createObjectNode().put("type", "response.output_text.delta").put("item_id", itemId)
-                .put("output_index", 0).put("content_index", 0).put("delta", text);
-        ObjectNode done = mapper.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+        ObjectNode added = mapper.createObjectNode()
+                .put("type", "response.output_item.added")
+                .put("output_index", 0);
+        added.putObject("item")
+                .put("id", itemId)
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("status", "in_progress")
+                .putArray("content");
+        ObjectNode delta = mapper.createObjectNode()
+                .put("type", "response.output_text.delta")
+                .put("item_id", itemId)
+                .put("output_index", 0)
+                .put("content_index", 0)
+                .put("delta", text);
+        ObjectNode done = mapper.createObjectNode()
+                .put("type", "response.output_item.done")
+                .put("output_index", 0);
         done.set("item", item);
         ObjectNode finished = mapper.createObjectNode().put("type", "response.completed");
         finished.set("response", completed);
@@ -259,8 +310,12 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     private ObjectNode responseObject(String id, String model, String status) {
-        ObjectNode response = mapper.createObjectNode().put("id", id).put("object", "response")
-                .put("created_at", 0).put("status", status).put("model", model);
+        ObjectNode response = mapper.createObjectNode()
+                .put("id", id)
+                .put("object", "response")
+                .put("created_at", 0)
+                .put("status", status)
+                .put("model", model);
         if (!status.equals("completed")) {
             response.putArray("output");
         }
@@ -269,8 +324,10 @@ public final class FakeModelApi implements AutoCloseable {
 
     /** codex sends its environment and instructions as extra user messages wrapped in tags; they are not turns. */
     Conversation responsesConversation(JsonNode request) {
-        return conversation(request.path("input"),
-                item -> item.path("role").asText().equals("user") && !item.path("type").asText("message").equals("function_call_output"),
+        return conversation(
+                request.path("input"),
+                item -> item.path("role").asText().equals("user")
+                        && !item.path("type").asText("message").equals("function_call_output"),
                 item -> textsOf(item.path("content"), "input_text", "text"));
     }
 
@@ -286,7 +343,9 @@ public final class FakeModelApi implements AutoCloseable {
         Integer errorStatus = honourTriggers(conversation);
         if (errorStatus != null) {
             ObjectNode error = mapper.createObjectNode();
-            error.putObject("error").put("code", errorStatus).put("message", "fake error " + errorStatus)
+            error.putObject("error")
+                    .put("code", errorStatus)
+                    .put("message", "fake error " + errorStatus)
                     .put("status", geminiStatus(errorStatus));
             sendJson(exchange, errorStatus, error);
             return;
@@ -297,8 +356,10 @@ public final class FakeModelApi implements AutoCloseable {
         ObjectNode content = candidate.putObject("content").put("role", "model");
         content.putArray("parts").addObject().put("text", reply("Gemini", conversation));
         candidate.put("finishReason", "STOP").put("index", 0);
-        chunk.putObject("usageMetadata").put("promptTokenCount", INPUT_TOKENS)
-                .put("candidatesTokenCount", OUTPUT_TOKENS).put("totalTokenCount", INPUT_TOKENS + OUTPUT_TOKENS);
+        chunk.putObject("usageMetadata")
+                .put("promptTokenCount", INPUT_TOKENS)
+                .put("candidatesTokenCount", OUTPUT_TOKENS)
+                .put("totalTokenCount", INPUT_TOKENS + OUTPUT_TOKENS);
         chunk.put("modelVersion", model);
         if (operation.equals("streamGenerateContent")) {
             sendEvents(exchange, List.of(chunk), false);
@@ -318,7 +379,9 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     Conversation geminiConversation(JsonNode request) {
-        return conversation(request.path("contents"), content -> content.path("role").asText("user").equals("user"),
+        return conversation(
+                request.path("contents"),
+                content -> content.path("role").asText("user").equals("user"),
                 content -> textsOf(content.path("parts"), null, "text"));
     }
 
@@ -328,14 +391,17 @@ public final class FakeModelApi implements AutoCloseable {
      * Counts the entries that are user turns: role user and at least one text that is not context the CLI
      * injected (text starting with a tag such as {@code <environment_context>} or {@code <system-reminder>}).
      */
-    private static Conversation conversation(JsonNode entries, Predicate<JsonNode> isUser, Function<JsonNode, List<String>> texts) {
+    private static Conversation conversation(
+            JsonNode entries, Predicate<JsonNode> isUser, Function<JsonNode, List<String>> texts) {
         int count = 0;
         String last = "";
         for (JsonNode entry : entries) {
             if (!isUser.test(entry)) {
                 continue;
             }
-            List<String> typed = texts.apply(entry).stream().filter(t -> !t.stripLeading().startsWith("<")).toList();
+            List<String> typed = texts.apply(entry).stream()
+                    .filter(t -> !t.stripLeading().startsWith("<"))
+                    .toList();
             if (!typed.isEmpty()) {
                 count++;
                 last = typed.get(typed.size() - 1).strip();
@@ -351,7 +417,8 @@ public final class FakeModelApi implements AutoCloseable {
             texts.add(content.asText());
         }
         for (JsonNode part : content) {
-            if ((type == null || part.path("type").asText().equals(type)) && part.path(field).isTextual()) {
+            if ((type == null || part.path("type").asText().equals(type))
+                    && part.path(field).isTextual()) {
                 texts.add(part.path(field).asText());
             }
         }
@@ -397,8 +464,8 @@ public final class FakeModelApi implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         for (ObjectNode event : events) {
-            String frame = (named ? "event: " + event.path("type").asText() + "\n" : "")
-                    + "data: " + mapper.writeValueAsString(event) + "\n\n";
+            String frame = (named ? "event: " + event.path("type").asText() + "\n" : "") + "data: "
+                    + mapper.writeValueAsString(event) + "\n\n";
             out.write(frame.getBytes(StandardCharsets.UTF_8));
             out.flush();
         }

@@ -31,10 +31,13 @@ class RealCliBareIT extends RealCliFixture {
         assertEquals(0, first.exitCode(), first::toString);
         assertFalse(firstResult.get("is_error").asBoolean(), first::toString);
         assertReply(firstResult.get("result").asText(), RealCli.CLAUDE, 1, "first question");
-        assertEquals(FakeModelApi.INPUT_TOKENS, firstResult.get("usage").get("input_tokens").asInt());
+        assertEquals(
+                FakeModelApi.INPUT_TOKENS,
+                firstResult.get("usage").get("input_tokens").asInt());
         String sessionId = firstResult.get("session_id").asText();
 
-        CliProcess.Outcome resumed = run(claude, "second question", "-p", "--output-format", "json", "--resume", sessionId);
+        CliProcess.Outcome resumed =
+                run(claude, "second question", "-p", "--output-format", "json", "--resume", sessionId);
         JsonNode resumedResult = json(resumed, resumed.stdout());
         assertEquals(0, resumed.exitCode(), resumed::toString);
         assertEquals(sessionId, resumedResult.get("session_id").asText(), "a resume keeps the session id");
@@ -55,19 +58,41 @@ class RealCliBareIT extends RealCliFixture {
         CliProcess.Outcome first = run(codex, "first question", "exec", "--json", "--skip-git-repo-check", "-");
         assertEquals(0, first.exitCode(), first::toString);
         String threadId = codexEvent(first, "thread.started").get("thread_id").asText();
-        assertReply(codexEvent(first, "item.completed").get("item").get("text").asText(), RealCli.CODEX, 1, "first question");
-        assertEquals(FakeModelApi.OUTPUT_TOKENS, codexEvent(first, "turn.completed").get("usage").get("output_tokens").asInt());
+        assertReply(
+                codexEvent(first, "item.completed").get("item").get("text").asText(),
+                RealCli.CODEX,
+                1,
+                "first question");
+        assertEquals(
+                FakeModelApi.OUTPUT_TOKENS,
+                codexEvent(first, "turn.completed")
+                        .get("usage")
+                        .get("output_tokens")
+                        .asInt());
 
-        CliProcess.Outcome resumed = run(codex, "second question",
-                "exec", "resume", "--json", "--skip-git-repo-check", threadId, "-");
+        CliProcess.Outcome resumed =
+                run(codex, "second question", "exec", "resume", "--json", "--skip-git-repo-check", threadId, "-");
         assertEquals(0, resumed.exitCode(), resumed::toString);
-        assertEquals(threadId, codexEvent(resumed, "thread.started").get("thread_id").asText(), "a resume keeps the thread id");
-        assertReply(codexEvent(resumed, "item.completed").get("item").get("text").asText(), RealCli.CODEX, 2, "second question");
+        assertEquals(
+                threadId,
+                codexEvent(resumed, "thread.started").get("thread_id").asText(),
+                "a resume keeps the thread id");
+        assertReply(
+                codexEvent(resumed, "item.completed").get("item").get("text").asText(),
+                RealCli.CODEX,
+                2,
+                "second question");
 
         // With stream_max_retries=0 every status fails at once; 400 keeps the fake's message (500 reads "high demand").
-        CliProcess.Outcome failed = run(codex, "please fail FAKE_ERROR_400", "exec", "--json", "--skip-git-repo-check", "-");
+        CliProcess.Outcome failed =
+                run(codex, "please fail FAKE_ERROR_400", "exec", "--json", "--skip-git-repo-check", "-");
         assertEquals(1, failed.exitCode(), failed::toString);
-        assertTrue(codexEvent(failed, "turn.failed").get("error").get("message").asText().contains("fake error 400"),
+        assertTrue(
+                codexEvent(failed, "turn.failed")
+                        .get("error")
+                        .get("message")
+                        .asText()
+                        .contains("fake error 400"),
                 failed::toString);
     }
 
@@ -81,7 +106,8 @@ class RealCliBareIT extends RealCliFixture {
         assertReply(firstResult.get("response").asText(), RealCli.GEMINI, 1, "first question");
         String sessionId = firstResult.get("session_id").asText();
 
-        CliProcess.Outcome resumed = run(gemini, "", "-p", "second question", "-o", "json", "--skip-trust", "--resume", sessionId);
+        CliProcess.Outcome resumed =
+                run(gemini, "", "-p", "second question", "-o", "json", "--skip-trust", "--resume", sessionId);
         JsonNode resumedResult = json(resumed, resumed.stdout());
         assertEquals(0, resumed.exitCode(), resumed::toString);
         assertEquals(sessionId, resumedResult.get("session_id").asText(), "a resume keeps the session id");
@@ -92,12 +118,17 @@ class RealCliBareIT extends RealCliFixture {
         assertEquals(400 & 0xFF, failed.exitCode(), failed::toString);
         String errorJson = failed.stderr().substring(failed.stderr().lastIndexOf("\n{") + 1);
         assertEquals(400, json(failed, errorJson).get("error").get("code").asInt(), failed::toString);
-        assertEquals(1, api.posts(RealCliEnvironment.GEMINI_MODEL + ":streamGenerateContent").stream()
-                .filter(r -> r.body().contains("FAKE_ERROR_400")).count(), "maxAttempts 1: no retry");
+        assertEquals(
+                1,
+                api.posts(RealCliEnvironment.GEMINI_MODEL + ":streamGenerateContent").stream()
+                        .filter(r -> r.body().contains("FAKE_ERROR_400"))
+                        .count(),
+                "maxAttempts 1: no retry");
     }
 
     private static CliProcess.Outcome run(RealCliEnvironment env, String stdin, String... args) {
-        return CliProcess.run(env.command(args), env.environment(), env.workDir(), stdin, HARD_TIMEOUT, root.resolve("capture"));
+        return CliProcess.run(
+                env.command(args), env.environment(), env.workDir(), stdin, HARD_TIMEOUT, root.resolve("capture"));
     }
 
     private static void assertReply(String reply, RealCli cli, int userMessages, String lastUserText) {
@@ -114,8 +145,12 @@ class RealCliBareIT extends RealCliFixture {
 
     /** The last `codex exec --json` event of that type. */
     private static JsonNode codexEvent(CliProcess.Outcome outcome, String type) {
-        List<JsonNode> events = outcome.stdout().lines().filter(l -> l.startsWith("{")).map(l -> json(outcome, l))
-                .filter(e -> e.path("type").asText().equals(type)).toList();
+        List<JsonNode> events = outcome.stdout()
+                .lines()
+                .filter(l -> l.startsWith("{"))
+                .map(l -> json(outcome, l))
+                .filter(e -> e.path("type").asText().equals(type))
+                .toList();
         assertFalse(events.isEmpty(), () -> "no " + type + " event: " + outcome);
         return events.get(events.size() - 1);
     }

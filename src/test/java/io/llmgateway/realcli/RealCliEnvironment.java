@@ -24,11 +24,12 @@ import java.util.stream.Stream;
  * @param tmpDir  TMPDIR (gemini writes error reports there)
  * @param environment the complete process environment
  */
-public record RealCliEnvironment(RealCli cli, Path binary, Path home, Path workDir, Path tmpDir,
-                                 Map<String, String> environment) {
+public record RealCliEnvironment(
+        RealCli cli, Path binary, Path home, Path workDir, Path tmpDir, Map<String, String> environment) {
 
     /** The model the codex config and gemini settings name: catalogue names, so no metadata warnings or routing calls. */
     public static final String CODEX_MODEL = "gpt-5.5";
+
     public static final String GEMINI_MODEL = "gemini-2.5-flash";
 
     public RealCliEnvironment {

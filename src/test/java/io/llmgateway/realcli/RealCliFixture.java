@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class RealCliFixture {
     @TempDir
     static Path root;
+
     static FakeModelApi api;
 
     @BeforeAll

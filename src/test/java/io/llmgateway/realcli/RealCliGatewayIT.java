@@ -31,8 +31,10 @@ class RealCliGatewayIT extends RealCliFixture {
         String tool = cli.cliName() + "_request";
         String workingDir = env.workDir().toString();
         Map<String, String> gatewayEnv = env.environmentWith(Map.of(
-                "LLM_GATEWAY_HOME", env.home().resolve("gateway-data").toString(),
-                cli.commandVariable(), env.binary().toString()));
+                "LLM_GATEWAY_HOME",
+                env.home().resolve("gateway-data").toString(),
+                cli.commandVariable(),
+                env.binary().toString()));
 
         try (GatewayProcess gateway = GatewayProcess.startIsolated(gatewayEnv)) {
             gateway.client.initialize();
@@ -43,35 +45,65 @@ class RealCliGatewayIT extends RealCliFixture {
             String nativeId = first.path("nativeSessionId").asText("");
             assertTrue(sessionId.startsWith("gw-"), first::toString);
             assertFalse(nativeId.isBlank(), () -> "the CLI's own session id is captured: " + first);
-            assertEquals(FakeModelApi.expectedReply(cli, 1, "first question"), first.get("response").asText());
+            assertEquals(
+                    FakeModelApi.expectedReply(cli, 1, "first question"),
+                    first.get("response").asText());
             assertFalse(first.get("resumed").asBoolean(), first::toString);
-            assertEquals(FakeModelApi.INPUT_TOKENS, first.get("usage").get("inputTokens").asInt(), first::toString);
-            assertEquals(FakeModelApi.OUTPUT_TOKENS, first.get("usage").get("outputTokens").asInt(), first::toString);
-            assertEquals(nativeId, record(gateway, sessionId).get("nativeSessionId").asText(), "stored on the gw-* record");
+            assertEquals(
+                    FakeModelApi.INPUT_TOKENS,
+                    first.get("usage").get("inputTokens").asInt(),
+                    first::toString);
+            assertEquals(
+                    FakeModelApi.OUTPUT_TOKENS,
+                    first.get("usage").get("outputTokens").asInt(),
+                    first::toString);
+            assertEquals(
+                    nativeId, record(gateway, sessionId).get("nativeSessionId").asText(), "stored on the gw-* record");
 
-            JsonNode second = succeeded(gateway, tool,
+            JsonNode second = succeeded(
+                    gateway,
+                    tool,
                     Map.of("prompt", "second question", "sessionId", sessionId, "workingDir", workingDir));
             assertEquals(sessionId, second.get("sessionId").asText(), second::toString);
             assertEquals(nativeId, second.get("nativeSessionId").asText(), second::toString);
             assertTrue(second.get("resumed").asBoolean(), second::toString);
-            assertEquals(FakeModelApi.expectedReply(cli, 2, "second question"), second.get("response").asText(),
+            assertEquals(
+                    FakeModelApi.expectedReply(cli, 2, "second question"),
+                    second.get("response").asText(),
                     "the resumed native session sent the first turn too");
 
             String activeId = succeeded(gateway, "session_create", Map.of("cli", cli.cliName(), "setAsActive", false))
-                    .get("session").get("id").asText();
-            assertEquals(activeId, succeeded(gateway, "session_set_active", Map.of("cli", cli.cliName(), "sessionId", activeId))
-                    .get("activeSessionId").asText());
+                    .get("session")
+                    .get("id")
+                    .asText();
+            assertEquals(
+                    activeId,
+                    succeeded(gateway, "session_set_active", Map.of("cli", cli.cliName(), "sessionId", activeId))
+                            .get("activeSessionId")
+                            .asText());
             JsonNode third = succeeded(gateway, tool, Map.of("prompt", "third question", "workingDir", workingDir));
-            assertEquals(activeId, third.get("sessionId").asText(), () -> "a request without sessionId runs under the active session: " + third);
-            assertEquals(FakeModelApi.expectedReply(cli, 1, "third question"), third.get("response").asText(),
+            assertEquals(
+                    activeId,
+                    third.get("sessionId").asText(),
+                    () -> "a request without sessionId runs under the active session: " + third);
+            assertEquals(
+                    FakeModelApi.expectedReply(cli, 1, "third question"),
+                    third.get("response").asText(),
                     "the active record had no native session yet, so the run started fresh");
             assertNotEquals(nativeId, third.get("nativeSessionId").asText());
-            assertEquals(third.get("nativeSessionId").asText(), record(gateway, activeId).get("nativeSessionId").asText());
+            assertEquals(
+                    third.get("nativeSessionId").asText(),
+                    record(gateway, activeId).get("nativeSessionId").asText());
 
-            JsonNode failed = call(gateway, tool,
+            JsonNode failed = call(
+                    gateway,
+                    tool,
                     Map.of("prompt", "please fail FAKE_ERROR_400", "workingDir", workingDir, "createNewSession", true));
             assertTrue(failed.path("isError").asBoolean(), failed::toString);
-            assertEquals("cli_error", failed.get("structuredContent").get("errorCode").asText(), failed::toString);
+            assertEquals(
+                    "cli_error",
+                    failed.get("structuredContent").get("errorCode").asText(),
+                    failed::toString);
             assertFalse(failed.get("structuredContent").get("success").asBoolean());
         }
     }
@@ -85,15 +117,22 @@ class RealCliGatewayIT extends RealCliFixture {
         RealCliEnvironment env = environment(RealCli.CLAUDE);
         String workingDir = env.workDir().toString();
         Map<String, String> gatewayEnv = env.environmentWith(Map.of(
-                "LLM_GATEWAY_HOME", env.home().resolve("gateway-data").toString(),
-                RealCli.CLAUDE.commandVariable(), env.binary().toString()));
+                "LLM_GATEWAY_HOME",
+                env.home().resolve("gateway-data").toString(),
+                RealCli.CLAUDE.commandVariable(),
+                env.binary().toString()));
         String prompt = "look something up " + FakeModelApi.TOOL_USE_TRIGGER;
         try (GatewayProcess gateway = GatewayProcess.startIsolated(gatewayEnv)) {
             gateway.client.initialize();
-            JsonNode unlimited = succeeded(gateway, "claude_request", Map.of("prompt", prompt, "workingDir", workingDir));
-            assertEquals(FakeModelApi.expectedReply(RealCli.CLAUDE, 1, prompt), unlimited.get("response").asText());
+            JsonNode unlimited =
+                    succeeded(gateway, "claude_request", Map.of("prompt", prompt, "workingDir", workingDir));
+            assertEquals(
+                    FakeModelApi.expectedReply(RealCli.CLAUDE, 1, prompt),
+                    unlimited.get("response").asText());
 
-            JsonNode stopped = call(gateway, "claude_request",
+            JsonNode stopped = call(
+                    gateway,
+                    "claude_request",
                     Map.of("prompt", prompt, "workingDir", workingDir, "maxTurns", 1, "createNewSession", true));
             assertTrue(stopped.path("isError").asBoolean(), stopped::toString);
             JsonNode error = stopped.get("structuredContent");
@@ -105,7 +144,9 @@ class RealCliGatewayIT extends RealCliFixture {
     /** The structuredContent of a successful tool result. */
     private static JsonNode succeeded(GatewayProcess gateway, String tool, Map<String, ?> arguments) {
         JsonNode result = call(gateway, tool, arguments);
-        assertFalse(result.path("isError").asBoolean(), () -> tool + " failed: " + result + "\ngateway stderr:\n" + gateway.stderr());
+        assertFalse(
+                result.path("isError").asBoolean(),
+                () -> tool + " failed: " + result + "\ngateway stderr:\n" + gateway.stderr());
         JsonNode structured = result.get("structuredContent");
         assertTrue(structured.get("success").asBoolean(), result::toString);
         return structured;

@@ -15,17 +15,19 @@ class SecretRedactorTest {
     private final SecretRedactor none = new SecretRedactor(Map.of());
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AA",
-            "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
-            "sk-AbCdEfGhIjKlMnOpQrStT3BlbkFJAbCdEfGhIjKlMnOpQrSt",
-            "AIzaSyA1234567890abcdefghijklmnopqrstuv",
-            "xai-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
-            "ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
-            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
-            "AKIAIOSFODNN7EXAMPLE",
-            "xoxb-1234567890-abcdefghij",
-            "hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567"})
+    @ValueSource(
+            strings = {
+                "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AA",
+                "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+                "sk-AbCdEfGhIjKlMnOpQrStT3BlbkFJAbCdEfGhIjKlMnOpQrSt",
+                "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+                "xai-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+                "ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+                "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+                "AKIAIOSFODNN7EXAMPLE",
+                "xoxb-1234567890-abcdefghij",
+                "hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567"
+            })
     void knownKeyFormatsAreRedactedWherever(String key) {
         assertEquals("key " + R + " end", none.redact("key " + key + " end"));
         assertEquals("{\"k\":\"" + R + "\"}", none.redact("{\"k\":\"" + key + "\"}"));
@@ -40,7 +42,8 @@ class SecretRedactorTest {
 
     @Test
     void tokensAfterNamesAndBearerAreRedactedButNotTheNames() {
-        assertEquals("Authorization: Bearer " + R + "\n",
+        assertEquals(
+                "Authorization: Bearer " + R + "\n",
                 none.redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc123\n"));
         assertEquals("export GITHUB_TOKEN=" + R + " ok", none.redact("export GITHUB_TOKEN=t0ps3cr3tvalue ok"));
         assertEquals("{\"password\": \"" + R + "\"}", none.redact("{\"password\": \"hunter2hunter2\"}"));
@@ -51,13 +54,15 @@ class SecretRedactorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "Missing bearer or basic authentication in header",
-            "\"usage\":{\"input_tokens\":123456789,\"output_tokens\":98765432}",
-            "a task-abcdefghijklmnopqrstuvwxyz0123 id and disk-usage-reporting-tool-configuration",
-            "monkey=123456789a",
-            "password: required",
-            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 /home/dev/project"})
+    @ValueSource(
+            strings = {
+                "Missing bearer or basic authentication in header",
+                "\"usage\":{\"input_tokens\":123456789,\"output_tokens\":98765432}",
+                "a task-abcdefghijklmnopqrstuvwxyz0123 id and disk-usage-reporting-tool-configuration",
+                "monkey=123456789a",
+                "password: required",
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 /home/dev/project"
+            })
     void ordinaryTextIsLeftAlone(String text) {
         assertEquals(text, none.redact(text));
     }
@@ -73,11 +78,14 @@ class SecretRedactorTest {
                 "HOME", "/home/alice-the-developer"));
         assertEquals("t=" + R + ".", redactor.redact("t=plain-words-no-digits."));
         assertEquals("{\"p\":\"" + R + "\"} " + R, redactor.redact("{\"p\":\"pa\\\"ss\\\\word!\"} pa\"ss\\word!"));
-        assertEquals("short /tmp/ssh-XXXX/agent.1 Alice Example /home/alice-the-developer",
+        assertEquals(
+                "short /tmp/ssh-XXXX/agent.1 Alice Example /home/alice-the-developer",
                 redactor.redact("short /tmp/ssh-XXXX/agent.1 Alice Example /home/alice-the-developer"),
                 "too short, a path, an author's name and non-secret names are kept");
-        assertTrue(SecretRedactor.isSecretName("ANTHROPIC_API_KEY") && SecretRedactor.isSecretName("gh_token")
-                && SecretRedactor.isSecretName("AWS_SECRET_ACCESS_KEY") && SecretRedactor.isSecretName("PGPASSWORD"));
+        assertTrue(SecretRedactor.isSecretName("ANTHROPIC_API_KEY")
+                && SecretRedactor.isSecretName("gh_token")
+                && SecretRedactor.isSecretName("AWS_SECRET_ACCESS_KEY")
+                && SecretRedactor.isSecretName("PGPASSWORD"));
         assertFalse(SecretRedactor.isSecretName("GIT_AUTHOR_EMAIL") || SecretRedactor.isSecretName("PATH"));
     }
 
@@ -93,7 +101,8 @@ class SecretRedactorTest {
             String window = text.substring(from, Math.min(text.length(), cut + context));
             for (SecretRedactor.Span span : none.find(window)) {
                 if (from + span.start() <= cut && cut < from + span.end()) {
-                    assertTrue(none.find(text).contains(new SecretRedactor.Span(from + span.start(), from + span.end())));
+                    assertTrue(
+                            none.find(text).contains(new SecretRedactor.Span(from + span.start(), from + span.end())));
                 }
             }
         }
@@ -103,7 +112,8 @@ class SecretRedactorTest {
     @Test
     void anUnfinishedStreamHoldsBackWhatMoreOutputCouldMakeASecret() {
         SecretRedactor redactor = new SecretRedactor(Map.of("ANTHROPIC_API_KEY", "value of the key 123"));
-        assertEquals(6, redactor.settledLength("done\n\nsk-ant-api0"), "a run of non-blanks at the end may grow into a key");
+        assertEquals(
+                6, redactor.settledLength("done\n\nsk-ant-api0"), "a run of non-blanks at the end may grow into a key");
         assertEquals(4, redactor.settledLength("abc value of"), "the start of a variable's value");
         assertEquals(5, redactor.settledLength("done\n"));
         String open = "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nAAAA\n";

@@ -38,17 +38,31 @@ class GrantOwnedSessionsStoreTest {
             Path data = dir.resolve("c" + compaction);
             String alices;
             String locals;
-            try (JsonFileSessionStore store = new JsonFileSessionStore(data, CLOCK, compaction,
-                    FileMutex.PATIENCE)) {
-                alices = service(store).create(ALICE, ProviderId.CLAUDE, "alice's", true).record().id();
-                locals = service(store).create(Principal.LOCAL, ProviderId.CLAUDE, "local's", true).record().id();
+            try (JsonFileSessionStore store = new JsonFileSessionStore(data, CLOCK, compaction, FileMutex.PATIENCE)) {
+                alices = service(store)
+                        .create(ALICE, ProviderId.CLAUDE, "alice's", true)
+                        .record()
+                        .id();
+                locals = service(store)
+                        .create(Principal.LOCAL, ProviderId.CLAUDE, "local's", true)
+                        .record()
+                        .id();
             }
             try (JsonFileSessionStore store = new JsonFileSessionStore(data, CLOCK)) {
                 SessionService sessions = service(store);
-                assertEquals(alices, sessions.active(ALICE, ProviderId.CLAUDE).orElseThrow().id(), "compaction " + compaction);
-                assertEquals(locals, sessions.active(Principal.LOCAL, ProviderId.CLAUDE).orElseThrow().id());
+                assertEquals(
+                        alices,
+                        sessions.active(ALICE, ProviderId.CLAUDE).orElseThrow().id(),
+                        "compaction " + compaction);
+                assertEquals(
+                        locals,
+                        sessions.active(Principal.LOCAL, ProviderId.CLAUDE)
+                                .orElseThrow()
+                                .id());
                 assertEquals(1, sessions.list(ALICE, Optional.empty(), 10, 0).total());
-                assertEquals(1, sessions.list(Principal.LOCAL, Optional.empty(), 10, 0).total());
+                assertEquals(
+                        1,
+                        sessions.list(Principal.LOCAL, Optional.empty(), 10, 0).total());
                 assertEquals("alice", sessions.get(ALICE, alices).record().owner());
             }
         }
@@ -65,11 +79,19 @@ class GrantOwnedSessionsStoreTest {
                 """.formatted(StoreTestSupport.T0));
         try (JsonFileSessionStore store = new JsonFileSessionStore(dir, CLOCK)) {
             SessionService sessions = service(store);
-            assertEquals("gw-old", sessions.active(Principal.LOCAL, ProviderId.CLAUDE).orElseThrow().id());
-            assertEquals("from before grants", sessions.get(Principal.LOCAL, "gw-old").record().description());
+            assertEquals(
+                    "gw-old",
+                    sessions.active(Principal.LOCAL, ProviderId.CLAUDE)
+                            .orElseThrow()
+                            .id());
+            assertEquals(
+                    "from before grants",
+                    sessions.get(Principal.LOCAL, "gw-old").record().description());
             assertTrue(sessions.active(ALICE, ProviderId.CLAUDE).isEmpty());
             assertEquals(0, sessions.list(ALICE, Optional.empty(), 10, 0).total());
-            assertFalse(store.warnings().stream().anyMatch(w -> w.contains("corrupt")), store.warnings().toString());
+            assertFalse(
+                    store.warnings().stream().anyMatch(w -> w.contains("corrupt")),
+                    store.warnings().toString());
         }
     }
 }

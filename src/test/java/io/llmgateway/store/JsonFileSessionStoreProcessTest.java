@@ -62,9 +62,12 @@ class JsonFileSessionStoreProcessTest {
             expected.add(StoreWorkerMain.COUNTER_ID);
             try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC())) {
                 assertEquals(expected, StoreTestSupport.ids(store));
-                assertEquals(3 * operations, store.read(StoreWorkerMain::counter),
+                assertEquals(
+                        3 * operations,
+                        store.read(StoreWorkerMain::counter),
                         "each transaction saw the previous one's counter");
-                String active = store.read(state -> state.activeId(Principal.LOCAL, ProviderId.CLAUDE).orElse(null));
+                String active = store.read(state ->
+                        state.activeId(Principal.LOCAL, ProviderId.CLAUDE).orElse(null));
                 assertTrue(active == null || expected.contains(active), "the active pointer names a live session");
                 assertEquals(List.of(), store.warnings());
             }
@@ -97,7 +100,8 @@ class JsonFileSessionStoreProcessTest {
                     created.addAll(worker.ids("created"));
                     deleting.addAll(worker.ids("deleting"));
                     deleted.addAll(worker.ids("deleted"));
-                    acknowledged += worker.ids("created").size() + worker.ids("deleted").size();
+                    acknowledged +=
+                            worker.ids("created").size() + worker.ids("deleted").size();
                 }
             } finally {
                 workers.forEach(Worker::close);
@@ -109,11 +113,14 @@ class JsonFileSessionStoreProcessTest {
                 Set<String> ids = StoreTestSupport.ids(store);
                 Set<String> missing = new HashSet<>(mustExist);
                 missing.removeAll(ids);
-                assertTrue(missing.isEmpty(), "round " + round + ": acknowledged creates are missing: " + missing
-                        + "; worker output: " + workers.stream().map(Worker::lines).toList());
+                assertTrue(
+                        missing.isEmpty(),
+                        "round " + round + ": acknowledged creates are missing: " + missing + "; worker output: "
+                                + workers.stream().map(Worker::lines).toList());
                 assertTrue(deleted.stream().noneMatch(ids::contains), "round " + round + ": a deleted session is back");
                 int counter = store.read(StoreWorkerMain::counter);
-                assertTrue(counter >= acknowledged && counter <= acknowledged + killed,
+                assertTrue(
+                        counter >= acknowledged && counter <= acknowledged + killed,
                         "round " + round + ": counter " + counter + " for " + acknowledged + " acknowledged updates");
                 assertEquals(List.of(), store.warnings(), "a kill never leaves a damaged file");
             }
@@ -126,13 +133,16 @@ class JsonFileSessionStoreProcessTest {
     @Test
     void aProcessStuckHoldingTheLockGetsNamedAndTheStoreRecovers() throws Exception {
         Path dataDir = dir.resolve("data");
-        try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(),
-                JsonFileSessionStore.DEFAULT_COMPACTION_MIN_CHANGES, Duration.ofMillis(300))) {
+        try (JsonFileSessionStore store = new JsonFileSessionStore(
+                dataDir,
+                Clock.systemUTC(),
+                JsonFileSessionStore.DEFAULT_COMPACTION_MIN_CHANGES,
+                Duration.ofMillis(300))) {
             String before = StoreTestSupport.create(store, ProviderId.CLAUDE);
             Process holder = LockHolderMain.holding(dataDir.resolve(JsonFileSessionStore.LOCK_FILE));
             try {
-                GatewayException busy = assertThrows(GatewayException.class,
-                        () -> StoreTestSupport.create(store, ProviderId.CLAUDE));
+                GatewayException busy =
+                        assertThrows(GatewayException.class, () -> StoreTestSupport.create(store, ProviderId.CLAUDE));
                 assertEquals(ErrorCode.STORE_UNAVAILABLE, busy.code());
                 assertTrue(busy.getMessage().contains("process " + holder.pid()), busy.getMessage());
                 assertTrue(busy.getMessage().contains("kill -CONT"), busy.getMessage());
@@ -162,12 +172,19 @@ class JsonFileSessionStoreProcessTest {
             this.stderr = stderr;
             List<String> command = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-                    "-cp", System.getProperty("java.class.path"),
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-Xmx64m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     StoreWorkerMain.class.getName(),
-                    dataDir.toString(), Long.toString(operations), Integer.toString(compactionMinChanges),
+                    dataDir.toString(),
+                    Long.toString(operations),
+                    Integer.toString(compactionMinChanges),
                     waitForStart ? "wait" : "run");
-            process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+            process = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
                     .start();
         }
 

@@ -90,8 +90,12 @@ class JsonFileSessionStoreTest {
             String gemini = create(store, ProviderId.GEMINI);
             create(store, ProviderId.MISTRAL);
             delete(store, gemini);
-            store.update(state -> Transaction.of(null, new SessionChange.Put(
-                    state.get(claude).orElseThrow().withNativeSessionId("abc").withMetadata(Map.of("k", "v")))));
+            store.update(state -> Transaction.of(
+                    null,
+                    new SessionChange.Put(state.get(claude)
+                            .orElseThrow()
+                            .withNativeSessionId("abc")
+                            .withMetadata(Map.of("k", "v")))));
             store.update(state -> Transaction.of(null, new SessionChange.SetActive(ProviderId.CODEX, null, null)));
             before = contents(store);
             assertEquals(3, ids(store).size());
@@ -100,8 +104,13 @@ class JsonFileSessionStoreTest {
         }
         try (JsonFileSessionStore store = open()) {
             assertEquals(before, contents(store));
-            assertEquals("abc", store.read(state -> state.records().stream()
-                    .filter(r -> r.cli() == ProviderId.CLAUDE).findFirst().orElseThrow().nativeSessionId()));
+            assertEquals(
+                    "abc",
+                    store.read(state -> state.records().stream()
+                            .filter(r -> r.cli() == ProviderId.CLAUDE)
+                            .findFirst()
+                            .orElseThrow()
+                            .nativeSessionId()));
         }
     }
 
@@ -123,17 +132,21 @@ class JsonFileSessionStoreTest {
 
         List<String> lines = journalLines();
         assertEquals(3, lines.size(), "a header, then one line per transaction");
-        assertEquals(snapshot.get("generation").asLong(), JSON.readTree(lines.get(0)).get("generation").asLong());
+        assertEquals(
+                snapshot.get("generation").asLong(),
+                JSON.readTree(lines.get(0)).get("generation").asLong());
         JsonNode changes = JSON.readTree(lines.get(1)).get("changes");
         assertEquals("put", changes.get(0).get("op").asText());
         JsonNode session = changes.get(0).get("session");
-        assertEquals(List.of("id", "cli", "description", "createdAt", "lastUsedAt", "nativeSessionId", "metadata"),
+        assertEquals(
+                List.of("id", "cli", "description", "createdAt", "lastUsedAt", "nativeSessionId", "metadata"),
                 fieldNames(session));
         assertEquals(id, session.get("id").asText());
         assertEquals("mistral", session.get("cli").asText());
         assertEquals("2026-11-22T04:08:12Z", session.get("createdAt").asText());
         assertEquals("2026-11-22T04:09:12Z", session.get("lastUsedAt").asText());
-        assertEquals("/home/user/project", session.get("metadata").get("workingDir").asText());
+        assertEquals(
+                "/home/user/project", session.get("metadata").get("workingDir").asText());
         assertEquals("setActive", changes.get(1).get("op").asText());
         assertEquals("mistral", changes.get(1).get("cli").asText());
         assertEquals(id, changes.get(1).get("sessionId").asText());
@@ -154,8 +167,8 @@ class JsonFileSessionStoreTest {
             for (int i = 0; i < 30; i++) {
                 ProviderId cli = ProviderId.values()[i % ProviderId.values().length];
                 SessionRecord record = record(StoreTestSupport.newId(), cli);
-                List<SessionChange> changes = List.of(new SessionChange.Put(record),
-                        new SessionChange.SetActive(cli, record.id(), null));
+                List<SessionChange> changes =
+                        List.of(new SessionChange.Put(record), new SessionChange.SetActive(cli, record.id(), null));
                 store.update(state -> new Transaction<>(changes, null));
                 changes.forEach(expected::apply);
                 created.add(record.id());
@@ -170,7 +183,9 @@ class JsonFileSessionStoreTest {
         }
         JsonNode snapshot = JSON.readTree(snapshot().toFile());
         assertTrue(snapshot.get("generation").asLong() > 2, "the journal was compacted several times");
-        assertTrue(journalLines().size() <= 1 + 12, "the journal was folded into the snapshot: " + journalLines().size());
+        assertTrue(
+                journalLines().size() <= 1 + 12,
+                "the journal was folded into the snapshot: " + journalLines().size());
         try (JsonFileSessionStore store = open()) {
             assertEquals(before, contents(store));
         }
@@ -193,7 +208,8 @@ class JsonFileSessionStoreTest {
     @Test
     void readsSeeChangesMadeThroughAnotherInstance() {
         // Two instances on one directory stand in for two processes (used one at a time: see class docs).
-        try (JsonFileSessionStore first = open(3); JsonFileSessionStore second = open(3)) {
+        try (JsonFileSessionStore first = open(3);
+                JsonFileSessionStore second = open(3)) {
             String a = create(first, ProviderId.CLAUDE);
             assertEquals(Set.of(a), ids(second));
             String b = create(second, ProviderId.CLAUDE);
@@ -207,7 +223,10 @@ class JsonFileSessionStoreTest {
             assertEquals(all, ids(first), "first reloads after second compacted");
             String c = create(first, ProviderId.GEMINI);
             assertTrue(ids(second).contains(c), "an append after another instance's compaction is not lost");
-            assertEquals(more.get(9), second.read(state -> state.activeId(Principal.LOCAL, ProviderId.CODEX).orElseThrow()));
+            assertEquals(
+                    more.get(9),
+                    second.read(state ->
+                            state.activeId(Principal.LOCAL, ProviderId.CODEX).orElseThrow()));
         }
         try (JsonFileSessionStore store = open()) {
             assertEquals(13, ids(store).size());
@@ -248,10 +267,14 @@ class JsonFileSessionStoreTest {
         try (JsonFileSessionStore store = open()) {
             kept = create(store, ProviderId.CLAUDE);
         }
-        String cutShort = new String(Files.readAllBytes(journal()), StandardCharsets.UTF_8).lines().skip(1)
-                .findFirst().orElseThrow().replace(kept, "gw-cut-short");
-        Files.writeString(journal(), cutShort.substring(0, cutShort.length() / 2),
-                java.nio.file.StandardOpenOption.APPEND);
+        String cutShort = new String(Files.readAllBytes(journal()), StandardCharsets.UTF_8)
+                .lines()
+                .skip(1)
+                .findFirst()
+                .orElseThrow()
+                .replace(kept, "gw-cut-short");
+        Files.writeString(
+                journal(), cutShort.substring(0, cutShort.length() / 2), java.nio.file.StandardOpenOption.APPEND);
         long damagedSize = Files.size(journal());
         String added;
         try (JsonFileSessionStore store = open()) {
@@ -296,17 +319,26 @@ class JsonFileSessionStoreTest {
                 Arguments.of("garbage", "this is not json {{{".getBytes(StandardCharsets.UTF_8)),
                 Arguments.of("trailing garbage", (valid + "xyz").getBytes(StandardCharsets.UTF_8)),
                 Arguments.of("array", "[]".getBytes(StandardCharsets.UTF_8)),
-                Arguments.of("no sessions", "{\"format\":1,\"generation\":1,\"active\":{}}".getBytes(StandardCharsets.UTF_8)),
-                Arguments.of("record missing a field", valid.replace("\"createdAt\":\"2026-11-22T04:08:12Z\",", "")
-                        .getBytes(StandardCharsets.UTF_8)),
-                Arguments.of("bad timestamp", valid.replace("\"createdAt\":\"2026-11-22T04:08:12Z\"",
-                        "\"createdAt\":\"yesterday\"").getBytes(StandardCharsets.UTF_8)),
-                Arguments.of("unknown provider in a record", valid.replace("\"cli\":\"claude\"", "\"cli\":\"bard\"")
-                        .getBytes(StandardCharsets.UTF_8)),
-                Arguments.of("unknown provider in active", valid.replace("{\"claude\":null}", "{\"bard\":null}")
-                        .getBytes(StandardCharsets.UTF_8)),
+                Arguments.of(
+                        "no sessions",
+                        "{\"format\":1,\"generation\":1,\"active\":{}}".getBytes(StandardCharsets.UTF_8)),
+                Arguments.of(
+                        "record missing a field",
+                        valid.replace("\"createdAt\":\"2026-11-22T04:08:12Z\",", "")
+                                .getBytes(StandardCharsets.UTF_8)),
+                Arguments.of(
+                        "bad timestamp",
+                        valid.replace("\"createdAt\":\"2026-11-22T04:08:12Z\"", "\"createdAt\":\"yesterday\"")
+                                .getBytes(StandardCharsets.UTF_8)),
+                Arguments.of(
+                        "unknown provider in a record",
+                        valid.replace("\"cli\":\"claude\"", "\"cli\":\"bard\"").getBytes(StandardCharsets.UTF_8)),
+                Arguments.of(
+                        "unknown provider in active",
+                        valid.replace("{\"claude\":null}", "{\"bard\":null}").getBytes(StandardCharsets.UTF_8)),
                 Arguments.of("NUL bytes only", new byte[4096]),
-                Arguments.of("NUL bytes inside", valid.replace("\"d\"", "\"\0\0\"").getBytes(StandardCharsets.UTF_8)));
+                Arguments.of(
+                        "NUL bytes inside", valid.replace("\"d\"", "\"\0\0\"").getBytes(StandardCharsets.UTF_8)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -371,11 +403,16 @@ class JsonFileSessionStoreTest {
         byte[] damaged = Files.readAllBytes(journal());
         Path quarantined = dir.resolve(JsonFileSessionStore.JOURNAL_FILE + QUARANTINE_SUFFIX);
         try (JsonFileSessionStore store = open()) {
-            assertEquals(Set.of(first, second), ids(store), "the valid lines before and after the damaged one are kept");
-            assertEquals(first, store.read(state -> state.activeId(Principal.LOCAL, ProviderId.CLAUDE).orElseThrow()));
+            assertEquals(
+                    Set.of(first, second), ids(store), "the valid lines before and after the damaged one are kept");
+            assertEquals(
+                    first,
+                    store.read(state ->
+                            state.activeId(Principal.LOCAL, ProviderId.CLAUDE).orElseThrow()));
             assertArrayEquals(damaged, Files.readAllBytes(quarantined));
             assertEquals(1, store.warnings().size());
-            assertTrue(store.warnings().get(0).startsWith("sessions.journal.jsonl is damaged (line 3: "),
+            assertTrue(
+                    store.warnings().get(0).startsWith("sessions.journal.jsonl is damaged (line 3: "),
                     store.warnings().get(0));
             assertEquals(1, journalLines().size(), "a fresh journal");
         }
@@ -388,16 +425,23 @@ class JsonFileSessionStoreTest {
     /** Journals overwritten as a whole: what is left of the bytes, from the valid journal's lines. */
     static Stream<Arguments> journalsDamagedAsAWhole() {
         return Stream.of(
-                Arguments.of("garbage", (Damage) lines -> "this is not a journal".getBytes(StandardCharsets.UTF_8), false),
+                Arguments.of(
+                        "garbage", (Damage) lines -> "this is not a journal".getBytes(StandardCharsets.UTF_8), false),
                 Arguments.of("empty", (Damage) lines -> new byte[0], false),
                 Arguments.of("an empty array", (Damage) lines -> "[]".getBytes(StandardCharsets.UTF_8), false),
                 Arguments.of("an empty array line", (Damage) lines -> "[]\n".getBytes(StandardCharsets.UTF_8), false),
-                Arguments.of("the wrong shape", (Damage) lines -> "{\"sessions\":[]}\n".getBytes(StandardCharsets.UTF_8),
+                Arguments.of(
+                        "the wrong shape",
+                        (Damage) lines -> "{\"sessions\":[]}\n".getBytes(StandardCharsets.UTF_8),
                         false),
                 Arguments.of("NUL bytes", (Damage) lines -> new byte[4096], false),
-                Arguments.of("no newline", (Damage) lines -> String.join("", lines).getBytes(StandardCharsets.UTF_8), true),
-                Arguments.of("no header", (Damage) lines -> String.join("\n", lines.subList(1, lines.size()))
-                        .getBytes(StandardCharsets.UTF_8), true));
+                Arguments.of(
+                        "no newline", (Damage) lines -> String.join("", lines).getBytes(StandardCharsets.UTF_8), true),
+                Arguments.of(
+                        "no header",
+                        (Damage) lines -> String.join("\n", lines.subList(1, lines.size()))
+                                .getBytes(StandardCharsets.UTF_8),
+                        true));
     }
 
     /** Makes the damaged content from the valid journal's lines. */
@@ -407,8 +451,8 @@ class JsonFileSessionStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("journalsDamagedAsAWhole")
-    void journalDamagedAsAWholeIsMovedAsideWithAWarningAndWhatCanBeReadIsKept(String name, Damage damage,
-            boolean journaledRecoverable) throws IOException {
+    void journalDamagedAsAWholeIsMovedAsideWithAWarningAndWhatCanBeReadIsKept(
+            String name, Damage damage, boolean journaledRecoverable) throws IOException {
         Set<String> compacted = new java.util.TreeSet<>();
         String journaled;
         try (JsonFileSessionStore store = open(2)) {
@@ -447,14 +491,17 @@ class JsonFileSessionStoreTest {
         try (JsonFileSessionStore store = open()) {
             assertEquals(Map.of(), contents(store));
             assertTrue(Files.exists(dir.resolve(JsonFileSessionStore.JOURNAL_FILE + QUARANTINE_SUFFIX)));
-            assertTrue(store.warnings().get(0).contains("(line 1: "), store.warnings().get(0));
+            assertTrue(
+                    store.warnings().get(0).contains("(line 1: "),
+                    store.warnings().get(0));
             create(store, ProviderId.CLAUDE);
         }
     }
 
     @Test
     void damageFoundByAReadIsHandledByThatRead() throws IOException {
-        try (JsonFileSessionStore reader = open(); JsonFileSessionStore writer = open()) {
+        try (JsonFileSessionStore reader = open();
+                JsonFileSessionStore writer = open()) {
             create(writer, ProviderId.CLAUDE);
             assertEquals(1, ids(reader).size());
             Files.writeString(journal(), "not json\n", java.nio.file.StandardOpenOption.APPEND);
@@ -473,9 +520,13 @@ class JsonFileSessionStoreTest {
             }
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
-        for (String file : List.of(JsonFileSessionStore.SNAPSHOT_FILE, JsonFileSessionStore.JOURNAL_FILE,
+        for (String file : List.of(
+                JsonFileSessionStore.SNAPSHOT_FILE,
+                JsonFileSessionStore.JOURNAL_FILE,
                 JsonFileSessionStore.LOCK_FILE)) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(nested.resolve(file))),
+            assertEquals(
+                    "rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(nested.resolve(file))),
                     file);
         }
         try (Stream<Path> files = Files.list(nested)) {
@@ -492,7 +543,8 @@ class JsonFileSessionStoreTest {
             GatewayException failure = assertThrows(GatewayException.class, () -> create(store, ProviderId.CLAUDE));
             assertEquals(ErrorCode.STORE_UNAVAILABLE, failure.code());
             assertTrue(failure.getMessage().contains(dataDir.toString()), failure.getMessage());
-            assertEquals(ErrorCode.STORE_UNAVAILABLE,
+            assertEquals(
+                    ErrorCode.STORE_UNAVAILABLE,
                     assertThrows(GatewayException.class, () -> ids(store)).code());
 
             Files.delete(blocker);
@@ -515,7 +567,8 @@ class JsonFileSessionStoreTest {
 
     @Test
     void storeUnavailableInAReadOnlyDirectory() throws IOException {
-        Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+        Assumptions.assumeFalse(
+                "root".equals(System.getProperty("user.name")),
                 "running as root, where directory permissions do not stop writes");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-x------"));
         try (JsonFileSessionStore store = open()) {
@@ -533,9 +586,11 @@ class JsonFileSessionStoreTest {
         try (JsonFileSessionStore store = open()) {
             create(store, ProviderId.CLAUDE);
             long size = Files.size(journal());
-            assertThrows(GatewayException.class, () -> store.update(state -> {
-                throw GatewayException.invalidArgument("no");
-            }));
+            assertThrows(
+                    GatewayException.class,
+                    () -> store.update(state -> {
+                        throw GatewayException.invalidArgument("no");
+                    }));
             assertEquals("unchanged", store.update(state -> Transaction.of("unchanged")));
             assertEquals(size, Files.size(journal()));
             assertEquals(1, ids(store).size());

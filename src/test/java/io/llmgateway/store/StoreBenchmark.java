@@ -35,8 +35,7 @@ public final class StoreBenchmark {
     private static final int READS_AFTER_APPEND = 300;
     private static final int SNAPSHOT_ROUNDS = 5;
 
-    private StoreBenchmark() {
-    }
+    private StoreBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         Path scratch = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("store-benchmark");
@@ -139,8 +138,8 @@ public final class StoreBenchmark {
         }
         if (count > 0) {
             SessionFileFormat format = new SessionFileFormat();
-            io.llmgateway.files.PrivateFiles.replaceAtomically(dataDir.resolve(JsonFileSessionStore.SNAPSHOT_FILE),
-                    out -> format.writeSnapshot(out, 1, state));
+            io.llmgateway.files.PrivateFiles.replaceAtomically(
+                    dataDir.resolve(JsonFileSessionStore.SNAPSHOT_FILE), out -> format.writeSnapshot(out, 1, state));
         }
         return ids;
     }
@@ -148,8 +147,12 @@ public final class StoreBenchmark {
     private static void report(PrintStream out, int existing, String operation, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        out.printf("%9d  %-26s %10.3f %10.3f %10.3f%n", existing, operation,
-                millis(sorted[sorted.length / 2]), millis(sorted[(int) Math.ceil(sorted.length * 0.99) - 1]),
+        out.printf(
+                "%9d  %-26s %10.3f %10.3f %10.3f%n",
+                existing,
+                operation,
+                millis(sorted[sorted.length / 2]),
+                millis(sorted[(int) Math.ceil(sorted.length * 0.99) - 1]),
                 millis(sorted[sorted.length - 1]));
     }
 

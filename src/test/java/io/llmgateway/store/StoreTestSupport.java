@@ -18,12 +18,18 @@ import java.util.UUID;
 final class StoreTestSupport {
     static final Instant T0 = Instant.parse("2026-11-22T04:08:12Z");
 
-    private StoreTestSupport() {
-    }
+    private StoreTestSupport() {}
 
     static SessionRecord record(String id, ProviderId cli) {
-        return new SessionRecord(id, cli, cli.displayName() + " session", T0, T0.plusSeconds(60),
-                "native-" + id, Map.of("workingDir", "/home/user/project"), null);
+        return new SessionRecord(
+                id,
+                cli,
+                cli.displayName() + " session",
+                T0,
+                T0.plusSeconds(60),
+                "native-" + id,
+                Map.of("workingDir", "/home/user/project"),
+                null);
     }
 
     static String newId() {
@@ -33,8 +39,8 @@ final class StoreTestSupport {
     /** What {@code session_create} does: insert a record and make it the provider's active session. */
     static String create(SessionStore store, ProviderId cli) {
         String id = newId();
-        store.update(state -> Transaction.of(id, new SessionChange.Put(record(id, cli)),
-                new SessionChange.SetActive(cli, id, null)));
+        store.update(state ->
+                Transaction.of(id, new SessionChange.Put(record(id, cli)), new SessionChange.SetActive(cli, id, null)));
         return id;
     }
 

@@ -28,16 +28,15 @@ import java.util.Map;
 public final class StoreWorkerMain {
     static final String COUNTER_ID = "counter";
 
-    private StoreWorkerMain() {
-    }
+    private StoreWorkerMain() {}
 
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]);
         long operations = Long.parseLong(args[1]);
         int compactionMinChanges = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (JsonFileSessionStore store = new JsonFileSessionStore(dataDir, Clock.systemUTC(), compactionMinChanges,
-                FileMutex.PATIENCE)) {
+        try (JsonFileSessionStore store =
+                new JsonFileSessionStore(dataDir, Clock.systemUTC(), compactionMinChanges, FileMutex.PATIENCE)) {
             if (args.length > 3 && args[3].equals("wait")) {
                 out.println("ready");
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -51,7 +50,8 @@ public final class StoreWorkerMain {
                     out.println("deleted " + id);
                 } else {
                     String id = StoreTestSupport.newId();
-                    store.update(state -> Transaction.of(null,
+                    store.update(state -> Transaction.of(
+                            null,
                             new SessionChange.Put(StoreTestSupport.record(id, ProviderId.CLAUDE)),
                             new SessionChange.SetActive(ProviderId.CLAUDE, id, null),
                             incrementCounter(state)));
@@ -70,6 +70,8 @@ public final class StoreWorkerMain {
     }
 
     static int counter(SessionState state) {
-        return state.get(COUNTER_ID).map(r -> Integer.parseInt(r.metadata().get("count"))).orElse(0);
+        return state.get(COUNTER_ID)
+                .map(r -> Integer.parseInt(r.metadata().get("count")))
+                .orElse(0);
     }
 }

@@ -29,10 +29,14 @@ public final class FakeClis {
 
     public static FakeClis in(Path state) {
         try {
-            Path scripts = Path.of(FakeClis.class.getResource("/io/llmgateway/provider/fake/claude").toURI()).getParent();
+            Path scripts = Path.of(FakeClis.class
+                            .getResource("/io/llmgateway/provider/fake/claude")
+                            .toURI())
+                    .getParent();
             for (ProviderId cli : ProviderId.values()) {
                 // Maven copies resources without their executable bit.
-                Files.setPosixFilePermissions(scripts.resolve(cli.defaultCommand()), PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(
+                        scripts.resolve(cli.defaultCommand()), PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             return new FakeClis(scripts, state);
         } catch (IOException e) {
@@ -59,7 +63,8 @@ public final class FakeClis {
      */
     public Map<String, String> environmentWithSlowClaude() {
         try {
-            Path slow = Path.of(FakeClis.class.getResource("/io/llmgateway/job/slow-cli").toURI());
+            Path slow = Path.of(
+                    FakeClis.class.getResource("/io/llmgateway/job/slow-cli").toURI());
             Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
             Map<String, String> env = environment();
             env.put(ProviderId.CLAUDE.commandOverrideVariable(), slow.toString());
@@ -83,7 +88,9 @@ public final class FakeClis {
     /** The arguments of the provider's last call. */
     public List<String> lastArgs(ProviderId cli) {
         String raw = read(cli, "args");
-        return raw.isEmpty() ? List.of() : Arrays.asList(raw.substring(0, raw.length() - 1).split("\0", -1));
+        return raw.isEmpty()
+                ? List.of()
+                : Arrays.asList(raw.substring(0, raw.length() - 1).split("\0", -1));
     }
 
     public Path lastWorkingDir(ProviderId cli) {

@@ -37,8 +37,8 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /** Launches with extra JVM flags before {@code -jar} (e.g. the flags README recommends). */
-    public static GatewayProcess start(Path dataDir, Map<String, String> extraEnv, List<String> jvmFlags, String... args)
-            throws IOException {
+    public static GatewayProcess start(
+            Path dataDir, Map<String, String> extraEnv, List<String> jvmFlags, String... args) throws IOException {
         ProcessBuilder pb = builder(jvmFlags, args);
         pb.environment().put("LLM_GATEWAY_HOME", dataDir.toString());
         pb.environment().putAll(extraEnv);

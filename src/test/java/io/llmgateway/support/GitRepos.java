@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Real git repositories for tests: created, committed to and inspected with the real {@code git}. */
 public final class GitRepos {
-    private GitRepos() {
-    }
+    private GitRepos() {}
 
     /** A new repository in {@code dir} with one commit of README.md; returns its real path. */
     public static Path init(Path dir) {
@@ -37,11 +36,14 @@ public final class GitRepos {
 
     /** {@code git <args>} in {@code dir} with a test identity; its stdout, failing on a non-zero exit. */
     public static String git(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
-                "-c", "commit.gpgsign=false"));
+        List<String> command = new ArrayList<>(List.of(
+                "git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -58,8 +60,11 @@ public final class GitRepos {
 
     /** The worktree paths {@code git worktree list} shows for the repository in {@code dir}. */
     public static List<String> worktrees(Path dir) {
-        return git(dir, "worktree", "list", "--porcelain").lines().filter(line -> line.startsWith("worktree "))
-                .map(line -> line.substring("worktree ".length())).toList();
+        return git(dir, "worktree", "list", "--porcelain")
+                .lines()
+                .filter(line -> line.startsWith("worktree "))
+                .map(line -> line.substring("worktree ".length()))
+                .toList();
     }
 
     public static boolean hasBranch(Path dir, String branch) {

@@ -47,7 +47,8 @@ public final class HttpGatewayProcess implements AutoCloseable {
                 return new HttpGatewayProcess(process, URI.create(serving.group(1)), stderr);
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("the gateway exited " + process.exitValue() + ": " + Files.readString(stderr));
+                throw new IllegalStateException(
+                        "the gateway exited " + process.exitValue() + ": " + Files.readString(stderr));
             }
             Thread.sleep(50);
         }
@@ -56,13 +57,15 @@ public final class HttpGatewayProcess implements AutoCloseable {
     }
 
     /** {@code grant add NAME --json} run with the jar on {@code environment}'s data directory; the token. */
-    public static String addGrant(Map<String, String> environment, String name) throws IOException, InterruptedException {
+    public static String addGrant(Map<String, String> environment, String name)
+            throws IOException, InterruptedException {
         JsonNode added = Json.newMapper().readTree(runCommand(environment, "grant", "add", name, "--json"));
         return added.get("token").asText();
     }
 
     /** An offline command of the jar; its stdout, or an exception with stderr when it fails. */
-    public static String runCommand(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+    public static String runCommand(Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command(args));
         builder.environment().clear();
         builder.environment().putAll(environment);
@@ -80,8 +83,8 @@ public final class HttpGatewayProcess implements AutoCloseable {
     }
 
     private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(GatewayProcess.javaExecutable(), "-jar",
-                GatewayProcess.jar().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                GatewayProcess.javaExecutable(), "-jar", GatewayProcess.jar().toString()));
         command.addAll(List.of(args));
         return command;
     }

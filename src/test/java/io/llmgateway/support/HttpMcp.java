@@ -29,6 +29,7 @@ public final class HttpMcp {
     private final AtomicInteger ids = new AtomicInteger();
     /** One per client: a pooled connection must never outlive the gateway (tests reuse ports). */
     private final HttpClient client = newClient();
+
     private String sessionId;
 
     public HttpMcp(URI url, String token) {
@@ -42,8 +43,15 @@ public final class HttpMcp {
 
     /** initialize + notifications/initialized; keeps the session id. */
     public JsonNode initialize() {
-        HttpResponse<String> response = post(request("initialize", Map.of("protocolVersion", PROTOCOL_VERSION,
-                "capabilities", Map.of(), "clientInfo", Map.of("name", "test", "version", "1"))));
+        HttpResponse<String> response = post(request(
+                "initialize",
+                Map.of(
+                        "protocolVersion",
+                        PROTOCOL_VERSION,
+                        "capabilities",
+                        Map.of(),
+                        "clientInfo",
+                        Map.of("name", "test", "version", "1"))));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("initialize: " + response.statusCode() + " " + response.body());
         }
@@ -87,7 +95,8 @@ public final class HttpMcp {
 
     /** A request with the usual headers (token, session, protocol version, Accept). */
     public HttpRequest.Builder builder() {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json, text/event-stream")
                 .header("Content-Type", "application/json");
         if (token != null) {

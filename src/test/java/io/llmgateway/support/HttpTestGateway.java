@@ -33,14 +33,20 @@ public final class HttpTestGateway implements AutoCloseable {
         all.putIfAbsent("LLM_GATEWAY_HTTP_PORT", "0");
         all.put("LLM_GATEWAY_HOME", dataDir.toString());
         GatewayConfig config = GatewayConfig.fromEnvironment(all);
-        HttpGateway server = HttpGateway.start(config, HttpConfig.fromEnvironment(all),
-                new JsonFileSessionStore(dataDir, clock), PolicyGuard.open(dataDir, all, clock), clock);
+        HttpGateway server = HttpGateway.start(
+                config,
+                HttpConfig.fromEnvironment(all),
+                new JsonFileSessionStore(dataDir, clock),
+                PolicyGuard.open(dataDir, all, clock),
+                clock);
         return new HttpTestGateway(server, dataDir, clock);
     }
 
     /** A new grant's token, as {@code grant add NAME} prints it. */
     public static String addGrant(Path dataDir, String name, Long expiresInDays, Clock clock) {
-        return new GrantService(new GrantFile(dataDir), clock).add(name, expiresInDays).token();
+        return new GrantService(new GrantFile(dataDir), clock)
+                .add(name, expiresInDays)
+                .token();
     }
 
     public String addGrant(String name) {

@@ -30,6 +30,5 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,9 +1,9 @@
 package io.llmgateway.support;
 
-import io.llmgateway.server.Gateway;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.JobConfig;
 import io.llmgateway.policy.PolicyGuard;
+import io.llmgateway.server.Gateway;
 import io.llmgateway.session.SessionStore;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -30,7 +30,8 @@ public final class InProcessGateway implements AutoCloseable {
             PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
             serverOut = new PipedOutputStream();
             PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
-            gateway = Gateway.start(config, store, PolicyGuard.open(config.dataDir(), env, clock), serverIn, serverOut, clock);
+            gateway = Gateway.start(
+                    config, store, PolicyGuard.open(config.dataDir(), env, clock), serverIn, serverOut, clock);
             client = new StdioClient(clientOut, clientIn);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,17 +58,25 @@ public final class InProcessGateway implements AutoCloseable {
 
     /** With {@code environment} as the gateway's environment (what the CLIs it runs see, and its job settings). */
     public static GatewayConfig config(java.nio.file.Path dataDir, Map<String, String> environment) {
-        return new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES, Duration.ofMillis(1500),
-                GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES, environment, JobConfig.fromEnvironment(environment));
+        return new GatewayConfig(
+                dataDir,
+                Duration.ofDays(30),
+                GatewayConfig.DEFAULT_MAX_LINE_BYTES,
+                Duration.ofMillis(1500),
+                GatewayConfig.DEFAULT_MAX_OUTPUT_BYTES,
+                environment,
+                JobConfig.fromEnvironment(environment));
     }
 
     /** Cancels every queued or running job (before closing, so that no CLI outlives the test). */
     public void cancelUnfinishedJobs() {
         for (com.fasterxml.jackson.databind.JsonNode job : client.callTool("llm_job_list", Map.of("limit", 500))
-                .path("structuredContent").path("jobs")) {
+                .path("structuredContent")
+                .path("jobs")) {
             String status = job.get("status").asText();
             if (status.equals("queued") || status.equals("running")) {
-                client.callTool("llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
+                client.callTool(
+                        "llm_job_cancel", Map.of("jobId", job.get("jobId").asText()));
             }
         }
     }

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
  * its argument, prints {@code locked}, and holds the lock until its stdin ends.
  */
 public final class LockHolderMain {
-    private LockHolderMain() {
-    }
+    private LockHolderMain() {}
 
     public static void main(String[] args) throws IOException {
-        try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel channel =
+                        FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.lock()) {
             System.out.println("locked");
             System.out.flush();
@@ -26,10 +26,16 @@ public final class LockHolderMain {
 
     /** Starts the holder and returns once it holds the lock. */
     public static Process holding(Path file) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                LockHolderMain.class.getName(), file.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LockHolderMain.class.getName(),
+                        file.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         byte[] expected = "locked".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] read = process.getInputStream().readNBytes(expected.length);
         if (!java.util.Arrays.equals(expected, read)) {

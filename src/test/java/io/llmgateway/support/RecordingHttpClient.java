@@ -55,8 +55,8 @@ public final class RecordingHttpClient extends HttpClient {
     }
 
     @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-            HttpResponse.PushPromiseHandler<T> push) {
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+            HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
         return delegate.sendAsync(request, handler, push).thenApply(this::record);
     }
 
@@ -105,7 +105,8 @@ public final class RecordingHttpClient extends HttpClient {
         return delegate.executor();
     }
 
-    private record RecordingBuilder(HttpClient.Builder builder, List<String> contentTypes) implements HttpClient.Builder {
+    private record RecordingBuilder(HttpClient.Builder builder, List<String> contentTypes)
+            implements HttpClient.Builder {
         @Override
         public HttpClient.Builder cookieHandler(CookieHandler handler) {
             builder.cookieHandler(handler);

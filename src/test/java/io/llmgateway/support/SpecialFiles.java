@@ -9,14 +9,16 @@ import java.util.concurrent.TimeUnit;
 
 /** Files that are not what a reader expects: FIFOs, links to devices, sparse giants. */
 public final class SpecialFiles {
-    private SpecialFiles() {
-    }
+    private SpecialFiles() {}
 
     /** Creates a FIFO (named pipe) at {@code path} with {@code mkfifo}. */
     public static Path fifo(Path path) throws IOException, InterruptedException {
-        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString())
+                .redirectErrorStream(true)
+                .start();
         if (!mkfifo.waitFor(20, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
-            throw new IOException("mkfifo " + path + " failed: " + new String(mkfifo.getInputStream().readAllBytes()));
+            throw new IOException("mkfifo " + path + " failed: "
+                    + new String(mkfifo.getInputStream().readAllBytes()));
         }
         return path;
     }

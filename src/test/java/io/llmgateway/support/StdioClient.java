@@ -46,7 +46,9 @@ public final class StdioClient implements AutoCloseable {
             while ((line = r.readLine()) != null) {
                 try {
                     JsonNode node = MAPPER.readTree(line);
-                    if (node == null || !node.isObject() || !"2.0".equals(node.path("jsonrpc").asText())) {
+                    if (node == null
+                            || !node.isObject()
+                            || !"2.0".equals(node.path("jsonrpc").asText())) {
                         badLines.add(line);
                     } else {
                         messages.add(node);
@@ -102,7 +104,8 @@ public final class StdioClient implements AutoCloseable {
 
     public int send(String method, Object params) {
         int id = ids.incrementAndGet();
-        ObjectNode msg = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
+        ObjectNode msg =
+                MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
         if (params != null) {
             msg.set("params", MAPPER.valueToTree(params));
         }
@@ -120,8 +123,15 @@ public final class StdioClient implements AutoCloseable {
 
     /** Sends initialize and notifications/initialized. */
     public JsonNode initialize() {
-        JsonNode r = request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                "clientInfo", Map.of("name", "test", "version", "1")));
+        JsonNode r = request(
+                "initialize",
+                Map.of(
+                        "protocolVersion",
+                        "2025-06-18",
+                        "capabilities",
+                        Map.of(),
+                        "clientInfo",
+                        Map.of("name", "test", "version", "1")));
         notify("notifications/initialized");
         return r;
     }
@@ -143,7 +153,10 @@ public final class StdioClient implements AutoCloseable {
     /** The names tools/list returns. */
     public List<String> toolNames() {
         List<String> names = new ArrayList<>();
-        request("tools/list", Map.of()).get("result").get("tools").forEach(tool -> names.add(tool.get("name").asText()));
+        request("tools/list", Map.of())
+                .get("result")
+                .get("tools")
+                .forEach(tool -> names.add(tool.get("name").asText()));
         return names;
     }
 
@@ -152,7 +165,8 @@ public final class StdioClient implements AutoCloseable {
     }
 
     public JsonNode awaitResponse(Object id, int seconds) {
-        JsonNode node = awaitMatching(n -> n.has("id") && !n.has("method") && n.get("id").asText().equals(String.valueOf(id)), seconds);
+        JsonNode node = awaitMatching(
+                n -> n.has("id") && !n.has("method") && n.get("id").asText().equals(String.valueOf(id)), seconds);
         if (node == null) {
             throw new AssertionError("no response for id " + id + " within " + seconds + " s; bad lines: " + badLines);
         }

@@ -30,10 +30,13 @@ class CancelProtocolTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path work;
+
     private FakeClis fakes;
     private InProcessGateway gw;
 
@@ -48,21 +51,32 @@ class CancelProtocolTest {
     @AfterEach
     void stop() throws InterruptedException {
         gw.close();
-        assertTrue(gw.client.nonJsonRpcLines().isEmpty(), gw.client.nonJsonRpcLines().toString());
+        assertTrue(
+                gw.client.nonJsonRpcLines().isEmpty(),
+                gw.client.nonJsonRpcLines().toString());
         assertEquals(List.of(), Survivors.afterGracePeriod(), "no process survives");
     }
 
     private int startSleepingRequest() {
-        return gw.client.send("tools/call", Map.of("name", "claude_request", "arguments",
-                Map.of("prompt", "FAKE_SLEEP please", "workingDir", work.toString())));
+        return gw.client.send(
+                "tools/call",
+                Map.of(
+                        "name",
+                        "claude_request",
+                        "arguments",
+                        Map.of("prompt", "FAKE_SLEEP please", "workingDir", work.toString())));
     }
 
     /** The fake CLI and the child it waits for, once both run. */
     private List<ProcessHandle> awaitCliTree() throws InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (true) {
-            List<ProcessHandle> tree = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-            boolean sleeping = tree.stream().anyMatch(p -> p.info().commandLine().orElse("").contains("sleep"));
+            List<ProcessHandle> tree = ProcessHandle.current()
+                    .descendants()
+                    .filter(ProcessHandle::isAlive)
+                    .toList();
+            boolean sleeping = tree.stream()
+                    .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep"));
             if (fakes.hasRun(ProviderId.CLAUDE) && sleeping) {
                 return tree;
             }
@@ -79,9 +93,14 @@ class CancelProtocolTest {
     private static void awaitGone(List<ProcessHandle> tree) throws InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (tree.stream().anyMatch(ProcessHandle::isAlive)) {
-            assertTrue(System.currentTimeMillis() < deadline, "still running after the cancel: "
-                    + tree.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().commandLine()
-                            .orElse("?")).toList());
+            assertTrue(
+                    System.currentTimeMillis() < deadline,
+                    "still running after the cancel: "
+                            + tree.stream()
+                                    .filter(ProcessHandle::isAlive)
+                                    .map(p -> p.pid() + " "
+                                            + p.info().commandLine().orElse("?"))
+                                    .toList());
             Thread.sleep(20);
         }
     }
@@ -127,7 +146,9 @@ class CancelProtocolTest {
         gw.client.closeInput();
         gw.gateway.awaitTermination();
         gw.closeServerOutput();
-        assertTrue(gw.client.drainToEnd().stream().noneMatch(m -> m.path("id").asText().equals(String.valueOf(id))),
+        assertTrue(
+                gw.client.drainToEnd().stream()
+                        .noneMatch(m -> m.path("id").asText().equals(String.valueOf(id))),
                 "the cancelled request was answered");
     }
 
@@ -154,10 +175,14 @@ class CancelProtocolTest {
 
         cancel(id);
         assertTrue(gw.client.request("ping", null).has("result"), "the cancel was read before this ping");
-        assertEquals("running", call("llm_job_status", Map.of("jobId", jobId)).get("status").asText());
+        assertEquals(
+                "running",
+                call("llm_job_status", Map.of("jobId", jobId)).get("status").asText());
         assertTrue(tree.stream().allMatch(ProcessHandle::isAlive), "the job's CLI runs on");
 
-        assertEquals("cancelled", call("llm_job_cancel", Map.of("jobId", jobId)).get("status").asText());
+        assertEquals(
+                "cancelled",
+                call("llm_job_cancel", Map.of("jobId", jobId)).get("status").asText());
         awaitGone(tree);
     }
 }

@@ -23,10 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ExamplePolicyProtocolTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path work;
+
     private FakeClis fakes;
     private InProcessGateway gw;
 
@@ -34,9 +37,13 @@ class ExamplePolicyProtocolTest {
     void start() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:48Z"));
         fakes = FakeClis.in(state);
-        gw = new InProcessGateway(InProcessGateway.config(dataDir, fakes.environment()),
-                new JsonFileSessionStore(dataDir, clock), clock,
-                Map.of("LLM_GATEWAY_POLICY", Path.of("docs/policy.example.json").toAbsolutePath().toString()));
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir, fakes.environment()),
+                new JsonFileSessionStore(dataDir, clock),
+                clock,
+                Map.of(
+                        "LLM_GATEWAY_POLICY",
+                        Path.of("docs/policy.example.json").toAbsolutePath().toString()));
         gw.client.initialize();
     }
 
@@ -49,26 +56,43 @@ class ExamplePolicyProtocolTest {
     void anMcpServerConfigurationIsRefusedForSyncAndAsyncRequests() {
         String shell = "{\"mcpServers\":{\"sh\":{\"command\":\"/bin/sh\",\"args\":[\"-c\",\"id\"]}}}";
         for (String tool : List.of("claude_request", "claude_request_async")) {
-            JsonNode denied = gw.client.callTool(tool, Map.of("prompt", "p", "workingDir", work.toString(),
-                    "mcpConfig", List.of(shell)));
+            JsonNode denied = gw.client.callTool(
+                    tool, Map.of("prompt", "p", "workingDir", work.toString(), "mcpConfig", List.of(shell)));
             assertDenied(denied, "policy_denied");
             assertTrue(denied.get("structuredContent").get("error").asText().contains("mcpConfig"), denied.toString());
         }
         assertFalse(fakes.hasRun(ProviderId.CLAUDE));
-        assertFalse(gw.client.callTool("claude_request", Map.of("prompt", "p", "workingDir", work.toString()))
-                .get("isError").asBoolean(), "a request without mcpConfig runs");
+        assertFalse(
+                gw.client
+                        .callTool("claude_request", Map.of("prompt", "p", "workingDir", work.toString()))
+                        .get("isError")
+                        .asBoolean(),
+                "a request without mcpConfig runs");
     }
 
     @Test
     void codexConfigOverridesAreRefusedForSyncAndAsyncRequests() {
         for (String tool : List.of("codex_request", "codex_request_async")) {
-            JsonNode denied = gw.client.callTool(tool, Map.of("prompt", "p", "workingDir", work.toString(),
-                    "configOverrides", Map.of("sandbox_mode", "\"danger-full-access\"")));
+            JsonNode denied = gw.client.callTool(
+                    tool,
+                    Map.of(
+                            "prompt",
+                            "p",
+                            "workingDir",
+                            work.toString(),
+                            "configOverrides",
+                            Map.of("sandbox_mode", "\"danger-full-access\"")));
             assertDenied(denied, "policy_denied");
-            assertTrue(denied.get("structuredContent").get("error").asText().contains("configOverrides"), denied.toString());
+            assertTrue(
+                    denied.get("structuredContent").get("error").asText().contains("configOverrides"),
+                    denied.toString());
         }
         assertFalse(fakes.hasRun(ProviderId.CODEX));
-        assertFalse(gw.client.callTool("codex_request", Map.of("prompt", "p", "workingDir", work.toString()))
-                .get("isError").asBoolean(), "a request without configOverrides runs");
+        assertFalse(
+                gw.client
+                        .callTool("codex_request", Map.of("prompt", "p", "workingDir", work.toString()))
+                        .get("isError")
+                        .asBoolean(),
+                "a request without configOverrides runs");
     }
 }

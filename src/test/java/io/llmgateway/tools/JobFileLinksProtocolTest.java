@@ -37,10 +37,13 @@ class JobFileLinksProtocolTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path outside;
+
     private FakeClis fakes;
     private InProcessGateway gw;
 
@@ -73,7 +76,9 @@ class JobFileLinksProtocolTest {
         JsonNode job = gw.client.callTool("llm_job_status", Map.of("jobId", jobId));
         while (!statuses.contains(job.path("structuredContent").path("status").asText())) {
             assertTrue(System.currentTimeMillis() < deadline, "job never got " + statuses + ": " + job);
-            assertFalse(TERMINAL.contains(job.path("structuredContent").path("status").asText()),
+            assertFalse(
+                    TERMINAL.contains(
+                            job.path("structuredContent").path("status").asText()),
                     "job ended without getting " + statuses + ": " + job);
             Thread.sleep(50);
             job = gw.client.callTool("llm_job_status", Map.of("jobId", jobId));
@@ -82,7 +87,13 @@ class JobFileLinksProtocolTest {
     }
 
     /** What the link points at. */
-    enum Target { SECRET_FILE, MISSING, COMMAND_FILE, LAUNCH_COPY, JOB_COPY }
+    enum Target {
+        SECRET_FILE,
+        MISSING,
+        COMMAND_FILE,
+        LAUNCH_COPY,
+        JOB_COPY
+    }
 
     /** What the client sees once the job has had its chance to run. */
     enum Outcome {
@@ -123,17 +134,23 @@ class JobFileLinksProtocolTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("queuedJobLinks")
     void aLinkInAQueuedJobRedirectsNothing(Planted planted) throws Exception {
-        String blocker = call("claude_request_async", Map.of("prompt", "SLOW=60 holds the only slot")).get("jobId").asText();
+        String blocker = call("claude_request_async", Map.of("prompt", "SLOW=60 holds the only slot"))
+                .get("jobId")
+                .asText();
         awaitStatus(blocker, List.of("running"));
-        String jobId = call("codex_request_async", Map.of("prompt", "queued behind it")).get("jobId").asText();
-        assertEquals("queued", call("llm_job_status", Map.of("jobId", jobId)).get("status").asText());
+        String jobId = call("codex_request_async", Map.of("prompt", "queued behind it"))
+                .get("jobId")
+                .asText();
+        assertEquals(
+                "queued",
+                call("llm_job_status", Map.of("jobId", jobId)).get("status").asText());
         Path jobDir = dataDir.resolve("jobs").resolve(jobId);
         Path link = planted.path().isEmpty() ? jobDir : jobDir.resolve(planted.path());
         Path target = outside.resolve("target");
         Path pwned = outside.resolve("pwned");
         switch (planted.target()) {
             case SECRET_FILE -> Files.writeString(target, SECRET + "\n");
-            case MISSING -> { }
+            case MISSING -> {}
             case COMMAND_FILE -> Files.writeString(target, "/usr/bin/touch\0" + pwned);
             case LAUNCH_COPY -> {
                 copyTree(jobDir.resolve("launch"), target);
@@ -156,8 +173,15 @@ class JobFileLinksProtocolTest {
                 JsonNode job = awaitStatus(jobId, TERMINAL);
                 assertEquals("failed", job.get("status").asText(), job.toString());
                 // The page read from the other stream: a link at stdout.log also makes the default page an error.
-                seen = call("llm_job_result", Map.of("jobId", jobId, "stream",
-                        planted.path().equals("stderr.log") ? "stdout" : "stderr")).get("error").toString();
+                seen = call(
+                                "llm_job_result",
+                                Map.of(
+                                        "jobId",
+                                        jobId,
+                                        "stream",
+                                        planted.path().equals("stderr.log") ? "stdout" : "stderr"))
+                        .get("error")
+                        .toString();
             }
             case COMPLETES -> {
                 JsonNode job = awaitStatus(jobId, TERMINAL);
@@ -174,7 +198,8 @@ class JobFileLinksProtocolTest {
         assertEquals(before, snapshot(target), "nothing was written through the link");
         assertFalse(Files.exists(pwned), "no command was read through the link");
         if (fakes.hasRun(ProviderId.CODEX)) {
-            assertFalse(fakes.lastStdin(ProviderId.CODEX).contains("SECRET-TARGET"), "no prompt was read through the link");
+            assertFalse(
+                    fakes.lastStdin(ProviderId.CODEX).contains("SECRET-TARGET"), "no prompt was read through the link");
         }
         if (seen != null) {
             assertTrue(seen.contains(link.toString()) && seen.contains("symbolic link"), seen);
@@ -189,22 +214,25 @@ class JobFileLinksProtocolTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("finishedJobFiles")
     void aFinishedJobsFilesAreNotReadThroughALink(String name) throws Exception {
-        String jobId = call("codex_request_async", Map.of("prompt", "finished first")).get("jobId").asText();
+        String jobId = call("codex_request_async", Map.of("prompt", "finished first"))
+                .get("jobId")
+                .asText();
         awaitStatus(jobId, List.of("completed"));
         Path link = dataDir.resolve("jobs").resolve(jobId).resolve(name);
         Path target = outside.resolve("target");
         // A record that would be served if it were read: the real one with the reply replaced.
-        String content = name.equals("job.json")
-                ? Files.readString(link).replace("finished first", SECRET) : SECRET + "\n";
+        String content =
+                name.equals("job.json") ? Files.readString(link).replace("finished first", SECRET) : SECRET + "\n";
         Files.writeString(target, content);
         Files.delete(link);
         Files.createSymbolicLink(link, target);
 
-        JsonNode reply = gw.client.callTool("llm_job_result", Map.of("jobId", jobId,
-                "stream", name.equals("stderr.log") ? "stderr" : "stdout"));
+        JsonNode reply = gw.client.callTool(
+                "llm_job_result", Map.of("jobId", jobId, "stream", name.equals("stderr.log") ? "stderr" : "stdout"));
         assertTrue(reply.path("isError").asBoolean(false), reply.toString());
         assertFalse(reply.toString().contains("SECRET-TARGET"), reply.toString());
-        assertTrue(reply.toString().contains(link.toString()) && reply.toString().contains("symbolic link"),
+        assertTrue(
+                reply.toString().contains(link.toString()) && reply.toString().contains("symbolic link"),
                 reply.toString());
         assertEquals(content, Files.readString(target));
         assertFalse(call("llm_job_list", Map.of()).toString().contains("SECRET-TARGET"));
@@ -218,8 +246,11 @@ class JobFileLinksProtocolTest {
         }
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
-                files.put(root.relativize(p).toString(), Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "<dir>"
-                        : new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
+                files.put(
+                        root.relativize(p).toString(),
+                        Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                                ? "<dir>"
+                                : new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
             }
         }
         return files;

@@ -22,10 +22,11 @@ class JsonSchemaSubsetTest {
 
     @Test
     void everyListedToolSchemaUsesOnlyKeywordsTheValidatorChecks(@TempDir Path dataDir) {
-        try (InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(),
-                Clock.systemUTC())) {
+        try (InProcessGateway gw =
+                new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(), Clock.systemUTC())) {
             gw.client.initialize();
-            JsonNode tools = gw.client.request("tools/list", Map.of()).get("result").get("tools");
+            JsonNode tools =
+                    gw.client.request("tools/list", Map.of()).get("result").get("tools");
             assertTrue(tools.size() > 20, tools.toString());
             for (JsonNode tool : tools) {
                 String name = tool.get("name").asText();
@@ -37,49 +38,72 @@ class JsonSchemaSubsetTest {
 
     @Test
     void aKeywordItWouldSkipIsRefusedWhereverItStands() {
-        Map<String, Object> minimum = Map.of("type", "object", "properties",
-                Map.of("limit", Map.of("type", "integer", "minimum", 1)));
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> JsonSchemaSubset.requireCheckable(minimum, "t input"));
-        assertEquals("t input.limit uses the JSON Schema keyword 'minimum', which JsonSchemaSubset does not check; "
-                + "check it in the tool or extend the validator", refused.getMessage());
+        Map<String, Object> minimum =
+                Map.of("type", "object", "properties", Map.of("limit", Map.of("type", "integer", "minimum", 1)));
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class, () -> JsonSchemaSubset.requireCheckable(minimum, "t input"));
+        assertEquals(
+                "t input.limit uses the JSON Schema keyword 'minimum', which JsonSchemaSubset does not check; "
+                        + "check it in the tool or extend the validator",
+                refused.getMessage());
 
         Map<String, Object> pattern = Map.of("type", "array", "items", Map.of("type", "string", "pattern", "^a"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> JsonSchemaSubset.requireCheckable(pattern, "t"))
-                .getMessage().contains("'pattern'"));
+                .getMessage()
+                .contains("'pattern'"));
         Map<String, Object> unknownType = Map.of("type", "object", "additionalProperties", Map.of("type", "date"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> JsonSchemaSubset.requireCheckable(unknownType, "t")).getMessage().contains("unknown type 'date'"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> JsonSchemaSubset.requireCheckable(unknownType, "t"))
+                        .getMessage()
+                        .contains("unknown type 'date'"));
     }
 
     @Test
     void aBindingRefusesAToolWhoseSchemaItCannotCheck() {
-        ToolDefinition definition = new ToolDefinition("t", "T", "A tool.",
+        ToolDefinition definition = new ToolDefinition(
+                "t",
+                "T",
+                "A tool.",
                 Map.of("type", "object", "properties", Map.of("name", Map.of("type", "string", "maxLength", 3))),
-                Map.of("type", "object"), ToolDefinition.hints(true, false, true, false));
+                Map.of("type", "object"),
+                ToolDefinition.hints(true, false, true, false));
         McpToolBinding binding = new McpToolBinding(Json.newMapper(), validator, List.of());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> binding.bind(new GatewayTool(definition, call -> ToolResult.success(Map.of(), null))));
     }
 
     @Test
     void valuesAreCheckedByTypeEnumRequiredItemsAndAdditionalProperties() {
-        Map<String, Object> schema = Map.of("type", "object", "required", List.of("cli"), "additionalProperties", false,
-                "properties", Map.of(
+        Map<String, Object> schema = Map.of(
+                "type",
+                "object",
+                "required",
+                List.of("cli"),
+                "additionalProperties",
+                false,
+                "properties",
+                Map.of(
                         "cli", Map.of("type", "string", "enum", List.of("claude", "codex")),
                         "limit", Map.of("type", "integer"),
                         "dirs", Map.of("type", "array", "items", Map.of("type", "string"))));
         assertNull(validator.firstProblem(schema, Map.of("cli", "claude", "limit", 3, "dirs", List.of("a")), ""));
         assertEquals("missing required argument 'cli'", validator.firstProblem(schema, Map.of(), ""));
-        assertEquals("argument 'cli' must be one of [claude, codex]",
+        assertEquals(
+                "argument 'cli' must be one of [claude, codex]",
                 validator.firstProblem(schema, Map.of("cli", "vim"), ""));
-        assertEquals("argument 'limit' must be an integer",
+        assertEquals(
+                "argument 'limit' must be an integer",
                 validator.firstProblem(schema, Map.of("cli", "codex", "limit", 1.5), ""));
-        assertEquals("argument 'dirs[1]' must be a string",
+        assertEquals(
+                "argument 'dirs[1]' must be a string",
                 validator.firstProblem(schema, Map.of("cli", "codex", "dirs", List.of("a", 2)), ""));
-        assertTrue(validator.firstProblem(schema, Map.of("cli", "codex", "x", 1), "").startsWith("unknown argument 'x'"));
-        assertTrue(validator.firstProblem(schema, Map.of("cli", "codex", "limit", new java.math.BigInteger("9".repeat(30))),
-                "").startsWith("argument 'limit' is out of range"));
+        assertTrue(validator
+                .firstProblem(schema, Map.of("cli", "codex", "x", 1), "")
+                .startsWith("unknown argument 'x'"));
+        assertTrue(validator
+                .firstProblem(schema, Map.of("cli", "codex", "limit", new java.math.BigInteger("9".repeat(30))), "")
+                .startsWith("argument 'limit' is out of range"));
     }
 
     @SuppressWarnings("unchecked")

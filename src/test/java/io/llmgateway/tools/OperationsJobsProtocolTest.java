@@ -14,14 +14,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.awaitility.Awaitility;
-import java.time.Duration;
 
 /** Running jobs as llm_process_health and jobs://recent show them. */
 class OperationsJobsProtocolTest {
@@ -29,16 +29,21 @@ class OperationsJobsProtocolTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path work;
+
     private InProcessGateway gw;
 
     @BeforeEach
     void start() {
-        gw = new InProcessGateway(InProcessGateway.config(dataDir, FakeClis.in(state).environment()),
-                new InMemorySessionStore(), Clock.systemUTC());
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir, FakeClis.in(state).environment()),
+                new InMemorySessionStore(),
+                Clock.systemUTC());
         gw.client.initialize();
     }
 
@@ -56,8 +61,11 @@ class OperationsJobsProtocolTest {
     }
 
     private JsonNode recentJobs() throws IOException {
-        JsonNode contents = gw.client.request("resources/read", Map.of("uri", "jobs://recent")).get("result")
-                .get("contents").get(0);
+        JsonNode contents = gw.client
+                .request("resources/read", Map.of("uri", "jobs://recent"))
+                .get("result")
+                .get("contents")
+                .get(0);
         assertEquals("application/json", contents.get("mimeType").asText());
         return Json.newMapper().readTree(contents.get("text").asText());
     }
@@ -66,8 +74,11 @@ class OperationsJobsProtocolTest {
     void aRunningJobShowsInHealthWithItsProcessAndInRecentJobs() throws Exception {
         assertEquals(0, recentJobs().get("total").asInt());
         String jobId = call("codex_request_async", Map.of("prompt", "FAKE_GATE please", "workingDir", work.toString()))
-                .get("jobId").asText();
-        Awaitility.await("the job's CLI started").atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(20))
+                .get("jobId")
+                .asText();
+        Awaitility.await("the job's CLI started")
+                .atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> Files.exists(state.resolve("gate-waiting")));
 
         JsonNode active = call("llm_process_health", Map.of()).get("jobs");
@@ -82,8 +93,13 @@ class OperationsJobsProtocolTest {
         assertEquals(jobId, recent.get("jobs").get(0).get("jobId").asText());
 
         Files.writeString(state.resolve("gate"), "");
-        Awaitility.await("the job completed").atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(50))
-                .until(() -> call("llm_job_status", Map.of("jobId", jobId)).get("status").asText().equals("completed"));
+        Awaitility.await("the job completed")
+                .atMost(Duration.ofMillis(WAIT_MILLIS))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> call("llm_job_status", Map.of("jobId", jobId))
+                        .get("status")
+                        .asText()
+                        .equals("completed"));
         assertEquals(0, call("llm_process_health", Map.of()).get("jobs").size());
         assertEquals("completed", recentJobs().get("jobs").get(0).get("status").asText());
     }

@@ -28,16 +28,21 @@ class OperationsToolsProtocolTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path home;
+
     private InProcessGateway gw;
 
     private void start(Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("HOME", home.toString());
         env.putIfAbsent("PATH", home.resolve("bin").toString());
-        gw = new InProcessGateway(InProcessGateway.config(dataDir, env), new InMemorySessionStore(),
-                new MutableClock(Instant.parse("2026-11-22T10:00:00Z")), env);
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir, env),
+                new InMemorySessionStore(),
+                new MutableClock(Instant.parse("2026-11-22T10:00:00Z")),
+                env);
         gw.client.initialize();
     }
 
@@ -55,8 +60,12 @@ class OperationsToolsProtocolTest {
         Map<String, Object> schema = Json.newMapper().convertValue(declared.get("outputSchema"), Map.class);
         Object structured = Json.newMapper().convertValue(result.get("structuredContent"), Object.class);
         assertNull(new JsonSchemaSubset().firstProblem(schema, structured, ""), tool + ": " + result);
-        assertEquals(result.get("structuredContent"), Json.newMapper().valueToTree(
-                readJson(result.get("content").get(0).get("text").asText())), "the text block mirrors structuredContent");
+        assertEquals(
+                result.get("structuredContent"),
+                Json.newMapper()
+                        .valueToTree(readJson(
+                                result.get("content").get(0).get("text").asText())),
+                "the text block mirrors structuredContent");
         return result.get("structuredContent");
     }
 
@@ -70,7 +79,8 @@ class OperationsToolsProtocolTest {
 
     private Map<String, JsonNode> listedTools() {
         Map<String, JsonNode> tools = new HashMap<>();
-        for (JsonNode t : gw.client.request("tools/list", Map.of()).get("result").get("tools")) {
+        for (JsonNode t :
+                gw.client.request("tools/list", Map.of()).get("result").get("tools")) {
             tools.put(t.get("name").asText(), t);
         }
         return tools;
@@ -102,18 +112,23 @@ class OperationsToolsProtocolTest {
         JsonNode all = call("list_models", Map.of(), declared);
         assertEquals(7, all.get("providers").size());
 
-        JsonNode claude = call("list_models", Map.of("cli", "claude"), declared).get("providers").get(0);
+        JsonNode claude = call("list_models", Map.of("cli", "claude"), declared)
+                .get("providers")
+                .get(0);
         assertEquals("claude", claude.get("cli").asText());
         assertEquals("sonnet", claude.get("default").get("model").asText());
         assertEquals("user-config", claude.get("default").get("source").asText());
-        assertEquals(home.resolve(".claude/settings.json").toString(), claude.get("default").get("origin").asText());
+        assertEquals(
+                home.resolve(".claude/settings.json").toString(),
+                claude.get("default").get("origin").asText());
         assertTrue(claude.get("aliases").toString().contains("\"resolvedBy\":\"gateway\""));
     }
 
     @Test
     void listModelsRejectsAnUnknownProvider() {
         start(Map.of());
-        JsonNode response = gw.client.request("tools/call", Map.of("name", "list_models", "arguments", Map.of("cli", "gpt")));
+        JsonNode response =
+                gw.client.request("tools/call", Map.of("name", "list_models", "arguments", Map.of("cli", "gpt")));
         assertEquals(-32602, response.get("error").get("code").asInt());
     }
 
@@ -121,8 +136,10 @@ class OperationsToolsProtocolTest {
     void cliVersionsReportsInstalledAndMissingClis() throws IOException {
         Path bin = Files.createDirectories(home.resolve("bin"));
         Path codex = bin.resolve("codex");
-        Files.writeString(codex, "#!/bin/bash\ncase \"$1\" in\n  --version) echo 'codex-cli 0.169.0' ;;\n"
-                + "  login) echo 'Not logged in' >&2; exit 1 ;;\nesac\n");
+        Files.writeString(
+                codex,
+                "#!/bin/bash\ncase \"$1\" in\n  --version) echo 'codex-cli 0.169.0' ;;\n"
+                        + "  login) echo 'Not logged in' >&2; exit 1 ;;\nesac\n");
         Files.setPosixFilePermissions(codex, PosixFilePermissions.fromString("rwx------"));
         start(Map.of("LLM_GATEWAY_PROBE_TIMEOUT_MS", "20000"));
         JsonNode declared = listedTools().get("cli_versions");
@@ -130,7 +147,9 @@ class OperationsToolsProtocolTest {
         JsonNode result = call("cli_versions", Map.of(), declared);
         assertEquals(20000, result.get("timeoutMs").asInt());
         assertEquals(7, result.get("providers").size());
-        JsonNode only = call("cli_versions", Map.of("cli", "codex"), declared).get("providers").get(0);
+        JsonNode only = call("cli_versions", Map.of("cli", "codex"), declared)
+                .get("providers")
+                .get(0);
         assertTrue(only.get("installed").asBoolean());
         assertEquals(codex.toString(), only.get("path").asText());
         assertEquals("0.169.0", only.get("version").asText());
@@ -146,7 +165,8 @@ class OperationsToolsProtocolTest {
         JsonNode declared = listedTools().get("llm_process_health");
         JsonNode healthy = call("llm_process_health", Map.of(), declared);
         assertTrue(healthy.get("healthy").asBoolean(), healthy.toString());
-        assertEquals(ProcessHandle.current().pid(), healthy.get("gateway").get("pid").asLong());
+        assertEquals(
+                ProcessHandle.current().pid(), healthy.get("gateway").get("pid").asLong());
         assertEquals(dataDir.toString(), healthy.get("gateway").get("dataDir").asText());
         assertEquals("ok", healthy.get("store").get("status").asText());
         assertFalse(healthy.get("policy").get("loaded").asBoolean());
@@ -156,22 +176,30 @@ class OperationsToolsProtocolTest {
         JsonNode degraded = call("llm_process_health", Map.of(), declared);
         assertFalse(degraded.get("healthy").asBoolean());
         assertEquals("degraded", degraded.get("store").get("status").asText());
-        assertTrue(degraded.get("warnings").toString().contains("damaged file(s) were moved aside"), degraded.toString());
+        assertTrue(
+                degraded.get("warnings").toString().contains("damaged file(s) were moved aside"), degraded.toString());
     }
 
     @Test
     void sessionResourcesListAndReadAsJson() {
         start(Map.of());
         gw.client.callTool("session_create", Map.of("cli", "codex", "description", "resource test"));
-        JsonNode resources = gw.client.request("resources/list", Map.of()).get("result").get("resources");
+        JsonNode resources =
+                gw.client.request("resources/list", Map.of()).get("result").get("resources");
         assertEquals(List.of("jobs://recent", "sessions://all"), uris(resources));
-        JsonNode templates = gw.client.request("resources/templates/list", Map.of()).get("result").get("resourceTemplates");
+        JsonNode templates = gw.client
+                .request("resources/templates/list", Map.of())
+                .get("result")
+                .get("resourceTemplates");
         assertEquals("sessions://{cli}", templates.get(0).get("uriTemplate").asText());
 
         JsonNode all = readResource("sessions://all");
         assertEquals(1, all.get("total").asInt());
-        assertEquals("resource test", all.get("sessions").get(0).get("description").asText());
-        assertEquals(all.get("sessions").get(0).get("id").asText(), all.get("activeSessions").get("codex").asText());
+        assertEquals(
+                "resource test", all.get("sessions").get(0).get("description").asText());
+        assertEquals(
+                all.get("sessions").get(0).get("id").asText(),
+                all.get("activeSessions").get("codex").asText());
         assertEquals(0, readResource("sessions://claude").get("total").asInt());
         assertEquals(1, readResource("sessions://codex").get("activeSessions").size());
 
@@ -186,7 +214,11 @@ class OperationsToolsProtocolTest {
     }
 
     private JsonNode readResource(String uri) {
-        JsonNode contents = gw.client.request("resources/read", Map.of("uri", uri)).get("result").get("contents").get(0);
+        JsonNode contents = gw.client
+                .request("resources/read", Map.of("uri", uri))
+                .get("result")
+                .get("contents")
+                .get(0);
         assertEquals("application/json", contents.get("mimeType").asText());
         return Json.newMapper().valueToTree(readJson(contents.get("text").asText()));
     }

@@ -50,8 +50,8 @@ class PlainErrorsProtocolTest {
 
     @Test
     void malformedParamsOfEveryMethodAreInvalidParamsWithAPlainSentence() {
-        try (InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(),
-                Clock.systemUTC())) {
+        try (InProcessGateway gw =
+                new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(), Clock.systemUTC())) {
             gw.client.initialize();
             List<String[]> cases = List.of(
                     new String[] {"tools/call", null, "name"},
@@ -60,8 +60,9 @@ class PlainErrorsProtocolTest {
                     new String[] {"tools/call", "{\"name\":\"session_list\",\"arguments\":\"x\"}", "arguments"},
                     new String[] {"tools/call", "{\"name\":\"session_list\",\"arguments\":[1]}", "arguments"},
                     new String[] {"tools/call", "{\"name\":\"session_list\",\"_meta\":\"x\"}", "_meta"},
-                    new String[] {"tools/call", "{\"name\":\"session_list\",\"_meta\":{\"progressToken\":{}}}",
-                            "progressToken"},
+                    new String[] {
+                        "tools/call", "{\"name\":\"session_list\",\"_meta\":{\"progressToken\":{}}}", "progressToken"
+                    },
                     new String[] {"resources/read", null, "uri"},
                     new String[] {"resources/read", "{\"uri\":{\"a\":1}}", "uri"},
                     new String[] {"resources/list", "{\"cursor\":{}}", "cursor"},
@@ -71,12 +72,23 @@ class PlainErrorsProtocolTest {
                     new String[] {"logging/setLevel", "{\"level\":\"loud\"}", "level"},
                     new String[] {"ping", "{\"_meta\":7}", "_meta"},
                     new String[] {"initialize", null, "params"},
-                    new String[] {"initialize", "{\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}",
-                            "protocolVersion"},
-                    new String[] {"initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":\"x\","
-                            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}", "capabilities"},
-                    new String[] {"initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"roots\":5},"
-                            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}", "capabilities.roots"});
+                    new String[] {
+                        "initialize",
+                        "{\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}",
+                        "protocolVersion"
+                    },
+                    new String[] {
+                        "initialize",
+                        "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":\"x\","
+                                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}",
+                        "capabilities"
+                    },
+                    new String[] {
+                        "initialize",
+                        "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"roots\":5},"
+                                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}",
+                        "capabilities.roots"
+                    });
             int id = 500;
             for (String[] c : cases) {
                 JsonNode error = error(gw, c[0], c[1], ++id);
@@ -85,28 +97,34 @@ class PlainErrorsProtocolTest {
                 assertTrue(message.contains(c[2]), c[0] + " " + c[1] + " should name '" + c[2] + "': " + message);
                 assertPlain(message);
             }
-            assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean());
-            assertTrue(gw.client.request("resources/read", Map.of("uri", "sessions://all")).has("result"),
+            assertFalse(
+                    gw.client.callTool("session_list", Map.of()).get("isError").asBoolean());
+            assertTrue(
+                    gw.client
+                            .request("resources/read", Map.of("uri", "sessions://all"))
+                            .has("result"),
                     "still serving, and still initialized");
         }
     }
 
     @Test
     void numbersOutsideWhatTheToolTakesAreInvalidParams() {
-        try (InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(),
-                Clock.systemUTC())) {
+        try (InProcessGateway gw =
+                new InProcessGateway(InProcessGateway.config(dataDir), new InMemorySessionStore(), Clock.systemUTC())) {
             gw.client.initialize();
             String nines = "9".repeat(999);
             String[][] cases = {
-                    {"llm_job_list", "{\"limit\":" + nines + "}", "limit"},
-                    {"session_list", "{\"offset\":-" + nines + "}", "offset"},
-                    {"session_list", "{\"limit\":18446744073709551617}", "limit"},
-                    {"session_list", "{\"limit\":1e300}", "limit"},
-                    {"claude_request", "{\"prompt\":\"hi\",\"maxBudgetUsd\":1e999}", "maxBudgetUsd"},
-                    {"claude_request", "{\"prompt\":\"hi\",\"maxTurns\":" + nines + "}", "maxTurns"}};
+                {"llm_job_list", "{\"limit\":" + nines + "}", "limit"},
+                {"session_list", "{\"offset\":-" + nines + "}", "offset"},
+                {"session_list", "{\"limit\":18446744073709551617}", "limit"},
+                {"session_list", "{\"limit\":1e300}", "limit"},
+                {"claude_request", "{\"prompt\":\"hi\",\"maxBudgetUsd\":1e999}", "maxBudgetUsd"},
+                {"claude_request", "{\"prompt\":\"hi\",\"maxTurns\":" + nines + "}", "maxTurns"}
+            };
             int id = 700;
             for (String[] c : cases) {
-                JsonNode error = error(gw, "tools/call", "{\"name\":\"" + c[0] + "\",\"arguments\":" + c[1] + "}", ++id);
+                JsonNode error =
+                        error(gw, "tools/call", "{\"name\":\"" + c[0] + "\",\"arguments\":" + c[1] + "}", ++id);
                 assertEquals(-32602, error.get("code").asInt(), c[1] + ": " + error);
                 String message = error.get("message").asText();
                 assertTrue(message.contains("'" + c[2] + "'"), message);
@@ -137,8 +155,7 @@ class PlainErrorsProtocolTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -150,11 +167,13 @@ class PlainErrorsProtocolTest {
         String log;
         JsonNode toolError;
         JsonNode resourceError;
-        try (InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir), brokenStore(),
-                Clock.systemUTC())) {
+        try (InProcessGateway gw =
+                new InProcessGateway(InProcessGateway.config(dataDir), brokenStore(), Clock.systemUTC())) {
             gw.client.initialize();
             toolError = gw.client.callTool("session_list", Map.of());
-            resourceError = gw.client.request("resources/read", Map.of("uri", "sessions://all")).get("error");
+            resourceError = gw.client
+                    .request("resources/read", Map.of("uri", "sessions://all"))
+                    .get("error");
             assertTrue(gw.client.request("ping", null).has("result"));
         } finally {
             System.setErr(stderr);
@@ -169,7 +188,8 @@ class PlainErrorsProtocolTest {
 
         assertNotNull(resourceError, "resources/read must fail");
         assertEquals(-32603, resourceError.get("code").asInt());
-        String resourceCorrelation = resourceError.get("data").get("correlationId").asText();
+        String resourceCorrelation =
+                resourceError.get("data").get("correlationId").asText();
         assertTrue(resourceError.get("message").asText().contains(resourceCorrelation), resourceError.toString());
         assertPlain(resourceError.get("message").asText());
         assertFalse(toolCorrelation.equals(resourceCorrelation));
@@ -178,7 +198,8 @@ class PlainErrorsProtocolTest {
             int at = log.indexOf(correlation);
             assertTrue(at >= 0, "the log names " + correlation + ":\n" + log);
             String entry = log.substring(at);
-            assertTrue(entry.contains("io.llmgateway.Secret.value()") && entry.contains("\tat "),
+            assertTrue(
+                    entry.contains("io.llmgateway.Secret.value()") && entry.contains("\tat "),
                     "the log has the failure and its stack trace under " + correlation + ":\n" + entry);
         }
     }

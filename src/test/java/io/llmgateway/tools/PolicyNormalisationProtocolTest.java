@@ -27,12 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyNormalisationProtocolTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path home;
+
     @TempDir
     Path elsewhere;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:48Z"));
     private FakeClis fakes;
     private InProcessGateway gw;
@@ -41,8 +45,11 @@ class PolicyNormalisationProtocolTest {
         Path policy = dataDir.resolve("policy.json");
         Files.writeString(policy, "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{" + toolsJson + "}}");
         fakes = FakeClis.in(state);
-        gw = new InProcessGateway(InProcessGateway.config(dataDir, fakes.environment()),
-                new JsonFileSessionStore(dataDir, clock), clock, Map.of("LLM_GATEWAY_POLICY", policy.toString()));
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir, fakes.environment()),
+                new JsonFileSessionStore(dataDir, clock),
+                clock,
+                Map.of("LLM_GATEWAY_POLICY", policy.toString()));
         gw.client.initialize();
     }
 
@@ -66,34 +73,42 @@ class PolicyNormalisationProtocolTest {
         start(denyModels("claude_request", "\"opus\",\"claude-opus-4-8\"") + ","
                 + denyModels("claude_request_async", "\"opus\",\"claude-opus-4-8\""));
         for (String model : List.of("Opus", "OPUS", "Claude-Opus-4-8", "claude-opus-4.8")) {
-            assertDenied(call("claude_request", Map.of("prompt", "p", "model", model, "workingDir", home.toString())),
+            assertDenied(
+                    call("claude_request", Map.of("prompt", "p", "model", model, "workingDir", home.toString())),
                     "policy_denied");
-            assertDenied(call("claude_request_async", Map.of("prompt", "p", "model", model,
-                    "workingDir", home.toString())), "policy_denied");
+            assertDenied(
+                    call("claude_request_async", Map.of("prompt", "p", "model", model, "workingDir", home.toString())),
+                    "policy_denied");
         }
         assertFalse(fakes.hasRun(ProviderId.CLAUDE), "no denied spelling reached the CLI");
 
-        JsonNode sonnet = call("claude_request", Map.of("prompt", "p", "model", "Sonnet", "workingDir", home.toString()));
+        JsonNode sonnet =
+                call("claude_request", Map.of("prompt", "p", "model", "Sonnet", "workingDir", home.toString()));
         assertFalse(sonnet.get("isError").asBoolean(), sonnet.toString());
-        assertTrue(fakes.lastArgs(ProviderId.CLAUDE).contains("--model=sonnet"), "the canonical spelling runs: "
-                + fakes.lastArgs(ProviderId.CLAUDE));
+        assertTrue(
+                fakes.lastArgs(ProviderId.CLAUDE).contains("--model=sonnet"),
+                "the canonical spelling runs: " + fakes.lastArgs(ProviderId.CLAUDE));
     }
 
     @Test
     void aRuleNamesAModelEitherByItsIdOrByAnAlias() throws Exception {
         start(denyModels("claude_request", "\"claude-opus-4-8\"") + "," + denyModels("codex_request", "\"gpt-6.1\""));
         for (String model : List.of("opus", "OPUS", "claude-opus-4.8")) {
-            assertDenied(call("claude_request", Map.of("prompt", "p", "model", model, "workingDir", home.toString())),
+            assertDenied(
+                    call("claude_request", Map.of("prompt", "p", "model", model, "workingDir", home.toString())),
                     "policy_denied");
         }
         for (String model : List.of("gpt-6.1-sol", "GPT-6.1-Sol", "gpt-6.1")) {
-            assertDenied(call("codex_request", Map.of("prompt", "p", "model", model, "workingDir", home.toString())),
+            assertDenied(
+                    call("codex_request", Map.of("prompt", "p", "model", model, "workingDir", home.toString())),
                     "policy_denied");
         }
         assertFalse(fakes.hasRun(ProviderId.CLAUDE) || fakes.hasRun(ProviderId.CODEX));
         JsonNode other = call("codex_request", Map.of("prompt", "p", "model", "gpt-6", "workingDir", home.toString()));
         assertFalse(other.get("isError").asBoolean(), other.toString());
-        assertTrue(fakes.lastArgs(ProviderId.CODEX).contains("--model=gpt-6-sol"), fakes.lastArgs(ProviderId.CODEX).toString());
+        assertTrue(
+                fakes.lastArgs(ProviderId.CODEX).contains("--model=gpt-6-sol"),
+                fakes.lastArgs(ProviderId.CODEX).toString());
     }
 
     @Test
@@ -106,15 +121,18 @@ class PolicyNormalisationProtocolTest {
         start("\"claude_request\":{" + require + "},\"codex_request_async\":{" + require + "}");
 
         assertDenied(call("claude_request", Map.of("prompt", "p", "workingDir", escape.toString())), "policy_denied");
-        assertDenied(call("codex_request_async", Map.of("prompt", "p", "workingDir", escape.toString())), "policy_denied");
-        assertDenied(call("claude_request", Map.of("prompt", "p", "workingDir", dev + "/project/../escape")),
+        assertDenied(
+                call("codex_request_async", Map.of("prompt", "p", "workingDir", escape.toString())), "policy_denied");
+        assertDenied(
+                call("claude_request", Map.of("prompt", "p", "workingDir", dev + "/project/../escape")),
                 "policy_denied");
         assertDenied(call("claude_request", Map.of("prompt", "p")), "policy_denied");
         assertFalse(fakes.hasRun(ProviderId.CLAUDE) || fakes.hasRun(ProviderId.CODEX));
 
         JsonNode ok = call("claude_request", Map.of("prompt", "p", "workingDir", alias.toString()));
         assertFalse(ok.get("isError").asBoolean(), ok.toString());
-        assertEquals(project.toRealPath(), fakes.lastWorkingDir(ProviderId.CLAUDE), "the directory that was checked runs");
+        assertEquals(
+                project.toRealPath(), fakes.lastWorkingDir(ProviderId.CLAUDE), "the directory that was checked runs");
     }
 
     @Test
@@ -122,19 +140,34 @@ class PolicyNormalisationProtocolTest {
         Path project = Files.createDirectory(home.resolve("project"));
         Path escape = Files.createSymbolicLink(project.resolve("escape"), elsewhere);
         Path alias = Files.createSymbolicLink(home.resolve("alias"), project);
-        String deny = "\"deny_if\":[{\"path\":\"args.addDir\",\"op\":\"contains\",\"value\":\"" + elsewhere.toRealPath() + "\"}]";
+        String deny = "\"deny_if\":[{\"path\":\"args.addDir\",\"op\":\"contains\",\"value\":\"" + elsewhere.toRealPath()
+                + "\"}]";
         start("\"claude_request\":{" + deny + "},\"cursor_request\":{" + deny + "}");
 
-        assertDenied(call("claude_request", Map.of("prompt", "p", "workingDir", project.toString(),
-                "addDir", List.of(project.toString(), escape.toString()))), "policy_denied");
-        assertDenied(call("cursor_request", Map.of("prompt", "p", "workingDir", project.toString(),
-                "addDir", List.of(escape.toString()))), "policy_denied");
+        assertDenied(
+                call(
+                        "claude_request",
+                        Map.of(
+                                "prompt",
+                                "p",
+                                "workingDir",
+                                project.toString(),
+                                "addDir",
+                                List.of(project.toString(), escape.toString()))),
+                "policy_denied");
+        assertDenied(
+                call(
+                        "cursor_request",
+                        Map.of("prompt", "p", "workingDir", project.toString(), "addDir", List.of(escape.toString()))),
+                "policy_denied");
         assertFalse(fakes.hasRun(ProviderId.CLAUDE) || fakes.hasRun(ProviderId.CURSOR));
 
-        JsonNode ok = call("claude_request", Map.of("prompt", "p", "workingDir", project.toString(),
-                "addDir", List.of(alias.toString())));
+        JsonNode ok = call(
+                "claude_request",
+                Map.of("prompt", "p", "workingDir", project.toString(), "addDir", List.of(alias.toString())));
         assertFalse(ok.get("isError").asBoolean(), ok.toString());
-        assertTrue(fakes.lastArgs(ProviderId.CLAUDE).contains("--add-dir=" + project.toRealPath()),
+        assertTrue(
+                fakes.lastArgs(ProviderId.CLAUDE).contains("--add-dir=" + project.toRealPath()),
                 fakes.lastArgs(ProviderId.CLAUDE).toString());
     }
 
@@ -147,13 +180,18 @@ class PolicyNormalisationProtocolTest {
         assertDenied(slow, "policy_denied");
         assertTrue(slow.get("structuredContent").get("error").asText().contains("at most 10 minutes"), slow.toString());
         assertFalse(call("gemini_request", Map.of("prompt", "p", "workingDir", home.toString(), "timeoutMs", 600_000))
-                .get("isError").asBoolean());
+                .get("isError")
+                .asBoolean());
 
         assertDenied(call("codex_request", Map.of("prompt", "p", "workingDir", home.toString())), "policy_denied");
-        String active = call("session_create", Map.of("cli", "codex")).get("structuredContent").get("session")
-                .get("id").asText();
+        String active = call("session_create", Map.of("cli", "codex"))
+                .get("structuredContent")
+                .get("session")
+                .get("id")
+                .asText();
         JsonNode underActive = call("codex_request", Map.of("prompt", "p", "workingDir", home.toString()));
         assertFalse(underActive.get("isError").asBoolean(), underActive.toString());
-        assertEquals(active, underActive.get("structuredContent").get("sessionId").asText());
+        assertEquals(
+                active, underActive.get("structuredContent").get("sessionId").asText());
     }
 }

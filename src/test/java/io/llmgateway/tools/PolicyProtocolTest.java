@@ -25,26 +25,35 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyProtocolTest {
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:48Z"));
 
     private InProcessGateway start(String policyJson) throws Exception {
         Path policy = dataDir.resolve("policy.json");
         Files.writeString(policy, policyJson);
-        InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir),
-                new JsonFileSessionStore(dataDir, clock), clock, Map.of("LLM_GATEWAY_POLICY", policy.toString()));
+        InProcessGateway gw = new InProcessGateway(
+                InProcessGateway.config(dataDir),
+                new JsonFileSessionStore(dataDir, clock),
+                clock,
+                Map.of("LLM_GATEWAY_POLICY", policy.toString()));
         gw.client.initialize();
         return gw;
     }
 
     private static Set<String> listedTools(InProcessGateway gw) {
         Set<String> names = new HashSet<>();
-        gw.client.request("tools/list", Map.of()).get("result").get("tools").forEach(t -> names.add(t.get("name").asText()));
+        gw.client
+                .request("tools/list", Map.of())
+                .get("result")
+                .get("tools")
+                .forEach(t -> names.add(t.get("name").asText()));
         return names;
     }
 
     @Test
     void hiddenToolsAreAbsentFromToolsListAndDeniedWhenCalled() throws Exception {
-        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"hide\":[\"session_delete\",\"session_clear_all\"]}")) {
+        try (InProcessGateway gw = start(
+                "{\"version\":\"1\",\"default\":\"allow\",\"hide\":[\"session_delete\",\"session_clear_all\"]}")) {
             Set<String> names = listedTools(gw);
             assertFalse(names.contains("session_delete"));
             assertFalse(names.contains("session_clear_all"));
@@ -57,7 +66,8 @@ class PolicyProtocolTest {
     @Test
     void defaultDenyAllowsOnlyListedTools() throws Exception {
         try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"deny\",\"tools\":{\"session_list\":{}}}")) {
-            assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean());
+            assertFalse(
+                    gw.client.callTool("session_list", Map.of()).get("isError").asBoolean());
             JsonNode denied = gw.client.callTool("session_create", Map.of("cli", "claude"));
             assertDenied(denied, "policy_denied");
             assertEquals("/default", denied.get("structuredContent").get("rule").asText());
@@ -70,34 +80,52 @@ class PolicyProtocolTest {
                 + "\"deny_if\":[{\"path\":\"args.cli\",\"op\":\"eq\",\"value\":\"devin\"}],"
                 + "\"require\":[{\"path\":\"args.description\",\"op\":\"exists\"}]}}}")) {
             assertDenied(gw.client.callTool("session_create", Map.of("cli", "claude")), "policy_denied");
-            assertDenied(gw.client.callTool("session_create", Map.of("cli", "devin", "description", "x")), "policy_denied");
-            assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude", "description", "x"))
-                    .get("isError").asBoolean());
+            assertDenied(
+                    gw.client.callTool("session_create", Map.of("cli", "devin", "description", "x")), "policy_denied");
+            assertFalse(gw.client
+                    .callTool("session_create", Map.of("cli", "claude", "description", "x"))
+                    .get("isError")
+                    .asBoolean());
         }
     }
 
     @Test
     void limitOfThreePerMinuteAllowsExactlyThreeWithCorrectRetryAfterAndHotReload() throws Exception {
-        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_set_active\":{\"limits\":"
-                + "[{\"counter\":\"session_set_active_rate\",\"window\":\"minute\",\"max\":3,\"scope\":\"grant\"}]}}}")) {
+        try (InProcessGateway gw = start(
+                "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_set_active\":{\"limits\":"
+                        + "[{\"counter\":\"session_set_active_rate\",\"window\":\"minute\",\"max\":3,\"scope\":\"grant\"}]}}}")) {
             Map<String, Object> args = new java.util.HashMap<>();
             args.put("cli", "claude");
             args.put("sessionId", null);
             for (int i = 0; i < 3; i++) {
-                assertFalse(gw.client.callTool("session_set_active", args).get("isError").asBoolean(), "call " + (i + 1));
+                assertFalse(
+                        gw.client
+                                .callTool("session_set_active", args)
+                                .get("isError")
+                                .asBoolean(),
+                        "call " + (i + 1));
             }
             JsonNode limited = gw.client.callTool("session_set_active", args);
             assertDenied(limited, "rate_limited");
             JsonNode sc = limited.get("structuredContent");
-            assertEquals("/tools/session_set_active/limits/session_set_active_rate", sc.get("rule").asText());
+            assertEquals(
+                    "/tools/session_set_active/limits/session_set_active_rate",
+                    sc.get("rule").asText());
             assertEquals(12, sc.get("retryAfterSeconds").asInt(), "10:00:48 -> the next minute starts in 12 s");
 
             clock.advance(Duration.ofSeconds(12));
-            assertFalse(gw.client.callTool("session_set_active", args).get("isError").asBoolean(), "new window");
+            assertFalse(
+                    gw.client
+                            .callTool("session_set_active", args)
+                            .get("isError")
+                            .asBoolean(),
+                    "new window");
 
             // Hot reload: tighten the policy on disk; the counter already holds 1 call in this window.
-            Files.writeString(dataDir.resolve("policy.json"), "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_set_active\":{\"limits\":"
-                    + "[{\"counter\":\"session_set_active_rate\",\"window\":\"minute\",\"max\":1,\"scope\":\"grant\"}]}},\"hide\":[\"session_get\"]}");
+            Files.writeString(
+                    dataDir.resolve("policy.json"),
+                    "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_set_active\":{\"limits\":"
+                            + "[{\"counter\":\"session_set_active_rate\",\"window\":\"minute\",\"max\":1,\"scope\":\"grant\"}]}},\"hide\":[\"session_get\"]}");
             clock.advance(Duration.ofSeconds(1));
             assertDenied(gw.client.callTool("session_set_active", args), "rate_limited");
             assertFalse(listedTools(gw).contains("session_get"));
@@ -141,20 +169,28 @@ class PolicyProtocolTest {
     @Test
     void aCounterForgedBelowZeroCountsAsFullForItsWindowAndHealthNamesIt() throws Exception {
         String key = "lists/60/" + Instant.parse("2026-11-22T10:00:00Z").getEpochSecond();
-        Files.writeString(dataDir.resolve("policy-counters.json"),
-                "{\"version\":1,\"counters\":{\"" + key + "\":-1000000}}");
-        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_list\":{\"limits\":"
-                + "[{\"counter\":\"lists\",\"window\":\"minute\",\"max\":3}]}}}")) {
+        Files.writeString(
+                dataDir.resolve("policy-counters.json"), "{\"version\":1,\"counters\":{\"" + key + "\":-1000000}}");
+        try (InProcessGateway gw =
+                start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_list\":{\"limits\":"
+                        + "[{\"counter\":\"lists\",\"window\":\"minute\",\"max\":3}]}}}")) {
             JsonNode limited = gw.client.callTool("session_list", Map.of());
             assertDenied(limited, "rate_limited");
-            assertEquals(12, limited.get("structuredContent").get("retryAfterSeconds").asInt());
+            assertEquals(
+                    12,
+                    limited.get("structuredContent").get("retryAfterSeconds").asInt());
             String warnings = health(gw).get("warnings").toString();
-            assertTrue(warnings.contains("policy counters: policy-counters.json entry \\\"" + key + "\\\" holds -1000000"),
+            assertTrue(
+                    warnings.contains("policy counters: policy-counters.json entry \\\"" + key + "\\\" holds -1000000"),
                     warnings);
 
             clock.advance(Duration.ofSeconds(12));
-            assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(), "the next window is fresh");
-            assertFalse(health(gw).get("warnings").toString().contains("policy counters"), "the damage ended with its window");
+            assertFalse(
+                    gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(),
+                    "the next window is fresh");
+            assertFalse(
+                    health(gw).get("warnings").toString().contains("policy counters"),
+                    "the damage ended with its window");
         }
     }
 
@@ -165,16 +201,20 @@ class PolicyProtocolTest {
     @Test
     void anInvalidCallIsRefusedAsInvalidEvenWhenTheQuotaIsSpent() throws Exception {
         try (InProcessGateway gw = start(oneSessionCreatePerMinute())) {
-            assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude")).get("isError").asBoolean());
-            assertInvalidParams(gw.client.request("tools/call", Map.of("name", "session_create",
-                    "arguments", Map.of("cli", "no-such-cli"))));
+            assertFalse(gw.client
+                    .callTool("session_create", Map.of("cli", "claude"))
+                    .get("isError")
+                    .asBoolean());
+            assertInvalidParams(gw.client.request(
+                    "tools/call", Map.of("name", "session_create", "arguments", Map.of("cli", "no-such-cli"))));
         }
     }
 
     @Test
     void fiftyInvalidCallsAtOnceAreAllInvalidAndCostNoQuota() throws Exception {
-        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_create\":{\"limits\":"
-                + "[{\"counter\":\"creates\",\"window\":\"minute\",\"max\":3}]}}}")) {
+        try (InProcessGateway gw =
+                start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_create\":{\"limits\":"
+                        + "[{\"counter\":\"creates\",\"window\":\"minute\",\"max\":3}]}}}")) {
             java.util.List<Integer> ids = new java.util.ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 ids.add(gw.client.send("tools/call", Map.of("name", "session_create", "arguments", Map.of("cli", 42))));
@@ -183,7 +223,11 @@ class PolicyProtocolTest {
                 assertInvalidParams(gw.client.awaitResponse(id));
             }
             for (int i = 0; i < 3; i++) {
-                assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude")).get("isError").asBoolean(),
+                assertFalse(
+                        gw.client
+                                .callTool("session_create", Map.of("cli", "claude"))
+                                .get("isError")
+                                .asBoolean(),
                         "the invalid calls left the quota untouched; call " + (i + 1));
             }
             assertDenied(gw.client.callTool("session_create", Map.of("cli", "claude")), "rate_limited");
@@ -192,12 +236,16 @@ class PolicyProtocolTest {
 
     @Test
     void aCallRefusedByDomainValidationCostsNoQuota() throws Exception {
-        try (InProcessGateway gw = start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_list\":{\"limits\":"
-                + "[{\"counter\":\"lists\",\"window\":\"minute\",\"max\":1}]}}}")) {
+        try (InProcessGateway gw =
+                start("{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"session_list\":{\"limits\":"
+                        + "[{\"counter\":\"lists\",\"window\":\"minute\",\"max\":1}]}}}")) {
             JsonNode invalid = gw.client.callTool("session_list", Map.of("limit", 0));
             assertTrue(invalid.get("isError").asBoolean(), invalid.toString());
-            assertEquals("invalid_argument", invalid.get("structuredContent").get("errorCode").asText());
-            assertFalse(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(),
+            assertEquals(
+                    "invalid_argument",
+                    invalid.get("structuredContent").get("errorCode").asText());
+            assertFalse(
+                    gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(),
                     "the refused call did not use the one call per minute");
         }
     }

@@ -22,24 +22,28 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.awaitility.Awaitility;
 
 /** The seven <cli>_request tools through the real stdio transport, running fake CLIs (bash scripts). */
 class ProviderRequestProtocolTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path work;
+
     @TempDir
     Path otherWork;
+
     private FakeClis fakes;
     private InProcessGateway gw;
 
@@ -53,7 +57,8 @@ class ProviderRequestProtocolTest {
         if (gw != null) {
             gw.close();
         }
-        gw = new InProcessGateway(config, new InMemorySessionStore(), new MutableClock(Instant.parse("2026-11-22T10:00:00Z")));
+        gw = new InProcessGateway(
+                config, new InMemorySessionStore(), new MutableClock(Instant.parse("2026-11-22T10:00:00Z")));
         gw.client.initialize();
     }
 
@@ -61,8 +66,13 @@ class ProviderRequestProtocolTest {
     void stop() {
         gw.close();
         assertTrue(gw.client.nonJsonRpcLines().isEmpty());
-        assertEquals(List.of(), ProcessHandle.current().descendants().map(p -> p.pid() + " " + p.info().commandLine()
-                .orElse("?")).toList(), "no CLI process survives a request");
+        assertEquals(
+                List.of(),
+                ProcessHandle.current()
+                        .descendants()
+                        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                        .toList(),
+                "no CLI process survives a request");
     }
 
     @Test
@@ -73,29 +83,63 @@ class ProviderRequestProtocolTest {
         for (ProviderId cli : ProviderId.values()) {
             JsonNode tool = byName.get(cli.wireName() + "_request");
             JsonNode a = tool.get("annotations");
-            assertEquals("FTFT", flag(a, "readOnlyHint") + flag(a, "destructiveHint") + flag(a, "idempotentHint")
-                    + flag(a, "openWorldHint"), cli.wireName());
+            assertEquals(
+                    "FTFT",
+                    flag(a, "readOnlyHint")
+                            + flag(a, "destructiveHint")
+                            + flag(a, "idempotentHint")
+                            + flag(a, "openWorldHint"),
+                    cli.wireName());
             assertTrue(tool.get("description").asText().length() <= 1000);
             JsonNode input = tool.get("inputSchema");
             assertFalse(input.get("additionalProperties").asBoolean(true));
             assertEquals("prompt", input.get("required").get(0).asText());
-            for (String common : List.of("model", "sessionId", "createNewSession", "resumeLatest", "workingDir",
-                    "timeoutMs", "idleTimeoutMs", "correlationId")) {
+            for (String common : List.of(
+                    "model",
+                    "sessionId",
+                    "createNewSession",
+                    "resumeLatest",
+                    "workingDir",
+                    "timeoutMs",
+                    "idleTimeoutMs",
+                    "correlationId")) {
                 assertTrue(input.get("properties").has(common), cli + " " + common);
             }
             JsonNode output = tool.get("outputSchema").get("properties");
-            for (String field : List.of("response", "sessionId", "nativeSessionId", "resumed", "usage", "costUsd",
-                    "durationMs", "exitCode", "correlationId", "truncated", "warnings")) {
+            for (String field : List.of(
+                    "response",
+                    "sessionId",
+                    "nativeSessionId",
+                    "resumed",
+                    "usage",
+                    "costUsd",
+                    "durationMs",
+                    "exitCode",
+                    "correlationId",
+                    "truncated",
+                    "warnings")) {
                 assertTrue(output.has(field), cli + " " + field);
             }
         }
         JsonNode claude = byName.get("claude_request").get("inputSchema").get("properties");
         assertTrue(claude.get("permissionMode").get("enum").toString().contains("bypassPermissions"));
         assertEquals("array", claude.get("allowedTools").get("type").asText());
-        assertEquals("object", byName.get("codex_request").get("inputSchema").get("properties")
-                .get("configOverrides").get("type").asText());
-        assertEquals("boolean", byName.get("gemini_request").get("inputSchema").get("properties")
-                .get("trustWorkspace").get("type").asText());
+        assertEquals(
+                "object",
+                byName.get("codex_request")
+                        .get("inputSchema")
+                        .get("properties")
+                        .get("configOverrides")
+                        .get("type")
+                        .asText());
+        assertEquals(
+                "boolean",
+                byName.get("gemini_request")
+                        .get("inputSchema")
+                        .get("properties")
+                        .get("trustWorkspace")
+                        .get("type")
+                        .asText());
     }
 
     private static String flag(JsonNode annotations, String name) {
@@ -154,12 +198,18 @@ class ProviderRequestProtocolTest {
         assertContext(active, 2);
 
         // 2 on a record without a native id yet: fresh, and the native id is recorded on it.
-        String gw3 = gw.client.callTool("session_create", Map.of("cli", cli, "setAsActive", false))
-                .get("structuredContent").get("session").get("id").asText();
+        String gw3 = gw.client
+                .callTool("session_create", Map.of("cli", cli, "setAsActive", false))
+                .get("structuredContent")
+                .get("session")
+                .get("id")
+                .asText();
         JsonNode adopted = ok(cli, Map.of("prompt", "seven", "sessionId", gw3, "workingDir", work.toString()));
         assertFalse(adopted.get("resumed").asBoolean());
         assertEquals(gw3, adopted.get("sessionId").asText());
-        assertEquals(adopted.get("nativeSessionId").asText(), session(gw3).get("nativeSessionId").asText());
+        assertEquals(
+                adopted.get("nativeSessionId").asText(),
+                session(gw3).get("nativeSessionId").asText());
         assertContext(ok(cli, Map.of("prompt", "eight", "sessionId", gw3)), 2);
 
         // 3 for a native id no record maps to: a new record is created for it.
@@ -176,18 +226,21 @@ class ProviderRequestProtocolTest {
                 assertEquals(11, r.get("usage").get("inputTokens").asInt(), r.toString());
                 assertEquals(7, r.get("usage").get("outputTokens").asInt());
             }
-            assertTrue(orphan.get("usage").get("inputTokens").isNull(), "no earlier totals for a thread seen first now");
+            assertTrue(
+                    orphan.get("usage").get("inputTokens").isNull(), "no earlier totals for a thread seen first now");
             assertTrue(orphan.get("warnings").toString().contains("cumulatively"));
         }
     }
 
     @Test
     void successResultCarriesUsageCostModelAndTheReplyAsText() {
-        JsonNode result = gw.client.callTool("claude_request", Map.of("prompt", "hello", "workingDir", work.toString(),
-                "correlationId", "corr-1"));
+        JsonNode result = gw.client.callTool(
+                "claude_request", Map.of("prompt", "hello", "workingDir", work.toString(), "correlationId", "corr-1"));
         assertFalse(result.get("isError").asBoolean());
         JsonNode s = result.get("structuredContent");
-        assertEquals(s.get("response").asText(), result.get("content").get(0).get("text").asText());
+        assertEquals(
+                s.get("response").asText(),
+                result.get("content").get(0).get("text").asText());
         assertEquals("claude", s.get("cli").asText());
         assertEquals("claude-fake-1", s.get("model").asText());
         assertEquals(11, s.get("usage").get("inputTokens").asInt());
@@ -200,8 +253,12 @@ class ProviderRequestProtocolTest {
         assertEquals("corr-1", s.get("correlationId").asText());
         assertFalse(s.get("truncated").asBoolean());
         assertEquals(0, s.get("warnings").size());
-        assertFalse(ok("gemini", Map.of("prompt", "x", "workingDir", work.toString())).get("correlationId").asText()
-                .isBlank(), "a correlation id is generated when absent");
+        assertFalse(
+                ok("gemini", Map.of("prompt", "x", "workingDir", work.toString()))
+                        .get("correlationId")
+                        .asText()
+                        .isBlank(),
+                "a correlation id is generated when absent");
     }
 
     @Test
@@ -234,8 +291,11 @@ class ProviderRequestProtocolTest {
         assertTrue(latest.get("resumed").asBoolean());
         assertContext(latest, 2);
 
-        JsonNode vibe = ok("mistral", Map.of("prompt", "hi", "model", "mistral-medium-3.5", "workingDir", work.toString()));
-        assertTrue(vibe.get("response").asText().contains("model mistral-medium-3.5"), "the model goes in VIBE_ACTIVE_MODEL");
+        JsonNode vibe =
+                ok("mistral", Map.of("prompt", "hi", "model", "mistral-medium-3.5", "workingDir", work.toString()));
+        assertTrue(
+                vibe.get("response").asText().contains("model mistral-medium-3.5"),
+                "the model goes in VIBE_ACTIVE_MODEL");
         assertEquals("mistral-medium-3.5", vibe.get("model").asText());
         assertTrue(vibe.get("warnings").toString().contains("did not report a session id"));
     }
@@ -245,7 +305,9 @@ class ProviderRequestProtocolTest {
         for (String cli : List.of("grok", "cursor")) {
             JsonNode first = ok(cli, Map.of("prompt", "one", "workingDir", work.toString()));
             assertFalse(first.get("nativeSessionId").isNull());
-            JsonNode second = ok(cli, Map.of("prompt", "two", "sessionId", first.get("sessionId").asText()));
+            JsonNode second = ok(
+                    cli,
+                    Map.of("prompt", "two", "sessionId", first.get("sessionId").asText()));
             assertTrue(second.get("resumed").asBoolean());
             assertContext(second, 2);
             assertEquals(first.get("nativeSessionId"), second.get("nativeSessionId"));
@@ -254,11 +316,22 @@ class ProviderRequestProtocolTest {
 
     @Test
     void aRunningRequestDoesNotHoldUpOtherCalls() throws Exception {
-        int waiting = gw.client.send("tools/call", Map.of("name", "claude_request",
-                "arguments", Map.of("prompt", "FAKE_GATE", "workingDir", work.toString())));
+        int waiting = gw.client.send(
+                "tools/call",
+                Map.of(
+                        "name",
+                        "claude_request",
+                        "arguments",
+                        Map.of("prompt", "FAKE_GATE", "workingDir", work.toString())));
         awaitGate();
         assertContext(ok("codex", Map.of("prompt", "meanwhile", "workingDir", work.toString())), 1);
-        assertEquals(1, gw.client.callTool("session_list", Map.of()).get("structuredContent").get("total").asInt(),
+        assertEquals(
+                1,
+                gw.client
+                        .callTool("session_list", Map.of())
+                        .get("structuredContent")
+                        .get("total")
+                        .asInt(),
                 "only the codex session exists: the claude request is still running");
         Files.createFile(state.resolve("gate"));
         JsonNode released = gw.client.awaitResponse(waiting).get("result");
@@ -267,9 +340,12 @@ class ProviderRequestProtocolTest {
 
     @Test
     void aSessionDeletedWhileItsRequestRunsIsNotLost() throws Exception {
-        String gw1 = ok("codex", Map.of("prompt", "one", "workingDir", work.toString())).get("sessionId").asText();
-        int running = gw.client.send("tools/call", Map.of("name", "codex_request",
-                "arguments", Map.of("prompt", "FAKE_GATE", "sessionId", gw1)));
+        String gw1 = ok("codex", Map.of("prompt", "one", "workingDir", work.toString()))
+                .get("sessionId")
+                .asText();
+        int running = gw.client.send(
+                "tools/call",
+                Map.of("name", "codex_request", "arguments", Map.of("prompt", "FAKE_GATE", "sessionId", gw1)));
         awaitGate();
         gw.client.callTool("session_delete", Map.of("sessionId", gw1));
         Files.createFile(state.resolve("gate"));
@@ -277,20 +353,43 @@ class ProviderRequestProtocolTest {
         assertContext(result, 2);
         assertNotEquals(gw1, result.get("sessionId").asText());
         assertTrue(result.get("warnings").toString().contains("was deleted or expired while the request ran"));
-        assertEquals(result.get("nativeSessionId").asText(),
+        assertEquals(
+                result.get("nativeSessionId").asText(),
                 session(result.get("sessionId").asText()).get("nativeSessionId").asText());
     }
 
     @Test
     void optionsBecomeCliFlags() {
-        ok("claude", Map.of("prompt", "p", "workingDir", work.toString(), "permissionMode", "plan",
-                "allowedTools", List.of("Bash(git *)")));
-        assertTrue(fakes.lastArgs(ProviderId.CLAUDE).containsAll(List.of("--permission-mode=plan", "--allowed-tools=Bash(git *)")));
-        JsonNode r = ok("codex", Map.of("prompt", "p", "workingDir", work.toString(), "sandboxMode", "read-only",
-                "outputSchema", Map.of("type", "object")));
+        ok(
+                "claude",
+                Map.of(
+                        "prompt",
+                        "p",
+                        "workingDir",
+                        work.toString(),
+                        "permissionMode",
+                        "plan",
+                        "allowedTools",
+                        List.of("Bash(git *)")));
+        assertTrue(fakes.lastArgs(ProviderId.CLAUDE)
+                .containsAll(List.of("--permission-mode=plan", "--allowed-tools=Bash(git *)")));
+        JsonNode r = ok(
+                "codex",
+                Map.of(
+                        "prompt",
+                        "p",
+                        "workingDir",
+                        work.toString(),
+                        "sandboxMode",
+                        "read-only",
+                        "outputSchema",
+                        Map.of("type", "object")));
         List<String> args = fakes.lastArgs(ProviderId.CODEX);
         assertTrue(args.contains("--sandbox=read-only"));
-        String schemaFile = args.stream().filter(a -> a.startsWith("--output-schema=")).findFirst().orElseThrow()
+        String schemaFile = args.stream()
+                .filter(a -> a.startsWith("--output-schema="))
+                .findFirst()
+                .orElseThrow()
                 .substring("--output-schema=".length());
         assertEquals("{\"type\":\"object\"}", fakes.stateFile("codex.output-schema"));
         assertFalse(Files.exists(Path.of(schemaFile)), "the schema file is deleted after the run");
@@ -308,40 +407,80 @@ class ProviderRequestProtocolTest {
 
     @Test
     void perDirectoryConversationsResumeOnlyWhereTheyRan() {
-        String gw1 = ok("claude", Map.of("prompt", "one", "workingDir", work.toString())).get("sessionId").asText();
-        JsonNode elsewhere = fail("claude", Map.of("prompt", "two", "sessionId", gw1, "workingDir", otherWork.toString()),
+        String gw1 = ok("claude", Map.of("prompt", "one", "workingDir", work.toString()))
+                .get("sessionId")
+                .asText();
+        JsonNode elsewhere = fail(
+                "claude",
+                Map.of("prompt", "two", "sessionId", gw1, "workingDir", otherWork.toString()),
                 "invalid_argument");
         assertTrue(elsewhere.get("error").asText().contains(work.toString()));
         assertContext(ok("claude", Map.of("prompt", "two", "sessionId", gw1, "workingDir", work.toString())), 2);
         // Codex threads are not tied to a directory: a resume may run elsewhere.
-        String gw2 = ok("codex", Map.of("prompt", "one", "workingDir", work.toString())).get("sessionId").asText();
+        String gw2 = ok("codex", Map.of("prompt", "one", "workingDir", work.toString()))
+                .get("sessionId")
+                .asText();
         assertContext(ok("codex", Map.of("prompt", "two", "sessionId", gw2, "workingDir", otherWork.toString())), 2);
         assertEquals(otherWork, fakes.lastWorkingDir(ProviderId.CODEX));
     }
 
     @Test
     void sessionErrors() {
-        JsonNode unknownNative = fail("claude", Map.of("prompt", "p", "sessionId", "0000-dead", "workingDir", work.toString()),
+        JsonNode unknownNative = fail(
+                "claude",
+                Map.of("prompt", "p", "sessionId", "0000-dead", "workingDir", work.toString()),
                 "session_not_found");
         assertTrue(unknownNative.get("error").asText().contains("0000-dead"));
         assertEquals(1, unknownNative.get("exitCode").asInt());
         assertTrue(unknownNative.get("stderrExcerpt").asText().contains("No conversation found"));
-        fail("codex", Map.of("prompt", "p", "sessionId", "no-such-thread", "workingDir", work.toString()), "session_not_found");
-        fail("gemini", Map.of("prompt", "p", "sessionId", "no-such-session", "workingDir", work.toString()), "session_not_found");
-        fail("gemini", Map.of("prompt", "p", "resumeLatest", true, "workingDir", otherWork.toString()), "session_not_found");
-        fail("devin", Map.of("prompt", "p", "sessionId", "no-such-session", "workingDir", work.toString()), "session_not_found");
-        fail("claude", Map.of("prompt", "p", "sessionId", "gw-00000000-0000-0000-0000-000000000000"), "session_not_found");
+        fail(
+                "codex",
+                Map.of("prompt", "p", "sessionId", "no-such-thread", "workingDir", work.toString()),
+                "session_not_found");
+        fail(
+                "gemini",
+                Map.of("prompt", "p", "sessionId", "no-such-session", "workingDir", work.toString()),
+                "session_not_found");
+        fail(
+                "gemini",
+                Map.of("prompt", "p", "resumeLatest", true, "workingDir", otherWork.toString()),
+                "session_not_found");
+        fail(
+                "devin",
+                Map.of("prompt", "p", "sessionId", "no-such-session", "workingDir", work.toString()),
+                "session_not_found");
+        fail(
+                "claude",
+                Map.of("prompt", "p", "sessionId", "gw-00000000-0000-0000-0000-000000000000"),
+                "session_not_found");
 
-        String codexSession = gw.client.callTool("session_create", Map.of("cli", "codex"))
-                .get("structuredContent").get("session").get("id").asText();
+        String codexSession = gw.client
+                .callTool("session_create", Map.of("cli", "codex"))
+                .get("structuredContent")
+                .get("session")
+                .get("id")
+                .asText();
         JsonNode mismatch = fail("claude", Map.of("prompt", "p", "sessionId", codexSession), "provider_mismatch");
         assertTrue(mismatch.get("error").asText().contains("codex_request"));
     }
 
     @Test
     void notLoggedInIsAuthRequiredNamingTheLoginCommand() {
-        Map<String, String> login = Map.of("claude", "claude auth login", "codex", "codex login", "gemini", "GEMINI_API_KEY",
-                "grok", "grok login", "mistral", "vibe --setup", "devin", "devin auth login", "cursor", "cursor-agent login");
+        Map<String, String> login = Map.of(
+                "claude",
+                "claude auth login",
+                "codex",
+                "codex login",
+                "gemini",
+                "GEMINI_API_KEY",
+                "grok",
+                "grok login",
+                "mistral",
+                "vibe --setup",
+                "devin",
+                "devin auth login",
+                "cursor",
+                "cursor-agent login");
         login.forEach((cli, hint) -> {
             JsonNode error = fail(cli, Map.of("prompt", "FAKE_AUTH", "workingDir", work.toString()), "auth_required");
             assertTrue(error.get("error").asText().contains(hint), cli + ": " + error.get("error"));
@@ -354,7 +493,8 @@ class ProviderRequestProtocolTest {
         Map<String, String> env = new HashMap<>(fakes.environment());
         env.put("ANTHROPIC_API_KEY", "sk-ant-very-secret-value");
         startGateway(InProcessGateway.config(dataDir, env));
-        JsonNode claude = fail("claude", Map.of("prompt", "FAKE_API_ERROR", "workingDir", work.toString()), "cli_error");
+        JsonNode claude =
+                fail("claude", Map.of("prompt", "FAKE_API_ERROR", "workingDir", work.toString()), "cli_error");
         assertTrue(claude.get("error").asText().contains("API Error: 500 fake error 500"));
         assertEquals(1, claude.get("exitCode").asInt());
         assertTrue(claude.get("stderrExcerpt").asText().contains("[redacted]"));
@@ -362,7 +502,8 @@ class ProviderRequestProtocolTest {
 
         JsonNode codex = fail("codex", Map.of("prompt", "FAKE_API_ERROR", "workingDir", work.toString()), "cli_error");
         assertTrue(codex.get("error").asText().contains("fake error 400 (invalid_request_error)"));
-        JsonNode gemini = fail("gemini", Map.of("prompt", "FAKE_API_ERROR", "workingDir", work.toString()), "cli_error");
+        JsonNode gemini =
+                fail("gemini", Map.of("prompt", "FAKE_API_ERROR", "workingDir", work.toString()), "cli_error");
         assertTrue(gemini.get("error").asText().contains("exited with code 144: fake error 400 (INVALID_ARGUMENT)"));
         assertEquals(144, gemini.get("exitCode").asInt());
         JsonNode grok = fail("grok", Map.of("prompt", "FAKE_API_ERROR", "workingDir", work.toString()), "cli_error");
@@ -377,14 +518,20 @@ class ProviderRequestProtocolTest {
         env.put("ANTHROPIC_API_KEY", key);
         env.put("MY_SERVICE_TOKEN", token);
         startGateway(InProcessGateway.config(dataDir, env));
-        JsonNode result = gw.client.callTool("claude_request", Map.of("prompt", "FAKE_LEAK", "workingDir", work.toString()));
+        JsonNode result =
+                gw.client.callTool("claude_request", Map.of("prompt", "FAKE_LEAK", "workingDir", work.toString()));
         assertFalse(result.get("isError").asBoolean(), result::toString);
-        assertTrue(result.get("structuredContent").get("response").asText()
-                .endsWith("your key is [redacted] and the token [redacted]"), result::toString);
+        assertTrue(
+                result.get("structuredContent")
+                        .get("response")
+                        .asText()
+                        .endsWith("your key is [redacted] and the token [redacted]"),
+                result::toString);
         assertFalse(result.toString().contains("QQQQ") || result.toString().contains(token), result::toString);
 
         // The key is cut by the 2 KB excerpt: redacted first, so no tail of it is left.
-        JsonNode error = fail("claude", Map.of("prompt", "FAKE_LEAK_ERROR", "workingDir", work.toString()), "cli_error");
+        JsonNode error =
+                fail("claude", Map.of("prompt", "FAKE_LEAK_ERROR", "workingDir", work.toString()), "cli_error");
         String excerpt = error.get("stderrExcerpt").asText();
         assertTrue(excerpt.endsWith("xxxx") && excerpt.length() > 2000, excerpt);
         assertFalse(error.toString().contains("QQ"), error::toString);
@@ -395,7 +542,8 @@ class ProviderRequestProtocolTest {
     void aSessionIdTheCliReportsIsCheckedLikeACallersAndNeverPassedBackAsAnOption(String cli) {
         JsonNode first = ok(cli, Map.of("prompt", "FAKE_FLAG_ID", "workingDir", work.toString()));
         assertTrue(first.get("nativeSessionId").isNull(), first::toString);
-        assertTrue(first.get("warnings").toString().contains("reported a session id the gateway does not accept"),
+        assertTrue(
+                first.get("warnings").toString().contains("reported a session id the gateway does not accept"),
                 first::toString);
         String sessionId = first.get("sessionId").asText();
         assertTrue(session(sessionId).get("nativeSessionId").isNull(), "not stored");
@@ -410,8 +558,17 @@ class ProviderRequestProtocolTest {
     void aStoredNativeIdThatLooksLikeAnOptionIsRefusedRatherThanPassedOn() {
         InMemorySessionStore store = new InMemorySessionStore();
         Instant now = Instant.parse("2026-11-22T10:00:00Z");
-        store.update(state -> SessionStore.Transaction.of(null, new SessionChange.Put(new SessionRecord("gw-planted",
-                ProviderId.CODEX, "planted", now, now, "--dangerously-bypass-approvals-and-sandbox", Map.of(), null))));
+        store.update(state -> SessionStore.Transaction.of(
+                null,
+                new SessionChange.Put(new SessionRecord(
+                        "gw-planted",
+                        ProviderId.CODEX,
+                        "planted",
+                        now,
+                        now,
+                        "--dangerously-bypass-approvals-and-sandbox",
+                        Map.of(),
+                        null))));
         gw.close();
         gw = new InProcessGateway(InProcessGateway.config(dataDir, fakes.environment()), store, new MutableClock(now));
         gw.client.initialize();
@@ -426,7 +583,8 @@ class ProviderRequestProtocolTest {
         ok("codex", Map.of("prompt", "two", "sessionId", first.get("sessionId").asText()));
         List<String> args = fakes.lastArgs(ProviderId.CODEX);
         int resume = args.indexOf("resume");
-        assertEquals(List.of("resume", "--", first.get("nativeSessionId").asText(), "-"), args.subList(resume, args.size()));
+        assertEquals(
+                List.of("resume", "--", first.get("nativeSessionId").asText(), "-"), args.subList(resume, args.size()));
     }
 
     @Test
@@ -435,13 +593,20 @@ class ProviderRequestProtocolTest {
         assertTrue(empty.get("error").asText().contains("known Grok failure"));
         assertEquals(0, empty.get("exitCode").asInt());
         assertTrue(fail("mistral", Map.of("prompt", "FAKE_EMPTY", "workingDir", work.toString()), "cli_error")
-                .get("error").asText().contains("known Vibe failure"));
-        JsonNode untrusted = fail("gemini", Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()),
-                "cli_error");
+                .get("error")
+                .asText()
+                .contains("known Vibe failure"));
+        JsonNode untrusted = fail(
+                "gemini", Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()), "cli_error");
         assertTrue(untrusted.get("error").asText().contains("trustWorkspace"));
         assertEquals(55, untrusted.get("exitCode").asInt());
-        assertTrue(fail("cursor", Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()), "cli_error")
-                .get("error").asText().contains("trustWorkspace"));
+        assertTrue(fail(
+                        "cursor",
+                        Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()),
+                        "cli_error")
+                .get("error")
+                .asText()
+                .contains("trustWorkspace"));
     }
 
     @Test
@@ -461,19 +626,27 @@ class ProviderRequestProtocolTest {
 
     @Test
     void limitsStopTheWholeProcessTree() {
-        JsonNode timeout = fail("claude", Map.of("prompt", "FAKE_SLEEP", "timeoutMs", 300, "workingDir", work.toString()),
-                "timeout");
+        JsonNode timeout = fail(
+                "claude", Map.of("prompt", "FAKE_SLEEP", "timeoutMs", 300, "workingDir", work.toString()), "timeout");
         assertEquals(124, timeout.get("exitCode").asInt());
         assertTrue(timeout.get("error").asText().contains("timeoutMs"));
 
-        JsonNode idle = fail("claude", Map.of("prompt", "FAKE_SILENT", "idleTimeoutMs", 300, "workingDir", work.toString()),
+        JsonNode idle = fail(
+                "claude",
+                Map.of("prompt", "FAKE_SILENT", "idleTimeoutMs", 300, "workingDir", work.toString()),
                 "idle_timeout");
         assertEquals(125, idle.get("exitCode").asInt());
         assertFalse(idle.get("nativeSessionId").asText().isBlank(), "the session id printed before the stop is kept");
 
-        startGateway(new GatewayConfig(dataDir, Duration.ofDays(30), GatewayConfig.DEFAULT_MAX_LINE_BYTES,
-                Duration.ofMillis(1500), 64 * 1024, fakes.environment()));
-        JsonNode flood = fail("codex", Map.of("prompt", "FAKE_FLOOD", "workingDir", work.toString()), "output_too_large");
+        startGateway(new GatewayConfig(
+                dataDir,
+                Duration.ofDays(30),
+                GatewayConfig.DEFAULT_MAX_LINE_BYTES,
+                Duration.ofMillis(1500),
+                64 * 1024,
+                fakes.environment()));
+        JsonNode flood =
+                fail("codex", Map.of("prompt", "FAKE_FLOOD", "workingDir", work.toString()), "output_too_large");
         assertEquals(126, flood.get("exitCode").asInt());
         assertTrue(flood.get("error").asText().contains("65536 bytes on stdout"));
     }
@@ -502,9 +675,13 @@ class ProviderRequestProtocolTest {
 
     @Test
     void schemaViolationsAreJsonRpcInvalidParams() {
-        for (Map<String, Object> args : List.<Map<String, Object>>of(Map.of(), Map.of("prompt", "p", "unknown", 1),
-                Map.of("prompt", 5), Map.of("prompt", "p", "createNewSession", "yes"),
-                Map.of("prompt", "p", "permissionMode", "bogus"), Map.of("prompt", "p", "allowedTools", "Bash"))) {
+        for (Map<String, Object> args : List.<Map<String, Object>>of(
+                Map.of(),
+                Map.of("prompt", "p", "unknown", 1),
+                Map.of("prompt", 5),
+                Map.of("prompt", "p", "createNewSession", "yes"),
+                Map.of("prompt", "p", "permissionMode", "bogus"),
+                Map.of("prompt", "p", "allowedTools", "Bash"))) {
             JsonNode response = gw.client.request("tools/call", Map.of("name", "claude_request", "arguments", args));
             assertEquals(-32602, response.get("error").get("code").asInt(), args.toString());
         }
@@ -512,7 +689,9 @@ class ProviderRequestProtocolTest {
 
     /** Waits until a fake CLI is held at the gate (FAKE_GATE), i.e. its request is running. */
     private void awaitGate() {
-        Awaitility.await("the fake CLI at the gate").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("the fake CLI at the gate")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> Files.exists(state.resolve("gate-waiting")));
     }
 
@@ -532,15 +711,23 @@ class ProviderRequestProtocolTest {
     }
 
     private JsonNode session(String id) {
-        return gw.client.callTool("session_get", Map.of("sessionId", id)).get("structuredContent").get("session");
+        return gw.client
+                .callTool("session_get", Map.of("sessionId", id))
+                .get("structuredContent")
+                .get("session");
     }
 
     private JsonNode activeSession(String cli) {
-        return gw.client.callTool("session_list", Map.of("cli", cli)).get("structuredContent").get("activeSessions").get(cli);
+        return gw.client
+                .callTool("session_list", Map.of("cli", cli))
+                .get("structuredContent")
+                .get("activeSessions")
+                .get(cli);
     }
 
     private static void assertContext(JsonNode result, int userMessages) {
-        assertTrue(result.get("response").asText().contains("; " + userMessages + " user message(s) in context"),
+        assertTrue(
+                result.get("response").asText().contains("; " + userMessages + " user message(s) in context"),
                 () -> "expected " + userMessages + " messages: " + result.get("response"));
     }
 }

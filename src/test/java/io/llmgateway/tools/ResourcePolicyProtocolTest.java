@@ -29,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResourcePolicyProtocolTest {
     private static final ObjectMapper MAPPER = Json.newMapper();
+
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:48Z"));
     private Path policy;
     private InProcessGateway gw;
@@ -38,7 +40,10 @@ class ResourcePolicyProtocolTest {
     private void start(String policyJson) throws Exception {
         policy = dataDir.resolve("policy.json");
         Files.writeString(policy, policyJson);
-        gw = new InProcessGateway(InProcessGateway.config(dataDir), new JsonFileSessionStore(dataDir, clock), clock,
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir),
+                new JsonFileSessionStore(dataDir, clock),
+                clock,
                 Map.of("LLM_GATEWAY_POLICY", policy.toString()));
         gw.client.initialize();
     }
@@ -54,7 +59,9 @@ class ResourcePolicyProtocolTest {
     void underDefaultDenyAndHideAllNoResourceIsListedOrRead() throws Exception {
         start("{\"version\":\"1\",\"default\":\"allow\"}");
         gw.client.callTool("session_create", Map.of("cli", "claude", "description", "secret plans"));
-        Files.writeString(policy, "{\"version\":\"1\",\"default\":\"deny\",\"hide\":[\"*\"],\"tools\":{\"llm_process_health\":{}}}");
+        Files.writeString(
+                policy,
+                "{\"version\":\"1\",\"default\":\"deny\",\"hide\":[\"*\"],\"tools\":{\"llm_process_health\":{}}}");
         clock.advance(java.time.Duration.ofSeconds(1));
 
         assertEquals(List.of(), resourceUris());
@@ -63,13 +70,20 @@ class ResourcePolicyProtocolTest {
             JsonNode response = read(uri);
             assertTrue(response.has("error"), uri + ": " + response);
             assertFalse(response.toString().contains("secret plans"), response.toString());
-            assertTrue(response.get("error").get("message").asText().startsWith("[POLICY DENIED]"), response.toString());
-            assertEquals("policy_denied", response.get("error").get("data").get("errorCode").asText(), response.toString());
+            assertTrue(
+                    response.get("error").get("message").asText().startsWith("[POLICY DENIED]"), response.toString());
+            assertEquals(
+                    "policy_denied",
+                    response.get("error").get("data").get("errorCode").asText(),
+                    response.toString());
         }
-        List<JsonNode> reads = auditLines().stream().filter(line -> line.has("resource")).toList();
-        assertEquals(List.of("sessions://all", "sessions://claude", "jobs://recent"),
+        List<JsonNode> reads =
+                auditLines().stream().filter(line -> line.has("resource")).toList();
+        assertEquals(
+                List.of("sessions://all", "sessions://claude", "jobs://recent"),
                 reads.stream().map(line -> line.get("resource").asText()).toList());
-        assertEquals(List.of("session_list", "session_list", "llm_job_list"),
+        assertEquals(
+                List.of("session_list", "session_list", "llm_job_list"),
                 reads.stream().map(line -> line.get("tool").asText()).toList());
         assertTrue(reads.stream().allMatch(line -> line.get("outcome").asText().equals("denied")), reads.toString());
     }
@@ -81,27 +95,48 @@ class ResourcePolicyProtocolTest {
                 + "\"limits\":[{\"counter\":\"lists\",\"window\":\"minute\",\"max\":2}]}}}");
         gw.client.callTool("session_create", Map.of("cli", "claude", "description", "visible"));
 
-        assertEquals(List.of("sessions://all"), resourceUris(), "llm_job_list is not allowed, so jobs://recent is not listed");
+        assertEquals(
+                List.of("sessions://all"),
+                resourceUris(),
+                "llm_job_list is not allowed, so jobs://recent is not listed");
         assertEquals(List.of("sessions://{cli}"), templateUris());
 
         JsonNode all = read("sessions://all");
         assertFalse(all.has("error"), all.toString());
         assertTrue(all.get("result").get("contents").get(0).get("text").asText().contains("visible"));
         JsonNode devin = read("sessions://devin");
-        assertEquals("policy_denied", devin.get("error").get("data").get("errorCode").asText(), devin.toString());
-        assertEquals("/tools/session_list/deny_if/0", devin.get("error").get("data").get("rule").asText());
+        assertEquals(
+                "policy_denied", devin.get("error").get("data").get("errorCode").asText(), devin.toString());
+        assertEquals(
+                "/tools/session_list/deny_if/0",
+                devin.get("error").get("data").get("rule").asText());
         assertFalse(read("sessions://claude").has("error"));
-        assertEquals("policy_denied", read("jobs://recent").get("error").get("data").get("errorCode").asText());
+        assertEquals(
+                "policy_denied",
+                read("jobs://recent").get("error").get("data").get("errorCode").asText());
 
         JsonNode limited = read("sessions://all");
-        assertEquals("rate_limited", limited.get("error").get("data").get("errorCode").asText(),
+        assertEquals(
+                "rate_limited",
+                limited.get("error").get("data").get("errorCode").asText(),
                 "two reads used the two session_list calls per minute: " + limited);
-        assertTrue(gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(), "reads and calls share the limit");
+        assertTrue(
+                gw.client.callTool("session_list", Map.of()).get("isError").asBoolean(),
+                "reads and calls share the limit");
 
-        List<String> outcomes = auditLines().stream().filter(line -> line.has("resource"))
-                .map(line -> line.get("resource").asText() + " " + line.get("outcome").asText()).toList();
-        assertEquals(List.of("sessions://all ok", "sessions://devin denied", "sessions://claude ok",
-                "jobs://recent denied", "sessions://all rate_limited"), outcomes);
+        List<String> outcomes = auditLines().stream()
+                .filter(line -> line.has("resource"))
+                .map(line -> line.get("resource").asText() + " "
+                        + line.get("outcome").asText())
+                .toList();
+        assertEquals(
+                List.of(
+                        "sessions://all ok",
+                        "sessions://devin denied",
+                        "sessions://claude ok",
+                        "jobs://recent denied",
+                        "sessions://all rate_limited"),
+                outcomes);
     }
 
     private JsonNode read(String uri) {
@@ -110,25 +145,33 @@ class ResourcePolicyProtocolTest {
 
     private List<String> resourceUris() {
         List<String> uris = new ArrayList<>();
-        gw.client.request("resources/list", Map.of()).get("result").get("resources")
+        gw.client
+                .request("resources/list", Map.of())
+                .get("result")
+                .get("resources")
                 .forEach(r -> uris.add(r.get("uri").asText()));
         return uris.stream().sorted().toList();
     }
 
     private List<String> templateUris() {
         List<String> uris = new ArrayList<>();
-        gw.client.request("resources/templates/list", Map.of()).get("result").get("resourceTemplates")
+        gw.client
+                .request("resources/templates/list", Map.of())
+                .get("result")
+                .get("resourceTemplates")
                 .forEach(r -> uris.add(r.get("uriTemplate").asText()));
         return uris;
     }
 
     private List<JsonNode> auditLines() throws IOException {
-        return Files.readAllLines(dataDir.resolve("audit.jsonl")).stream().map(line -> {
-            try {
-                return MAPPER.readTree(line);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        return Files.readAllLines(dataDir.resolve("audit.jsonl")).stream()
+                .map(line -> {
+                    try {
+                        return MAPPER.readTree(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .toList();
     }
 }

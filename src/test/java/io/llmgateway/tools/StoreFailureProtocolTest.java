@@ -24,15 +24,21 @@ class StoreFailureProtocolTest {
         Path blocker = tmp.resolve("not-a-dir");
         Files.writeString(blocker, "x");
         Path dataDir = blocker.resolve("data");
-        try (InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir),
-                new JsonFileSessionStore(dataDir, Clock.systemUTC()), Clock.systemUTC())) {
+        try (InProcessGateway gw = new InProcessGateway(
+                InProcessGateway.config(dataDir),
+                new JsonFileSessionStore(dataDir, Clock.systemUTC()),
+                Clock.systemUTC())) {
             gw.client.initialize();
             JsonNode result = gw.client.callTool("session_create", Map.of("cli", "claude"));
             SessionToolsProtocolTest.assertErrorCode(result, "store_unavailable");
             assertFalse(result.get("structuredContent").get("error").asText().contains("Exception"));
             assertTrue(gw.client.request("ping", null).has("result"), "still serving");
             Files.delete(blocker);
-            assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude")).get("isError").asBoolean(),
+            assertFalse(
+                    gw.client
+                            .callTool("session_create", Map.of("cli", "claude"))
+                            .get("isError")
+                            .asBoolean(),
                     "works again once the directory is usable");
         }
     }
@@ -42,13 +48,18 @@ class StoreFailureProtocolTest {
         Path dataDir = tmp.resolve("data");
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("sessions.json"), "{\"sessions\": [garbage");
-        try (InProcessGateway gw = new InProcessGateway(InProcessGateway.config(dataDir),
-                new JsonFileSessionStore(dataDir, Clock.systemUTC()), Clock.systemUTC())) {
+        try (InProcessGateway gw = new InProcessGateway(
+                InProcessGateway.config(dataDir),
+                new JsonFileSessionStore(dataDir, Clock.systemUTC()),
+                Clock.systemUTC())) {
             gw.client.initialize();
             JsonNode list = gw.client.callTool("session_list", Map.of()).get("structuredContent");
             assertEquals(0, list.get("total").asInt());
             assertTrue(list.get("warnings").get(0).asText().contains("corrupt"), list.toString());
-            assertFalse(gw.client.callTool("session_create", Map.of("cli", "claude")).get("isError").asBoolean());
+            assertFalse(gw.client
+                    .callTool("session_create", Map.of("cli", "claude"))
+                    .get("isError")
+                    .asBoolean());
         }
         try (var files = Files.list(dataDir)) {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("sessions.json.corrupt-")));

@@ -32,12 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkspaceToolsProtocolTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path projects;
+
     @TempDir
     Path outside;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private FakeClis fakes;
     private InProcessGateway gw;
@@ -57,20 +61,23 @@ class WorkspaceToolsProtocolTest {
     private void start(Map<String, String> gatewayEnv) {
         Map<String, String> env = new HashMap<>(fakes.environment());
         env.putAll(gatewayEnv);
-        gw = new InProcessGateway(InProcessGateway.config(dataDir, env), new JsonFileSessionStore(dataDir, clock), clock);
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir, env), new JsonFileSessionStore(dataDir, clock), clock);
         gw.client.initialize();
     }
 
     /** config.toml as the original gateway documents it: two repos, one allowed root permitting everything. */
     private void writeConfig(String defaultAlias) throws IOException {
-        Files.writeString(dataDir.resolve("config.toml"), "# the operator's comments stay\n[workspaces]\n"
-                + (defaultAlias == null ? "" : "default = \"" + defaultAlias + "\"\n")
-                + "\n[[workspaces.repos]]\nalias = \"app\"\npath = \"" + app + "\"\n"
-                + "\n[[workspaces.repos]]\nalias = \"docs\"\npath = \"" + docs + "\"\nkind = \"folder\"\n"
-                + "providers = [\"codex\"]\n"
-                + "\n[[workspaces.allowed_roots]]\nalias = \"projects\"\npath = \"" + root + "\"\n"
-                + "allow_register_existing_git_repos = true\nallow_create_directories = true\n"
-                + "allow_init_git_repos = true\n\n[other]\nkept = 1\n");
+        Files.writeString(
+                dataDir.resolve("config.toml"),
+                "# the operator's comments stay\n[workspaces]\n"
+                        + (defaultAlias == null ? "" : "default = \"" + defaultAlias + "\"\n")
+                        + "\n[[workspaces.repos]]\nalias = \"app\"\npath = \"" + app + "\"\n"
+                        + "\n[[workspaces.repos]]\nalias = \"docs\"\npath = \"" + docs + "\"\nkind = \"folder\"\n"
+                        + "providers = [\"codex\"]\n"
+                        + "\n[[workspaces.allowed_roots]]\nalias = \"projects\"\npath = \"" + root + "\"\n"
+                        + "allow_register_existing_git_repos = true\nallow_create_directories = true\n"
+                        + "allow_init_git_repos = true\n\n[other]\nkept = 1\n");
     }
 
     @AfterEach
@@ -101,7 +108,10 @@ class WorkspaceToolsProtocolTest {
         JsonNode list = ok(call("workspace_list", Map.of()));
         assertFalse(list.get("enabled").asBoolean());
         assertEquals(0, list.get("workspaces").size());
-        assertError(call("workspace_get", Map.of("alias", "app")), "workspace_not_found", "Unknown workspace alias \"app\"");
+        assertError(
+                call("workspace_get", Map.of("alias", "app")),
+                "workspace_not_found",
+                "Unknown workspace alias \"app\"");
     }
 
     @Test
@@ -132,13 +142,16 @@ class WorkspaceToolsProtocolTest {
 
     @Test
     void anInvalidSectionDisablesTheRegistryAndSaysWhy() throws IOException {
-        Files.writeString(dataDir.resolve("config.toml"), "[workspaces]\n[[workspaces.repos]]\nalias = \"app\"\npath = \""
-                + app + "\"\nunknown_key = true\n");
+        Files.writeString(
+                dataDir.resolve("config.toml"),
+                "[workspaces]\n[[workspaces.repos]]\nalias = \"app\"\npath = \"" + app + "\"\nunknown_key = true\n");
         start(Map.of());
         JsonNode list = ok(call("workspace_list", Map.of()));
         assertFalse(list.get("enabled").asBoolean());
         assertTrue(list.get("warnings").get(0).asText().contains("unknown key \"unknown_key\""), list.toString());
-        assertError(call("claude_request", Map.of("prompt", "p", "workspace", "app")), "workspace_not_found",
+        assertError(
+                call("claude_request", Map.of("prompt", "p", "workspace", "app")),
+                "workspace_not_found",
                 "unknown key");
     }
 
@@ -146,10 +159,14 @@ class WorkspaceToolsProtocolTest {
     void creatingAndRegisteringNeedTheAdminSwitch() throws IOException {
         writeConfig(null);
         start(Map.of());
-        assertError(call("workspace_create", Map.of("alias", "new", "root", "projects", "slug", "new")),
-                "workspace_admin_required", "LLM_GATEWAY_WORKSPACE_ADMIN=1");
-        assertError(call("workspace_register_existing_repo", Map.of("alias", "again", "path", app.toString())),
-                "workspace_admin_required", "LLM_GATEWAY_WORKSPACE_ADMIN=1");
+        assertError(
+                call("workspace_create", Map.of("alias", "new", "root", "projects", "slug", "new")),
+                "workspace_admin_required",
+                "LLM_GATEWAY_WORKSPACE_ADMIN=1");
+        assertError(
+                call("workspace_register_existing_repo", Map.of("alias", "again", "path", app.toString())),
+                "workspace_admin_required",
+                "LLM_GATEWAY_WORKSPACE_ADMIN=1");
         assertFalse(Files.exists(root.resolve("new")));
     }
 
@@ -158,8 +175,10 @@ class WorkspaceToolsProtocolTest {
         writeConfig(null);
         byte[] config = Files.readAllBytes(dataDir.resolve("config.toml"));
         start(Map.of("LLM_GATEWAY_WORKSPACE_ADMIN", "1"));
-        JsonNode created = ok(call("workspace_create", Map.of("alias", "fresh", "root", "projects", "slug", "fresh",
-                "setDefault", true))).get("workspace");
+        JsonNode created = ok(call(
+                        "workspace_create",
+                        Map.of("alias", "fresh", "root", "projects", "slug", "fresh", "setDefault", true)))
+                .get("workspace");
         Path fresh = root.resolve("fresh");
         assertEquals(fresh.toString(), created.get("path").asText());
         assertTrue(Files.isDirectory(fresh.resolve(".git")), "git init ran");
@@ -169,24 +188,38 @@ class WorkspaceToolsProtocolTest {
         assertEquals("fresh", list.get("default").asText());
         assertEquals(3, list.get("workspaces").size());
         assertArrayEquals(config, Files.readAllBytes(dataDir.resolve("config.toml")), "config.toml is never rewritten");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("workspaces.json"))));
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("workspaces.json"))));
 
-        JsonNode folder = ok(call("workspace_create", Map.of("alias", "notes", "root", "projects", "slug", "fresh2",
-                "kind", "folder"))).get("workspace");
+        JsonNode folder = ok(call(
+                        "workspace_create",
+                        Map.of("alias", "notes", "root", "projects", "slug", "fresh2", "kind", "folder")))
+                .get("workspace");
         assertFalse(folder.get("allow_worktree").asBoolean());
         assertFalse(Files.exists(root.resolve("fresh2/.git")));
 
-        assertError(call("workspace_create", Map.of("alias", "fresh", "root", "projects", "slug", "other")),
-                "invalid_argument", "already exists");
-        assertError(call("workspace_create", Map.of("alias", "up", "root", "projects", "slug", "../up")),
-                "invalid_argument", "must not traverse");
-        assertError(call("workspace_create", Map.of("alias", "hidden", "root", "projects", "slug", ".ssh")),
-                "invalid_argument", "is not allowed");
-        assertError(call("workspace_create", Map.of("alias", "x", "root", "nowhere", "slug", "x")),
-                "workspace_not_found", "allowed root");
+        assertError(
+                call("workspace_create", Map.of("alias", "fresh", "root", "projects", "slug", "other")),
+                "invalid_argument",
+                "already exists");
+        assertError(
+                call("workspace_create", Map.of("alias", "up", "root", "projects", "slug", "../up")),
+                "invalid_argument",
+                "must not traverse");
+        assertError(
+                call("workspace_create", Map.of("alias", "hidden", "root", "projects", "slug", ".ssh")),
+                "invalid_argument",
+                "is not allowed");
+        assertError(
+                call("workspace_create", Map.of("alias", "x", "root", "nowhere", "slug", "x")),
+                "workspace_not_found",
+                "allowed root");
         Files.writeString(Files.createDirectory(root.resolve("full")).resolve("f"), "x");
-        assertError(call("workspace_create", Map.of("alias", "full", "root", "projects", "slug", "full")),
-                "invalid_argument", "not empty");
+        assertError(
+                call("workspace_create", Map.of("alias", "full", "root", "projects", "slug", "full")),
+                "invalid_argument",
+                "not empty");
     }
 
     @Test
@@ -195,14 +228,24 @@ class WorkspaceToolsProtocolTest {
         Path other = GitRepos.init(Files.createDirectory(root.resolve("other")));
         Path stranger = GitRepos.init(outside);
         start(Map.of("LLM_GATEWAY_WORKSPACE_ADMIN", "1"));
-        JsonNode registered = ok(call("workspace_register_existing_repo", Map.of("alias", "other", "path",
-                other.toString()))).get("workspace");
+        JsonNode registered = ok(call(
+                        "workspace_register_existing_repo", Map.of("alias", "other", "path", other.toString())))
+                .get("workspace");
         assertEquals(other.toString(), registered.get("path").asText());
-        assertEquals("other", ok(call("workspace_get", Map.of("alias", "other"))).get("workspace").get("alias").asText());
-        assertError(call("workspace_register_existing_repo", Map.of("alias", "stranger", "path", stranger.toString())),
-                "invalid_argument", "No allowed root permits");
-        assertError(call("workspace_register_existing_repo", Map.of("alias", "plain", "path", docs.toString())),
-                "invalid_argument", "must be a Git repo");
+        assertEquals(
+                "other",
+                ok(call("workspace_get", Map.of("alias", "other")))
+                        .get("workspace")
+                        .get("alias")
+                        .asText());
+        assertError(
+                call("workspace_register_existing_repo", Map.of("alias", "stranger", "path", stranger.toString())),
+                "invalid_argument",
+                "No allowed root permits");
+        assertError(
+                call("workspace_register_existing_repo", Map.of("alias", "plain", "path", docs.toString())),
+                "invalid_argument",
+                "must be a Git repo");
     }
 
     @Test
@@ -212,20 +255,31 @@ class WorkspaceToolsProtocolTest {
         JsonNode first = ok(call("claude_request", Map.of("prompt", "p", "workspace", "app")));
         assertEquals(app, fakes.lastWorkingDir(ProviderId.CLAUDE));
         String sessionId = first.get("sessionId").asText();
-        JsonNode metadata = ok(call("session_get", Map.of("sessionId", sessionId))).get("session").get("metadata");
+        JsonNode metadata = ok(call("session_get", Map.of("sessionId", sessionId)))
+                .get("session")
+                .get("metadata");
         assertEquals("app", metadata.get("workspaceAlias").asText());
         ok(call("claude_request", Map.of("prompt", "p", "sessionId", sessionId)));
-        assertEquals(app, fakes.lastWorkingDir(ProviderId.CLAUDE), "the session's later request stays in the workspace");
+        assertEquals(
+                app, fakes.lastWorkingDir(ProviderId.CLAUDE), "the session's later request stays in the workspace");
 
         ok(call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", "sub")));
         assertEquals(app.resolve("sub"), fakes.lastWorkingDir(ProviderId.CODEX), "relative to the workspace");
-        assertError(call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", docs.toString())),
-                "invalid_argument", "must stay inside workspace \"app\"");
-        assertError(call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", "../docs")),
-                "invalid_argument", "must stay inside workspace \"app\"");
-        assertError(call("claude_request", Map.of("prompt", "p", "workspace", "docs")), "invalid_argument",
+        assertError(
+                call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", docs.toString())),
+                "invalid_argument",
+                "must stay inside workspace \"app\"");
+        assertError(
+                call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", "../docs")),
+                "invalid_argument",
+                "must stay inside workspace \"app\"");
+        assertError(
+                call("claude_request", Map.of("prompt", "p", "workspace", "docs")),
+                "invalid_argument",
                 "does not allow provider \"claude\"");
-        assertError(call("claude_request", Map.of("prompt", "p", "workspace", "nope")), "workspace_not_found",
+        assertError(
+                call("claude_request", Map.of("prompt", "p", "workspace", "nope")),
+                "workspace_not_found",
                 "Unknown workspace alias \"nope\"");
     }
 
@@ -247,9 +301,13 @@ class WorkspaceToolsProtocolTest {
         Path worktree = Path.of(created.get("worktree").get("path").asText());
         assertTrue(GitRepos.worktrees(app).contains(worktree.toString()));
         assertEquals(worktree, fakes.lastWorkingDir(ProviderId.CLAUDE));
-        assertError(call("codex_request", Map.of("prompt", "p", "workspace", "docs", "worktree", true)),
-                "invalid_argument", "does not allow worktree requests");
-        assertError(call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", "sub", "worktree", true)),
-                "invalid_argument", "omit workingDir");
+        assertError(
+                call("codex_request", Map.of("prompt", "p", "workspace", "docs", "worktree", true)),
+                "invalid_argument",
+                "does not allow worktree requests");
+        assertError(
+                call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", "sub", "worktree", true)),
+                "invalid_argument",
+                "omit workingDir");
     }
 }

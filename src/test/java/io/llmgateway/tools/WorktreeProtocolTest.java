@@ -36,12 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
 class WorktreeProtocolTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path state;
+
     @TempDir
     Path repoDir;
+
     @TempDir
     Path plain;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private FakeClis fakes;
     private InProcessGateway gw;
@@ -56,8 +60,8 @@ class WorktreeProtocolTest {
     private void startGateway(Map<String, String> gatewayEnv) {
         Map<String, String> env = new HashMap<>(fakes.environment());
         env.putAll(gatewayEnv);
-        gw = new InProcessGateway(InProcessGateway.config(dataDir, env), new JsonFileSessionStore(dataDir, clock), clock,
-                gatewayEnv);
+        gw = new InProcessGateway(
+                InProcessGateway.config(dataDir, env), new JsonFileSessionStore(dataDir, clock), clock, gatewayEnv);
         gw.client.initialize();
     }
 
@@ -80,21 +84,28 @@ class WorktreeProtocolTest {
     @Test
     void aWorktreeRequestRunsInANewWorktreeNamedByItsSessionUnderTheDataDirectory() throws IOException {
         startGateway(Map.of());
-        JsonNode result = call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true));
+        JsonNode result =
+                call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true));
         JsonNode content = ok(result);
         String sessionId = content.get("sessionId").asText();
         Path worktree = dataDir.toRealPath().resolve("worktrees").resolve(sessionId);
         assertEquals(worktree.toString(), content.get("worktree").get("path").asText());
-        assertEquals("gateway/" + sessionId, content.get("worktree").get("branch").asText());
+        assertEquals(
+                "gateway/" + sessionId, content.get("worktree").get("branch").asText());
         assertTrue(content.get("worktree").get("created").asBoolean());
-        assertTrue(result.get("content").get(0).get("text").asText().startsWith("[gateway] worktree=" + worktree + "\n"),
+        assertTrue(
+                result.get("content").get(0).get("text").asText().startsWith("[gateway] worktree=" + worktree + "\n"),
                 "the original's reply prefix");
         assertEquals(worktree, fakes.lastWorkingDir(ProviderId.CLAUDE), "the CLI ran in the worktree");
         assertTrue(Files.exists(worktree.resolve("README.md")), "a checkout of the repository");
-        assertTrue(GitRepos.worktrees(repo).contains(worktree.toString()), GitRepos.worktrees(repo).toString());
+        assertTrue(
+                GitRepos.worktrees(repo).contains(worktree.toString()),
+                GitRepos.worktrees(repo).toString());
         assertTrue(GitRepos.hasBranch(repo, "gateway/" + sessionId));
 
-        JsonNode metadata = ok(call("session_get", Map.of("sessionId", sessionId))).get("session").get("metadata");
+        JsonNode metadata = ok(call("session_get", Map.of("sessionId", sessionId)))
+                .get("session")
+                .get("metadata");
         assertEquals(worktree.toString(), metadata.get("worktreePath").asText(), "recorded on the session");
         assertEquals(sessionId, metadata.get("worktreeName").asText());
     }
@@ -102,7 +113,8 @@ class WorktreeProtocolTest {
     @Test
     void laterRequestsOfTheSessionReuseItsWorktree() {
         startGateway(Map.of());
-        JsonNode first = ok(call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)));
+        JsonNode first =
+                ok(call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)));
         String sessionId = first.get("sessionId").asText();
         String path = first.get("worktree").get("path").asText();
 
@@ -115,10 +127,17 @@ class WorktreeProtocolTest {
         assertEquals(path, plainAgain.get("worktree").get("path").asText(), "a session stays in its worktree");
         assertEquals(Path.of(path), fakes.lastWorkingDir(ProviderId.CLAUDE));
 
-        JsonNode job = ok(call("claude_request_async", Map.of("prompt", "p", "sessionId", sessionId, "worktree", true)));
+        JsonNode job =
+                ok(call("claude_request_async", Map.of("prompt", "p", "sessionId", sessionId, "worktree", true)));
         assertEquals(path, job.get("worktreePath").asText());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ok(call("llm_job_status",
-                Map.of("jobId", job.get("jobId").asText()))).get("status").asText().equals("completed"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ok(call(
+                                "llm_job_status",
+                                Map.of("jobId", job.get("jobId").asText())))
+                        .get("status")
+                        .asText()
+                        .equals("completed"));
         assertEquals(Path.of(path), fakes.lastWorkingDir(ProviderId.CLAUDE), "the job ran in the worktree too");
         assertEquals(List.of(repo.toString(), path), GitRepos.worktrees(repo), "one worktree for the session");
     }
@@ -126,7 +145,8 @@ class WorktreeProtocolTest {
     @Test
     void deletingTheSessionRemovesACleanWorktreeAndItsBranch() {
         startGateway(Map.of());
-        JsonNode created = ok(call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)));
+        JsonNode created =
+                ok(call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)));
         String sessionId = created.get("sessionId").asText();
         Path path = Path.of(created.get("worktree").get("path").asText());
 
@@ -143,8 +163,8 @@ class WorktreeProtocolTest {
     @Test
     void deletingTheSessionKeepsAWorktreeWithUncommittedWorkAndReportsIt() throws IOException {
         startGateway(Map.of());
-        JsonNode created = ok(call("claude_request", Map.of("prompt", "FAKE_WRITE", "workingDir", repo.toString(),
-                "worktree", true)));
+        JsonNode created = ok(call(
+                "claude_request", Map.of("prompt", "FAKE_WRITE", "workingDir", repo.toString(), "worktree", true)));
         String sessionId = created.get("sessionId").asText();
         Path path = Path.of(created.get("worktree").get("path").asText());
         Files.writeString(path.resolve("README.md"), "changed by the agent\n");
@@ -153,39 +173,59 @@ class WorktreeProtocolTest {
         JsonNode worktree = deleted.get("worktree");
         assertEquals("kept", worktree.get("outcome").asText(), deleted.toString());
         assertFalse(worktree.get("removed").asBoolean());
-        assertTrue(worktree.get("reason").asText().contains("uncommitted work (2 changed or untracked paths)"),
+        assertTrue(
+                worktree.get("reason").asText().contains("uncommitted work (2 changed or untracked paths)"),
                 worktree.toString());
         assertEquals("changed by the agent\n", Files.readString(path.resolve("README.md")), "nothing was lost");
         assertTrue(GitRepos.worktrees(repo).contains(path.toString()));
         assertTrue(GitRepos.hasBranch(repo, "gateway/" + sessionId));
-        assertTrue(call("session_get", Map.of("sessionId", sessionId)).get("isError").asBoolean(), "the session is gone");
+        assertTrue(
+                call("session_get", Map.of("sessionId", sessionId))
+                        .get("isError")
+                        .asBoolean(),
+                "the session is gone");
     }
 
     @Test
     void committedWorkKeepsItsBranchWhenTheWorktreeIsRemoved() {
         startGateway(Map.of());
-        JsonNode created = ok(call("codex_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)));
+        JsonNode created =
+                ok(call("codex_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)));
         String sessionId = created.get("sessionId").asText();
         Path path = Path.of(created.get("worktree").get("path").asText());
         String commit = GitRepos.commit(path, "feature.txt", "done\n");
 
-        JsonNode worktree = ok(call("session_delete", Map.of("sessionId", sessionId))).get("worktree");
+        JsonNode worktree =
+                ok(call("session_delete", Map.of("sessionId", sessionId))).get("worktree");
         assertEquals("removed", worktree.get("outcome").asText(), worktree.toString());
         assertFalse(worktree.get("branchDeleted").asBoolean());
         assertTrue(worktree.get("reason").asText().contains("has commits"), worktree.toString());
-        assertEquals(commit, GitRepos.git(repo, "rev-parse", "gateway/" + sessionId).strip(), "the commit is kept");
+        assertEquals(
+                commit, GitRepos.git(repo, "rev-parse", "gateway/" + sessionId).strip(), "the commit is kept");
     }
 
     @Test
     void twoSessionsInParallelInOneRepositoryEachGetTheirOwnCheckout() throws IOException {
         startGateway(Map.of());
-        int claude = gw.client.send("tools/call", Map.of("name", "claude_request", "arguments", Map.of(
-                "prompt", "FAKE_WRITE FAKE_GATE", "workingDir", repo.toString(), "worktree", true)));
-        int codex = gw.client.send("tools/call", Map.of("name", "codex_request", "arguments", Map.of(
-                "prompt", "FAKE_WRITE FAKE_GATE", "workingDir", repo.toString(), "worktree", true)));
+        int claude = gw.client.send(
+                "tools/call",
+                Map.of(
+                        "name",
+                        "claude_request",
+                        "arguments",
+                        Map.of("prompt", "FAKE_WRITE FAKE_GATE", "workingDir", repo.toString(), "worktree", true)));
+        int codex = gw.client.send(
+                "tools/call",
+                Map.of(
+                        "name",
+                        "codex_request",
+                        "arguments",
+                        Map.of("prompt", "FAKE_WRITE FAKE_GATE", "workingDir", repo.toString(), "worktree", true)));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             try (Stream<Path> files = Files.list(state)) {
-                return files.filter(f -> f.getFileName().toString().startsWith("gate-waiting-")).count() == 2;
+                return files.filter(f -> f.getFileName().toString().startsWith("gate-waiting-"))
+                                .count()
+                        == 2;
             }
         });
         Files.createFile(state.resolve("gate"));
@@ -208,17 +248,29 @@ class WorktreeProtocolTest {
         String firstCommit = GitRepos.git(repo, "rev-parse", "HEAD").strip();
         GitRepos.commit(repo, "later.txt", "later\n");
         startGateway(Map.of());
-        JsonNode created = ok(call("gemini_request", Map.of("prompt", "p", "workingDir", repo.toString(),
-                "worktree", Map.of("name", "feature-x", "ref", firstCommit))));
+        JsonNode created = ok(call(
+                "gemini_request",
+                Map.of(
+                        "prompt",
+                        "p",
+                        "workingDir",
+                        repo.toString(),
+                        "worktree",
+                        Map.of("name", "feature-x", "ref", firstCommit))));
         Path path = Path.of(created.get("worktree").get("path").asText());
         assertEquals("gateway/feature-x", created.get("worktree").get("branch").asText());
         assertEquals(firstCommit, GitRepos.git(path, "rev-parse", "HEAD").strip());
         assertFalse(Files.exists(path.resolve("later.txt")));
 
-        JsonNode taken = call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(),
-                "worktree", Map.of("name", "feature-x")));
+        JsonNode taken = call(
+                "claude_request",
+                Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", Map.of("name", "feature-x")));
         assertTrue(taken.get("isError").asBoolean());
-        assertTrue(taken.get("structuredContent").get("error").asText().contains("Branch gateway/feature-x already exists"),
+        assertTrue(
+                taken.get("structuredContent")
+                        .get("error")
+                        .asText()
+                        .contains("Branch gateway/feature-x already exists"),
                 taken.toString());
     }
 
@@ -233,7 +285,10 @@ class WorktreeProtocolTest {
                 Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", Map.of("ref", "--output=x")))) {
             JsonNode refused = call("claude_request", args);
             assertTrue(refused.get("isError").asBoolean(), args + " " + refused);
-            assertEquals("invalid_argument", refused.get("structuredContent").get("errorCode").asText(), refused.toString());
+            assertEquals(
+                    "invalid_argument",
+                    refused.get("structuredContent").get("errorCode").asText(),
+                    refused.toString());
         }
         assertFalse(fakes.hasRun(ProviderId.CLAUDE));
         assertFalse(Files.exists(dataDir.resolve("worktrees").resolve("x")));
@@ -244,14 +299,18 @@ class WorktreeProtocolTest {
     @Test
     void thePolicyJudgesTheWorktreeThatWillRunAndNothingIsCreatedWhenItDenies() throws IOException {
         Path policy = dataDir.resolve("policy.json");
-        Files.writeString(policy, "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"claude_request\":{\"deny_if\":["
-                + "{\"path\":\"args.workingDir\",\"op\":\"regex\",\"value\":\"/worktrees/\"}]},"
-                + "\"codex_request\":{\"deny_if\":[{\"path\":\"args.worktree.repository\",\"op\":\"eq\",\"value\":\""
-                + repo + "\"}]}}}");
+        Files.writeString(
+                policy,
+                "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"claude_request\":{\"deny_if\":["
+                        + "{\"path\":\"args.workingDir\",\"op\":\"regex\",\"value\":\"/worktrees/\"}]},"
+                        + "\"codex_request\":{\"deny_if\":[{\"path\":\"args.worktree.repository\",\"op\":\"eq\",\"value\":\""
+                        + repo + "\"}]}}}");
         startGateway(Map.of("LLM_GATEWAY_POLICY", policy.toString()));
-        assertDenied(call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)),
+        assertDenied(
+                call("claude_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)),
                 "policy_denied");
-        assertDenied(call("codex_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)),
+        assertDenied(
+                call("codex_request", Map.of("prompt", "p", "workingDir", repo.toString(), "worktree", true)),
                 "policy_denied");
         assertFalse(fakes.hasRun(ProviderId.CLAUDE) || fakes.hasRun(ProviderId.CODEX));
         assertEquals(List.of(repo.toString()), GitRepos.worktrees(repo), "no worktree was created for a denied call");
@@ -260,8 +319,10 @@ class WorktreeProtocolTest {
 
     private static List<String> writtenFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(name -> name.startsWith("written-by-"))
-                    .map(name -> name.substring(0, name.lastIndexOf('-'))).toList();
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.startsWith("written-by-"))
+                    .map(name -> name.substring(0, name.lastIndexOf('-')))
+                    .toList();
         }
     }
 }

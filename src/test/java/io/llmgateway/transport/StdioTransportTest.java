@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.CancelSignal;
 import io.llmgateway.core.Json;
-import io.llmgateway.tools.McpToolBinding;
 import io.llmgateway.support.StdioClient;
+import io.llmgateway.tools.McpToolBinding;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -49,39 +49,64 @@ class StdioTransportTest {
         PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
         JacksonMcpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         transport = new StdioJsonRpcTransport(mcpMapper, mapper, serverIn, serverOut, MAX_LINE, Duration.ofSeconds(5));
-        McpSchema.Tool slow = McpSchema.Tool.builder().name("slow").description("sleeps")
-                .inputSchema(Map.of("type", "object", "properties", Map.of("ms", Map.of("type", "integer")))).build();
-        server = McpServer.sync(transport).serverInfo("t", "1").jsonMapper(mcpMapper)
+        McpSchema.Tool slow = McpSchema.Tool.builder()
+                .name("slow")
+                .description("sleeps")
+                .inputSchema(Map.of("type", "object", "properties", Map.of("ms", Map.of("type", "integer"))))
+                .build();
+        server = McpServer.sync(transport)
+                .serverInfo("t", "1")
+                .jsonMapper(mcpMapper)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(McpServerFeatures.SyncToolSpecification.builder().tool(slow).callHandler((ex, req) -> {
-                    try {
-                        Thread.sleep(((Number) req.arguments().getOrDefault("ms", 0)).longValue());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return McpSchema.CallToolResult.builder().addTextContent("done").build();
-                }).build(), McpServerFeatures.SyncToolSpecification.builder().tool(tool("boom")).callHandler((ex, req) -> {
-                    throw new IllegalStateException("Cannot invoke \"io.secret.Internal.run()\"");
-                }).build(), McpServerFeatures.SyncToolSpecification.builder().tool(tool("waits")).callHandler((ex, req) -> {
-                    CancelSignal cancel = (CancelSignal) ex.transportContext().get(McpToolBinding.CANCEL_SIGNAL);
-                    CountDownLatch cancelled = new CountDownLatch(1);
-                    cancel.onCancel(cancelled::countDown);
-                    waitingStarted.countDown();
-                    try {
-                        sawCancel.complete(cancelled.await(20, TimeUnit.SECONDS));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return McpSchema.CallToolResult.builder().addTextContent("stopped").build();
-                }).build())
+                .tools(
+                        McpServerFeatures.SyncToolSpecification.builder()
+                                .tool(slow)
+                                .callHandler((ex, req) -> {
+                                    try {
+                                        Thread.sleep(((Number) req.arguments().getOrDefault("ms", 0)).longValue());
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    return McpSchema.CallToolResult.builder()
+                                            .addTextContent("done")
+                                            .build();
+                                })
+                                .build(),
+                        McpServerFeatures.SyncToolSpecification.builder()
+                                .tool(tool("boom"))
+                                .callHandler((ex, req) -> {
+                                    throw new IllegalStateException("Cannot invoke \"io.secret.Internal.run()\"");
+                                })
+                                .build(),
+                        McpServerFeatures.SyncToolSpecification.builder()
+                                .tool(tool("waits"))
+                                .callHandler((ex, req) -> {
+                                    CancelSignal cancel =
+                                            (CancelSignal) ex.transportContext().get(McpToolBinding.CANCEL_SIGNAL);
+                                    CountDownLatch cancelled = new CountDownLatch(1);
+                                    cancel.onCancel(cancelled::countDown);
+                                    waitingStarted.countDown();
+                                    try {
+                                        sawCancel.complete(cancelled.await(20, TimeUnit.SECONDS));
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    return McpSchema.CallToolResult.builder()
+                                            .addTextContent("stopped")
+                                            .build();
+                                })
+                                .build())
                 .build();
         transport.start();
         client = new StdioClient(clientOut, clientIn);
     }
 
     private static McpSchema.Tool tool(String name) {
-        return McpSchema.Tool.builder().name(name).description(name)
-                .inputSchema(Map.of("type", "object", "properties", Map.of())).build();
+        return McpSchema.Tool.builder()
+                .name(name)
+                .description(name)
+                .inputSchema(Map.of("type", "object", "properties", Map.of()))
+                .build();
     }
 
     @AfterEach
@@ -103,9 +128,15 @@ class StdioTransportTest {
     @Test
     void nonRequestsGetInvalidRequest() {
         client.initialize();
-        for (String line : new String[] {"42", "\"text\"", "{\"jsonrpc\":\"2.0\"}", "{\"id\":5,\"method\":\"ping\"}",
-                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]", "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}",
-                "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\",\"params\":[1]}"}) {
+        for (String line : new String[] {
+            "42",
+            "\"text\"",
+            "{\"jsonrpc\":\"2.0\"}",
+            "{\"id\":5,\"method\":\"ping\"}",
+            "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]",
+            "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\",\"params\":[1]}"
+        }) {
             client.sendLine(line);
             JsonNode error = client.awaitMatching(n -> n.has("error"), 10);
             assertEquals(-32600, error.get("error").get("code").asInt(), line);
@@ -126,7 +157,8 @@ class StdioTransportTest {
     @Test
     void overLongLineIsSkippedWithAnErrorAndSessionGoesOn() {
         client.initialize();
-        String huge = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(MAX_LINE * 3) + "\"}}";
+        String huge = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\",\"params\":{\"pad\":\""
+                + "x".repeat(MAX_LINE * 3) + "\"}}";
         client.sendRaw((huge + "\n").getBytes(StandardCharsets.UTF_8));
         JsonNode error = client.awaitMatching(n -> n.has("error"), 10);
         assertEquals(-32600, error.get("error").get("code").asInt());
@@ -144,8 +176,15 @@ class StdioTransportTest {
 
     @Test
     void requestsAfterInitializeButBeforeInitializedAreServed() {
-        client.request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                "clientInfo", Map.of("name", "t", "version", "1")));
+        client.request(
+                "initialize",
+                Map.of(
+                        "protocolVersion",
+                        "2025-06-18",
+                        "capabilities",
+                        Map.of(),
+                        "clientInfo",
+                        Map.of("name", "t", "version", "1")));
         JsonNode tools = client.request("tools/list", Map.of());
         assertEquals("slow", tools.get("result").get("tools").get(0).get("name").asText());
         client.notify("notifications/initialized");
@@ -159,14 +198,35 @@ class StdioTransportTest {
         int second = client.send("tools/call", Map.of("name", "slow", "arguments", Map.of("ms", 200)));
         client.closeInput();
         assertTrue(transport.awaitTermination(Duration.ofSeconds(10)), "terminates after EOF");
-        assertEquals("done", client.awaitResponse(first).get("result").get("content").get(0).get("text").asText());
-        assertEquals("done", client.awaitResponse(second).get("result").get("content").get(0).get("text").asText());
+        assertEquals(
+                "done",
+                client.awaitResponse(first)
+                        .get("result")
+                        .get("content")
+                        .get(0)
+                        .get("text")
+                        .asText());
+        assertEquals(
+                "done",
+                client.awaitResponse(second)
+                        .get("result")
+                        .get("content")
+                        .get(0)
+                        .get("text")
+                        .asText());
     }
 
     @Test
     void eofWithoutInitializedStillTerminates() throws Exception {
-        client.request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                "clientInfo", Map.of("name", "t", "version", "1")));
+        client.request(
+                "initialize",
+                Map.of(
+                        "protocolVersion",
+                        "2025-06-18",
+                        "capabilities",
+                        Map.of(),
+                        "clientInfo",
+                        Map.of("name", "t", "version", "1")));
         client.closeInput();
         assertTrue(transport.awaitTermination(Duration.ofSeconds(10)));
         assertFalse(client.nonJsonRpcLines().size() > 0);
@@ -177,17 +237,24 @@ class StdioTransportTest {
         client.initialize();
         int slow = client.send("tools/call", Map.of("name", "slow", "arguments", Map.of("ms", 300)));
         // 2^64 + slow: wrapped to 64 bits it would be the slow call's id.
-        String big = java.math.BigInteger.TWO.pow(64).add(java.math.BigInteger.valueOf(slow)).toString();
+        String big = java.math.BigInteger.TWO
+                .pow(64)
+                .add(java.math.BigInteger.valueOf(slow))
+                .toString();
         String huge = "9".repeat(400);
         String negative = "-" + "1".repeat(30);
         for (String id : new String[] {big, huge, negative}) {
             client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");
-            JsonNode answer = client.awaitMatching(n -> n.path("id").isIntegralNumber()
-                    && n.get("id").toString().equals(id), 10);
+            JsonNode answer = client.awaitMatching(
+                    n -> n.path("id").isIntegralNumber()
+                            && n.get("id").toString().equals(id),
+                    10);
             assertTrue(answer != null && answer.has("result"), "ping " + id + " answered with its own id");
         }
         JsonNode slowAnswer = client.awaitResponse(slow);
-        assertEquals("done", slowAnswer.get("result").get("content").get(0).get("text").asText());
+        assertEquals(
+                "done",
+                slowAnswer.get("result").get("content").get(0).get("text").asText());
         assertTrue(client.drain().isEmpty(), "nothing else was answered");
     }
 
@@ -215,10 +282,11 @@ class StdioTransportTest {
         client.initialize();
         int id = client.send("tools/call", Map.of("name", "waits", "arguments", Map.of()));
         assertTrue(waitingStarted.await(10, TimeUnit.SECONDS));
-        client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":99999}}");
+        client.sendLine(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":99999}}");
         client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":{}}}");
-        client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":"
-                + id + ",\"reason\":\"user\"}}");
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + id
+                + ",\"reason\":\"user\"}}");
         assertTrue(sawCancel.get(20, TimeUnit.SECONDS), "the tool's cancel signal fired");
         assertTrue(client.request("ping", null).has("result"), "still serving");
         client.closeInput();
@@ -235,16 +303,20 @@ class StdioTransportTest {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         JsonNode error;
         try {
-            error = client.request("tools/call", Map.of("name", "boom", "arguments", Map.of())).get("error");
+            error = client.request("tools/call", Map.of("name", "boom", "arguments", Map.of()))
+                    .get("error");
         } finally {
             System.setErr(stderr);
         }
         assertEquals(-32603, error.get("code").asInt());
         String message = error.get("message").asText();
         String correlationId = error.get("data").get("correlationId").asText();
-        assertTrue(message.contains(correlationId) && message.toLowerCase(java.util.Locale.ROOT).contains("internal"),
+        assertTrue(
+                message.contains(correlationId)
+                        && message.toLowerCase(java.util.Locale.ROOT).contains("internal"),
                 message);
-        assertFalse(message.contains("io.secret") || message.contains("Exception") || message.contains("Cannot"), message);
+        assertFalse(
+                message.contains("io.secret") || message.contains("Exception") || message.contains("Cannot"), message);
         String log = captured.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains(correlationId) && log.contains("io.secret.Internal.run()"), log);
         assertTrue(client.request("ping", null).has("result"));

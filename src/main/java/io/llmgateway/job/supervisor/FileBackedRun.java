@@ -39,8 +39,15 @@ public final class FileBackedRun {
      * @throws io.llmgateway.core.GatewayException when the command is refused before anything is spawned
      * @throws IOException                         when it cannot be started
      */
-    public static FileBackedRun start(JobFiles files, List<String> command, Path workingDir, Map<String, String> environment,
-            Path stdinFile, RunLimits limits, boolean ownSession) throws IOException {
+    public static FileBackedRun start(
+            JobFiles files,
+            List<String> command,
+            Path workingDir,
+            Map<String, String> environment,
+            Path stdinFile,
+            RunLimits limits,
+            boolean ownSession)
+            throws IOException {
         ProcessExecutor executor = ProcessExecutor.command(command)
                 .environment(environment)
                 .directory(workingDir)
@@ -59,7 +66,8 @@ public final class FileBackedRun {
      *
      * @param handle the live CLI process {@code cli} refers to
      */
-    public static FileBackedRun adopt(JobFiles files, ProcessHandle handle, ProcessRef cli, String runId, RunLimits limits) {
+    public static FileBackedRun adopt(
+            JobFiles files, ProcessHandle handle, ProcessRef cli, String runId, RunLimits limits) {
         return new FileBackedRun(RunningProcess.adopt(handle, cli, runId, output(files), limits));
     }
 
@@ -103,8 +111,14 @@ public final class FileBackedRun {
         if (run.released() || outcome.exitStatusUnknown()) {
             return Optional.empty();
         }
-        return Optional.of(new ExitReport(outcome.exitCode(), outcome.termination().name(),
-                outcome.duration().toMillis(), outcome.stdoutTruncated(), outcome.stderrTruncated(), null,
-                outcome.pid(), outcome.runId()));
+        return Optional.of(new ExitReport(
+                outcome.exitCode(),
+                outcome.termination().name(),
+                outcome.duration().toMillis(),
+                outcome.stdoutTruncated(),
+                outcome.stderrTruncated(),
+                null,
+                outcome.pid(),
+                outcome.runId()));
     }
 }

@@ -44,18 +44,31 @@ final class JobSupervisor {
             settings = LaunchFiles.readSettings(files);
         } catch (IOException e) {
             LaunchFiles.delete(files);
-            return finish(new ExitReport(null, null, 0, false, false,
-                    "Could not read the job's launch files: " + e.getMessage(), 0, null));
+            return finish(new ExitReport(
+                    null, null, 0, false, false, "Could not read the job's launch files: " + e.getMessage(), 0, null));
         }
         FileBackedRun started;
         try {
             // This process was started with the CLI's environment (see SupervisorLauncher), so it hands on its own.
-            started = FileBackedRun.start(files, settings.command(), settings.workingDir(), System.getenv(),
-                    settings.stdinFile(), settings.limits(), false);
+            started = FileBackedRun.start(
+                    files,
+                    settings.command(),
+                    settings.workingDir(),
+                    System.getenv(),
+                    settings.stdinFile(),
+                    settings.limits(),
+                    false);
         } catch (IOException | RuntimeException e) { // refused before spawning (it vanished, say), or not started
             LaunchFiles.delete(files);
-            return finish(new ExitReport(null, null, 0, false, false,
-                    "Could not start '" + settings.command().get(0) + "': " + e.getMessage(), 0, null));
+            return finish(new ExitReport(
+                    null,
+                    null,
+                    0,
+                    false,
+                    false,
+                    "Could not start '" + settings.command().get(0) + "': " + e.getMessage(),
+                    0,
+                    null));
         }
         synchronized (lock) {
             run = started;

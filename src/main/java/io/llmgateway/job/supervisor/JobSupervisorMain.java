@@ -18,8 +18,7 @@ public final class JobSupervisorMain {
     /** How long a SIGTERM waits for the tree to be killed and exit.json written, beyond the kill grace. */
     private static final long STOP_WAIT_SECONDS = 30;
 
-    private JobSupervisorMain() {
-    }
+    private JobSupervisorMain() {}
 
     public static void main(String[] args) {
         if (args.length != 1) {
@@ -29,14 +28,17 @@ public final class JobSupervisorMain {
         JobFiles files = new JobFiles(Path.of(args[0]));
         JobSupervisor supervisor = new JobSupervisor(files);
         CountDownLatch finished = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            supervisor.requestStop(Termination.CANCELLED);
-            try {
-                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "job-supervisor-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            supervisor.requestStop(Termination.CANCELLED);
+                            try {
+                                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "job-supervisor-stop"));
         try {
             ExitReport report = supervisor.run();
             LOG.info("job CLI ended: {} exit code {}", report.termination(), report.exitCode());

@@ -1,8 +1,8 @@
 package io.llmgateway.job.supervisor;
 
+import io.llmgateway.exec.ProcessSpec;
 import io.llmgateway.exec.RunLimits;
 import io.llmgateway.files.PrivateFiles;
-import io.llmgateway.exec.ProcessSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +23,7 @@ import java.util.Optional;
  * Read by the supervisor process too, so reading needs nothing but the JDK.
  */
 public final class LaunchFiles {
-    private LaunchFiles() {
-    }
+    private LaunchFiles() {}
 
     /** Writes every launch file (mode 0600) of {@code spec}, whose executable is already resolved. */
     public static void write(JobFiles files, ProcessSpec spec) throws IOException {
@@ -66,7 +65,8 @@ public final class LaunchFiles {
 
     private static RunLimits limits(Map<String, String> settings) throws IOException {
         try {
-            return new RunLimits(Duration.ofMillis(Long.parseLong(settings.get("wallTimeoutMs"))),
+            return new RunLimits(
+                    Duration.ofMillis(Long.parseLong(settings.get("wallTimeoutMs"))),
                     Duration.ofMillis(Long.parseLong(settings.get("idleTimeoutMs"))),
                     Long.parseLong(settings.get("maxOutputBytes")),
                     Duration.ofMillis(Long.parseLong(settings.get("killGraceMs"))));
@@ -94,8 +94,7 @@ public final class LaunchFiles {
     }
 
     /** What the supervisor reads: command, settings and the path of the stdin file (null when absent). */
-    record Settings(List<String> command, Path workingDir, Path stdinFile, RunLimits limits) {
-    }
+    record Settings(List<String> command, Path workingDir, Path stdinFile, RunLimits limits) {}
 
     public static Settings readSettings(JobFiles files) throws IOException {
         Map<String, String> settings = readMap(files.launchSettings());

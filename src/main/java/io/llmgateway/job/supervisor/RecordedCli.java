@@ -29,8 +29,15 @@ public record RecordedCli(ProcessRef process, String runId) {
         if (cli.startMillis() == 0) {
             return;
         }
-        PrivateFiles.replaceVisibly(files.cliPid(), String.join(" ", Long.toString(cli.pid()),
-                Long.toString(cli.startMillis()), runId, cli.machine() + "\n").getBytes(StandardCharsets.UTF_8));
+        PrivateFiles.replaceVisibly(
+                files.cliPid(),
+                String.join(
+                                " ",
+                                Long.toString(cli.pid()),
+                                Long.toString(cli.startMillis()),
+                                runId,
+                                cli.machine() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /** The recorded CLI; empty when none was recorded (or the file is unreadable). */
@@ -48,8 +55,8 @@ public record RecordedCli(ProcessRef process, String runId) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new RecordedCli(new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]),
-                    fields[3]), fields[2]));
+            return Optional.of(new RecordedCli(
+                    new ProcessRef(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[3]), fields[2]));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -57,9 +64,13 @@ public record RecordedCli(ProcessRef process, String runId) {
 
     /** Kills the recorded CLI and every process of its run, if it still runs; waits until they are gone. */
     public static void stop(JobFiles files) {
-        read(files).ifPresent(cli -> cli.process().handle().ifPresent(handle -> {
-            LOG.info("Stopping CLI process {} of job {}", handle.pid(), files.dir().getFileName());
-            StopStrategy.WHOLE_TREE.stop(RunProcesses.of(handle, cli.runId()), KILL_GRACE);
-        }));
+        read(files)
+                .ifPresent(cli -> cli.process().handle().ifPresent(handle -> {
+                    LOG.info(
+                            "Stopping CLI process {} of job {}",
+                            handle.pid(),
+                            files.dir().getFileName());
+                    StopStrategy.WHOLE_TREE.stop(RunProcesses.of(handle, cli.runId()), KILL_GRACE);
+                }));
     }
 }

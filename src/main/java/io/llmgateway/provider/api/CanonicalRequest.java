@@ -22,9 +22,20 @@ import java.util.Objects;
  * @param placement        the workspace and worktree the request runs in ({@code workingDir} is then theirs); null
  *                         for none
  */
-public record CanonicalRequest(String prompt, String model, String sessionId, String nativeSessionId,
-        boolean createNewSession, boolean resumeLatest, Path workingDir, Duration timeout, Duration idleTimeout,
-        String correlationId, ProviderOptions options, Principal owner, Placement placement) {
+public record CanonicalRequest(
+        String prompt,
+        String model,
+        String sessionId,
+        String nativeSessionId,
+        boolean createNewSession,
+        boolean resumeLatest,
+        Path workingDir,
+        Duration timeout,
+        Duration idleTimeout,
+        String correlationId,
+        ProviderOptions options,
+        Principal owner,
+        Placement placement) {
 
     public CanonicalRequest {
         Objects.requireNonNull(prompt, "prompt");
@@ -39,22 +50,57 @@ public record CanonicalRequest(String prompt, String model, String sessionId, St
     }
 
     /** Placed in no workspace or worktree. */
-    public CanonicalRequest(String prompt, String model, String sessionId, String nativeSessionId,
-            boolean createNewSession, boolean resumeLatest, Path workingDir, Duration timeout, Duration idleTimeout,
-            String correlationId, ProviderOptions options, Principal owner) {
-        this(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest, workingDir, timeout, idleTimeout,
-                correlationId, options, owner, null);
+    public CanonicalRequest(
+            String prompt,
+            String model,
+            String sessionId,
+            String nativeSessionId,
+            boolean createNewSession,
+            boolean resumeLatest,
+            Path workingDir,
+            Duration timeout,
+            Duration idleTimeout,
+            String correlationId,
+            ProviderOptions options,
+            Principal owner) {
+        this(
+                prompt,
+                model,
+                sessionId,
+                nativeSessionId,
+                createNewSession,
+                resumeLatest,
+                workingDir,
+                timeout,
+                idleTimeout,
+                correlationId,
+                options,
+                owner,
+                null);
     }
 
     /** Which conversation the run continues. */
     public Continuation continuation() {
-        return nativeSessionId != null ? Continuation.resume(nativeSessionId)
+        return nativeSessionId != null
+                ? Continuation.resume(nativeSessionId)
                 : resumeLatest ? Continuation.latest() : Continuation.fresh();
     }
 
     /** The same request without its correlation id, which only labels a run and never changes what runs. */
     public CanonicalRequest withoutCorrelationId() {
-        return new CanonicalRequest(prompt, model, sessionId, nativeSessionId, createNewSession, resumeLatest,
-                workingDir, timeout, idleTimeout, null, options, owner, placement);
+        return new CanonicalRequest(
+                prompt,
+                model,
+                sessionId,
+                nativeSessionId,
+                createNewSession,
+                resumeLatest,
+                workingDir,
+                timeout,
+                idleTimeout,
+                null,
+                options,
+                owner,
+                placement);
     }
 }

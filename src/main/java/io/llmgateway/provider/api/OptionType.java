@@ -31,14 +31,19 @@ public enum OptionType {
         return switch (this) {
             case STRING -> value instanceof String;
             case BOOLEAN -> value instanceof Boolean;
-            case INTEGER -> value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                    && !Double.isInfinite(n.doubleValue());
+            case INTEGER ->
+                value instanceof Number n
+                        && n.doubleValue() == Math.rint(n.doubleValue())
+                        && !Double.isInfinite(n.doubleValue());
             case NUMBER -> value instanceof Number;
-            case STRING_ARRAY, DIRECTORY_ARRAY -> value instanceof List<?> list
-                    && list.stream().allMatch(String.class::isInstance);
-            case STRING_MAP -> value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)
-                    && map.values().stream().allMatch(String.class::isInstance);
-            case OBJECT -> value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance);
+            case STRING_ARRAY, DIRECTORY_ARRAY ->
+                value instanceof List<?> list && list.stream().allMatch(String.class::isInstance);
+            case STRING_MAP ->
+                value instanceof Map<?, ?> map
+                        && map.keySet().stream().allMatch(String.class::isInstance)
+                        && map.values().stream().allMatch(String.class::isInstance);
+            case OBJECT ->
+                value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance);
         };
     }
 }

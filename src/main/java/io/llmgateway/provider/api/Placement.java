@@ -25,8 +25,15 @@ public record Placement(String workspace, Path workspaceRoot, Worktree worktree)
      * @param create     true when preparing the run creates it; false when the session's existing one is reused
      * @param owned      whether this gateway created it (and may remove it when the session is deleted)
      */
-    public record Worktree(String sessionId, String name, String branch, Path repository, Path path, String baseCommit,
-            boolean create, boolean owned) {
+    public record Worktree(
+            String sessionId,
+            String name,
+            String branch,
+            Path repository,
+            Path path,
+            String baseCommit,
+            boolean create,
+            boolean owned) {
         public Worktree {
             Objects.requireNonNull(sessionId, "sessionId");
             Objects.requireNonNull(path, "path");

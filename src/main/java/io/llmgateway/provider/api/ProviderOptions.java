@@ -48,11 +48,12 @@ public final class ProviderOptions {
                         + option.type().wireName() + ".");
             }
             if (!option.allowedValues().isEmpty() && !option.allowedValues().contains(value)) {
-                throw GatewayException.invalidArgument("Option '" + option.name() + "' must be one of "
-                        + option.allowedValues() + ".");
+                throw GatewayException.invalidArgument(
+                        "Option '" + option.name() + "' must be one of " + option.allowedValues() + ".");
             }
             if (containsNul(value)) {
-                throw GatewayException.invalidArgument("Option '" + option.name() + "' must not contain NUL characters.");
+                throw GatewayException.invalidArgument(
+                        "Option '" + option.name() + "' must not contain NUL characters.");
             }
             checked.put(option.name(), value);
         }
@@ -115,7 +116,8 @@ public final class ProviderOptions {
     public Optional<Long> positiveInteger(String name) {
         Optional<Long> value = integer(name);
         if (value.isPresent() && value.get() < 1) {
-            throw GatewayException.invalidArgument("Option '" + name + "' must be at least 1, got " + value.get() + ".");
+            throw GatewayException.invalidArgument(
+                    "Option '" + name + "' must be at least 1, got " + value.get() + ".");
         }
         return value;
     }
@@ -123,7 +125,8 @@ public final class ProviderOptions {
     public Optional<Double> positiveNumber(String name) {
         Optional<Double> value = number(name);
         if (value.isPresent() && !(value.get() > 0)) {
-            throw GatewayException.invalidArgument("Option '" + name + "' must be greater than 0, got " + value.get() + ".");
+            throw GatewayException.invalidArgument(
+                    "Option '" + name + "' must be greater than 0, got " + value.get() + ".");
         }
         return value;
     }

@@ -15,9 +15,20 @@ import java.util.List;
  * @param exitCode        the CLI's exit status
  * @param truncated       whether any of the CLI's output was cut at the gateway's cap
  */
-public record ProviderResult(ProviderId cli, String response, String sessionId, String nativeSessionId,
-        boolean resumed, String model, Usage usage, Double costUsd, long durationMs, Integer exitCode,
-        String correlationId, boolean truncated, List<String> warnings) {
+public record ProviderResult(
+        ProviderId cli,
+        String response,
+        String sessionId,
+        String nativeSessionId,
+        boolean resumed,
+        String model,
+        Usage usage,
+        Double costUsd,
+        long durationMs,
+        Integer exitCode,
+        String correlationId,
+        boolean truncated,
+        List<String> warnings) {
 
     public ProviderResult {
         warnings = List.copyOf(warnings);
@@ -27,7 +38,19 @@ public record ProviderResult(ProviderId cli, String response, String sessionId, 
     public ProviderResult withUnknownExitStatus(String warning) {
         List<String> more = new ArrayList<>(warnings);
         more.add(warning);
-        return new ProviderResult(cli, response, sessionId, nativeSessionId, resumed, model, usage, costUsd, durationMs,
-                null, correlationId, truncated, more);
+        return new ProviderResult(
+                cli,
+                response,
+                sessionId,
+                nativeSessionId,
+                resumed,
+                model,
+                usage,
+                costUsd,
+                durationMs,
+                null,
+                correlationId,
+                truncated,
+                more);
     }
 }

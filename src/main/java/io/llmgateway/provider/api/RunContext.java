@@ -22,8 +22,16 @@ import java.util.Objects;
  * @param owner        the grant that made the request: the run is recorded on its sessions
  * @param sessionMetadata what the completed run records on its session besides its directory (e.g. the workspace)
  */
-public record RunContext(String sessionId, Continuation continuation, Path workingDir, String model,
-        String correlationId, Duration timeout, Duration idleTimeout, List<Path> scratchFiles, Principal owner,
+public record RunContext(
+        String sessionId,
+        Continuation continuation,
+        Path workingDir,
+        String model,
+        String correlationId,
+        Duration timeout,
+        Duration idleTimeout,
+        List<Path> scratchFiles,
+        Principal owner,
         Map<String, String> sessionMetadata) {
     private static final String SESSION_METADATA_PREFIX = "session.";
 
@@ -38,9 +46,26 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
     }
 
     /** Without session metadata. */
-    public RunContext(String sessionId, Continuation continuation, Path workingDir, String model, String correlationId,
-            Duration timeout, Duration idleTimeout, List<Path> scratchFiles, Principal owner) {
-        this(sessionId, continuation, workingDir, model, correlationId, timeout, idleTimeout, scratchFiles, owner,
+    public RunContext(
+            String sessionId,
+            Continuation continuation,
+            Path workingDir,
+            String model,
+            String correlationId,
+            Duration timeout,
+            Duration idleTimeout,
+            List<Path> scratchFiles,
+            Principal owner) {
+        this(
+                sessionId,
+                continuation,
+                workingDir,
+                model,
+                correlationId,
+                timeout,
+                idleTimeout,
+                scratchFiles,
+                owner,
                 Map.of());
     }
 
@@ -56,7 +81,9 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
         map.put("timeoutMs", Long.toString(timeout.toMillis()));
         map.put("idleTimeoutMs", Long.toString(idleTimeout.toMillis()));
         if (!scratchFiles.isEmpty()) {
-            map.put("scratchFiles", String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
+            map.put(
+                    "scratchFiles",
+                    String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
         }
         putIfPresent(map, "owner", owner.storedOwner());
         sessionMetadata.forEach((key, value) -> map.put(SESSION_METADATA_PREFIX + key, value));
@@ -79,11 +106,17 @@ public record RunContext(String sessionId, Continuation continuation, Path worki
                 sessionMetadata.put(key.substring(SESSION_METADATA_PREFIX.length()), value);
             }
         });
-        return new RunContext(map.get("sessionId"), new Continuation(kind, map.get("nativeSessionId")),
-                Path.of(map.get("workingDir")), map.get("model"), map.get("correlationId"),
+        return new RunContext(
+                map.get("sessionId"),
+                new Continuation(kind, map.get("nativeSessionId")),
+                Path.of(map.get("workingDir")),
+                map.get("model"),
+                map.get("correlationId"),
                 Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
-                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))), scratch,
-                Principal.ofStoredOwner(map.get("owner")), sessionMetadata);
+                Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))),
+                scratch,
+                Principal.ofStoredOwner(map.get("owner")),
+                sessionMetadata);
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

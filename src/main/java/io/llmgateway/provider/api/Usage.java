@@ -15,7 +15,8 @@ public record Usage(Long inputTokens, Long outputTokens, Long cacheReadTokens, L
      */
     public Usage minus(Usage earlier) {
         Long[] now = {inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens};
-        Long[] before = {earlier.inputTokens, earlier.outputTokens, earlier.cacheReadTokens, earlier.cacheCreationTokens};
+        Long[] before = {earlier.inputTokens, earlier.outputTokens, earlier.cacheReadTokens, earlier.cacheCreationTokens
+        };
         Long[] delta = new Long[4];
         for (int i = 0; i < 4; i++) {
             if (now[i] != null && before[i] != null) {

@@ -46,6 +46,8 @@ final class Argv {
     }
 
     private static String format(Object value) {
-        return value instanceof Double d ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : value.toString();
+        return value instanceof Double d
+                ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
+                : value.toString();
     }
 }

@@ -13,8 +13,12 @@ public record ClassifiedFailure(ErrorCode code, String message) {
     /** The CLI is not logged in or its credentials were rejected; {@code said} is what the CLI reported. */
     public static ClassifiedFailure authRequired(ProviderCli provider, String said) {
         String name = provider.id().displayName();
-        return new ClassifiedFailure(ErrorCode.AUTH_REQUIRED, name + " CLI is not logged in or its credentials were "
-                + "rejected: run " + provider.loginHint() + "." + (said == null || said.isBlank() ? ""
-                        : " (" + name + " said: " + Excerpts.head(said.strip(), 300) + ")"));
+        return new ClassifiedFailure(
+                ErrorCode.AUTH_REQUIRED,
+                name + " CLI is not logged in or its credentials were "
+                        + "rejected: run " + provider.loginHint() + "."
+                        + (said == null || said.isBlank()
+                                ? ""
+                                : " (" + name + " said: " + Excerpts.head(said.strip(), 300) + ")"));
     }
 }

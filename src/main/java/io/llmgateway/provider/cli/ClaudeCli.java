@@ -1,14 +1,14 @@
 package io.llmgateway.provider.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.ProviderId;
+import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.core.ErrorCode;
-import io.llmgateway.core.ProviderId;
-import io.llmgateway.exec.ProcessOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +27,7 @@ public final class ClaudeCli implements ProviderCli {
     private static final String NO_CONVERSATION = "No conversation found with session ID";
     /** Set by a parent Claude Code session; a nested claude refuses to start while it is set. */
     private static final String NESTED_SESSION_GUARD = "CLAUDECODE";
+
     private static final String MAX_TURNS_REACHED = "error_max_turns";
 
     @Override
@@ -43,21 +44,41 @@ public final class ClaudeCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.choice("permissionMode", "--permission-mode: how tool use is approved. 'default' was "
-                        + "renamed 'manual' in newer Claude Code versions.",
-                        "acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "manual", "plan"),
-                ProviderOption.of("allowedTools", OptionType.STRING_ARRAY,
+                ProviderOption.choice(
+                        "permissionMode",
+                        "--permission-mode: how tool use is approved. 'default' was "
+                                + "renamed 'manual' in newer Claude Code versions.",
+                        "acceptEdits",
+                        "auto",
+                        "bypassPermissions",
+                        "default",
+                        "dontAsk",
+                        "manual",
+                        "plan"),
+                ProviderOption.of(
+                        "allowedTools",
+                        OptionType.STRING_ARRAY,
                         "--allowed-tools: tools allowed without asking, e.g. \"Bash(git *)\", \"Edit\"."),
                 ProviderOption.of("disallowedTools", OptionType.STRING_ARRAY, "--disallowed-tools: tools denied."),
-                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
+                ProviderOption.of(
+                        "addDir",
+                        OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more directories (absolute paths) the tools may access."),
-                ProviderOption.of("appendSystemPrompt", OptionType.STRING,
+                ProviderOption.of(
+                        "appendSystemPrompt",
+                        OptionType.STRING,
                         "--append-system-prompt: text appended to the default system prompt."),
-                ProviderOption.of("maxTurns", OptionType.INTEGER,
+                ProviderOption.of(
+                        "maxTurns",
+                        OptionType.INTEGER,
                         "--max-turns: stop after this many agent turns (a turn is one model reply, e.g. a tool call)."),
-                ProviderOption.of("maxBudgetUsd", OptionType.NUMBER,
+                ProviderOption.of(
+                        "maxBudgetUsd",
+                        OptionType.NUMBER,
                         "--max-budget-usd: stop when the API calls of this request cost more than this many dollars."),
-                ProviderOption.of("mcpConfig", OptionType.STRING_ARRAY,
+                ProviderOption.of(
+                        "mcpConfig",
+                        OptionType.STRING_ARRAY,
                         "--mcp-config: MCP server configurations (JSON file paths or JSON strings)."));
     }
 
@@ -115,9 +136,13 @@ public final class ClaudeCli implements ProviderCli {
     @Override
     public Optional<ClassifiedFailure> classify(FinishedRun run) {
         if (run.exitCode() != 0 && run.stderr().contains(NO_CONVERSATION)) {
-            return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, "Claude Code has no conversation "
-                    + sessionDescription(run) + " in " + run.request().workingDir() + "; Claude keeps conversations per "
-                    + "working directory, so resume from the directory it started in, or start a new session."));
+            return Optional.of(
+                    new ClassifiedFailure(
+                            ErrorCode.SESSION_NOT_FOUND,
+                            "Claude Code has no conversation "
+                                    + sessionDescription(run) + " in "
+                                    + run.request().workingDir() + "; Claude keeps conversations per "
+                                    + "working directory, so resume from the directory it started in, or start a new session."));
         }
         return Optional.empty();
     }
@@ -134,7 +159,8 @@ public final class ClaudeCli implements ProviderCli {
         if (outcome.isEmpty()) {
             return LoginStatus.unknown("`claude auth status` did not answer in time");
         }
-        Optional<JsonNode> status = LoginChecks.jsonObject(outcome.get()).filter(s -> s.path("loggedIn").isBoolean());
+        Optional<JsonNode> status = LoginChecks.jsonObject(outcome.get())
+                .filter(s -> s.path("loggedIn").isBoolean());
         if (status.isEmpty()) {
             return LoginStatus.unknown("`claude auth status` answered in an unknown format (exit "
                     + outcome.get().exitCode() + ")");

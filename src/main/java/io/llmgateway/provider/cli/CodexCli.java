@@ -1,10 +1,5 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.CanonicalRequest;
-import io.llmgateway.provider.api.OptionType;
-import io.llmgateway.provider.api.ProviderOption;
-import io.llmgateway.provider.api.ProviderOptions;
-import io.llmgateway.provider.api.Usage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +8,11 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessOutcome;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.ProviderOption;
+import io.llmgateway.provider.api.ProviderOptions;
+import io.llmgateway.provider.api.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +30,7 @@ public final class CodexCli implements ProviderCli {
     private static final ObjectMapper MAPPER = Json.newMapper();
     /** Items besides MCP tool calls whose start the progress line names by their type. */
     private static final Set<String> STARTED_ITEMS = Set.of("command_execution", "file_change", "web_search");
+
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z0-9_.-]+");
 
     @Override
@@ -46,15 +47,25 @@ public final class CodexCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.choice("sandboxMode", "--sandbox: what model-generated shell commands may do.",
-                        "read-only", "workspace-write", "danger-full-access"),
-                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
+                ProviderOption.choice(
+                        "sandboxMode",
+                        "--sandbox: what model-generated shell commands may do.",
+                        "read-only",
+                        "workspace-write",
+                        "danger-full-access"),
+                ProviderOption.of(
+                        "addDir",
+                        OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more writable directories (absolute paths) besides workingDir."),
                 ProviderOption.of("profile", OptionType.STRING, "--profile: configuration profile to layer on top."),
-                ProviderOption.of("configOverrides", OptionType.STRING_MAP,
+                ProviderOption.of(
+                        "configOverrides",
+                        OptionType.STRING_MAP,
                         "-c key=value overrides of ~/.codex/config.toml; keys are dotted paths of [A-Za-z0-9_.-], "
                                 + "values are TOML (e.g. {\"model_reasoning_effort\": \"\\\"high\\\"\"})."),
-                ProviderOption.of("outputSchema", OptionType.OBJECT,
+                ProviderOption.of(
+                        "outputSchema",
+                        OptionType.OBJECT,
                         "--output-schema: a JSON Schema the final reply must follow."));
     }
 
@@ -68,8 +79,11 @@ public final class CodexCli implements ProviderCli {
                 .repeated("--add-dir", options.directories("addDir"))
                 .option("--profile", options.string("profile"))
                 .repeated("--config", configOverrides(options.stringMap("configOverrides")));
-        options.object("outputSchema").ifPresent(schema ->
-                argv.option("--output-schema", scratch.write("codex-output-schema-", ".json", toJson(schema)).toString()));
+        options.object("outputSchema")
+                .ifPresent(schema -> argv.option(
+                        "--output-schema",
+                        scratch.write("codex-output-schema-", ".json", toJson(schema))
+                                .toString()));
         switch (request.continuation().kind()) {
             // "--" ends the options: the id (and the "-" for stdin after it) can only be positionals.
             case RESUME -> argv.add("resume", "--", request.continuation().nativeSessionId());
@@ -89,8 +103,8 @@ public final class CodexCli implements ProviderCli {
                         + "_ . - (e.g. model_reasoning_effort); got '" + Excerpts.head(key, 80) + "'.");
             }
             if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-                throw GatewayException.invalidArgument("The configOverrides value for '" + key
-                        + "' must be on one line.");
+                throw GatewayException.invalidArgument(
+                        "The configOverrides value for '" + key + "' must be on one line.");
             }
             values.add(key + "=" + value);
         });
@@ -141,10 +155,14 @@ public final class CodexCli implements ProviderCli {
                 case "turn.completed" -> {
                     turnCompleted = true;
                     JsonNode usage = event.path("usage");
-                    out.usage(new Usage(JsonScan.count(usage, "input_tokens"), JsonScan.count(usage, "output_tokens"),
-                            JsonScan.count(usage, "cached_input_tokens"), JsonScan.count(usage, "cache_write_input_tokens")));
+                    out.usage(new Usage(
+                            JsonScan.count(usage, "input_tokens"),
+                            JsonScan.count(usage, "output_tokens"),
+                            JsonScan.count(usage, "cached_input_tokens"),
+                            JsonScan.count(usage, "cache_write_input_tokens")));
                 }
-                case "turn.failed" -> turnFailure = JsonScan.apiErrorMessage(JsonScan.text(event.path("error"), "message"));
+                case "turn.failed" ->
+                    turnFailure = JsonScan.apiErrorMessage(JsonScan.text(event.path("error"), "message"));
                 case "error" -> lastError = JsonScan.apiErrorMessage(JsonScan.text(event, "message"));
                 default -> {
                     // turn.started, item.started, item.updated: progress only
@@ -159,9 +177,13 @@ public final class CodexCli implements ProviderCli {
     @Override
     public Optional<ClassifiedFailure> classify(FinishedRun run) {
         if (run.exitCode() != 0 && run.stderr().contains("no rollout found")) {
-            String id = run.request().continuation().isResume() ? run.request().continuation().nativeSessionId() : "";
-            return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, "Codex has no recorded thread " + id
-                    + " (no rollout found under its CODEX_HOME); check the id or start a new session."));
+            String id = run.request().continuation().isResume()
+                    ? run.request().continuation().nativeSessionId()
+                    : "";
+            return Optional.of(new ClassifiedFailure(
+                    ErrorCode.SESSION_NOT_FOUND,
+                    "Codex has no recorded thread " + id
+                            + " (no rollout found under its CODEX_HOME); check the id or start a new session."));
         }
         return Optional.empty();
     }
@@ -181,7 +203,8 @@ public final class CodexCli implements ProviderCli {
         if (text.contains("not logged in")) {
             return LoginStatus.notLoggedIn("codex login status says not logged in");
         }
-        return LoginStatus.unknown("`codex login status` exited with " + outcome.get().exitCode());
+        return LoginStatus.unknown(
+                "`codex login status` exited with " + outcome.get().exitCode());
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.llmgateway.provider.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.core.ErrorCode;
-import io.llmgateway.core.ProviderId;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,16 +33,23 @@ public final class CursorAgentCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.of("force", OptionType.BOOLEAN,
+                ProviderOption.of(
+                        "force",
+                        OptionType.BOOLEAN,
                         "--force: allow commands unless explicitly denied (default false)."),
-                ProviderOption.choice("mode", "--mode: plan or ask (read-only); omit for the default agent mode.",
-                        "plan", "ask"),
-                ProviderOption.choice("sandbox", "--sandbox: run commands in Cursor's sandbox or not.",
-                        "enabled", "disabled"),
-                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
+                ProviderOption.choice(
+                        "mode", "--mode: plan or ask (read-only); omit for the default agent mode.", "plan", "ask"),
+                ProviderOption.choice(
+                        "sandbox", "--sandbox: run commands in Cursor's sandbox or not.", "enabled", "disabled"),
+                ProviderOption.of(
+                        "addDir",
+                        OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more directories (absolute paths) in the workspace."),
-                ProviderOption.of("trustWorkspace", OptionType.BOOLEAN, "--trust: trust workingDir headlessly "
-                        + "(default true); Cursor then also loads its rules and MCP configuration."));
+                ProviderOption.of(
+                        "trustWorkspace",
+                        OptionType.BOOLEAN,
+                        "--trust: trust workingDir headlessly "
+                                + "(default true); Cursor then also loads its rules and MCP configuration."));
     }
 
     @Override
@@ -74,15 +81,18 @@ public final class CursorAgentCli implements ProviderCli {
 
     @Override
     public ParsedOutput parse(String stdout, String stderr) {
-        return ResultEventParser.parse(stdout, result -> { }).build();
+        return ResultEventParser.parse(stdout, result -> {}).build();
     }
 
     @Override
     public Optional<ClassifiedFailure> classify(FinishedRun run) {
-        if (run.exitCode() != 0 && (run.stderr().contains(TRUST_REQUIRED) || run.stdout().contains(TRUST_REQUIRED))) {
-            return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, "Cursor Agent refused to run in "
-                    + run.request().workingDir() + " because the workspace is not trusted (\"Workspace Trust "
-                    + "Required\"); pass trustWorkspace:true."));
+        if (run.exitCode() != 0
+                && (run.stderr().contains(TRUST_REQUIRED) || run.stdout().contains(TRUST_REQUIRED))) {
+            return Optional.of(new ClassifiedFailure(
+                    ErrorCode.CLI_ERROR,
+                    "Cursor Agent refused to run in "
+                            + run.request().workingDir() + " because the workspace is not trusted (\"Workspace Trust "
+                            + "Required\"); pass trustWorkspace:true."));
         }
         return Optional.empty();
     }

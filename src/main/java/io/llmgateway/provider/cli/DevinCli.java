@@ -1,9 +1,9 @@
 package io.llmgateway.provider.cli;
 
+import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
-import io.llmgateway.core.ProviderId;
 import java.util.List;
 
 /**
@@ -27,9 +27,12 @@ public final class DevinCli implements ProviderCli {
 
     @Override
     public List<ProviderOption> options() {
-        return List.of(ProviderOption.of("permissionMode", OptionType.STRING, "--permission-mode: auto (approve "
-                + "read-only tools), accept-edits, smart, dangerous (approve everything); the names change between "
-                + "Devin versions (older ones: normal, dangerous, bypass)."));
+        return List.of(ProviderOption.of(
+                "permissionMode",
+                OptionType.STRING,
+                "--permission-mode: auto (approve "
+                        + "read-only tools), accept-edits, smart, dangerous (approve everything); the names change between "
+                        + "Devin versions (older ones: normal, dangerous, bypass)."));
     }
 
     @Override

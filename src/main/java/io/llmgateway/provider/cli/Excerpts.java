@@ -2,8 +2,7 @@ package io.llmgateway.provider.cli;
 
 /** Bounded pieces of CLI output for error messages and details. */
 public final class Excerpts {
-    private Excerpts() {
-    }
+    private Excerpts() {}
 
     /** The last {@code maxChars} characters, trimmed; never splits a surrogate pair. */
     public static String tail(String text, int maxChars) {

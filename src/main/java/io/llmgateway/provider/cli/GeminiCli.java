@@ -1,14 +1,14 @@
 package io.llmgateway.provider.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
 import io.llmgateway.provider.api.Usage;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.core.ErrorCode;
-import io.llmgateway.core.ProviderId;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +41,24 @@ public final class GeminiCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.choice("approvalMode", "--approval-mode: default (ask; headless runs deny what needs "
-                        + "approval), auto_edit (approve edits), yolo (approve everything), plan (read-only).",
-                        "default", "auto_edit", "yolo", "plan"),
-                ProviderOption.of("includeDirectories", OptionType.DIRECTORY_ARRAY,
+                ProviderOption.choice(
+                        "approvalMode",
+                        "--approval-mode: default (ask; headless runs deny what needs "
+                                + "approval), auto_edit (approve edits), yolo (approve everything), plan (read-only).",
+                        "default",
+                        "auto_edit",
+                        "yolo",
+                        "plan"),
+                ProviderOption.of(
+                        "includeDirectories",
+                        OptionType.DIRECTORY_ARRAY,
                         "--include-directories: more directories (absolute paths) in the workspace."),
-                ProviderOption.of("trustWorkspace", OptionType.BOOLEAN, "Trust workingDir for this run "
-                        + "(--skip-trust; default true). With false, Gemini CLI refuses to run in a directory the "
-                        + "user has not trusted."));
+                ProviderOption.of(
+                        "trustWorkspace",
+                        OptionType.BOOLEAN,
+                        "Trust workingDir for this run "
+                                + "(--skip-trust; default true). With false, Gemini CLI refuses to run in a directory the "
+                                + "user has not trusted."));
     }
 
     @Override
@@ -79,7 +89,8 @@ public final class GeminiCli implements ProviderCli {
     @Override
     public Optional<String> toolStarted(JsonNode event) {
         return "tool_use".equals(JsonScan.text(event, "type"))
-                ? Optional.ofNullable(JsonScan.firstText(event, "tool_name", "name")) : Optional.empty();
+                ? Optional.ofNullable(JsonScan.firstText(event, "tool_name", "name"))
+                : Optional.empty();
     }
 
     @Override
@@ -149,8 +160,11 @@ public final class GeminiCli implements ProviderCli {
         if (!stats.isObject()) {
             return;
         }
-        out.usage(new Usage(JsonScan.count(stats, "input_tokens"), JsonScan.count(stats, "output_tokens"),
-                JsonScan.count(stats, "cached"), null));
+        out.usage(new Usage(
+                JsonScan.count(stats, "input_tokens"),
+                JsonScan.count(stats, "output_tokens"),
+                JsonScan.count(stats, "cached"),
+                null));
         if (out.model() == null) {
             out.model(mainModel(stats.path("models")));
         }
@@ -169,7 +183,8 @@ public final class GeminiCli implements ProviderCli {
             if (stats.path("roles").has("main")) {
                 return entry.getKey();
             }
-            long output = stats.has("output_tokens") ? stats.path("output_tokens").asLong()
+            long output = stats.has("output_tokens")
+                    ? stats.path("output_tokens").asLong()
                     : stats.path("tokens").path("candidates").asLong();
             if (output >= bestOutput) {
                 best = entry.getKey();
@@ -189,21 +204,28 @@ public final class GeminiCli implements ProviderCli {
         Continuation continuation = run.request().continuation();
         switch (run.exitCode()) {
             case EXIT_UNTRUSTED -> {
-                return Optional.of(new ClassifiedFailure(ErrorCode.CLI_ERROR, "Gemini CLI refused to run in "
-                        + run.request().workingDir() + " because the directory is not trusted (exit 55); pass "
-                        + "trustWorkspace:true, or trust the folder in Gemini CLI."));
+                return Optional.of(new ClassifiedFailure(
+                        ErrorCode.CLI_ERROR,
+                        "Gemini CLI refused to run in "
+                                + run.request().workingDir() + " because the directory is not trusted (exit 55); pass "
+                                + "trustWorkspace:true, or trust the folder in Gemini CLI."));
             }
             case EXIT_INPUT -> {
                 if (continuation.continuesConversation()) {
-                    return Optional.of(new ClassifiedFailure(ErrorCode.SESSION_NOT_FOUND, "Gemini CLI has no session "
-                            + (continuation.isResume() ? continuation.nativeSessionId() : "to continue") + " for "
-                            + run.request().workingDir() + " (exit 42); Gemini keeps sessions per project directory, "
-                            + "so resume from the directory it started in, or start a new session."));
+                    return Optional.of(new ClassifiedFailure(
+                            ErrorCode.SESSION_NOT_FOUND,
+                            "Gemini CLI has no session "
+                                    + (continuation.isResume() ? continuation.nativeSessionId() : "to continue")
+                                    + " for "
+                                    + run.request().workingDir()
+                                    + " (exit 42); Gemini keeps sessions per project directory, "
+                                    + "so resume from the directory it started in, or start a new session."));
                 }
                 return Optional.empty();
             }
             case EXIT_AUTH, EXIT_HTTP_401, EXIT_HTTP_403 -> {
-                return Optional.of(ClassifiedFailure.authRequired(this,
+                return Optional.of(ClassifiedFailure.authRequired(
+                        this,
                         run.output().error() != null ? run.output().error() : Excerpts.lastLine(run.stderr(), 300)));
             }
             default -> {
@@ -215,8 +237,13 @@ public final class GeminiCli implements ProviderCli {
     /** Gemini has no status command: an API key, OAuth credentials or Google application-default credentials. */
     @Override
     public LoginStatus loginStatus(StatusContext context) {
-        return LoginChecks.credentials(context, List.of("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
-                List.of(".gemini/oauth_creds.json", ".gemini/.env", ".config/gcloud/application_default_credentials.json"));
+        return LoginChecks.credentials(
+                context,
+                List.of("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
+                List.of(
+                        ".gemini/oauth_creds.json",
+                        ".gemini/.env",
+                        ".config/gcloud/application_default_credentials.json"));
     }
 
     @Override

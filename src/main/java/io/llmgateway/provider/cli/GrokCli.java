@@ -1,11 +1,11 @@
 package io.llmgateway.provider.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.core.ProviderId;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,8 +31,15 @@ public final class GrokCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.choice("permissionMode", "--permission-mode: how tool use is approved.",
-                        "default", "acceptEdits", "auto", "dontAsk", "bypassPermissions", "plan"),
+                ProviderOption.choice(
+                        "permissionMode",
+                        "--permission-mode: how tool use is approved.",
+                        "default",
+                        "acceptEdits",
+                        "auto",
+                        "dontAsk",
+                        "bypassPermissions",
+                        "plan"),
                 ProviderOption.of("sandbox", OptionType.STRING, "--sandbox: sandbox profile, e.g. workspace-write."),
                 ProviderOption.of("maxTurns", OptionType.INTEGER, "--max-turns: stop after this many agent turns."));
     }
@@ -98,7 +105,9 @@ public final class GrokCli implements ProviderCli {
     /** Grok has no status command: an API key, or the credentials {@code grok login} stores. */
     @Override
     public LoginStatus loginStatus(StatusContext context) {
-        return LoginChecks.credentials(context, List.of("XAI_API_KEY", "GROK_API_KEY"),
+        return LoginChecks.credentials(
+                context,
+                List.of("XAI_API_KEY", "GROK_API_KEY"),
                 List.of(".grok/auth.json", ".config/grok/auth.json", ".grok/user-settings.json"));
     }
 

@@ -14,8 +14,8 @@ import java.util.Set;
  * @param environmentChanges variables to set on top of the gateway's environment
  * @param environmentRemoved variables to remove from it
  */
-public record Invocation(List<String> arguments, String stdin, Map<String, String> environmentChanges,
-        Set<String> environmentRemoved) {
+public record Invocation(
+        List<String> arguments, String stdin, Map<String, String> environmentChanges, Set<String> environmentRemoved) {
 
     public Invocation {
         arguments = List.copyOf(arguments);

@@ -18,8 +18,7 @@ import java.util.List;
 final class JsonScan {
     private static final ObjectMapper MAPPER = Json.newMapper();
 
-    private JsonScan() {
-    }
+    private JsonScan() {}
 
     static List<JsonNode> objects(String text) {
         return values(text, false);

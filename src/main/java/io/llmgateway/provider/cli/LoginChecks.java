@@ -10,8 +10,7 @@ import java.util.Optional;
 
 /** The ways provider CLIs reveal whether they are logged in, shared by their {@code loginStatus} methods. */
 final class LoginChecks {
-    private LoginChecks() {
-    }
+    private LoginChecks() {}
 
     /** The first JSON object the CLI printed on stdout, if any. */
     static Optional<JsonNode> jsonObject(ProcessOutcome outcome) {
@@ -44,7 +43,11 @@ final class LoginChecks {
             }
         }
         return LoginStatus.notLoggedIn("no credentials found (" + String.join(", ", variables) + ", "
-                + String.join(", ", files.stream().map(f -> ctx.home().resolve(f).toString()).toList()) + ")");
+                + String.join(
+                        ", ",
+                        files.stream()
+                                .map(f -> ctx.home().resolve(f).toString())
+                                .toList()) + ")");
     }
 
     /** For CLIs that print their status as text: an API key variable, else the phrases the status uses. */
@@ -64,6 +67,7 @@ final class LoginChecks {
         if (exitedZero(outcome.get()) && (text.contains("logged in") || text.contains("authenticated"))) {
             return LoginStatus.loggedIn(null, command);
         }
-        return LoginStatus.unknown(command + " exited with " + outcome.get().exitCode() + " without a recognisable status");
+        return LoginStatus.unknown(
+                command + " exited with " + outcome.get().exitCode() + " without a recognisable status");
     }
 }

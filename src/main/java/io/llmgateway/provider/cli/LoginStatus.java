@@ -12,7 +12,9 @@ import java.util.Objects;
  */
 public record LoginStatus(State state, String method, String detail) {
     public enum State {
-        LOGGED_IN, NOT_LOGGED_IN, UNKNOWN;
+        LOGGED_IN,
+        NOT_LOGGED_IN,
+        UNKNOWN;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -1,11 +1,11 @@
 package io.llmgateway.provider.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.OptionType;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.core.ProviderId;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +36,21 @@ public final class MistralVibeCli implements ProviderCli {
     @Override
     public List<ProviderOption> options() {
         return List.of(
-                ProviderOption.of("agent", OptionType.STRING, "--agent: approval profile, a builtin (default, plan, "
-                        + "accept-edits, auto-approve) or a custom agent name. Default: accept-edits (Vibe's own "
-                        + "programmatic default approves everything)."),
-                ProviderOption.of("addDir", OptionType.DIRECTORY_ARRAY,
+                ProviderOption.of(
+                        "agent",
+                        OptionType.STRING,
+                        "--agent: approval profile, a builtin (default, plan, "
+                                + "accept-edits, auto-approve) or a custom agent name. Default: accept-edits (Vibe's own "
+                                + "programmatic default approves everything)."),
+                ProviderOption.of(
+                        "addDir",
+                        OptionType.DIRECTORY_ARRAY,
                         "--add-dir: more directories (absolute paths) the agent may use; they are trusted."),
                 ProviderOption.of("maxTurns", OptionType.INTEGER, "--max-turns: stop after this many turns."),
                 ProviderOption.of("maxPrice", OptionType.NUMBER, "--max-price: stop when the run costs more dollars."),
-                ProviderOption.of("trustWorkspace", OptionType.BOOLEAN,
+                ProviderOption.of(
+                        "trustWorkspace",
+                        OptionType.BOOLEAN,
                         "--trust: trust workingDir for this run only (default true)."));
     }
 
@@ -125,7 +132,9 @@ public final class MistralVibeCli implements ProviderCli {
     /** Vibe has no status command: MISTRAL_API_KEY, or the .env file {@code vibe --setup} writes. */
     @Override
     public LoginStatus loginStatus(StatusContext context) {
-        String envFile = context.env("VIBE_HOME").map(home -> Path.of(home, ".env").toString()).orElse(".vibe/.env");
+        String envFile = context.env("VIBE_HOME")
+                .map(home -> Path.of(home, ".env").toString())
+                .orElse(".vibe/.env");
         return LoginChecks.credentials(context, List.of("MISTRAL_API_KEY"), List.of(envFile));
     }
 

@@ -15,8 +15,14 @@ import java.util.List;
  * @param error           the provider's own error message, when the CLI reported a failure in its output
  * @param warnings        things worth telling the caller even on success (e.g. denied tool calls)
  */
-public record ParsedOutput(String response, String nativeSessionId, String model, Usage usage, Double costUsd,
-        String error, List<String> warnings) {
+public record ParsedOutput(
+        String response,
+        String nativeSessionId,
+        String model,
+        Usage usage,
+        Double costUsd,
+        String error,
+        List<String> warnings) {
 
     public ParsedOutput {
         usage = usage == null ? Usage.UNKNOWN : usage;

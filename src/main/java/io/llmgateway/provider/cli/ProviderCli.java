@@ -1,9 +1,9 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.CanonicalRequest;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.ProviderOption;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.provider.api.ProviderOption;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -13,8 +13,16 @@ import java.util.Set;
 /** The provider CLIs the gateway can run, one per {@link ProviderId}. */
 public final class ProviderRegistry {
     /** Request arguments every provider shares; provider options may not reuse these names. */
-    public static final Set<String> COMMON_ARGUMENTS = Set.of("prompt", "model", "sessionId", "createNewSession",
-            "resumeLatest", "workingDir", "timeoutMs", "idleTimeoutMs", "correlationId");
+    public static final Set<String> COMMON_ARGUMENTS = Set.of(
+            "prompt",
+            "model",
+            "sessionId",
+            "createNewSession",
+            "resumeLatest",
+            "workingDir",
+            "timeoutMs",
+            "idleTimeoutMs",
+            "correlationId");
 
     private final Map<ProviderId, ProviderCli> providers;
 
@@ -26,8 +34,8 @@ public final class ProviderRegistry {
             }
             for (ProviderOption option : provider.options()) {
                 if (COMMON_ARGUMENTS.contains(option.name())) {
-                    throw new IllegalArgumentException(provider.id() + " option '" + option.name()
-                            + "' clashes with a common request argument");
+                    throw new IllegalArgumentException(
+                            provider.id() + " option '" + option.name() + "' clashes with a common request argument");
                 }
             }
         }
@@ -49,7 +57,8 @@ public final class ProviderRegistry {
     public ProviderCli get(ProviderId id) {
         ProviderCli provider = providers.get(id);
         if (provider == null) {
-            throw GatewayException.invalidArgument("The gateway has no CLI integration for provider '" + id.wireName() + "'.");
+            throw GatewayException.invalidArgument(
+                    "The gateway has no CLI integration for provider '" + id.wireName() + "'.");
         }
         return provider;
     }

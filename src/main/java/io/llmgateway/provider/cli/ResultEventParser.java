@@ -1,7 +1,7 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgateway.provider.api.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +14,7 @@ import java.util.function.Consumer;
  * {@code is_error}, {@code usage}, {@code total_cost_usd}.
  */
 final class ResultEventParser {
-    private ResultEventParser() {
-    }
+    private ResultEventParser() {}
 
     /** The tool an event starts: an {@code assistant} message with a {@code tool_use} block. */
     static Optional<String> toolStarted(JsonNode event) {
@@ -69,8 +68,11 @@ final class ResultEventParser {
         }
         JsonNode usage = result.get("usage");
         if (usage != null && usage.isObject()) {
-            out.usage(new Usage(JsonScan.count(usage, "input_tokens"), JsonScan.count(usage, "output_tokens"),
-                    JsonScan.count(usage, "cache_read_input_tokens"), JsonScan.count(usage, "cache_creation_input_tokens")));
+            out.usage(new Usage(
+                    JsonScan.count(usage, "input_tokens"),
+                    JsonScan.count(usage, "output_tokens"),
+                    JsonScan.count(usage, "cache_read_input_tokens"),
+                    JsonScan.count(usage, "cache_creation_input_tokens")));
         }
         out.costUsd(JsonScan.number(result, "total_cost_usd"));
         if (out.model() == null && result.path("modelUsage").isObject()) {

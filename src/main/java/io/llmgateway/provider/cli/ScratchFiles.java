@@ -21,15 +21,16 @@ public final class ScratchFiles implements AutoCloseable {
     /** Writes {@code content} to a new file readable only by this user and returns its absolute path. */
     public Path write(String prefix, String suffix, String content) {
         try {
-            Path file = Files.createTempFile(prefix, suffix,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Path file = Files.createTempFile(
+                    prefix, suffix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             files.add(file);
             Files.writeString(file, content, StandardCharsets.UTF_8);
             return file.toAbsolutePath();
         } catch (IOException | UnsupportedOperationException e) {
-            throw new GatewayException(ErrorCode.INTERNAL_ERROR,
-                    "Could not write a temporary file for the CLI (" + e.getClass().getSimpleName()
-                            + "); check that the temporary directory is writable.");
+            throw new GatewayException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "Could not write a temporary file for the CLI ("
+                            + e.getClass().getSimpleName() + "); check that the temporary directory is writable.");
         }
     }
 

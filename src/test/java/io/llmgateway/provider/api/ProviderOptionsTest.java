@@ -23,8 +23,23 @@ class ProviderOptionsTest {
 
     @Test
     void acceptsDeclaredValuesOfTheDeclaredTypes() {
-        ProviderOptions options = ProviderOptions.of(DECLARED, Map.of("mode", "b", "flag", true, "count", 3,
-                "price", 0.5, "list", List.of("x"), "map", Map.of("k", "v"), "schema", Map.of("type", "object")));
+        ProviderOptions options = ProviderOptions.of(
+                DECLARED,
+                Map.of(
+                        "mode",
+                        "b",
+                        "flag",
+                        true,
+                        "count",
+                        3,
+                        "price",
+                        0.5,
+                        "list",
+                        List.of("x"),
+                        "map",
+                        Map.of("k", "v"),
+                        "schema",
+                        Map.of("type", "object")));
         assertEquals("b", options.string("mode").orElseThrow());
         assertTrue(options.bool("flag").orElseThrow());
         assertEquals(3L, options.integer("count").orElseThrow());
@@ -45,12 +60,19 @@ class ProviderOptionsTest {
 
     @Test
     void rejectsUnknownNamesWrongTypesValuesOutsideTheChoiceAndNul() {
-        List<Map<String, Object>> bad = List.of(Map.of("other", "x"), Map.of("mode", "c"), Map.of("flag", "yes"),
-                Map.of("count", 1.5), Map.of("list", List.of(1)), Map.of("map", Map.of("k", 1)), Map.of("mode", 1),
-                Map.of("list", List.of("a\0b")), Map.of("map", Map.of("k\0", "v")));
+        List<Map<String, Object>> bad = List.of(
+                Map.of("other", "x"),
+                Map.of("mode", "c"),
+                Map.of("flag", "yes"),
+                Map.of("count", 1.5),
+                Map.of("list", List.of(1)),
+                Map.of("map", Map.of("k", 1)),
+                Map.of("mode", 1),
+                Map.of("list", List.of("a\0b")),
+                Map.of("map", Map.of("k\0", "v")));
         for (Map<String, Object> values : bad) {
-            GatewayException e = assertThrows(GatewayException.class, () -> ProviderOptions.of(DECLARED, values),
-                    values.toString());
+            GatewayException e =
+                    assertThrows(GatewayException.class, () -> ProviderOptions.of(DECLARED, values), values.toString());
             assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
         }
     }
@@ -58,9 +80,13 @@ class ProviderOptionsTest {
     @Test
     void limitsMustBePositive() {
         ProviderOptions options = ProviderOptions.of(DECLARED, Map.of("count", 0, "price", -1));
-        assertEquals(ErrorCode.INVALID_ARGUMENT,
-                assertThrows(GatewayException.class, () -> options.positiveInteger("count")).code());
-        assertEquals(ErrorCode.INVALID_ARGUMENT,
-                assertThrows(GatewayException.class, () -> options.positiveNumber("price")).code());
+        assertEquals(
+                ErrorCode.INVALID_ARGUMENT,
+                assertThrows(GatewayException.class, () -> options.positiveInteger("count"))
+                        .code());
+        assertEquals(
+                ErrorCode.INVALID_ARGUMENT,
+                assertThrows(GatewayException.class, () -> options.positiveNumber("price"))
+                        .code());
     }
 }

@@ -1,8 +1,5 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.CanonicalRequest;
-import io.llmgateway.provider.api.Continuation;
-import io.llmgateway.provider.api.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.Usage;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,34 +20,73 @@ class ClaudeCliTest {
 
     @Test
     void promptGoesOnStdinWithNoPositionalArgument() {
-        Invocation inv = claude.invocation(Samples.request(claude, "--help me", Continuation.fresh(), Map.of()),
-                new ScratchFiles());
+        Invocation inv = claude.invocation(
+                Samples.request(claude, "--help me", Continuation.fresh(), Map.of()), new ScratchFiles());
         assertEquals(List.of("-p", "--output-format=stream-json", "--verbose"), inv.arguments());
         assertEquals("--help me", inv.stdin(), "a leading-dash prompt never reaches argv");
-        assertEquals(Set.of("CLAUDECODE"), inv.environmentRemoved(), "a parent Claude Code's guard variable is dropped");
+        assertEquals(
+                Set.of("CLAUDECODE"), inv.environmentRemoved(), "a parent Claude Code's guard variable is dropped");
     }
 
     @Test
     void resumeFlagsAndOptionsAreAttachedToTheirOption() {
-        Invocation inv = claude.invocation(Samples.request(claude, "p", "opus", Continuation.resume("abc-123"), Map.of(
-                "permissionMode", "plan", "allowedTools", List.of("Bash(git *)", "Edit"),
-                "disallowedTools", List.of("WebFetch"), "addDir", List.of("/tmp"),
-                "appendSystemPrompt", "-be terse", "maxTurns", 3, "maxBudgetUsd", 0.5,
-                "mcpConfig", List.of("{\"mcpServers\":{}}"))), new ScratchFiles());
-        assertEquals(List.of("-p", "--output-format=stream-json", "--verbose", "--model=opus", "--permission-mode=plan",
-                "--allowed-tools=Bash(git *)", "--allowed-tools=Edit", "--disallowed-tools=WebFetch", "--add-dir=/tmp",
-                "--append-system-prompt=-be terse", "--max-turns=3", "--max-budget-usd=0.5", "--mcp-config={\"mcpServers\":{}}",
-                "--resume=abc-123"), inv.arguments());
+        Invocation inv = claude.invocation(
+                Samples.request(
+                        claude,
+                        "p",
+                        "opus",
+                        Continuation.resume("abc-123"),
+                        Map.of(
+                                "permissionMode",
+                                "plan",
+                                "allowedTools",
+                                List.of("Bash(git *)", "Edit"),
+                                "disallowedTools",
+                                List.of("WebFetch"),
+                                "addDir",
+                                List.of("/tmp"),
+                                "appendSystemPrompt",
+                                "-be terse",
+                                "maxTurns",
+                                3,
+                                "maxBudgetUsd",
+                                0.5,
+                                "mcpConfig",
+                                List.of("{\"mcpServers\":{}}"))),
+                new ScratchFiles());
+        assertEquals(
+                List.of(
+                        "-p",
+                        "--output-format=stream-json",
+                        "--verbose",
+                        "--model=opus",
+                        "--permission-mode=plan",
+                        "--allowed-tools=Bash(git *)",
+                        "--allowed-tools=Edit",
+                        "--disallowed-tools=WebFetch",
+                        "--add-dir=/tmp",
+                        "--append-system-prompt=-be terse",
+                        "--max-turns=3",
+                        "--max-budget-usd=0.5",
+                        "--mcp-config={\"mcpServers\":{}}",
+                        "--resume=abc-123"),
+                inv.arguments());
         assertTrue(claude.invocation(Samples.request(claude, "p", Continuation.latest(), Map.of()), new ScratchFiles())
-                .arguments().contains("--continue"));
+                .arguments()
+                .contains("--continue"));
     }
 
     @Test
     void rejectsRelativeOrMissingDirectoriesAndNonPositiveBudgets() {
-        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("addDir", List.of("relative")),
-                Map.of("addDir", List.of("/no/such/dir")), Map.of("maxBudgetUsd", 0), Map.of("maxTurns", 0))) {
-            GatewayException e = assertThrows(GatewayException.class, () -> claude.invocation(
-                    Samples.request(claude, "p", Continuation.fresh(), bad), new ScratchFiles()));
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("addDir", List.of("relative")),
+                Map.of("addDir", List.of("/no/such/dir")),
+                Map.of("maxBudgetUsd", 0),
+                Map.of("maxTurns", 0))) {
+            GatewayException e = assertThrows(
+                    GatewayException.class,
+                    () -> claude.invocation(
+                            Samples.request(claude, "p", Continuation.fresh(), bad), new ScratchFiles()));
             assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), bad.toString());
         }
     }
@@ -55,7 +94,8 @@ class ClaudeCliTest {
     @Test
     void parsesTheStreamJsonSample() {
         ParsedOutput out = claude.parse(Samples.read("claude-stream-json.jsonl"), "");
-        assertEquals("Hello from the fake Anthropic API (reply #5; 1 user message(s) in context; last user text: 'stream me')",
+        assertEquals(
+                "Hello from the fake Anthropic API (reply #5; 1 user message(s) in context; last user text: 'stream me')",
                 out.response());
         assertEquals("e5c9a5c0-e814-46ea-a4e2-71a3aaec3900", out.nativeSessionId());
         assertEquals("claude-opus-4-8[1m]", out.model());
@@ -116,9 +156,11 @@ class ClaudeCliTest {
 
     @Test
     void permissionDenialsBecomeAWarning() {
-        ParsedOutput out = claude.parse("{\"type\":\"result\",\"is_error\":false,\"result\":\"could not\",\"session_id\":\"s\","
-                + "\"permission_denials\":[{\"tool_name\":\"Bash\",\"tool_use_id\":\"t1\",\"tool_input\":{}},"
-                + "{\"tool_name\":\"Bash\"},{\"tool_name\":\"Write\"}]}", "");
+        ParsedOutput out = claude.parse(
+                "{\"type\":\"result\",\"is_error\":false,\"result\":\"could not\",\"session_id\":\"s\","
+                        + "\"permission_denials\":[{\"tool_name\":\"Bash\",\"tool_use_id\":\"t1\",\"tool_input\":{}},"
+                        + "{\"tool_name\":\"Bash\"},{\"tool_name\":\"Write\"}]}",
+                "");
         assertEquals(1, out.warnings().size());
         assertTrue(out.warnings().get(0).contains("Bash, Write"));
     }
@@ -126,11 +168,12 @@ class ClaudeCliTest {
     @Test
     void unknownSessionIsSessionNotFoundNamingTheDirectory() {
         CanonicalRequest request = Samples.request(claude, "p", Continuation.resume("0000-dead"), Map.of());
-        FinishedRun run = new FinishedRun(request, 1, "", "No conversation found with session ID: 0000-dead\n",
-                claude.parse("", ""));
+        FinishedRun run = new FinishedRun(
+                request, 1, "", "No conversation found with session ID: 0000-dead\n", claude.parse("", ""));
         ClassifiedFailure failure = claude.classify(run).orElseThrow();
         assertEquals(ErrorCode.SESSION_NOT_FOUND, failure.code());
         assertTrue(failure.message().contains("0000-dead") && failure.message().contains("/tmp"), failure.message());
-        assertTrue(claude.classify(new FinishedRun(request, 1, "", "other failure", claude.parse("", ""))).isEmpty());
+        assertTrue(claude.classify(new FinishedRun(request, 1, "", "other failure", claude.parse("", "")))
+                .isEmpty());
     }
 }

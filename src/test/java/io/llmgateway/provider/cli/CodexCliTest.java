@@ -1,8 +1,5 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.CanonicalRequest;
-import io.llmgateway.provider.api.Continuation;
-import io.llmgateway.provider.api.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.Usage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,29 +23,59 @@ class CodexCliTest {
 
     @Test
     void freshRunReadsThePromptFromStdin() {
-        Invocation inv = codex.invocation(Samples.request(codex, "-x", Continuation.fresh(), Map.of()), new ScratchFiles());
+        Invocation inv =
+                codex.invocation(Samples.request(codex, "-x", Continuation.fresh(), Map.of()), new ScratchFiles());
         assertEquals(List.of("exec", "--json", "--skip-git-repo-check", "-"), inv.arguments());
         assertEquals("-x", inv.stdin());
     }
 
     @Test
     void optionsPrecedeTheResumeSubcommandSoTheyApplyToResumedThreads() {
-        Invocation inv = codex.invocation(Samples.request(codex, "p", "gpt-5.5", Continuation.resume("01a2-thread"),
-                Map.of("sandboxMode", "workspace-write", "addDir", List.of("/tmp"), "profile", "ci",
-                        "configOverrides", Map.of("model_reasoning_effort", "\"high\""))), new ScratchFiles());
-        assertEquals(List.of("exec", "--json", "--skip-git-repo-check", "--model=gpt-5.5", "--sandbox=workspace-write",
-                "--add-dir=/tmp", "--profile=ci", "--config=model_reasoning_effort=\"high\"", "resume", "--", "01a2-thread", "-"),
+        Invocation inv = codex.invocation(
+                Samples.request(
+                        codex,
+                        "p",
+                        "gpt-5.5",
+                        Continuation.resume("01a2-thread"),
+                        Map.of(
+                                "sandboxMode",
+                                "workspace-write",
+                                "addDir",
+                                List.of("/tmp"),
+                                "profile",
+                                "ci",
+                                "configOverrides",
+                                Map.of("model_reasoning_effort", "\"high\""))),
+                new ScratchFiles());
+        assertEquals(
+                List.of(
+                        "exec",
+                        "--json",
+                        "--skip-git-repo-check",
+                        "--model=gpt-5.5",
+                        "--sandbox=workspace-write",
+                        "--add-dir=/tmp",
+                        "--profile=ci",
+                        "--config=model_reasoning_effort=\"high\"",
+                        "resume",
+                        "--",
+                        "01a2-thread",
+                        "-"),
                 inv.arguments());
-        List<String> latest = codex.invocation(Samples.request(codex, "p", Continuation.latest(), Map.of()),
-                new ScratchFiles()).arguments();
+        List<String> latest = codex.invocation(
+                        Samples.request(codex, "p", Continuation.latest(), Map.of()), new ScratchFiles())
+                .arguments();
         assertEquals(List.of("resume", "--last", "-"), latest.subList(latest.size() - 3, latest.size()));
     }
 
     @Test
     void configOverrideKeysAndValuesAreValidated() {
         for (Map<String, String> bad : List.of(Map.of("bad key", "1"), Map.of("a=b", "1"), Map.of("k", "two\nlines"))) {
-            GatewayException e = assertThrows(GatewayException.class, () -> codex.invocation(
-                    Samples.request(codex, "p", Continuation.fresh(), Map.of("configOverrides", bad)), new ScratchFiles()));
+            GatewayException e = assertThrows(
+                    GatewayException.class,
+                    () -> codex.invocation(
+                            Samples.request(codex, "p", Continuation.fresh(), Map.of("configOverrides", bad)),
+                            new ScratchFiles()));
             assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
         }
     }
@@ -54,11 +84,26 @@ class CodexCliTest {
     void outputSchemaIsWrittenToAPrivateTempFileDeletedAfterwards() throws Exception {
         Path file;
         try (ScratchFiles scratch = new ScratchFiles()) {
-            Invocation inv = codex.invocation(Samples.request(codex, "p", Continuation.fresh(), Map.of("outputSchema",
-                    Map.of("type", "object", "properties", Map.of("answer", Map.of("type", "string"))))), scratch);
-            String flag = inv.arguments().stream().filter(a -> a.startsWith("--output-schema=")).findFirst().orElseThrow();
+            Invocation inv = codex.invocation(
+                    Samples.request(
+                            codex,
+                            "p",
+                            Continuation.fresh(),
+                            Map.of(
+                                    "outputSchema",
+                                    Map.of(
+                                            "type",
+                                            "object",
+                                            "properties",
+                                            Map.of("answer", Map.of("type", "string"))))),
+                    scratch);
+            String flag = inv.arguments().stream()
+                    .filter(a -> a.startsWith("--output-schema="))
+                    .findFirst()
+                    .orElseThrow();
             file = Path.of(flag.substring("--output-schema=".length()));
-            assertEquals(JsonScan.parse("{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"}}}"),
+            assertEquals(
+                    JsonScan.parse("{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"}}}"),
                     JsonScan.parse(Files.readString(file)));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         }
@@ -68,7 +113,8 @@ class CodexCliTest {
     @Test
     void parsesTheHelloSample() {
         ParsedOutput out = codex.parse(Samples.read("codex-exec-json-hello.jsonl"), "");
-        assertEquals("Hello from the fake OpenAI Responses API (reply #1; 2 user message(s) in context; last user text: 'hello')",
+        assertEquals(
+                "Hello from the fake OpenAI Responses API (reply #1; 2 user message(s) in context; last user text: 'hello')",
                 out.response());
         assertEquals("01a20138-2e8e-70f0-a269-e150e5edbdcf", out.nativeSessionId());
         assertEquals(new Usage(11L, 7L, 0L, 0L), out.usage());
@@ -95,9 +141,11 @@ class CodexCliTest {
 
     @Test
     void failedTurnsCarryTheApiMessage() {
-        assertEquals("fake error 400 (invalid_request_error)",
+        assertEquals(
+                "fake error 400 (invalid_request_error)",
                 codex.parse(Samples.read("codex-exec-json-error400.jsonl"), "").error());
-        assertEquals("unexpected status 401 Unauthorized: fake error 401, url: http://127.0.0.1:18082/v1/responses",
+        assertEquals(
+                "unexpected status 401 Unauthorized: fake error 401, url: http://127.0.0.1:18082/v1/responses",
                 codex.parse(Samples.read("codex-exec-json-error401.jsonl"), "").error());
     }
 
@@ -108,15 +156,18 @@ class CodexCliTest {
                 + "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"ok\"}}\n"
                 + "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}\n";
         assertNull(codex.parse(retried, "").error());
-        assertEquals("Reconnecting... 1/5 (stream disconnected)",
-                codex.parse(retried.substring(0, retried.indexOf("{\"type\":\"item")), "").error());
+        assertEquals(
+                "Reconnecting... 1/5 (stream disconnected)",
+                codex.parse(retried.substring(0, retried.indexOf("{\"type\":\"item")), "")
+                        .error());
     }
 
     @Test
     void unknownThreadIsSessionNotFound() {
         CanonicalRequest request = Samples.request(codex, "p", Continuation.resume("nope"), Map.of());
-        ClassifiedFailure failure = codex.classify(new FinishedRun(request, 1, "",
-                "Error: no rollout found for thread id nope\n", codex.parse("", ""))).orElseThrow();
+        ClassifiedFailure failure = codex.classify(new FinishedRun(
+                        request, 1, "", "Error: no rollout found for thread id nope\n", codex.parse("", "")))
+                .orElseThrow();
         assertEquals(ErrorCode.SESSION_NOT_FOUND, failure.code());
         assertTrue(failure.message().contains("nope"));
     }

@@ -1,14 +1,14 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.CanonicalRequest;
-import io.llmgateway.provider.api.Continuation;
-import io.llmgateway.provider.api.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
+import io.llmgateway.provider.api.Usage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,27 +18,48 @@ class GeminiCliTest {
 
     @Test
     void promptOnStdinWithAnEmptyPromptFlagAndTrustByDefault() {
-        Invocation inv = gemini.invocation(Samples.request(gemini, "-v", Continuation.fresh(), Map.of()), new ScratchFiles());
+        Invocation inv =
+                gemini.invocation(Samples.request(gemini, "-v", Continuation.fresh(), Map.of()), new ScratchFiles());
         assertEquals(List.of("--output-format=stream-json", "--prompt=", "--skip-trust"), inv.arguments());
         assertEquals("-v", inv.stdin());
     }
 
     @Test
     void optionsAndResumeForms() {
-        Invocation inv = gemini.invocation(Samples.request(gemini, "p", "gemini-2.5-flash", Continuation.resume("uuid-1"),
-                Map.of("approvalMode", "auto_edit", "includeDirectories", List.of("/tmp", "/"), "trustWorkspace", false)),
+        Invocation inv = gemini.invocation(
+                Samples.request(
+                        gemini,
+                        "p",
+                        "gemini-2.5-flash",
+                        Continuation.resume("uuid-1"),
+                        Map.of(
+                                "approvalMode",
+                                "auto_edit",
+                                "includeDirectories",
+                                List.of("/tmp", "/"),
+                                "trustWorkspace",
+                                false)),
                 new ScratchFiles());
-        assertEquals(List.of("--output-format=stream-json", "--prompt=", "--model=gemini-2.5-flash",
-                "--approval-mode=auto_edit", "--include-directories=/tmp", "--include-directories=/", "--resume=uuid-1"),
+        assertEquals(
+                List.of(
+                        "--output-format=stream-json",
+                        "--prompt=",
+                        "--model=gemini-2.5-flash",
+                        "--approval-mode=auto_edit",
+                        "--include-directories=/tmp",
+                        "--include-directories=/",
+                        "--resume=uuid-1"),
                 inv.arguments());
         assertTrue(gemini.invocation(Samples.request(gemini, "p", Continuation.latest(), Map.of()), new ScratchFiles())
-                .arguments().contains("--resume=latest"));
+                .arguments()
+                .contains("--resume=latest"));
     }
 
     @Test
     void parsesTheStreamJsonSample() {
         ParsedOutput out = gemini.parse(Samples.read("gemini-stream-json.jsonl"), "");
-        assertEquals("Hello from the fake Gemini API (reply #11; 1 user message(s) in context; last user text: 'stream me')",
+        assertEquals(
+                "Hello from the fake Gemini API (reply #11; 1 user message(s) in context; last user text: 'stream me')",
                 out.response());
         assertEquals("c0b44541-a1d8-42fd-967d-3c6395ffc8bb", out.nativeSessionId());
         assertEquals(new Usage(22L, 14L, 0L, null), out.usage());
@@ -79,10 +100,16 @@ class GeminiCliTest {
         assertEquals(ErrorCode.CLI_ERROR, untrusted.code());
         assertTrue(untrusted.message().contains("trustWorkspace"));
 
-        assertEquals(ErrorCode.SESSION_NOT_FOUND, gemini.classify(run(
-                Samples.request(gemini, "p", Continuation.resume("x"), Map.of()), 42)).orElseThrow().code());
-        assertEquals(ErrorCode.SESSION_NOT_FOUND, gemini.classify(run(
-                Samples.request(gemini, "p", Continuation.latest(), Map.of()), 42)).orElseThrow().code());
+        assertEquals(
+                ErrorCode.SESSION_NOT_FOUND,
+                gemini.classify(run(Samples.request(gemini, "p", Continuation.resume("x"), Map.of()), 42))
+                        .orElseThrow()
+                        .code());
+        assertEquals(
+                ErrorCode.SESSION_NOT_FOUND,
+                gemini.classify(run(Samples.request(gemini, "p", Continuation.latest(), Map.of()), 42))
+                        .orElseThrow()
+                        .code());
         assertFalse(gemini.classify(run(fresh, 42)).isPresent(), "42 is any input error when not resuming");
 
         for (int exit : new int[] {41, 145, 147}) {

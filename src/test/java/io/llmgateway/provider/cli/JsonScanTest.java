@@ -12,23 +12,33 @@ class JsonScanTest {
 
     @Test
     void readsJsonLinesAndSkipsWarningLinesAroundThem() {
-        List<JsonNode> objects = JsonScan.objects("WARNING: something\n{\"a\":1}\nplain text {\"not\":\"at line start\"}\n"
-                + "  {\"b\":2}\r\n{broken\n{\"c\":3}");
-        assertEquals(List.of("{\"a\":1}", "{\"b\":2}", "{\"c\":3}"), objects.stream().map(JsonNode::toString).toList());
+        List<JsonNode> objects =
+                JsonScan.objects("WARNING: something\n{\"a\":1}\nplain text {\"not\":\"at line start\"}\n"
+                        + "  {\"b\":2}\r\n{broken\n{\"c\":3}");
+        assertEquals(
+                List.of("{\"a\":1}", "{\"b\":2}", "{\"c\":3}"),
+                objects.stream().map(JsonNode::toString).toList());
     }
 
     @Test
     void readsPrettyPrintedObjectsAfterStackTracesWithoutTheirNestedObjects() {
         List<JsonNode> objects = JsonScan.objects(Samples.read("gemini-json-error400.stderr"));
-        assertEquals(1, objects.size(), "the stack trace's '{ status: 400 }' is not JSON; nested objects are not separate");
-        assertEquals("01664613-141b-46e0-a1aa-51ba856d7cf4", objects.get(0).get("session_id").asText());
+        assertEquals(
+                1, objects.size(), "the stack trace's '{ status: 400 }' is not JSON; nested objects are not separate");
+        assertEquals(
+                "01664613-141b-46e0-a1aa-51ba856d7cf4",
+                objects.get(0).get("session_id").asText());
         assertEquals(400, objects.get(0).get("error").get("code").asInt());
     }
 
     @Test
     void readsObjectsThatFollowEachOtherOnOneLine() {
-        assertEquals(3, JsonScan.objects("{\"a\":{\"x\":[1,2]}} {\"b\":1}\n{\"c\":1}").size());
-        assertEquals(1, JsonScan.objects("{\"a\":1} trailing words {\"b\":1}").size(),
+        assertEquals(
+                3,
+                JsonScan.objects("{\"a\":{\"x\":[1,2]}} {\"b\":1}\n{\"c\":1}").size());
+        assertEquals(
+                1,
+                JsonScan.objects("{\"a\":1} trailing words {\"b\":1}").size(),
                 "after an object, other text ends the line");
     }
 
@@ -56,10 +66,14 @@ class JsonScanTest {
 
     @Test
     void unwrapsApiErrorsPassedThroughAsJsonText() {
-        assertEquals("fake error 400 (invalid_request_error)", JsonScan.apiErrorMessage(
-                "{\"error\": {\"message\": \"fake error 400\", \"type\": \"invalid_request_error\", \"code\": null}}"));
-        assertEquals("fake error 400 (INVALID_ARGUMENT)", JsonScan.apiErrorMessage(
-                "[API Error: {\"error\":{\"code\":400,\"message\":\"fake error 400\",\"status\":\"INVALID_ARGUMENT\"}}]"));
+        assertEquals(
+                "fake error 400 (invalid_request_error)",
+                JsonScan.apiErrorMessage(
+                        "{\"error\": {\"message\": \"fake error 400\", \"type\": \"invalid_request_error\", \"code\": null}}"));
+        assertEquals(
+                "fake error 400 (INVALID_ARGUMENT)",
+                JsonScan.apiErrorMessage(
+                        "[API Error: {\"error\":{\"code\":400,\"message\":\"fake error 400\",\"status\":\"INVALID_ARGUMENT\"}}]"));
         assertEquals("plain message", JsonScan.apiErrorMessage("plain message"));
         assertEquals("{not json}", JsonScan.apiErrorMessage("{not json}"));
     }

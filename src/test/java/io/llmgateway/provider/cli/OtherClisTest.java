@@ -1,7 +1,5 @@
 package io.llmgateway.provider.cli;
 
-import io.llmgateway.provider.api.CanonicalRequest;
-import io.llmgateway.provider.api.Continuation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.Json;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.Continuation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,13 +24,28 @@ class OtherClisTest {
 
     @Test
     void grokAttachesThePromptToDashP() {
-        Invocation inv = grok.invocation(Samples.request(grok, "--version please", "grok-4.5", Continuation.resume("s-1"),
-                Map.of("permissionMode", "acceptEdits", "maxTurns", 3)), new ScratchFiles());
-        assertEquals(List.of("-p=--version please", "--output-format=streaming-json", "--cwd=/tmp", "--model=grok-4.5",
-                "--permission-mode=acceptEdits", "--max-turns=3", "--resume=s-1"), inv.arguments());
+        Invocation inv = grok.invocation(
+                Samples.request(
+                        grok,
+                        "--version please",
+                        "grok-4.5",
+                        Continuation.resume("s-1"),
+                        Map.of("permissionMode", "acceptEdits", "maxTurns", 3)),
+                new ScratchFiles());
+        assertEquals(
+                List.of(
+                        "-p=--version please",
+                        "--output-format=streaming-json",
+                        "--cwd=/tmp",
+                        "--model=grok-4.5",
+                        "--permission-mode=acceptEdits",
+                        "--max-turns=3",
+                        "--resume=s-1"),
+                inv.arguments());
         assertNull(inv.stdin());
         assertTrue(grok.invocation(Samples.request(grok, "p", Continuation.latest(), Map.of()), new ScratchFiles())
-                .arguments().contains("--continue"));
+                .arguments()
+                .contains("--continue"));
     }
 
     @Test
@@ -42,21 +57,38 @@ class OtherClisTest {
         ParsedOutput single = grok.parse(Samples.read("constructed/grok-json.json"), "");
         assertEquals("done", single.response());
         assertEquals("019a8c2e-5555-7d3a-9c55-1e2f3a4b5c6d", single.nativeSessionId());
-        assertEquals("HTTP 400: model does not support reasoning effort",
-                grok.parse(Samples.read("constructed/grok-streaming-json-error.jsonl"), "").error());
+        assertEquals(
+                "HTTP 400: model does not support reasoning effort",
+                grok.parse(Samples.read("constructed/grok-streaming-json-error.jsonl"), "")
+                        .error());
         assertTrue(grok.emptySuccessExplanation().orElseThrow().contains("known Grok failure"));
     }
 
     @Test
     void vibeTakesTheModelFromTheEnvironmentAndDefaultsToAcceptEdits() {
-        Invocation inv = vibe.invocation(Samples.request(vibe, "-n", "mistral-medium-3.5", Continuation.fresh(), Map.of()),
-                new ScratchFiles());
-        assertEquals(List.of("-p=-n", "--output=json", "--workdir=/tmp", "--agent=accept-edits", "--trust"), inv.arguments());
+        Invocation inv = vibe.invocation(
+                Samples.request(vibe, "-n", "mistral-medium-3.5", Continuation.fresh(), Map.of()), new ScratchFiles());
+        assertEquals(
+                List.of("-p=-n", "--output=json", "--workdir=/tmp", "--agent=accept-edits", "--trust"),
+                inv.arguments());
         assertEquals(Map.of("VIBE_ACTIVE_MODEL", "mistral-medium-3.5"), inv.environmentChanges());
-        Invocation resumed = vibe.invocation(Samples.request(vibe, "p", Continuation.resume("9f3c"),
-                Map.of("agent", "plan", "maxTurns", 2, "maxPrice", 1.25, "trustWorkspace", false)), new ScratchFiles());
-        assertEquals(List.of("-p=p", "--output=json", "--workdir=/tmp", "--agent=plan", "--max-turns=2",
-                "--max-price=1.25", "--resume=9f3c"), resumed.arguments());
+        Invocation resumed = vibe.invocation(
+                Samples.request(
+                        vibe,
+                        "p",
+                        Continuation.resume("9f3c"),
+                        Map.of("agent", "plan", "maxTurns", 2, "maxPrice", 1.25, "trustWorkspace", false)),
+                new ScratchFiles());
+        assertEquals(
+                List.of(
+                        "-p=p",
+                        "--output=json",
+                        "--workdir=/tmp",
+                        "--agent=plan",
+                        "--max-turns=2",
+                        "--max-price=1.25",
+                        "--resume=9f3c"),
+                resumed.arguments());
         assertTrue(resumed.environmentChanges().isEmpty());
         assertFalse(vibe.reportsSessionId());
     }
@@ -66,17 +98,29 @@ class OtherClisTest {
         ParsedOutput out = vibe.parse(Samples.read("constructed/vibe-json.json"), "");
         assertEquals("There are two entries: README.md and src.", out.response());
         assertNull(out.nativeSessionId());
-        assertEquals("wrapped", vibe.parse("{\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"text\","
-                + "\"text\":\"wrapped\"}]}]}", "").response());
+        assertEquals(
+                "wrapped",
+                vibe.parse(
+                                "{\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"text\","
+                                        + "\"text\":\"wrapped\"}]}]}",
+                                "")
+                        .response());
         assertEquals("plain text reply", vibe.parse("plain text reply\n", "").response());
         assertEquals("", vibe.parse("", "").response());
     }
 
     @Test
     void devinPutsThePromptAfterEndOfOptions() {
-        Invocation inv = devin.invocation(Samples.request(devin, "-rf everything", "opus", Continuation.resume("d-1"),
-                Map.of("permissionMode", "accept-edits")), new ScratchFiles());
-        assertEquals(List.of("--model=opus", "--permission-mode=accept-edits", "--resume=d-1", "-p", "--", "-rf everything"),
+        Invocation inv = devin.invocation(
+                Samples.request(
+                        devin,
+                        "-rf everything",
+                        "opus",
+                        Continuation.resume("d-1"),
+                        Map.of("permissionMode", "accept-edits")),
+                new ScratchFiles());
+        assertEquals(
+                List.of("--model=opus", "--permission-mode=accept-edits", "--resume=d-1", "-p", "--", "-rf everything"),
                 inv.arguments());
         assertEquals("pong", devin.parse("pong\n", "").response());
         assertNull(devin.parse("pong\n", "").nativeSessionId());
@@ -85,13 +129,32 @@ class OtherClisTest {
 
     @Test
     void cursorPrintsStreamJsonAndTrustsByDefault() {
-        Invocation inv = cursor.invocation(Samples.request(cursor, "-h", Continuation.fresh(), Map.of()), new ScratchFiles());
-        assertEquals(List.of("--print", "--output-format=stream-json", "--workspace=/tmp", "--trust", "--", "-h"),
+        Invocation inv =
+                cursor.invocation(Samples.request(cursor, "-h", Continuation.fresh(), Map.of()), new ScratchFiles());
+        assertEquals(
+                List.of("--print", "--output-format=stream-json", "--workspace=/tmp", "--trust", "--", "-h"),
                 inv.arguments());
-        Invocation full = cursor.invocation(Samples.request(cursor, "p", "gpt-5.5-high", Continuation.resume("c-1"),
-                Map.of("force", true, "mode", "plan", "sandbox", "enabled", "trustWorkspace", false)), new ScratchFiles());
-        assertEquals(List.of("--print", "--output-format=stream-json", "--workspace=/tmp", "--model=gpt-5.5-high", "--force",
-                "--mode=plan", "--sandbox=enabled", "--resume=c-1", "--", "p"), full.arguments());
+        Invocation full = cursor.invocation(
+                Samples.request(
+                        cursor,
+                        "p",
+                        "gpt-5.5-high",
+                        Continuation.resume("c-1"),
+                        Map.of("force", true, "mode", "plan", "sandbox", "enabled", "trustWorkspace", false)),
+                new ScratchFiles());
+        assertEquals(
+                List.of(
+                        "--print",
+                        "--output-format=stream-json",
+                        "--workspace=/tmp",
+                        "--model=gpt-5.5-high",
+                        "--force",
+                        "--mode=plan",
+                        "--sandbox=enabled",
+                        "--resume=c-1",
+                        "--",
+                        "p"),
+                full.arguments());
     }
 
     @Test
@@ -106,8 +169,9 @@ class OtherClisTest {
 
     @Test
     void cursorNamesTheToolsOfItsClaudeStyleStreamAndGrokNamesNone() throws Exception {
-        JsonNode toolUse = Json.newMapper().readTree("{\"type\":\"assistant\",\"message\":{\"content\":["
-                + "{\"type\":\"text\",\"text\":\"x\"},{\"type\":\"tool_use\",\"name\":\"Edit\"}]}}");
+        JsonNode toolUse = Json.newMapper()
+                .readTree("{\"type\":\"assistant\",\"message\":{\"content\":["
+                        + "{\"type\":\"text\",\"text\":\"x\"},{\"type\":\"tool_use\",\"name\":\"Edit\"}]}}");
         assertEquals(Optional.of("Edit"), cursor.toolStarted(toolUse));
         assertEquals(Optional.empty(), grok.toolStarted(toolUse));
         assertEquals(Optional.empty(), cursor.toolStarted(Json.newMapper().readTree("{\"type\":\"result\"}")));
@@ -116,8 +180,9 @@ class OtherClisTest {
     @Test
     void cursorUntrustedWorkspaceNamesTrustWorkspace() {
         CanonicalRequest request = Samples.request(cursor, "p", Continuation.fresh(), Map.of("trustWorkspace", false));
-        ClassifiedFailure failure = cursor.classify(new FinishedRun(request, 1, "", "Workspace Trust Required: run with --trust",
-                cursor.parse("", ""))).orElseThrow();
+        ClassifiedFailure failure = cursor.classify(new FinishedRun(
+                        request, 1, "", "Workspace Trust Required: run with --trust", cursor.parse("", "")))
+                .orElseThrow();
         assertEquals(ErrorCode.CLI_ERROR, failure.code());
         assertTrue(failure.message().contains("trustWorkspace"));
     }

@@ -14,8 +14,7 @@ import java.util.Map;
 
 /** Test fixtures: CLI output samples and requests. */
 public final class Samples {
-    private Samples() {
-    }
+    private Samples() {}
 
     /** A file under src/test/resources/cli-samples. */
     public static String read(String name) {
@@ -29,14 +28,25 @@ public final class Samples {
         }
     }
 
-    public static CanonicalRequest request(ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
+    public static CanonicalRequest request(
+            ProviderCli provider, String prompt, Continuation continuation, Map<String, Object> options) {
         return request(provider, prompt, null, continuation, options);
     }
 
-    public static CanonicalRequest request(ProviderCli provider, String prompt, String model, Continuation continuation,
-            Map<String, Object> options) {
-        return new CanonicalRequest(prompt, model, null, continuation.isResume() ? continuation.nativeSessionId() : null,
-                false, continuation.kind() == Continuation.Kind.LATEST, Path.of("/tmp"), Duration.ofMinutes(30),
-                Duration.ofMinutes(10), null, ProviderOptions.of(provider.options(), options), Principal.LOCAL);
+    public static CanonicalRequest request(
+            ProviderCli provider, String prompt, String model, Continuation continuation, Map<String, Object> options) {
+        return new CanonicalRequest(
+                prompt,
+                model,
+                null,
+                continuation.isResume() ? continuation.nativeSessionId() : null,
+                false,
+                continuation.kind() == Continuation.Kind.LATEST,
+                Path.of("/tmp"),
+                Duration.ofMinutes(30),
+                Duration.ofMinutes(10),
+                null,
+                ProviderOptions.of(provider.options(), options),
+                Principal.LOCAL);
     }
 }
