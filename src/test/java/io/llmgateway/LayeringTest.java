@@ -66,6 +66,26 @@ class LayeringTest {
                     "services know nothing about MCP: tools map records to MCP shapes, transports (stdio, http) carry them");
 
     @ArchTest
+    static final ArchRule onlyExecStartsProcesses = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.llmgateway.exec")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName(ProcessBuilder.class.getName())
+            .because(
+                    "exec.ProcessExecutor is the one way to run a process (explicit environment, limits, whole-tree stop)");
+
+    @ArchTest
+    static final ArchRule onlyFilesLocksFiles = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.llmgateway.files")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName(java.nio.channels.FileLock.class.getName())
+            .because(
+                    "files.FileMutex is the one way to lock a file (one wait limit, the holder named, interrupts held)");
+
+    @ArchTest
     static final ArchRule theSupervisorJvmNeedsOnlyTheJdkAndSlf4j = classes()
             .that()
             .resideInAPackage("io.llmgateway.job.supervisor")
