@@ -1,7 +1,9 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.Placement;
 import io.llmgateway.workspace.PlacementRequest;
+import io.llmgateway.workspace.Placements;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +22,11 @@ final class PlacementArguments {
 
     private PlacementArguments() {}
 
-    static void addTo(Schemas.ObjectSchema schema) {
+    /** The arguments, for a provider that takes them ({@link Placements#appliesTo}). */
+    static void addTo(ProviderId cli, Schemas.ObjectSchema schema) {
+        if (!Placements.appliesTo(cli)) {
+            return;
+        }
         Map<String, Object> worktree = new LinkedHashMap<>();
         worktree.put("type", List.of("boolean", "object"));
         worktree.put(
@@ -43,7 +49,10 @@ final class PlacementArguments {
                 .optional(WORKTREE, worktree);
     }
 
-    static PlacementRequest request(Arguments args) {
+    static PlacementRequest request(ProviderId cli, Arguments args) {
+        if (!Placements.appliesTo(cli)) {
+            return PlacementRequest.NONE;
+        }
         String workspace = args.string(WORKSPACE).orElse(null);
         Object worktree = args.asMap().get(WORKTREE);
         if (worktree instanceof Map<?, ?> spec) {
@@ -84,7 +93,10 @@ final class PlacementArguments {
         }
     }
 
-    static Placement canonical(Arguments canonical) {
+    static Placement canonical(ProviderId cli, Arguments canonical) {
+        if (!Placements.appliesTo(cli)) {
+            return null;
+        }
         String workspace = canonical.string(WORKSPACE).orElse(null);
         Placement.Worktree worktree = null;
         if (canonical.asMap().get(WORKTREE) instanceof Map<?, ?> w) {

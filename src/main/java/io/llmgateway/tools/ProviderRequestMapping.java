@@ -39,7 +39,7 @@ final class ProviderRequestMapping {
                 args.string("correlationId").orElse(null),
                 optionValues(provider, args),
                 caller,
-                PlacementArguments.request(args));
+                PlacementArguments.request(provider.id(), args));
     }
 
     /** A canonical request as tool arguments: what the policy judges. */
@@ -75,7 +75,7 @@ final class ProviderRequestMapping {
                 canonical.string("correlationId").orElse(null),
                 ProviderOptions.of(provider.options(), optionValues(provider, canonical)),
                 caller,
-                PlacementArguments.canonical(canonical));
+                PlacementArguments.canonical(provider.id(), canonical));
     }
 
     /** A provider's result as the request tools return it (and llm_job_result shows it). */

@@ -114,7 +114,7 @@ public final class ProviderRequestTools {
                 .optional(
                         "correlationId",
                         Schemas.string("Echoed in the result and the gateway's log; generated if absent."));
-        PlacementArguments.addTo(schema);
+        PlacementArguments.addTo(provider.id(), schema);
         for (ProviderOption option : provider.options()) {
             schema.optional(option.name(), optionSchema(option));
         }

@@ -34,6 +34,14 @@ public final class Placements {
     }
 
     /**
+     * Whether {@code cli}'s requests take a gateway workspace and worktree: all but cursor, whose original has no
+     * worktree and whose {@code workspace} is Cursor's own {@code --workspace}.
+     */
+    public static boolean appliesTo(ProviderId cli) {
+        return cli != ProviderId.CURSOR;
+    }
+
+    /**
      * Where a request runs.
      *
      * @param workingDir the real directory the request runs in; null when it named none and is placed nowhere
@@ -56,6 +64,9 @@ public final class Placements {
             Function<String, Path> realDir,
             Path sessionDir,
             Supplier<Path> defaultDir) {
+        if (!appliesTo(cli)) {
+            return new Placed(workingDir == null ? null : realDir.apply(workingDir), null);
+        }
         Optional<Placement.Worktree> recorded = worktrees.recorded(session);
         Optional<WorkspaceRepo> workspace =
                 workspace(cli, request, session, workingDir == null && sessionDir == null && recorded.isEmpty());

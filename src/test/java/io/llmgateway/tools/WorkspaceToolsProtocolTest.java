@@ -3,6 +3,7 @@ package io.llmgateway.tools;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -309,5 +310,31 @@ class WorkspaceToolsProtocolTest {
                 call("codex_request", Map.of("prompt", "p", "workspace", "app", "workingDir", "sub", "worktree", true)),
                 "invalid_argument",
                 "omit workingDir");
+    }
+
+    @Test
+    void cursorTakesNoGatewayWorkspaceOrWorktreeAsInTheOriginal() throws IOException {
+        writeConfig("app");
+        start(Map.of());
+        for (JsonNode tool :
+                gw.client.request("tools/list", Map.of()).get("result").get("tools")) {
+            String name = tool.get("name").asText();
+            JsonNode properties = tool.get("inputSchema").get("properties");
+            if (name.startsWith("cursor_request")) {
+                assertFalse(properties.has("worktree"), name);
+                assertFalse(properties.has("workspace"), name + ": cursor's workspace is its own --workspace");
+            } else if (name.endsWith("_request") || name.endsWith("_request_async")) {
+                assertTrue(properties.has("worktree") && properties.has("workspace"), name);
+            }
+        }
+        JsonNode refused = gw.client.request(
+                "tools/call", Map.of("name", "cursor_request", "arguments", Map.of("prompt", "p", "worktree", true)));
+        assertEquals(-32602, refused.get("error").get("code").asInt(), refused.toString());
+        assertTrue(
+                refused.get("error").get("message").asText().contains("unknown argument 'worktree'"),
+                refused.toString());
+        assertFalse(fakes.hasRun(ProviderId.CURSOR));
+        ok(call("cursor_request", Map.of("prompt", "p")));
+        assertNotEquals(app, fakes.lastWorkingDir(ProviderId.CURSOR), "the default workspace is not cursor's");
     }
 }
