@@ -207,20 +207,31 @@ class WorktreeProtocolTest {
     @Test
     void twoSessionsInParallelInOneRepositoryEachGetTheirOwnCheckout() throws IOException {
         startGateway(Map.of());
-        int claude = gw.client.send(
-                "tools/call",
-                Map.of(
-                        "name",
-                        "claude_request",
-                        "arguments",
-                        Map.of("prompt", "FAKE_WRITE FAKE_GATE", "workingDir", repo.toString(), "worktree", true)));
-        int codex = gw.client.send(
-                "tools/call",
-                Map.of(
-                        "name",
-                        "codex_request",
-                        "arguments",
-                        Map.of("prompt", "FAKE_WRITE FAKE_GATE", "workingDir", repo.toString(), "worktree", true)));
+        List<Path> paths = runInParallel("claude_request", "codex_request");
+        assertEquals(List.of("written-by-claude"), writtenFiles(paths.get(0)));
+        assertEquals(List.of("written-by-codex"), writtenFiles(paths.get(1)));
+        assertEquals(paths.get(0), fakes.lastWorkingDir(ProviderId.CLAUDE));
+        assertEquals(paths.get(1), fakes.lastWorkingDir(ProviderId.CODEX));
+    }
+
+    @Test
+    void twoSessionsOfOneProviderInParallelInOneRepositoryEachGetTheirOwnCheckout() throws IOException {
+        startGateway(Map.of());
+        List<Path> paths = runInParallel("claude_request", "claude_request");
+        assertEquals(List.of("written-by-claude"), writtenFiles(paths.get(0)));
+        assertEquals(List.of("written-by-claude"), writtenFiles(paths.get(1)));
+    }
+
+    /**
+     * Two worktree requests on new sessions in {@code repo}, both held running (FAKE_GATE) until both have started
+     * and written a file into their directory: the worktrees they ran in, after checking they are two and the shared
+     * checkout is untouched.
+     */
+    private List<Path> runInParallel(String firstTool, String secondTool) throws IOException {
+        Map<String, Object> args =
+                Map.of("prompt", "FAKE_WRITE FAKE_GATE", "workingDir", repo.toString(), "worktree", true);
+        int first = gw.client.send("tools/call", Map.of("name", firstTool, "arguments", args));
+        int second = gw.client.send("tools/call", Map.of("name", secondTool, "arguments", args));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             try (Stream<Path> files = Files.list(state)) {
                 return files.filter(f -> f.getFileName().toString().startsWith("gate-waiting-"))
@@ -229,18 +240,22 @@ class WorktreeProtocolTest {
             }
         });
         Files.createFile(state.resolve("gate"));
-        JsonNode first = ok(gw.client.awaitResponse(claude).get("result"));
-        JsonNode second = ok(gw.client.awaitResponse(codex).get("result"));
-
-        Path firstPath = Path.of(first.get("worktree").get("path").asText());
-        Path secondPath = Path.of(second.get("worktree").get("path").asText());
+        JsonNode firstResult = ok(gw.client.awaitResponse(first).get("result"));
+        JsonNode secondResult = ok(gw.client.awaitResponse(second).get("result"));
+        assertNotEquals(
+                firstResult.get("sessionId").asText(),
+                secondResult.get("sessionId").asText(),
+                "two sessions");
+        Path firstPath = Path.of(firstResult.get("worktree").get("path").asText());
+        Path secondPath = Path.of(secondResult.get("worktree").get("path").asText());
         assertNotEquals(firstPath, secondPath);
-        assertEquals(List.of("written-by-claude"), writtenFiles(firstPath));
-        assertEquals(List.of("written-by-codex"), writtenFiles(secondPath));
         assertEquals(List.of(), writtenFiles(repo), "the shared checkout is untouched");
-        assertEquals(3, GitRepos.worktrees(repo).size());
-        assertEquals(firstPath, fakes.lastWorkingDir(ProviderId.CLAUDE));
-        assertEquals(secondPath, fakes.lastWorkingDir(ProviderId.CODEX));
+        assertEquals(
+                List.of(repo.toString(), firstPath.toString(), secondPath.toString()).stream()
+                        .sorted()
+                        .toList(),
+                GitRepos.worktrees(repo).stream().sorted().toList());
+        return List.of(firstPath, secondPath);
     }
 
     @Test
