@@ -302,7 +302,8 @@ public final class ProviderRequestService implements ProviderRuns {
                 context.idleTimeout(),
                 context.correlationId(),
                 ProviderOptions.none(),
-                context.owner());
+                context.owner(),
+                null);
     }
 
     /**

@@ -79,18 +79,11 @@ public final class WorkspaceTools {
                 Schemas.input()
                         .required("alias", aliasSchema("Registered workspace alias."))
                         .build(),
-                Schemas.output()
-                        .required("success", Schemas.bool(null))
-                        .required("workspace", workspaceSchema())
-                        .build(),
+                workspaceResultSchema(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(
                 definition,
-                call -> ToolResult.success(StructuredContent.object(
-                        "success",
-                        true,
-                        "workspace",
-                        workspace(workspaces.get(call.arguments().requiredString("alias"))))));
+                call -> workspaceResult(workspaces.get(call.arguments().requiredString("alias"))));
     }
 
     private GatewayTool create() {
@@ -107,10 +100,7 @@ public final class WorkspaceTools {
                         .optional("kind", Schemas.stringEnum(List.of("git", "folder"), "Default git."))
                         .optional("setDefault", Schemas.bool("Make it the default workspace (default false)."))
                         .build(),
-                Schemas.output()
-                        .required("success", Schemas.bool(null))
-                        .required("workspace", workspaceSchema())
-                        .build(),
+                workspaceResultSchema(),
                 ToolDefinition.hints(false, true, false, false));
         return new GatewayTool(definition, call -> {
             Arguments args = call.arguments();
@@ -121,16 +111,12 @@ public final class WorkspaceTools {
             WorkspaceRepo.Kind kind = args.string("kind").orElse("git").equals("folder")
                     ? WorkspaceRepo.Kind.FOLDER
                     : WorkspaceRepo.Kind.GIT;
-            return ToolResult.success(StructuredContent.object(
-                    "success",
-                    true,
-                    "workspace",
-                    workspace(workspaces.create(
-                            args.requiredString("alias"),
-                            args.requiredString("root"),
-                            slug,
-                            kind,
-                            args.bool("setDefault", false)))));
+            return workspaceResult(workspaces.create(
+                    args.requiredString("alias"),
+                    args.requiredString("root"),
+                    slug,
+                    kind,
+                    args.bool("setDefault", false)));
         });
     }
 
@@ -147,22 +133,25 @@ public final class WorkspaceTools {
                                 Schemas.string("Absolute path to an existing git repository under an allowed root."))
                         .optional("setDefault", Schemas.bool("Make it the default workspace (default false)."))
                         .build(),
-                Schemas.output()
-                        .required("success", Schemas.bool(null))
-                        .required("workspace", workspaceSchema())
-                        .build(),
+                workspaceResultSchema(),
                 ToolDefinition.hints(false, false, false, false));
         return new GatewayTool(definition, call -> {
             Arguments args = call.arguments();
-            return ToolResult.success(StructuredContent.object(
-                    "success",
-                    true,
-                    "workspace",
-                    workspace(workspaces.register(
-                            args.requiredString("alias"),
-                            args.requiredString("path"),
-                            args.bool("setDefault", false)))));
+            return workspaceResult(workspaces.register(
+                    args.requiredString("alias"), args.requiredString("path"), args.bool("setDefault", false)));
         });
+    }
+
+    /** What workspace_get, workspace_create and workspace_register_existing_repo return: the original's shape. */
+    private static ToolResult workspaceResult(WorkspaceService.WorkspaceView view) {
+        return ToolResult.success(StructuredContent.object("success", true, "workspace", workspace(view)));
+    }
+
+    private static Map<String, Object> workspaceResultSchema() {
+        return Schemas.output()
+                .required("success", Schemas.bool(null))
+                .required("workspace", workspaceSchema())
+                .build();
     }
 
     private static Map<String, Object> aliasSchema(String description) {

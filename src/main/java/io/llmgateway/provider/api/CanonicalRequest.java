@@ -49,36 +49,6 @@ public record CanonicalRequest(
         }
     }
 
-    /** Placed in no workspace or worktree. */
-    public CanonicalRequest(
-            String prompt,
-            String model,
-            String sessionId,
-            String nativeSessionId,
-            boolean createNewSession,
-            boolean resumeLatest,
-            Path workingDir,
-            Duration timeout,
-            Duration idleTimeout,
-            String correlationId,
-            ProviderOptions options,
-            Principal owner) {
-        this(
-                prompt,
-                model,
-                sessionId,
-                nativeSessionId,
-                createNewSession,
-                resumeLatest,
-                workingDir,
-                timeout,
-                idleTimeout,
-                correlationId,
-                options,
-                owner,
-                null);
-    }
-
     /** Which conversation the run continues. */
     public Continuation continuation() {
         return nativeSessionId != null

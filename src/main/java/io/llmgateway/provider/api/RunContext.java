@@ -45,30 +45,6 @@ public record RunContext(
         sessionMetadata = Map.copyOf(sessionMetadata);
     }
 
-    /** Without session metadata. */
-    public RunContext(
-            String sessionId,
-            Continuation continuation,
-            Path workingDir,
-            String model,
-            String correlationId,
-            Duration timeout,
-            Duration idleTimeout,
-            List<Path> scratchFiles,
-            Principal owner) {
-        this(
-                sessionId,
-                continuation,
-                workingDir,
-                model,
-                correlationId,
-                timeout,
-                idleTimeout,
-                scratchFiles,
-                owner,
-                Map.of());
-    }
-
     @JsonValue
     public Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>();
