@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
+import io.llmgateway.support.GitRepos;
 import io.llmgateway.support.HttpTestGateway;
 import io.llmgateway.support.RecordingHttpClient;
 import io.llmgateway.support.Survivors;
@@ -51,6 +52,9 @@ class HttpSdkClientTest {
     @TempDir
     Path wrappers;
 
+    @TempDir
+    Path projects;
+
     private HttpTestGateway gw;
     private String token;
 
@@ -68,6 +72,13 @@ class HttpSdkClientTest {
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
             env.put(cli.commandOverrideVariable(), wrapper.toString());
         }
+        env.put("LLM_GATEWAY_WORKSPACE_ADMIN", "1");
+        GitRepos.init(Files.createDirectory(projects.resolve("existing")));
+        Files.writeString(
+                dataDir.resolve("config.toml"),
+                "[workspaces]\n[[workspaces.allowed_roots]]\nalias = \"projects\"\npath = \"" + projects.toRealPath()
+                        + "\"\nallow_register_existing_git_repos = true\nallow_create_directories = true\n"
+                        + "allow_init_git_repos = true\n");
         env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
         env.put("LLM_GATEWAY_PROGRESS_DELAY_MS", "300");
         env.put("LLM_GATEWAY_PROGRESS_INTERVAL_MS", "300");
@@ -148,6 +159,17 @@ class HttpSdkClientTest {
             call.call("llm_job_result", Map.of("jobId", jobId), null);
             call.call("llm_job_list", Map.of(), null);
             call.call("llm_job_cancel", Map.of("jobId", jobId), null);
+            call.call("workspace_create", Map.of("alias", "made", "root", "projects", "slug", "made"), null);
+            call.call(
+                    "workspace_register_existing_repo",
+                    Map.of(
+                            "alias",
+                            "existing",
+                            "path",
+                            projects.resolve("existing").toString()),
+                    null);
+            call.call("workspace_get", Map.of("alias", "made"), null);
+            call.call("workspace_list", Map.of(), null);
             call.call("list_models", Map.of(), null);
             call.call("cli_versions", Map.of(), null);
             call.call("llm_process_health", Map.of(), null);
