@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.support.FakeClis;
-import io.llmgateway.support.GitRepos;
 import io.llmgateway.support.HttpTestGateway;
 import io.llmgateway.support.RecordingHttpClient;
 import io.llmgateway.support.Survivors;
+import io.llmgateway.support.WorkspaceCalls;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -72,13 +72,7 @@ class HttpSdkClientTest {
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
             env.put(cli.commandOverrideVariable(), wrapper.toString());
         }
-        env.put("LLM_GATEWAY_WORKSPACE_ADMIN", "1");
-        GitRepos.init(Files.createDirectory(projects.resolve("existing")));
-        Files.writeString(
-                dataDir.resolve("config.toml"),
-                "[workspaces]\n[[workspaces.allowed_roots]]\nalias = \"projects\"\npath = \"" + projects.toRealPath()
-                        + "\"\nallow_register_existing_git_repos = true\nallow_create_directories = true\n"
-                        + "allow_init_git_repos = true\n");
+        WorkspaceCalls.prepare(dataDir, projects, env);
         env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
         env.put("LLM_GATEWAY_PROGRESS_DELAY_MS", "300");
         env.put("LLM_GATEWAY_PROGRESS_INTERVAL_MS", "300");
@@ -159,17 +153,7 @@ class HttpSdkClientTest {
             call.call("llm_job_result", Map.of("jobId", jobId), null);
             call.call("llm_job_list", Map.of(), null);
             call.call("llm_job_cancel", Map.of("jobId", jobId), null);
-            call.call("workspace_create", Map.of("alias", "made", "root", "projects", "slug", "made"), null);
-            call.call(
-                    "workspace_register_existing_repo",
-                    Map.of(
-                            "alias",
-                            "existing",
-                            "path",
-                            projects.resolve("existing").toString()),
-                    null);
-            call.call("workspace_get", Map.of("alias", "made"), null);
-            call.call("workspace_list", Map.of(), null);
+            WorkspaceCalls.callAll((name, arguments) -> call.call(name, arguments, null), projects);
             call.call("list_models", Map.of(), null);
             call.call("cli_versions", Map.of(), null);
             call.call("llm_process_health", Map.of(), null);
