@@ -5,6 +5,7 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.cli.ProviderCli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,15 +88,16 @@ public final class JobTools {
                                         Schemas.string("The gateway session (gw-...) the request runs under.")))
                         .required("correlationId", Schemas.nullable(Schemas.string(null)))
                         .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
+                        .optional("worktreePath", Schemas.string("The worktree the job runs in (worktree requests)."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            JobService.Submission submission = jobs.submit(
-                    cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
-                    call.arguments().bool(FORCE_REFRESH, false));
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.Submission submission =
+                    jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(StructuredContent.object(
+            Map<String, Object> result = StructuredContent.object(
                     "success",
                     true,
                     "jobId",
@@ -109,7 +111,11 @@ public final class JobTools {
                     "correlationId",
                     job.correlationId(),
                     "deduplicated",
-                    submission.deduplicated()));
+                    submission.deduplicated());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put("worktreePath", request.placement().worktree().path().toString());
+            }
+            return ToolResult.success(result);
         });
     }
 

@@ -3,6 +3,7 @@ package io.llmgateway.tools;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
 import io.llmgateway.provider.ProviderRequestService;
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.provider.cli.ProviderRegistry;
@@ -50,17 +51,21 @@ public final class ProviderRequestTools {
                 outputSchema(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            JobService.SyncOutcome outcome = jobs.request(
-                    cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
-                    JobTools.progressOf(call),
-                    call.cancel());
-            if (outcome instanceof JobService.Completed completed) {
-                return ToolResult.success(
-                        ProviderRequestMapping.result(completed.result()),
-                        completed.result().response());
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.SyncOutcome outcome = jobs.request(cli, request, JobTools.progressOf(call), call.cancel());
+            Map<String, Object> result = outcome instanceof JobService.Completed completed
+                    ? ProviderRequestMapping.result(completed.result())
+                    : ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put(PlacementArguments.WORKTREE, PlacementArguments.resultField(request.placement()));
             }
-            return ToolResult.success(ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job()));
+            return outcome instanceof JobService.Completed completed
+                    ? ToolResult.success(
+                            result,
+                            PlacementArguments.replyPrefix(request.placement())
+                                    + completed.result().response())
+                    : ToolResult.success(result);
         });
     }
 
@@ -109,6 +114,7 @@ public final class ProviderRequestTools {
                 .optional(
                         "correlationId",
                         Schemas.string("Echoed in the result and the gateway's log; generated if absent."));
+        PlacementArguments.addTo(provider.id(), schema);
         for (ProviderOption option : provider.options()) {
             schema.optional(option.name(), optionSchema(option));
         }
@@ -167,6 +173,18 @@ public final class ProviderRequestTools {
                 .optional("jobId", Schemas.string("The job a deferred request continues as."))
                 .optional("pollWith", Schemas.string("The tool that reports the job: llm_job_status."))
                 .optional("message", Schemas.string(null))
+                .optional(PlacementArguments.WORKTREE, worktreeSchema())
+                .build();
+    }
+
+    /** Where a worktree request ran. */
+    static Map<String, Object> worktreeSchema() {
+        return Schemas.output()
+                .required(
+                        "path",
+                        Schemas.string("The worktree (also the reply's first line: [gateway] worktree=<path>)."))
+                .required("branch", Schemas.nullable(Schemas.string(null)))
+                .required("created", Schemas.bool("Made for this request, rather than the session's existing one."))
                 .build();
     }
 }
