@@ -30,6 +30,7 @@ class LayeringTest {
             "io.llmgateway.job",
             "io.llmgateway.policy",
             "io.llmgateway.model",
+            "io.llmgateway.workspace",
             "io.llmgateway.provider.cli",
             "io.llmgateway.provider.api",
             "io.llmgateway.job.supervisor",

@@ -30,7 +30,13 @@ import io.llmgateway.tools.RequestPathWarmUp;
 import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
+import io.llmgateway.tools.WorkspaceTools;
 import io.llmgateway.transport.StdioJsonRpcTransport;
+import io.llmgateway.workspace.Git;
+import io.llmgateway.workspace.Placements;
+import io.llmgateway.workspace.RegistryFiles;
+import io.llmgateway.workspace.WorkspaceService;
+import io.llmgateway.workspace.Worktrees;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -139,6 +145,9 @@ public final class Gateway implements AutoCloseable {
         ModelCatalog models = new ModelCatalog(config.environment());
         // The CLIs run with the gateway's environment: its secret-looking values are redacted from their output.
         SecretRedactor redactor = new SecretRedactor(config.environment());
+        Git git = new Git(probes, config.environment());
+        RegistryFiles registryFiles = new RegistryFiles(config.dataDir(), config.environment());
+        Worktrees worktrees = new Worktrees(git, config.dataDir());
         ProviderRequestService requests = new ProviderRequestService(
                 providers,
                 sessions,
@@ -149,12 +158,13 @@ public final class Gateway implements AutoCloseable {
                         config.maxOutputBytes(),
                         ProcessSpec.DEFAULT_KILL_GRACE),
                 models,
-                redactor);
+                redactor,
+                new Placements(registryFiles, worktrees, SessionService::newId));
 
         JobService jobs =
                 new JobService(config.dataDir(), config.jobs(), requests, new FileMutexes(), mapper, clock, redactor);
 
-        List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
+        List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions, worktrees).tools());
         List<ProviderRequestTools.RequestTool> requestTools =
                 new ProviderRequestTools(providers, requests, jobs).tools();
         requestTools.forEach(requestTool -> tools.add(requestTool.tool()));
@@ -165,6 +175,9 @@ public final class Gateway implements AutoCloseable {
                         new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
                         new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs))
                 .tools());
+        tools.addAll(
+                new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
+                        .tools());
         GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);

@@ -5,6 +5,7 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.cli.ProviderCli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,15 +83,16 @@ public final class JobTools {
                         .required("sessionId", Schemas.nullable(Schemas.string(null)))
                         .required("correlationId", Schemas.nullable(Schemas.string(null)))
                         .required("deduplicated", Schemas.bool("An earlier identical request's job was returned."))
+                        .optional("worktreePath", Schemas.string("The job's worktree (worktree requests)."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            JobService.Submission submission = jobs.submit(
-                    cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
-                    call.arguments().bool(FORCE_REFRESH, false));
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.Submission submission =
+                    jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(StructuredContent.object(
+            Map<String, Object> result = StructuredContent.object(
                     "success",
                     true,
                     "jobId",
@@ -104,7 +106,11 @@ public final class JobTools {
                     "correlationId",
                     job.correlationId(),
                     "deduplicated",
-                    submission.deduplicated()));
+                    submission.deduplicated());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put("worktreePath", request.placement().worktree().path().toString());
+            }
+            return ToolResult.success(result);
         });
     }
 

@@ -3,6 +3,7 @@ package io.llmgateway.tools;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
 import io.llmgateway.provider.ProviderRequestService;
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.provider.cli.ProviderRegistry;
@@ -52,17 +53,20 @@ public final class ProviderRequestTools {
                 outputSchema(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            JobService.SyncOutcome outcome = jobs.request(
-                    cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
-                    JobTools.progressOf(call),
-                    call.cancel());
-            if (outcome instanceof JobService.Completed completed) {
-                Map<String, Object> result = ProviderRequestMapping.result(completed.result());
-                return ToolResult.success(result, completed.result().response() + "\n\n" + sessionLine(result));
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.SyncOutcome outcome = jobs.request(cli, request, JobTools.progressOf(call), call.cancel());
+            Map<String, Object> result = outcome instanceof JobService.Completed completed
+                    ? ProviderRequestMapping.result(completed.result())
+                    : ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put(PlacementArguments.WORKTREE, PlacementArguments.resultField(request.placement()));
             }
-            Map<String, Object> deferred = ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job());
-            return ToolResult.success(deferred, deferred.get("message") + "\n\n" + sessionLine(deferred));
+            String text = outcome instanceof JobService.Completed completed
+                    ? PlacementArguments.replyPrefix(request.placement())
+                            + completed.result().response()
+                    : String.valueOf(result.get("message"));
+            return ToolResult.success(result, text + "\n\n" + sessionLine(result));
         });
     }
 
@@ -120,6 +124,7 @@ public final class ProviderRequestTools {
                 .optional("timeoutMs", Schemas.integer("Default 1,800,000."))
                 .optional("idleTimeoutMs", Schemas.integer("Stop after this long without output; default 600,000."))
                 .optional("correlationId", Schemas.string("Echoed in the result and log."));
+        PlacementArguments.addTo(provider.id(), schema);
         for (ProviderOption option : provider.options()) {
             schema.optional(option.name(), optionSchema(option));
         }
@@ -167,6 +172,18 @@ public final class ProviderRequestTools {
                 .optional("jobId", Schemas.string(null))
                 .optional("pollWith", Schemas.string(null))
                 .optional("message", Schemas.string(null))
+                .optional(PlacementArguments.WORKTREE, worktreeSchema())
+                .build();
+    }
+
+    /** Where a worktree request ran. */
+    static Map<String, Object> worktreeSchema() {
+        return Schemas.output()
+                .required(
+                        "path",
+                        Schemas.string("The worktree (also the reply's first line: [gateway] worktree=<path>)."))
+                .required("branch", Schemas.nullable(Schemas.string(null)))
+                .required("created", Schemas.bool("Made for this request, rather than the session's existing one."))
                 .build();
     }
 
