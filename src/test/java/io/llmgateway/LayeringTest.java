@@ -31,6 +31,7 @@ class LayeringTest {
             "io.llmgateway.policy",
             "io.llmgateway.model",
             "io.llmgateway.provider.cli",
+            "io.llmgateway.recorder",
             "io.llmgateway.provider.api",
             "io.llmgateway.job.supervisor",
             "io.llmgateway.store",
