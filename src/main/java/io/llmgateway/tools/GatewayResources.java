@@ -105,21 +105,6 @@ public final class GatewayResources {
                 .build();
         return List.of(
                 new McpServerFeatures.SyncResourceSpecification(
-                        usage,
-                        (exchange, request) -> policy.readResource(
-                                request.uri(),
-                                RecorderTools.USAGE_TOOL,
-                                reader(exchange),
-                                ADAPTER,
-                                GuardedCall.ofCanonical(
-                                        usageArguments(),
-                                        () -> json(
-                                                request.uri(),
-                                                unlessFailing(() -> RecorderTools.usage(
-                                                        recorder,
-                                                        reader(exchange),
-                                                        new Arguments(usageArguments()))))))),
-                new McpServerFeatures.SyncResourceSpecification(
                         all,
                         (exchange, request) -> policy.readResource(
                                 request.uri(),
@@ -137,7 +122,22 @@ public final class GatewayResources {
                                 reader(exchange),
                                 ADAPTER,
                                 GuardedCall.ofCanonical(
-                                        jobListArguments(), () -> readJobs(reader(exchange), request.uri())))));
+                                        jobListArguments(), () -> readJobs(reader(exchange), request.uri())))),
+                new McpServerFeatures.SyncResourceSpecification(
+                        usage,
+                        (exchange, request) -> policy.readResource(
+                                request.uri(),
+                                RecorderTools.USAGE_TOOL,
+                                reader(exchange),
+                                ADAPTER,
+                                GuardedCall.ofCanonical(
+                                        usageArguments(),
+                                        () -> json(
+                                                request.uri(),
+                                                unlessFailing(() -> RecorderTools.usage(
+                                                        recorder,
+                                                        reader(exchange),
+                                                        new Arguments(usageArguments()))))))));
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
