@@ -139,14 +139,15 @@ public final class FlightRecorder {
                 cli, context, durationMs, exitCode, "failed", e.code().wireName(), e.getMessage()));
     }
 
-    /** A prepared request will never be completed (cancelled, or its run never started). */
+    /** A prepared request will never be completed: cancelled, orphaned, or its run could not start. */
     public void abandoned(RunContext context) {
-        append(finishedWithout(null, context, null, null, "cancelled", null, null));
+        append(finishedWithout(null, context, null, null, "abandoned", null, null));
     }
 
     /** The newest request of {@code owner} with this correlation id, merged from its lines. */
     public Optional<RequestRecord> find(Principal owner, String correlationId) {
-        Map<String, RequestRecord> found = read(owner, line -> line.contains(correlationId), null, null);
+        String key = correlationIdField(correlationId);
+        Map<String, RequestRecord> found = read(owner, line -> line.startsWith(key), null, null);
         return Optional.ofNullable(found.get(correlationId));
     }
 
@@ -361,6 +362,15 @@ public final class FlightRecorder {
                         entry.correlationId(),
                         earlier == null || RequestRecord.STARTED.equals(entry.status()) ? entry : earlier.merge(entry));
             }
+        }
+    }
+
+    /** How a line of this request begins: correlationId is the record's first field, written as Jackson escapes it. */
+    private String correlationIdField(String correlationId) {
+        try {
+            return "{\"correlationId\":" + mapper.writeValueAsString(correlationId) + ",";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always serialises", e);
         }
     }
 

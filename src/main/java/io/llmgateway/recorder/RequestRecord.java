@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * with the fields its {@code finished} line adds. Text is redacted and bounded before it is stored.
  *
  * @param owner          the grant's stored owner (null is {@code local}, as on sessions and jobs)
- * @param status         {@code started}, then {@code completed}, {@code failed} or {@code cancelled}
+ * @param status         {@code started}, then {@code completed}, {@code failed} or {@code abandoned}
  * @param promptChars    the prompt's length; {@code prompt} only with LLM_GATEWAY_RECORD_PROMPTS=1
  * @param responseChars  the whole response's length; {@code response} may be cut ({@code responseTruncated})
  */
@@ -65,7 +65,7 @@ public record RequestRecord(
                 or(later.response, response));
     }
 
-    /** Whether the request has ended (completed, failed or cancelled). */
+    /** Whether the request has ended (completed, failed or abandoned). */
     public boolean finished() {
         return status != null && !STARTED.equals(status);
     }

@@ -126,7 +126,7 @@ class FlightRecorderTest {
     }
 
     @Test
-    void aFailedRunIsRecordedWithItsErrorAndAnAbandonedOneAsCancelled() {
+    void aFailedRunIsRecordedWithItsErrorAndAnAbandonedOneAsAbandoned() {
         FlightRecorder recorder = recorder(RecorderConfig.DEFAULTS);
         recorder.started(ProviderId.GEMINI, context("f-1", Principal.LOCAL), "p");
         recorder.failed(
@@ -144,7 +144,7 @@ class FlightRecorderTest {
         recorder.started(ProviderId.GEMINI, context("a-1", Principal.LOCAL), "p");
         recorder.abandoned(context("a-1", Principal.LOCAL));
         RequestRecord abandoned = recorder.find(Principal.LOCAL, "a-1").orElseThrow();
-        assertEquals("cancelled", abandoned.status());
+        assertEquals("abandoned", abandoned.status());
         assertEquals("gemini", abandoned.cli());
     }
 
@@ -271,6 +271,16 @@ class FlightRecorderTest {
         assertEquals("gemini", newest.cli());
         assertEquals("started", newest.status());
         assertNull(newest.response());
+    }
+
+    @Test
+    void aCorrelationIdWithCharactersJsonEscapesIsFoundAndAPrefixOfAnotherIsNot() {
+        FlightRecorder recorder = recorder(RecorderConfig.DEFAULTS);
+        String odd = "id \"quoted\" \\ back/slash ünï";
+        request(recorder, Principal.LOCAL, ProviderId.CLAUDE, odd, "m", 1.0, 1);
+        request(recorder, Principal.LOCAL, ProviderId.CLAUDE, "abc-long", "m", 1.0, 1);
+        assertEquals(odd, recorder.find(Principal.LOCAL, odd).orElseThrow().correlationId());
+        assertTrue(recorder.find(Principal.LOCAL, "abc").isEmpty());
     }
 
     private List<String> dayFileNames() throws Exception {
