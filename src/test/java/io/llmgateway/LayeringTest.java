@@ -32,6 +32,7 @@ class LayeringTest {
             "io.llmgateway.model",
             "io.llmgateway.workspace",
             "io.llmgateway.provider.cli",
+            "io.llmgateway.recorder",
             "io.llmgateway.provider.api",
             "io.llmgateway.job.supervisor",
             "io.llmgateway.store",

@@ -27,6 +27,7 @@ import io.llmgateway.provider.cli.ParsedOutput;
 import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.cli.ScratchFiles;
+import io.llmgateway.recorder.FlightRecorder;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
@@ -87,11 +88,13 @@ public final class ProviderRequestService implements ProviderRuns {
     private final ModelCatalog models;
     private final SecretRedactor redactor;
     private final Placements placements;
+    private final FlightRecorder recorder;
 
     /**
      * @param models     turns the gateway aliases list_models shows into the model names the CLIs get
      * @param redactor   removes secrets from everything a run's output contributes to a result or an error
      * @param placements settles the {@code workspace} and {@code worktree} arguments into the real directory
+     * @param recorder   records every request prepared here: started, then completed, failed or abandoned
      */
     public ProviderRequestService(
             ProviderRegistry registry,
@@ -99,8 +102,10 @@ public final class ProviderRequestService implements ProviderRuns {
             RequestSettings settings,
             ModelCatalog models,
             SecretRedactor redactor,
-            Placements placements) {
+            Placements placements,
+            FlightRecorder recorder) {
         this.registry = registry;
+        this.recorder = recorder;
         this.models = models;
         this.sessions = sessions;
         this.settings = settings;
@@ -215,6 +220,7 @@ public final class ProviderRequestService implements ProviderRuns {
                     scratch.files(),
                     owner,
                     workspaceMetadata(placement));
+            recorder.started(cli, context, request.prompt());
             return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
             scratch.close();
@@ -263,7 +269,11 @@ public final class ProviderRequestService implements ProviderRuns {
                     context.correlationId(),
                     result.durationMs(),
                     result.sessionId());
+            recorder.completed(context, result);
             return result;
+        } catch (GatewayException e) {
+            recorder.failed(cli, context, outcome.duration().toMillis(), outcome.exitCode(), e);
+            throw e;
         } finally {
             deleteScratchFiles(context);
         }
@@ -333,6 +343,7 @@ public final class ProviderRequestService implements ProviderRuns {
     /** Cleans up after a prepared request that will never run to completion (its scratch files). */
     @Override
     public void abandon(RunContext context) {
+        recorder.abandoned(context);
         deleteScratchFiles(context);
     }
 

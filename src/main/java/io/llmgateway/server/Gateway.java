@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.RecorderConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.Version;
 import io.llmgateway.exec.ProcessSpec;
@@ -15,6 +16,7 @@ import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.RequestSettings;
 import io.llmgateway.provider.cli.ProviderRegistry;
+import io.llmgateway.recorder.FlightRecorder;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
@@ -26,6 +28,7 @@ import io.llmgateway.tools.McpToolBinding;
 import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.ProviderRequestTools;
+import io.llmgateway.tools.RecorderTools;
 import io.llmgateway.tools.RequestPathWarmUp;
 import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
@@ -148,6 +151,14 @@ public final class Gateway implements AutoCloseable {
         Git git = new Git(probes, config.environment());
         RegistryFiles registryFiles = new RegistryFiles(config.dataDir(), config.environment());
         Worktrees worktrees = new Worktrees(git, config.dataDir());
+        FileMutexes mutexes = new FileMutexes();
+        FlightRecorder recorder = new FlightRecorder(
+                config.dataDir(),
+                RecorderConfig.fromEnvironment(config.environment()),
+                mutexes,
+                mapper,
+                clock,
+                redactor);
         ProviderRequestService requests = new ProviderRequestService(
                 providers,
                 sessions,
@@ -159,16 +170,17 @@ public final class Gateway implements AutoCloseable {
                         ProcessSpec.DEFAULT_KILL_GRACE),
                 models,
                 redactor,
-                new Placements(registryFiles, worktrees, SessionService::newId));
+                new Placements(registryFiles, worktrees, SessionService::newId),
+                recorder);
 
-        JobService jobs =
-                new JobService(config.dataDir(), config.jobs(), requests, new FileMutexes(), mapper, clock, redactor);
+        JobService jobs = new JobService(config.dataDir(), config.jobs(), requests, mutexes, mapper, clock, redactor);
 
         List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions, worktrees).tools());
         List<ProviderRequestTools.RequestTool> requestTools =
                 new ProviderRequestTools(providers, requests, jobs).tools();
         requestTools.forEach(requestTool -> tools.add(requestTool.tool()));
         tools.addAll(new JobTools(jobs).tools(requestTools));
+        tools.addAll(new RecorderTools(recorder, clock).tools());
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(
                         models,
@@ -178,7 +190,7 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(
                 new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
                         .tools());
-        GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
+        GatewayResources resources = new GatewayResources(sessions, jobs, recorder, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);

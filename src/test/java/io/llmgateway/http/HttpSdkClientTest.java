@@ -136,11 +136,16 @@ class HttpSdkClientTest {
             call.call("session_delete", Map.of("sessionId", sessionId), null);
             call.call("session_clear_all", Map.of("cli", "codex"), null);
             String jobId = null;
+            String claudeCorrelationId = null;
             for (String name : listed) {
                 if (name.endsWith("_request_async")) {
                     String id = (String) call.call(name, Map.of("prompt", "hello from " + name), null)
                             .get("jobId");
                     jobId = name.startsWith("claude") ? id : jobId;
+                    claudeCorrelationId = name.startsWith("claude")
+                            ? (String) call.call("llm_job_status", Map.of("jobId", id), null)
+                                    .get("correlationId")
+                            : claudeCorrelationId;
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -157,6 +162,8 @@ class HttpSdkClientTest {
             call.call("list_models", Map.of(), null);
             call.call("cli_versions", Map.of(), null);
             call.call("llm_process_health", Map.of(), null);
+            call.call("llm_request_result", Map.of("correlationId", claudeCorrelationId), null);
+            call.call("llm_usage", Map.of("days", 1), null);
             assertEquals(listed, called, "every listed tool was called");
             for (String quick : List.of(
                     "session_create",

@@ -107,6 +107,10 @@ class GatewayJarIT {
             call.call("list_models", Map.of());
             call.call("cli_versions", Map.of());
             call.call("llm_process_health", Map.of());
+            String correlationId =
+                    (String) call.call("llm_job_status", Map.of("jobId", jobId)).get("correlationId");
+            call.call("llm_request_result", Map.of("correlationId", correlationId));
+            call.call("llm_usage", Map.of("days", 7));
         }
         assertEquals(listed, called, "every listed tool was called");
     }

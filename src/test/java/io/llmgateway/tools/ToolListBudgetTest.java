@@ -67,7 +67,9 @@ class ToolListBudgetTest {
             "workspace_list", 2_100,
             "workspace_get", 1_400,
             "workspace_create", 1_850,
-            "workspace_register_existing_repo", 1_600);
+            "workspace_register_existing_repo", 1_600,
+            "llm_request_result", 1_250,
+            "llm_usage", 1_350);
 
     /** Bytes of one tool's definition (the largest was 4.7 KB before issue 15). */
     static final int PER_TOOL_BUDGET = 4_400;
