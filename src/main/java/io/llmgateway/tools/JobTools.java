@@ -6,6 +6,7 @@ import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderResult;
 import io.llmgateway.provider.api.Usage;
 import io.llmgateway.provider.cli.ProviderCli;
@@ -65,42 +66,38 @@ public final class JobTools {
         ProviderCli provider = requestTool.provider();
         ProviderId cli = provider.id();
         Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
+        // The sync tool, in the same list, describes each argument; the twin keeps their types only.
+        Map<String, Object> properties = new LinkedHashMap<>();
         @SuppressWarnings("unchecked")
-        Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) input.get("properties"));
-        properties.put(
-                FORCE_REFRESH,
-                Schemas.bool("Run again even if an identical request (same arguments, "
-                        + "directory and session) was submitted within the dedup window and is running or completed."));
+        Map<String, Map<String, Object>> syncProperties = (Map<String, Map<String, Object>>) input.get("properties");
+        syncProperties.forEach((name, schema) -> properties.put(name, Schemas.withoutDescription(schema)));
+        properties.put(FORCE_REFRESH, Schemas.bool("Run again even if an identical request is in the dedup window."));
         input.put("properties", properties);
         ToolDefinition definition = new ToolDefinition(
                 sync.name() + ASYNC_SUFFIX,
-                sync.title() == null ? null : sync.title() + " (async job)",
-                "Run a prompt through " + cli.displayName() + " like " + sync.name() + " (same arguments), but as a "
-                        + "durable background job: returns its jobId at once, and the CLI keeps running when the client "
-                        + "times out or the gateway restarts. Poll llm_job_status, read the reply with llm_job_result, "
-                        + "stop it with llm_job_cancel. An identical request within the dedup window returns the same "
-                        + "job unless forceRefresh is true.",
+                sync.title() == null ? null : sync.title() + " (job)",
+                "Runs " + cli.displayName() + " as " + sync.name() + " does (same arguments and risk: an agent that "
+                        + "edits files and runs commands) as a durable job: returns its jobId at once; survives client "
+                        + "timeouts and gateway restarts.",
                 input,
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("jobId", Schemas.string("job-<uuid>"))
+                        .required("jobId", Schemas.string(null))
                         .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
                         .required("cli", Schemas.string(null))
-                        .required(
-                                "sessionId",
-                                Schemas.nullable(
-                                        Schemas.string("The gateway session (gw-...) the request runs under.")))
+                        .required("sessionId", Schemas.nullable(Schemas.string(null)))
                         .required("correlationId", Schemas.nullable(Schemas.string(null)))
-                        .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
+                        .required("deduplicated", Schemas.bool("An earlier identical request's job was returned."))
+                        .optional("worktreePath", Schemas.string("The job's worktree (worktree requests)."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            JobService.Submission submission = jobs.submit(
-                    cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
-                    call.arguments().bool(FORCE_REFRESH, false));
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.Submission submission =
+                    jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(StructuredContent.object(
+            Map<String, Object> result = StructuredContent.object(
                     "success",
                     true,
                     "jobId",
@@ -114,7 +111,11 @@ public final class JobTools {
                     "correlationId",
                     job.correlationId(),
                     "deduplicated",
-                    submission.deduplicated()));
+                    submission.deduplicated());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put("worktreePath", request.placement().worktree().path().toString());
+            }
+            return ToolResult.success(result);
         });
     }
 
@@ -135,19 +136,13 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_status",
                 "Job status",
-                "Get the status of a job (queued, running, completed, failed, canceled, orphaned) with its timestamps, "
-                        + "exit code, bytes of output so far and a short progress line (event counts, last tool name).",
-                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                "Read-only: a job's status, times, exit code, output size and progress.",
+                Schemas.input().required("jobId", Schemas.string(null)).build(),
                 jobSchema()
                         .required("stdoutBytes", Schemas.integer(null))
                         .required("stderrBytes", Schemas.integer(null))
-                        .required(
-                                "progress",
-                                Schemas.nullable(
-                                        Schemas.string("Counts and tool names only, never prompt or reply text.")))
-                        .required(
-                                "queuePosition",
-                                Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
+                        .required("progress", Schemas.nullable(Schemas.string(null)))
+                        .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next.")))
                         .required("job", originalJobSchema().build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
@@ -168,27 +163,19 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_result",
                 "Job result",
-                "Read a job's output: for a finished job the parsed reply, session ids and usage exactly as the sync "
-                        + "request tool returns them (or the error), plus one page of the raw stdout or stderr. Large "
-                        + "output is read in pieces: pass the previous page's nextOffset as offset.",
+                "Read-only: a job's result as the sync tool gives it (or its error), the original's result, and a "
+                        + "page of stdout or stderr (nextOffset reads on).",
                 Schemas.input()
-                        .required("jobId", Schemas.string("job-<uuid>"))
-                        .optional(
-                                "stream",
-                                Schemas.stringEnum(
-                                        List.of("stdout", "stderr"), "Which output to page through (default stdout)."))
-                        .optional("offset", Schemas.integer("Byte offset to start at (default 0; use nextOffset)."))
+                        .required("jobId", Schemas.string(null))
+                        .optional("stream", Schemas.stringEnum(List.of("stdout", "stderr"), "Default stdout."))
+                        .optional("offset", Schemas.integer("Byte offset (default 0)."))
                         .optional(
                                 "maxChars",
-                                Schemas.integer("At most this many characters of output (default " + DEFAULT_PAGE_CHARS
-                                        + ", at most " + MAX_PAGE_CHARS + ")."))
+                                Schemas.integer("Page size (default " + DEFAULT_PAGE_CHARS + ", at most "
+                                        + MAX_PAGE_CHARS + ")."))
                         .build(),
                 jobSchema()
-                        .required(
-                                "result",
-                                objectSchema("The original gateway's job result: its job snapshot (as in "
-                                        + "llm_job_status) with the first maxChars of stdout and stderr, stdoutTruncated "
-                                        + "and stderrTruncated; once completed, also the sync request tool's result."))
+                        .required("result", Schemas.object(null))
                         .optional(
                                 "parsed",
                                 Schemas.output()
@@ -210,20 +197,15 @@ public final class JobTools {
                                                         .build())
                                         .required("model", Schemas.nullable(Schemas.string(null)))
                                         .build())
-                        .required(
-                                "error",
-                                Schemas.nullable(objectSchema(
-                                        "{errorCode, error, ...details} when failed, cancelled or orphaned.")))
+                        .required("error", Schemas.nullable(objectSchema("{errorCode, error, ...details}")))
                         .required(
                                 "output",
                                 Schemas.output()
                                         .required("stream", Schemas.string(null))
                                         .required("offset", Schemas.integer(null))
-                                        .required("nextOffset", Schemas.integer("Pass as offset to read on."))
-                                        .required("totalBytes", Schemas.integer("The stream's size so far."))
-                                        .required(
-                                                "complete",
-                                                Schemas.bool("The job is finished and this page reaches the end."))
+                                        .required("nextOffset", Schemas.integer(null))
+                                        .required("totalBytes", Schemas.integer(null))
+                                        .required("complete", Schemas.bool("Finished, and this page reaches the end."))
                                         .required("text", Schemas.string(null))
                                         .build())
                         .build(),
@@ -276,9 +258,9 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_cancel",
                 "Cancel job",
-                "Cancel a job: a queued job never starts; a running job's CLI and every process it started are killed, "
-                        + "from any gateway process. A finished job is left as it is.",
-                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                "Cancel a job: a queued one never starts; a running one's CLI and all it started are killed, from "
+                        + "any gateway. A finished job is left as it is.",
+                Schemas.input().required("jobId", Schemas.string(null)).build(),
                 jobSchema()
                         .required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null))
                         .build(),
@@ -296,20 +278,19 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_list",
                 "List jobs",
-                "List recent jobs, newest first, optionally filtered by status and provider.",
+                "List recent jobs, newest first, optionally filtered by status and provider. Read-only.",
                 Schemas.input()
-                        .optional("status", Schemas.stringEnum(JobStatus.wireNames(), "Only jobs in this status."))
-                        .optional("cli", SessionTools.cliSchema("Only jobs of this provider."))
+                        .optional("status", Schemas.stringEnum(JobStatus.wireNames(), null))
+                        .optional("cli", SessionTools.cliSchema(null))
                         .optional(
                                 "limit",
-                                Schemas.integer("Page size, default " + DEFAULT_LIST_LIMIT + ", at most "
-                                        + MAX_LIST_LIMIT + "."))
-                        .optional("offset", Schemas.integer("Number of jobs to skip."))
+                                Schemas.integer("Default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
+                        .optional("offset", Schemas.integer(null))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("total", Schemas.integer("Jobs matching the filter."))
-                        .required("jobs", Schemas.arrayOf(jobSchema().build(), "This page, newest first."))
+                        .required("jobs", Schemas.arrayOf(jobSchema().build(), null))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(
@@ -349,10 +330,10 @@ public final class JobTools {
                 .required("jobId", Schemas.string(null))
                 .required("cli", Schemas.string(null))
                 .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
-                .required("deferred", Schemas.bool("Started as a sync request that outlived the sync deadline."))
-                .required("createdAt", Schemas.string("ISO-8601 UTC"))
-                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
-                .required("finishedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                .required("deferred", Schemas.bool(null))
+                .required("createdAt", Schemas.string(null))
+                .required("startedAt", Schemas.nullable(Schemas.string(null)))
+                .required("finishedAt", Schemas.nullable(Schemas.string(null)))
                 .required("exitCode", Schemas.nullable(Schemas.integer(null)))
                 .required("sessionId", Schemas.nullable(Schemas.string(null)))
                 .required("correlationId", Schemas.nullable(Schemas.string(null)))

@@ -91,6 +91,33 @@ class HttpIsolationTest {
     }
 
     @Test
+    void theFlightRecorderShowsAndCountsOnlyTheCallersRequests() throws Exception {
+        alice.call("claude_request", Map.of("prompt", "alice asks", "correlationId", "same-correlation"));
+        JsonNode bobsLookup = bob.call("llm_request_result", Map.of("correlationId", "same-correlation"));
+        assertFalse(bobsLookup.get("success").asBoolean(), bobsLookup.toString());
+        assertEquals(
+                0, bob.call("llm_usage", Map.of()).get("totals").get("requests").asInt());
+
+        bob.call("claude_request", Map.of("prompt", "bob asks too", "correlationId", "same-correlation"));
+        JsonNode alices = alice.call("llm_request_result", Map.of("correlationId", "same-correlation"))
+                .get("request");
+        assertEquals("alice", alices.get("ownerPrincipal").asText());
+        assertEquals("alice asks".length(), alices.get("promptChars").asInt());
+        JsonNode bobs = bob.call("llm_request_result", Map.of("correlationId", "same-correlation"))
+                .get("request");
+        assertEquals("bob", bobs.get("ownerPrincipal").asText());
+        assertEquals("bob asks too".length(), bobs.get("promptChars").asInt());
+        assertEquals(
+                1,
+                alice.call("llm_usage", Map.of()).get("totals").get("requests").asInt());
+        JsonNode read = HttpMcp.messages(bob.post(bob.request("resources/read", Map.of("uri", "metrics://usage"))))
+                .get(0);
+        JsonNode metrics = Json.newMapper()
+                .readTree(read.get("result").get("contents").get(0).get("text").asText());
+        assertEquals(1, metrics.get("totals").get("requests").asInt(), metrics.toString());
+    }
+
+    @Test
     void everySessionToolSeesOnlyTheCallersSessions() {
         JsonNode alicesSession = alice.call("session_create", Map.of("cli", "claude", "description", "alice's"))
                 .get("session");

@@ -212,6 +212,12 @@ class JobToolsProtocolTest {
         assertEquals("deferred", deferred.get("status").asText());
         assertEquals("llm_job_status", deferred.get("pollWith").asText());
         String jobId = deferred.get("jobId").asText();
+        String text = response.get("content").get(0).get("text").asText();
+        String session = deferred.get("sessionId").isNull()
+                ? ""
+                : "session " + deferred.get("sessionId").asText() + " · ";
+        assertTrue(text.endsWith("\n[gateway] " + session + "claude · job " + jobId + " (deferred)"), text);
+        assertTrue(text.startsWith(deferred.get("message").asText()), text);
         JsonNode progress = gw.client.awaitMatching(
                 n -> "notifications/progress".equals(n.path("method").asText()), 1);
         assertNotNull(progress, "a call running past the progress delay reports progress");

@@ -239,9 +239,16 @@ class ProviderRequestProtocolTest {
                 "claude_request", Map.of("prompt", "hello", "workingDir", work.toString(), "correlationId", "corr-1"));
         assertFalse(result.get("isError").asBoolean());
         JsonNode s = result.get("structuredContent");
+        // A host that shows its model only text (Gemini CLI) still learns the session to continue.
         assertEquals(
-                s.get("response").asText(),
+                s.get("response").asText() + "\n\n[gateway] session "
+                        + s.get("sessionId").asText() + " · claude · "
+                        + String.format(
+                                java.util.Locale.ROOT,
+                                "%.1f s",
+                                s.get("durationMs").asLong() / 1000.0) + " · $0.0002",
                 result.get("content").get(0).get("text").asText());
+        assertFalse(s.get("response").asText().contains("[gateway]"), "structuredContent keeps the reply alone");
         assertEquals("claude", s.get("cli").asText());
         assertEquals("claude-fake-1", s.get("model").asText());
         assertEquals(11, s.get("usage").get("inputTokens").asInt());
