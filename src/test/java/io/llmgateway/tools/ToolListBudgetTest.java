@@ -71,13 +71,14 @@ class ToolListBudgetTest {
             "parsed", 700);
 
     /** Tools added after issue 15, each with its own budget (bytes). */
-    static final Map<String, Integer> LATER_TOOL_BUDGETS = Map.of(
-            "workspace_list", 2_100,
-            "workspace_get", 1_400,
-            "workspace_create", 1_850,
-            "workspace_register_existing_repo", 1_600,
-            "llm_request_result", 1_250,
-            "llm_usage", 1_350);
+    static final Map<String, Integer> LATER_TOOL_BUDGETS = Map.ofEntries(
+            Map.entry("workspace_list", 2_100),
+            Map.entry("workspace_get", 1_400),
+            Map.entry("workspace_create", 1_850),
+            Map.entry("workspace_register_existing_repo", 1_600),
+            Map.entry("llm_request_result", 1_250),
+            Map.entry("llm_usage", 1_350),
+            Map.entry("list_available_models", 700));
 
     /** Bytes of one tool's definition (the largest was 4.7 KB before issue 15). */
     static final int PER_TOOL_BUDGET = 4_400;
