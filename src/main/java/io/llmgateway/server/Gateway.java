@@ -3,6 +3,8 @@ package io.llmgateway.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.RecorderConfig;
+import io.llmgateway.contract.CliContracts;
+import io.llmgateway.contract.ContractProbe;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.Version;
 import io.llmgateway.exec.ProcessSpec;
@@ -20,6 +22,7 @@ import io.llmgateway.recorder.FlightRecorder;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
+import io.llmgateway.tools.ContractTools;
 import io.llmgateway.tools.GatewayResources;
 import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.JobTools;
@@ -186,6 +189,12 @@ public final class Gateway implements AutoCloseable {
                         models,
                         new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
                         new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs))
+                .tools());
+        CliContracts contracts = CliContracts.bundled(mapper);
+        tools.addAll(new ContractTools(
+                        contracts,
+                        new ContractProbe(contracts, config.environment(), config.probeTimeout(), probes, clock),
+                        clock)
                 .tools());
         tools.addAll(
                 new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))

@@ -78,7 +78,11 @@ class ToolListBudgetTest {
             Map.entry("workspace_register_existing_repo", 1_600),
             Map.entry("llm_request_result", 1_250),
             Map.entry("llm_usage", 1_350),
-            Map.entry("list_available_models", 700));
+            Map.entry("list_available_models", 700),
+            Map.entry("upstream_contracts", 1_300),
+            Map.entry("provider_subcommands_list", 1_100),
+            Map.entry("provider_subcommand_contract", 1_000),
+            Map.entry("provider_subcommand_drift", 1_300));
 
     /** Bytes of one tool's definition (the largest was 4.7 KB before issue 15). */
     static final int PER_TOOL_BUDGET = 4_400;
