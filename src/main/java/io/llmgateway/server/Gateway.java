@@ -12,6 +12,7 @@ import io.llmgateway.exec.RunGroup;
 import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.JobService;
 import io.llmgateway.model.ModelCatalog;
+import io.llmgateway.ops.CliUpgrader;
 import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.policy.PolicyGuard;
@@ -36,6 +37,7 @@ import io.llmgateway.tools.RequestPathWarmUp;
 import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
+import io.llmgateway.tools.UpgradeTools;
 import io.llmgateway.tools.WorkspaceTools;
 import io.llmgateway.transport.StdioJsonRpcTransport;
 import io.llmgateway.workspace.Git;
@@ -185,11 +187,13 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(new JobTools(jobs).tools(requestTools));
         tools.addAll(new RecorderTools(recorder, clock).tools());
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
+        ProviderProber prober = new ProviderProber(providers, probes, config.environment(), config.probeTimeout());
         tools.addAll(new OperationsTools(
                         models,
-                        new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
+                        prober,
                         new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs))
                 .tools());
+        tools.addAll(new UpgradeTools(new CliUpgrader(config.environment(), probes), prober).tools());
         CliContracts contracts = CliContracts.bundled(mapper);
         tools.addAll(new ContractTools(
                         contracts,
