@@ -203,7 +203,7 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(
                 new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
                         .tools());
-        GatewayResources resources = new GatewayResources(sessions, jobs, recorder, models, policy, mapper);
+        GatewayResources resources = new GatewayResources(sessions, jobs, recorder, models, policy, mapper, clock);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);

@@ -13,11 +13,13 @@ import io.llmgateway.policy.GuardedCall;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.policy.ToolCallAdapter;
 import io.llmgateway.recorder.FlightRecorder;
+import io.llmgateway.recorder.PerformanceSummary;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +38,9 @@ import java.util.function.Supplier;
  * each shows only the reading grant's own sessions and jobs. {@code metrics://usage} is the call of
  * {@code llm_usage} without a filter: the reading grant's tokens and cost over the recorder's retention.
  * {@code models://{cli}} (one resource per provider, as the original has them) is the call of {@code list_models}
- * for that cli, in the original's shape.
+ * for that cli, in the original's shape. {@code metrics://performance} (the original's counts, rates and average
+ * response time per provider, with latency percentiles) reads the flight recorder like metrics://usage, under
+ * its policy.
  */
 public final class GatewayResources {
     static final int MAX_SESSIONS = SessionTools.DEFAULT_LIST_LIMIT;
@@ -48,6 +52,7 @@ public final class GatewayResources {
     private static final String PROVIDER_SESSIONS = "sessions://";
     private static final String RECENT_JOBS_URI = "jobs://recent";
     private static final String USAGE_URI = "metrics://usage";
+    private static final String PERFORMANCE_URI = "metrics://performance";
     private static final String MODELS = "models://";
     static final String MODELS_TOOL = "list_models";
     /** MCP's "resource not found": also what a read the policy refuses gets, as its resource is not listed. */
@@ -74,6 +79,7 @@ public final class GatewayResources {
     private final JobService jobs;
     private final FlightRecorder recorder;
     private final ModelCatalog models;
+    private final Clock clock;
     private final PolicyGuard policy;
     private final ObjectMapper mapper;
 
@@ -83,11 +89,13 @@ public final class GatewayResources {
             FlightRecorder recorder,
             ModelCatalog models,
             PolicyGuard policy,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            Clock clock) {
         this.sessions = sessions;
         this.jobs = jobs;
         this.recorder = recorder;
         this.models = models;
+        this.clock = clock;
         this.policy = policy;
         this.mapper = mapper;
     }
@@ -147,10 +155,74 @@ public final class GatewayResources {
                                                         recorder,
                                                         reader(exchange),
                                                         new Arguments(usageArguments())))))))));
+        McpSchema.Resource performance = McpSchema.Resource.builder(PERFORMANCE_URI, "performance")
+                .title("Performance metrics")
+                .description("Request counts, success and failure rates, average and p50/p95/p99 response times "
+                        + "per provider, from the flight recorder (your requests, over its retention).")
+                .mimeType(JSON)
+                .build();
+        specifications.add(new McpServerFeatures.SyncResourceSpecification(
+                performance,
+                (exchange, request) -> policy.readResource(
+                        request.uri(),
+                        RecorderTools.USAGE_TOOL,
+                        reader(exchange),
+                        ADAPTER,
+                        GuardedCall.ofCanonical(
+                                usageArguments(),
+                                () -> json(
+                                        request.uri(),
+                                        performance(unlessFailing(() -> recorder.performance(reader(exchange)))))))));
         for (ProviderId provider : ProviderId.values()) {
             specifications.add(providerModels(provider));
         }
         return List.copyOf(specifications);
+    }
+
+    /** The original's performance snapshot (totals, rates, byTool), with latency percentiles beside the average. */
+    private Map<String, Object> performance(PerformanceSummary summary) {
+        PerformanceSummary.Figures t = summary.totals();
+        Map<String, Object> byTool = new LinkedHashMap<>();
+        for (PerformanceSummary.Figures f : summary.byProvider()) {
+            byTool.put(
+                    f.cli(),
+                    StructuredContent.object(
+                            "requestCount",
+                            f.requestCount(),
+                            "successCount",
+                            f.successCount(),
+                            "failureCount",
+                            f.failureCount(),
+                            "averageResponseTimeMs",
+                            f.averageResponseTimeMs(),
+                            "successRate",
+                            f.successRate(),
+                            "failureRate",
+                            f.failureRate(),
+                            "p50ResponseTimeMs",
+                            f.p50Ms(),
+                            "p95ResponseTimeMs",
+                            f.p95Ms(),
+                            "p99ResponseTimeMs",
+                            f.p99Ms(),
+                            "maxResponseTimeMs",
+                            f.maxMs()));
+        }
+        return StructuredContent.object(
+                "totalRequests",
+                t.requestCount(),
+                "totalSuccesses",
+                t.successCount(),
+                "totalFailures",
+                t.failureCount(),
+                "overallSuccessRate",
+                t.successRate(),
+                "overallFailureRate",
+                t.failureRate(),
+                "byTool",
+                byTool,
+                "generatedAt",
+                clock.instant().toString());
     }
 
     /** models://{cli}: one provider's models in the original's shape, read as the list_models call for that cli. */
@@ -202,7 +274,7 @@ public final class GatewayResources {
         return switch (resource.uri()) {
             case ALL_SESSIONS -> policy.allows(SESSIONS_TOOL, sessionListArguments(Optional.empty()));
             case RECENT_JOBS_URI -> policy.allows(JOBS_TOOL, jobListArguments());
-            case USAGE_URI -> policy.allows(RecorderTools.USAGE_TOOL, usageArguments());
+            case USAGE_URI, PERFORMANCE_URI -> policy.allows(RecorderTools.USAGE_TOOL, usageArguments());
             default ->
                 resource.uri().startsWith(MODELS)
                         ? ProviderId.fromWireName(resource.uri().substring(MODELS.length()))

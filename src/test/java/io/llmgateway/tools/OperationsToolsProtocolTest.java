@@ -187,7 +187,7 @@ class OperationsToolsProtocolTest {
         JsonNode resources =
                 gw.client.request("resources/list", Map.of()).get("result").get("resources");
         assertEquals(
-                List.of("jobs://recent", "metrics://usage", "sessions://all"),
+                List.of("jobs://recent", "metrics://performance", "metrics://usage", "sessions://all"),
                 uris(resources).stream()
                         .filter(uri -> !uri.startsWith("models://"))
                         .toList(),
