@@ -33,10 +33,12 @@ public final class FakeClis {
                             .getResource("/io/llmgateway/provider/fake/claude")
                             .toURI())
                     .getParent();
-            for (ProviderId cli : ProviderId.values()) {
-                // Maven copies resources without their executable bit.
-                Files.setPosixFilePermissions(
-                        scripts.resolve(cli.defaultCommand()), PosixFilePermissions.fromString("rwxr-xr-x"));
+            // Maven copies resources without their executable bit; `agy` is the name the original runs Gemini by.
+            for (String name : java.util.stream.Stream.concat(
+                            java.util.Arrays.stream(ProviderId.values()).map(ProviderId::defaultCommand),
+                            java.util.stream.Stream.of("agy"))
+                    .toList()) {
+                Files.setPosixFilePermissions(scripts.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             return new FakeClis(scripts, state);
         } catch (IOException e) {
