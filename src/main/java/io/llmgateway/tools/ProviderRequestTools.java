@@ -94,7 +94,8 @@ public final class ProviderRequestTools {
                                 + "default: the CLI's own."))
                 .optional(
                         "sessionId",
-                        Schemas.string("A gateway session (gw-...) or " + name + "'s own session id to continue."))
+                        Schemas.string("A gateway session (gw-..., or an imported bare id) or " + name
+                                + "'s own session id to continue."))
                 .optional("createNewSession", Schemas.bool("Start a new conversation on a new gateway session."))
                 .optional("resumeLatest", Schemas.bool("Continue " + name + "'s most recent conversation."))
                 .optional(

@@ -119,7 +119,10 @@ public final class SessionTools {
                 "Get gateway session",
                 "Get one gateway session record by ID.",
                 Schemas.input()
-                        .required("sessionId", Schemas.string("Gateway session id (gw-...)."))
+                        .required(
+                                "sessionId",
+                                Schemas.string(
+                                        "Gateway session id (gw-..., or the bare id of one imported from the original gateway)."))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
@@ -183,7 +186,10 @@ public final class SessionTools {
                 "Delete gateway session",
                 "Delete a gateway session record by ID.",
                 Schemas.input()
-                        .required("sessionId", Schemas.string("Gateway session id (gw-...)."))
+                        .required(
+                                "sessionId",
+                                Schemas.string(
+                                        "Gateway session id (gw-..., or the bare id of one imported from the original gateway)."))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
