@@ -208,7 +208,7 @@ public final class Main {
                   java -jar llm-cli-gateway.jar grant add NAME [--expires DAYS] [--json]
                                                            make a grant: prints its bearer token once
                   java -jar llm-cli-gateway.jar grant list [--json] | grant revoke NAME
-                  java -jar llm-cli-gateway.jar setup [--client claude-desktop|cursor|claude-code|codex|all]
+                  java -jar llm-cli-gateway.jar setup [--client claude-desktop|cursor|claude-code|codex|gemini|all]
                                                 [--write] [--print] [--json]
                                                            prepare the start-up archive and show (--write: merge,
                                                            with a backup) each host's server entry; --print --client X

@@ -3,15 +3,16 @@ package io.llmgateway.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.Json;
+import io.llmgateway.ops.ForwardedVariables;
 import io.llmgateway.ops.GatewayLaunch;
 import io.llmgateway.ops.HostClient;
 import io.llmgateway.ops.HostConfigFile;
+import io.llmgateway.ops.HostNotes;
 import io.llmgateway.ops.ServerEntry;
 import io.llmgateway.ops.StartupArchive;
 import io.llmgateway.ops.StartupArchive.ArchiveStatus;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ public final class SetupCommand {
         }
         StartupArchive archive = new StartupArchive(dataDir, GatewayLaunch.currentJava(), jar.get(), clock);
         if (options.has("--print")) {
-            out.println(json(entry(archive.launch(), clients.get(0)).toMap(), false));
+            out.println(
+                    json(entry(printableLaunch(archive, err), clients.get(0)).toMap(), false));
             return 0;
         }
         return setUp(archive, clients, options.has("--write"), options.has("--json"), out, err);
@@ -118,6 +120,26 @@ public final class SetupCommand {
         return failed ? 1 : 0;
     }
 
+    /**
+     * The launch {@code --print} shows: never one pointing at an archive that is missing or stale. Such an
+     * archive is made first; if that fails, the launch without it (a slower start) is printed, and stderr says so.
+     */
+    private GatewayLaunch printableLaunch(StartupArchive archive, PrintStream err) {
+        if (archive.status().fresh()) {
+            return archive.launch();
+        }
+        err.println("llm-cli-gateway setup: making the start-up archive first (" + archive.file() + ")");
+        try {
+            archive.refresh();
+            return archive.launch();
+        } catch (IOException e) {
+            err.println("llm-cli-gateway setup: could not make the start-up archive (" + e.getMessage()
+                    + "); the entry printed starts without it, at plain java -jar speed");
+            GatewayLaunch withArchive = archive.launch();
+            return new GatewayLaunch(withArchive.java(), withArchive.jar(), Optional.empty());
+        }
+    }
+
     private Map<String, Object> register(
             HostClient client, GatewayLaunch launch, boolean write, boolean onlyInstalled) {
         ServerEntry entry = entry(launch, client);
@@ -128,15 +150,17 @@ public final class SetupCommand {
         report.put("configFile", config.file().toString());
         report.put("entry", client.hostEntry(entry));
         report.put("snippet", config.manualSnippet(entry));
+        report.put("instruction", config.manualInstruction(entry));
+        report.put("notes", HostNotes.of(client, entry));
         report.put("written", false);
         if (!write) {
             return report;
         }
-        Path parent = config.file().toAbsolutePath().getParent();
-        if (onlyInstalled && !Files.isDirectory(parent)) {
+        if (onlyInstalled && !client.installed(env, osName)) {
             report.put(
                     "skipped",
-                    parent + " does not exist (not installed?); use --client " + client.id() + " to create it");
+                    client.displayName() + " does not look installed (" + client.installHint(env, osName)
+                            + "); use --client " + client.id() + " to create its config anyway");
             return report;
         }
         try {
@@ -151,7 +175,7 @@ public final class SetupCommand {
     }
 
     /** The entry every host gets: the launch, the data directory when it is not the default, and the host's extras. */
-    private ServerEntry entry(GatewayLaunch launch, HostClient client) {
+    ServerEntry entry(GatewayLaunch launch, HostClient client) {
         Map<String, String> entryEnv = new LinkedHashMap<>();
         String home = env.get("LLM_GATEWAY_HOME");
         if (home != null && !home.isBlank()) {
@@ -159,7 +183,9 @@ public final class SetupCommand {
             entryEnv.put("LLM_GATEWAY_HOME", dataDir.toString());
         }
         entryEnv.putAll(client.hostEnvironment(env));
-        return new ServerEntry(launch.java().toString(), launch.arguments(), entryEnv);
+        List<String> forwarded =
+                client.needsForwarding() ? ForwardedVariables.names(env, entryEnv.keySet()) : List.of();
+        return new ServerEntry(launch.java().toString(), launch.arguments(), entryEnv, forwarded);
     }
 
     private void printHuman(
@@ -184,23 +210,17 @@ public final class SetupCommand {
                         + (backup != null ? "; previous file saved as " + backup : "; file created"));
                 out.println("  Restart " + report.get("name") + " (or reload its MCP servers) to start using it.");
             } else {
-                out.println(indent(manualInstruction(report)));
+                out.println(indent(report.get("instruction").toString()));
                 out.println("  or let setup do it: java -jar " + launch.jar() + " setup --client "
                         + report.get("client") + " --write");
             }
+            if (!report.containsKey("skipped")) {
+                for (Object note : (List<?>) report.get("notes")) {
+                    out.println(indent("- " + note));
+                }
+            }
             out.println();
         }
-    }
-
-    private String manualInstruction(Map<String, Object> report) {
-        if ("claude-code".equals(report.get("client"))) {
-            return "run: claude mcp add-json --scope user " + ServerEntry.SERVER_NAME + " '"
-                    + json(report.get("entry"), false).replace("'", "'\\''") + "'";
-        }
-        if ("codex".equals(report.get("client"))) {
-            return "add to config.toml:\n" + report.get("snippet");
-        }
-        return "add under \"mcpServers\":\n" + report.get("snippet");
     }
 
     private static String indent(String text) {

@@ -81,8 +81,22 @@ public record GatewayConfig(
                 (int) EnvValues.positiveLong(env, "LLM_GATEWAY_MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES),
                 Duration.ofMillis(EnvValues.positiveLong(env, "LLM_GATEWAY_SHUTDOWN_DRAIN_MS", 1500)),
                 maxOutputBytes(env),
-                env,
+                withoutEmptyValues(env),
                 JobConfig.fromEnvironment(env));
+    }
+
+    /**
+     * An empty variable counts as unset: a host that expands {@code $NAME} of a variable it does not have
+     * (Gemini CLI) passes it empty, and a CLI must not take an empty API key for a configured one.
+     */
+    static Map<String, String> withoutEmptyValues(Map<String, String> env) {
+        Map<String, String> set = new java.util.HashMap<>();
+        env.forEach((name, value) -> {
+            if (value != null && !value.isEmpty()) {
+                set.put(name, value);
+            }
+        });
+        return set;
     }
 
     /** The probe timeout {@value #PROBE_TIMEOUT_VARIABLE} sets; IllegalArgumentException for a bad value. */

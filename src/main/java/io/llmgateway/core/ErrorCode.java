@@ -20,6 +20,12 @@ public enum ErrorCode {
     JOB_ORPHANED("job_orphaned"),
     POLICY_DENIED("policy_denied"),
     RATE_LIMITED("rate_limited"),
+    /** No registered workspace by that alias, or none selected where one is needed. */
+    WORKSPACE_NOT_FOUND("workspace_not_found"),
+    /** A workspace administration tool called without {@code LLM_GATEWAY_WORKSPACE_ADMIN=1}. */
+    WORKSPACE_ADMIN_REQUIRED("workspace_admin_required"),
+    /** A git command the gateway ran for a workspace or worktree failed, timed out or was refused. */
+    GIT_FAILED("git_failed"),
     INTERNAL_ERROR("internal_error");
 
     private final String wireName;

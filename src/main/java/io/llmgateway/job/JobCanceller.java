@@ -44,7 +44,7 @@ final class JobCanceller {
             if (current.status() == JobStatus.QUEUED) {
                 LaunchFiles.delete(store.files(id));
                 provider.abandon(current.context());
-                return current.ended(JobStatus.CANCELLED, clock.now(), null, JobFinalizer.cancelledError());
+                return current.ended(JobStatus.CANCELED, clock.now(), null, JobFinalizer.cancelledError());
             }
             return current.status() == JobStatus.RUNNING && !current.cancelRequested()
                     ? current.withCancelRequested()

@@ -138,7 +138,7 @@ final class JobFinalizer {
     private JobRecord finalState(JobRecord current, ProcessOutcome outcome) {
         Integer exitCode = outcome.reportedExitCode();
         if (current.cancelRequested() || outcome.termination() == Termination.CANCELLED) {
-            return current.ended(JobStatus.CANCELLED, clock.now(), exitCode, cancelledError());
+            return current.ended(JobStatus.CANCELED, clock.now(), exitCode, cancelledError());
         }
         try {
             return current.completed(
@@ -175,7 +175,7 @@ final class JobFinalizer {
             provider.abandon(current.context());
             if (current.cancelRequested()) {
                 // Cancelled before its supervisor could handle the signal (it was still starting).
-                return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
+                return current.ended(JobStatus.CANCELED, clock.now(), null, cancelledError());
             }
             LOG.info("Job {} is orphaned", id);
             return current.ended(
@@ -249,7 +249,7 @@ final class JobFinalizer {
      */
     private JobRecord finishedWithoutStatus(JobRecord current, Optional<RecordedCli> cli) throws IOException {
         if (current.cancelRequested()) {
-            return current.ended(JobStatus.CANCELLED, clock.now(), null, cancelledError());
+            return current.ended(JobStatus.CANCELED, clock.now(), null, cancelledError());
         }
         Duration ran =
                 Duration.between(current.startedAt() != null ? current.startedAt() : current.createdAt(), clock.now());

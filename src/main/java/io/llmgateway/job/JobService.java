@@ -122,7 +122,15 @@ public final class JobService implements AutoCloseable {
     public record OutputPage(
             String stream, long offset, long nextOffset, long totalBytes, boolean complete, String text) {}
 
-    public record JobResult(JobRecord job, OutputPage output) {}
+    /**
+     * @param output     the page asked for
+     * @param stdoutHead the first maxChars of stdout, and {@code stderrHead} of stderr (the original gateway's
+     *                   {@code result.stdout}/{@code stderr})
+     */
+    public record JobResult(JobRecord job, OutputPage output, StreamHead stdoutHead, StreamHead stderrHead) {}
+
+    /** The first maxChars of a stream, or (page null) why it cannot be read. */
+    public record StreamHead(OutputPage page, String unreadable) {}
 
     public record JobPage(int total, List<JobRecord> jobs) {}
 
@@ -175,10 +183,28 @@ public final class JobService implements AutoCloseable {
     public JobResult result(Principal owner, String id, String stream, long offset, int maxChars) {
         JobRecord job = finalizer.refreshAndDispatch(owned(owner, id));
         JobFiles files = store.files(id);
-        Path file = "stderr".equals(stream) ? files.stderr() : files.stdout();
-        OutputPage page = orStoreUnavailable(() ->
-                OutputPages.read(file, stream, offset, maxChars, job.status().isTerminal(), redactor));
-        return new JobResult(job, page);
+        boolean finished = job.status().isTerminal();
+        return orStoreUnavailable(() -> new JobResult(
+                job,
+                OutputPages.read(
+                        "stderr".equals(stream) ? files.stderr() : files.stdout(),
+                        stream,
+                        offset,
+                        maxChars,
+                        finished,
+                        redactor),
+                head(files.stdout(), "stdout", maxChars, finished),
+                head(files.stderr(), "stderr", maxChars, finished)));
+    }
+
+    /** A stream's head; one that cannot be read (e.g. a planted link) says why instead of failing the other page. */
+    private StreamHead head(Path file, String stream, int maxChars, boolean finished) {
+        try {
+            return new StreamHead(
+                    orStoreUnavailable(() -> OutputPages.read(file, stream, 0, maxChars, finished, redactor)), null);
+        } catch (GatewayException e) {
+            return new StreamHead(null, e.getMessage());
+        }
     }
 
     public JobPage list(Principal owner, Optional<JobStatus> status, Optional<ProviderId> cli, int limit, int offset) {

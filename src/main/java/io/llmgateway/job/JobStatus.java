@@ -16,9 +16,12 @@ public enum JobStatus {
     /** The CLI failed, timed out, produced too much output or could not be started. */
     FAILED,
     /** Stopped before it finished: by llm_job_cancel, or because the gateway running a deferred request exited. */
-    CANCELLED,
+    CANCELED,
     /** Its process disappeared without an exit status (e.g. killed while no gateway ran); output is kept. */
     ORPHANED;
+
+    /** The original's spelling is {@code canceled}; 0.1.0 of this gateway wrote this one. */
+    private static final String LEGACY_CANCELLED = "cancelled";
 
     private static final List<String> WIRE_NAMES =
             Arrays.stream(values()).map(JobStatus::wireName).toList();
@@ -31,7 +34,11 @@ public enum JobStatus {
         return this != QUEUED && this != RUNNING;
     }
 
+    /** Also reads {@code cancelled}, the spelling job.json files of 0.1.0 hold. */
     public static Optional<JobStatus> fromWireName(String value) {
+        if (LEGACY_CANCELLED.equals(value)) {
+            return Optional.of(CANCELED);
+        }
         return Arrays.stream(values()).filter(s -> s.wireName().equals(value)).findFirst();
     }
 

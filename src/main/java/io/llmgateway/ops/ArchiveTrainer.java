@@ -2,6 +2,7 @@ package io.llmgateway.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.core.Json;
+import io.llmgateway.core.ProviderId;
 import io.llmgateway.exec.ProcessExecutor;
 import io.llmgateway.exec.ProcessOutcome;
 import io.llmgateway.exec.RunLimits;
@@ -32,12 +33,31 @@ final class ArchiveTrainer {
 
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
-    /** Tools called during training, with their arguments; unknown tools are simply answered with an error. */
+    /**
+     * Tools called during training, with their arguments: the first call of every kind a host makes, so that
+     * its classes (and on JDK 25 its method profiles) are in the archive. Calls that fail (an unknown id, a
+     * provider CLI that prints nothing) train the error paths. Unknown tools are simply answered with an error.
+     */
     private static final List<Map<String, Object>> TRAINING_CALLS = List.of(
             Map.of("name", "session_create", "arguments", Map.of("cli", "claude", "description", "training")),
+            Map.of("name", "session_create", "arguments", Map.of("cli", "codex", "setAsActive", false)),
             Map.of("name", "session_list", "arguments", Map.of()),
+            Map.of("name", "session_get", "arguments", Map.of("sessionId", "gw-training-unknown")),
+            Map.of(
+                    "name",
+                    "session_set_active",
+                    "arguments",
+                    Map.of("cli", "codex", "sessionId", "gw-training-unknown")),
+            Map.of("name", "session_delete", "arguments", Map.of("sessionId", "gw-training-unknown")),
+            Map.of("name", "claude_request", "arguments", Map.of("prompt", "training", "createNewSession", true)),
+            Map.of("name", "codex_request", "arguments", Map.of("prompt", "training", "model", "unknown")),
+            Map.of("name", "llm_job_list", "arguments", Map.of()),
+            Map.of("name", "llm_job_status", "arguments", Map.of("jobId", "job-training-unknown")),
+            Map.of("name", "llm_job_result", "arguments", Map.of("jobId", "job-training-unknown")),
+            Map.of("name", "session_list", "arguments", Map.of("limit", -1)),
             Map.of("name", "list_models", "arguments", Map.of()),
-            Map.of("name", "llm_process_health", "arguments", Map.of()));
+            Map.of("name", "llm_process_health", "arguments", Map.of()),
+            Map.of("name", "session_clear_all", "arguments", Map.of()));
 
     private ArchiveTrainer() {}
 
@@ -49,16 +69,21 @@ final class ArchiveTrainer {
      * @throws IOException when the session fails, times out, or no archive was written; the message
      *                     carries the end of the child's stderr
      */
-    static void train(GatewayLaunch launch, Path dumpTo, Path scratchDir, Duration timeout) throws IOException {
+    static void train(GatewayLaunch launch, Path dumpTo, boolean aotCache, Path scratchDir, Duration timeout)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(launch.java().toString());
-        command.addAll(launch.trainingArguments(dumpTo));
+        command.addAll(launch.trainingArguments(dumpTo, aotCache));
         // This process's environment, without the user's gateway settings (policy, limits, data directory): the
         // session must not depend on them.
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.keySet().removeIf(name -> name.startsWith("LLM_GATEWAY_"));
         environment.put("LLM_GATEWAY_HOME", scratchDir.resolve("data").toString());
         environment.put("LLM_GATEWAY_SHUTDOWN_DRAIN_MS", Long.toString(timeout.toMillis()));
+        // The request tools run a provider CLI: here one that prints nothing and exits, so no model is asked.
+        for (ProviderId provider : ProviderId.values()) {
+            environment.put(provider.commandOverrideVariable(), "true");
+        }
         Session session = session();
         ProcessOutcome outcome = ProcessExecutor.command(command)
                 .environment(environment)

@@ -45,7 +45,7 @@ public final class ArchiveUpkeep {
             return;
         }
         StartupArchive archive = new StartupArchive(dataDir, GatewayLaunch.currentJava(), jar.get(), clock);
-        String flag = "-XX:SharedArchiveFile=" + archive.file();
+        String flag = archive.launch().archiveFlag().orElseThrow();
         if (!ManagementFactory.getRuntimeMXBean().getInputArguments().contains(flag)) {
             return;
         }

@@ -13,7 +13,8 @@ import java.util.Optional;
  * How an agent host starts the gateway: a Java executable, JVM flags and {@code -jar <jar>}. The flags
  * are tuned for a short-lived, I/O-bound stdio server that must answer {@code initialize} quickly.
  *
- * @param archive the class-data-sharing archive to map at start-up, if any
+ * @param archive the start-up archive to map, if any: an AOT cache ({@code .aot}, JDK 25+: classes loaded
+ *                and linked, plus method profiles) or else a dynamic class-data-sharing archive ({@code .jsa})
  */
 public record GatewayLaunch(Path java, Path jar, Optional<Path> archive) {
 
@@ -36,9 +37,14 @@ public record GatewayLaunch(Path java, Path jar, Optional<Path> archive) {
     public List<String> arguments() {
         List<String> args = new ArrayList<>();
         archive.ifPresent(file -> {
-            args.add("-XX:SharedArchiveFile=" + file);
-            // Use the archive when it matches the jar and the JVM; otherwise start without it.
-            args.add("-Xshare:auto");
+            if (isAotCache(file)) {
+                // Used when it matches the jar, the JVM and these flags; otherwise the JVM starts without it.
+                args.add("-XX:AOTCache=" + file);
+            } else {
+                args.add("-XX:SharedArchiveFile=" + file);
+                // Use the archive when it matches the jar and the JVM; otherwise start without it.
+                args.add("-Xshare:auto");
+            }
         });
         args.addAll(FAST_START_FLAGS);
         args.add("-jar");
@@ -46,14 +52,42 @@ public record GatewayLaunch(Path java, Path jar, Optional<Path> archive) {
         return args;
     }
 
-    /** The same launch, but dumping the classes it loads into {@code dumpTo} when it exits. */
-    List<String> trainingArguments(Path dumpTo) {
+    /**
+     * The same launch, but writing what it loads into {@code dumpTo} when it exits: with {@code aotCache}
+     * an AOT cache (JEP 514's one-step training; the JVM then assembles the cache in a second process),
+     * otherwise a dynamic CDS archive.
+     */
+    List<String> trainingArguments(Path dumpTo, boolean aotCache) {
         List<String> args = new ArrayList<>();
-        args.add("-XX:ArchiveClassesAtExit=" + dumpTo);
+        args.add((aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + dumpTo);
         args.addAll(FAST_START_FLAGS);
         args.add("-jar");
         args.add(jar.toString());
         return args;
+    }
+
+    /** The flag that maps the archive, as {@link #arguments()} lists it first; empty without one. */
+    public Optional<String> archiveFlag() {
+        return archive.map(file -> arguments().get(0));
+    }
+
+    /** The same launch with the archive required: the JVM refuses to start when it cannot map it. */
+    List<String> commandRequiringArchive() {
+        List<String> command = new ArrayList<>(command());
+        command.replaceAll(arg -> arg.equals("-Xshare:auto") ? "-Xshare:on" : arg);
+        if (archive.filter(GatewayLaunch::isAotCache).isPresent()) {
+            command.add(1, "-XX:AOTMode=on");
+        }
+        return command;
+    }
+
+    /** JDK 25 makes AOT caches in one training run (JEP 514) and stores method profiles in them (JEP 515). */
+    public static boolean aotCacheSupported() {
+        return Runtime.version().feature() >= 25;
+    }
+
+    private static boolean isAotCache(Path file) {
+        return file.getFileName().toString().endsWith(".aot");
     }
 
     /** The whole command line: the executable followed by {@link #arguments()}. */

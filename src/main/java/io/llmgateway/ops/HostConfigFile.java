@@ -81,6 +81,20 @@ public final class HostConfigFile {
         return backup;
     }
 
+    /**
+     * What a person does instead of {@code --write}: for Claude Code the {@code claude mcp add-json} command
+     * (one line, the JSON single-quoted for a POSIX shell), else where to paste {@link #manualSnippet}.
+     */
+    public String manualInstruction(ServerEntry entry) {
+        return switch (client) {
+            case CLAUDE_CODE ->
+                "run: claude mcp add-json --scope user " + ServerEntry.SERVER_NAME + " '"
+                        + HostConfigMerge.compactJson(client.hostEntry(entry)).replace("'", "'\\''") + "'";
+            case CODEX -> "add to " + file + ":\n" + manualSnippet(entry);
+            default -> "add under \"mcpServers\" in " + file + ":\n" + manualSnippet(entry);
+        };
+    }
+
     /** The text a person would add by hand: the JSON entry under mcpServers, or the Codex TOML table. */
     public String manualSnippet(ServerEntry entry) {
         if (client.usesToml()) {

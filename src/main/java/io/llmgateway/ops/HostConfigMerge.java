@@ -60,6 +60,15 @@ final class HostConfigMerge {
         return jsonEntry(root) + "\n";
     }
 
+    /** One-line JSON of {@code value}, for a command line. */
+    static String compactJson(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serialisable as JSON", e);
+        }
+    }
+
     /** Indented JSON of {@code value}, as the merged files are written. */
     static String jsonEntry(Object value) {
         try {
@@ -144,10 +153,16 @@ final class HostConfigMerge {
         List<String> block = new ArrayList<>();
         block.add("[mcp_servers." + NAME + "]");
         block.add("command = " + tomlString(entry.command()));
-        block.add("args = ["
-                + String.join(
-                        ", ",
-                        entry.args().stream().map(HostConfigMerge::tomlString).toList()) + "]");
+        block.add("args = [" + tomlStrings(entry.args()) + "]");
+        if (!entry.forwarded().isEmpty()) {
+            // Codex passes a server only a few variables of its own environment; these are named, not copied.
+            block.add("env_vars = [" + tomlStrings(entry.forwarded()) + "]");
+        }
+        // codex exec ("approval policy never") refuses tools that need approval; setup's output says how to narrow
+        // this.
+        block.add("default_tools_approval_mode = \"approve\"");
+        // Otherwise codex may send its first model turn before the gateway's tools are listed (a JVM start).
+        block.add("startup_readiness = \"catalog\"");
         if (!entry.env().isEmpty()) {
             block.add("");
             block.add("[mcp_servers." + NAME + ".env]");
@@ -155,6 +170,11 @@ final class HostConfigMerge {
         }
         block.add("");
         return block;
+    }
+
+    private static String tomlStrings(List<String> values) {
+        return String.join(
+                ", ", values.stream().map(HostConfigMerge::tomlString).toList());
     }
 
     private static String tomlKey(String key) {

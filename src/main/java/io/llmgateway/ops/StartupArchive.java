@@ -56,9 +56,16 @@ public final class StartupArchive {
         this.refreshLock = new FileMutex(directory.resolve("refresh.lock"), REFRESH_PATIENCE);
     }
 
-    /** The archive a host's JVM maps: {@code gateway-<hash of jar path and Java home>.jsa}. */
+    /**
+     * The archive a host's JVM maps: {@code gateway-<hash of jar path and Java home>}, {@code .aot} (an AOT
+     * cache) on JDK 25+, else {@code .jsa} (a dynamic CDS archive). This process's Java is the host's.
+     */
     public Path file() {
-        return directory.resolve(baseName() + ".jsa");
+        return directory.resolve(baseName() + extension());
+    }
+
+    private static String extension() {
+        return GatewayLaunch.aotCacheSupported() ? ".aot" : ".jsa";
     }
 
     Path stampFile() {
@@ -103,8 +110,7 @@ public final class StartupArchive {
      * map it. Empty when it maps; otherwise the JVM's complaint.
      */
     public Optional<String> verify() {
-        List<String> command = new ArrayList<>(launch().command());
-        command.replaceAll(arg -> arg.equals("-Xshare:auto") ? "-Xshare:on" : arg);
+        List<String> command = new ArrayList<>(launch().commandRequiringArchive());
         command.add("--version");
         ProcessOutcome outcome;
         try {
@@ -165,10 +171,15 @@ public final class StartupArchive {
                 directory.resolve("training.tmp-" + ProcessHandle.current().pid());
         PrivateFiles.createDirectories(scratch);
         // The training JVM opens the dump itself, following links: so it goes into a directory just made.
-        Path dump = scratch.resolve(baseName() + ".jsa");
+        Path dump = scratch.resolve(baseName() + extension());
         long started = System.nanoTime();
         try {
-            ArchiveTrainer.train(new GatewayLaunch(java, jar, Optional.empty()), dump, scratch, TRAINING_TIMEOUT);
+            ArchiveTrainer.train(
+                    new GatewayLaunch(java, jar, Optional.empty()),
+                    dump,
+                    GatewayLaunch.aotCacheSupported(),
+                    scratch,
+                    TRAINING_TIMEOUT);
             if (!before.equals(JarFingerprint.of(jar))) {
                 throw new IOException("the jar changed while the start-up archive was being made; run setup again");
             }

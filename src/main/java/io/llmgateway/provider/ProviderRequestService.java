@@ -13,6 +13,7 @@ import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
 import io.llmgateway.provider.api.OptionType;
+import io.llmgateway.provider.api.Placement;
 import io.llmgateway.provider.api.PreparedRun;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.api.ProviderOptions;
@@ -26,9 +27,12 @@ import io.llmgateway.provider.cli.ParsedOutput;
 import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.provider.cli.ProviderRegistry;
 import io.llmgateway.provider.cli.ScratchFiles;
+import io.llmgateway.recorder.FlightRecorder;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
+import io.llmgateway.workspace.Placements;
+import io.llmgateway.workspace.Worktrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,22 +88,30 @@ public final class ProviderRequestService implements ProviderRuns {
     private final FailureClassifier failures = new FailureClassifier();
     private final ModelCatalog models;
     private final SecretRedactor redactor;
+    private final Placements placements;
+    private final FlightRecorder recorder;
 
     /**
-     * @param models   turns the gateway aliases list_models shows into the model names the CLIs get
-     * @param redactor removes secrets from everything a run's output contributes to a result or an error
+     * @param models     turns the gateway aliases list_models shows into the model names the CLIs get
+     * @param redactor   removes secrets from everything a run's output contributes to a result or an error
+     * @param placements settles the {@code workspace} and {@code worktree} arguments into the real directory
+     * @param recorder   records every request prepared here: started, then completed, failed or abandoned
      */
     public ProviderRequestService(
             ProviderRegistry registry,
             SessionService sessions,
             RequestSettings settings,
             ModelCatalog models,
-            SecretRedactor redactor) {
+            SecretRedactor redactor,
+            Placements placements,
+            FlightRecorder recorder) {
         this.registry = registry;
+        this.recorder = recorder;
         this.models = models;
         this.sessions = sessions;
         this.settings = settings;
         this.redactor = redactor;
+        this.placements = placements;
     }
 
     /** Which session and conversation a request runs under. */
@@ -107,8 +119,9 @@ public final class ProviderRequestService implements ProviderRuns {
 
     /**
      * Checks a request and builds its canonical form: the model resolved through the catalog, the working
-     * directory and every directory option as real paths, the session resolved, the defaults filled in.
-     * Nothing changes yet. Every check of the request's values happens here, before a policy counts it.
+     * directory (a workspace's, a worktree's) and every directory option as real paths, the session resolved, the
+     * defaults filled in. Nothing changes yet (a new worktree is only planned). Every check of the request's values
+     * happens here, before a policy counts it.
      *
      * @throws GatewayException for a request that cannot run (invalid_argument, session_not_found, ...)
      */
@@ -124,9 +137,16 @@ public final class ProviderRequestService implements ProviderRuns {
         Duration idleTimeout = duration("idleTimeoutMs", request.idleTimeoutMs(), DEFAULT_IDLE_TIMEOUT);
         ProviderOptions options =
                 withRealDirectories(provider.options(), ProviderOptions.of(provider.options(), request.options()));
-        Path requestedDir = request.workingDir() == null ? null : realWorkingDir(request.workingDir());
         Plan plan = plan(provider, request);
-        Path workingDir = chooseWorkingDir(provider, plan, requestedDir);
+        Placements.Placed placed = placements.place(
+                cli,
+                request.placement(),
+                plan.session(),
+                request.workingDir(),
+                ProviderRequestService::realWorkingDir,
+                recordedDir(plan.session()),
+                this::realDefaultWorkingDir);
+        Path workingDir = chooseWorkingDir(provider, plan, placed.workingDir());
         Continuation continuation = plan.continuation();
         CanonicalRequest canonical = new CanonicalRequest(
                 prompt,
@@ -140,7 +160,8 @@ public final class ProviderRequestService implements ProviderRuns {
                 idleTimeout,
                 correlationId,
                 options,
-                request.owner());
+                request.owner(),
+                placed.placement());
         checkCommand(provider, canonical);
         return canonical;
     }
@@ -162,7 +183,10 @@ public final class ProviderRequestService implements ProviderRuns {
         Principal owner = request.owner();
         ProviderCli provider = registry.get(cli);
         Continuation continuation = request.continuation();
-        String sessionId = request.sessionId();
+        Placement placement = request.placement();
+        Placement.Worktree worktree = placement == null ? null : placement.worktree();
+        // A worktree names its session: the run is recorded on it, and a new one is created under that id.
+        String sessionId = worktree != null ? worktree.sessionId() : request.sessionId();
         if (reserveSession && sessionId == null && !continuation.continuesConversation()) {
             sessionId = sessions.create(owner, cli, null, false).record().id();
         }
@@ -172,6 +196,11 @@ public final class ProviderRequestService implements ProviderRuns {
         ScratchFiles scratch = new ScratchFiles();
         try {
             Invocation invocation = provider.invocation(request, scratch);
+            // A new worktree first: the CLI's working directory must exist before its command is checked.
+            Map<String, String> placed = placements.prepare(placement);
+            if (!placed.isEmpty()) {
+                sessions.ensure(owner, cli, sessionId, placed);
+            }
             ProcessSpec spec = checkedExecutable(
                     provider,
                     spec(provider, invocation, request.workingDir(), request.timeout(), request.idleTimeout()));
@@ -190,7 +219,9 @@ public final class ProviderRequestService implements ProviderRuns {
                     request.timeout(),
                     request.idleTimeout(),
                     scratch.files(),
-                    owner);
+                    owner,
+                    workspaceMetadata(placement));
+            recorder.started(cli, context, request.prompt());
             return new PreparedRun(spec, sessionId, correlationId, context);
         } catch (RuntimeException e) {
             scratch.close();
@@ -239,10 +270,32 @@ public final class ProviderRequestService implements ProviderRuns {
                     context.correlationId(),
                     result.durationMs(),
                     result.sessionId());
+            recorder.completed(context, result);
             return result;
+        } catch (GatewayException e) {
+            recorder.failed(cli, context, outcome.duration().toMillis(), outcome.exitCode(), e);
+            throw e;
         } finally {
             deleteScratchFiles(context);
         }
+    }
+
+    /** What a run in a workspace records on its session, so that its later requests stay in that workspace. */
+    private static Map<String, String> workspaceMetadata(Placement placement) {
+        if (placement == null || placement.workspace() == null) {
+            return Map.of();
+        }
+        return Map.of(
+                Worktrees.WORKSPACE_ALIAS_KEY,
+                placement.workspace(),
+                Worktrees.WORKSPACE_ROOT_KEY,
+                placement.workspaceRoot().toString());
+    }
+
+    /** The real directory the session's conversation ran in, if it recorded one that still exists. */
+    private static Path recordedDir(SessionRecord session) {
+        String recorded = session == null ? null : session.metadata().get(WORKING_DIR_KEY);
+        return recorded == null ? null : ProviderOptions.realDirectory(recorded).orElse(null);
     }
 
     /** The request as the checks of a finished run see it: its conversation, model and directory, no prompt. */
@@ -260,7 +313,8 @@ public final class ProviderRequestService implements ProviderRuns {
                 context.idleTimeout(),
                 context.correlationId(),
                 ProviderOptions.none(),
-                context.owner());
+                context.owner(),
+                null);
     }
 
     /**
@@ -290,6 +344,7 @@ public final class ProviderRequestService implements ProviderRuns {
     /** Cleans up after a prepared request that will never run to completion (its scratch files). */
     @Override
     public void abandon(RunContext context) {
+        recorder.abandoned(context);
         deleteScratchFiles(context);
     }
 
@@ -523,7 +578,7 @@ public final class ProviderRequestService implements ProviderRuns {
             warnings.add(FailureClassifier.name(provider) + " continued the conversation under a new session id "
                     + nativeId + " (was " + continuation.nativeSessionId() + "); the gateway session now maps to it.");
         }
-        Map<String, String> metadata = new HashMap<>();
+        Map<String, String> metadata = new HashMap<>(context.sessionMetadata());
         metadata.put(WORKING_DIR_KEY, request.workingDir().toString());
         if (provider.reportsCumulativeUsage()) {
             CumulativeUsage.remember(metadata, output.usage());

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.RecorderConfig;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.Version;
 import io.llmgateway.exec.ProcessSpec;
@@ -15,6 +16,7 @@ import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.provider.ProviderRequestService;
 import io.llmgateway.provider.RequestSettings;
 import io.llmgateway.provider.cli.ProviderRegistry;
+import io.llmgateway.recorder.FlightRecorder;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
@@ -26,10 +28,18 @@ import io.llmgateway.tools.McpToolBinding;
 import io.llmgateway.tools.OperationsTools;
 import io.llmgateway.tools.PolicyDecorator;
 import io.llmgateway.tools.ProviderRequestTools;
+import io.llmgateway.tools.RecorderTools;
+import io.llmgateway.tools.RequestPathWarmUp;
 import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
+import io.llmgateway.tools.WorkspaceTools;
 import io.llmgateway.transport.StdioJsonRpcTransport;
+import io.llmgateway.workspace.Git;
+import io.llmgateway.workspace.Placements;
+import io.llmgateway.workspace.RegistryFiles;
+import io.llmgateway.workspace.WorkspaceService;
+import io.llmgateway.workspace.Worktrees;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -57,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     private final SessionStore store;
     private final PolicyGuard policy;
     private final Lifetime lifetime;
+    private final Runnable requestPathWarmUp;
 
     /** Until when the transport serves: stdin EOF on stdio, the server stopping on HTTP. */
     @FunctionalInterface
@@ -74,7 +85,8 @@ public final class Gateway implements AutoCloseable {
             RunGroup probes,
             SessionStore store,
             PolicyGuard policy,
-            Lifetime lifetime) {
+            Lifetime lifetime,
+            Runnable requestPathWarmUp) {
         this.server = server;
         this.binding = binding;
         this.jobs = jobs;
@@ -82,6 +94,7 @@ public final class Gateway implements AutoCloseable {
         this.store = store;
         this.policy = policy;
         this.lifetime = lifetime;
+        this.requestPathWarmUp = requestPathWarmUp;
     }
 
     /** Builds the server over stdio (the given streams) and starts reading requests. */
@@ -104,6 +117,9 @@ public final class Gateway implements AutoCloseable {
                 listFilter -> McpServer.sync(new ResourceListFilter(transport, listFilter)),
                 transport::awaitTermination);
         transport.start();
+        // At once, beside initialize: measured, it costs initialize ~5% and halves the first tools/call when
+        // the host calls a tool right after initialize (docs/PERFORMANCE.md).
+        gateway.requestPathWarmUp.run();
         return gateway;
     }
 
@@ -132,6 +148,17 @@ public final class Gateway implements AutoCloseable {
         ModelCatalog models = new ModelCatalog(config.environment());
         // The CLIs run with the gateway's environment: its secret-looking values are redacted from their output.
         SecretRedactor redactor = new SecretRedactor(config.environment());
+        Git git = new Git(probes, config.environment());
+        RegistryFiles registryFiles = new RegistryFiles(config.dataDir(), config.environment());
+        Worktrees worktrees = new Worktrees(git, config.dataDir());
+        FileMutexes mutexes = new FileMutexes();
+        FlightRecorder recorder = new FlightRecorder(
+                config.dataDir(),
+                RecorderConfig.fromEnvironment(config.environment()),
+                mutexes,
+                mapper,
+                clock,
+                redactor);
         ProviderRequestService requests = new ProviderRequestService(
                 providers,
                 sessions,
@@ -142,23 +169,28 @@ public final class Gateway implements AutoCloseable {
                         config.maxOutputBytes(),
                         ProcessSpec.DEFAULT_KILL_GRACE),
                 models,
-                redactor);
+                redactor,
+                new Placements(registryFiles, worktrees, SessionService::newId),
+                recorder);
 
-        JobService jobs =
-                new JobService(config.dataDir(), config.jobs(), requests, new FileMutexes(), mapper, clock, redactor);
+        JobService jobs = new JobService(config.dataDir(), config.jobs(), requests, mutexes, mapper, clock, redactor);
 
-        List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions).tools());
+        List<GatewayTool> tools = new ArrayList<>(new SessionTools(sessions, worktrees).tools());
         List<ProviderRequestTools.RequestTool> requestTools =
                 new ProviderRequestTools(providers, requests, jobs).tools();
         requestTools.forEach(requestTool -> tools.add(requestTool.tool()));
         tools.addAll(new JobTools(jobs).tools(requestTools));
+        tools.addAll(new RecorderTools(recorder, clock).tools());
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
         tools.addAll(new OperationsTools(
                         models,
                         new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
                         new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs))
                 .tools());
-        GatewayResources resources = new GatewayResources(sessions, jobs, policy, mapper);
+        tools.addAll(
+                new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
+                        .tools());
+        GatewayResources resources = new GatewayResources(sessions, jobs, recorder, policy, mapper);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);
@@ -184,7 +216,15 @@ public final class Gateway implements AutoCloseable {
                 .resourceTemplates(resources.templates())
                 .build();
         jobs.start();
-        return new Gateway(server, binding, jobs, probes, store, policy, lifetime);
+        return new Gateway(
+                server,
+                binding,
+                jobs,
+                probes,
+                store,
+                policy,
+                lifetime,
+                () -> RequestPathWarmUp.start(mapper, validator, sessions));
     }
 
     public void awaitTermination() throws InterruptedException {

@@ -178,6 +178,33 @@ public final class SessionService {
         });
     }
 
+    /**
+     * The owner's session {@code id} of {@code cli} with {@code metadata} merged into its record (a null value
+     * removes the key), created (not active) under exactly that id when it does not exist: for a run that must name
+     * its session before it starts (e.g. its worktree is named by it). Another owner's record under that id is "not
+     * found".
+     */
+    public SessionRecord ensure(Principal owner, ProviderId cli, String id, Map<String, String> metadata) {
+        checkId(id);
+        Instant now = now();
+        return store.update(state -> {
+            Optional<SessionRecord> existing = state.get(id).filter(r -> !isExpired(r, now));
+            if (existing.isPresent() && !owner.owns(existing.get().owner())) {
+                throw notFound(id);
+            }
+            if (existing.isPresent() && existing.get().cli() != cli) {
+                throw new GatewayException(
+                        ErrorCode.PROVIDER_MISMATCH,
+                        "Session " + id + " belongs to provider '"
+                                + existing.get().cli().wireName() + "', not '" + cli.wireName() + "'.");
+            }
+            SessionRecord base = existing.orElseGet(() ->
+                    new SessionRecord(id, cli, defaultDescription(cli), now, now, null, Map.of(), owner.storedOwner()));
+            SessionRecord after = ranAt(base, null, metadata, now);
+            return SessionStore.Transaction.of(after, new SessionChange.Put(after));
+        });
+    }
+
     public ActiveChange setActive(Principal owner, ProviderId cli, String id) {
         if (id != null) {
             checkId(id);
@@ -210,15 +237,23 @@ public final class SessionService {
         });
     }
 
+    /**
+     * @param liveCount how many of the deleted records had not expired
+     * @param deleted   every record deleted, expired ones included
+     */
+    public record Cleared(int liveCount, List<SessionRecord> deleted) {}
+
     /** Deletes the owner's sessions (of one provider, or all) and clears the owner's active pointers. */
-    public int clearAll(Principal owner, Optional<ProviderId> cli) {
+    public Cleared clearAll(Principal owner, Optional<ProviderId> cli) {
         Instant now = now();
         return store.update(state -> {
             List<SessionChange> changes = new ArrayList<>();
+            List<SessionRecord> deleted = new ArrayList<>();
             int live = 0;
             for (SessionRecord r : state.records()) {
                 if (owner.owns(r.owner()) && (cli.isEmpty() || r.cli() == cli.get())) {
                     changes.add(new SessionChange.Delete(r.id()));
+                    deleted.add(r);
                     if (!isExpired(r, now)) {
                         live++;
                     }
@@ -230,7 +265,7 @@ public final class SessionService {
                     changes.add(new SessionChange.SetActive(p, null, owner.storedOwner()));
                 }
             }
-            return new SessionStore.Transaction<>(changes, live);
+            return new SessionStore.Transaction<>(changes, new Cleared(live, List.copyOf(deleted)));
         });
     }
 
@@ -256,11 +291,8 @@ public final class SessionService {
 
     /** The owner's record: another owner's is reported exactly like one that does not exist. */
     private SessionRecord live(SessionState state, Principal owner, String id, Instant now) {
-        SessionRecord r = state.get(id)
-                .filter(found -> owner.owns(found.owner()))
-                .orElseThrow(() -> new GatewayException(
-                        ErrorCode.SESSION_NOT_FOUND,
-                        "No gateway session with id " + id + "; use session_list to see existing sessions."));
+        SessionRecord r =
+                state.get(id).filter(found -> owner.owns(found.owner())).orElseThrow(() -> notFound(id));
         if (isExpired(r, now)) {
             throw new GatewayException(
                     ErrorCode.SESSION_NOT_FOUND,
@@ -268,6 +300,12 @@ public final class SessionService {
                             + " days without use (LLM_GATEWAY_SESSION_TTL_DAYS); create a new one.");
         }
         return r;
+    }
+
+    private static GatewayException notFound(String id) {
+        return new GatewayException(
+                ErrorCode.SESSION_NOT_FOUND,
+                "No gateway session with id " + id + "; use session_list to see existing sessions.");
     }
 
     private Optional<SessionRecord> newestMapping(
@@ -316,7 +354,8 @@ public final class SessionService {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static String newId() {
+    /** A new gw-* session id. */
+    public static String newId() {
         return ID_PREFIX + UUID.randomUUID();
     }
 

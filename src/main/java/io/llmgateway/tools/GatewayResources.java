@@ -11,6 +11,7 @@ import io.llmgateway.policy.ArgumentIdentity;
 import io.llmgateway.policy.GuardedCall;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.policy.ToolCallAdapter;
+import io.llmgateway.recorder.FlightRecorder;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -30,7 +31,8 @@ import java.util.function.Supplier;
  * <p>Each resource shows what a tool shows, and obeys that tool's policy: a read is admitted, counted,
  * denied and audited as the call of {@code session_list} or {@code llm_job_list} it stands for (the
  * first page, default size), and a resource whose call the policy denies is not listed. Like the tools,
- * each shows only the reading grant's own sessions and jobs.
+ * each shows only the reading grant's own sessions and jobs. {@code metrics://usage} is the call of
+ * {@code llm_usage} without a filter: the reading grant's tokens and cost over the recorder's retention.
  */
 public final class GatewayResources {
     static final int MAX_SESSIONS = SessionTools.DEFAULT_LIST_LIMIT;
@@ -41,6 +43,7 @@ public final class GatewayResources {
     private static final String ALL_SESSIONS = "sessions://all";
     private static final String PROVIDER_SESSIONS = "sessions://";
     private static final String RECENT_JOBS_URI = "jobs://recent";
+    private static final String USAGE_URI = "metrics://usage";
     /** MCP's "resource not found": also what a read the policy refuses gets, as its resource is not listed. */
     private static final int RESOURCE_NOT_FOUND = -32002;
 
@@ -63,12 +66,19 @@ public final class GatewayResources {
 
     private final SessionService sessions;
     private final JobService jobs;
+    private final FlightRecorder recorder;
     private final PolicyGuard policy;
     private final ObjectMapper mapper;
 
-    public GatewayResources(SessionService sessions, JobService jobs, PolicyGuard policy, ObjectMapper mapper) {
+    public GatewayResources(
+            SessionService sessions,
+            JobService jobs,
+            FlightRecorder recorder,
+            PolicyGuard policy,
+            ObjectMapper mapper) {
         this.sessions = sessions;
         this.jobs = jobs;
+        this.recorder = recorder;
         this.policy = policy;
         this.mapper = mapper;
     }
@@ -85,6 +95,12 @@ public final class GatewayResources {
                 .description(
                         "The " + RECENT_JOBS + " newest jobs of every gateway sharing the data directory, with their "
                                 + "status, and how many there are in all.")
+                .mimeType(JSON)
+                .build();
+        McpSchema.Resource usage = McpSchema.Resource.builder(USAGE_URI, "usage")
+                .title("Usage and cost")
+                .description("Tokens and cost of your requests per day, provider and model, per provider and in all, "
+                        + "over the flight recorder's retention (as llm_usage without a filter).")
                 .mimeType(JSON)
                 .build();
         return List.of(
@@ -106,7 +122,22 @@ public final class GatewayResources {
                                 reader(exchange),
                                 ADAPTER,
                                 GuardedCall.ofCanonical(
-                                        jobListArguments(), () -> readJobs(reader(exchange), request.uri())))));
+                                        jobListArguments(), () -> readJobs(reader(exchange), request.uri())))),
+                new McpServerFeatures.SyncResourceSpecification(
+                        usage,
+                        (exchange, request) -> policy.readResource(
+                                request.uri(),
+                                RecorderTools.USAGE_TOOL,
+                                reader(exchange),
+                                ADAPTER,
+                                GuardedCall.ofCanonical(
+                                        usageArguments(),
+                                        () -> json(
+                                                request.uri(),
+                                                unlessFailing(() -> RecorderTools.usage(
+                                                        recorder,
+                                                        reader(exchange),
+                                                        new Arguments(usageArguments()))))))));
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
@@ -133,6 +164,7 @@ public final class GatewayResources {
         return switch (resource.uri()) {
             case ALL_SESSIONS -> policy.allows(SESSIONS_TOOL, sessionListArguments(Optional.empty()));
             case RECENT_JOBS_URI -> policy.allows(JOBS_TOOL, jobListArguments());
+            case USAGE_URI -> policy.allows(RecorderTools.USAGE_TOOL, usageArguments());
             default -> true;
         };
     }
@@ -175,6 +207,11 @@ public final class GatewayResources {
         args.put("limit", MAX_SESSIONS);
         args.put("offset", 0);
         return args;
+    }
+
+    /** The llm_usage call metrics://usage stands for, in its canonical form: no window. */
+    private static Map<String, Object> usageArguments() {
+        return StructuredContent.object("since", null, "until", null);
     }
 
     /** The llm_job_list call jobs://recent stands for, in its canonical form. */

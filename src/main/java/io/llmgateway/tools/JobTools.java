@@ -1,12 +1,18 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobRecord;
 import io.llmgateway.job.JobService;
 import io.llmgateway.job.JobStatus;
 import io.llmgateway.job.ProgressSink;
+import io.llmgateway.provider.api.CanonicalRequest;
+import io.llmgateway.provider.api.ProviderResult;
+import io.llmgateway.provider.api.Usage;
 import io.llmgateway.provider.cli.ProviderCli;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,42 +66,38 @@ public final class JobTools {
         ProviderCli provider = requestTool.provider();
         ProviderId cli = provider.id();
         Map<String, Object> input = new LinkedHashMap<>(sync.inputSchema());
+        // The sync tool, in the same list, describes each argument; the twin keeps their types only.
+        Map<String, Object> properties = new LinkedHashMap<>();
         @SuppressWarnings("unchecked")
-        Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) input.get("properties"));
-        properties.put(
-                FORCE_REFRESH,
-                Schemas.bool("Run again even if an identical request (same arguments, "
-                        + "directory and session) was submitted within the dedup window and is running or completed."));
+        Map<String, Map<String, Object>> syncProperties = (Map<String, Map<String, Object>>) input.get("properties");
+        syncProperties.forEach((name, schema) -> properties.put(name, Schemas.withoutDescription(schema)));
+        properties.put(FORCE_REFRESH, Schemas.bool("Run again even if an identical request is in the dedup window."));
         input.put("properties", properties);
         ToolDefinition definition = new ToolDefinition(
                 sync.name() + ASYNC_SUFFIX,
-                sync.title() == null ? null : sync.title() + " (async job)",
-                "Run a prompt through " + cli.displayName() + " like " + sync.name() + " (same arguments), but as a "
-                        + "durable background job: returns its jobId at once, and the CLI keeps running when the client "
-                        + "times out or the gateway restarts. Poll llm_job_status, read the reply with llm_job_result, "
-                        + "stop it with llm_job_cancel. An identical request within the dedup window returns the same "
-                        + "job unless forceRefresh is true.",
+                sync.title() == null ? null : sync.title() + " (job)",
+                "Runs " + cli.displayName() + " as " + sync.name() + " does (same arguments and risk: an agent that "
+                        + "edits files and runs commands) as a durable job: returns its jobId at once; survives client "
+                        + "timeouts and gateway restarts.",
                 input,
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("jobId", Schemas.string("job-<uuid>"))
+                        .required("jobId", Schemas.string(null))
                         .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
                         .required("cli", Schemas.string(null))
-                        .required(
-                                "sessionId",
-                                Schemas.nullable(
-                                        Schemas.string("The gateway session (gw-...) the request runs under.")))
+                        .required("sessionId", Schemas.nullable(Schemas.string(null)))
                         .required("correlationId", Schemas.nullable(Schemas.string(null)))
-                        .required("deduplicated", Schemas.bool("An identical earlier request's job was returned."))
+                        .required("deduplicated", Schemas.bool("An earlier identical request's job was returned."))
+                        .optional("worktreePath", Schemas.string("The job's worktree (worktree requests)."))
                         .build(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, asyncNormaliser(syncTool.normaliser()), call -> {
-            JobService.Submission submission = jobs.submit(
-                    cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
-                    call.arguments().bool(FORCE_REFRESH, false));
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.Submission submission =
+                    jobs.submit(cli, request, call.arguments().bool(FORCE_REFRESH, false));
             JobRecord job = submission.job();
-            return ToolResult.success(StructuredContent.object(
+            Map<String, Object> result = StructuredContent.object(
                     "success",
                     true,
                     "jobId",
@@ -109,7 +111,11 @@ public final class JobTools {
                     "correlationId",
                     job.correlationId(),
                     "deduplicated",
-                    submission.deduplicated()));
+                    submission.deduplicated());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put("worktreePath", request.placement().worktree().path().toString());
+            }
+            return ToolResult.success(result);
         });
     }
 
@@ -130,19 +136,14 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_status",
                 "Job status",
-                "Get the status of a job (queued, running, completed, failed, cancelled, orphaned) with its timestamps, "
-                        + "exit code, bytes of output so far and a short progress line (event counts, last tool name).",
-                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                "Read-only: a job's status, times, exit code, output size and progress.",
+                Schemas.input().required("jobId", Schemas.string(null)).build(),
                 jobSchema()
                         .required("stdoutBytes", Schemas.integer(null))
                         .required("stderrBytes", Schemas.integer(null))
-                        .required(
-                                "progress",
-                                Schemas.nullable(
-                                        Schemas.string("Counts and tool names only, never prompt or reply text.")))
-                        .required(
-                                "queuePosition",
-                                Schemas.nullable(Schemas.integer("1 = starts next; null unless queued.")))
+                        .required("progress", Schemas.nullable(Schemas.string(null)))
+                        .required("queuePosition", Schemas.nullable(Schemas.integer("1 = starts next.")))
+                        .required("job", originalJobSchema().build())
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedJobId(args), call -> {
@@ -153,6 +154,7 @@ public final class JobTools {
             result.put("stderrBytes", view.stderrBytes());
             result.put("progress", view.progress());
             result.put("queuePosition", view.queuePosition());
+            result.put("job", originalJob(view.job(), view.stdoutBytes(), view.stderrBytes()));
             return ToolResult.success(withSuccess(result));
         });
     }
@@ -161,39 +163,49 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_result",
                 "Job result",
-                "Read a job's output: for a finished job the parsed reply, session ids and usage exactly as the sync "
-                        + "request tool returns them (or the error), plus one page of the raw stdout or stderr. Large "
-                        + "output is read in pieces: pass the previous page's nextOffset as offset.",
+                "Read-only: a job's result as the sync tool gives it (or its error), the original's result, and a "
+                        + "page of stdout or stderr (nextOffset reads on).",
                 Schemas.input()
-                        .required("jobId", Schemas.string("job-<uuid>"))
-                        .optional(
-                                "stream",
-                                Schemas.stringEnum(
-                                        List.of("stdout", "stderr"), "Which output to page through (default stdout)."))
-                        .optional("offset", Schemas.integer("Byte offset to start at (default 0; use nextOffset)."))
+                        .required("jobId", Schemas.string(null))
+                        .optional("stream", Schemas.stringEnum(List.of("stdout", "stderr"), "Default stdout."))
+                        .optional("offset", Schemas.integer("Byte offset (default 0)."))
                         .optional(
                                 "maxChars",
-                                Schemas.integer("At most this many characters of output (default " + DEFAULT_PAGE_CHARS
-                                        + ", at most " + MAX_PAGE_CHARS + ")."))
+                                Schemas.integer("Page size (default " + DEFAULT_PAGE_CHARS + ", at most "
+                                        + MAX_PAGE_CHARS + ")."))
                         .build(),
                 jobSchema()
-                        .required(
-                                "result",
-                                Schemas.nullable(objectSchema("The sync request tool's result, once completed.")))
-                        .required(
-                                "error",
-                                Schemas.nullable(objectSchema(
-                                        "{errorCode, error, ...details} when failed, cancelled or orphaned.")))
+                        .required("result", Schemas.object(null))
+                        .optional(
+                                "parsed",
+                                Schemas.output()
+                                        .required("text", Schemas.string(null))
+                                        .required("costUsd", Schemas.nullable(Schemas.number(null)))
+                                        .required(
+                                                "usage",
+                                                Schemas.output()
+                                                        .required(
+                                                                "inputTokens", Schemas.nullable(Schemas.integer(null)))
+                                                        .required(
+                                                                "outputTokens", Schemas.nullable(Schemas.integer(null)))
+                                                        .required(
+                                                                "cacheReadInputTokens",
+                                                                Schemas.nullable(Schemas.integer(null)))
+                                                        .required(
+                                                                "cacheCreationInputTokens",
+                                                                Schemas.nullable(Schemas.integer(null)))
+                                                        .build())
+                                        .required("model", Schemas.nullable(Schemas.string(null)))
+                                        .build())
+                        .required("error", Schemas.nullable(objectSchema("{errorCode, error, ...details}")))
                         .required(
                                 "output",
                                 Schemas.output()
                                         .required("stream", Schemas.string(null))
                                         .required("offset", Schemas.integer(null))
-                                        .required("nextOffset", Schemas.integer("Pass as offset to read on."))
-                                        .required("totalBytes", Schemas.integer("The stream's size so far."))
-                                        .required(
-                                                "complete",
-                                                Schemas.bool("The job is finished and this page reaches the end."))
+                                        .required("nextOffset", Schemas.integer(null))
+                                        .required("totalBytes", Schemas.integer(null))
+                                        .required("complete", Schemas.bool("Finished, and this page reaches the end."))
                                         .required("text", Schemas.string(null))
                                         .build())
                         .build(),
@@ -215,13 +227,13 @@ public final class JobTools {
                             args.requiredString("stream"),
                             args.integer("offset").orElseThrow(),
                             args.integer("maxChars").orElseThrow().intValue());
-                    Map<String, Object> content = jobSummary(result.job());
-                    content.put(
-                            "result",
-                            result.job().result() == null
-                                    ? null
-                                    : ProviderRequestMapping.result(result.job().result()));
-                    content.put("error", error(result.job()));
+                    JobRecord job = result.job();
+                    Map<String, Object> content = jobSummary(job);
+                    content.put("result", originalResult(result));
+                    content.put("error", error(job));
+                    if (job.cli() == ProviderId.CLAUDE && job.result() != null) {
+                        content.put("parsed", parsed(job.result()));
+                    }
                     JobService.OutputPage page = result.output();
                     content.put(
                             "output",
@@ -246,9 +258,9 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_cancel",
                 "Cancel job",
-                "Cancel a job: a queued job never starts; a running job's CLI and every process it started are killed, "
-                        + "from any gateway process. A finished job is left as it is.",
-                Schemas.input().required("jobId", Schemas.string("job-<uuid>")).build(),
+                "Cancel a job: a queued one never starts; a running one's CLI and all it started are killed, from "
+                        + "any gateway. A finished job is left as it is.",
+                Schemas.input().required("jobId", Schemas.string(null)).build(),
                 jobSchema()
                         .required("previousStatus", Schemas.stringEnum(JobStatus.wireNames(), null))
                         .build(),
@@ -266,20 +278,19 @@ public final class JobTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_job_list",
                 "List jobs",
-                "List recent jobs, newest first, optionally filtered by status and provider.",
+                "List recent jobs, newest first, optionally filtered by status and provider. Read-only.",
                 Schemas.input()
-                        .optional("status", Schemas.stringEnum(JobStatus.wireNames(), "Only jobs in this status."))
-                        .optional("cli", SessionTools.cliSchema("Only jobs of this provider."))
+                        .optional("status", Schemas.stringEnum(JobStatus.wireNames(), null))
+                        .optional("cli", SessionTools.cliSchema(null))
                         .optional(
                                 "limit",
-                                Schemas.integer("Page size, default " + DEFAULT_LIST_LIMIT + ", at most "
-                                        + MAX_LIST_LIMIT + "."))
-                        .optional("offset", Schemas.integer("Number of jobs to skip."))
+                                Schemas.integer("Default " + DEFAULT_LIST_LIMIT + ", at most " + MAX_LIST_LIMIT + "."))
+                        .optional("offset", Schemas.integer(null))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("total", Schemas.integer("Jobs matching the filter."))
-                        .required("jobs", Schemas.arrayOf(jobSchema().build(), "This page, newest first."))
+                        .required("jobs", Schemas.arrayOf(jobSchema().build(), null))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(
@@ -319,14 +330,120 @@ public final class JobTools {
                 .required("jobId", Schemas.string(null))
                 .required("cli", Schemas.string(null))
                 .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
-                .required("deferred", Schemas.bool("Started as a sync request that outlived the sync deadline."))
-                .required("createdAt", Schemas.string("ISO-8601 UTC"))
-                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
-                .required("finishedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                .required("deferred", Schemas.bool(null))
+                .required("createdAt", Schemas.string(null))
+                .required("startedAt", Schemas.nullable(Schemas.string(null)))
+                .required("finishedAt", Schemas.nullable(Schemas.string(null)))
                 .required("exitCode", Schemas.nullable(Schemas.integer(null)))
                 .required("sessionId", Schemas.nullable(Schemas.string(null)))
                 .required("correlationId", Schemas.nullable(Schemas.string(null)))
                 .required("cancelRequested", Schemas.bool(null));
+    }
+
+    /** The original gateway's JobSnapshot (original-surface.md §2), for clients written against it. */
+    private static Schemas.ObjectSchema originalJobSchema() {
+        return Schemas.output()
+                .required("id", Schemas.string("The jobId."))
+                .required("cli", Schemas.string(null))
+                .required("status", Schemas.stringEnum(JobStatus.wireNames(), null))
+                .required("startedAt", Schemas.nullable(Schemas.string(null)))
+                .required("finishedAt", Schemas.nullable(Schemas.string(null)))
+                .required("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .required("correlationId", Schemas.nullable(Schemas.string(null)))
+                .required("outputTruncated", Schemas.bool("Output was cut at the gateway's cap."))
+                .required("stdoutBytes", Schemas.integer(null))
+                .required("stderrBytes", Schemas.integer(null))
+                .required("error", Schemas.nullable(Schemas.string("Why it failed, was canceled or orphaned.")))
+                .required("exited", Schemas.bool("The job is over: its CLI is no longer running."));
+    }
+
+    private static Map<String, Object> originalJob(JobRecord job, long stdoutBytes, long stderrBytes) {
+        return StructuredContent.object(
+                "id",
+                job.id(),
+                "cli",
+                job.cli().wireName(),
+                "status",
+                job.status().wireName(),
+                "startedAt",
+                iso(job.startedAt()),
+                "finishedAt",
+                iso(job.finishedAt()),
+                "exitCode",
+                job.exitCode(),
+                "correlationId",
+                job.correlationId(),
+                "outputTruncated",
+                outputTruncated(job),
+                "stdoutBytes",
+                stdoutBytes,
+                "stderrBytes",
+                stderrBytes,
+                "error",
+                job.error() == null ? null : job.error().message(),
+                "exited",
+                job.status().isTerminal());
+    }
+
+    /** The original's {@code result}: snapshot + output heads, with the sync tool's result once completed. */
+    private static Map<String, Object> originalResult(JobService.JobResult result) {
+        JobRecord job = result.job();
+        JobService.StreamHead stdout = result.stdoutHead();
+        JobService.StreamHead stderr = result.stderrHead();
+        Map<String, Object> content =
+                new LinkedHashMap<>(job.result() == null ? Map.of() : ProviderRequestMapping.result(job.result()));
+        content.putAll(originalJob(job, totalBytes(stdout), totalBytes(stderr)));
+        putHead(content, "stdout", stdout);
+        putHead(content, "stderr", stderr);
+        return content;
+    }
+
+    private static long totalBytes(JobService.StreamHead head) {
+        return head.page() == null ? 0 : head.page().totalBytes();
+    }
+
+    /** {@code <stream>} and {@code <stream>Truncated}; for a stream that cannot be read, {@code <stream>Unreadable}. */
+    private static void putHead(Map<String, Object> content, String stream, JobService.StreamHead head) {
+        JobService.OutputPage page = head.page();
+        content.put(stream, page == null ? null : page.text());
+        content.put(stream + "Truncated", page != null && page.nextOffset() < page.totalBytes());
+        if (page == null) {
+            content.put(stream + "Unreadable", head.unreadable());
+        }
+    }
+
+    /** The original's {@code parsed} of a Claude job: its reply, cost, usage and model. */
+    private static Map<String, Object> parsed(ProviderResult r) {
+        Usage u = r.usage();
+        return StructuredContent.object(
+                "text",
+                r.response(),
+                "costUsd",
+                r.costUsd(),
+                "usage",
+                StructuredContent.object(
+                        "inputTokens",
+                        u.inputTokens(),
+                        "outputTokens",
+                        u.outputTokens(),
+                        "cacheReadInputTokens",
+                        u.cacheReadTokens(),
+                        "cacheCreationInputTokens",
+                        u.cacheCreationTokens()),
+                "model",
+                r.model());
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static boolean outputTruncated(JobRecord job) {
+        if (job.result() != null) {
+            return job.result().truncated();
+        }
+        return job.error() != null
+                && ErrorCode.OUTPUT_TOO_LARGE.wireName().equals(job.error().code());
     }
 
     private static Map<String, Object> objectSchema(String description) {
@@ -349,9 +466,9 @@ public final class JobTools {
                 "createdAt",
                 job.createdAt().toString(),
                 "startedAt",
-                job.startedAt() == null ? null : job.startedAt().toString(),
+                iso(job.startedAt()),
                 "finishedAt",
-                job.finishedAt() == null ? null : job.finishedAt().toString(),
+                iso(job.finishedAt()),
                 "exitCode",
                 job.exitCode(),
                 "sessionId",
@@ -375,6 +492,11 @@ public final class JobTools {
         }
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("errorCode", job.error().code());
+        Arrays.stream(ErrorCode.values())
+                .filter(code -> code.wireName().equals(job.error().code()))
+                .findFirst()
+                .flatMap(ToolResult::originalCategory)
+                .ifPresent(category -> error.put("errorCategory", category));
         error.put("error", job.error().message());
         job.error().details().forEach(error::putIfAbsent);
         return error;

@@ -8,15 +8,16 @@ import java.util.Set;
 
 /**
  * Validates values against the small JSON Schema subset our tool schemas use: type, properties,
- * required, additionalProperties (false or a schema), items, enum. An integer must fit in 64 bits and a
- * number must be finite: JSON allows any size, and beyond that Java would wrap it. Used for tool arguments and, plugged
+ * required, additionalProperties (false or a schema), items, enum, and anyOf (how a nullable field is
+ * written: one type per branch). An integer must fit in 64 bits and a number must be finite: JSON allows any
+ * size, and beyond that Java would wrap it. Used for tool arguments and, plugged
  * into the SDK, for structured results. Replacing the SDK's general validator also keeps its 2020-12
  * meta-schema check (a few hundred ms of CPU) off the start-up path.
  */
 public final class JsonSchemaSubset implements JsonSchemaValidator {
     /** The keywords {@link #firstProblem} enforces. */
     static final Set<String> CHECKED_KEYWORDS =
-            Set.of("type", "properties", "required", "additionalProperties", "items", "enum");
+            Set.of("type", "properties", "required", "additionalProperties", "items", "enum", "anyOf");
     /** Keywords that only describe, so there is nothing to check. */
     static final Set<String> ANNOTATIONS = Set.of("description", "title", "default", "examples", "$schema");
 
@@ -50,6 +51,13 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
             } else if ((keyword.equals("items") || keyword.equals("additionalProperties"))
                     && value instanceof Map<?, ?> sub) {
                 requireCheckable(cast(sub), where + "[" + keyword + "]");
+            } else if (keyword.equals("anyOf") && value instanceof List<?> branches) {
+                for (int i = 0; i < branches.size(); i++) {
+                    if (!(branches.get(i) instanceof Map<?, ?> branch)) {
+                        throw new IllegalArgumentException(where + "[anyOf][" + i + "] is not a schema");
+                    }
+                    requireCheckable(cast(branch), where + "[anyOf][" + i + "]");
+                }
             }
         }
     }
@@ -64,6 +72,17 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
     public String firstProblem(Map<String, Object> schema, Object value, String path) {
         if (schema == null) {
             return null;
+        }
+        if (schema.get("anyOf") instanceof List<?> branches) {
+            List<String> problems = new java.util.ArrayList<>();
+            for (Object branch : branches) {
+                String problem = branch instanceof Map<?, ?> b ? firstProblem(cast(b), value, path) : null;
+                if (problem == null) {
+                    return null;
+                }
+                problems.add(problem);
+            }
+            return problems.size() == 1 ? problems.get(0) : anyOfProblem(branches, problems, path, value);
         }
         Object type = schema.get("type");
         if (type != null && !matchesType(type, value)) {
@@ -91,6 +110,26 @@ public final class JsonSchemaSubset implements JsonSchemaValidator {
             }
         }
         return null;
+    }
+
+    /**
+     * The branch of the value's own type says what is wrong with it ("must be one of [a, b]"); a value of none
+     * of the branches' types gets "must be a string or null".
+     */
+    private static String anyOfProblem(List<?> branches, List<String> problems, String path, Object value) {
+        List<Object> types = new java.util.ArrayList<>();
+        List<String> ofValuesType = new java.util.ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            Object type = branches.get(i) instanceof Map<?, ?> b ? b.get("type") : null;
+            types.add(type);
+            if (type == null || matchesType(type, value)) {
+                ofValuesType.add(problems.get(i));
+            }
+        }
+        if (ofValuesType.isEmpty()) {
+            return describe(path) + " must be " + typeName(types) + (value == null ? " (got null)" : "");
+        }
+        return String.join("; or ", ofValuesType);
     }
 
     private String objectProblem(Map<String, Object> schema, Map<?, ?> map, String path) {

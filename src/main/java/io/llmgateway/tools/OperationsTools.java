@@ -38,15 +38,12 @@ public final class OperationsTools {
         ToolDefinition definition = new ToolDefinition(
                 "list_models",
                 "List models",
-                "List, per provider, the known models, aliases and the default model, merged from the gateway's bundled "
-                        + "table and the user's own CLI configuration; each entry says where it came from. Request tools "
-                        + "resolve the 'model' argument through the same table. Reads files only.",
-                Schemas.input()
-                        .optional("cli", SessionTools.cliSchema("Only this provider."))
-                        .build(),
+                "Read-only: per provider, known models, aliases and the default, from the bundled table and the "
+                        + "user's CLI settings, each with its source; request tools resolve 'model' through it.",
+                Schemas.input().optional("cli", SessionTools.cliSchema(null)).build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("providers", Schemas.arrayOf(providerModelsSchema(), "One entry per provider."))
+                        .required("providers", Schemas.arrayOf(providerModelsSchema(), null))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
@@ -65,16 +62,14 @@ public final class OperationsTools {
         ToolDefinition definition = new ToolDefinition(
                 "cli_versions",
                 "Provider CLI versions and login",
-                "Report, per provider CLI, whether it is installed, its path, version and login status. Runs each CLI's "
-                        + "own --version and login-status commands (read-only, in parallel, each bounded by "
+                "Read-only: per provider CLI, installed or not, path, version, login status. Runs each CLI's "
+                        + "--version and login-status commands in parallel (each bounded by "
                         + GatewayConfig.PROBE_TIMEOUT_VARIABLE + ").",
-                Schemas.input()
-                        .optional("cli", SessionTools.cliSchema("Only this provider."))
-                        .build(),
+                Schemas.input().optional("cli", SessionTools.cliSchema(null)).build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("timeoutMs", Schemas.integer("Time limit of each probe."))
-                        .required("providers", Schemas.arrayOf(cliStatusSchema(), "One entry per provider."))
+                        .required("timeoutMs", Schemas.integer(null))
+                        .required("providers", Schemas.arrayOf(cliStatusSchema(), null))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
@@ -96,18 +91,18 @@ public final class OperationsTools {
         ToolDefinition definition = new ToolDefinition(
                 "llm_process_health",
                 "Gateway process health",
-                "Report this gateway process's health: version, uptime, data directory, session store health (e.g. a "
-                        + "quarantined file), running and queued jobs with the state of their processes, and policy status.",
+                "Read-only: this gateway's version, uptime, data directory, store health, running and queued jobs "
+                        + "with their processes, and policy status.",
                 Schemas.input().build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("healthy", Schemas.bool("False when any warning below needs attention."))
+                        .required("healthy", Schemas.bool(null))
                         .required(
                                 "gateway",
                                 Schemas.output()
                                         .required("version", Schemas.string(null))
                                         .required("pid", Schemas.integer(null))
-                                        .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                                        .required("startedAt", Schemas.nullable(Schemas.string(null)))
                                         .required("uptimeSeconds", Schemas.integer(null))
                                         .required("java", Schemas.string(null))
                                         .required("dataDir", Schemas.string(null))
@@ -119,34 +114,27 @@ public final class OperationsTools {
                                                 "status",
                                                 Schemas.stringEnum(List.of("ok", "degraded", "unavailable"), null))
                                         .required(
-                                                "sessions",
-                                                Schemas.nullable(
-                                                        Schemas.integer("Session records, null when unreadable.")))
+                                                "sessions", Schemas.nullable(Schemas.integer("Null when unreadable.")))
                                         .required("warnings", Schemas.stringArray(null))
                                         .build())
                         .required(
                                 "jobs",
-                                Schemas.nullable(Schemas.arrayOf(
-                                        activeJobSchema(),
-                                        "Running jobs, then queued ones (at most 100 of each), of every gateway sharing the data "
-                                                + "directory; null when the job files cannot be read.")))
+                                Schemas.nullable(
+                                        Schemas.arrayOf(activeJobSchema(), "Of every gateway on the data directory.")))
                         .required(
                                 "policy",
                                 Schemas.output()
                                         .required("path", Schemas.string(null))
-                                        .required(
-                                                "loaded",
-                                                Schemas.bool(
-                                                        "False when there is no policy file: every tool is allowed."))
+                                        .required("loaded", Schemas.bool("False: no policy file, every tool allowed."))
                                         .required("summary", Schemas.nullable(Schemas.string(null)))
                                         .required(
                                                 "rejectedEdit",
                                                 Schemas.nullable(
                                                         Schemas.string(
-                                                                "Why the file's latest edit was not applied (the previous policy stays in force).")))
+                                                                "Why the latest edit was not applied (the previous policy stays).")))
                                         .required("description", Schemas.string(null))
                                         .build())
-                        .required("warnings", Schemas.stringArray("Everything that needs attention, with what to do."))
+                        .required("warnings", Schemas.stringArray("What needs attention, with what to do."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(definition, call -> {
@@ -258,18 +246,15 @@ public final class OperationsTools {
                 .required("jobId", Schemas.string(null))
                 .required("cli", Schemas.string(null))
                 .required("status", Schemas.stringEnum(List.of("running", "queued"), null))
-                .required("deferred", Schemas.bool("A sync request that outlived the sync deadline."))
-                .required("createdAt", Schemas.string("ISO-8601 UTC"))
-                .required("startedAt", Schemas.nullable(Schemas.string("ISO-8601 UTC")))
+                .required("deferred", Schemas.bool(null))
+                .required("createdAt", Schemas.string(null))
+                .required("startedAt", Schemas.nullable(Schemas.string(null)))
                 .required(
                         "process",
                         Schemas.nullable(Schemas.output()
                                 .required("pid", Schemas.integer(null))
                                 .required("alive", Schemas.bool(null))
-                                .required(
-                                        "local",
-                                        Schemas.bool(
-                                                "False when it runs in another machine view (container) sharing the directory."))
+                                .required("local", Schemas.bool("False: in another machine view (container)."))
                                 .build()))
                 .required("cancelRequested", Schemas.bool(null))
                 .build();
@@ -337,18 +322,12 @@ public final class OperationsTools {
                 .required(
                         "default",
                         Schemas.output()
-                                .required(
-                                        "model",
-                                        Schemas.nullable(Schemas.string("Null when the CLI chooses per account.")))
+                                .required("model", Schemas.nullable(Schemas.string(null)))
                                 .required("source", Schemas.stringEnum(SOURCES, null))
-                                .required(
-                                        "origin",
-                                        Schemas.nullable(Schemas.string("File or variable it was read from.")))
+                                .required("origin", Schemas.nullable(Schemas.string(null)))
                                 .required("note", Schemas.nullable(Schemas.string(null)))
                                 .build())
-                .required(
-                        "observedOn",
-                        Schemas.nullable(Schemas.string("CLI version the bundled entries were read from.")))
+                .required("observedOn", Schemas.nullable(Schemas.string(null)))
                 .required(
                         "models",
                         Schemas.arrayOf(
@@ -364,31 +343,25 @@ public final class OperationsTools {
                         Schemas.arrayOf(
                                 Schemas.output()
                                         .required("alias", Schemas.string(null))
-                                        .required(
-                                                "target",
-                                                Schemas.nullable(Schemas.string("Null when only the CLI knows.")))
-                                        .required(
-                                                "resolvedBy",
-                                                Schemas.stringEnum(
-                                                        List.of("cli", "gateway"),
-                                                        "cli: passed on, the CLI picks the model; gateway: replaced by target before the run."))
+                                        .required("target", Schemas.nullable(Schemas.string(null)))
+                                        .required("resolvedBy", Schemas.stringEnum(List.of("cli", "gateway"), null))
                                         .required("source", Schemas.stringEnum(SOURCES, null))
                                         .required("origin", Schemas.nullable(Schemas.string(null)))
                                         .build(),
                                 null))
-                .required("warnings", Schemas.stringArray("Configuration files that could not be read."))
+                .required("warnings", Schemas.stringArray(null))
                 .build();
     }
 
     private static Map<String, Object> cliStatusSchema() {
         return Schemas.output()
                 .required("cli", Schemas.string(null))
-                .required("command", Schemas.string("Executable looked for."))
-                .required("commandOverridden", Schemas.bool("Set by LLM_GATEWAY_<PROVIDER>_COMMAND."))
+                .required("command", Schemas.string(null))
+                .required("commandOverridden", Schemas.bool(null))
                 .required("installed", Schemas.bool(null))
                 .required("path", Schemas.nullable(Schemas.string(null)))
                 .required("version", Schemas.nullable(Schemas.string(null)))
-                .required("versionText", Schemas.nullable(Schemas.string("First line of --version.")))
+                .required("versionText", Schemas.nullable(Schemas.string(null)))
                 .required(
                         "login",
                         Schemas.output()
@@ -398,7 +371,7 @@ public final class OperationsTools {
                                 .required("method", Schemas.nullable(Schemas.string(null)))
                                 .required("detail", Schemas.string(null))
                                 .build())
-                .required("problem", Schemas.nullable(Schemas.string("Why something could not be determined.")))
+                .required("problem", Schemas.nullable(Schemas.string(null)))
                 .required("probeMs", Schemas.integer(null))
                 .build();
     }

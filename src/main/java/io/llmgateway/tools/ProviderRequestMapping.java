@@ -38,7 +38,8 @@ final class ProviderRequestMapping {
                 args.integer("idleTimeoutMs").orElse(null),
                 args.string("correlationId").orElse(null),
                 optionValues(provider, args),
-                caller);
+                caller,
+                PlacementArguments.request(provider.id(), args));
     }
 
     /** A canonical request as tool arguments: what the policy judges. */
@@ -55,6 +56,7 @@ final class ProviderRequestMapping {
         args.put("idleTimeoutMs", request.idleTimeout().toMillis());
         putIfPresent(args, "correlationId", request.correlationId());
         args.putAll(request.options().asMap());
+        PlacementArguments.putCanonical(args, request.placement());
         return args;
     }
 
@@ -72,7 +74,8 @@ final class ProviderRequestMapping {
                 Duration.ofMillis(canonical.integer("idleTimeoutMs").orElseThrow()),
                 canonical.string("correlationId").orElse(null),
                 ProviderOptions.of(provider.options(), optionValues(provider, canonical)),
-                caller);
+                caller,
+                PlacementArguments.canonical(provider.id(), canonical));
     }
 
     /** A provider's result as the request tools return it (and llm_job_result shows it). */
@@ -109,6 +112,8 @@ final class ProviderRequestMapping {
                 r.durationMs(),
                 "exitCode",
                 r.exitCode(),
+                "retryCount",
+                0,
                 "correlationId",
                 r.correlationId(),
                 "truncated",

@@ -3,10 +3,13 @@ package io.llmgateway.tools;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
 import io.llmgateway.provider.ProviderRequestService;
+import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.ProviderOption;
 import io.llmgateway.provider.cli.ProviderCli;
 import io.llmgateway.provider.cli.ProviderRegistry;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,18 +53,46 @@ public final class ProviderRequestTools {
                 outputSchema(),
                 ToolDefinition.hints(false, true, false, true));
         return new GatewayTool(definition, normaliser(provider), call -> {
-            JobService.SyncOutcome outcome = jobs.request(
-                    cli,
-                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal()),
-                    JobTools.progressOf(call),
-                    call.cancel());
-            if (outcome instanceof JobService.Completed completed) {
-                return ToolResult.success(
-                        ProviderRequestMapping.result(completed.result()),
-                        completed.result().response());
+            CanonicalRequest request =
+                    ProviderRequestMapping.canonicalRequest(provider, call.arguments(), call.principal());
+            JobService.SyncOutcome outcome = jobs.request(cli, request, JobTools.progressOf(call), call.cancel());
+            Map<String, Object> result = outcome instanceof JobService.Completed completed
+                    ? ProviderRequestMapping.result(completed.result())
+                    : ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job());
+            if (request.placement() != null && request.placement().worktree() != null) {
+                result.put(PlacementArguments.WORKTREE, PlacementArguments.resultField(request.placement()));
             }
-            return ToolResult.success(ProviderRequestMapping.deferred(((JobService.Deferred) outcome).job()));
+            String text = outcome instanceof JobService.Completed completed
+                    ? PlacementArguments.replyPrefix(request.placement())
+                            + completed.result().response()
+                    : String.valueOf(result.get("message"));
+            return ToolResult.success(result, text + "\n\n" + sessionLine(result));
         });
+    }
+
+    /**
+     * The last line of a request's text, e.g. {@code [gateway] session gw-… · claude · 1.9 s · $0.0002}: hosts
+     * that show their model only the text (Gemini CLI) learn the session to continue, and the job of a deferred
+     * request. structuredContent carries the same facts as fields.
+     */
+    static String sessionLine(Map<String, Object> result) {
+        List<String> parts = new ArrayList<>();
+        if (result.get("sessionId") != null) {
+            parts.add("session " + result.get("sessionId"));
+        }
+        parts.add(String.valueOf(result.get("cli")));
+        if (result.get("jobId") != null) {
+            parts.add("job " + result.get("jobId") + " (deferred)");
+        } else {
+            if (result.get("durationMs") instanceof Number millis) {
+                parts.add(String.format(Locale.ROOT, "%.1f s", millis.longValue() / 1000.0));
+            }
+            if (result.get("costUsd") instanceof Number cost) {
+                double usd = cost.doubleValue();
+                parts.add(usd > 0 && usd < 0.00005 ? "<$0.0001" : String.format(Locale.ROOT, "$%.4f", usd));
+            }
+        }
+        return "[gateway] " + String.join(" · ", parts);
     }
 
     /** Builds the canonical request of a call, with model names matched by the model they stand for. */
@@ -75,41 +106,25 @@ public final class ProviderRequestTools {
 
     private static String description(ProviderCli provider) {
         String name = provider.id().displayName();
-        return provider.summary() + " Returns its reply. Continues conversations: sessionId (a gw-* gateway session or "
-                + name + "'s own session id), resumeLatest (" + name + "'s latest conversation), otherwise the "
-                + "provider's active gateway session; createNewSession starts afresh. The result names the gateway "
-                + "session (gw-*) holding the conversation, plus usage, cost and duration where " + name
-                + " reports them. "
-                + "A request still running after the sync deadline returns {status:\"deferred\", jobId} and goes on "
-                + "as a job (see llm_job_status); use " + provider.id().wireName() + "_request_async for long tasks.";
+        return provider.summary() + " Returns the reply and the gw-* session holding it; continues sessionId (gw-* "
+                + "or " + name
+                + "'s own), resumeLatest, or the active session. Past the sync deadline: {status:\"deferred\", jobId}.";
     }
 
     private static Map<String, Object> inputSchema(ProviderCli provider) {
         String name = provider.id().displayName();
         Schemas.ObjectSchema schema = Schemas.input()
-                .required("prompt", Schemas.string("The task or question; at most 1,000,000 characters."))
+                .required("prompt", Schemas.string("At most 1,000,000 characters."))
+                .optional("model", Schemas.string("Model or list_models alias; default: the CLI's."))
+                .optional("sessionId", Schemas.string("gw-* or " + name + " session id to continue."))
+                .optional("createNewSession", Schemas.bool(null))
+                .optional("resumeLatest", Schemas.bool("Continue " + name + "'s latest conversation."))
                 .optional(
-                        "model",
-                        Schemas.string("Model name as " + name + " knows it, or an alias from list_models; "
-                                + "default: the CLI's own."))
-                .optional(
-                        "sessionId",
-                        Schemas.string("A gateway session (gw-..., or an imported bare id) or " + name
-                                + "'s own session id to continue."))
-                .optional("createNewSession", Schemas.bool("Start a new conversation on a new gateway session."))
-                .optional("resumeLatest", Schemas.bool("Continue " + name + "'s most recent conversation."))
-                .optional(
-                        "workingDir",
-                        Schemas.string("Absolute path of an existing directory to run in; default: "
-                                + "the session's directory, else the gateway's."))
-                .optional("timeoutMs", Schemas.integer("Wall-clock limit in ms (default 1,800,000 = 30 min)."))
-                .optional(
-                        "idleTimeoutMs",
-                        Schemas.integer(
-                                "Stop when the CLI prints nothing for this many ms " + "(default 600,000 = 10 min)."))
-                .optional(
-                        "correlationId",
-                        Schemas.string("Echoed in the result and the gateway's log; generated if absent."));
+                        "workingDir", Schemas.string("Absolute directory; default: the session's, else the gateway's."))
+                .optional("timeoutMs", Schemas.integer("Default 1,800,000."))
+                .optional("idleTimeoutMs", Schemas.integer("Stop after this long without output; default 600,000."))
+                .optional("correlationId", Schemas.string("Echoed in the result and log."));
+        PlacementArguments.addTo(provider.id(), schema);
         for (ProviderOption option : provider.options()) {
             schema.optional(option.name(), optionSchema(option));
         }
@@ -137,37 +152,47 @@ public final class ProviderRequestTools {
      */
     private static Map<String, Object> outputSchema() {
         Map<String, Object> count = Schemas.nullable(Schemas.integer(null));
+        Map<String, Object> text = Schemas.nullable(Schemas.string(null));
         return Schemas.output()
                 .required("success", Schemas.bool(null))
                 .optional("cli", Schemas.string(null))
-                .optional("response", Schemas.string("The reply text (also the text content)."))
-                .optional(
-                        "sessionId",
-                        Schemas.nullable(Schemas.string("Gateway session (gw-...) holding the conversation.")))
-                .optional(
-                        "nativeSessionId",
-                        Schemas.nullable(Schemas.string("The provider's own session id, if reported.")))
-                .optional("resumed", Schemas.bool("Whether an earlier conversation was continued."))
-                .optional("model", Schemas.nullable(Schemas.string(null)))
-                .optional(
-                        "usage",
-                        Schemas.output()
-                                .required("inputTokens", count)
-                                .required("outputTokens", count)
-                                .required("cacheReadTokens", count)
-                                .required("cacheCreationTokens", count)
-                                .build())
+                .optional("response", Schemas.string(null))
+                .optional("sessionId", text)
+                .optional("nativeSessionId", text)
+                .optional("resumed", Schemas.bool(null))
+                .optional("model", text)
+                .optional("usage", usageSchema(count))
                 .optional("costUsd", Schemas.nullable(Schemas.number(null)))
                 .optional("durationMs", Schemas.integer(null))
-                .optional("exitCode", Schemas.nullable(Schemas.integer(null)))
+                .optional("exitCode", count)
+                .optional("retryCount", Schemas.integer("Always 0: the gateway never re-runs a CLI."))
                 .optional("correlationId", Schemas.string(null))
-                .optional("truncated", Schemas.bool("Whether the CLI's output was cut at the gateway's cap."))
+                .optional("truncated", Schemas.bool(null))
                 .optional("warnings", Schemas.stringArray(null))
-                .optional(
-                        "status", Schemas.stringEnum(List.of("deferred"), "Only when the request continues as a job."))
-                .optional("jobId", Schemas.string("The job a deferred request continues as."))
-                .optional("pollWith", Schemas.string("The tool that reports the job: llm_job_status."))
+                .optional("status", Schemas.stringEnum(List.of("deferred"), null))
+                .optional("jobId", Schemas.string(null))
+                .optional("pollWith", Schemas.string(null))
                 .optional("message", Schemas.string(null))
+                .optional(PlacementArguments.WORKTREE, worktreeSchema())
                 .build();
+    }
+
+    /** Where a worktree request ran. */
+    static Map<String, Object> worktreeSchema() {
+        return Schemas.output()
+                .required(
+                        "path",
+                        Schemas.string("The worktree (also the reply's first line: [gateway] worktree=<path>)."))
+                .required("branch", Schemas.nullable(Schemas.string(null)))
+                .required("created", Schemas.bool("Made for this request, rather than the session's existing one."))
+                .build();
+    }
+
+    /** Four token counts, each a number or null: one value schema, every name required. */
+    private static Map<String, Object> usageSchema(Map<String, Object> count) {
+        Map<String, Object> usage = Schemas.object(null);
+        usage.put("additionalProperties", count);
+        usage.put("required", List.of("inputTokens", "outputTokens", "cacheReadTokens", "cacheCreationTokens"));
+        return usage;
     }
 }

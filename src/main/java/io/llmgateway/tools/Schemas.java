@@ -54,16 +54,26 @@ public final class Schemas {
         return schema;
     }
 
-    /** The same schema, also accepting null. */
+    /**
+     * The same schema, also accepting null: {@code anyOf} with one type per branch, the description outside.
+     * Not a {@code type} array, which hosts mapping schemas onto a single-type dialect (Gemini's function
+     * declarations) reject; not an optional field, since null and absent mean different things in results.
+     */
     public static Map<String, Object> nullable(Map<String, Object> schema) {
-        Map<String, Object> copy = new LinkedHashMap<>(schema);
-        Object type = copy.get("type");
-        copy.put("type", List.of(type, "null"));
-        if (copy.get("enum") instanceof List<?> values) {
-            List<Object> withNull = new ArrayList<>(values);
-            withNull.add(null);
-            copy.put("enum", withNull);
+        Map<String, Object> nullable = new LinkedHashMap<>();
+        nullable.put("anyOf", List.of(withoutDescription(schema), NULL));
+        if (schema.get("description") != null) {
+            nullable.put("description", schema.get("description"));
         }
+        return nullable;
+    }
+
+    private static final Map<String, Object> NULL = Map.of("type", "null");
+
+    /** The same schema without its description. */
+    public static Map<String, Object> withoutDescription(Map<String, Object> schema) {
+        Map<String, Object> copy = new LinkedHashMap<>(schema);
+        copy.remove("description");
         return copy;
     }
 
@@ -72,7 +82,7 @@ public final class Schemas {
         return new ObjectSchema(false);
     }
 
-    /** An output schema: clients must tolerate fields added later. */
+    /** An output schema: clients must tolerate fields added later (JSON Schema's default, so not spelled out). */
     public static ObjectSchema output() {
         return new ObjectSchema(true);
     }
@@ -114,7 +124,9 @@ public final class Schemas {
             if (!required.isEmpty()) {
                 schema.put("required", List.copyOf(required));
             }
-            schema.put("additionalProperties", additionalProperties);
+            if (!additionalProperties) {
+                schema.put("additionalProperties", false);
+            }
             return schema;
         }
     }

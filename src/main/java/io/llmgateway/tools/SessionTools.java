@@ -1,23 +1,30 @@
 package io.llmgateway.tools;
 
+import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.session.SessionRecord;
 import io.llmgateway.session.SessionService;
+import io.llmgateway.workspace.Worktrees;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The six session tools of the contract: thin adapters over {@link SessionService}, for the calling grant. */
+/**
+ * The six session tools of the contract: thin adapters over {@link SessionService}, for the calling grant; deleting
+ * sessions also releases their worktrees ({@link Worktrees#release}).
+ */
 public final class SessionTools {
     static final int DEFAULT_LIST_LIMIT = 100;
     static final int MAX_LIST_LIMIT = 1000;
     static final int MAX_OFFSET = 100_000_000;
 
     private final SessionService sessions;
+    private final Worktrees worktrees;
 
-    public SessionTools(SessionService sessions) {
+    public SessionTools(SessionService sessions, Worktrees worktrees) {
         this.sessions = sessions;
+        this.worktrees = worktrees;
     }
 
     public List<GatewayTool> tools() {
@@ -28,8 +35,8 @@ public final class SessionTools {
         ToolDefinition definition = new ToolDefinition(
                 "session_create",
                 "Create gateway session",
-                "Create a gateway session record for a provider. NOTE: this is gateway bookkeeping (gw-* ID), not a "
-                        + "provider-native session; the provider's own session id is attached when a request runs under it.",
+                "Create a gateway session record (gw-* id) for a provider; the provider's own session id is attached "
+                        + "when a request runs under it.",
                 Schemas.input()
                         .required("cli", cliSchema("Provider the session belongs to."))
                         .optional(
@@ -68,16 +75,16 @@ public final class SessionTools {
                 "List gateway sessions",
                 "List gateway session records and the active session per provider, optionally filtered by provider.",
                 Schemas.input()
-                        .optional("cli", cliSchema("Only sessions of this provider."))
-                        .optional("limit", Schemas.integer("Page size, default 100, at most 1,000."))
-                        .optional("offset", Schemas.integer("Number of sessions to skip (newest-used first)."))
+                        .optional("cli", cliSchema(null))
+                        .optional("limit", Schemas.integer("Default 100, at most 1,000."))
+                        .optional("offset", Schemas.integer(null))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
-                        .required("total", Schemas.integer("Number of sessions matching the filter."))
-                        .required("sessions", Schemas.arrayOf(sessionSchema(false), "This page, newest-used first."))
+                        .required("total", Schemas.integer(null))
+                        .required("sessions", Schemas.arrayOf(sessionSchema(false), "Newest-used first."))
                         .required("activeSessions", activeSessionsSchema())
-                        .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined corrupt file."))
+                        .optional("warnings", Schemas.stringArray("Store problems, e.g. a quarantined file."))
                         .build(),
                 ToolDefinition.hints(true, false, true, false));
         return new GatewayTool(
@@ -184,7 +191,8 @@ public final class SessionTools {
         ToolDefinition definition = new ToolDefinition(
                 "session_delete",
                 "Delete gateway session",
-                "Delete a gateway session record by ID.",
+                "Delete a gateway session record by ID. Its gateway-owned git worktree is removed too when it has no "
+                        + "uncommitted work (its branch when it has no new commits); otherwise it is kept and reported.",
                 Schemas.input()
                         .required(
                                 "sessionId",
@@ -201,19 +209,22 @@ public final class SessionTools {
                                         .required("description", Schemas.string(null))
                                         .build())
                         .required("wasActive", Schemas.bool(null))
+                        .optional("worktree", releaseSchema())
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, (args, caller) -> checkedSessionId(args), call -> {
             SessionService.Deletion deletion =
                     sessions.delete(call.principal(), call.arguments().requiredString("sessionId"));
             SessionRecord r = deletion.deleted();
-            return ToolResult.success(StructuredContent.object(
+            Map<String, Object> result = StructuredContent.object(
                     "success",
                     true,
                     "deletedSession",
                     StructuredContent.object("id", r.id(), "cli", r.cli().wireName(), "description", r.description()),
                     "wasActive",
-                    deletion.wasActive()));
+                    deletion.wasActive());
+            worktrees.release(r).ifPresent(release -> result.put("worktree", release(release)));
+            return ToolResult.success(result);
         });
     }
 
@@ -221,27 +232,69 @@ public final class SessionTools {
         ToolDefinition definition = new ToolDefinition(
                 "session_clear_all",
                 "Delete all gateway sessions",
-                "Delete all gateway session records, optionally scoped to one provider.",
+                "Delete all gateway session records, optionally scoped to one provider; their worktrees as session_delete "
+                        + "does.",
                 Schemas.input()
                         .optional("cli", cliSchema("Only delete this provider's sessions."))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
                         .required("deletedCount", Schemas.integer(null))
-                        .required("cli", Schemas.string("\"all\" or the provider."))
+                        .required("cli", Schemas.string(null))
+                        .optional("worktrees", Schemas.arrayOf(releaseSchema(), "The deleted sessions' worktrees."))
                         .build(),
                 ToolDefinition.hints(false, true, true, false));
         return new GatewayTool(definition, call -> {
             Optional<ProviderId> cli = call.arguments().provider("cli");
-            int deleted = sessions.clearAll(call.principal(), cli);
-            return ToolResult.success(StructuredContent.object(
+            SessionService.Cleared cleared = sessions.clearAll(call.principal(), cli);
+            Map<String, Object> result = StructuredContent.object(
                     "success",
                     true,
                     "deletedCount",
-                    deleted,
+                    cleared.liveCount(),
                     "cli",
-                    cli.map(ProviderId::wireName).orElse("all")));
+                    cli.map(ProviderId::wireName).orElse("all"));
+            List<Map<String, Object>> released = cleared.deleted().stream()
+                    .map(worktrees::release)
+                    .flatMap(Optional::stream)
+                    .map(SessionTools::release)
+                    .toList();
+            if (!released.isEmpty()) {
+                result.put("worktrees", released);
+            }
+            return ToolResult.success(result);
         });
+    }
+
+    private static Map<String, Object> release(Worktrees.Release release) {
+        return StructuredContent.object(
+                "path",
+                release.path(),
+                "branch",
+                release.branch(),
+                "outcome",
+                release.outcome().wireName(),
+                "removed",
+                release.outcome() != Worktrees.Outcome.KEPT,
+                "branchDeleted",
+                release.branchDeleted(),
+                "reason",
+                release.reason());
+    }
+
+    private static Map<String, Object> releaseSchema() {
+        return Schemas.output()
+                .required("path", Schemas.string(null))
+                .required("branch", Schemas.nullable(Schemas.string(null)))
+                .required(
+                        "outcome",
+                        Schemas.stringEnum(
+                                List.of("removed", "kept", "missing"),
+                                "kept: still on disk, see reason; missing: it was already gone."))
+                .required("removed", Schemas.bool("False when it is kept on disk."))
+                .required("branchDeleted", Schemas.bool(null))
+                .required("reason", Schemas.nullable(Schemas.string("Why it, or its branch, was kept.")))
+                .build();
     }
 
     private static Map<String, Object> checkedSessionId(Arguments args) {
@@ -258,24 +311,23 @@ public final class SessionTools {
                 .required("id", Schemas.string(null))
                 .required("cli", Schemas.string(null))
                 .required("description", Schemas.string(null))
-                .required("createdAt", Schemas.string("ISO-8601 UTC"))
-                .required("lastUsedAt", Schemas.string("ISO-8601 UTC"))
-                .required(
-                        "nativeSessionId",
-                        Schemas.nullable(Schemas.string("The provider's own session id, once known.")))
-                .required("isActive", Schemas.bool(null));
+                .required("createdAt", Schemas.string(null))
+                .required("lastUsedAt", Schemas.string(null))
+                .required("nativeSessionId", Schemas.nullable(Schemas.string(null)))
+                .required("isActive", Schemas.bool(null))
+                .required("ownerPrincipal", Schemas.string("Its grant (local over stdio)."));
         if (withMetadata) {
             schema.required("metadata", Schemas.stringMap(null));
         }
         return schema.build();
     }
 
+    /** Every provider's active session id or null: one value schema for all of them, each name required. */
     private static Map<String, Object> activeSessionsSchema() {
-        Schemas.ObjectSchema schema = Schemas.output();
-        for (String cli : ProviderId.wireNames()) {
-            schema.required(cli, Schemas.nullable(Schemas.string(null)));
-        }
-        return schema.build();
+        Map<String, Object> schema = Schemas.stringMap(null);
+        schema.put("additionalProperties", Schemas.nullable(Schemas.string(null)));
+        schema.put("required", ProviderId.wireNames());
+        return schema;
     }
 
     static Map<String, Object> sessionSummary(SessionService.SessionView view) {
@@ -294,7 +346,9 @@ public final class SessionTools {
                 "nativeSessionId",
                 r.nativeSessionId(),
                 "isActive",
-                view.active());
+                view.active(),
+                "ownerPrincipal",
+                r.owner() == null ? Principal.LOCAL_NAME : r.owner());
     }
 
     private static Map<String, Object> activeSessions(Map<ProviderId, String> active) {

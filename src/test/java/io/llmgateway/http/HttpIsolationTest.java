@@ -91,11 +91,38 @@ class HttpIsolationTest {
     }
 
     @Test
+    void theFlightRecorderShowsAndCountsOnlyTheCallersRequests() throws Exception {
+        alice.call("claude_request", Map.of("prompt", "alice asks", "correlationId", "same-correlation"));
+        JsonNode bobsLookup = bob.call("llm_request_result", Map.of("correlationId", "same-correlation"));
+        assertFalse(bobsLookup.get("success").asBoolean(), bobsLookup.toString());
+        assertEquals(
+                0, bob.call("llm_usage", Map.of()).get("totals").get("requests").asInt());
+
+        bob.call("claude_request", Map.of("prompt", "bob asks too", "correlationId", "same-correlation"));
+        JsonNode alices = alice.call("llm_request_result", Map.of("correlationId", "same-correlation"))
+                .get("request");
+        assertEquals("alice", alices.get("ownerPrincipal").asText());
+        assertEquals("alice asks".length(), alices.get("promptChars").asInt());
+        JsonNode bobs = bob.call("llm_request_result", Map.of("correlationId", "same-correlation"))
+                .get("request");
+        assertEquals("bob", bobs.get("ownerPrincipal").asText());
+        assertEquals("bob asks too".length(), bobs.get("promptChars").asInt());
+        assertEquals(
+                1,
+                alice.call("llm_usage", Map.of()).get("totals").get("requests").asInt());
+        JsonNode read = HttpMcp.messages(bob.post(bob.request("resources/read", Map.of("uri", "metrics://usage"))))
+                .get(0);
+        JsonNode metrics = Json.newMapper()
+                .readTree(read.get("result").get("contents").get(0).get("text").asText());
+        assertEquals(1, metrics.get("totals").get("requests").asInt(), metrics.toString());
+    }
+
+    @Test
     void everySessionToolSeesOnlyTheCallersSessions() {
-        String mine = alice.call("session_create", Map.of("cli", "claude", "description", "alice's"))
-                .get("session")
-                .get("id")
-                .asText();
+        JsonNode alicesSession = alice.call("session_create", Map.of("cli", "claude", "description", "alice's"))
+                .get("session");
+        assertEquals("alice", alicesSession.get("ownerPrincipal").asText());
+        String mine = alicesSession.get("id").asText();
 
         assertNotFound(bob.call("session_get", Map.of("sessionId", mine)), "session_not_found");
         assertNotFound(bob.call("session_get", Map.of("sessionId", localSession)), "session_not_found");
@@ -194,7 +221,7 @@ class HttpIsolationTest {
         assertTrue(read(alice, "jobs://recent").toString().contains(job));
         assertTrue(read(alice, "sessions://all").toString().contains(jobSession));
         assertEquals(
-                "cancelled",
+                "canceled",
                 alice.call("llm_job_cancel", Map.of("jobId", job)).get("status").asText());
     }
 

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +120,7 @@ class HttpPolicyTest {
                 .get("result")
                 .get("resources")
                 .forEach(r -> before.add(r.get("uri").asText()));
-        assertEquals(List.of("sessions://all", "jobs://recent"), before);
+        assertEquals(Set.of("sessions://all", "jobs://recent", "metrics://usage"), Set.copyOf(before));
         Files.writeString(dataDir.resolve("policy.json"), """
                 {"version":"1","default":"allow","tools":{"llm_job_list":{"action":"deny"}}}
                 """);
@@ -130,7 +131,10 @@ class HttpPolicyTest {
                 .get("result")
                 .get("resources")
                 .forEach(r -> after.add(r.get("uri").asText()));
-        assertEquals(List.of("sessions://all"), after, "resources/list over HTTP obeys the policy as over stdio");
+        assertEquals(
+                Set.of("sessions://all", "metrics://usage"),
+                Set.copyOf(after),
+                "resources/list over HTTP obeys the policy as over stdio");
         JsonNode denied = HttpMcp.messages(alice.post(alice.request("resources/read", Map.of("uri", "jobs://recent"))))
                 .get(0);
         assertTrue(denied.get("error").get("message").asText().startsWith("[POLICY DENIED]"), denied.toString());

@@ -11,6 +11,7 @@ import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.HttpTestGateway;
 import io.llmgateway.support.RecordingHttpClient;
 import io.llmgateway.support.Survivors;
+import io.llmgateway.support.WorkspaceCalls;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -51,6 +52,9 @@ class HttpSdkClientTest {
     @TempDir
     Path wrappers;
 
+    @TempDir
+    Path projects;
+
     private HttpTestGateway gw;
     private String token;
 
@@ -68,6 +72,7 @@ class HttpSdkClientTest {
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
             env.put(cli.commandOverrideVariable(), wrapper.toString());
         }
+        WorkspaceCalls.prepare(dataDir, projects, env);
         env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
         env.put("LLM_GATEWAY_PROGRESS_DELAY_MS", "300");
         env.put("LLM_GATEWAY_PROGRESS_INTERVAL_MS", "300");
@@ -131,11 +136,16 @@ class HttpSdkClientTest {
             call.call("session_delete", Map.of("sessionId", sessionId), null);
             call.call("session_clear_all", Map.of("cli", "codex"), null);
             String jobId = null;
+            String claudeCorrelationId = null;
             for (String name : listed) {
                 if (name.endsWith("_request_async")) {
                     String id = (String) call.call(name, Map.of("prompt", "hello from " + name), null)
                             .get("jobId");
                     jobId = name.startsWith("claude") ? id : jobId;
+                    claudeCorrelationId = name.startsWith("claude")
+                            ? (String) call.call("llm_job_status", Map.of("jobId", id), null)
+                                    .get("correlationId")
+                            : claudeCorrelationId;
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -148,9 +158,12 @@ class HttpSdkClientTest {
             call.call("llm_job_result", Map.of("jobId", jobId), null);
             call.call("llm_job_list", Map.of(), null);
             call.call("llm_job_cancel", Map.of("jobId", jobId), null);
+            WorkspaceCalls.callAll((name, arguments) -> call.call(name, arguments, null), projects);
             call.call("list_models", Map.of(), null);
             call.call("cli_versions", Map.of(), null);
             call.call("llm_process_health", Map.of(), null);
+            call.call("llm_request_result", Map.of("correlationId", claudeCorrelationId), null);
+            call.call("llm_usage", Map.of("days", 1), null);
             assertEquals(listed, called, "every listed tool was called");
             for (String quick : List.of(
                     "session_create",

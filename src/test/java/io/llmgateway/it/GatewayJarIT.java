@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.GatewayProcess;
+import io.llmgateway.support.WorkspaceCalls;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -38,9 +39,10 @@ class GatewayJarIT {
      * CLIs standing in for the real ones: none may fail at the protocol level or with an error result.
      */
     @Test
-    void sdkClientCallsEveryListedTool(@TempDir Path fakeState) throws Exception {
+    void sdkClientCallsEveryListedTool(@TempDir Path fakeState, @TempDir Path projects) throws Exception {
         Map<String, String> env = new HashMap<>(FakeClis.in(fakeState).environment());
         env.put("LLM_GATEWAY_HOME", dataDir.toString());
+        WorkspaceCalls.prepare(dataDir, projects, env);
         env.put("LLM_GATEWAY_JOB_WATCH_MS", "100");
         ServerParameters params = ServerParameters.builder(GatewayProcess.javaExecutable())
                 .args("-jar", GatewayProcess.jar().toString())
@@ -101,9 +103,14 @@ class GatewayJarIT {
             call.call("llm_job_result", Map.of("jobId", jobId));
             call.call("llm_job_list", Map.of());
             call.call("llm_job_cancel", Map.of("jobId", jobId));
+            WorkspaceCalls.callAll(call::call, projects);
             call.call("list_models", Map.of());
             call.call("cli_versions", Map.of());
             call.call("llm_process_health", Map.of());
+            String correlationId =
+                    (String) call.call("llm_job_status", Map.of("jobId", jobId)).get("correlationId");
+            call.call("llm_request_result", Map.of("correlationId", correlationId));
+            call.call("llm_usage", Map.of("days", 7));
         }
         assertEquals(listed, called, "every listed tool was called");
     }

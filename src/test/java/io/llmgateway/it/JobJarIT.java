@@ -249,9 +249,9 @@ class JobJarIT {
                         .asInt());
         List<ProcessHandle> processes = jobProcesses();
         JsonNode cancelled = call(second, "llm_job_cancel", Map.of("jobId", jobId));
-        assertEquals("cancelled", cancelled.get("status").asText());
+        assertEquals("canceled", cancelled.get("status").asText());
         assertEquals(
-                "cancelled",
+                "canceled",
                 call(first, "llm_job_status", Map.of("jobId", jobId))
                         .get("status")
                         .asText());

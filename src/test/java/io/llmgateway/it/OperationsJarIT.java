@@ -163,9 +163,16 @@ class OperationsJarIT {
         }
     }
 
+    /** On a fresh data directory --print makes the archive it points at before printing the entry. */
     @Test
-    void printShowsOneEntryAsJsonWithoutTouchingAnything() throws Exception {
+    void printShowsOneEntryAsJsonAndPreparesTheArchiveItNames() throws Exception {
         JsonNode entry = printedEntry("claude-code");
+        assertTrue(
+                entry.get("args")
+                        .toString()
+                        .contains("-XX:SharedArchiveFile=" + archive().file()),
+                entry.toString());
+        assertTrue(archive().status().fresh(), "--print made the archive it points at");
         assertEquals(GatewayProcess.javaExecutable(), entry.get("command").asText());
         List<String> args = new ArrayList<>();
         entry.get("args").forEach(a -> args.add(a.asText()));
@@ -173,8 +180,50 @@ class OperationsJarIT {
         assertTrue(args.indexOf("-Xlog:disable") < args.indexOf("-Xlog:all=warning:stderr"), args.toString());
         assertEquals(
                 dataDir.toString(), entry.get("env").get("LLM_GATEWAY_HOME").asText());
-        assertFalse(Files.exists(dataDir), "--print prepares nothing");
         assertEquals(2, command(Map.of(), "setup", "--print").exitCode(), "--print needs one --client");
+    }
+
+    /** When the archive cannot be made, --print shows an entry that works without it and says so on stderr. */
+    @Test
+    void printFallsBackToAnEntryWithoutTheArchiveWhenItCannotBeMade() throws Exception {
+        Files.createDirectories(dataDir);
+        Files.writeString(dataDir.resolve(StartupArchive.DIRECTORY), "not a directory");
+        Run print = command(Map.of(), "setup", "--print", "--client", "cursor");
+        assertEquals(0, print.exitCode(), print.stderr());
+        assertFalse(
+                print.stdout().contains("SharedArchiveFile") || print.stdout().contains("AOTCache"), print.stdout());
+        assertTrue(print.stderr().contains("starts without it"), print.stderr());
+        Process process = launch(Json.newMapper().readTree(print.stdout()), List.of(), home.resolve("fallback.err"));
+        try (StdioClient client = new StdioClient(process.getOutputStream(), process.getInputStream())) {
+            assertEquals(
+                    "llm-cli-gateway",
+                    client.initialize()
+                            .get("result")
+                            .get("serverInfo")
+                            .get("name")
+                            .asText());
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** A machine with none of the hosts: --client all --write creates no config file, ~/.claude.json included. */
+    @Test
+    void setupAllWriteSkipsHostsThatAreNotInstalled() throws Exception {
+        Path emptyBin = Files.createDirectories(home.resolve("empty-bin"));
+        Run setup = command(Map.of("PATH", emptyBin.toString()), "setup", "--client", "all", "--write");
+        assertEquals(0, setup.exitCode(), setup.stdout() + setup.stderr());
+        assertFalse(Files.exists(home.resolve(".claude.json")), setup.stdout());
+        for (String dir : List.of(".cursor", ".codex", ".gemini", ".config")) {
+            assertFalse(Files.exists(home.resolve(dir)), dir + " created: " + setup.stdout());
+        }
+        assertEquals(5, setup.stdout().split("does not look installed", -1).length - 1, setup.stdout());
+
+        Files.createDirectories(home.resolve(".gemini"));
+        Run gemini = command(Map.of("PATH", emptyBin.toString()), "setup", "--client", "all", "--write");
+        assertEquals(0, gemini.exitCode(), gemini.stdout() + gemini.stderr());
+        assertTrue(Files.isRegularFile(home.resolve(".gemini/settings.json")), gemini.stdout());
+        assertFalse(Files.exists(home.resolve(".claude.json")), gemini.stdout());
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.llmgateway.support.StdioClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +42,14 @@ class ReadmeSnippetsIT {
 
     @Test
     void claudeCodeCommandWorks() throws Exception {
-        Matcher line = Pattern.compile("`claude mcp add [^`]*? -- ([^`]+)`").matcher(readme());
-        assertTrue(line.find(), "README has a claude mcp add line");
-        launches(Arrays.asList(line.group(1).trim().split(" +")));
+        Matcher line = Pattern.compile("claude mcp add-json --scope user llm-cli-gateway '([^']+)'")
+                .matcher(readme());
+        assertTrue(line.find(), "README has a claude mcp add-json line");
+        JsonNode entry = Json.newMapper().readTree(line.group(1));
+        assertEquals("stdio", entry.get("type").asText());
+        List<String> command = new ArrayList<>(List.of(entry.get("command").asText()));
+        entry.get("args").forEach(arg -> command.add(arg.asText()));
+        launches(command);
     }
 
     @Test

@@ -78,7 +78,8 @@ final class FakeRuns implements ProviderRuns {
                 ProviderRequestService.DEFAULT_IDLE_TIMEOUT,
                 (String) arguments.get("correlationId"),
                 ProviderOptions.of(OPTIONS, options),
-                Principal.LOCAL);
+                Principal.LOCAL,
+                null);
     }
 
     @Override
@@ -110,7 +111,8 @@ final class FakeRuns implements ProviderRuns {
                         request.timeout(),
                         request.idleTimeout(),
                         List.of(),
-                        request.owner()));
+                        request.owner(),
+                        Map.of()));
     }
 
     @Override

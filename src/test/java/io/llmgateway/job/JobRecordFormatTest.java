@@ -101,4 +101,15 @@ class JobRecordFormatTest {
         String future = FAILED_010.replace("\"format\":1", "\"format\":2");
         assertThrows(IOException.class, () -> format.read(future.getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void aJobThatEarlierVersionsRecordedAsCancelledReadsAsCanceledAndIsWrittenSoFromNowOn() throws IOException {
+        String cancelled010 = FAILED_010.replace("\"status\":\"failed\"", "\"status\":\"cancelled\"");
+        JobRecord job = format.read(cancelled010.getBytes(StandardCharsets.UTF_8));
+        assertEquals(JobStatus.CANCELED, job.status());
+        assertEquals(
+                "canceled",
+                MAPPER.readTree(format.write(job)).get("status").asText(),
+                "the original's spelling, as llm_job_status reports it");
+    }
 }

@@ -261,13 +261,13 @@ class JobServiceTest {
 
         JobService.Cancellation cancellation = jobs.cancel(Principal.LOCAL, id);
         assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
-        assertEquals(JobStatus.CANCELLED, cancellation.job().status());
+        assertEquals(JobStatus.CANCELED, cancellation.job().status());
         assertEquals(ErrorCode.CANCELLED.wireName(), cancellation.job().error().code());
         awaitGone(grandchild);
         awaitGone(cli);
         awaitGone(supervisor);
         assertEquals(
-                JobStatus.CANCELLED,
+                JobStatus.CANCELED,
                 jobs.cancel(Principal.LOCAL, id).job().status(),
                 "cancelling again changes nothing");
     }
@@ -283,7 +283,7 @@ class JobServiceTest {
                 JobStatus.QUEUED, jobs.status(Principal.LOCAL, queued).job().status());
         assertEquals(1, jobs.status(Principal.LOCAL, queued).queuePosition());
         assertEquals(
-                JobStatus.CANCELLED, jobs.cancel(Principal.LOCAL, queued).job().status());
+                JobStatus.CANCELED, jobs.cancel(Principal.LOCAL, queued).job().status());
         assertFalse(Files.exists(files(queued).launchDir()));
         assertFalse(Files.exists(files(queued).cliPid()));
         assertTrue(fake.abandoned.contains(job.sessionId()), "the provider cleans up after a run that never happens");
@@ -520,9 +520,8 @@ class JobServiceTest {
                 second.list(Principal.LOCAL, Optional.of(JobStatus.RUNNING), Optional.of(ProviderId.CLAUDE), 10, 0)
                         .total());
         assertEquals(
-                JobStatus.CANCELLED, second.cancel(Principal.LOCAL, id).job().status());
-        assertEquals(
-                JobStatus.CANCELLED, first.status(Principal.LOCAL, id).job().status());
+                JobStatus.CANCELED, second.cancel(Principal.LOCAL, id).job().status());
+        assertEquals(JobStatus.CANCELED, first.status(Principal.LOCAL, id).job().status());
         awaitGone(grandchild);
     }
 
@@ -597,7 +596,7 @@ class JobServiceTest {
         long cli = cliPid(files(job.id()));
         long grandchild = grandchildPid(files(job.id()));
         cancel.cancel(); // arrived before the transport sent the deferred answer, which it then drops
-        JobRecord ended = awaitStatus(jobs, job.id(), JobStatus.CANCELLED);
+        JobRecord ended = awaitStatus(jobs, job.id(), JobStatus.CANCELED);
         assertEquals(ErrorCode.CANCELLED.wireName(), ended.error().code());
         awaitGone(cli);
         awaitGone(grandchild);
@@ -683,11 +682,11 @@ class JobServiceTest {
 
         JobService other = service();
         assertEquals(
-                JobStatus.CANCELLED,
+                JobStatus.CANCELED,
                 other.cancel(Principal.LOCAL, job.id()).job().status());
         run.awaitGone();
         assertEquals(
-                JobStatus.CANCELLED,
+                JobStatus.CANCELED,
                 owner.status(Principal.LOCAL, job.id()).job().status());
     }
 
@@ -701,7 +700,7 @@ class JobServiceTest {
         JobService.Cancellation cancellation =
                 second.cancel(Principal.LOCAL, run.job().id());
         assertEquals(JobStatus.RUNNING, cancellation.previousStatus());
-        assertEquals(JobStatus.CANCELLED, cancellation.job().status());
+        assertEquals(JobStatus.CANCELED, cancellation.job().status());
         run.awaitGone();
     }
 

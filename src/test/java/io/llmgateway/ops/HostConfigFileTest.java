@@ -25,7 +25,8 @@ class HostConfigFileTest {
     private static final ServerEntry ENTRY = new ServerEntry(
             "/opt/java/bin/java",
             List.of("-Xshare:auto", "-jar", "/opt/gw/llm-cli-gateway.jar"),
-            Map.of("LLM_GATEWAY_HOME", "/data/gw"));
+            Map.of("LLM_GATEWAY_HOME", "/data/gw"),
+            List.of("ANTHROPIC_API_KEY", "OPENAI_BASE_URL"));
 
     @TempDir
     Path dir;
@@ -135,9 +136,57 @@ class HostConfigFileTest {
         assertTrue(merged.startsWith(original), merged);
         assertTrue(
                 merged.contains("\n[mcp_servers.llm-cli-gateway]\ncommand = \"/opt/java/bin/java\"\n"
-                        + "args = [\"-Xshare:auto\", \"-jar\", \"/opt/gw/llm-cli-gateway.jar\"]\n\n"
+                        + "args = [\"-Xshare:auto\", \"-jar\", \"/opt/gw/llm-cli-gateway.jar\"]\n"
+                        + "env_vars = [\"ANTHROPIC_API_KEY\", \"OPENAI_BASE_URL\"]\n"
+                        + "default_tools_approval_mode = \"approve\"\n"
+                        + "startup_readiness = \"catalog\"\n\n"
                         + "[mcp_servers.llm-cli-gateway.env]\nLLM_GATEWAY_HOME = \"/data/gw\"\n"),
                 merged);
+    }
+
+    /** Gemini drops secret-looking variables unless the entry names them; it expands $NAME from its own environment. */
+    @Test
+    void aGeminiEntryNamesTheForwardedVariablesWithoutValues() throws IOException {
+        Path file = dir.resolve(".gemini/settings.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"security\":{\"auth\":{\"selectedType\":\"gemini-api-key\"}}}");
+
+        new HostConfigFile(HostClient.GEMINI, file, CLOCK).register(ENTRY);
+
+        JsonNode merged = Json.newMapper().readTree(file.toFile());
+        assertEquals(
+                "gemini-api-key",
+                merged.get("security").get("auth").get("selectedType").asText());
+        JsonNode ours = merged.get("mcpServers").get("llm-cli-gateway");
+        assertEquals("/opt/java/bin/java", ours.get("command").asText());
+        assertEquals(
+                Map.of(
+                        "LLM_GATEWAY_HOME",
+                        "/data/gw",
+                        "ANTHROPIC_API_KEY",
+                        "$ANTHROPIC_API_KEY",
+                        "OPENAI_BASE_URL",
+                        "$OPENAI_BASE_URL"),
+                Json.newMapper().convertValue(ours.get("env"), Map.class));
+        assertFalse(ours.has("trust"), "trust is the user's decision");
+    }
+
+    @Test
+    void claudeCodeCountsAsInstalledOnlyWithItsFilesOrCommandNotBecauseHomeExists() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Map<String, String> env = Map.of("HOME", home.toString(), "PATH", bin.toString());
+        for (HostClient client : HostClient.values()) {
+            assertFalse(client.installed(env, "Linux"), client + " on an empty HOME");
+        }
+        Files.createDirectories(home.resolve(".claude"));
+        assertTrue(HostClient.CLAUDE_CODE.installed(env, "Linux"));
+        Files.createDirectories(home.resolve(".gemini"));
+        assertTrue(HostClient.GEMINI.installed(env, "Linux"));
+        Path codex = Files.writeString(bin.resolve("codex"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(codex, PosixFilePermissions.fromString("rwx------"));
+        assertTrue(HostClient.CODEX.installed(env, "Linux"), "codex on PATH");
+        assertFalse(HostClient.CURSOR.installed(env, "Linux"));
     }
 
     @Test
@@ -195,5 +244,6 @@ class HostConfigFileTest {
         assertEquals(Path.of("/home/u/.cursor/mcp.json"), HostClient.CURSOR.configFile(env, "Linux"));
         assertEquals(Path.of("/home/u/.claude.json"), HostClient.CLAUDE_CODE.configFile(env, "Linux"));
         assertEquals(Path.of("/etc/codex/config.toml"), HostClient.CODEX.configFile(env, "Linux"));
+        assertEquals(Path.of("/home/u/.gemini/settings.json"), HostClient.GEMINI.configFile(env, "Linux"));
     }
 }

@@ -31,8 +31,12 @@ import java.util.regex.Pattern;
  * test can prove that a resumed session sent its history. The last user text steers the reply:
  * {@code FAKE_ERROR_<status>} (400, 401, 429, 500, ...) answers with that HTTP status and a provider-shaped
  * error body; {@code FAKE_DELAY_MS=<n>} waits n ms before answering; {@code FAKE_TOOL_USE} makes the Anthropic
- * reply a Read tool call first, {@code FAKE_TOOL_CALL=<tool name>} a call of that tool with no arguments (e.g.
- * an MCP server's {@code mcp__<server>__<tool>}); a second turn answers. Every request is recorded.
+ * reply a tool call first (a second turn answers); {@code FAKE_CALL_TOOL=<name>} makes any of the three APIs
+ * call the tool whose name ends with {@code <name>} (an MCP tool of the host, e.g. {@code claude_request}) with
+ * {@code {"prompt": "relay this"}}, and once the tool's result is in the conversation, answer
+ * {@code Tool result received: <the result's text>}; {@code FAKE_TOOL_CALL=<tool name>} makes the Anthropic reply
+ * a call of that tool with no arguments (e.g. an MCP server's {@code mcp__<server>__<tool>}), and a second turn
+ * answers. Every request is recorded.
  */
 public final class FakeModelApi implements AutoCloseable {
 
@@ -50,6 +54,12 @@ public final class FakeModelApi implements AutoCloseable {
     private static final Pattern ERROR_TRIGGER = Pattern.compile("FAKE_ERROR_(\\d{3})");
     /** In the last user text: the Anthropic reply is a Read tool call, answered in text once its result comes back. */
     static final String TOOL_USE_TRIGGER = "FAKE_TOOL_USE";
+    /** In the last user text: call the host's tool whose name ends with the given name. */
+    static final Pattern CALL_TOOL_TRIGGER = Pattern.compile("FAKE_CALL_TOOL=(\\w+)");
+    /** The prompt FAKE_CALL_TOOL passes to the tool. */
+    public static final String RELAYED_PROMPT = "relay this";
+    /** How the answer to a tool result starts. */
+    public static final String TOOL_RESULT_REPLY = "Tool result received: ";
 
     private static final Pattern TOOL_CALL_TRIGGER = Pattern.compile("FAKE_TOOL_CALL=(\\S+)");
     private static final Pattern DELAY_TRIGGER = Pattern.compile("FAKE_DELAY_MS=(\\d+)");
@@ -60,6 +70,7 @@ public final class FakeModelApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger replyIds = new AtomicInteger();
 
     private FakeModelApi(HttpServer server, ExecutorService executor) {
@@ -133,7 +144,16 @@ public final class FakeModelApi implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            // A test's trigger that cannot be served: a 400 (never retried) that names the reason.
+            failures.add(e.getMessage());
+            sendJson(exchange, 400, mapper.createObjectNode().put("error", e.getMessage()));
         }
+    }
+
+    /** Why requests were refused with 400 (a FAKE_CALL_TOOL naming no offered tool). */
+    public List<String> failures() {
+        return List.copyOf(failures);
     }
 
     // ---------------------------------------------------------------- Anthropic Messages
@@ -163,9 +183,30 @@ public final class FakeModelApi implements AutoCloseable {
         ObjectNode block = mapper.createObjectNode();
         ObjectNode delta = mapper.createObjectNode();
         String stopReason;
+        HostTool hostTool = hostToolToCall(conversation, request);
+        String toolResult = lastAnthropicToolResult(request);
         Matcher toolCall = TOOL_CALL_TRIGGER.matcher(conversation.lastUserText());
         boolean namedTool = toolCall.find();
-        if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER))
+        if (hostTool != null && hostTool.name().equals(WAIT_FOR_MCP_SERVERS)) {
+            block.put("type", "tool_use")
+                    .put("id", WAIT_CALL_ID + id)
+                    .put("name", hostTool.name())
+                    .putObject("input");
+            delta.put("type", "input_json_delta").put("partial_json", "{}");
+            stopReason = "tool_use";
+        } else if (hostTool != null && toolResult == null) {
+            block.put("type", "tool_use")
+                    .put("id", "toolu_fake_" + id)
+                    .put("name", hostTool.name())
+                    .putObject("input");
+            delta.put("type", "input_json_delta")
+                    .put("partial_json", relayedArguments().toString());
+            stopReason = "tool_use";
+        } else if (hostTool != null) {
+            block.put("type", "text").put("text", "");
+            delta.put("type", "text_delta").put("text", TOOL_RESULT_REPLY + toolResult);
+            stopReason = "end_turn";
+        } else if ((namedTool || conversation.lastUserText().contains(TOOL_USE_TRIGGER))
                 && request.path("tools").size() > 0
                 && !endsWithToolResult(request)) {
             // A turn that asks to run a tool, so the CLI needs a second turn to answer.
@@ -208,6 +249,19 @@ public final class FakeModelApi implements AutoCloseable {
                         messageDelta,
                         mapper.createObjectNode().put("type", "message_stop")),
                 true);
+    }
+
+    /** The text of the tool_result in the last message (not the wait for MCP servers), or null. */
+    private static String lastAnthropicToolResult(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        for (JsonNode block : messages.path(messages.size() - 1).path("content")) {
+            if (block.path("type").asText().equals("tool_result")
+                    && !block.path("tool_use_id").asText().startsWith(WAIT_CALL_ID)) {
+                JsonNode content = block.path("content");
+                return content.isTextual() ? content.asText() : String.join("\n", textsOf(content, "text", "text"));
+            }
+        }
+        return null;
     }
 
     private ObjectNode anthropicMessage(int id, String model) {
@@ -261,10 +315,44 @@ public final class FakeModelApi implements AutoCloseable {
             return;
         }
         int id = replyIds.incrementAndGet();
-        String text = reply("OpenAI Responses", conversation);
+        HostTool hostTool = hostToolToCall(conversation, request);
+        String toolResult = lastResponsesToolResult(request);
+        String text = hostTool != null && toolResult != null
+                ? TOOL_RESULT_REPLY + toolResult
+                : reply("OpenAI Responses", conversation);
         String model = request.path("model").asText("gpt-fake");
         String itemId = "msg_fake_" + id;
-        ObjectNode item = mapper.createObjectNode()
+        ObjectNode item;
+        if (hostTool != null && toolResult == null) {
+            item = mapper.createObjectNode()
+                    .put("id", "fc_fake_" + id)
+                    .put("type", "function_call")
+                    .put("status", "completed")
+                    .put("call_id", "call_fake_" + id)
+                    .put("name", hostTool.name())
+                    .put("arguments", relayedArguments().toString());
+            if (hostTool.namespace() != null) {
+                item.put("namespace", hostTool.namespace());
+            }
+            ObjectNode completed = responseObject("resp_fake_" + id, model, "completed");
+            completed.putArray("output").add(item);
+            completed.set("usage", responsesUsage());
+            ObjectNode created = mapper.createObjectNode().put("type", "response.created");
+            created.set("response", responseObject("resp_fake_" + id, model, "in_progress"));
+            ObjectNode added = mapper.createObjectNode()
+                    .put("type", "response.output_item.added")
+                    .put("output_index", 0);
+            added.set("item", item);
+            ObjectNode done = mapper.createObjectNode()
+                    .put("type", "response.output_item.done")
+                    .put("output_index", 0);
+            done.set("item", item);
+            ObjectNode finished = mapper.createObjectNode().put("type", "response.completed");
+            finished.set("response", completed);
+            sendEvents(exchange, List.of(created, added, done, finished), true);
+            return;
+        }
+        item = mapper.createObjectNode()
                 .put("id", itemId)
                 .put("type", "message")
                 .put("role", "assistant")
@@ -277,11 +365,7 @@ public final class FakeModelApi implements AutoCloseable {
         ObjectNode inProgress = responseObject("resp_fake_" + id, model, "in_progress");
         ObjectNode completed = responseObject("resp_fake_" + id, model, "completed");
         completed.putArray("output").add(item);
-        ObjectNode usage = completed.putObject("usage").put("input_tokens", INPUT_TOKENS);
-        usage.putObject("input_tokens_details").put("cached_tokens", 0);
-        usage.put("output_tokens", OUTPUT_TOKENS);
-        usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
-        usage.put("total_tokens", INPUT_TOKENS + OUTPUT_TOKENS);
+        completed.set("usage", responsesUsage());
 
         ObjectNode created = mapper.createObjectNode().put("type", "response.created");
         created.set("response", inProgress);
@@ -307,6 +391,27 @@ public final class FakeModelApi implements AutoCloseable {
         ObjectNode finished = mapper.createObjectNode().put("type", "response.completed");
         finished.set("response", completed);
         sendEvents(exchange, List.of(created, added, delta, done, finished), true);
+    }
+
+    private ObjectNode responsesUsage() {
+        ObjectNode usage = mapper.createObjectNode().put("input_tokens", INPUT_TOKENS);
+        usage.putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.put("output_tokens", OUTPUT_TOKENS);
+        usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        usage.put("total_tokens", INPUT_TOKENS + OUTPUT_TOKENS);
+        return usage;
+    }
+
+    /** The output of the last function (or MCP / custom tool) call in the input, or null. */
+    private static String lastResponsesToolResult(JsonNode request) {
+        String result = null;
+        for (JsonNode item : request.path("input")) {
+            if (item.path("type").asText().endsWith("_call_output")) {
+                JsonNode output = item.path("output");
+                result = output.isTextual() ? output.asText() : String.join("\n", textsOf(output, null, "text"));
+            }
+        }
+        return result;
     }
 
     private ObjectNode responseObject(String id, String model, String status) {
@@ -354,7 +459,19 @@ public final class FakeModelApi implements AutoCloseable {
         ObjectNode chunk = mapper.createObjectNode();
         ObjectNode candidate = chunk.putArray("candidates").addObject();
         ObjectNode content = candidate.putObject("content").put("role", "model");
-        content.putArray("parts").addObject().put("text", reply("Gemini", conversation));
+        HostTool hostTool = hostToolToCall(conversation, request);
+        String toolResult = lastGeminiToolResult(request);
+        if (hostTool != null && toolResult == null) {
+            ObjectNode call = content.putArray("parts")
+                    .addObject()
+                    .putObject("functionCall")
+                    .put("name", hostTool.name());
+            call.set("args", relayedArguments());
+        } else {
+            content.putArray("parts")
+                    .addObject()
+                    .put("text", hostTool != null ? TOOL_RESULT_REPLY + toolResult : reply("Gemini", conversation));
+        }
         candidate.put("finishReason", "STOP").put("index", 0);
         chunk.putObject("usageMetadata")
                 .put("promptTokenCount", INPUT_TOKENS)
@@ -378,6 +495,17 @@ public final class FakeModelApi implements AutoCloseable {
         };
     }
 
+    /** The response of a functionResponse part in the last content (as JSON text), or null. */
+    private static String lastGeminiToolResult(JsonNode request) {
+        JsonNode contents = request.path("contents");
+        for (JsonNode part : contents.path(contents.size() - 1).path("parts")) {
+            if (part.has("functionResponse")) {
+                return part.path("functionResponse").path("response").toString();
+            }
+        }
+        return null;
+    }
+
     Conversation geminiConversation(JsonNode request) {
         return conversation(
                 request.path("contents"),
@@ -386,6 +514,54 @@ public final class FakeModelApi implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- shared
+
+    /**
+     * The full name of the offered tool FAKE_CALL_TOOL asks for: whatever object in the request has a "name"
+     * ending with it (each host names MCP tools its own way, e.g. {@code mcp__server__tool}). Null without the
+     * trigger; the trigger naming no offered tool is an error a test should see.
+     */
+    private static HostTool hostToolToCall(Conversation conversation, JsonNode request) {
+        Matcher trigger = CALL_TOOL_TRIGGER.matcher(conversation.lastUserText());
+        if (!trigger.find()) {
+            return null;
+        }
+        List<HostTool> tools = new ArrayList<>();
+        collectTools(request.path("tools"), null, tools);
+        return tools.stream()
+                .filter(tool -> tool.name().endsWith(trigger.group(1)))
+                .findFirst()
+                // Claude Code connects MCP servers in the background and offers a tool to wait for them.
+                .or(() -> tools.stream()
+                        .filter(tool -> tool.name().equals(WAIT_FOR_MCP_SERVERS))
+                        .findFirst())
+                .orElseThrow(() -> new IllegalStateException(
+                        "the host offered no tool ending with " + trigger.group(1) + ": " + tools + " (tool types: "
+                                + request.path("tools").findValuesAsText("type") + ")"));
+    }
+
+    private static final String WAIT_FOR_MCP_SERVERS = "WaitForMcpServers";
+    private static final String WAIT_CALL_ID = "toolu_wait_";
+
+    /** A tool the host offers; {@code namespace} is set when it sits in an OpenAI Responses namespace tool (codex). */
+    private record HostTool(String name, String namespace) {}
+
+    private static void collectTools(JsonNode node, String namespace, List<HostTool> tools) {
+        String inside = namespace;
+        if (node.isObject() && node.path("name").isTextual()) {
+            if (node.path("type").asText().equals("namespace")) {
+                inside = node.path("name").asText();
+            } else {
+                tools.add(new HostTool(node.path("name").asText(), namespace));
+            }
+        }
+        for (JsonNode child : node) {
+            collectTools(child, inside, tools);
+        }
+    }
+
+    private ObjectNode relayedArguments() {
+        return mapper.createObjectNode().put("prompt", RELAYED_PROMPT);
+    }
 
     /**
      * Counts the entries that are user turns: role user and at least one text that is not context the CLI

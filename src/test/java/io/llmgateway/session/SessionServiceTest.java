@@ -126,19 +126,81 @@ class SessionServiceTest {
     }
 
     @Test
+    void ensureCreatesASessionUnderTheGivenIdOrMergesIntoTheExistingOne() {
+        String id = SessionService.newId();
+        SessionRecord created = service.ensure(Principal.LOCAL, ProviderId.CODEX, id, Map.of("worktreePath", "/w"));
+        assertEquals(id, created.id());
+        assertEquals(
+                Map.of("worktreePath", "/w"),
+                service.get(Principal.LOCAL, id).record().metadata());
+        assertFalse(service.get(Principal.LOCAL, id).active(), "not made active");
+        service.ensure(Principal.LOCAL, ProviderId.CODEX, id, Map.of("workspaceAlias", "app"));
+        assertEquals(
+                Map.of("worktreePath", "/w", "workspaceAlias", "app"),
+                service.get(Principal.LOCAL, id).record().metadata());
+        assertEquals(1, service.list(Principal.LOCAL, Optional.empty(), 100, 0).total());
+        assertEquals(
+                ErrorCode.PROVIDER_MISMATCH,
+                assertThrows(
+                                GatewayException.class,
+                                () -> service.ensure(Principal.LOCAL, ProviderId.CLAUDE, id, Map.of()))
+                        .code());
+    }
+
+    @Test
+    void ensureOfAnotherGrantsSessionIsNotFoundAndChangesNothing() {
+        String id = service.create(Principal.LOCAL, ProviderId.CODEX, null, false)
+                .record()
+                .id();
+        Principal other = new Principal("ci");
+        assertEquals(
+                ErrorCode.SESSION_NOT_FOUND,
+                assertThrows(
+                                GatewayException.class,
+                                () -> service.ensure(other, ProviderId.CODEX, id, Map.of("worktreePath", "/w")))
+                        .code());
+        assertEquals(Map.of(), service.get(Principal.LOCAL, id).record().metadata());
+        String own = SessionService.newId();
+        service.ensure(other, ProviderId.CODEX, own, Map.of());
+        assertEquals(
+                0,
+                service.list(Principal.LOCAL, Optional.empty(), 100, 0).sessions().stream()
+                        .filter(v -> v.record().id().equals(own))
+                        .count(),
+                "the new record is the grant's");
+        assertEquals(own, service.get(other, own).record().id());
+    }
+
+    @Test
+    void clearAllReturnsTheDeletedRecords() {
+        String a = service.create(Principal.LOCAL, ProviderId.CLAUDE, null, true)
+                .record()
+                .id();
+        service.create(Principal.LOCAL, ProviderId.CODEX, null, true);
+        assertEquals(
+                java.util.List.of(a),
+                service.clearAll(Principal.LOCAL, Optional.of(ProviderId.CLAUDE)).deleted().stream()
+                        .map(SessionRecord::id)
+                        .toList());
+    }
+
+    @Test
     void clearAllIsScopedToOneProviderWhenAsked() {
         service.create(Principal.LOCAL, ProviderId.CLAUDE, null, true);
         service.create(Principal.LOCAL, ProviderId.CLAUDE, null, false);
         String codex = service.create(Principal.LOCAL, ProviderId.CODEX, null, true)
                 .record()
                 .id();
-        assertEquals(2, service.clearAll(Principal.LOCAL, Optional.of(ProviderId.CLAUDE)));
+        assertEquals(
+                2,
+                service.clearAll(Principal.LOCAL, Optional.of(ProviderId.CLAUDE))
+                        .liveCount());
         assertTrue(service.active(Principal.LOCAL, ProviderId.CLAUDE).isEmpty());
         assertEquals(
                 codex,
                 service.active(Principal.LOCAL, ProviderId.CODEX).orElseThrow().id());
         assertEquals(1, service.list(Principal.LOCAL, Optional.empty(), 100, 0).total());
-        assertEquals(1, service.clearAll(Principal.LOCAL, Optional.empty()));
+        assertEquals(1, service.clearAll(Principal.LOCAL, Optional.empty()).liveCount());
         assertEquals(0, service.list(Principal.LOCAL, Optional.empty(), 100, 0).total());
         assertTrue(service.active(Principal.LOCAL, ProviderId.CODEX).isEmpty());
     }

@@ -7,12 +7,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * The shaded jar serving Streamable HTTP ({@code java -jar llm-cli-gateway.jar --transport=http}) on a free
@@ -32,28 +36,44 @@ public final class HttpGatewayProcess implements AutoCloseable {
     }
 
     /** Starts the server and waits (at most 60 s) until it serves. */
-    public static HttpGatewayProcess start(Map<String, String> environment) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command("--transport=http"));
+    public static HttpGatewayProcess start(Map<String, String> environment) throws IOException {
+        Map<String, String> withPort = new HashMap<>(environment);
+        withPort.putIfAbsent("LLM_GATEWAY_HTTP_PORT", "0");
+        return start(command("--transport=http"), withPort);
+    }
+
+    /** Starts {@code command} (a gateway serving HTTP) with exactly {@code environment}; waits until it serves. */
+    public static HttpGatewayProcess start(List<String> command, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(environment);
-        builder.environment().putIfAbsent("LLM_GATEWAY_HTTP_PORT", "0");
         Path stderr = Files.createTempFile("gateway-http-stderr", ".log");
         builder.redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher serving = SERVING.matcher(Files.readString(stderr));
-            if (serving.find()) {
-                return new HttpGatewayProcess(process, URI.create(serving.group(1)), stderr);
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "the gateway exited " + process.exitValue() + ": " + Files.readString(stderr));
-            }
-            Thread.sleep(50);
+        try {
+            String serving = Awaitility.await("the gateway serving HTTP")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> servingUrl(process, stderr), Optional::isPresent)
+                    .orElseThrow();
+            return new HttpGatewayProcess(process, URI.create(serving), stderr);
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(
+                    "the gateway did not start serving: " + GatewayProcess.readQuietly(stderr), e);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("the gateway did not start serving: " + Files.readString(stderr));
+    }
+
+    private static Optional<String> servingUrl(Process process, Path stderr) throws IOException {
+        Matcher serving = SERVING.matcher(Files.readString(stderr));
+        if (serving.find()) {
+            return Optional.of(serving.group(1));
+        }
+        if (!process.isAlive()) {
+            throw new IllegalStateException(
+                    "the gateway exited " + process.exitValue() + ": " + Files.readString(stderr));
+        }
+        return Optional.empty();
     }
 
     /** {@code grant add NAME --json} run with the jar on {@code environment}'s data directory; the token. */

@@ -181,7 +181,7 @@ class CancelProtocolTest {
         assertTrue(tree.stream().allMatch(ProcessHandle::isAlive), "the job's CLI runs on");
 
         assertEquals(
-                "cancelled",
+                "canceled",
                 call("llm_job_cancel", Map.of("jobId", jobId)).get("status").asText());
         awaitGone(tree);
     }

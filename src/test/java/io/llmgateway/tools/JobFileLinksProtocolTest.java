@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JobFileLinksProtocolTest {
     private static final long WAIT_MILLIS = 30_000;
     private static final String SECRET = "root:x:0:0:SECRET-TARGET-CONTENT";
-    private static final List<String> TERMINAL = List.of("completed", "failed", "cancelled", "orphaned");
+    private static final List<String> TERMINAL = List.of("completed", "failed", "canceled", "orphaned");
 
     @TempDir
     Path dataDir;
@@ -189,7 +189,7 @@ class JobFileLinksProtocolTest {
                 seen = null;
             }
             default -> {
-                awaitStatus(blocker, List.of("cancelled"));
+                awaitStatus(blocker, List.of("canceled"));
                 JsonNode refused = gw.client.callTool("llm_job_cancel", Map.of("jobId", jobId));
                 assertTrue(refused.path("isError").asBoolean(false), refused.toString());
                 seen = refused.toString();

@@ -11,12 +11,16 @@ import io.llmgateway.support.InMemorySessionStore;
 import io.llmgateway.support.InProcessGateway;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The validator checks every keyword our schemas use, and refuses a schema with one it would skip. */
+/**
+ * The validator checks every keyword our schemas use, and refuses a schema with one it would skip. Nullable fields
+ * are anyOf branches of one type each; validation accepts exactly the value or null.
+ */
 class JsonSchemaSubsetTest {
     private final JsonSchemaSubset validator = new JsonSchemaSubset();
 
@@ -109,5 +113,49 @@ class JsonSchemaSubsetTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(JsonNode node) {
         return Json.newMapper().convertValue(node, Map.class);
+    }
+
+    @Test
+    void aNullableFieldTakesItsTypeOrNullAndNothingElse() {
+        Map<String, Object> schema = Schemas.output()
+                .required("sessionId", Schemas.nullable(Schemas.string("A gw-* id.")))
+                .required("mode", Schemas.nullable(Schemas.stringEnum(List.of("a", "b"), null)))
+                .build();
+        JsonSchemaSubset.requireCheckable(schema, "nullable");
+        assertNull(validator.firstProblem(schema, Map.of("sessionId", "gw-1", "mode", "a"), ""));
+        Map<String, Object> nulls = new HashMap<>();
+        nulls.put("sessionId", null);
+        nulls.put("mode", null);
+        assertNull(validator.firstProblem(schema, nulls, ""));
+        assertEquals(
+                "argument 'sessionId' must be a string or null",
+                validator.firstProblem(schema, Map.of("sessionId", 7, "mode", "a"), ""));
+        assertEquals(
+                "argument 'mode' must be one of [a, b]",
+                validator.firstProblem(schema, Map.of("sessionId", "gw-1", "mode", "c"), ""));
+        assertEquals(
+                "missing required argument 'mode'", validator.firstProblem(schema, Map.of("sessionId", "gw-1"), ""));
+    }
+
+    @Test
+    void aKeywordItWouldSkipInsideAnAnyOfBranchIsRefused() {
+        Map<String, Object> schema = Map.of(
+                "type",
+                "object",
+                "properties",
+                Map.of(
+                        "limit",
+                        Map.of("anyOf", List.of(Map.of("type", "integer", "minimum", 1), Map.of("type", "null")))));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> JsonSchemaSubset.requireCheckable(schema, "t"))
+                .getMessage()
+                .startsWith("t.limit[anyOf][0] uses the JSON Schema keyword 'minimum'"));
+    }
+
+    @Test
+    void theDescriptionStaysOutsideTheBranches() {
+        Map<String, Object> nullable = Schemas.nullable(Schemas.string("A gw-* id."));
+        assertEquals(
+                Map.of("anyOf", List.of(Map.of("type", "string"), Map.of("type", "null")), "description", "A gw-* id."),
+                nullable);
     }
 }

@@ -186,7 +186,7 @@ class OperationsToolsProtocolTest {
         gw.client.callTool("session_create", Map.of("cli", "codex", "description", "resource test"));
         JsonNode resources =
                 gw.client.request("resources/list", Map.of()).get("result").get("resources");
-        assertEquals(List.of("jobs://recent", "sessions://all"), uris(resources));
+        assertEquals(List.of("jobs://recent", "metrics://usage", "sessions://all"), uris(resources));
         JsonNode templates = gw.client
                 .request("resources/templates/list", Map.of())
                 .get("result")

@@ -115,6 +115,7 @@ class ProviderRequestProtocolTest {
                     "costUsd",
                     "durationMs",
                     "exitCode",
+                    "retryCount",
                     "correlationId",
                     "truncated",
                     "warnings")) {
@@ -238,9 +239,16 @@ class ProviderRequestProtocolTest {
                 "claude_request", Map.of("prompt", "hello", "workingDir", work.toString(), "correlationId", "corr-1"));
         assertFalse(result.get("isError").asBoolean());
         JsonNode s = result.get("structuredContent");
+        // A host that shows its model only text (Gemini CLI) still learns the session to continue.
         assertEquals(
-                s.get("response").asText(),
+                s.get("response").asText() + "\n\n[gateway] session "
+                        + s.get("sessionId").asText() + " · claude · "
+                        + String.format(
+                                java.util.Locale.ROOT,
+                                "%.1f s",
+                                s.get("durationMs").asLong() / 1000.0) + " · $0.0002",
                 result.get("content").get(0).get("text").asText());
+        assertFalse(s.get("response").asText().contains("[gateway]"), "structuredContent keeps the reply alone");
         assertEquals("claude", s.get("cli").asText());
         assertEquals("claude-fake-1", s.get("model").asText());
         assertEquals(11, s.get("usage").get("inputTokens").asInt());
@@ -249,6 +257,7 @@ class ProviderRequestProtocolTest {
         assertEquals(2, s.get("usage").get("cacheCreationTokens").asInt());
         assertEquals(0.00023, s.get("costUsd").asDouble());
         assertEquals(0, s.get("exitCode").asInt());
+        assertEquals(0, s.get("retryCount").asInt(-1), "the original's retryCount: the CLI ran once");
         assertTrue(s.get("durationMs").asLong() >= 0);
         assertEquals("corr-1", s.get("correlationId").asText());
         assertFalse(s.get("truncated").asBoolean());
@@ -600,6 +609,7 @@ class ProviderRequestProtocolTest {
                 "gemini", Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()), "cli_error");
         assertTrue(untrusted.get("error").asText().contains("trustWorkspace"));
         assertEquals(55, untrusted.get("exitCode").asInt());
+        assertEquals("cli_error", untrusted.get("errorCategory").asText());
         assertTrue(fail(
                         "cursor",
                         Map.of("prompt", "p", "trustWorkspace", false, "workingDir", work.toString()),
@@ -618,6 +628,7 @@ class ProviderRequestProtocolTest {
         startGateway(InProcessGateway.config(dataDir, env));
         JsonNode overridden = fail("claude", Map.of("prompt", "p", "workingDir", work.toString()), "cli_not_found");
         assertTrue(overridden.get("error").asText().contains("LLM_GATEWAY_CLAUDE_COMMAND"));
+        assertEquals("spawn_error", overridden.get("errorCategory").asText());
         assertFalse(overridden.get("error").asText().contains("no-such-claude"), "environment values are not echoed");
         JsonNode onPath = fail("codex", Map.of("prompt", "p", "workingDir", work.toString()), "cli_not_found");
         assertTrue(onPath.get("error").asText().contains("'codex'"));
@@ -629,6 +640,7 @@ class ProviderRequestProtocolTest {
         JsonNode timeout = fail(
                 "claude", Map.of("prompt", "FAKE_SLEEP", "timeoutMs", 300, "workingDir", work.toString()), "timeout");
         assertEquals(124, timeout.get("exitCode").asInt());
+        assertEquals("timeout", timeout.get("errorCategory").asText(), "the original's category, beside errorCode");
         assertTrue(timeout.get("error").asText().contains("timeoutMs"));
 
         JsonNode idle = fail(
@@ -636,6 +648,7 @@ class ProviderRequestProtocolTest {
                 Map.of("prompt", "FAKE_SILENT", "idleTimeoutMs", 300, "workingDir", work.toString()),
                 "idle_timeout");
         assertEquals(125, idle.get("exitCode").asInt());
+        assertEquals("idle_timeout", idle.get("errorCategory").asText());
         assertFalse(idle.get("nativeSessionId").asText().isBlank(), "the session id printed before the stop is kept");
 
         startGateway(new GatewayConfig(
@@ -648,6 +661,7 @@ class ProviderRequestProtocolTest {
         JsonNode flood =
                 fail("codex", Map.of("prompt", "FAKE_FLOOD", "workingDir", work.toString()), "output_too_large");
         assertEquals(126, flood.get("exitCode").asInt());
+        assertEquals("output_overflow", flood.get("errorCategory").asText());
         assertTrue(flood.get("error").asText().contains("65536 bytes on stdout"));
     }
 

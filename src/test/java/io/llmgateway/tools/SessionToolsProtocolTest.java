@@ -82,6 +82,7 @@ class SessionToolsProtocolTest {
         String id = session.get("id").asText();
         assertTrue(id.startsWith("gw-"));
         assertTrue(session.get("isActive").asBoolean());
+        assertEquals("local", session.get("ownerPrincipal").asText(), "stdio is the original's local principal");
         assertEquals(
                 created.get("structuredContent").toString(),
                 created.get("content").get(0).get("text").asText(),

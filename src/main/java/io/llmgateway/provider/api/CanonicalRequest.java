@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param correlationId    as requested; null when the gateway generates one as the run is prepared
  * @param options          the provider's options, every directory among them as a real path
  * @param owner            the grant making the request: it continues and records only its own sessions
+ * @param placement        the workspace and worktree the request runs in ({@code workingDir} is then theirs); null
+ *                         for none
  */
 public record CanonicalRequest(
         String prompt,
@@ -32,7 +34,8 @@ public record CanonicalRequest(
         Duration idleTimeout,
         String correlationId,
         ProviderOptions options,
-        Principal owner) {
+        Principal owner,
+        Placement placement) {
 
     public CanonicalRequest {
         Objects.requireNonNull(prompt, "prompt");
@@ -67,6 +70,7 @@ public record CanonicalRequest(
                 idleTimeout,
                 null,
                 options,
-                owner);
+                owner,
+                placement);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param model        the requested model, or null
  * @param scratchFiles temporary files the CLI reads, deleted when the run is complete
  * @param owner        the grant that made the request: the run is recorded on its sessions
+ * @param sessionMetadata what the completed run records on its session besides its directory (e.g. the workspace)
  */
 public record RunContext(
         String sessionId,
@@ -30,7 +31,9 @@ public record RunContext(
         Duration timeout,
         Duration idleTimeout,
         List<Path> scratchFiles,
-        Principal owner) {
+        Principal owner,
+        Map<String, String> sessionMetadata) {
+    private static final String SESSION_METADATA_PREFIX = "session.";
 
     public RunContext {
         Objects.requireNonNull(continuation, "continuation");
@@ -39,6 +42,7 @@ public record RunContext(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(owner, "owner");
         scratchFiles = List.copyOf(scratchFiles);
+        sessionMetadata = Map.copyOf(sessionMetadata);
     }
 
     @JsonValue
@@ -58,6 +62,7 @@ public record RunContext(
                     String.join("\n", scratchFiles.stream().map(Path::toString).toList()));
         }
         putIfPresent(map, "owner", owner.storedOwner());
+        sessionMetadata.forEach((key, value) -> map.put(SESSION_METADATA_PREFIX + key, value));
         return map;
     }
 
@@ -71,6 +76,12 @@ public record RunContext(
                 scratch.add(Path.of(file));
             }
         }
+        Map<String, String> sessionMetadata = new LinkedHashMap<>();
+        map.forEach((key, value) -> {
+            if (key.startsWith(SESSION_METADATA_PREFIX)) {
+                sessionMetadata.put(key.substring(SESSION_METADATA_PREFIX.length()), value);
+            }
+        });
         return new RunContext(
                 map.get("sessionId"),
                 new Continuation(kind, map.get("nativeSessionId")),
@@ -80,7 +91,8 @@ public record RunContext(
                 Duration.ofMillis(Long.parseLong(map.get("timeoutMs"))),
                 Duration.ofMillis(Long.parseLong(map.get("idleTimeoutMs"))),
                 scratch,
-                Principal.ofStoredOwner(map.get("owner")));
+                Principal.ofStoredOwner(map.get("owner")),
+                sessionMetadata);
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

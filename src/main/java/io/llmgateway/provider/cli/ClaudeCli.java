@@ -46,8 +46,7 @@ public final class ClaudeCli implements ProviderCli {
         return List.of(
                 ProviderOption.choice(
                         "permissionMode",
-                        "--permission-mode: how tool use is approved. 'default' was "
-                                + "renamed 'manual' in newer Claude Code versions.",
+                        "How tool use is approved. 'default' was " + "renamed 'manual' in newer Claude Code versions.",
                         "acceptEdits",
                         "auto",
                         "bypassPermissions",
@@ -58,28 +57,21 @@ public final class ClaudeCli implements ProviderCli {
                 ProviderOption.of(
                         "allowedTools",
                         OptionType.STRING_ARRAY,
-                        "--allowed-tools: tools allowed without asking, e.g. \"Bash(git *)\", \"Edit\"."),
-                ProviderOption.of("disallowedTools", OptionType.STRING_ARRAY, "--disallowed-tools: tools denied."),
+                        "Tools allowed without asking, e.g. \"Bash(git *)\", \"Edit\"."),
+                ProviderOption.of("disallowedTools", OptionType.STRING_ARRAY, "Tools denied."),
                 ProviderOption.of(
                         "addDir",
                         OptionType.DIRECTORY_ARRAY,
-                        "--add-dir: more directories (absolute paths) the tools may access."),
+                        "More directories (absolute paths) the tools may access."),
                 ProviderOption.of(
-                        "appendSystemPrompt",
-                        OptionType.STRING,
-                        "--append-system-prompt: text appended to the default system prompt."),
+                        "appendSystemPrompt", OptionType.STRING, "Text appended to the default system prompt."),
+                ProviderOption.of("maxTurns", OptionType.INTEGER, "Stop after this many agent turns (model replies)."),
                 ProviderOption.of(
-                        "maxTurns",
-                        OptionType.INTEGER,
-                        "--max-turns: stop after this many agent turns (a turn is one model reply, e.g. a tool call)."),
-                ProviderOption.of(
-                        "maxBudgetUsd",
-                        OptionType.NUMBER,
-                        "--max-budget-usd: stop when the API calls of this request cost more than this many dollars."),
+                        "maxBudgetUsd", OptionType.NUMBER, "Stop when its API calls cost more than this (USD)."),
                 ProviderOption.of(
                         "mcpConfig",
                         OptionType.STRING_ARRAY,
-                        "--mcp-config: MCP server configurations (JSON file paths or JSON strings)."));
+                        "MCP server configurations (JSON file paths or JSON strings)."));
     }
 
     @Override

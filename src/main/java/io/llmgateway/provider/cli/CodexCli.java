@@ -56,17 +56,14 @@ public final class CodexCli implements ProviderCli {
                 ProviderOption.of(
                         "addDir",
                         OptionType.DIRECTORY_ARRAY,
-                        "--add-dir: more writable directories (absolute paths) besides workingDir."),
-                ProviderOption.of("profile", OptionType.STRING, "--profile: configuration profile to layer on top."),
+                        "More writable directories (absolute paths) besides workingDir."),
+                ProviderOption.of("profile", OptionType.STRING, "Configuration profile to layer on top."),
                 ProviderOption.of(
                         "configOverrides",
                         OptionType.STRING_MAP,
                         "-c key=value overrides of ~/.codex/config.toml; keys are dotted paths of [A-Za-z0-9_.-], "
                                 + "values are TOML (e.g. {\"model_reasoning_effort\": \"\\\"high\\\"\"})."),
-                ProviderOption.of(
-                        "outputSchema",
-                        OptionType.OBJECT,
-                        "--output-schema: a JSON Schema the final reply must follow."));
+                ProviderOption.of("outputSchema", OptionType.OBJECT, "A JSON Schema the final reply must follow."));
     }
 
     @Override

@@ -34,17 +34,12 @@ public final class CursorAgentCli implements ProviderCli {
     public List<ProviderOption> options() {
         return List.of(
                 ProviderOption.of(
-                        "force",
-                        OptionType.BOOLEAN,
-                        "--force: allow commands unless explicitly denied (default false)."),
+                        "force", OptionType.BOOLEAN, "Allow commands unless explicitly denied (default false)."),
                 ProviderOption.choice(
-                        "mode", "--mode: plan or ask (read-only); omit for the default agent mode.", "plan", "ask"),
-                ProviderOption.choice(
-                        "sandbox", "--sandbox: run commands in Cursor's sandbox or not.", "enabled", "disabled"),
+                        "mode", "Plan or ask (read-only); omit for the default agent mode.", "plan", "ask"),
+                ProviderOption.choice("sandbox", "Run commands in Cursor's sandbox or not.", "enabled", "disabled"),
                 ProviderOption.of(
-                        "addDir",
-                        OptionType.DIRECTORY_ARRAY,
-                        "--add-dir: more directories (absolute paths) in the workspace."),
+                        "addDir", OptionType.DIRECTORY_ARRAY, "More directories (absolute paths) in the workspace."),
                 ProviderOption.of(
                         "trustWorkspace",
                         OptionType.BOOLEAN,

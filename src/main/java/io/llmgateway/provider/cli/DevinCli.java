@@ -27,12 +27,12 @@ public final class DevinCli implements ProviderCli {
 
     @Override
     public List<ProviderOption> options() {
-        return List.of(ProviderOption.of(
-                "permissionMode",
-                OptionType.STRING,
-                "--permission-mode: auto (approve "
-                        + "read-only tools), accept-edits, smart, dangerous (approve everything); the names change between "
-                        + "Devin versions (older ones: normal, dangerous, bypass)."));
+        return List.of(
+                ProviderOption.of(
+                        "permissionMode",
+                        OptionType.STRING,
+                        "Auto (approve "
+                                + "read-only tools), accept-edits, smart, dangerous (approve all); older Devin: normal, dangerous, bypass."));
     }
 
     @Override

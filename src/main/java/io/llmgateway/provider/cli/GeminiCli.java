@@ -43,7 +43,7 @@ public final class GeminiCli implements ProviderCli {
         return List.of(
                 ProviderOption.choice(
                         "approvalMode",
-                        "--approval-mode: default (ask; headless runs deny what needs "
+                        "Default (ask; headless runs deny what needs "
                                 + "approval), auto_edit (approve edits), yolo (approve everything), plan (read-only).",
                         "default",
                         "auto_edit",
@@ -52,7 +52,7 @@ public final class GeminiCli implements ProviderCli {
                 ProviderOption.of(
                         "includeDirectories",
                         OptionType.DIRECTORY_ARRAY,
-                        "--include-directories: more directories (absolute paths) in the workspace."),
+                        "More directories (absolute paths) in the workspace."),
                 ProviderOption.of(
                         "trustWorkspace",
                         OptionType.BOOLEAN,

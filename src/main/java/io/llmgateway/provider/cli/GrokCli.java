@@ -33,15 +33,15 @@ public final class GrokCli implements ProviderCli {
         return List.of(
                 ProviderOption.choice(
                         "permissionMode",
-                        "--permission-mode: how tool use is approved.",
+                        "How tool use is approved.",
                         "default",
                         "acceptEdits",
                         "auto",
                         "dontAsk",
                         "bypassPermissions",
                         "plan"),
-                ProviderOption.of("sandbox", OptionType.STRING, "--sandbox: sandbox profile, e.g. workspace-write."),
-                ProviderOption.of("maxTurns", OptionType.INTEGER, "--max-turns: stop after this many agent turns."));
+                ProviderOption.of("sandbox", OptionType.STRING, "Sandbox profile, e.g. workspace-write."),
+                ProviderOption.of("maxTurns", OptionType.INTEGER, "Stop after this many agent turns."));
     }
 
     @Override

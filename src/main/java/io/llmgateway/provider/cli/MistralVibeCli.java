@@ -39,15 +39,14 @@ public final class MistralVibeCli implements ProviderCli {
                 ProviderOption.of(
                         "agent",
                         OptionType.STRING,
-                        "--agent: approval profile, a builtin (default, plan, "
-                                + "accept-edits, auto-approve) or a custom agent name. Default: accept-edits (Vibe's own "
-                                + "programmatic default approves everything)."),
+                        "Approval profile: default, plan, "
+                                + "accept-edits (the gateway's default; Vibe's own approves all), auto-approve, or a custom agent."),
                 ProviderOption.of(
                         "addDir",
                         OptionType.DIRECTORY_ARRAY,
-                        "--add-dir: more directories (absolute paths) the agent may use; they are trusted."),
-                ProviderOption.of("maxTurns", OptionType.INTEGER, "--max-turns: stop after this many turns."),
-                ProviderOption.of("maxPrice", OptionType.NUMBER, "--max-price: stop when the run costs more dollars."),
+                        "More directories (absolute paths) the agent may use; they are trusted."),
+                ProviderOption.of("maxTurns", OptionType.INTEGER, "Stop after this many turns."),
+                ProviderOption.of("maxPrice", OptionType.NUMBER, "Stop when the run costs more dollars."),
                 ProviderOption.of(
                         "trustWorkspace",
                         OptionType.BOOLEAN,

@@ -47,6 +47,7 @@ public final class Samples {
                 Duration.ofMinutes(10),
                 null,
                 ProviderOptions.of(provider.options(), options),
-                Principal.LOCAL);
+                Principal.LOCAL,
+                null);
     }
 }

@@ -9,7 +9,9 @@
 #   FAKE_SILENT     print the start of the output, then hang silently
 #   FAKE_FLOOD      print output without end
 #   FAKE_EMPTY      exit 0 without printing anything
-#   FAKE_GATE       create the file "gate-waiting", wait until the file "gate" appears, then answer
+#   FAKE_GATE       create the files "gate-waiting" and "gate-waiting-<cli>-<pid>", wait until the file "gate"
+#                   appears, then answer
+#   FAKE_WRITE      write the file "written-by-<cli>-<pid>.txt" into the working directory, as an agent editing files
 #   FAKE_FLAG_ID    report a new conversation under the id "--dangerously-bypass-approvals-and-sandbox"
 #   FAKE_LEAK       (claude) print the secrets of its environment in its reply, a tool name and stderr
 #   FAKE_LEAK_ERROR (claude) print a key on stderr, then 2000 more characters, and fail
@@ -93,8 +95,11 @@ common_triggers() {
   if prompt_has FAKE_EMPTY; then
     exit 0
   fi
+  if prompt_has FAKE_WRITE; then
+    echo "$FAKE_CLI $$" > "written-by-$FAKE_CLI-$$.txt"
+  fi
   if prompt_has FAKE_GATE; then
-    touch "$FAKE_CLI_STATE/gate-waiting"
+    touch "$FAKE_CLI_STATE/gate-waiting" "$FAKE_CLI_STATE/gate-waiting-$FAKE_CLI-$$"
     while [ ! -e "$FAKE_CLI_STATE/gate" ]; do sleep 0.05; done
   fi
 }
