@@ -22,6 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * is not installed.
  */
 class ContractDriftRealCliIT {
+    /** Probing every subcommand's --help of a real node CLI takes tens of seconds on a loaded machine. */
+    private static final int PROBE_SECONDS = 180;
+
     @TempDir
     Path dataDir;
 
@@ -43,8 +46,8 @@ class ContractDriftRealCliIT {
                 new MutableClock(Instant.parse("2026-11-22T10:00:00Z")),
                 env)) {
             gw.client.initialize();
-            JsonNode result =
-                    gw.client.callTool("upstream_contracts", Map.of("cli", cli.cliName(), "probeInstalled", true));
+            JsonNode result = gw.client.callTool(
+                    "upstream_contracts", Map.of("cli", cli.cliName(), "probeInstalled", true), PROBE_SECONDS);
             assertFalse(result.path("isError").asBoolean(), result.toString());
             JsonNode probe =
                     result.get("structuredContent").get("installedProbe").get(cli.cliName());
@@ -56,7 +59,7 @@ class ContractDriftRealCliIT {
             assertEquals(
                     0, probe.get("extraFlags").size(), probe.get("extraFlags").toString());
             JsonNode drift = gw.client
-                    .callTool("provider_subcommand_drift", Map.of("provider", cli.cliName()))
+                    .callTool("provider_subcommand_drift", Map.of("provider", cli.cliName()), PROBE_SECONDS)
                     .get("structuredContent");
             assertEquals(0, drift.get("total").asInt(), drift.toString());
         }
