@@ -26,6 +26,7 @@ class LayeringTest {
             "io.llmgateway.transport",
             "io.llmgateway.tools",
             "io.llmgateway.ops",
+            "io.llmgateway.contract",
             "io.llmgateway.provider",
             "io.llmgateway.job",
             "io.llmgateway.policy",

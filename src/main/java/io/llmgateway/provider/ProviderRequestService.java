@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * or under a job supervisor). Which conversation a request continues (the contract's five rules):
  * <ol>
  * <li>{@code createNewSession} → a fresh conversation, recorded on a new session;</li>
- * <li>{@code sessionId} = gw-… → that session (of this provider): its native conversation if known,
- * else a fresh one whose native id is then recorded on it;</li>
+ * <li>{@code sessionId} = gw-…, or the bare id of a session imported from the original gateway → that
+ * session (of this provider): its native conversation if known, else a fresh one whose native id is then
+ * recorded on it;</li>
  * <li>any other {@code sessionId} → that native conversation, recorded on the session mapping to it
  * (found or created);</li>
  * <li>{@code resumeLatest} → the CLI's own "continue latest", recorded like 3;</li>
@@ -407,6 +408,11 @@ public final class ProviderRequestService implements ProviderRuns {
             SessionService.checkId(sessionId);
             if (sessionId.startsWith(SessionService.ID_PREFIX)) {
                 return underSession(provider, sessions.get(owner, sessionId).record());
+            }
+            // A session imported from the original gateway keeps its bare id.
+            Optional<SessionRecord> imported = sessions.find(owner, sessionId);
+            if (imported.isPresent()) {
+                return underSession(provider, imported.get());
             }
             SessionService.checkNativeId(sessionId);
             Optional<SessionRecord> mapped = sessions.findByNativeId(owner, provider.id(), sessionId);

@@ -193,6 +193,22 @@ public final class FlightRecorder {
                 totals);
     }
 
+    /** Counts and latencies of {@code owner}'s finished requests over the recorder's retention, per provider (all). */
+    public PerformanceSummary performance(Principal owner) {
+        List<RequestRecord> finished = read(owner, line -> true, null, null).values().stream()
+                .filter(RequestRecord::finished)
+                .toList();
+        Map<String, List<RequestRecord>> byCli = new TreeMap<>();
+        finished.forEach(r -> byCli.computeIfAbsent(r.cli() == null ? "" : r.cli(), k -> new ArrayList<>())
+                .add(r));
+        List<PerformanceSummary.Figures> rows = new ArrayList<>();
+        for (ProviderId provider : ProviderId.values()) {
+            rows.add(PerformanceSummary.Figures.of(
+                    provider.wireName(), byCli.getOrDefault(provider.wireName(), List.of())));
+        }
+        return new PerformanceSummary(rows, PerformanceSummary.Figures.of(null, finished));
+    }
+
     private static UsageSummary.Totals sum(UsageSummary.Totals a, UsageSummary.Totals b) {
         return new UsageSummary.Totals(
                 a.requests() + b.requests(),

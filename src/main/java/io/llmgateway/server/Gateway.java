@@ -3,6 +3,8 @@ package io.llmgateway.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.RecorderConfig;
+import io.llmgateway.contract.CliContracts;
+import io.llmgateway.contract.ContractProbe;
 import io.llmgateway.core.Json;
 import io.llmgateway.core.Version;
 import io.llmgateway.exec.ProcessSpec;
@@ -10,6 +12,7 @@ import io.llmgateway.exec.RunGroup;
 import io.llmgateway.files.FileMutexes;
 import io.llmgateway.job.JobService;
 import io.llmgateway.model.ModelCatalog;
+import io.llmgateway.ops.CliUpgrader;
 import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.policy.PolicyGuard;
@@ -20,6 +23,7 @@ import io.llmgateway.recorder.FlightRecorder;
 import io.llmgateway.redact.SecretRedactor;
 import io.llmgateway.session.SessionService;
 import io.llmgateway.session.SessionStore;
+import io.llmgateway.tools.ContractTools;
 import io.llmgateway.tools.GatewayResources;
 import io.llmgateway.tools.GatewayTool;
 import io.llmgateway.tools.JobTools;
@@ -33,6 +37,7 @@ import io.llmgateway.tools.RequestPathWarmUp;
 import io.llmgateway.tools.ResourceListFilter;
 import io.llmgateway.tools.SessionTools;
 import io.llmgateway.tools.ToolDecorator;
+import io.llmgateway.tools.UpgradeTools;
 import io.llmgateway.tools.WorkspaceTools;
 import io.llmgateway.transport.StdioJsonRpcTransport;
 import io.llmgateway.workspace.Git;
@@ -182,15 +187,23 @@ public final class Gateway implements AutoCloseable {
         tools.addAll(new JobTools(jobs).tools(requestTools));
         tools.addAll(new RecorderTools(recorder, clock).tools());
         // Operations: read-only tools and resources showing models, CLIs, health, sessions and jobs.
+        ProviderProber prober = new ProviderProber(providers, probes, config.environment(), config.probeTimeout());
         tools.addAll(new OperationsTools(
                         models,
-                        new ProviderProber(providers, probes, config.environment(), config.probeTimeout()),
+                        prober,
                         new ProcessHealth(Version.current(), config.dataDir(), store, policy::status, jobs))
+                .tools());
+        tools.addAll(new UpgradeTools(new CliUpgrader(config.environment(), probes), prober).tools());
+        CliContracts contracts = CliContracts.bundled(mapper);
+        tools.addAll(new ContractTools(
+                        contracts,
+                        new ContractProbe(contracts, config.environment(), config.probeTimeout(), probes, clock),
+                        clock)
                 .tools());
         tools.addAll(
                 new WorkspaceTools(new WorkspaceService(registryFiles, git, config.dataDir(), config.environment()))
                         .tools());
-        GatewayResources resources = new GatewayResources(sessions, jobs, recorder, policy, mapper);
+        GatewayResources resources = new GatewayResources(sessions, jobs, recorder, models, policy, mapper, clock);
         PolicyDecorator policyDecorator = new PolicyDecorator(policy);
         List<ToolDecorator> decorators = List.of(policyDecorator);
         McpToolBinding binding = new McpToolBinding(mapper, validator, decorators);

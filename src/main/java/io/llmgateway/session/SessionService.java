@@ -108,6 +108,13 @@ public final class SessionService {
         });
     }
 
+    /** The owner's live session with this id, if there is one. */
+    public Optional<SessionRecord> find(Principal owner, String id) {
+        checkId(id);
+        Instant now = now();
+        return store.read(state -> state.get(id).filter(r -> owner.owns(r.owner()) && !isExpired(r, now)));
+    }
+
     /** The owner's active session of the provider, if it is set and not expired. */
     public Optional<SessionRecord> active(Principal owner, ProviderId cli) {
         Instant now = now();
@@ -374,9 +381,17 @@ public final class SessionService {
         }
     }
 
+    /**
+     * Whether {@code id} is a session id the tools accept: a gw-* id this gateway made, or a bare id (a UUID) a
+     * session imported from the original gateway's sessions.json keeps.
+     */
+    public static boolean isValidId(String id) {
+        return id != null && ID_PATTERN.matcher(id).matches();
+    }
+
     /** Caller-supplied ids: at most 128 characters of [A-Za-z0-9._:-]. */
     public static void checkId(String id) {
-        if (id == null || !ID_PATTERN.matcher(id).matches()) {
+        if (!isValidId(id)) {
             throw GatewayException.invalidArgument("Session ids are 1-" + MAX_ID_CHARS
                     + " characters of letters, digits and . _ : - (e.g. gw-5f0c...); got "
                     + (id == null

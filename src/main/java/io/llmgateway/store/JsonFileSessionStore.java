@@ -54,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * never counts, and the next update truncates it. The header itself is never cut short (a journal is
  * started by renaming a complete file in), so a journal without a complete header was overwritten.
  *
+ * <p>The original gateway's {@code sessions.json} (2.11.1 or 3.x, {@link OriginalSessionsFile}) is imported:
+ * its bytes are kept in {@code sessions.json.original-<UTC time>}, then this gateway's snapshot replaces it;
+ * never while the original runs on the directory ({@link RunningOriginal}).
+ *
  * <p>Damaged files are never overwritten: a corrupt snapshot or journal, or a symbolic link in their place,
  * is renamed to {@code <name>.corrupt-<UTC time>}, reported through {@link #warnings()} and the log, and
  * the store carries on with what it could read: of a damaged journal, every transaction still readable.
@@ -269,6 +273,14 @@ public final class JsonFileSessionStore implements SessionStore {
             }
             try {
                 SessionFileFormat.Snapshot decoded = format.readSnapshot(content);
+                if (decoded.imported() != null) {
+                    if (!exclusive) {
+                        closeQuietly(opened);
+                        return false; // importing writes: the exclusive pass does it
+                    }
+                    importOriginal(content, decoded.imported(), opened);
+                    fresh.needsCompaction = true;
+                }
                 fresh.state = decoded.state();
                 fresh.snapshotGeneration = decoded.generation();
                 fresh.snapshot = snapshot;
@@ -462,6 +474,45 @@ public final class JsonFileSessionStore implements SessionStore {
         cache.journalEnd = cache.journal.size();
         cache.journalLines = 0;
         cache.journalChanges = 0;
+    }
+
+    /**
+     * Under the exclusive lock, before the first write over the original gateway's {@code sessions.json}: keeps
+     * its bytes in {@code sessions.json.original-<UTC time>}; the caller's compaction then writes this
+     * gateway's snapshot in its place. Refused (nothing written) while the original runs on this directory.
+     */
+    private void importOriginal(byte[] content, OriginalSessionsFile.Imported imported, FileChannel opened)
+            throws IOException {
+        List<RunningOriginal.Sighting> running = RunningOriginal.on(dataDir);
+        if (!running.isEmpty()) {
+            closeQuietly(opened);
+            throw new GatewayException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    snapshotFile + " is the original llm-cli-gateway's, and the original is running on " + dataDir
+                            + ": " + running.get(0).describe() + ". This gateway imports that file once the original"
+                            + " has stopped, so that the two never write one directory at the same time: stop it"
+                            + " (kill " + running.get(0).pid() + "), or give this gateway another data directory"
+                            + " (LLM_GATEWAY_HOME).",
+                    Map.of(
+                            "path",
+                            snapshotFile.toString(),
+                            "originalPids",
+                            running.stream().map(RunningOriginal.Sighting::pid).toList()));
+        }
+        Path copy = StoreFiles.keepCopy(snapshotFile, QUARANTINE_TIME.format(clock.instant()), content);
+        log.info(
+                "Imported {} session(s) and {} active pointer(s) from the original llm-cli-gateway's {} ({} format);"
+                        + " its bytes are kept in {}",
+                imported.sessions(),
+                imported.pointers(),
+                snapshotFile,
+                imported.version(),
+                copy);
+        for (String skipped : imported.skipped()) {
+            String warning = "The original gateway's sessions.json: " + skipped + " (it is kept in " + copy + ").";
+            log.warn(warning);
+            warnings.add(warning);
+        }
     }
 
     private void quarantine(Path file, String problem, String consequence) throws IOException {

@@ -37,7 +37,8 @@ import java.util.TreeMap;
  * {@code {"changes":[{"op":"put","session":{...}}, {"op":"delete","id":...},
  * {"op":"setActive","cli":...,"sessionId":...[,"grant":...]}]}} so a transaction is applied whole or not at all.
  * Files written before grants existed have no owners and read as {@code local}'s.
- * Reading is strict: anything the gateway would not have written is rejected with a reason.
+ * Reading is strict: anything the gateway would not have written is rejected with a reason, except the
+ * original gateway's {@code sessions.json}, which is imported ({@link OriginalSessionsFile}).
  */
 final class SessionFileFormat {
     static final int FORMAT_VERSION = 1;
@@ -56,8 +57,13 @@ final class SessionFileFormat {
         lineReader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    /** A decoded {@code sessions.json}. */
-    record Snapshot(long generation, SessionState state) {}
+    /**
+     * A decoded {@code sessions.json}.
+     *
+     * @param imported null for this gateway's own file; for the original gateway's file, what was imported
+     *                 (the generation is then 0)
+     */
+    record Snapshot(long generation, SessionState state, OriginalSessionsFile.Imported imported) {}
 
     void writeSnapshot(OutputStream out, long generation, SessionState state) throws IOException {
         try (JsonGenerator g = mapper.createGenerator(out)) {
@@ -114,6 +120,10 @@ final class SessionFileFormat {
             JsonNode active = null;
             JsonNode grantActive = null;
             SessionState state = null;
+            // The original gateway's file: sessions keyed by id, "activeSession", no "format".
+            JsonNode originalSessions = null;
+            JsonNode originalActive = null;
+            boolean kitPointers = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -122,12 +132,31 @@ final class SessionFileFormat {
                     case "generation" -> generation = longValue(p, value, "generation");
                     case "active" -> active = p.readValueAsTree();
                     case "grantActive" -> grantActive = p.readValueAsTree();
-                    case "sessions" -> state = readSessions(p, value);
+                    case "sessions" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            originalSessions = p.readValueAsTree();
+                        } else {
+                            state = readSessions(p, value);
+                        }
+                    }
+                    case "activeSession" -> originalActive = p.readValueAsTree();
+                    case "activeKitSession" -> {
+                        kitPointers = true;
+                        p.skipChildren();
+                    }
                     default -> p.skipChildren();
                 }
             }
             if (p.nextToken() != null) {
                 throw new MalformedStoreFileException("there is content after the JSON object");
+            }
+            if (OriginalSessionsFile.isOriginalSessions(originalSessions, format != null)) {
+                OriginalSessionsFile.Imported imported =
+                        OriginalSessionsFile.read(originalSessions, originalActive, kitPointers);
+                return new Snapshot(0, imported.state(), imported);
+            }
+            if (originalSessions != null) {
+                throw new MalformedStoreFileException("\"sessions\" is not an array");
             }
             if (format == null || format != FORMAT_VERSION) {
                 throw new MalformedStoreFileException("\"format\" is not " + FORMAT_VERSION);
@@ -145,7 +174,7 @@ final class SessionFileFormat {
             if (grantActive != null) {
                 applyGrantActive(grantActive, state);
             }
-            return new Snapshot(generation, state);
+            return new Snapshot(generation, state, null);
         } catch (JsonProcessingException e) {
             throw notJson(e);
         } catch (IOException e) {

@@ -60,13 +60,29 @@ final class StoreFiles {
      * when taken), keeping its bytes, and returns the new path.
      */
     static Path moveAside(Path file, String timestamp) throws IOException {
-        String base = file.getFileName() + ".corrupt-" + timestamp;
+        Path target = freeSibling(file, ".corrupt-" + timestamp);
+        Files.move(file, target);
+        syncDirectory(file.getParent());
+        return target;
+    }
+
+    /**
+     * Keeps {@code content} (the bytes read from {@code file}) in {@code <name>.original-<timestamp>} (with
+     * {@code -1}, {@code -2}, ... when taken), written 0600 and durably, never through a link, and returns its path.
+     */
+    static Path keepCopy(Path file, String timestamp, byte[] content) throws IOException {
+        Path target = freeSibling(file, ".original-" + timestamp);
+        PrivateFiles.replaceAtomically(target, content);
+        return target;
+    }
+
+    /** {@code <name><suffix>}, or with {@code -1}, {@code -2}, ... appended when something (even a link) is there. */
+    private static Path freeSibling(Path file, String suffix) {
+        String base = file.getFileName() + suffix;
         Path target = file.resolveSibling(base);
         for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
             target = file.resolveSibling(base + "-" + n);
         }
-        Files.move(file, target);
-        syncDirectory(file.getParent());
         return target;
     }
 

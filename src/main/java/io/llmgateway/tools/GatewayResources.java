@@ -7,16 +7,20 @@ import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.Principal;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.job.JobService;
+import io.llmgateway.model.ModelCatalog;
 import io.llmgateway.policy.ArgumentIdentity;
 import io.llmgateway.policy.GuardedCall;
 import io.llmgateway.policy.PolicyGuard;
 import io.llmgateway.policy.ToolCallAdapter;
 import io.llmgateway.recorder.FlightRecorder;
+import io.llmgateway.recorder.PerformanceSummary;
 import io.llmgateway.session.SessionService;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,10 @@ import java.util.function.Supplier;
  * first page, default size), and a resource whose call the policy denies is not listed. Like the tools,
  * each shows only the reading grant's own sessions and jobs. {@code metrics://usage} is the call of
  * {@code llm_usage} without a filter: the reading grant's tokens and cost over the recorder's retention.
+ * {@code models://{cli}} (one resource per provider, as the original has them) is the call of {@code list_models}
+ * for that cli, in the original's shape. {@code metrics://performance} (the original's counts, rates and average
+ * response time per provider, with latency percentiles) reads the flight recorder like metrics://usage, under
+ * its policy.
  */
 public final class GatewayResources {
     static final int MAX_SESSIONS = SessionTools.DEFAULT_LIST_LIMIT;
@@ -44,6 +52,9 @@ public final class GatewayResources {
     private static final String PROVIDER_SESSIONS = "sessions://";
     private static final String RECENT_JOBS_URI = "jobs://recent";
     private static final String USAGE_URI = "metrics://usage";
+    private static final String PERFORMANCE_URI = "metrics://performance";
+    private static final String MODELS = "models://";
+    static final String MODELS_TOOL = "list_models";
     /** MCP's "resource not found": also what a read the policy refuses gets, as its resource is not listed. */
     private static final int RESOURCE_NOT_FOUND = -32002;
 
@@ -67,6 +78,8 @@ public final class GatewayResources {
     private final SessionService sessions;
     private final JobService jobs;
     private final FlightRecorder recorder;
+    private final ModelCatalog models;
+    private final Clock clock;
     private final PolicyGuard policy;
     private final ObjectMapper mapper;
 
@@ -74,11 +87,15 @@ public final class GatewayResources {
             SessionService sessions,
             JobService jobs,
             FlightRecorder recorder,
+            ModelCatalog models,
             PolicyGuard policy,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            Clock clock) {
         this.sessions = sessions;
         this.jobs = jobs;
         this.recorder = recorder;
+        this.models = models;
+        this.clock = clock;
         this.policy = policy;
         this.mapper = mapper;
     }
@@ -103,7 +120,7 @@ public final class GatewayResources {
                         + "over the flight recorder's retention (as llm_usage without a filter).")
                 .mimeType(JSON)
                 .build();
-        return List.of(
+        List<McpServerFeatures.SyncResourceSpecification> specifications = new ArrayList<>(List.of(
                 new McpServerFeatures.SyncResourceSpecification(
                         all,
                         (exchange, request) -> policy.readResource(
@@ -137,7 +154,100 @@ public final class GatewayResources {
                                                 unlessFailing(() -> RecorderTools.usage(
                                                         recorder,
                                                         reader(exchange),
-                                                        new Arguments(usageArguments()))))))));
+                                                        new Arguments(usageArguments())))))))));
+        McpSchema.Resource performance = McpSchema.Resource.builder(PERFORMANCE_URI, "performance")
+                .title("Performance metrics")
+                .description("Request counts, success and failure rates, average and p50/p95/p99 response times "
+                        + "per provider, from the flight recorder (your requests, over its retention).")
+                .mimeType(JSON)
+                .build();
+        specifications.add(new McpServerFeatures.SyncResourceSpecification(
+                performance,
+                (exchange, request) -> policy.readResource(
+                        request.uri(),
+                        RecorderTools.USAGE_TOOL,
+                        reader(exchange),
+                        ADAPTER,
+                        GuardedCall.ofCanonical(
+                                usageArguments(),
+                                () -> json(
+                                        request.uri(),
+                                        performance(unlessFailing(() -> recorder.performance(reader(exchange)))))))));
+        for (ProviderId provider : ProviderId.values()) {
+            specifications.add(providerModels(provider));
+        }
+        return List.copyOf(specifications);
+    }
+
+    /** The original's performance snapshot (totals, rates, byTool), with latency percentiles beside the average. */
+    private Map<String, Object> performance(PerformanceSummary summary) {
+        PerformanceSummary.Figures t = summary.totals();
+        Map<String, Object> byTool = new LinkedHashMap<>();
+        for (PerformanceSummary.Figures f : summary.byProvider()) {
+            byTool.put(
+                    f.cli(),
+                    StructuredContent.object(
+                            "requestCount",
+                            f.requestCount(),
+                            "successCount",
+                            f.successCount(),
+                            "failureCount",
+                            f.failureCount(),
+                            "averageResponseTimeMs",
+                            f.averageResponseTimeMs(),
+                            "successRate",
+                            f.successRate(),
+                            "failureRate",
+                            f.failureRate(),
+                            "p50ResponseTimeMs",
+                            f.p50Ms(),
+                            "p95ResponseTimeMs",
+                            f.p95Ms(),
+                            "p99ResponseTimeMs",
+                            f.p99Ms(),
+                            "maxResponseTimeMs",
+                            f.maxMs()));
+        }
+        return StructuredContent.object(
+                "totalRequests",
+                t.requestCount(),
+                "totalSuccesses",
+                t.successCount(),
+                "totalFailures",
+                t.failureCount(),
+                "overallSuccessRate",
+                t.successRate(),
+                "overallFailureRate",
+                t.failureRate(),
+                "byTool",
+                byTool,
+                "generatedAt",
+                clock.instant().toString());
+    }
+
+    /** models://{cli}: one provider's models in the original's shape, read as the list_models call for that cli. */
+    private McpServerFeatures.SyncResourceSpecification providerModels(ProviderId provider) {
+        McpSchema.Resource resource = McpSchema.Resource.builder(
+                        MODELS + provider.wireName(), provider.wireName() + "-models")
+                .title(provider.displayName() + " models")
+                .description("The " + provider.displayName() + " CLI's models, aliases and default (as list_models).")
+                .mimeType(JSON)
+                .build();
+        return new McpServerFeatures.SyncResourceSpecification(
+                resource,
+                (exchange, request) -> policy.readResource(
+                        request.uri(),
+                        MODELS_TOOL,
+                        reader(exchange),
+                        ADAPTER,
+                        GuardedCall.ofCanonical(
+                                modelListArguments(provider),
+                                () -> json(request.uri(), OperationsTools.cliInfo(models.models(provider))))));
+    }
+
+    /** The list_models call models://{cli} stands for. */
+    private static Map<String, Object> modelListArguments(ProviderId provider) {
+        return StructuredContent.object("cli", provider.wireName());
     }
 
     public List<McpServerFeatures.SyncResourceTemplateSpecification> templates() {
@@ -164,8 +274,13 @@ public final class GatewayResources {
         return switch (resource.uri()) {
             case ALL_SESSIONS -> policy.allows(SESSIONS_TOOL, sessionListArguments(Optional.empty()));
             case RECENT_JOBS_URI -> policy.allows(JOBS_TOOL, jobListArguments());
-            case USAGE_URI -> policy.allows(RecorderTools.USAGE_TOOL, usageArguments());
-            default -> true;
+            case USAGE_URI, PERFORMANCE_URI -> policy.allows(RecorderTools.USAGE_TOOL, usageArguments());
+            default ->
+                resource.uri().startsWith(MODELS)
+                        ? ProviderId.fromWireName(resource.uri().substring(MODELS.length()))
+                                .map(p -> policy.allows(MODELS_TOOL, modelListArguments(p)))
+                                .orElse(true)
+                        : true;
         };
     }
 

@@ -12,11 +12,12 @@ import io.llmgateway.ops.ProbeResult;
 import io.llmgateway.ops.ProcessHealth;
 import io.llmgateway.ops.ProviderProber;
 import io.llmgateway.policy.PolicyStatus;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The read-only operations tools: list_models, cli_versions, llm_process_health. */
+/** The read-only operations tools: list_models, list_available_models, cli_versions, llm_process_health. */
 public final class OperationsTools {
     private static final List<String> SOURCES = List.of("bundled", "user-config", "environment");
 
@@ -31,7 +32,53 @@ public final class OperationsTools {
     }
 
     public List<GatewayTool> tools() {
-        return List.of(listModels(), cliVersions(), processHealth());
+        return List.of(listModels(), listAvailableModels(), cliVersions(), processHealth());
+    }
+
+    private GatewayTool listAvailableModels() {
+        ToolDefinition definition = new ToolDefinition(
+                "list_available_models",
+                "All provider models",
+                "Read-only: the models, aliases and default of every provider CLI in the original gateway's shape "
+                        + "(models keyed by cli; takes no arguments; list_models has the sources).",
+                Schemas.input().build(),
+                Schemas.output()
+                        .required("success", Schemas.bool(null))
+                        .required("models", Schemas.object("Per cli: description, models, defaultModel, aliases."))
+                        .build(),
+                ToolDefinition.hints(true, false, true, false));
+        return new GatewayTool(definition, call -> {
+            Map<String, Object> byCli = new LinkedHashMap<>();
+            models.all().forEach(p -> byCli.put(p.cli().wireName(), cliInfo(p)));
+            return ToolResult.success(StructuredContent.object("success", true, "models", byCli));
+        });
+    }
+
+    /**
+     * One provider's models in the original's {@code CliInfo} shape (list_available_models, models://{cli}):
+     * {@code models} maps id to description, {@code aliases} alias to target, {@code modelOrder} keeps the order.
+     */
+    static Map<String, Object> cliInfo(ProviderModels p) {
+        Map<String, Object> described = new LinkedHashMap<>();
+        p.models().forEach(m -> described.put(m.id(), m.description() == null ? "" : m.description()));
+        Map<String, Object> aliases = new LinkedHashMap<>();
+        p.aliases().forEach(a -> aliases.put(a.alias(), a.target()));
+        return StructuredContent.object(
+                "description",
+                p.cli().displayName() + " CLI"
+                        + (p.observedOn() == null ? "" : " (models as of " + p.observedOn() + ")"),
+                "models",
+                described,
+                "defaultModel",
+                p.defaultModel(),
+                "defaultModelSource",
+                p.defaultSource().wireName(),
+                "modelOrder",
+                p.models().stream().map(ModelInfo::id).toList(),
+                "aliases",
+                aliases,
+                "warnings",
+                p.warnings());
     }
 
     private GatewayTool listModels() {

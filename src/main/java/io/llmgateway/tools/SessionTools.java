@@ -126,7 +126,7 @@ public final class SessionTools {
                 "Get gateway session",
                 "Get one gateway session record by ID.",
                 Schemas.input()
-                        .required("sessionId", Schemas.string("Gateway session id (gw-...)."))
+                        .required("sessionId", Schemas.string("gw-* id, or an imported bare id."))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))
@@ -191,7 +191,7 @@ public final class SessionTools {
                 "Delete a gateway session record by ID. Its gateway-owned git worktree is removed too when it has no "
                         + "uncommitted work (its branch when it has no new commits); otherwise it is kept and reported.",
                 Schemas.input()
-                        .required("sessionId", Schemas.string("Gateway session id (gw-...)."))
+                        .required("sessionId", Schemas.string("gw-* id, or an imported bare id."))
                         .build(),
                 Schemas.output()
                         .required("success", Schemas.bool(null))

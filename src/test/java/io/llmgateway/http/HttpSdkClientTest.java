@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.core.Json;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.support.ContractCalls;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.HttpTestGateway;
 import io.llmgateway.support.RecordingHttpClient;
@@ -159,6 +160,12 @@ class HttpSdkClientTest {
             call.call("llm_job_list", Map.of(), null);
             call.call("llm_job_cancel", Map.of("jobId", jobId), null);
             WorkspaceCalls.callAll((name, arguments) -> call.call(name, arguments, null), projects);
+            ContractCalls.callAll((name, arguments) -> call.call(name, arguments, null), false);
+            McpSchema.CallToolResult upgrade =
+                    client.callTool(new McpSchema.CallToolRequest("cli_upgrade", Map.of("cli", "codex")));
+            assertTrue(Boolean.TRUE.equals(upgrade.isError()), "cli_upgrade is for local callers only: " + upgrade);
+            assertTrue(upgrade.toString().contains("restricted to a local gateway caller"), upgrade.toString());
+            called.add("cli_upgrade");
             call.call("list_models", Map.of(), null);
             call.call("cli_versions", Map.of(), null);
             call.call("llm_process_health", Map.of(), null);

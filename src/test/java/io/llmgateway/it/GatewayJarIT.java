@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.Json;
+import io.llmgateway.support.ContractCalls;
 import io.llmgateway.support.FakeClis;
 import io.llmgateway.support.GatewayProcess;
 import io.llmgateway.support.WorkspaceCalls;
@@ -104,6 +105,7 @@ class GatewayJarIT {
             call.call("llm_job_list", Map.of());
             call.call("llm_job_cancel", Map.of("jobId", jobId));
             WorkspaceCalls.callAll(call::call, projects);
+            ContractCalls.callAll(call::call, true);
             call.call("list_models", Map.of());
             call.call("cli_versions", Map.of());
             call.call("llm_process_health", Map.of());

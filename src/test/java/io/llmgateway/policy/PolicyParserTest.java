@@ -409,6 +409,7 @@ class PolicyParserTest {
         Policy policy = parser.parse(Path.of("docs/policy.example.json"));
         assertFalse(policy.allowUnlisted());
         assertTrue(policy.hides("session_delete") && policy.hides("session_clear_all"));
+        assertTrue(policy.hides("cli_upgrade"), "it installs software from the network");
         assertEquals(ToolRule.ALLOWED, policy.ruleFor("session_get").orElseThrow());
         assertEquals(ToolRule.ALLOWED, policy.ruleFor("session_list").orElseThrow());
         assertEquals(

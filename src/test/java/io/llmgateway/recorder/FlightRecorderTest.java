@@ -127,6 +127,44 @@ class FlightRecorderTest {
     }
 
     @Test
+    void performanceCountsAndLatencyPercentilesArePerProviderForTheReadingGrantOnly() {
+        FlightRecorder recorder = recorder(RecorderConfig.DEFAULTS);
+        for (int i = 1; i <= 10; i++) {
+            recorder.started(ProviderId.GEMINI, context("g-" + i, Principal.LOCAL), "p");
+            recorder.failed(
+                    ProviderId.GEMINI,
+                    context("g-" + i, Principal.LOCAL),
+                    10L * i,
+                    1,
+                    new GatewayException(ErrorCode.CLI_ERROR, "failed"));
+        }
+        request(recorder, Principal.LOCAL, ProviderId.CLAUDE, "c-1", "sonnet", null, 1);
+        request(recorder, ALICE, ProviderId.CLAUDE, "alice-1", "sonnet", null, 1);
+        recorder.started(ProviderId.CLAUDE, context("running", Principal.LOCAL), "p");
+
+        PerformanceSummary summary = recorder.performance(Principal.LOCAL);
+        PerformanceSummary.Figures gemini = summary.byProvider().stream()
+                .filter(f -> f.cli().equals("gemini"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(10, gemini.requestCount());
+        assertEquals(10, gemini.failureCount());
+        assertEquals(55.0, gemini.averageResponseTimeMs());
+        assertEquals(50L, gemini.p50Ms());
+        assertEquals(100L, gemini.p95Ms());
+        assertEquals(100L, gemini.maxMs());
+        PerformanceSummary.Figures claude = summary.byProvider().stream()
+                .filter(f -> f.cli().equals("claude"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(1, claude.requestCount(), "alice's request and the running one are not counted");
+        assertEquals(1.0, claude.successRate());
+        assertEquals(1234L, claude.p99Ms());
+        assertEquals(11, summary.totals().requestCount());
+        assertEquals(ProviderId.values().length, summary.byProvider().size(), "every provider, zeros included");
+    }
+
+    @Test
     void aFailedRunIsRecordedWithItsErrorAndAnAbandonedOneAsAbandoned() {
         FlightRecorder recorder = recorder(RecorderConfig.DEFAULTS);
         recorder.started(ProviderId.GEMINI, context("f-1", Principal.LOCAL), "p");

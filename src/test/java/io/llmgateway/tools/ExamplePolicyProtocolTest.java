@@ -53,6 +53,14 @@ class ExamplePolicyProtocolTest {
     }
 
     @Test
+    void cliUpgradeIsHiddenAndRefused() {
+        JsonNode tools = gw.client.request("tools/list", Map.of()).get("result").get("tools");
+        tools.forEach(t -> assertFalse(t.get("name").asText().equals("cli_upgrade"), "listed: " + t));
+        JsonNode denied = gw.client.callTool("cli_upgrade", Map.of("cli", "codex"));
+        assertDenied(denied, "policy_denied");
+    }
+
+    @Test
     void anMcpServerConfigurationIsRefusedForSyncAndAsyncRequests() {
         String shell = "{\"mcpServers\":{\"sh\":{\"command\":\"/bin/sh\",\"args\":[\"-c\",\"id\"]}}}";
         for (String tool : List.of("claude_request", "claude_request_async")) {

@@ -84,13 +84,19 @@ class ToolListBudgetTest {
             Map.entry("sandbox", 130));
 
     /** Tools added after issue 15, each with its own budget (bytes). */
-    static final Map<String, Integer> LATER_TOOL_BUDGETS = Map.of(
-            "workspace_list", 2_100,
-            "workspace_get", 1_400,
-            "workspace_create", 1_850,
-            "workspace_register_existing_repo", 1_600,
-            "llm_request_result", 1_250,
-            "llm_usage", 1_350);
+    static final Map<String, Integer> LATER_TOOL_BUDGETS = Map.ofEntries(
+            Map.entry("workspace_list", 2_100),
+            Map.entry("workspace_get", 1_400),
+            Map.entry("workspace_create", 1_850),
+            Map.entry("workspace_register_existing_repo", 1_600),
+            Map.entry("llm_request_result", 1_250),
+            Map.entry("llm_usage", 1_350),
+            Map.entry("list_available_models", 700),
+            Map.entry("upstream_contracts", 1_300),
+            Map.entry("provider_subcommands_list", 1_100),
+            Map.entry("provider_subcommand_contract", 1_000),
+            Map.entry("provider_subcommand_drift", 1_300),
+            Map.entry("cli_upgrade", 1_700));
 
     /**
      * Bytes of one tool's definition (the largest was 4.7 KB before issue 15; codex_request grew with the
