@@ -364,19 +364,24 @@ public final class ProviderRequestService implements ProviderRuns {
     }
 
     /**
-     * The options with every {@link OptionType#DIRECTORY_ARRAY} entry replaced by its real path (links
-     * resolved), so that a policy judges, and the CLI gets, the directories the paths lead to.
+     * The options with every {@link OptionType#DIRECTORY_ARRAY} and {@link OptionType#FILE_ARRAY} entry replaced by
+     * its real path (links resolved), so that a policy judges, and the CLI gets, what the paths lead to.
      */
     private static ProviderOptions withRealDirectories(List<ProviderOption> declared, ProviderOptions options) {
         Map<String, Object> real = new LinkedHashMap<>(options.asMap());
         for (ProviderOption option : declared) {
-            if (option.type() == OptionType.DIRECTORY_ARRAY && real.containsKey(option.name())) {
+            boolean directories = option.type() == OptionType.DIRECTORY_ARRAY;
+            if ((directories || option.type() == OptionType.FILE_ARRAY) && real.containsKey(option.name())) {
                 List<String> paths = new ArrayList<>();
                 for (String value : options.strings(option.name())) {
-                    paths.add(ProviderOptions.realDirectory(value)
+                    String shown = Excerpts.head(value, 200);
+                    paths.add((directories ? ProviderOptions.realDirectory(value) : ProviderOptions.realFile(value))
                             .orElseThrow(() -> GatewayException.invalidArgument(
-                                    "Every entry of '" + option.name() + "' must be the absolute path of an existing "
-                                            + "directory; got '" + Excerpts.head(value, 200) + "'."))
+                                    directories
+                                            ? "Every entry of '" + option.name() + "' must be the absolute path of an "
+                                                    + "existing directory; got '" + shown + "'."
+                                            : option.name() + ": path does not exist: " + shown
+                                                    + " (give the absolute path of an existing file)."))
                             .toString());
                 }
                 real.put(option.name(), List.copyOf(paths));

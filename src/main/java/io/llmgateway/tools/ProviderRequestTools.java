@@ -140,7 +140,7 @@ public final class ProviderRequestTools {
             case BOOLEAN -> Schemas.bool(option.description());
             case INTEGER -> Schemas.integer(option.description());
             case NUMBER -> Schemas.number(option.description());
-            case STRING_ARRAY, DIRECTORY_ARRAY -> Schemas.stringArray(option.description());
+            case STRING_ARRAY, DIRECTORY_ARRAY, FILE_ARRAY -> Schemas.stringArray(option.description());
             case STRING_MAP -> Schemas.stringMap(option.description());
             case OBJECT -> Schemas.object(option.description());
         };

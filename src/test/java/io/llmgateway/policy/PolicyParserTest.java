@@ -438,7 +438,17 @@ class PolicyParserTest {
         for (String tool : List.of("codex_request", "codex_request_async")) {
             ArgumentRule rule = policy.ruleFor(tool).orElseThrow().denyIf().get(0);
             assertEquals("args.configOverrides exists", rule.describe(), tool);
+            assertEquals(
+                    "args.dangerouslyBypassApprovalsAndSandbox eq true",
+                    policy.ruleFor(tool).orElseThrow().denyIf().get(1).describe(),
+                    tool);
         }
-        assertTrue(check.message().endsWith("18 limits, 4 argument rules"), check.message());
+        for (String tool : List.of("gemini_request", "gemini_request_async")) {
+            assertEquals(
+                    "args.yolo eq true",
+                    policy.ruleFor(tool).orElseThrow().denyIf().get(0).describe(),
+                    tool);
+        }
+        assertTrue(check.message().endsWith("18 limits, 8 argument rules"), check.message());
     }
 }

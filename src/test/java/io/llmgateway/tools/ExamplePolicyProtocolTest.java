@@ -103,4 +103,26 @@ class ExamplePolicyProtocolTest {
                         .asBoolean(),
                 "a request without configOverrides runs");
     }
+
+    @Test
+    void codexBypassAndGeminiYoloAreRefusedButTheirOtherArgumentsRun() {
+        for (String tool : List.of("codex_request", "codex_request_async", "gemini_request", "gemini_request_async")) {
+            String argument = tool.startsWith("codex") ? "dangerouslyBypassApprovalsAndSandbox" : "yolo";
+            JsonNode denied =
+                    gw.client.callTool(tool, Map.of("prompt", "p", "workingDir", work.toString(), argument, true));
+            assertDenied(denied, "policy_denied");
+            assertTrue(denied.get("structuredContent").get("error").asText().contains(argument), denied.toString());
+        }
+        assertFalse(fakes.hasRun(ProviderId.CODEX));
+        assertFalse(fakes.hasRun(ProviderId.GEMINI));
+        assertFalse(
+                gw.client
+                        .callTool(
+                                "gemini_request",
+                                Map.of("prompt", "p", "workingDir", work.toString(), "yolo", false, "sandbox", true))
+                        .get("isError")
+                        .asBoolean(),
+                "yolo:false runs");
+        assertTrue(fakes.lastArgs(ProviderId.GEMINI).contains("--sandbox"));
+    }
 }

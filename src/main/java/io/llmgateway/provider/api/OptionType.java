@@ -12,6 +12,8 @@ public enum OptionType {
     STRING_ARRAY("string-array"),
     /** Absolute paths of existing directories; requests carry them as real paths (links resolved). */
     DIRECTORY_ARRAY("string-array of absolute directory paths"),
+    /** Absolute paths of existing files; requests carry them as real paths (links resolved). */
+    FILE_ARRAY("string-array of absolute file paths"),
     STRING_MAP("string-map"),
     /** A JSON object passed through as is (e.g. a JSON Schema). */
     OBJECT("object");
@@ -36,7 +38,7 @@ public enum OptionType {
                         && n.doubleValue() == Math.rint(n.doubleValue())
                         && !Double.isInfinite(n.doubleValue());
             case NUMBER -> value instanceof Number;
-            case STRING_ARRAY, DIRECTORY_ARRAY ->
+            case STRING_ARRAY, DIRECTORY_ARRAY, FILE_ARRAY ->
                 value instanceof List<?> list && list.stream().allMatch(String.class::isInstance);
             case STRING_MAP ->
                 value instanceof Map<?, ?> map

@@ -143,6 +143,16 @@ public final class ProviderOptions {
         }
     }
 
+    /** The real path (every link resolved) of the existing regular file at absolute path {@code value}. */
+    public static Optional<Path> realFile(String value) {
+        try {
+            Path path = Path.of(value);
+            return path.isAbsolute() && Files.isRegularFile(path) ? Optional.of(path.toRealPath()) : Optional.empty();
+        } catch (InvalidPathException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
     static boolean isAbsoluteDirectory(String value) {
         try {
             Path path = Path.of(value);

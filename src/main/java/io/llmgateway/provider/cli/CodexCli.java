@@ -31,6 +31,8 @@ public final class CodexCli implements ProviderCli {
     /** Items besides MCP tool calls whose start the progress line names by their type. */
     private static final Set<String> STARTED_ITEMS = Set.of("command_execution", "file_change", "web_search");
 
+    private static final String IGNORED = "Deprecated; ignored.";
+
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z0-9_.-]+");
 
     @Override
@@ -63,7 +65,18 @@ public final class CodexCli implements ProviderCli {
                         OptionType.STRING_MAP,
                         "-c key=value overrides of ~/.codex/config.toml; keys are dotted paths of [A-Za-z0-9_.-], "
                                 + "values are TOML (e.g. {\"model_reasoning_effort\": \"\\\"high\\\"\"})."),
-                ProviderOption.of("outputSchema", OptionType.OBJECT, "A JSON Schema the final reply must follow."));
+                ProviderOption.of("outputSchema", OptionType.OBJECT, "A JSON Schema the final reply must follow."),
+                ProviderOption.of("fullAuto", OptionType.BOOLEAN, "Deprecated: sandboxMode workspace-write."),
+                ProviderOption.of(
+                        "dangerouslyBypassApprovalsAndSandbox", OptionType.BOOLEAN, "No sandbox, no approvals."),
+                ProviderOption.of("ephemeral", OptionType.BOOLEAN, "Do not persist the session."),
+                ProviderOption.of("images", OptionType.FILE_ARRAY, "Image files (absolute paths)."),
+                ProviderOption.of("ignoreUserConfig", OptionType.BOOLEAN, "Skip ~/.codex/config.toml."),
+                ProviderOption.of("ignoreRules", OptionType.BOOLEAN, "Skip project rule files."),
+                // Accepted for the original's callers; today's codex exec has no such flags, so they change nothing.
+                ProviderOption.choice("askForApproval", IGNORED, "untrusted", "on-request", "never"),
+                ProviderOption.of("useLegacyFullAutoFlag", OptionType.BOOLEAN, IGNORED),
+                ProviderOption.of("search", OptionType.BOOLEAN, IGNORED));
     }
 
     @Override
@@ -72,10 +85,17 @@ public final class CodexCli implements ProviderCli {
         Argv argv = new Argv()
                 .add("exec", "--json", "--skip-git-repo-check")
                 .option("--model", request.model())
-                .option("--sandbox", options.string("sandboxMode"))
+                .option("--sandbox", sandboxMode(options))
+                .addIf(
+                        options.bool("dangerouslyBypassApprovalsAndSandbox").orElse(false),
+                        "--dangerously-bypass-approvals-and-sandbox")
                 .repeated("--add-dir", options.directories("addDir"))
                 .option("--profile", options.string("profile"))
-                .repeated("--config", configOverrides(options.stringMap("configOverrides")));
+                .repeated("--config", configOverrides(options.stringMap("configOverrides")))
+                .addIf(options.bool("ephemeral").orElse(false), "--ephemeral")
+                .repeated("--image", options.strings("images"))
+                .addIf(options.bool("ignoreUserConfig").orElse(false), "--ignore-user-config")
+                .addIf(options.bool("ignoreRules").orElse(false), "--ignore-rules");
         options.object("outputSchema")
                 .ifPresent(schema -> argv.option(
                         "--output-schema",
@@ -90,6 +110,12 @@ public final class CodexCli implements ProviderCli {
             }
         }
         return Invocation.of(argv.add("-").build(), request.prompt());
+    }
+
+    /** sandboxMode, else the deprecated fullAuto's {@code workspace-write} (as the original expands it). */
+    private static Optional<String> sandboxMode(ProviderOptions options) {
+        return options.string("sandboxMode")
+                .or(() -> options.bool("fullAuto").orElse(false) ? Optional.of("workspace-write") : Optional.empty());
     }
 
     private static List<String> configOverrides(Map<String, String> overrides) {

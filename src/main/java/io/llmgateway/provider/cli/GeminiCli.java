@@ -2,6 +2,7 @@ package io.llmgateway.provider.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgateway.core.ErrorCode;
+import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
 import io.llmgateway.provider.api.CanonicalRequest;
 import io.llmgateway.provider.api.Continuation;
@@ -54,11 +55,28 @@ public final class GeminiCli implements ProviderCli {
                         OptionType.DIRECTORY_ARRAY,
                         "More directories (absolute paths) in the workspace."),
                 ProviderOption.of(
+                        "includeDirs", OptionType.DIRECTORY_ARRAY, "The original's name of includeDirectories."),
+                ProviderOption.of("yolo", OptionType.BOOLEAN, "Same as approvalMode yolo (approve everything)."),
+                ProviderOption.of("sandbox", OptionType.BOOLEAN, "--sandbox: run tools in Gemini CLI's sandbox."),
+                ProviderOption.of(
                         "trustWorkspace",
                         OptionType.BOOLEAN,
                         "Trust workingDir for this run "
                                 + "(--skip-trust; default true). With false, Gemini CLI refuses to run in a directory the "
                                 + "user has not trusted."));
+    }
+
+    /** approvalMode, or yolo's; yolo with another mode contradicts it (the original refuses it too). */
+    private static Optional<String> approvalMode(ProviderOptions options) {
+        Optional<String> mode = options.string("approvalMode");
+        if (!options.bool("yolo").orElse(false)) {
+            return mode;
+        }
+        if (mode.isPresent() && !mode.get().equals("yolo")) {
+            throw GatewayException.invalidArgument("yolo approves everything, so it cannot be combined with "
+                    + "approvalMode '" + mode.get() + "'; send one of them.");
+        }
+        return Optional.of("yolo");
     }
 
     @Override
@@ -67,8 +85,10 @@ public final class GeminiCli implements ProviderCli {
         Argv argv = new Argv()
                 .add("--output-format=stream-json", "--prompt=")
                 .option("--model", request.model())
-                .option("--approval-mode", options.string("approvalMode"))
+                .option("--approval-mode", approvalMode(options))
                 .repeated("--include-directories", options.directories("includeDirectories"))
+                .repeated("--include-directories", options.directories("includeDirs"))
+                .addIf(options.bool("sandbox").orElse(false), "--sandbox")
                 .addIf(options.bool("trustWorkspace").orElse(true), "--skip-trust");
         switch (request.continuation().kind()) {
             case RESUME -> argv.option("--resume", request.continuation().nativeSessionId());

@@ -69,6 +69,52 @@ class CodexCliTest {
     }
 
     @Test
+    void theOriginalsCodexArgumentsBecomeTodaysFlags() {
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        options.put("fullAuto", true);
+        options.put("dangerouslyBypassApprovalsAndSandbox", true);
+        options.put("ephemeral", true);
+        options.put("images", List.of("/etc/passwd"));
+        options.put("ignoreUserConfig", true);
+        options.put("ignoreRules", true);
+        options.put("askForApproval", "never");
+        options.put("useLegacyFullAutoFlag", true);
+        options.put("search", true);
+        assertEquals(
+                List.of(
+                        "exec",
+                        "--json",
+                        "--skip-git-repo-check",
+                        "--sandbox=workspace-write",
+                        "--dangerously-bypass-approvals-and-sandbox",
+                        "--ephemeral",
+                        "--image=/etc/passwd",
+                        "--ignore-user-config",
+                        "--ignore-rules",
+                        "-"),
+                codex.invocation(Samples.request(codex, "p", Continuation.fresh(), options), new ScratchFiles())
+                        .arguments());
+    }
+
+    @Test
+    void sandboxModeWinsOverTheDeprecatedFullAuto() {
+        List<String> argv = codex.invocation(
+                        Samples.request(
+                                codex, "p", Continuation.fresh(), Map.of("fullAuto", true, "sandboxMode", "read-only")),
+                        new ScratchFiles())
+                .arguments();
+        assertTrue(argv.contains("--sandbox=read-only"), argv.toString());
+        assertFalse(argv.contains("--sandbox=workspace-write"), argv.toString());
+        assertFalse(codex
+                .invocation(
+                        Samples.request(codex, "p", Continuation.fresh(), Map.of("fullAuto", false)),
+                        new ScratchFiles())
+                .arguments()
+                .stream()
+                .anyMatch(a -> a.startsWith("--sandbox")));
+    }
+
+    @Test
     void configOverrideKeysAndValuesAreValidated() {
         for (Map<String, String> bad : List.of(Map.of("bad key", "1"), Map.of("a=b", "1"), Map.of("k", "two\nlines"))) {
             GatewayException e = assertThrows(

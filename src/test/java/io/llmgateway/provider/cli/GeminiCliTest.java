@@ -56,6 +56,39 @@ class GeminiCliTest {
     }
 
     @Test
+    void theOriginalsGeminiArgumentsBecomeTodaysFlags() {
+        List<String> argv = gemini.invocation(
+                        Samples.request(
+                                gemini,
+                                "p",
+                                Continuation.fresh(),
+                                Map.of("yolo", true, "includeDirs", List.of("/tmp"), "sandbox", true)),
+                        new ScratchFiles())
+                .arguments();
+        assertEquals(
+                List.of(
+                        "--output-format=stream-json",
+                        "--prompt=",
+                        "--approval-mode=yolo",
+                        "--include-directories=/tmp",
+                        "--sandbox",
+                        "--skip-trust"),
+                argv);
+    }
+
+    @Test
+    void yoloContradictsAnotherApprovalMode() {
+        io.llmgateway.core.GatewayException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.llmgateway.core.GatewayException.class,
+                () -> gemini.invocation(
+                        Samples.request(
+                                gemini, "p", Continuation.fresh(), Map.of("yolo", true, "approvalMode", "plan")),
+                        new ScratchFiles()));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().contains("yolo"), e.getMessage());
+    }
+
+    @Test
     void parsesTheStreamJsonSample() {
         ParsedOutput out = gemini.parse(Samples.read("gemini-stream-json.jsonl"), "");
         assertEquals(
