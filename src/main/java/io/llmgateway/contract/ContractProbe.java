@@ -3,6 +3,7 @@ package io.llmgateway.contract;
 import io.llmgateway.config.CliCommands;
 import io.llmgateway.core.GatewayException;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.core.Sha256;
 import io.llmgateway.exec.ExecutableNotFoundException;
 import io.llmgateway.exec.ExecutableResolver;
 import io.llmgateway.exec.ProcessExecutor;
@@ -11,15 +12,11 @@ import io.llmgateway.exec.RunGroup;
 import io.llmgateway.exec.RunLimits;
 import io.llmgateway.exec.Termination;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,7 +150,7 @@ public final class ContractProbe {
                 declared.flags().stream()
                         .filter(f -> !discoveredFlags.contains(f))
                         .toList(),
-                sha256(help),
+                Sha256.hex(help),
                 warnings);
     }
 
@@ -168,14 +165,5 @@ public final class ContractProbe {
                 List.of(),
                 null,
                 List.of(why));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

@@ -2,10 +2,8 @@ package io.llmgateway.grant;
 
 import io.llmgateway.core.ErrorCode;
 import io.llmgateway.core.GatewayException;
+import io.llmgateway.core.Sha256;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +11,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -102,11 +99,6 @@ public final class GrantService {
 
     /** Lower-case hex SHA-256 of the token's UTF-8 bytes: what the grants file stores. */
     public static String sha256Hex(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        return Sha256.hex(token);
     }
 }

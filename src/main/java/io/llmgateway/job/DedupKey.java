@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgateway.core.ProviderId;
+import io.llmgateway.core.Sha256;
 import io.llmgateway.provider.api.CanonicalRequest;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The identity of a request for deduplication: SHA-256 of the canonical JSON (map keys sorted at every
@@ -28,8 +26,8 @@ final class DedupKey {
     String of(ProviderId cli, CanonicalRequest request) {
         try {
             byte[] json = canonical.writeValueAsBytes(new Identity(cli, request.withoutCorrelationId()));
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return Sha256.hex(json);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot compute a request's dedup key", e);
         }
     }
